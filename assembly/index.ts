@@ -1,1 +1,7 @@
-export function add(a: i32, b: i32): i32 { return a + b; }
+// Library build (build/lib.wasm) for the host, its tests and benchmarks, through
+// @assemblyscript/loader. The only file that exports flight functions to the host: each
+// module's thin ABI layer lives in assembly/lib/ and is re-exported here.
+export function libAlloc(len: i32): usize {
+  // Bump allocation (stub runtime): for test and bench buffers, carved once.
+  return heap.alloc(<usize>len);
+}
