@@ -5,3 +5,7 @@ export function libAlloc(len: i32): usize {
   // Bump allocation (stub runtime): for test and bench buffers, carved once.
   return heap.alloc(<usize>len);
 }
+export * from "./lib/sync";
+export * from "./lib/aec121";
+export * from "./lib/hyper123";
+export * from "./lib/screen";

@@ -38,9 +38,21 @@ export const E_CFG_NO_MEMORY: i32 = -403; // the configuration needs more RAM th
 
 // -500 .. -599: compress/aec121 (CCSDS 121.0-B-3)
 export const E_AEC_BAD_PARAM: i32 = -500;
+export const E_AEC_BAD_BITS: i32 = -501;       // bits per sample n not in 1..32 (121.0-B-3 §5.1.1)
+export const E_AEC_BAD_BLOCK: i32 = -502;      // block size J not 8, 16, 32 or 64 (121.0-B-3 §3.1.1)
+export const E_AEC_BAD_RSI: i32 = -503;        // reference sample interval not in 1..4096 blocks (121.0-B-3 §4.3)
+export const E_AEC_BAD_RESTRICTED: i32 = -504; // restricted code option set asked for n > 4 (121.0-B-3 §5.1.2)
+export const E_AEC_BAD_FLAGS: i32 = -505;      // unknown option flag bits
+export const E_AEC_BAD_STATE: i32 = -506;      // state not initialised, or sample width call does not match n
 
 // -600 .. -699: compress/hyper123 (CCSDS 123.0-B-2)
 export const E_HYP_BAD_PARAM: i32 = -600;
+export const E_HYP_BAD_SAMPLE: i32 = -601;   // an input sample lies outside [s_min, s_max] for D and the sample type (123.0-B-2 §4.2)
+export const E_HYP_BAD_STATE: i32 = -602;    // state not initialised, all lines already pushed, or a line pushed before the last was drained
+export const E_HYP_NO_MEMORY: i32 = -603;    // the state buffer is smaller than hyp123StateLen() asked for
 
 // -700 .. -799: screen/
 export const E_SCR_BAD_PARAM: i32 = -700;
+export const E_SCR_NO_INIT: i32 = -701;   // screenInit has not succeeded
+export const E_SCR_NIGHT: i32 = -702;     // sun below the minimum elevation: lines kept unjudged
+export const E_SCR_BAD_CAL: i32 = -703;   // calibration or Earth-Sun distance zero, negative, not finite or absurd: lines kept unjudged

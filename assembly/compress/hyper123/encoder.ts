@@ -1,0 +1,471 @@
+// CCSDS 123.0-B-2 compressor: adaptive linear predictor (§4) and sample-adaptive entropy coder
+// (§5.4.3.2), streaming one image line (Nz bands × Nx pixels, BIL) at a time. The predictor
+// runs in the imager's natural order; its outputs do not depend on the encoding order, which
+// only decides the order of the codewords (§5.4.2). State lives in one caller-carved block:
+// memory ∝ Nz × Nx for band-interleaved output; BSQ output must hold every mapped index of the
+// image (Nz × Ny × Nx × 2 bytes) until the last line, because its first codeword after band 0
+// needs the last line of band 0.
+import { E_HYP_BAD_PARAM, E_HYP_BAD_SAMPLE, E_HYP_BAD_STATE, E_HYP_NO_MEMORY, E_NULL } from "../../abi/status";
+import { prm, hypCheckParams, hypSetBadParam, PRM_COUNT, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M,
+  PRM_B, PRM_P, PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
+  PRM_ABS_DEP, PRM_ABS, PRM_REL_DEP, PRM_REL, PRM_REP_FLAG, PRM_THETA, PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR,
+  PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE } from "./params";
+import { hypWriteHeader } from "./header";
+
+// ---- state block layout (byte offsets) ----
+const S_MAGIC = 0;      // 0x31323348 when initialised
+const S_NX = 4, S_NY = 8, S_NZ = 12, S_D = 16, S_SIGNED = 20, S_ORDER = 24, S_M = 28, S_B = 32;
+const S_P = 36, S_REDUCED = 40, S_LSUM = 44, S_R = 48, S_OMEGA = 52, S_TINC_LOG = 56, S_NU_MIN = 60, S_NU_MAX = 64;
+const S_FID = 68, S_THETA = 72, S_PHI = 76, S_PSI = 80, S_UMAX = 84, S_GSTAR = 88, S_NEAR = 92;
+const S_SMIN = 96, S_SMAX = 100, S_SMID = 104, S_CMAX = 108;
+const S_Y = 112;        // lines pushed so far
+const S_EY = 116;       // drain: line (BI) being emitted
+const S_EA = 120;       // drain: outer position (BI group start band / BSQ band)
+const S_EB = 124;       // drain: middle position (BI x / BSQ t)
+const S_EC = 128;       // drain: inner position (BI band)
+const S_PENDING = 132;  // 1 while mapped indices wait to be emitted
+const S_DONE = 136;     // 1 once the body is padded and flushed
+const S_NBITS = 140;    // bits waiting in the accumulator
+const S_ACC = 144;      // u64 bit accumulator
+const S_TOTAL = 152;    // bytes emitted (header included), for the output word padding
+const S_HDRLEN = 156;
+const S_W = 160, S_SIGMA = 164, S_GAMMA = 168, S_REP0 = 172, S_REP1 = 176, S_DC = 180, S_DBUF = 184;
+const S_MABS = 188, S_MREL = 192, S_U = 196;
+const S_FIELDS = 256;
+const MAGIC: i32 = 0x31323348;
+
+@inline function gi(st: usize, o: i32): i32 { return load<i32>(st + <usize>o); }
+@inline function si(st: usize, o: i32, v: i32): void { store<i32>(st + <usize>o, v); }
+@inline function gp(st: usize, o: i32): usize { return <usize>load<u32>(st + <usize>o); }
+@inline function align8(n: i64): i64 { return (n + 7) & ~7; }
+
+/** Bytes of state the parameter block needs (≥ 0), or E_HYP_BAD_PARAM (hyp123LastBadParam
+ *  names the parameter). */
+export function hypStateLen(p: usize): i64 {
+  if (p == 0) return E_NULL;
+  const bad = hypCheckParams(p);
+  if (bad >= 0) { hypSetBadParam(bad); return E_HYP_BAD_PARAM; }
+  const nx = <i64>prm(p, PRM_NX), ny = <i64>prm(p, PRM_NY), nz = <i64>prm(p, PRM_NZ);
+  const cmax = <i64>(prm(p, PRM_P) + 3);
+  let n: i64 = S_FIELDS;
+  n += align8(nz * cmax * 4);          // weights
+  n += align8(nz * 4) * 4;             // Σ, Γ, m_abs, m_rel
+  n += align8(nx * nz * 4) * 3;        // two lines of sample representatives, central differences
+  n += align8(cmax * 4);               // local difference vector scratch
+  n += align8(prm(p, PRM_ORDER) == 1 ? nx * ny * nz * 2 : nx * nz * 2); // mapped indices
+  return n;
+}
+
+/** Initialises the state block for the parameter block p. */
+export function hypInit(st: usize, stLen: i64, p: usize): i32 {
+  if (st == 0 || p == 0) return E_NULL;
+  const need = hypStateLen(p);
+  if (need < 0) return <i32>need;
+  if (stLen < need) return E_HYP_NO_MEMORY;
+  const nx = prm(p, PRM_NX), ny = prm(p, PRM_NY), nz = prm(p, PRM_NZ), d = prm(p, PRM_D), pp = prm(p, PRM_P);
+  si(st, S_NX, nx); si(st, S_NY, ny); si(st, S_NZ, nz); si(st, S_D, d);
+  const signed = prm(p, PRM_SIGNED);
+  si(st, S_SIGNED, signed); si(st, S_ORDER, prm(p, PRM_ORDER)); si(st, S_M, prm(p, PRM_M)); si(st, S_B, prm(p, PRM_B));
+  si(st, S_P, pp); si(st, S_REDUCED, prm(p, PRM_REDUCED)); si(st, S_LSUM, prm(p, PRM_LSUM)); si(st, S_R, prm(p, PRM_R));
+  const omega = prm(p, PRM_OMEGA);
+  si(st, S_OMEGA, omega); si(st, S_TINC_LOG, prm(p, PRM_TINC_LOG)); si(st, S_NU_MIN, prm(p, PRM_NU_MIN)); si(st, S_NU_MAX, prm(p, PRM_NU_MAX));
+  const fid = prm(p, PRM_FIDELITY), rep = prm(p, PRM_REP_FLAG);
+  si(st, S_FID, fid);
+  si(st, S_THETA, rep ? prm(p, PRM_THETA) : 0); si(st, S_PHI, rep ? prm(p, PRM_PHI) : 0); si(st, S_PSI, rep ? prm(p, PRM_PSI) : 0);
+  si(st, S_NEAR, fid != 0 || (rep != 0 && prm(p, PRM_PHI) != 0) ? 1 : 0);
+  si(st, S_UMAX, prm(p, PRM_UMAX)); si(st, S_GSTAR, prm(p, PRM_GSTAR));
+  // §4.2: sample limits
+  const smin = signed ? -(1 << (d - 1)) : 0, smax = signed ? (1 << (d - 1)) - 1 : (1 << d) - 1, smid = signed ? 0 : 1 << (d - 1);
+  si(st, S_SMIN, smin); si(st, S_SMAX, smax); si(st, S_SMID, smid);
+  const cmax = pp + 3;
+  si(st, S_CMAX, cmax);
+  // carve the arrays
+  let q: usize = st + S_FIELDS;
+  si(st, S_W, <i32>q); q += <usize>align8(<i64>nz * cmax * 4);
+  si(st, S_SIGMA, <i32>q); q += <usize>align8(<i64>nz * 4);
+  si(st, S_GAMMA, <i32>q); q += <usize>align8(<i64>nz * 4);
+  si(st, S_MABS, <i32>q); q += <usize>align8(<i64>nz * 4);
+  si(st, S_MREL, <i32>q); q += <usize>align8(<i64>nz * 4);
+  si(st, S_REP0, <i32>q); q += <usize>align8(<i64>nx * nz * 4);
+  si(st, S_REP1, <i32>q); q += <usize>align8(<i64>nx * nz * 4);
+  si(st, S_DC, <i32>q); q += <usize>align8(<i64>nx * nz * 4);
+  si(st, S_U, <i32>q); q += <usize>align8(<i64>cmax * 4);
+  si(st, S_DBUF, <i32>q);
+  // §4.6.3.2 default weight initialisation: ω(1) = ⌊7/8·2^Ω⌋, ω(i) = ⌊ω(i−1)/8⌋; directional 0
+  const full = prm(p, PRM_REDUCED) == 0;
+  const wbase = gp(st, S_W);
+  for (let z = 0; z < nz; z++) {
+    const w = wbase + <usize>(z * cmax * 4);
+    for (let i = 0; i < cmax; i++) store<i32>(w + <usize>(i << 2), 0);
+    const pz = z < pp ? z : pp;
+    const off = full ? 3 : 0;
+    let v = (7 << omega) >> 3;
+    for (let i = 0; i < pz; i++) { store<i32>(w + <usize>((off + i) << 2), v); v >>= 3; }
+  }
+  // §5.4.3.2.2: Γ(1) = 2^γ0, Σz(1) = ⌊(3·2^(k'+6) − 49)·Γ(1)/2^7⌋ with k' from K (eq. 56)
+  const g0 = prm(p, PRM_G0), kk = prm(p, PRM_K);
+  const kp = kk <= 30 - d ? kk : 2 * kk + d - 30;
+  const gamma1 = 1 << g0;
+  const sigma1 = <i32>(((<i64>3 * (<i64>1 << (kp + 6)) - 49) * gamma1) >> 7);
+  const sg = gp(st, S_SIGMA), gg = gp(st, S_GAMMA), ma = gp(st, S_MABS), mr = gp(st, S_MREL);
+  const absTab = <usize>prm(p, PRM_ABS_TABLE), relTab = <usize>prm(p, PRM_REL_TABLE);
+  for (let z = 0; z < nz; z++) {
+    const zo = <usize>(z << 2);
+    store<i32>(sg + zo, sigma1); store<i32>(gg + zo, gamma1);
+    // §4.8.2.1 error limits: absolute a_z, relative r_z (band-independent or from the tables)
+    let a = 0, r = 0x7FFFFFFF;
+    if (fid == 1 || fid == 3) a = prm(p, PRM_ABS_DEP) == 0 ? prm(p, PRM_ABS) : <i32>load<u16>(absTab + ((<usize>z) << 1));
+    if (fid == 2 || fid == 3) r = prm(p, PRM_REL_DEP) == 0 ? prm(p, PRM_REL) : <i32>load<u16>(relTab + ((<usize>z) << 1));
+    if (fid == 2) a = 0x7FFFFFFF;
+    store<i32>(ma + zo, a); store<i32>(mr + zo, r);
+  }
+  si(st, S_Y, 0); si(st, S_EY, 0); si(st, S_EA, 0); si(st, S_EB, 0); si(st, S_EC, 0);
+  si(st, S_PENDING, 0); si(st, S_DONE, 0); si(st, S_NBITS, 0); store<u64>(st + S_ACC, 0);
+  si(st, S_TOTAL, 0); si(st, S_HDRLEN, 0);
+  si(st, S_MAGIC, MAGIC);
+  return 0;
+}
+
+/** Writes the header (§5.3) for the parameters the state was initialised with. p must be the
+ *  same parameter block. Returns its length, or -3 (E_OUT_FULL) when cap is too small. */
+export function hypHeader(st: usize, p: usize, out: usize, cap: i32): i32 {
+  if (st == 0 || p == 0 || out == 0) return E_NULL;
+  if (gi(st, S_MAGIC) != MAGIC || gi(st, S_TOTAL) != 0) return E_HYP_BAD_STATE;
+  const n = hypWriteHeader(p, out, cap);
+  if (n < 0) return -3;
+  si(st, S_TOTAL, n); si(st, S_HDRLEN, n);
+  return n;
+}
+
+// ---- predictor (§4) ----
+
+/** Predicts one band of one line. full: full prediction mode (§4.3); near: quantizer and
+ *  sample representatives in play (§4.8, §4.9), else the lossless shortcut s'' = s' = s. */
+@inline function bandLine(st: usize, z: i32, y: i32, line: usize, full: bool, near: bool): i32 {
+  const nx = gi(st, S_NX), nz = gi(st, S_NZ), d = gi(st, S_D), omega = gi(st, S_OMEGA);
+  const smin = gi(st, S_SMIN), smax = gi(st, S_SMAX), smid = gi(st, S_SMID);
+  const pp = gi(st, S_P), pz = z < pp ? z : pp;             // P*_z = min(z, P) (§4.3)
+  const cmax = gi(st, S_CMAX), lsum = gi(st, S_LSUM), signed = gi(st, S_SIGNED);
+  const numin = gi(st, S_NU_MIN), numax = gi(st, S_NU_MAX), tinc = gi(st, S_TINC_LOG);
+  const rshift = <i64>(64 - gi(st, S_R));
+  const nxz = <usize>(nx << 2);
+  const lineOdd = (y & 1) != 0;
+  const curBase = lineOdd ? gp(st, S_REP1) : gp(st, S_REP0);
+  const prevBase = lineOdd ? gp(st, S_REP0) : gp(st, S_REP1);
+  const cur = curBase + <usize>z * nxz, prev = prevBase + <usize>z * nxz, curLow = cur - nxz;
+  const dcBase = gp(st, S_DC), dc = dcBase + <usize>z * nxz;
+  const w = gp(st, S_W) + <usize>(z * cmax * 4);
+  const uv = gp(st, S_U);
+  const src = line + <usize>(z * nx * 2);
+  const order = gi(st, S_ORDER);
+  const dst = order == 1 ? gp(st, S_DBUF) + (<usize>z * <usize>gi(st, S_NY) + <usize>y) * <usize>(nx * 2)
+                         : gp(st, S_DBUF) + <usize>(z * nx * 2);
+  const ma = load<i32>(gp(st, S_MABS) + <usize>(z << 2)), mr = load<i32>(gp(st, S_MREL) + <usize>(z << 2));
+  const theta = gi(st, S_THETA), phi = gi(st, S_PHI), psi = gi(st, S_PSI), fid = gi(st, S_FID);
+  const off = full ? 3 : 0;
+  const c = pz + off;
+  const hrLo = (<i64>smin) << (omega + 2), hrHi = ((<i64>smax) << (omega + 2)) + ((<i64>1) << (omega + 1));
+  const mid4 = <i64>(4 * smid);
+  const rhoBase = d - omega;
+  let x = 0;
+  const t0 = y * nx;
+  if (y == 0) {
+    // §4.7.1 t = 0: s̃z(0) = 2·s''z−1(0) when P* > 0, else 2·s_mid; no quantization (§4.8.1)
+    let s = signed ? <i32>load<i16>(src) : <i32>load<u16>(src);
+    if (s < smin || s > smax) return E_HYP_BAD_SAMPLE;
+    const st2 = pz > 0 ? 2 * load<i32>(curLow) : 2 * smid;
+    const sh = st2 >> 1;
+    const q = s - sh;
+    const th = sh - smin < smax - sh ? sh - smin : smax - sh;  // §4.11 θ at t = 0
+    const aq = q < 0 ? -q : q;
+    const dm = aq > th ? aq + th : (((st2 & 1) == 0 ? q : -q) >= 0 ? 2 * aq : 2 * aq - 1);
+    store<u16>(dst, <u16>dm);
+    store<i32>(cur, s);
+    store<i32>(dc, 0);
+    x = 1;
+  }
+  for (; x < nx; x++) {
+    const xo = <usize>(x << 2);
+    const s = signed ? <i32>load<i16>(src + <usize>(x << 1)) : <i32>load<u16>(src + <usize>(x << 1));
+    if (s < smin || s > smax) return E_HYP_BAD_SAMPLE;
+    // §4.4 local sum σz(x,y)
+    let sigma: i32;
+    if (y > 0) {
+      const n0 = load<i32>(prev + xo);
+      if (lsum >= 2) sigma = 4 * n0;                              // column-oriented, y > 0
+      else if (x == 0) sigma = 2 * (n0 + load<i32>(prev + xo + 4));
+      else if (x == nx - 1) sigma = lsum == 0 ? load<i32>(cur + xo - 4) + load<i32>(prev + xo - 4) + 2 * n0
+                                              : 2 * (load<i32>(prev + xo - 4) + n0);
+      else sigma = lsum == 0 ? load<i32>(cur + xo - 4) + load<i32>(prev + xo - 4) + n0 + load<i32>(prev + xo + 4)
+                             : load<i32>(prev + xo - 4) + 2 * n0 + load<i32>(prev + xo + 4);
+    } else {
+      if ((lsum & 1) == 0) sigma = 4 * load<i32>(cur + xo - 4);   // wide: 4·s''(x−1, 0)
+      else sigma = z > 0 ? 4 * load<i32>(curLow + xo - 4) : 4 * smid; // narrow: band z−1, or s_mid
+    }
+    // §4.5 local differences and §4.7.1 predicted central local difference d̂ = Wᵀ U
+    let dhat: i64 = 0;
+    let dN = 0, dW = 0, dNW = 0;
+    if (full) {
+      if (y > 0) {
+        const n0 = load<i32>(prev + xo);
+        dN = 4 * n0 - sigma;
+        if (x > 0) { dW = 4 * load<i32>(cur + xo - 4) - sigma; dNW = 4 * load<i32>(prev + xo - 4) - sigma; }
+        else { dW = dN; dNW = dN; }
+      }
+      dhat = <i64>load<i32>(w) * dN + <i64>load<i32>(w, 4) * dW + <i64>load<i32>(w, 8) * dNW;
+    }
+    let dp = dc + xo;
+    for (let i = 0; i < pz; i++) {
+      dp -= nxz;
+      const u = load<i32>(dp);
+      store<i32>(uv + <usize>(i << 2), u);
+      dhat += <i64>load<i32>(w + <usize>((off + i) << 2)) * u;
+    }
+    // §4.7.2 high-resolution predicted sample, with the R-bit register wrap mod*_R
+    let v = dhat + ((<i64>sigma - mid4) << omega);
+    v = (v << rshift) >> rshift;
+    let hr = v + ((<i64>smid) << (omega + 2)) + ((<i64>1) << (omega + 1));
+    hr = hr < hrLo ? hrLo : (hr > hrHi ? hrHi : hr);
+    const stl = <i32>(hr >> (omega + 1));                          // §4.7.3 s̃z(t)
+    const sh = stl >> 1;                                           // §4.7.4 ŝz(t)
+    const delta = s - sh;                                          // §4.8.1 Δz(t)
+    let q: i32, sp: i32, srep: i32, th: i32;
+    if (near) {
+      // §4.8.2 maximum error mz(t)
+      let m = ma;
+      if (fid >= 2) { const ash = sh < 0 ? -sh : sh; const mrel = <i32>((<i64>mr * ash) >> d); if (mrel < m) m = mrel; }
+      const m2 = 2 * m + 1;
+      const ad = delta < 0 ? -delta : delta;
+      q = (ad + m) / m2; if (delta < 0) q = -q;                    // §4.8.1 quantizer index
+      sp = sh + q * m2; sp = sp < smin ? smin : (sp > smax ? smax : sp); // §4.9 clipped bin centre s'
+      // §4.9 double-resolution sample representative and sample representative s''
+      const sq: i64 = q > 0 ? 1 : (q < 0 ? -1 : 0);
+      const a1 = ((<i64>sp) << omega) - ((sq * m * psi) << (omega - theta));
+      const num = ((<i64>4 * ((1 << theta) - phi)) * a1) + <i64>phi * hr - ((<i64>phi) << (omega + 1));
+      const sdr = <i32>(num >> (omega + theta + 1));
+      srep = (sdr + 1) >> 1;
+      const lo = (sh - smin + m) / m2, hi = (smax - sh + m) / m2;   // §4.11 θ
+      th = lo < hi ? lo : hi;
+    } else {
+      q = delta; sp = s; srep = s;
+      th = sh - smin < smax - sh ? sh - smin : smax - sh;
+    }
+    // §4.11 mapped quantizer index δz(t)
+    const aq = q < 0 ? -q : q;
+    const dm = aq > th ? aq + th : (((stl & 1) == 0 ? q : -q) >= 0 ? 2 * aq : 2 * aq - 1);
+    store<u16>(dst + <usize>(x << 1), <u16>dm);
+    store<i32>(cur + xo, srep);
+    store<i32>(dc + xo, 4 * srep - sigma);                        // §4.5 central local difference
+    // §4.10 weight update with scaling exponent ρ(t)
+    const e = 2 * sp - stl;                                        // §4.10.1 e = 2s' − s̃
+    let rho = numin + ((t0 + x - nx) >> tinc);
+    rho = (rho < numin ? numin : (rho > numax ? numax : rho)) + rhoBase;
+    const wmax = (1 << (omega + 2)) - 1, wmin = -(1 << (omega + 2));
+    if (rho >= 0) {
+      const half = 1 << rho, sh1 = rho + 1;
+      if (full) {
+        let w0 = load<i32>(w) + (((e >= 0 ? dN : -dN) + half) >> sh1);
+        let w1 = load<i32>(w, 4) + (((e >= 0 ? dW : -dW) + half) >> sh1);
+        let w2 = load<i32>(w, 8) + (((e >= 0 ? dNW : -dNW) + half) >> sh1);
+        store<i32>(w, w0 < wmin ? wmin : (w0 > wmax ? wmax : w0));
+        store<i32>(w, w1 < wmin ? wmin : (w1 > wmax ? wmax : w1), 4);
+        store<i32>(w, w2 < wmin ? wmin : (w2 > wmax ? wmax : w2), 8);
+      }
+      for (let i = 0; i < pz; i++) {
+        const u = load<i32>(uv + <usize>(i << 2));
+        const wp = w + <usize>((off + i) << 2);
+        const wi = load<i32>(wp) + (((e >= 0 ? u : -u) + half) >> sh1);
+        store<i32>(wp, wi < wmin ? wmin : (wi > wmax ? wmax : wi));
+      }
+    } else {
+      const ls = -rho;
+      if (full) {
+        let w0 = load<i32>(w) + ((((e >= 0 ? dN : -dN) << ls) + 1) >> 1);
+        let w1 = load<i32>(w, 4) + ((((e >= 0 ? dW : -dW) << ls) + 1) >> 1);
+        let w2 = load<i32>(w, 8) + ((((e >= 0 ? dNW : -dNW) << ls) + 1) >> 1);
+        store<i32>(w, w0 < wmin ? wmin : (w0 > wmax ? wmax : w0));
+        store<i32>(w, w1 < wmin ? wmin : (w1 > wmax ? wmax : w1), 4);
+        store<i32>(w, w2 < wmin ? wmin : (w2 > wmax ? wmax : w2), 8);
+      }
+      for (let i = 0; i < pz; i++) {
+        const u = load<i32>(uv + <usize>(i << 2));
+        const wp = w + <usize>((off + i) << 2);
+        const wi = load<i32>(wp) + ((((e >= 0 ? u : -u) << ls) + 1) >> 1);
+        store<i32>(wp, wi < wmin ? wmin : (wi > wmax ? wmax : wi));
+      }
+    }
+  }
+  return 0;
+}
+
+function bandFullLossless(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, true, false); }
+function bandReducedLossless(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, false, false); }
+function bandFullNear(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, true, true); }
+function bandReducedNear(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, false, true); }
+
+/** Pushes one line: Nz × Nx samples, BIL (band-major), 16-bit little-endian words (two's
+ *  complement when signed). Returns 0, or E_HYP_BAD_SAMPLE / E_HYP_BAD_STATE. For BI output
+ *  the line's codewords must be drained (hypDrain) before the next push. */
+export function hypPushLine(st: usize, line: usize): i32 {
+  if (st == 0 || line == 0) return E_NULL;
+  if (gi(st, S_MAGIC) != MAGIC) return E_HYP_BAD_STATE;
+  const y = gi(st, S_Y), ny = gi(st, S_NY), nz = gi(st, S_NZ);
+  if (y >= ny || gi(st, S_PENDING) != 0 || gi(st, S_TOTAL) == 0) return E_HYP_BAD_STATE;
+  const full = gi(st, S_REDUCED) == 0, near = gi(st, S_NEAR) != 0;
+  for (let z = 0; z < nz; z++) {
+    let r: i32;
+    if (full) r = near ? bandFullNear(st, z, y, line) : bandFullLossless(st, z, y, line);
+    else r = near ? bandReducedNear(st, z, y, line) : bandReducedLossless(st, z, y, line);
+    if (r < 0) return r;
+  }
+  si(st, S_Y, y + 1);
+  if (gi(st, S_ORDER) == 0) { si(st, S_PENDING, 1); si(st, S_EY, y); si(st, S_EA, 0); si(st, S_EB, 0); si(st, S_EC, 0); }
+  else if (y + 1 == ny) { si(st, S_PENDING, 1); si(st, S_EA, 0); si(st, S_EB, 0); }
+  return 0;
+}
+
+// ---- sample-adaptive entropy coder (§5.4.3.2) ----
+
+/** Emits pending codewords into out[0..cap): returns the bytes written (≥ 0). Call until
+ *  hypPendingLen() is 0; after the last line, also flushes the fill bits that pad the image to
+ *  a whole number of B-byte output words (§5.4.3.1). */
+export function hypDrain(st: usize, out: usize, cap: i32): i32 {
+  if (st == 0 || out == 0) return E_NULL;
+  if (gi(st, S_MAGIC) != MAGIC) return E_HYP_BAD_STATE;
+  if (cap < 0) return E_HYP_BAD_PARAM;
+  let o = out;
+  const end = out + <usize>cap;
+  let acc = load<u64>(st + S_ACC);
+  let n = gi(st, S_NBITS);
+  const nx = gi(st, S_NX), ny = gi(st, S_NY), nz = gi(st, S_NZ), d = gi(st, S_D);
+  const umax = gi(st, S_UMAX), glim = (1 << gi(st, S_GSTAR)) - 1, kmax = d - 2;
+  const sg = gp(st, S_SIGMA), gg = gp(st, S_GAMMA), dbuf = gp(st, S_DBUF);
+  if (gi(st, S_PENDING) != 0) {
+    if (gi(st, S_ORDER) == 1) {
+      // BSQ: band by band, t = 0 .. NxNy − 1
+      let z = gi(st, S_EA), t = gi(st, S_EB);
+      const nt = nx * ny;
+      let stop = false;
+      for (; z < nz; z++) {
+        let sigma = load<i32>(sg + <usize>(z << 2)), gamma = load<i32>(gg + <usize>(z << 2));
+        const src = dbuf + <usize>z * <usize>nt * 2;
+        for (; t < nt; t++) {
+          if (o + 16 > end) { stop = true; break; }
+          const dm = <i32>load<u16>(src + (<usize>t << 1));
+          if (t == 0) {
+            acc = (acc << d) | <u64>dm; n += d;                    // §5.4.3.2.1: δz(0) in D bits
+          } else {
+            // §5.4.3.2.3 code selection: largest k ≤ D−2 with Γ·2^k ≤ Σ + ⌊49Γ/2^7⌋
+            const lim = sigma + ((49 * gamma) >> 7);
+            let k = 0;
+            if (2 * gamma <= lim) {
+              k = <i32>clz<u32>(gamma) - <i32>clz<u32>(lim);
+              if ((gamma << k) > lim) k--;
+              if (k > kmax) k = kmax;
+            }
+            const u = dm >> k;
+            if (u < umax) {
+              const len = u + 1 + k;
+              const val = <u64>((1 << k) | (dm & ((1 << k) - 1)));
+              if (len <= 32) { acc = (acc << len) | val; n += len; }
+              else {
+                acc <<= u; n += u;
+                if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+                acc = (acc << (k + 1)) | val; n += k + 1;
+              }
+            } else {
+              acc <<= umax; n += umax;
+              if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+              acc = (acc << d) | <u64>dm; n += d;
+            }
+            // §5.4.3.2.2 adaptation
+            if (gamma < glim) { sigma += dm; gamma++; }
+            else { sigma = (sigma + dm + 1) >> 1; gamma = (gamma + 1) >> 1; }
+          }
+          if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+        }
+        store<i32>(sg + <usize>(z << 2), sigma); store<i32>(gg + <usize>(z << 2), gamma);
+        if (stop) break;
+        t = 0;
+      }
+      si(st, S_EA, z); si(st, S_EB, t);
+      if (!stop) si(st, S_PENDING, 0);
+    } else {
+      // BI: bands in groups of M; in each group, x outer and band inner (§5.4.2.2)
+      const mm = gi(st, S_M), y = gi(st, S_EY), t0 = y * nx;
+      let g = gi(st, S_EA), x = gi(st, S_EB), z = gi(st, S_EC);
+      let stop = false;
+      for (; g < nz; g += mm) {
+        const gend = g + mm < nz ? g + mm : nz;
+        if (z < g) z = g;
+        for (; x < nx; x++) {
+          const t = t0 + x;
+          for (; z < gend; z++) {
+            if (o + 16 > end) { stop = true; break; }
+            const dm = <i32>load<u16>(dbuf + (<usize>(z * nx + x) << 1));
+            if (t == 0) {
+              acc = (acc << d) | <u64>dm; n += d;
+            } else {
+              const zo = <usize>(z << 2);
+              let sigma = load<i32>(sg + zo), gamma = load<i32>(gg + zo);
+              const lim = sigma + ((49 * gamma) >> 7);
+              let k = 0;
+              if (2 * gamma <= lim) {
+                k = <i32>clz<u32>(gamma) - <i32>clz<u32>(lim);
+                if ((gamma << k) > lim) k--;
+                if (k > kmax) k = kmax;
+              }
+              const u = dm >> k;
+              if (u < umax) {
+                const len = u + 1 + k;
+                const val = <u64>((1 << k) | (dm & ((1 << k) - 1)));
+                if (len <= 32) { acc = (acc << len) | val; n += len; }
+                else {
+                  acc <<= u; n += u;
+                  if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+                  acc = (acc << (k + 1)) | val; n += k + 1;
+                }
+              } else {
+                acc <<= umax; n += umax;
+                if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+                acc = (acc << d) | <u64>dm; n += d;
+              }
+              if (gamma < glim) { sigma += dm; gamma++; }
+              else { sigma = (sigma + dm + 1) >> 1; gamma = (gamma + 1) >> 1; }
+              store<i32>(sg + zo, sigma); store<i32>(gg + zo, gamma);
+            }
+            if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+          }
+          if (stop) break;
+          z = g;
+        }
+        if (stop) break;
+        x = 0;
+        z = g + mm;
+      }
+      si(st, S_EA, g); si(st, S_EB, x); si(st, S_EC, z);
+      if (!stop) si(st, S_PENDING, 0);
+    }
+  }
+  // after the last line: whole bytes out, then fill to a multiple of B bytes (§5.4.3.1)
+  if (gi(st, S_PENDING) == 0 && gi(st, S_Y) == ny && gi(st, S_DONE) == 0 && o + 16 <= end) {
+    while (n >= 8) { n -= 8; store<u8>(o, <u8>(acc >> n)); o++; }
+    if (n > 0) { store<u8>(o, <u8>(acc << (8 - n))); o++; n = 0; }
+    const b = gi(st, S_B);
+    let total = gi(st, S_TOTAL) + <i32>(o - out);
+    while (total % b != 0) { store<u8>(o, 0); o++; total++; }
+    si(st, S_DONE, 1);
+  }
+  store<u64>(st + S_ACC, acc);
+  si(st, S_NBITS, n);
+  si(st, S_TOTAL, gi(st, S_TOTAL) + <i32>(o - out));
+  return <i32>(o - out);
+}
+
+/** 1 while codewords wait to be drained, 0 otherwise. */
+export function hypPending(st: usize): i32 { return gi(st, S_PENDING); }
+/** 1 once the whole image is compressed and flushed. */
+export function hypDone(st: usize): i32 { return gi(st, S_DONE); }
+/** Bytes emitted so far, header included. */
+export function hypTotal(st: usize): i32 { return gi(st, S_TOTAL); }
+export { PRM_COUNT };

@@ -1,0 +1,128 @@
+// CCSDS 123.0-B-2 compressor parameters: the i32 parameter block the caller fills (one word
+// per parameter, indices below), the sample limits of §4.2, and the parameter checks.
+// A parameter given in the standard's value (not its header encoding): Ω, not Ω − 4.
+
+export const PRM_NX: i32 = 0;          // Nx, 1..65535 (§3.2)
+export const PRM_NY: i32 = 1;          // Ny, 1..65535
+export const PRM_NZ: i32 = 2;          // Nz, 1..65535
+export const PRM_D: i32 = 3;           // dynamic range D, 2..16 (this implementation)
+export const PRM_SIGNED: i32 = 4;      // 0 unsigned, 1 signed samples
+export const PRM_ORDER: i32 = 5;       // 0 band-interleaved (BI), 1 BSQ (§5.4.2.2)
+export const PRM_M: i32 = 6;           // sub-frame interleaving depth M, 1..Nz (BI only): 1 = BIL, Nz = BIP
+export const PRM_B: i32 = 7;           // output word size B in bytes, 1..8 (§5.3.3)
+export const PRM_CODER: i32 = 8;       // 0 sample-adaptive (only coder in the flight image so far)
+export const PRM_P: i32 = 9;           // number of prediction bands P, 0..15 (§4.3)
+export const PRM_REDUCED: i32 = 10;    // 0 full, 1 reduced prediction mode (§4.3)
+export const PRM_LSUM: i32 = 11;       // local sum type: 0 wide neighbour, 1 narrow neighbour, 2 wide column, 3 narrow column (§4.4)
+export const PRM_R: i32 = 12;          // register size R, max(32, D+Ω+2)..64 (§4.7.2)
+export const PRM_OMEGA: i32 = 13;      // weight component resolution Ω, 4..19 (§4.6.1)
+export const PRM_TINC_LOG: i32 = 14;   // log2 t_inc, 4..11 (§4.6.2)
+export const PRM_NU_MIN: i32 = 15;     // ν_min, -6..9
+export const PRM_NU_MAX: i32 = 16;     // ν_max, ν_min..9
+export const PRM_FIDELITY: i32 = 17;   // 0 lossless, 1 absolute, 2 relative, 3 absolute and relative (§4.8.2)
+export const PRM_ABS_DEP: i32 = 18;    // absolute error limits: 0 band-independent, 1 band-dependent (table)
+export const PRM_ABS_BITS: i32 = 19;   // D_A, 1..min(D-1, 16)
+export const PRM_ABS: i32 = 20;        // A* (band-independent absolute limit), 0..2^D_A - 1
+export const PRM_REL_DEP: i32 = 21;    // relative error limits: 0 band-independent, 1 band-dependent
+export const PRM_REL_BITS: i32 = 22;   // D_R, 1..min(D-1, 16)
+export const PRM_REL: i32 = 23;        // R* (band-independent relative limit), 0..2^D_R - 1
+export const PRM_REP_FLAG: i32 = 24;   // 1: sample representative parameters in the header (§4.9)
+export const PRM_THETA: i32 = 25;      // Θ, 0..4
+export const PRM_PHI: i32 = 26;        // φ (band-independent), 0..2^Θ - 1
+export const PRM_PSI: i32 = 27;        // ψ (band-independent), 0..2^Θ - 1 (0 when lossless)
+export const PRM_UMAX: i32 = 28;       // unary length limit U_max, 8..32 (§5.4.3.2)
+export const PRM_GSTAR: i32 = 29;      // rescaling counter size γ*, max(4, γ0+1)..11
+export const PRM_G0: i32 = 30;         // initial count exponent γ0, 1..8
+export const PRM_K: i32 = 31;          // accumulator initialisation constant K, 0..min(D-2, 14)
+export const PRM_USER: i32 = 32;       // user-defined data byte of the header
+export const PRM_ABS_TABLE: i32 = 33;  // pointer to Nz u16 absolute limits (band-dependent), else 0
+export const PRM_REL_TABLE: i32 = 34;  // pointer to Nz u16 relative limits (band-dependent), else 0
+export const PRM_COUNT: i32 = 35;
+
+// Named errors of the parameter check: the index of the offending parameter is kept here.
+let lastBadParam: i32 = -1;
+export function hypLastBadParam(): i32 { return lastBadParam; }
+export function hypSetBadParam(i: i32): void { lastBadParam = i; }
+
+@inline export function prm(p: usize, i: i32): i32 { return load<i32>(p + ((<usize>i) << 2)); }
+
+/** Checks the parameter block against 123.0-B-2's ranges; returns the index of the first bad
+ *  parameter or -1. */
+export function hypCheckParams(p: usize): i32 {
+  const nx = prm(p, PRM_NX), ny = prm(p, PRM_NY), nz = prm(p, PRM_NZ), d = prm(p, PRM_D);
+  if (nx < 1 || nx > 65535) return PRM_NX;
+  if (ny < 1 || ny > 65535) return PRM_NY;
+  if (nz < 1 || nz > 65535) return PRM_NZ;
+  if (d < 2 || d > 16) return PRM_D;
+  if (<u32>prm(p, PRM_SIGNED) > 1) return PRM_SIGNED;
+  const order = prm(p, PRM_ORDER);
+  if (<u32>order > 1) return PRM_ORDER;
+  const m = prm(p, PRM_M);
+  if (order == 0 && (m < 1 || m > nz)) return PRM_M;
+  const b = prm(p, PRM_B);
+  if (b < 1 || b > 8) return PRM_B;
+  if (prm(p, PRM_CODER) != 0) return PRM_CODER;
+  const pp = prm(p, PRM_P);
+  if (pp < 0 || pp > 15) return PRM_P;
+  const reduced = prm(p, PRM_REDUCED);
+  if (<u32>reduced > 1) return PRM_REDUCED;
+  if (reduced == 0 && nx == 1) return PRM_REDUCED;           // full mode needs Nx > 1 (§4.3)
+  if (<u32>prm(p, PRM_LSUM) > 3) return PRM_LSUM;
+  const omega = prm(p, PRM_OMEGA);
+  if (omega < 4 || omega > 19) return PRM_OMEGA;
+  const r = prm(p, PRM_R);
+  const rmin = d + omega + 2 > 32 ? d + omega + 2 : 32;       // §4.7.2: max{32, D+Ω+2} ≤ R ≤ 64
+  if (r < rmin || r > 64) return PRM_R;
+  const tl = prm(p, PRM_TINC_LOG);
+  if (tl < 4 || tl > 11) return PRM_TINC_LOG;
+  const numin = prm(p, PRM_NU_MIN), numax = prm(p, PRM_NU_MAX);
+  if (numin < -6 || numin > 9) return PRM_NU_MIN;
+  if (numax < numin || numax > 9) return PRM_NU_MAX;
+  const fid = prm(p, PRM_FIDELITY);
+  if (<u32>fid > 3) return PRM_FIDELITY;
+  const dmax = d - 1 < 16 ? d - 1 : 16;
+  if (fid == 1 || fid == 3) {
+    const bits = prm(p, PRM_ABS_BITS);
+    if (bits < 1 || bits > dmax) return PRM_ABS_BITS;
+    const dep = prm(p, PRM_ABS_DEP);
+    if (<u32>dep > 1) return PRM_ABS_DEP;
+    if (dep == 0) { const a = prm(p, PRM_ABS); if (a < 0 || a > (1 << bits) - 1) return PRM_ABS; }
+    else {
+      const tp = <usize>prm(p, PRM_ABS_TABLE);
+      if (tp == 0) return PRM_ABS_TABLE;
+      for (let z = 0; z < nz; z++) if (<i32>load<u16>(tp + ((<usize>z) << 1)) > (1 << bits) - 1) return PRM_ABS_TABLE;
+    }
+  }
+  if (fid == 2 || fid == 3) {
+    const bits = prm(p, PRM_REL_BITS);
+    if (bits < 1 || bits > dmax) return PRM_REL_BITS;
+    const dep = prm(p, PRM_REL_DEP);
+    if (<u32>dep > 1) return PRM_REL_DEP;
+    if (dep == 0) { const a = prm(p, PRM_REL); if (a < 0 || a > (1 << bits) - 1) return PRM_REL; }
+    else {
+      const tp = <usize>prm(p, PRM_REL_TABLE);
+      if (tp == 0) return PRM_REL_TABLE;
+      for (let z = 0; z < nz; z++) if (<i32>load<u16>(tp + ((<usize>z) << 1)) > (1 << bits) - 1) return PRM_REL_TABLE;
+    }
+  }
+  const rep = prm(p, PRM_REP_FLAG);
+  if (<u32>rep > 1) return PRM_REP_FLAG;
+  if (rep == 1) {
+    const th = prm(p, PRM_THETA);
+    if (th < 0 || th > 4) return PRM_THETA;
+    const phi = prm(p, PRM_PHI), psi = prm(p, PRM_PSI);
+    if (phi < 0 || phi > (1 << th) - 1) return PRM_PHI;
+    if (psi < 0 || psi > (1 << th) - 1) return PRM_PSI;
+    if (fid == 0 && psi != 0) return PRM_PSI;                 // ψ = 0 when lossless (§4.9)
+  }
+  const umax = prm(p, PRM_UMAX);
+  if (umax < 8 || umax > 32) return PRM_UMAX;
+  const g0 = prm(p, PRM_G0);
+  if (g0 < 1 || g0 > 8) return PRM_G0;
+  const gs = prm(p, PRM_GSTAR);
+  if (gs < (g0 + 1 > 4 ? g0 + 1 : 4) || gs > 11) return PRM_GSTAR;
+  const k = prm(p, PRM_K);
+  if (k < 0 || k > (d - 2 < 14 ? d - 2 : 14)) return PRM_K;
+  if (<u32>prm(p, PRM_USER) > 255) return PRM_USER;
+  return -1;
+}

@@ -1,0 +1,17 @@
+// Thin library ABI of the CCSDS 121.0-B-3 encoder (numbers and pointers only).
+import {
+  AEC_STATE_LEN, aecCheckConfig, aecInit, aecStartUnit, aecMaxOutLen, aecEncode16, aecEncode32, aecEndUnit,
+} from "../compress/aec121/encoder";
+
+export function aec121StateLen(): i32 { return AEC_STATE_LEN; }
+export function aec121CheckConfig(n: i32, blockSize: i32, rsi: i32, flags: i32): i32 { return aecCheckConfig(n, blockSize, rsi, flags); }
+export function aec121Init(statePtr: usize, n: i32, blockSize: i32, rsi: i32, flags: i32): i32 { return aecInit(statePtr, n, blockSize, rsi, flags); }
+export function aec121StartUnit(statePtr: usize): i32 { return aecStartUnit(statePtr); }
+export function aec121MaxOutLen(statePtr: usize, count: i32): i32 { return aecMaxOutLen(statePtr, count); }
+export function aec121Encode16(statePtr: usize, samplesPtr: usize, count: i32, outPtr: usize, outCap: i32): i32 {
+  return aecEncode16(statePtr, samplesPtr, count, outPtr, outCap);
+}
+export function aec121Encode32(statePtr: usize, samplesPtr: usize, count: i32, outPtr: usize, outCap: i32): i32 {
+  return aecEncode32(statePtr, samplesPtr, count, outPtr, outCap);
+}
+export function aec121EndUnit(statePtr: usize, outPtr: usize, outCap: i32): i32 { return aecEndUnit(statePtr, outPtr, outCap); }

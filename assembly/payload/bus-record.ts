@@ -1,0 +1,64 @@
+// Payload bus records (stdin of the flight image; format in the README):
+//   0 u32 sync 0x54474252 ("TGBR")   4 u8 type   5 u8 version (1)   6 u32 payload length
+//  10 payload   10+len u16 CRC-16/CCITT-FALSE over octets [0, 10+len)
+// All big-endian. The scanner never trusts a length before the CRC confirms it: after any
+// failure it resumes the search for a sync word one octet further on, so nothing valid is lost.
+import { loadU32BE, loadU16BE } from "../util/be";
+import { crc16 } from "../util/crc16";
+import { E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_NEED_INPUT } from "../abi/status";
+
+export const RECORD_SYNC: u32 = 0x54474252;
+export const RECORD_HEADER_LEN: i32 = 10;
+export const RECORD_CRC_LEN: i32 = 2;
+export const RECORD_VERSION: u32 = 1;
+export const REC_CONFIG: i32 = 1;
+export const REC_LINE: i32 = 2;
+export const REC_END: i32 = 3;
+
+// Line record payload: counter u32, time coarse u32, time fine u32 (2^-32 s), bands u16,
+// pixels u16, bit depth u8, flags u8, then bands × pixels u16 samples, band-interleaved by line.
+export const LINE_HEADER_LEN: i32 = 18;
+
+// Result of the last scan.
+export let recType: i32 = 0;
+export let recPayloadPtr: usize = 0;
+export let recPayloadLen: i32 = 0;
+/** Octets to drop from the front of the buffer after the scan (record or garbage). */
+export let recConsumed: i32 = 0;
+
+/**
+ * Looks for one record at the front of buf[0, avail). Returns the record type (> 0) with the
+ * recXxx globals set; E_NEED_INPUT when more octets are needed (recConsumed octets of garbage
+ * may be dropped meanwhile); or a rejection status with recConsumed octets to drop.
+ */
+export function scanRecord(buf: usize, avail: i32, maxPayload: i32): i32 {
+  recConsumed = 0;
+  if (avail < 4) return E_NEED_INPUT;
+  if (loadU32BE(buf) != RECORD_SYNC) {
+    // Skip to the next octet that could start a sync word.
+    let i = 1;
+    while (i <= avail - 4 && loadU32BE(buf + <usize>i) != RECORD_SYNC) i++;
+    if (i > avail - 4) {
+      // Keep the last 3 octets: they may be the start of a sync word.
+      recConsumed = avail - 3;
+      return E_BUS_BAD_SYNC;
+    }
+    recConsumed = i;
+    return E_BUS_BAD_SYNC;
+  }
+  if (avail < RECORD_HEADER_LEN) return E_NEED_INPUT;
+  const type = <i32>load<u8>(buf + 4);
+  const version = <u32>load<u8>(buf + 5);
+  const len = loadU32BE(buf + 6);
+  if (version != RECORD_VERSION || type < REC_CONFIG || type > REC_END) { recConsumed = 1; return E_BUS_BAD_TYPE; }
+  if (len > <u32>maxPayload) { recConsumed = 1; return E_BUS_BAD_LENGTH; }
+  const total = RECORD_HEADER_LEN + <i32>len + RECORD_CRC_LEN;
+  if (avail < total) return E_NEED_INPUT;
+  const crcAt = RECORD_HEADER_LEN + <i32>len;
+  if (crc16(buf, <usize>crcAt, 0xFFFF) != loadU16BE(buf + <usize>crcAt)) { recConsumed = 1; return E_BUS_BAD_CRC; }
+  recType = type;
+  recPayloadPtr = buf + <usize>RECORD_HEADER_LEN;
+  recPayloadLen = <i32>len;
+  recConsumed = total;
+  return type;
+}

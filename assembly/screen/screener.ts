@@ -1,0 +1,393 @@
+// Streaming VNIR cloud screener: per-pixel tests on fixed-point TOA reflectance, a spatial
+// grow of confident cloud cores (square dilation with a delay of R lines), per-tile statistics
+// and a keep / degrade / drop decision. The physics and thresholds are in README.md.
+//
+// One screener instance per flight image (state in module globals, buffers carved by the
+// caller once: screenWorkspaceLen → screenInit). No allocation, no throw, bounded loops.
+import { E_NULL, E_BAD_LENGTH, E_NEED_INPUT, E_SCR_BAD_PARAM, E_SCR_NO_INIT, E_SCR_NIGHT, E_SCR_BAD_CAL, OK } from "../abi/status";
+import { reflCoefficients, reflSlope, reflIntercept, REFL_COEF_SHIFT, CAL_OK, CAL_NIGHT, CAL_ABSURD, sinDeg } from "./radiometry";
+
+// ---- Parameter block: P_COUNT little-endian i32 words (the configuration table carries it).
+export const P_CORE_BLUE: i32 = 0;     // core test: ρ_blue > this (Q12 reflectance)
+export const P_CORE_HOT: i32 = 1;      // core test: HOT = ρ_blue − ρ_red/2 > this (Q12)
+export const P_CORE_NDVI_MAX: i32 = 2; // core test: NDVI < this (Q12, −4096..4096)
+export const P_GATE_BLUE: i32 = 3;     // grown pixel must still have ρ_blue > this (Q12)
+export const P_BRIGHT: i32 = 4;        // uncertain-bright: max(ρ_blue, ρ_red) > this, not cloud (Q12)
+export const P_DILATE_PX: i32 = 5;     // grow radius R in pixels (square window 2R+1), 0..MAX_DILATE
+export const P_TILE_SIZE: i32 = 6;     // tile side in pixels (8..4096)
+export const P_DEGRADE_FRAC: i32 = 7;  // cloud fraction of valid pixels ≥ this → degrade (Q16)
+export const P_DROP_FRAC: i32 = 8;     // cloud fraction of valid pixels ≥ this → drop (Q16)
+export const P_MIN_VALID_FRAC: i32 = 9; // fewer valid pixels than this share → keep, cannot judge (Q16)
+export const P_SAT_DN: i32 = 10;       // DN ≥ this is saturated (1..65535)
+export const P_MIN_ELEV_CDEG: i32 = 11; // sun elevation below this (centidegrees) → night, keep
+export const P_BAND_BLUE: i32 = 12;    // band indices within the line
+export const P_BAND_RED: i32 = 13;
+export const P_BAND_NIR: i32 = 14;
+export const P_NBANDS: i32 = 15;       // bands per line (3..255)
+export const P_WIDTH: i32 = 16;        // pixels per line (1..65535)
+export const P_COUNT: i32 = 17;
+export const PARAM_LEN: i32 = P_COUNT * 4;
+export const MAX_DILATE: i32 = 32;
+const Q16_ONE: i32 = 65536;
+
+// ---- Pixel classes (one byte per pixel in the class line output).
+export const CLASS_CLEAR: u8 = 0;
+export const CLASS_CLOUD: u8 = 1;
+export const CLASS_UNCERTAIN: u8 = 2;  // bright but fails the cloud tests (soil, sand, roofs, glint, snow)
+export const CLASS_SATURATED: u8 = 3;  // a screening band at or above P_SAT_DN
+export const CLASS_MISSING: u8 = 4;    // a screening band is zero (no data)
+export const CLASS_UNJUDGED: u8 = 5;   // valid data but the screener cannot judge (night, bad calibration)
+
+// ---- Per-pixel flag bits in the delay ring (named masks, DESIGN §6).
+const F_CORE: u8 = 0x01;      // passes the confident-cloud tests
+const F_GATE: u8 = 0x02;      // may be grown into
+const F_BRIGHT: u8 = 0x04;    // bright (uncertain-bright if not cloud)
+const F_SAT: u8 = 0x08;
+const F_MISSING: u8 = 0x10;
+const F_HCORE: u8 = 0x20;     // within R columns of a core pixel on the same line
+const F_UNJUDGED: u8 = 0x40;
+
+// ---- Tile record: TILE_WORDS little-endian i32 per tile column of the finished tile row.
+export const T_CLEAR: i32 = 0;
+export const T_CLOUD: i32 = 1;
+export const T_UNCERTAIN: i32 = 2;
+export const T_SATURATED: i32 = 3;
+export const T_MISSING: i32 = 4;
+export const T_UNJUDGED: i32 = 5;
+export const T_DECISION: i32 = 6;
+export const T_REASON: i32 = 7;
+export const TILE_WORDS: i32 = 8;
+
+export const DECIDE_KEEP: i32 = 0;
+export const DECIDE_DEGRADE: i32 = 1;
+export const DECIDE_DROP: i32 = 2;
+export const REASON_JUDGED: i32 = 0;     // decision from the cloud fraction
+export const REASON_UNJUDGED: i32 = 1;   // night or unusable calibration on some line: keep
+export const REASON_FEW_VALID: i32 = 2;  // too many saturated/missing pixels: keep
+
+// ---- Radiometry status (last screenSetSun).
+export const RAD_NONE: i32 = 0, RAD_OK: i32 = 1, RAD_NIGHT: i32 = 2, RAD_BAD_CAL: i32 = 3;
+
+// ---- State (module globals: one screener per image).
+let inited = false;
+let width: i32 = 0, nbands: i32 = 0, bBlue: i32 = 0, bRed: i32 = 0, bNir: i32 = 0;
+let coreBlue: i32 = 0, coreHot: i32 = 0, coreNdvi: i32 = 0, gateBlue: i32 = 0, bright: i32 = 0;
+let dilate: i32 = 0, tileSize: i32 = 0, degradeFrac: i32 = 0, dropFrac: i32 = 0, minValid: i32 = 0;
+let satDn: u32 = 0, minElevCdeg: i32 = 0;
+let ringPtr: usize = 0;       // (R+1) lines × width flag bytes
+let lastCorePtr: usize = 0;   // width × i32: last row with a horizontal core in that column
+let tilePtr: usize = 0;       // tileCols × TILE_WORDS × i32
+let calPtr: usize = 0;        // 3 × (gain, offset, esun) f64 for blue, red, NIR
+let tileCols: i32 = 0;
+let rowsIn: i32 = 0;          // lines pushed
+let rowsOut: i32 = 0;         // class lines produced
+let tileRowDone: i32 = -1;    // tile row completed by the last produced line, else −1
+let radState: i32 = RAD_NONE;
+let kB: i64 = 0, oB: i64 = 0, kR: i64 = 0, oR: i64 = 0, kN: i64 = 0, oN: i64 = 0;
+
+/** Writes the default parameter block for a line of `w` pixels and `nb` bands (B, G, R, NIR order). */
+export function screenDefaults(paramPtr: usize, w: i32, nb: i32): i32 {
+  if (paramPtr == 0) return E_NULL;
+  store<i32>(paramPtr + (P_CORE_BLUE << 2), 819);       // 0.20
+  store<i32>(paramPtr + (P_CORE_HOT << 2), 164);        // 0.04
+  store<i32>(paramPtr + (P_CORE_NDVI_MAX << 2), 2048);  // 0.50
+  store<i32>(paramPtr + (P_GATE_BLUE << 2), 0);         // 0.00 (no gate)
+  store<i32>(paramPtr + (P_BRIGHT << 2), 819);          // 0.20
+  store<i32>(paramPtr + (P_DILATE_PX << 2), 2);
+  store<i32>(paramPtr + (P_TILE_SIZE << 2), 256);
+  store<i32>(paramPtr + (P_DEGRADE_FRAC << 2), 19661);  // 0.30
+  store<i32>(paramPtr + (P_DROP_FRAC << 2), 45875);     // 0.70
+  store<i32>(paramPtr + (P_MIN_VALID_FRAC << 2), 32768); // 0.50
+  store<i32>(paramPtr + (P_SAT_DN << 2), 65535);
+  store<i32>(paramPtr + (P_MIN_ELEV_CDEG << 2), 500);   // 5°
+  store<i32>(paramPtr + (P_BAND_BLUE << 2), 0);
+  store<i32>(paramPtr + (P_BAND_RED << 2), 2);
+  store<i32>(paramPtr + (P_BAND_NIR << 2), 3);
+  store<i32>(paramPtr + (P_NBANDS << 2), nb);
+  store<i32>(paramPtr + (P_WIDTH << 2), w);
+  return OK;
+}
+
+@inline function param(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+
+/** Checks a parameter block; returns OK or E_SCR_BAD_PARAM. */
+export function screenCheckParams(p: usize): i32 {
+  if (p == 0) return E_NULL;
+  const w = param(p, P_WIDTH), nb = param(p, P_NBANDS);
+  if (w < 1 || w > 65535 || nb < 3 || nb > 255) return E_SCR_BAD_PARAM;
+  const b = param(p, P_BAND_BLUE), r = param(p, P_BAND_RED), n = param(p, P_BAND_NIR);
+  if (b < 0 || b >= nb || r < 0 || r >= nb || n < 0 || n >= nb || b == r || b == n || r == n) return E_SCR_BAD_PARAM;
+  const d = param(p, P_DILATE_PX), t = param(p, P_TILE_SIZE);
+  if (d < 0 || d > MAX_DILATE || t < 8 || t > 4096) return E_SCR_BAD_PARAM;
+  const dg = param(p, P_DEGRADE_FRAC), dr = param(p, P_DROP_FRAC), mv = param(p, P_MIN_VALID_FRAC);
+  if (dg < 0 || dg > Q16_ONE || dr < 0 || dr > Q16_ONE + 1 || dg > dr || mv < 0 || mv > Q16_ONE) return E_SCR_BAD_PARAM;
+  const sd = param(p, P_SAT_DN), me = param(p, P_MIN_ELEV_CDEG);
+  if (sd < 1 || sd > 65535 || me < 0 || me > 9000) return E_SCR_BAD_PARAM;
+  const nv = param(p, P_CORE_NDVI_MAX);
+  if (nv < -4096 || nv > 4097) return E_SCR_BAD_PARAM;
+  for (let i = P_CORE_BLUE; i <= P_BRIGHT; i++) {
+    if (i == P_CORE_NDVI_MAX) continue;
+    const v = param(p, i);
+    if (v < -65536 || v > 65536) return E_SCR_BAD_PARAM;
+  }
+  return OK;
+}
+
+/** Bytes of workspace screenInit needs for this parameter block (< 0: bad block). */
+export function screenWorkspaceLen(p: usize): i32 {
+  const st = screenCheckParams(p);
+  if (st < 0) return st;
+  const w = param(p, P_WIDTH), d = param(p, P_DILATE_PX), t = param(p, P_TILE_SIZE);
+  const cols = (w + t - 1) / t;
+  return (((d + 1) * w + 7) & ~7) + w * 4 + cols * TILE_WORDS * 4 + 9 * 8;
+}
+
+/** Validates and applies a parameter block, carving its buffers from the workspace. */
+export function screenInit(p: usize, wsPtr: usize, wsLen: i32): i32 {
+  inited = false;
+  const need = screenWorkspaceLen(p);
+  if (need < 0) return need;
+  if (wsPtr == 0) return E_NULL;
+  if (wsLen < need) return E_BAD_LENGTH;
+  width = param(p, P_WIDTH); nbands = param(p, P_NBANDS);
+  bBlue = param(p, P_BAND_BLUE); bRed = param(p, P_BAND_RED); bNir = param(p, P_BAND_NIR);
+  coreBlue = param(p, P_CORE_BLUE); coreHot = param(p, P_CORE_HOT); coreNdvi = param(p, P_CORE_NDVI_MAX);
+  gateBlue = param(p, P_GATE_BLUE); bright = param(p, P_BRIGHT);
+  dilate = param(p, P_DILATE_PX); tileSize = param(p, P_TILE_SIZE);
+  degradeFrac = param(p, P_DEGRADE_FRAC); dropFrac = param(p, P_DROP_FRAC); minValid = param(p, P_MIN_VALID_FRAC);
+  satDn = <u32>param(p, P_SAT_DN); minElevCdeg = param(p, P_MIN_ELEV_CDEG);
+  tileCols = (width + tileSize - 1) / tileSize;
+  ringPtr = wsPtr;
+  lastCorePtr = wsPtr + (<usize>((dilate + 1) * width + 7) & ~7);
+  tilePtr = lastCorePtr + (<usize>width << 2);
+  calPtr = tilePtr + <usize>(tileCols * TILE_WORDS * 4);
+  for (let i = 0; i < 9; i++) store<f64>(calPtr + (<usize>i << 3), 0.0);
+  inited = true;
+  radState = RAD_NONE;
+  kB = oB = kR = oR = kN = oN = 0;
+  return screenReset();
+}
+
+/** Starts a new image (same parameters and calibration): clears the delay line and tiles. */
+export function screenReset(): i32 {
+  if (!inited) return E_SCR_NO_INIT;
+  rowsIn = 0; rowsOut = 0; tileRowDone = -1;
+  const far: i32 = -(1 << 30);
+  for (let x = 0; x < width; x++) store<i32>(lastCorePtr + (<usize>x << 2), far);
+  clearTiles();
+  return OK;
+}
+
+function clearTiles(): void {
+  const n = tileCols * TILE_WORDS;
+  for (let i = 0; i < n; i++) store<i32>(tilePtr + (<usize>i << 2), 0);
+}
+
+/** Calibration of a band (radiance = gain·DN + offset; ESUN at 1 AU). Only blue, red, NIR are used. */
+export function screenSetCalibration(band: i32, gain: f64, offset: f64, esun: f64): i32 {
+  if (!inited) return E_SCR_NO_INIT;
+  if (band < 0 || band >= nbands) return E_SCR_BAD_PARAM;
+  const slot = band == bBlue ? 0 : band == bRed ? 1 : band == bNir ? 2 : -1;
+  if (slot < 0) return OK;
+  const q = calPtr + <usize>(slot * 24);
+  store<f64>(q, gain); store<f64>(q, offset, 8); store<f64>(q, esun, 16);
+  radState = RAD_NONE; // geometry must be applied again
+  return OK;
+}
+
+/**
+ * Applies the sun geometry (elevation in degrees, Earth–Sun distance in AU) to the stored
+ * calibration. Returns OK, E_SCR_NIGHT (sun below P_MIN_ELEV) or E_SCR_BAD_CAL; in the last two
+ * cases following lines are classed UNJUDGED and their tiles kept until a good call.
+ */
+export function screenSetSun(elevDeg: f64, earthSunAu: f64): i32 {
+  if (!inited) return E_SCR_NO_INIT;
+  let res = CAL_OK;
+  if (!(elevDeg - elevDeg == 0.0)) res = CAL_ABSURD;
+  const s = res == CAL_OK ? sinDeg(elevDeg) : 0.0;
+  for (let slot = 0; slot < 3 && res != CAL_ABSURD; slot++) {
+    const q = calPtr + <usize>(slot * 24);
+    const r = reflCoefficients(slot, load<f64>(q), load<f64>(q, 8), load<f64>(q, 16), s, earthSunAu);
+    if (r > res) res = r;
+  }
+  if (res == CAL_OK && elevDeg * 100.0 < <f64>minElevCdeg) res = CAL_NIGHT;
+  if (res == CAL_OK) {
+    kB = reflSlope(0); oB = reflIntercept(0);
+    kR = reflSlope(1); oR = reflIntercept(1);
+    kN = reflSlope(2); oN = reflIntercept(2);
+    radState = RAD_OK;
+    return OK;
+  }
+  // Absurd calibration outranks night: say what is wrong with the data, not the hour.
+  radState = res == CAL_NIGHT ? RAD_NIGHT : RAD_BAD_CAL;
+  return res == CAL_NIGHT ? E_SCR_NIGHT : E_SCR_BAD_CAL;
+}
+
+/** Radiometry state: RAD_NONE, RAD_OK, RAD_NIGHT or RAD_BAD_CAL. */
+export function screenRadState(): i32 { return radState; }
+
+/** Stage A: flags of every pixel of the arriving line into the ring slot. */
+function classifyLine(linePtr: usize, slotPtr: usize): void {
+  const w = width;
+  const rowBytes = <usize>w << 1;
+  const pb = linePtr + <usize>bBlue * rowBytes;
+  const pr = linePtr + <usize>bRed * rowBytes;
+  const pn = linePtr + <usize>bNir * rowBytes;
+  const sat = satDn;
+  if (radState != RAD_OK) {
+    for (let x = 0; x < w; x++) {
+      const ox = <usize>x << 1;
+      const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
+      let f: u32 = F_UNJUDGED;
+      if (b == 0 || r == 0 || n == 0) f = F_MISSING;
+      else if (b >= sat || r >= sat || n >= sat) f = F_SAT;
+      store<u8>(slotPtr + <usize>x, <u8>f);
+    }
+    return;
+  }
+  const kb = kB, ob = oB, kr = kR, or = oR, kn = kN, on = oN;
+  const cBlue = coreBlue, cHot2 = coreHot << 1, cNdvi = <i64>coreNdvi, gBlue = gateBlue, bri = bright;
+  for (let x = 0; x < w; x++) {
+    const ox = <usize>x << 1;
+    const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
+    let f: u32 = 0;
+    if (b == 0 || r == 0 || n == 0) f = F_MISSING;
+    else if (b >= sat || r >= sat || n >= sat) f = F_SAT;
+    else {
+      const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
+      const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
+      const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
+      // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
+      // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
+      // (vegetation seen through no or thin cloud has a strong red edge).
+      const sum = rn + rr;
+      const ndviOk = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
+      const core = rb > cBlue && (rb << 1) - rr > cHot2 && ndviOk;
+      f = (core ? F_CORE : 0) | (rb > gBlue ? F_GATE : 0) | (rb > bri || rr > bri ? F_BRIGHT : 0);
+    }
+    store<u8>(slotPtr + <usize>x, <u8>f);
+  }
+}
+
+/** Horizontal square-window dilation of F_CORE into F_HCORE and the per-column last-core row. */
+function dilateLine(slotPtr: usize, row: i32): void {
+  const w = width, d = dilate;
+  const lc = lastCorePtr;
+  let last: i32 = -(1 << 20);
+  for (let x = 0; x < w; x++) {
+    const p = slotPtr + <usize>x;
+    let f = load<u8>(p);
+    if (f & F_CORE) last = x;
+    if (x - last <= d) { f |= F_HCORE; store<u8>(p, f); }
+  }
+  let next: i32 = 1 << 20;
+  for (let x = w - 1; x >= 0; x--) {
+    const p = slotPtr + <usize>x;
+    let f = load<u8>(p);
+    if (f & F_CORE) next = x;
+    if (next - x <= d) { f |= F_HCORE; store<u8>(p, f); }
+    if (f & F_HCORE) store<i32>(lc + (<usize>x << 2), row);
+  }
+}
+
+/** Stage B: classes of ring row `row` (needs lastCore up to row + R) and tile statistics. */
+function emitRow(row: i32, classPtr: usize): void {
+  const w = width, d = dilate, t = tileSize;
+  const slotPtr = ringPtr + <usize>((row % (d + 1)) * w);
+  const lc = lastCorePtr;
+  const minRow = row - d;
+  if (row % t == 0) clearTiles();
+  tileRowDone = -1;
+  let x0 = 0;
+  for (let tc = 0; tc < tileCols; tc++) {
+    const x1 = x0 + t < w ? x0 + t : w;
+    let nClear = 0, nCloud = 0, nUnc = 0, nSat = 0, nMiss = 0, nUnj = 0;
+    for (let x = x0; x < x1; x++) {
+      const f = <u32>load<u8>(slotPtr + <usize>x);
+      let c: u32;
+      if (f & F_MISSING) { c = CLASS_MISSING; nMiss++; }
+      else if (f & F_SAT) { c = CLASS_SATURATED; nSat++; }
+      else if (f & F_UNJUDGED) { c = CLASS_UNJUDGED; nUnj++; }
+      else if ((f & F_GATE) && load<i32>(lc + (<usize>x << 2)) >= minRow) { c = CLASS_CLOUD; nCloud++; }
+      else if (f & F_BRIGHT) { c = CLASS_UNCERTAIN; nUnc++; }
+      else { c = CLASS_CLEAR; nClear++; }
+      if (classPtr) store<u8>(classPtr + <usize>x, <u8>c);
+    }
+    const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);
+    store<i32>(tp + (T_CLEAR << 2), load<i32>(tp + (T_CLEAR << 2)) + nClear);
+    store<i32>(tp + (T_CLOUD << 2), load<i32>(tp + (T_CLOUD << 2)) + nCloud);
+    store<i32>(tp + (T_UNCERTAIN << 2), load<i32>(tp + (T_UNCERTAIN << 2)) + nUnc);
+    store<i32>(tp + (T_SATURATED << 2), load<i32>(tp + (T_SATURATED << 2)) + nSat);
+    store<i32>(tp + (T_MISSING << 2), load<i32>(tp + (T_MISSING << 2)) + nMiss);
+    store<i32>(tp + (T_UNJUDGED << 2), load<i32>(tp + (T_UNJUDGED << 2)) + nUnj);
+    x0 = x1;
+  }
+}
+
+/** Decision of one tile from its counts (pure; also used by the tests). Returns decision | reason << 8. */
+export function screenDecide(nClear: i32, nCloud: i32, nUnc: i32, nSat: i32, nMiss: i32, nUnj: i32,
+                             degrade: i32, drop: i32, minValidQ16: i32): i32 {
+  const total = <i64>nClear + nCloud + nUnc + nSat + nMiss + nUnj;
+  if (nUnj > 0 || total == 0) return DECIDE_KEEP | (REASON_UNJUDGED << 8);
+  const valid = <i64>nClear + nCloud + nUnc;
+  if ((valid << 16) < <i64>minValidQ16 * total || valid == 0) return DECIDE_KEEP | (REASON_FEW_VALID << 8);
+  // Cloud share of valid pixels; uncertain-bright counts as not cloud, so it can never drop a tile.
+  const frac = (<i64>nCloud << 16);
+  if (frac >= <i64>drop * valid) return DECIDE_DROP;
+  if (frac >= <i64>degrade * valid) return DECIDE_DEGRADE;
+  return DECIDE_KEEP;
+}
+
+function finishTileRow(tileRow: i32): void {
+  for (let tc = 0; tc < tileCols; tc++) {
+    const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);
+    const v = screenDecide(load<i32>(tp + (T_CLEAR << 2)), load<i32>(tp + (T_CLOUD << 2)), load<i32>(tp + (T_UNCERTAIN << 2)),
+      load<i32>(tp + (T_SATURATED << 2)), load<i32>(tp + (T_MISSING << 2)), load<i32>(tp + (T_UNJUDGED << 2)),
+      degradeFrac, dropFrac, minValid);
+    store<i32>(tp + (T_DECISION << 2), v & 0xff);
+    store<i32>(tp + (T_REASON << 2), v >> 8);
+  }
+  tileRowDone = tileRow;
+}
+
+/**
+ * Pushes one line (nbands × width u16 DN, band-interleaved by line, native little-endian).
+ * Returns the index of the class line written to classPtr (width bytes; classPtr may be 0),
+ * which lags the input by P_DILATE_PX lines, or E_NEED_INPUT while the delay line fills.
+ * lineLen must be nbands·width·2.
+ */
+export function screenPushLine(linePtr: usize, lineLen: i32, classPtr: usize): i32 {
+  if (!inited) return E_SCR_NO_INIT;
+  if (linePtr == 0) return E_NULL;
+  if (lineLen != nbands * width * 2) return E_BAD_LENGTH;
+  if (rowsIn >= 0x3fffffff) return E_BAD_LENGTH;
+  const d = dilate;
+  const slotPtr = ringPtr + <usize>((rowsIn % (d + 1)) * width);
+  classifyLine(linePtr, slotPtr);
+  dilateLine(slotPtr, rowsIn);
+  rowsIn++;
+  if (rowsIn <= d) return E_NEED_INPUT;
+  return produce(classPtr, false);
+}
+
+function produce(classPtr: usize, last: bool): i32 {
+  const row = rowsOut;
+  emitRow(row, classPtr);
+  rowsOut++;
+  if (rowsOut % tileSize == 0 || last) finishTileRow(row / tileSize);
+  return row;
+}
+
+/** After the last line: produces one delayed class line per call, E_NEED_INPUT when none is left. */
+export function screenFlush(classPtr: usize): i32 {
+  if (!inited) return E_SCR_NO_INIT;
+  if (rowsOut >= rowsIn) return E_NEED_INPUT;
+  return produce(classPtr, rowsOut + 1 == rowsIn);
+}
+
+/** Tile row completed by the last produced class line (its records are valid until the next line), else −1. */
+export function screenTileRowDone(): i32 { return tileRowDone; }
+export function screenTileCols(): i32 { return tileCols; }
+export function screenTilePtr(): usize { return tilePtr; }
+export function screenLinesIn(): i32 { return rowsIn; }
+export function screenLinesOut(): i32 { return rowsOut; }

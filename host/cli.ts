@@ -1,0 +1,198 @@
+// The `tengri` command: argument parsing only; the work is in the modules it calls.
+// Exit codes: 0 success, 1 failure (a pass that did not verify, an I/O error), 2 bad usage,
+// 3 the flight image refused its configuration or crashed.
+import { parseArgs } from "node:util";
+import { readFileSync, writeFileSync } from "node:fs";
+import { runPass, FLIGHT_WASM, openScene, type PassSummary } from "./pass.ts";
+import { loadProfile, listProfiles, derived, ProfileError } from "./profiles/index.ts";
+import { flash, verifyImage, ImageError } from "./obc/image.ts";
+import { configRecord } from "./obc/config-table.ts";
+import { encodeLine, encodeEnd } from "./obc/bus.ts";
+import { ObcCrashError, ObcConfigError } from "./obc/obc.ts";
+
+const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+const c = (code: number) => (s: string | number) => (tty ? `\x1b[${code}m${s}\x1b[0m` : String(s));
+const bold = c(1), green = c(32), red = c(31), yellow = c(33), dim = c(2);
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `tengri — onboard payload data handling for EO satellites, and its test bench
+
+Usage: tengri <command> [options]   (tengri <command> --help for each)
+
+Commands:
+  pass       run a whole imaging pass: sensor → flight image → link → ground → summary
+  sensor     write a payload-bus stream (configuration + line records) to stdout or a file
+  flash      package a flight .wasm for a hardware profile into an image file
+  decode     decode any CCSDS CADU stream (TM or AOS, RS, randomizer) into frames and packets
+  profiles   list and validate the hardware profiles
+`,
+  pass: `Usage: tengri pass [--profile NAME|FILE] [--scene synthetic|FILE] [--lines N] [--seed S]
+                   [--ber X] [--burst-every BYTES --burst-len BYTES] [--drop-cadu I,...]
+                   [--out DIR] [--json]
+
+Runs a whole imaging pass on the emulated OBC and verifies, line by line, what the ground
+received against what the imager produced.
+  --profile    hardware profile name (hardware-profiles/NAME.json) or path (default: default)
+  --scene      "synthetic" (default) or a raw cube FILE with --cube-bands, --cube-lines,
+               --cube-pixels, --cube-layout bsq|bil|bip, --cube-type u16le|u16be|u8
+  --lines      lines to image (default 2000)
+  --seed       seed of the scene and the channel (default 1)
+  --ber        random bit error rate on the downlink (default 0)
+  --burst-every, --burst-len   mean bytes between error bursts, and their length
+  --drop-cadu  comma-separated CADU indices the link loses
+  --out DIR    write pass.cadu and report.json there
+  --json       print the summary as JSON
+Exit: 0 verified, 1 not verified, 2 bad usage, 3 the OBC refused its configuration or crashed.`,
+  sensor: `Usage: tengri sensor --profile P [--scene synthetic|FILE] [--lines N] [--seed S] [-o FILE]
+
+Writes the payload-bus stream a flight image reads on stdin (configuration table, line
+records, end of pass), for use with another WASI runtime or a hardware bench:
+  tengri sensor --profile default --lines 500 > bus.bin
+  wasmtime build/flight.wasm < bus.bin > pass.cadu`,
+  flash: `Usage: tengri flash FLIGHT.wasm --profile P -o IMAGE.bin [--build-id ID]
+
+Packages a flight .wasm into an image file (magic, format, build id, target profile, length,
+SHA-256) with its memory maximum set to the profile's RAM, after checking its imports.`,
+  profiles: `Usage: tengri profiles [--json]
+
+Lists the hardware profiles in hardware-profiles/ and validates each against schema.json.`,
+};
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new UsageError(`missing ${what}`);
+  return v;
+}
+function num(v: string | undefined, name: string, def: number, min = -Infinity, max = Infinity): number {
+  if (v === undefined) return def;
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < min || x > max) throw new UsageError(`--${name} must be a number in [${min}, ${max}], got "${v}"`);
+  return x;
+}
+
+function sceneOpt(v: Record<string, string | boolean | undefined>) {
+  const scene = v.scene as string | undefined;
+  if (!scene || scene === "synthetic") return "synthetic" as const;
+  return {
+    path: scene,
+    bands: num(v["cube-bands"] as string, "cube-bands", NaN, 1, 65535),
+    lines: num(v["cube-lines"] as string, "cube-lines", NaN, 1, 1e9),
+    pixels: num(v["cube-pixels"] as string, "cube-pixels", NaN, 1, 65535),
+    layout: ((v["cube-layout"] as string) ?? "bsq") as "bsq" | "bil" | "bip",
+    sampleType: ((v["cube-type"] as string) ?? "u16le") as "u16le" | "u16be" | "u8",
+  };
+}
+
+const sceneArgs = {
+  scene: { type: "string" }, "cube-bands": { type: "string" }, "cube-lines": { type: "string" }, "cube-pixels": { type: "string" },
+  "cube-layout": { type: "string" }, "cube-type": { type: "string" },
+} as const;
+
+function printSummary(s: PassSummary): void {
+  const hk = s.flight.housekeeping;
+  const rejected = hk ? hk.rejectedBadSync + hk.rejectedBadCrc + hk.rejectedBadLength + hk.rejectedBadType + hk.rejectedBadLine + hk.rejectedLineJump + hk.rejectedTimeJump + hk.rejectedNoConfig : NaN;
+  const row = (k: string, v: string | number) => console.log(`  ${k.padEnd(28)} ${v}`);
+  console.log(bold(`Pass on profile ${s.profile}: ${s.lines} lines × ${s.bands} bands × ${s.pixels} pixels, ${s.bitDepth}-bit`));
+  console.log(bold("Flight image"));
+  row("lines in / accepted", `${s.lines} / ${hk?.linesAccepted ?? "?"}`);
+  row("records rejected", rejected);
+  row("packets sent", hk?.packetsSent ?? "?");
+  row("frames (data / idle)", `${hk?.dataFrames ?? "?"} / ${hk?.idleFrames ?? "?"}`);
+  row("CADU bytes", s.flight.caduBytes);
+  console.log(bold("Link"));
+  row("bit errors / bursts", `${s.link.bitErrors} / ${s.link.bursts}`);
+  row("CADUs dropped / slips", `${s.link.dropped} / ${s.link.slips}`);
+  console.log(bold("Ground station"));
+  row("CADUs / sync losses", `${s.ground.cadus} / ${s.ground.syncLosses}`);
+  row("RS symbols corrected", s.ground.rsSymbolsCorrected);
+  row("codewords uncorrectable", s.ground.rsCodewordsUncorrectable > 0 ? red(s.ground.rsCodewordsUncorrectable) : s.ground.rsCodewordsUncorrectable);
+  row("frames good / dropped", `${s.ground.framesGood} / ${s.ground.framesDropped}`);
+  row("packets", s.ground.packets);
+  row("lines exact / lost", `${s.image.linesExact} / ${s.image.linesMissing + s.image.linesPartial}`);
+  for (const l of s.image.lostLines.slice(0, 5)) row(dim(`  line ${l.line}`), dim(`bands ${l.bands.join(",")}: ${l.reason}`));
+  if (s.image.lostLines.length > 5) row(dim("  …"), dim(`${s.image.lostLines.length - 5} more`));
+  console.log(bold("Downlink budget"));
+  row("raw sensor rate", `${(s.downlink.rawBitRate / 1e6).toFixed(1)} Mbit/s`);
+  row("downlink rate", `${(s.downlink.downlinkBitRate / 1e6).toFixed(1)} Mbit/s`);
+  row("pass / link time", `${s.downlink.passDurationS.toFixed(2)} s / ${s.downlink.linkTimeS.toFixed(2)} s`);
+  row("backlog at end of pass", s.downlink.keepsUp ? green("none: the downlink keeps up") : yellow(`${s.downlink.backlogS.toFixed(2)} s of downlink (${((s.downlink.backlogS * s.downlink.downlinkBitRate) / 8 / 1e6).toFixed(1)} MB stored)`));
+  row("wall time / throughput", `${s.wallS.toFixed(2)} s / ${s.throughputMbitS.toFixed(1)} Mbit/s of CADUs`);
+  console.log(s.verified ? green(bold("VERIFIED: every line arrived bit-exact")) : red(bold(`NOT VERIFIED: ${s.image.linesExact} of ${s.lines} lines exact`)));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") { console.log(HELP.main); return cmd ? 0 : 2; }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    if (HELP[cmd]) { console.log(HELP[cmd]); return 0; }
+  }
+  switch (cmd) {
+    case "pass": {
+      const { values: v } = parseArgs({ args: rest, options: { profile: { type: "string" }, ...sceneArgs, lines: { type: "string" }, seed: { type: "string" }, ber: { type: "string" },
+        "burst-every": { type: "string" }, "burst-len": { type: "string" }, "drop-cadu": { type: "string" }, out: { type: "string" }, json: { type: "boolean" } } });
+      const lines = num(v.lines, "lines", 2000, 1, 1e8);
+      const progress = process.stderr.isTTY && !v.json;
+      const s = await runPass({
+        profile: v.profile ?? "default", scene: sceneOpt(v), lines, seed: num(v.seed, "seed", 1, 0, 2 ** 31), ber: num(v.ber, "ber", 0, 0, 0.5),
+        burstEvery: v["burst-every"] ? num(v["burst-every"], "burst-every", 0, 1) : undefined, burstLen: v["burst-len"] ? num(v["burst-len"], "burst-len", 0, 1) : undefined,
+        dropCadus: v["drop-cadu"] ? v["drop-cadu"].split(",").map((x) => num(x, "drop-cadu", 0, 0)) : undefined, out: v.out,
+        onProgress: progress ? (n, t) => { const w = 30, f = Math.round((w * n) / t); process.stderr.write(`\r  [${"#".repeat(f)}${".".repeat(w - f)}] ${n}/${t} lines`); } : undefined,
+      });
+      if (progress) process.stderr.write("\r\x1b[K");
+      if (v.json) console.log(JSON.stringify(s, null, 2)); else printSummary(s);
+      return s.verified ? 0 : 1;
+    }
+    case "sensor": {
+      const { values: v } = parseArgs({ args: rest, options: { profile: { type: "string" }, ...sceneArgs, lines: { type: "string" }, seed: { type: "string" }, output: { type: "string", short: "o" } } });
+      const p = loadProfile(v.profile ?? "default");
+      const lines = num(v.lines, "lines", 1000, 1, 1e8);
+      const scene = openScene(p, { profile: p, scene: sceneOpt(v), seed: num(v.seed, "seed", 1, 0, 2 ** 31) }, lines);
+      const chunks: Buffer[] = [];
+      const out = v.output ? (b: Uint8Array) => chunks.push(Buffer.from(b)) : (b: Uint8Array) => process.stdout.write(b);
+      out(configRecord(p));
+      let n = 0;
+      for (let l = scene.next(); l; l = scene.next(), n++) out(encodeLine({ ...l, bands: p.sensor.bands.length, pixels: p.sensor.pixelsPerLine, bitDepth: p.sensor.bitDepth }));
+      out(encodeEnd(n));
+      if (v.output) writeFileSync(v.output, Buffer.concat(chunks));
+      return 0;
+    }
+    case "flash": {
+      const { values: v, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { profile: { type: "string" }, output: { type: "string", short: "o" }, "build-id": { type: "string" } } });
+      const wasmPath = positionals[0] ?? FLIGHT_WASM;
+      const p = loadProfile(need(v.profile, "--profile"));
+      const img = flash(readFileSync(wasmPath), p, v["build-id"] ?? "tengri-dev");
+      verifyImage(img, p);
+      writeFileSync(need(v.output, "-o IMAGE"), img);
+      console.log(`flashed ${wasmPath} for profile ${p.name}: ${img.length} bytes, memory limit ${p.obc.ramBytes} bytes`);
+      return 0;
+    }
+    case "decode": {
+      const { decodeCommand } = await import("./commands/decode.ts");
+      return decodeCommand(rest);
+    }
+    case "profiles": {
+      const { values: v } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
+      const list = listProfiles();
+      if (v.json) { console.log(JSON.stringify(list.map((x) => ({ name: x.name, file: x.file, ok: x.ok, error: x.error?.message })), null, 2)); return list.every((x) => x.ok) ? 0 : 1; }
+      for (const x of list) {
+        if (!x.ok) { console.log(`${red("✗")} ${x.name.padEnd(16)} ${x.error?.message}`); continue; }
+        const p = loadProfile(x.file), d = derived(p);
+        console.log(`${green("✓")} ${x.name.padEnd(16)} ${p.sensor.bands.length} bands × ${p.sensor.pixelsPerLine} px, ${p.sensor.bitDepth}-bit, ${p.link.frame.type.toUpperCase()} ${p.link.frame.length} B RS(255,${255 - 2 * p.link.coding.rsE}) I=${p.link.coding.rsDepth}, raw ${(d.rawBitRate / 1e6).toFixed(1)} Mbit/s vs downlink ${(p.link.downlinkBitRate / 1e6).toFixed(0)} Mbit/s, RAM ${(p.obc.ramBytes / 1048576).toFixed(0)} MiB`);
+      }
+      return list.every((x) => x.ok) ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`unknown command "${cmd}" (tengri --help lists them)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) { console.error(`tengri: ${e.message}`); process.exitCode = 2; }
+    else if (e instanceof ProfileError) { console.error(`tengri: ${e.message}`); process.exitCode = 2; }
+    else if (e instanceof ObcConfigError || e instanceof ObcCrashError || e instanceof ImageError) { console.error(`tengri: ${e.message}`); process.exitCode = 3; }
+    else { console.error(`tengri: ${e instanceof Error ? e.stack : e}`); process.exitCode = 1; }
+  },
+);

@@ -1,0 +1,301 @@
+// `npm run eval:cloud [-- --data DIR] [--json]`: runs the flight cloud screener (build/lib.wasm,
+// the real WASM code) over labelled tiles in the layout of ../shared/data/cloud and prints, per
+// tile and pooled, accuracy, precision, recall, F1, IoU, commission and omission, the 64 × 64
+// block decision accuracy, and a leave-one-out result (thresholds tuned on the other tiles).
+//
+// Each tile is fed as DN = stored value with a calibration that maps it back to reflectance
+// through the flight radiometry: gain = scale, offset = offset, ESUN = π, d = 1 AU and the
+// tile's sun elevation (90° for surface-reflectance chips), so ρ = (gain·DN + offset)/sin(el).
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
+
+export class EvalCloudError extends Error {
+  constructor(readonly kind: "no-data" | "bad-tile" | "flight-status" | "usage", readonly detail: string, readonly status?: number) {
+    super(`${kind}: ${detail}${status !== undefined ? ` (status ${status})` : ""}`);
+  }
+}
+
+// Parameter block word indices (assembly/screen/screener.ts P_*).
+export const P = {
+  CORE_BLUE: 0, CORE_HOT: 1, CORE_NDVI_MAX: 2, GATE_BLUE: 3, BRIGHT: 4, DILATE_PX: 5, TILE_SIZE: 6,
+  DEGRADE_FRAC: 7, DROP_FRAC: 8, MIN_VALID_FRAC: 9, SAT_DN: 10, MIN_ELEV_CDEG: 11,
+  BAND_BLUE: 12, BAND_RED: 13, BAND_NIR: 14, NBANDS: 15, WIDTH: 16,
+} as const;
+export const CLASS = { CLEAR: 0, CLOUD: 1, UNCERTAIN: 2, SATURATED: 3, MISSING: 4, UNJUDGED: 5 } as const;
+export const DECISION = { KEEP: 0, DEGRADE: 1, DROP: 2 } as const;
+export const TILE_WORDS = 8;
+
+/** Screening thresholds in physical units (converted to the flight parameter block). */
+export interface ScreenThresholds {
+  coreBlue: number; coreHot: number; coreNdviMax: number; gateBlue: number; bright: number;
+  /** Grow radius in metres (converted to pixels with the tile's ground sampling distance). */
+  dilateMetres: number;
+  degradeFrac: number; dropFrac: number;
+}
+export const DEFAULT_THRESHOLDS: ScreenThresholds = {
+  coreBlue: 0.2, coreHot: 0.04, coreNdviMax: 0.5, gateBlue: 0, bright: 0.2, dilateMetres: 40, degradeFrac: 0.3, dropFrac: 0.7,
+};
+
+export interface CloudTile {
+  id: string; width: number; height: number; gsdM: number;
+  scale: number; offset: number; sunElevationDeg: number;
+  /** BSQ u16 (blue, green, red, NIR). */
+  bsq: Uint16Array;
+  /** 0 clear, 1 cloud, 255 no data. */
+  mask: Uint8Array;
+}
+
+export function sharedDataDir(): string {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  return resolve(process.env.TENGRI_SHARED ?? join(root, "..", "shared"), "data", "cloud");
+}
+
+export function loadCloudTiles(dir: string): CloudTile[] {
+  if (!existsSync(dir)) throw new EvalCloudError("no-data", `no folder ${dir}`);
+  const ids = readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "index.json").map((f) => f.slice(0, -5)).sort();
+  const tiles: CloudTile[] = [];
+  for (const id of ids) {
+    if (!existsSync(join(dir, `${id}.u16`)) || !existsSync(join(dir, `${id}.mask.u8`))) continue;
+    const meta = JSON.parse(readFileSync(join(dir, `${id}.json`), "utf8"));
+    const width = meta.width, height = meta.height;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || meta.nbands !== 4) throw new EvalCloudError("bad-tile", `${id}: width/height/nbands`);
+    const raw = readFileSync(join(dir, `${id}.u16`));
+    if (raw.length !== 4 * width * height * 2) throw new EvalCloudError("bad-tile", `${id}: ${raw.length} bytes of samples`);
+    const bsq = new Uint16Array(4 * width * height);
+    for (let i = 0; i < bsq.length; i++) bsq[i] = raw[2 * i] | (raw[2 * i + 1] << 8);
+    const mask = new Uint8Array(readFileSync(join(dir, `${id}.mask.u8`)));
+    if (mask.length !== width * height) throw new EvalCloudError("bad-tile", `${id}: mask size`);
+    tiles.push({
+      id, width, height, gsdM: meta.gsd_m ?? 10, scale: meta.scale ?? 1e-4, offset: meta.offset ?? 0,
+      sunElevationDeg: meta.sun_elevation_deg ?? 90, bsq, mask,
+    });
+  }
+  if (!tiles.length) throw new EvalCloudError("no-data", `no tiles in ${dir}`);
+  return tiles;
+}
+
+export interface ScreenRun {
+  /** One class byte per pixel (CLASS.*). */
+  classes: Uint8Array;
+  /** Per tile (row-major over the tile grid): the 8 words of the flight tile record. */
+  tiles: Int32Array; tileCols: number; tileRows: number;
+  sunStatus: number;
+}
+
+/** Carves the buffers once per library instance and size; reused across runs (stub runtime never frees). */
+class Screener {
+  private paramPtr: number; private wsPtr = 0; private wsLen = 0;
+  private linesPtr = 0; private linesLen = 0; private classPtr = 0; private classLen = 0;
+  constructor(readonly lib: FlightLib) { this.paramPtr = lib.alloc(64 * 4); }
+  private i32(): Int32Array { return new Int32Array(this.lib.memory.buffer); }
+
+  run(tile: CloudTile, th: ScreenThresholds, tileSize = 64): ScreenRun {
+    const e = this.lib.exports;
+    const { width: w, height: h } = tile;
+    e.screenDefaults(this.paramPtr, w, 4);
+    const q12 = (v: number) => Math.round(v * 4096), q16 = (v: number) => Math.round(v * 65536);
+    const set = (i: number, v: number) => { this.i32()[(this.paramPtr >>> 2) + i] = v; };
+    set(P.CORE_BLUE, q12(th.coreBlue)); set(P.CORE_HOT, q12(th.coreHot)); set(P.CORE_NDVI_MAX, q12(th.coreNdviMax));
+    set(P.GATE_BLUE, q12(th.gateBlue)); set(P.BRIGHT, q12(th.bright));
+    set(P.DILATE_PX, Math.min(32, Math.round(th.dilateMetres / tile.gsdM))); set(P.TILE_SIZE, tileSize);
+    set(P.DEGRADE_FRAC, q16(th.degradeFrac)); set(P.DROP_FRAC, q16(th.dropFrac));
+    const need = e.screenWorkspaceLen(this.paramPtr);
+    if (need < 0) throw new EvalCloudError("flight-status", "screenWorkspaceLen", need);
+    if (need > this.wsLen) { this.wsPtr = this.lib.alloc(need); this.wsLen = need; }
+    let st = e.screenInit(this.paramPtr, this.wsPtr, this.wsLen);
+    if (st < 0) throw new EvalCloudError("flight-status", "screenInit", st);
+    for (let b = 0; b < 4; b++) {
+      st = e.screenSetCalibration(b, tile.scale, tile.offset, Math.PI);
+      if (st < 0) throw new EvalCloudError("flight-status", "screenSetCalibration", st);
+    }
+    const sunStatus = e.screenSetSun(tile.sunElevationDeg, 1.0);
+    // Band-interleaved-by-line copy of the BSQ tile.
+    const lineLen = 4 * w * 2;
+    if (h * lineLen > this.linesLen) { this.linesPtr = this.lib.alloc(h * lineLen); this.linesLen = h * lineLen; }
+    if (w * h > this.classLen) { this.classPtr = this.lib.alloc(w * h); this.classLen = w * h; }
+    const u16 = new Uint16Array(this.lib.memory.buffer, this.linesPtr, h * 4 * w);
+    for (let y = 0; y < h; y++) for (let b = 0; b < 4; b++) u16.set(tile.bsq.subarray((b * h + y) * w, (b * h + y + 1) * w), (y * 4 + b) * w);
+    // Line by line so that every finished tile row's records can be read.
+    const tileCols = e.screenTileCols(), tileRows = Math.ceil(h / tileSize);
+    const tiles = new Int32Array(tileCols * tileRows * TILE_WORDS);
+    const grab = () => {
+      const tr = e.screenTileRowDone();
+      if (tr < 0) return;
+      const base = e.screenTilePtr() >>> 2;
+      tiles.set(this.i32().subarray(base, base + tileCols * TILE_WORDS), tr * tileCols * TILE_WORDS);
+    };
+    for (let y = 0; y < h; y++) {
+      const out = e.screenLinesOut();
+      st = e.screenPushLine(this.linesPtr + y * lineLen, lineLen, this.classPtr + out * w);
+      if (st >= 0) grab(); else if (st !== -4) throw new EvalCloudError("flight-status", "screenPushLine", st);
+    }
+    for (;;) {
+      const out = e.screenLinesOut();
+      st = e.screenFlush(this.classPtr + out * w);
+      if (st === -4) break;
+      if (st < 0) throw new EvalCloudError("flight-status", "screenFlush", st);
+      grab();
+    }
+    const classes = this.lib.u8().slice(this.classPtr, this.classPtr + w * h);
+    return { classes, tiles, tileCols, tileRows, sunStatus };
+  }
+}
+
+const screeners = new WeakMap<FlightLib, Screener>();
+/** Runs the flight screener over one labelled tile. */
+export function screenTile(lib: FlightLib, tile: CloudTile, th: ScreenThresholds = DEFAULT_THRESHOLDS, tileSize = 64): ScreenRun {
+  let s = screeners.get(lib);
+  if (!s) { s = new Screener(lib); screeners.set(lib, s); }
+  return s.run(tile, th, tileSize);
+}
+
+export interface Confusion { tp: number; fp: number; fn: number; tn: number }
+export interface Scores {
+  accuracy: number; precision: number; recall: number; f1: number; iou: number; commission: number; omission: number;
+}
+export function confusion(classes: Uint8Array, mask: Uint8Array): Confusion {
+  const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (let i = 0; i < mask.length; i++) {
+    const t = mask[i];
+    if (t === 255) continue;
+    const p = classes[i] === CLASS.CLOUD;
+    if (t === 1) { if (p) c.tp++; else c.fn++; } else if (p) c.fp++; else c.tn++;
+  }
+  return c;
+}
+const div = (a: number, b: number) => (b > 0 ? a / b : 0);
+export function scores(c: Confusion): Scores {
+  return {
+    accuracy: div(c.tp + c.tn, c.tp + c.fp + c.fn + c.tn), precision: div(c.tp, c.tp + c.fp), recall: div(c.tp, c.tp + c.fn),
+    f1: div(2 * c.tp, 2 * c.tp + c.fp + c.fn), iou: div(c.tp, c.tp + c.fp + c.fn),
+    commission: div(c.fp, c.fp + c.tn), omission: div(c.fn, c.tp + c.fn),
+  };
+}
+export function addConfusion(a: Confusion, b: Confusion): Confusion {
+  return { tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn, tn: a.tn + b.tn };
+}
+
+/** Decision the labels call for, with the same thresholds (uncertain never drops: labels have none). */
+export function truthDecision(cloud: number, valid: number, th: ScreenThresholds): number {
+  if (valid === 0) return DECISION.KEEP;
+  const f = cloud / valid;
+  return f >= th.dropFrac ? DECISION.DROP : f >= th.degradeFrac ? DECISION.DEGRADE : DECISION.KEEP;
+}
+
+export interface BlockScore { blocks: number; decisionAccuracy: number; dropAccuracy: number }
+/** Flight 64 × 64 tile decisions against the labels' decisions (full blocks and edge blocks alike). */
+export function blockScore(run: ScreenRun, tile: CloudTile, th: ScreenThresholds, tileSize = 64): BlockScore {
+  let ok = 0, okDrop = 0, n = 0;
+  for (let tr = 0; tr < run.tileRows; tr++) for (let tc = 0; tc < run.tileCols; tc++) {
+    let cloud = 0, valid = 0;
+    for (let y = tr * tileSize; y < Math.min(tile.height, (tr + 1) * tileSize); y++)
+      for (let x = tc * tileSize; x < Math.min(tile.width, (tc + 1) * tileSize); x++) {
+        const t = tile.mask[y * tile.width + x];
+        if (t !== 255) { valid++; if (t === 1) cloud++; }
+      }
+    const want = truthDecision(cloud, valid, th);
+    const got = run.tiles[(tr * run.tileCols + tc) * TILE_WORDS + 6];
+    n++; if (want === got) ok++;
+    if ((want === DECISION.DROP) === (got === DECISION.DROP)) okDrop++;
+  }
+  return { blocks: n, decisionAccuracy: div(ok, n), dropAccuracy: div(okDrop, n) };
+}
+
+/** Threshold grid searched by the leave-one-out evaluation. */
+export function thresholdGrid(): ScreenThresholds[] {
+  const g: ScreenThresholds[] = [];
+  for (const coreBlue of [0.16, 0.18, 0.2, 0.22, 0.24])
+    for (const coreHot of [0.02, 0.04, 0.08])
+      for (const coreNdviMax of [0.3, 0.5, 1.0])
+        for (const dilateMetres of [0, 30, 40, 50, 60])
+          g.push({ ...DEFAULT_THRESHOLDS, coreBlue, coreHot, coreNdviMax, dilateMetres });
+  return g;
+}
+
+export interface LeaveOneOut { heldOut: string; chosen: ScreenThresholds; trainF1: number; heldOutConfusion: Confusion }
+/**
+ * For each tile: choose the grid point with the best pooled F1 on the other tiles among those
+ * keeping commission ≤ maxCommission on each of them, then score it on the held-out tile.
+ */
+export function leaveOneOut(lib: FlightLib, tiles: CloudTile[], grid = thresholdGrid(), maxCommission = 0.05): LeaveOneOut[] {
+  const table = grid.map((th) => tiles.map((t) => confusion(screenTile(lib, t, th).classes, t.mask)));
+  return tiles.map((t, k) => {
+    let best = -1, bestF1 = -1;
+    for (let g = 0; g < grid.length; g++) {
+      let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 }, okCom = true;
+      for (let j = 0; j < tiles.length; j++) {
+        if (j === k) continue;
+        pooled = addConfusion(pooled, table[g][j]);
+        if (scores(table[g][j]).commission > maxCommission) okCom = false;
+      }
+      const f1 = scores(pooled).f1;
+      if (okCom && f1 > bestF1) { bestF1 = f1; best = g; }
+    }
+    if (best < 0) best = 0;
+    return { heldOut: t.id, chosen: grid[best], trainF1: bestF1, heldOutConfusion: table[best][k] };
+  });
+}
+
+export interface TileReport { id: string; confusion: Confusion; scores: Scores; blocks: BlockScore; uncertainShare: number }
+export interface EvalReport {
+  thresholds: ScreenThresholds; tiles: TileReport[]; pooled: Scores; maxCommission: number;
+  leaveOneOut: (LeaveOneOut & { scores: Scores })[]; leaveOneOutPooled: Scores;
+}
+
+export function evaluate(lib: FlightLib, tiles: CloudTile[], th: ScreenThresholds = DEFAULT_THRESHOLDS, withLoo = true): EvalReport {
+  const reps: TileReport[] = [];
+  let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (const t of tiles) {
+    const run = screenTile(lib, t, th, 64);
+    const c = confusion(run.classes, t.mask);
+    let unc = 0;
+    for (const v of run.classes) if (v === CLASS.UNCERTAIN) unc++;
+    reps.push({ id: t.id, confusion: c, scores: scores(c), blocks: blockScore(run, t, th), uncertainShare: unc / run.classes.length });
+    pooled = addConfusion(pooled, c);
+  }
+  const loo = withLoo ? leaveOneOut(lib, tiles).map((l) => ({ ...l, scores: scores(l.heldOutConfusion) })) : [];
+  const looPooled = scores(loo.reduce((a, l) => addConfusion(a, l.heldOutConfusion), { tp: 0, fp: 0, fn: 0, tn: 0 }));
+  return {
+    thresholds: th, tiles: reps, pooled: scores(pooled), maxCommission: Math.max(...reps.map((r) => r.scores.commission)),
+    leaveOneOut: loo, leaveOneOutPooled: looPooled,
+  };
+}
+
+const f3 = (v: number) => v.toFixed(3);
+function row(name: string, s: Scores, extra = ""): string {
+  return `${name.padEnd(34)} ${f3(s.accuracy)}  ${f3(s.precision)}  ${f3(s.recall)}  ${f3(s.f1)}  ${f3(s.iou)}  ${f3(s.commission)}  ${f3(s.omission)}${extra}`;
+}
+
+export async function evalCloudCommand(argv: string[]): Promise<number> {
+  let dir = sharedDataDir(), json = false, loo = true;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--data" && i + 1 < argv.length) dir = resolve(argv[++i]);
+    else if (argv[i] === "--json") json = true;
+    else if (argv[i] === "--no-loo") loo = false;
+    else { console.error(`eval:cloud: unknown argument ${argv[i]} (use --data DIR, --json, --no-loo)`); return 2; }
+  }
+  let tiles: CloudTile[];
+  try { tiles = loadCloudTiles(dir); } catch (e) {
+    if (e instanceof EvalCloudError) { console.error(`eval:cloud: ${e.message}`); return 2; }
+    throw e;
+  }
+  const lib = loadFlightLib();
+  const rep = evaluate(lib, tiles, DEFAULT_THRESHOLDS, loo);
+  if (json) { console.log(JSON.stringify(rep, null, 1)); return 0; }
+  const th = rep.thresholds;
+  console.log(`Flight cloud screener (build/lib.wasm) on ${tiles.length} tiles in ${dir}`);
+  console.log(`thresholds: blue > ${th.coreBlue}, HOT > ${th.coreHot}, NDVI < ${th.coreNdviMax}, grow ${th.dilateMetres} m, bright > ${th.bright}; tile decisions degrade ≥ ${th.degradeFrac}, drop ≥ ${th.dropFrac} of valid pixels`);
+  console.log(`${"tile".padEnd(34)} acc    prec   recall F1     IoU    commis omiss  | 64×64 blocks: decision, drop/not  uncertain`);
+  for (const r of rep.tiles)
+    console.log(row(r.id, r.scores, `  | ${r.blocks.blocks} blocks ${f3(r.blocks.decisionAccuracy)}  ${f3(r.blocks.dropAccuracy)}   ${f3(r.uncertainShare)}`));
+  console.log(row("POOLED", rep.pooled, `  | max commission ${f3(rep.maxCommission)}`));
+  if (loo) {
+    console.log(`\nleave-one-out (grid of ${thresholdGrid().length} threshold sets; best pooled F1 on the other tiles with commission ≤ 0.05 on each):`);
+    for (const l of rep.leaveOneOut)
+      console.log(row(l.heldOut, l.scores, `  | blue>${l.chosen.coreBlue} HOT>${l.chosen.coreHot} NDVI<${l.chosen.coreNdviMax} grow ${l.chosen.dilateMetres} m (train F1 ${f3(l.trainF1)})`));
+    console.log(row("POOLED (held-out tiles)", rep.leaveOneOutPooled));
+  }
+  return 0;
+}

@@ -1,0 +1,410 @@
+// Ground decoder for CCSDS 121.0-B-3 (adaptive entropy coder + unit-delay postprocessor).
+// Written from the standard, independently of the flight encoder in assembly/: it is the
+// oracle the flight encoder is tested against. Streaming: push() takes chunks of any size
+// (one byte works) and returns the samples completed so far; a coded data set (CDS) that is
+// not complete yet waits for more input. Bad streams end in an Aec121DecodeError that says
+// where (bit offset, sample index) and carries the samples decoded before the failure.
+
+export interface Aec121Options {
+  /** Bits per sample n, 1..32. */
+  bitsPerSample: number;
+  /** Block size J: 8, 16, 32 or 64. */
+  blockSize: number;
+  /** Reference sample interval in blocks, 1..4096. */
+  rsi: number;
+  signed?: boolean;
+  /** Unit-delay predictor + mapper (default true). */
+  preprocess?: boolean;
+  /** Restricted code option set (n <= 4 only). */
+  restricted?: boolean;
+  /** Each RSI padded to a byte boundary. */
+  padRsi?: boolean;
+}
+
+export type Aec121ErrorCode =
+  | "BAD_OPTION"        // an option is out of range (field `option` names it)
+  | "TRUNCATED"         // the stream ends inside a coded data set
+  | "FS_TOO_LONG"       // a fundamental sequence codeword longer than any valid value
+  | "ZERO_RUN_OVERFLOW" // a zero-block run reaches past the end of its RSI
+  | "TOO_MANY_SAMPLES"; // output would exceed the caller's maxSamples
+
+export class Aec121DecodeError extends Error {
+  constructor(
+    readonly code: Aec121ErrorCode,
+    /** Bit offset in the stream of the CDS where decoding failed (-1 for option errors). */
+    readonly bitOffset: number,
+    /** Samples decoded before the failure (index of the first sample not decoded). */
+    readonly sampleIndex: number,
+    /** The samples decoded before the failure. */
+    readonly samples: Uint32Array | Int32Array,
+    readonly option?: string,
+    detail?: string,
+  ) {
+    super(`CCSDS 121 decode: ${code}${option ? ` (${option})` : ""} at bit ${bitOffset}, sample ${sampleIndex}${detail ? `: ${detail}` : ""}`);
+    this.name = "Aec121DecodeError";
+  }
+}
+
+/** Throws Aec121DecodeError("BAD_OPTION") naming the first bad option. */
+export function checkAec121Options(o: Aec121Options): void {
+  const bad = (option: string, detail: string): never => {
+    throw new Aec121DecodeError("BAD_OPTION", -1, 0, new Uint32Array(0), option, detail);
+  };
+  const n = o.bitsPerSample;
+  if (!Number.isInteger(n) || n < 1 || n > 32) bad("bitsPerSample", `${n} is not in 1..32`);
+  if (![8, 16, 32, 64].includes(o.blockSize)) bad("blockSize", `${o.blockSize} is not 8, 16, 32 or 64`);
+  if (!Number.isInteger(o.rsi) || o.rsi < 1 || o.rsi > 4096) bad("rsi", `${o.rsi} is not in 1..4096`);
+  if (o.restricted && n > 4) bad("restricted", `restricted code options need n <= 4, n is ${n}`);
+}
+
+const NEED_MORE = -1;
+/** Longest FS codeword accepted (bits): far beyond any encoder that picks the shortest option,
+ *  and the bound on what the decoder buffers while it waits for a CDS to complete. */
+const MAX_FS = 1 << 24;
+const SEGMENT = 64; // zero-block segment, blocks
+
+export class Aec121StreamDecoder {
+  private readonly n: number;
+  private readonly J: number;
+  private readonly rsi: number;
+  private readonly signed: boolean;
+  private readonly pre: boolean;
+  private readonly padRsi: boolean;
+  private readonly idLen: number;
+  private readonly idUncomp: number;
+  private readonly xmin: number;
+  private readonly xmax: number;
+  private readonly maxSamples: number;
+  // input: unconsumed bytes buf[0 .. len), the bit position inside them, base = stream offset of buf[0]
+  private buf = new Uint8Array(64);
+  private len = 0;
+  private pos = 0;
+  private base = 0;
+  // decoding state at a CDS boundary
+  private blockInRsi = 0;
+  private prev = 0;
+  private produced = 0;
+  private readonly mapped = new Float64Array(64);
+  private words = new Int32Array(16); // big-endian 32-bit words of buf, for the bit reader
+  private out: Uint32Array | Int32Array;
+  private outLen = 0;
+  private failed: Aec121DecodeError | null = null;
+
+  constructor(opts: Aec121Options, limits: { maxSamples?: number } = {}) {
+    checkAec121Options(opts);
+    this.n = opts.bitsPerSample;
+    this.J = opts.blockSize;
+    this.rsi = opts.rsi;
+    this.signed = !!opts.signed;
+    this.pre = opts.preprocess ?? true;
+    this.padRsi = !!opts.padRsi;
+    const r = !!opts.restricted;
+    const n = this.n;
+    this.idLen = r && n <= 2 ? 1 : r && n <= 4 ? 2 : n <= 8 ? 3 : n <= 16 ? 4 : 5; // 121.0-B-3 table 5-1
+    this.idUncomp = (1 << this.idLen) - 1;
+    this.xmin = this.signed ? -(2 ** (n - 1)) : 0;
+    this.xmax = this.signed ? 2 ** (n - 1) - 1 : 2 ** n - 1;
+    this.maxSamples = limits.maxSamples ?? 2 ** 30;
+    this.out = this.signed ? new Int32Array(1024) : new Uint32Array(1024);
+  }
+
+  /** Samples decoded so far in total. */
+  get sampleCount(): number { return this.produced; }
+  /** Stream bit offset of the next CDS. */
+  get bitOffset(): number { return (this.base << 3) + this.pos; }
+
+  /** Feed bytes; returns the samples completed by them (possibly none). */
+  push(chunk: Uint8Array): Uint32Array | Int32Array {
+    if (this.failed) throw this.failed;
+    this.append(chunk);
+    this.outLen = 0;
+    this.run(false);
+    return this.take();
+  }
+
+  /** End of stream: what remains must be fewer than 8 fill bits or all-zero fill. */
+  end(): Uint32Array | Int32Array {
+    if (this.failed) throw this.failed;
+    this.outLen = 0;
+    const endBits = this.len * 8;
+    let allZero = true;
+    for (let b = this.pos; b < endBits && allZero; b++) if ((this.buf[b >>> 3] >>> (7 - (b & 7))) & 1) allZero = false;
+    if (!allZero) {
+      this.fail("TRUNCATED", "stream ends inside a coded data set");
+    }
+    return this.take();
+  }
+
+  private take(): Uint32Array | Int32Array {
+    const r = this.out.slice(0, this.outLen);
+    this.outLen = 0;
+    return r;
+  }
+
+  private append(chunk: Uint8Array): void {
+    // drop consumed bytes, keep 8 spare zero bytes after the data for the bit reader
+    const drop = this.pos >>> 3;
+    if (drop > 0) {
+      this.buf.copyWithin(0, drop, this.len);
+      this.len -= drop;
+      this.base += drop;
+      this.pos -= drop * 8;
+    }
+    const need = this.len + chunk.length + 8;
+    if (need > this.buf.length) {
+      const nb = new Uint8Array(Math.max(need, this.buf.length * 2));
+      nb.set(this.buf.subarray(0, this.len));
+      this.buf = nb;
+    }
+    this.buf.set(chunk, this.len);
+    this.len += chunk.length;
+    this.buf.fill(0, this.len, this.len + 8);
+  }
+
+  private fail(code: Aec121ErrorCode, detail: string): never {
+    const samples = this.out.slice(0, this.outLen);
+    this.failed = new Aec121DecodeError(code, this.bitOffset, this.produced, samples, undefined, detail);
+    throw this.failed;
+  }
+
+  /** Decode whole CDSes while the buffered bits hold them. */
+  private run(_final: boolean): void {
+    const buf = this.buf;
+    const nw = (this.len + 3 >>> 2) + 2;
+    if (this.words.length < nw) this.words = new Int32Array(Math.max(nw, this.words.length * 2));
+    const words = this.words;
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let i = 0, p = 0; i < nw; i++, p += 4) words[i] = p + 4 <= buf.byteLength ? dv.getInt32(p, false) : 0;
+    const endBits = this.len * 8;
+    const n = this.n, J = this.J, idLen = this.idLen;
+    const mapped = this.mapped;
+    const maxVal = 2 ** n - 1;
+    for (;;) {
+      if (this.pos >= endBits) return;
+      const start = this.pos;
+      const outStart = this.outLen;
+      const r = this.decodeCds(buf, words, endBits, n, J, idLen, mapped, maxVal);
+      if (r === NEED_MORE) {
+        // roll back to the CDS start and wait for more input
+        this.pos = start;
+        this.produced -= this.outLen - outStart;
+        this.outLen = outStart;
+        return;
+      }
+    }
+  }
+
+  /** Decode one CDS at this.pos; NEED_MORE when the buffered bits end inside it. */
+  private decodeCds(buf: Uint8Array, words: Int32Array, endBits: number, n: number, J: number, idLen: number, mapped: Float64Array, maxVal: number): number {
+    let pos = this.pos;
+    const id = readBits(buf, pos, idLen);                         // 121.0-B-3 §5.1.2 option ID
+    pos += idLen;
+    const ref = this.pre && this.blockInRsi === 0;                 // 121.0-B-3 §5.1.3: reference in the first CDS of an RSI
+    let refSample = 0;
+    let blocks = 1;
+    if (id === 0) {
+      // low-entropy options: one more bit selects zero-block (0) or second extension (1)
+      if (pos + 1 > endBits) return NEED_MORE;
+      const sel = readBits(buf, pos, 1);
+      pos += 1;
+      if (ref) { refSample = readBits(buf, pos, n); pos += n; }
+      if (sel === 0) {
+        // 121.0-B-3 §3.4.3 zero-block: FS count of all-zero blocks, 4 = remainder of segment
+        const f = readFs(buf, pos, endBits, 64);
+        if (f < 0) return f === NEED_MORE ? NEED_MORE : this.failAt(pos, "FS_TOO_LONG", "zero-block count");
+        pos += f + 1;
+        if (f < 4) blocks = f + 1;
+        else if (f === 4) {
+          const inSeg = SEGMENT - (this.blockInRsi % SEGMENT);
+          const inRsi = this.rsi - this.blockInRsi;
+          blocks = Math.min(inSeg, inRsi);
+        } else blocks = f;
+        if (this.blockInRsi + blocks > this.rsi) return this.failAt(this.pos, "ZERO_RUN_OVERFLOW", `${blocks} zero blocks, ${this.rsi - this.blockInRsi} left in the RSI`);
+        if (pos > endBits) return NEED_MORE;
+        this.pos = pos;
+        for (let b = 0; b < blocks; b++) {
+          mapped.fill(0, 0, J);
+          this.finishBlock(b === 0 && ref, refSample, J, mapped);
+        }
+      } else {
+        // 121.0-B-3 §3.4.2 second extension: J/2 FS codewords of gamma = (a+b)(a+b+1)/2 + b
+        for (let i = 0; i < J; i += 2) {
+          const g = readFs(buf, pos, endBits, 2 * maxVal * (maxVal + 1) + maxVal);
+          if (g < 0) return g === NEED_MORE ? NEED_MORE : this.failAt(pos, "FS_TOO_LONG", "second extension");
+          pos += g + 1;
+          // invert gamma: largest s with s(s+1)/2 <= g
+          let s = Math.floor((Math.sqrt(8 * g + 1) - 1) / 2);
+          while ((s * (s + 1)) / 2 > g) s--;
+          while (((s + 1) * (s + 2)) / 2 <= g) s++;
+          const b = g - (s * (s + 1)) / 2;
+          mapped[i] = s - b;
+          mapped[i + 1] = b;
+        }
+        if (pos > endBits) return NEED_MORE;
+        this.pos = pos;
+        this.finishBlock(ref, refSample, J, mapped);
+      }
+    } else if (id === this.idUncomp) {
+      // 121.0-B-3 §3.5 no compression: J n-bit values (the first is the reference when present)
+      const need = J * n;
+      if (pos + need > endBits) return NEED_MORE;
+      if (ref) { refSample = readBits(buf, pos, n); }
+      for (let i = 0; i < J; i++) { mapped[i] = readBits(buf, pos, n); pos += n; }
+      this.pos = pos;
+      this.finishBlock(ref, refSample, J, mapped);
+    } else {
+      // 121.0-B-3 §3.3 split-sample, k = id - 1 (k = 0: fundamental sequence, §3.2)
+      const k = id - 1;
+      if (ref) { if (pos + n > endBits) return NEED_MORE; refSample = readBits(buf, pos, n); pos += n; }
+      const first = ref ? 1 : 0;
+      const fsMax = k >= n ? 0 : Math.floor(maxVal / 2 ** k);
+      for (let i = first; i < J; i++) {
+        const wi = pos >>> 5, r = pos & 31;
+        const w = r === 0 ? words[wi] : (words[wi] << r) | (words[wi + 1] >>> (32 - r));
+        let f: number;
+        if (w !== 0) {
+          f = Math.clz32(w);
+          if (f > fsMax) return this.failAt(pos, "FS_TOO_LONG", "split-sample MSBs");
+        } else {
+          f = readFs(buf, pos, endBits, fsMax);
+          if (f < 0) return f === NEED_MORE ? NEED_MORE : this.failAt(pos, "FS_TOO_LONG", "split-sample MSBs");
+        }
+        pos += f + 1;
+        mapped[i] = f;
+      }
+      if (k > 0) {
+        if (pos + (J - first) * k > endBits) return NEED_MORE;
+        if (k < 31 && fsMax < 2 ** (31 - k)) {
+          const sh = 32 - k;
+          for (let i = first; i < J; i++) {
+            const wi = pos >>> 5, r = pos & 31;
+            const w = r === 0 ? words[wi] : (words[wi] << r) | (words[wi + 1] >>> (32 - r));
+            mapped[i] = (mapped[i] << k) | (w >>> sh);
+            pos += k;
+          }
+        } else {
+          const scale = 2 ** k;
+          for (let i = first; i < J; i++) {
+            mapped[i] = mapped[i] * scale + readBits(buf, pos, k);
+            pos += k;
+          }
+        }
+      }
+      if (pos > endBits) return NEED_MORE;
+      mapped[0] = ref ? 0 : mapped[0];
+      this.pos = pos;
+      this.finishBlock(ref, refSample, J, mapped);
+    }
+    // 121.0-B-3 §5.1.4: with RSI padding, the next RSI starts on a byte boundary
+    if (this.blockInRsi === 0 && this.padRsi) {
+      this.pos = Math.ceil(this.pos / 8) * 8;
+    }
+    return 0;
+  }
+
+  private failAt(_pos: number, code: Aec121ErrorCode, detail: string): never {
+    return this.fail(code, detail);
+  }
+
+  /** Postprocess one block of mapped values into samples (121.0-B-3 §4.2, §4.4). */
+  private finishBlock(ref: boolean, refSample: number, J: number, mapped: Float64Array): void {
+    if (this.produced + J > this.maxSamples) this.fail("TOO_MANY_SAMPLES", `more than ${this.maxSamples} samples`);
+    if (this.outLen + J > this.out.length) {
+      const bigger = this.signed ? new Int32Array(this.out.length * 2 + J) : new Uint32Array(this.out.length * 2 + J);
+      bigger.set(this.out.subarray(0, this.outLen));
+      this.out = bigger;
+    }
+    const out = this.out;
+    let o = this.outLen;
+    const n = this.n;
+    const xmin = this.xmin, xmax = this.xmax;
+    const half = 2 ** (n - 1), full = 2 ** n;
+    if (!this.pre) {
+      for (let i = 0; i < J; i++) {
+        let v = mapped[i] % full;
+        if (this.signed && v >= half) v -= full;
+        out[o++] = v;
+      }
+    } else {
+      let prev = this.prev;
+      let i = 0;
+      if (ref) {
+        prev = this.signed && refSample >= half ? refSample - full : refSample;
+        out[o++] = prev;
+        i = 1;
+      }
+      if (n <= 30) {
+        // all values fit small integers: the same rule with integer operations
+        for (; i < J; i++) {
+          const d = mapped[i] | 0;
+          const lo = prev - xmin, hi = xmax - prev;
+          const theta = lo < hi ? lo : hi;
+          let x: number;
+          if (d <= 2 * theta) x = (d & 1) === 0 ? prev + (d >> 1) : prev - ((d + 1) >> 1);
+          else x = lo <= hi ? xmin + d : xmax - d;
+          if (x < xmin || x > xmax) x = x < xmin ? xmin : xmax;
+          out[o++] = x;
+          prev = x;
+        }
+      }
+      for (; i < J; i++) {
+        const d = mapped[i];
+        const lo = prev - xmin, hi = xmax - prev;
+        const theta = lo < hi ? lo : hi;
+        let x: number;
+        if (d <= 2 * theta) x = (d & 1) === 0 ? prev + d / 2 : prev - (d + 1) / 2;
+        else x = lo <= hi ? xmin + d : xmax - d;           // |Δ| = δ - θ towards the open side
+        if (x < xmin || x > xmax) x = x < xmin ? xmin : xmax; // only a corrupted stream gets here
+        out[o++] = x;
+        prev = x;
+      }
+      this.prev = prev;
+    }
+    this.outLen = o;
+    this.produced += J;
+    this.blockInRsi++;
+    if (this.blockInRsi === this.rsi) this.blockInRsi = 0;
+  }
+}
+
+/** n bits (0 < n <= 32) at bit position pos, MSB first; bytes past the data read as zero. */
+function readBits(buf: Uint8Array, pos: number, n: number): number {
+  const i = pos >>> 3, r = pos & 7;
+  let w = ((buf[i] << 24) | (buf[i + 1] << 16) | (buf[i + 2] << 8) | buf[i + 3]) >>> 0;
+  if (r !== 0) w = ((w << r) | (buf[i + 4] >>> (8 - r))) >>> 0;
+  return n === 32 ? w : w >>> (32 - n);
+}
+
+/** Length of the FS codeword's zero run at pos (121.0-B-3 §3.2); NEED_MORE past the data,
+ *  -2 when the run exceeds max. */
+function readFs(buf: Uint8Array, pos: number, endBits: number, max: number): number {
+  if (max > MAX_FS) max = MAX_FS;
+  let z = 0;
+  for (;;) {
+    if (pos >= endBits) return NEED_MORE;
+    const i = pos >>> 3, r = pos & 7;
+    let w = ((buf[i] << 24) | (buf[i + 1] << 16) | (buf[i + 2] << 8) | buf[i + 3]) >>> 0;
+    if (r !== 0) w = ((w << r) | (buf[i + 4] >>> (8 - r))) >>> 0;
+    if (w !== 0) {
+      const c = Math.clz32(w);
+      z += c;
+      if (pos + c >= endBits) return NEED_MORE;
+      return z > max ? -2 : z;
+    }
+    z += 32;
+    pos += 32;
+    if (z > max) return -2;
+  }
+}
+
+/** Decode a whole stream. */
+export function aec121Decode(stream: Uint8Array, opts: Aec121Options, limits: { maxSamples?: number } = {}): Uint32Array | Int32Array {
+  const dec = new Aec121StreamDecoder(opts, limits);
+  const a = dec.push(stream);
+  const b = dec.end();
+  if (b.length === 0) return a;
+  const r = opts.signed ? new Int32Array(a.length + b.length) : new Uint32Array(a.length + b.length);
+  r.set(a);
+  r.set(b, a.length);
+  return r;
+}

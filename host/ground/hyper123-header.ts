@@ -1,0 +1,211 @@
+// CCSDS 123.0-B-2 §5.3 header parser for the ground station. Written from the standard,
+// independently of the flight encoder (assembly/compress/hyper123/): it reads the image,
+// predictor and entropy-coder metadata and reports the body offset. Impossible values and
+// features this ground station does not decode end in a Hyper123DecodeError naming the field.
+
+export type Hyper123ErrorCode =
+  | "TRUNCATED"        // the stream ends inside the header or the body
+  | "BAD_HEADER"       // a header field holds a value the standard forbids (field names it)
+  | "UNSUPPORTED"      // a legal feature this decoder does not implement (field names it)
+  | "BAD_CODEWORD"     // a codeword decodes to a value outside its range
+  | "TOO_LARGE";       // the image would exceed the caller's sample limit or cannot fit the stream
+
+export class Hyper123DecodeError extends Error {
+  constructor(
+    readonly code: Hyper123ErrorCode,
+    /** Header field or quantity concerned (e.g. "D", "Omega", "body"). */
+    readonly field: string,
+    /** Offending value, when there is one. */
+    readonly value: number | null,
+    /** Bit offset in the stream where the problem was found. */
+    readonly bitOffset: number,
+  ) {
+    super(`CCSDS 123 ${code}: ${field}${value === null ? "" : ` = ${value}`} at bit ${bitOffset}`);
+    this.name = "Hyper123DecodeError";
+  }
+}
+
+export interface Hyper123Header {
+  userData: number;
+  nx: number; ny: number; nz: number;
+  signed: boolean;
+  /** Dynamic range D in bits. */
+  d: number;
+  /** "bi" band-interleaved with depth m, or "bsq". */
+  order: "bi" | "bsq";
+  /** Sub-frame interleaving depth M (BI only; 1 = BIL, Nz = BIP). */
+  m: number;
+  /** Output word size B in bytes. */
+  wordBytes: number;
+  coder: "sample-adaptive" | "hybrid" | "block-adaptive";
+  /** 0 lossless, 1 absolute, 2 relative, 3 absolute and relative error limits. */
+  fidelity: 0 | 1 | 2 | 3;
+  p: number;
+  reduced: boolean;
+  /** 0 wide neighbour, 1 narrow neighbour, 2 wide column, 3 narrow column. */
+  localSum: 0 | 1 | 2 | 3;
+  r: number;
+  omega: number;
+  tIncLog: number;
+  nuMin: number;
+  nuMax: number;
+  /** Per band absolute and relative error limits (a_z, r_z); empty when not used. */
+  absLimits: number[];
+  relLimits: number[];
+  theta: number;
+  /** Per band damping φ_z and offset ψ_z. */
+  phi: number[];
+  psi: number[];
+  uMax: number;
+  gammaStar: number;
+  gamma0: number;
+  /** Accumulator initialisation constant k''_z per band. */
+  kz: number[];
+  /** Byte offset of the body. */
+  bodyOffset: number;
+}
+
+class HeaderReader {
+  pos = 0; // bit position
+  constructor(private readonly buf: Uint8Array) {}
+  bits(n: number): number {
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const byte = this.pos >> 3;
+      if (byte >= this.buf.length) throw new Hyper123DecodeError("TRUNCATED", "header", null, this.pos);
+      v = v * 2 + ((this.buf[byte] >> (7 - (this.pos & 7))) & 1);
+      this.pos++;
+    }
+    return v;
+  }
+  reserved(n: number, field: string): void {
+    const at = this.pos;
+    const v = this.bits(n);
+    if (v !== 0) throw new Hyper123DecodeError("BAD_HEADER", field, v, at);
+  }
+  align(): void { this.pos = (this.pos + 7) & ~7; }
+}
+
+function bad(field: string, value: number, at: number): never { throw new Hyper123DecodeError("BAD_HEADER", field, value, at); }
+function unsupported(field: string, value: number, at: number): never { throw new Hyper123DecodeError("UNSUPPORTED", field, value, at); }
+
+/** Parses the header at the start of `stream` (123.0-B-2 §5.3). */
+export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
+  const r = new HeaderReader(stream);
+  // §5.3.2.2 image metadata, essential subpart
+  const userData = r.bits(8);
+  const nx = r.bits(16) || 65536, ny = r.bits(16) || 65536, nz = r.bits(16) || 65536;
+  const signed = r.bits(1) === 1;
+  r.reserved(1, "reserved (image metadata)");
+  const largeD = r.bits(1);
+  const dField = r.bits(4);
+  const d = largeD ? (dField === 0 ? 32 : dField + 16) : (dField === 0 ? 16 : dField);
+  if (!largeD && dField === 1) bad("D", 1, r.pos - 4);
+  if (d > 16) unsupported("D", d, r.pos - 4);
+  const order = r.bits(1) === 1 ? "bsq" : "bi";
+  const at = r.pos;
+  const mField = r.bits(16);
+  const m = order === "bi" ? (mField || 65536) : 0;
+  if (order === "bi" && m > nz) bad("M", m, at);
+  r.reserved(2, "reserved (image metadata)");
+  const wordBytes = r.bits(3) || 8;
+  const coderField = r.bits(2);
+  if (coderField === 3) bad("entropy coder type", 3, r.pos - 2);
+  const coder = (["sample-adaptive", "hybrid", "block-adaptive"] as const)[coderField];
+  r.reserved(1, "reserved (image metadata)");
+  const fidelity = r.bits(2) as 0 | 1 | 2 | 3;
+  r.reserved(2, "reserved (image metadata)");
+  const supp = r.bits(4);
+  if (supp !== 0) unsupported("supplementary information table count", supp, r.pos - 4);
+  // §5.3.3.2 predictor primary structure
+  r.reserved(1, "reserved (predictor)");
+  const repFlag = r.bits(1);
+  const p = r.bits(4);
+  const reduced = r.bits(1) === 1;
+  if (!reduced && nx === 1) bad("prediction mode (full needs Nx > 1)", 0, r.pos - 1);
+  const weoFlag = r.bits(1);
+  const localSum = r.bits(2) as 0 | 1 | 2 | 3;
+  const rField = r.bits(6);
+  const rr = rField || 64;
+  const omega = r.bits(4) + 4;
+  if (omega > 19) bad("Omega", omega, r.pos - 4);
+  if (rr < Math.max(32, d + omega + 2)) bad("R", rr, r.pos - 10);
+  const tIncLog = r.bits(4) + 4;
+  if (tIncLog > 11) bad("t_inc", tIncLog, r.pos - 4);
+  const nuMin = r.bits(4) - 6, nuMax = r.bits(4) - 6;
+  if (nuMin > 9) bad("nu_min", nuMin, r.pos - 8);
+  if (nuMax > 9 || nuMax < nuMin) bad("nu_max", nuMax, r.pos - 4);
+  const weoTable = r.bits(1), winit = r.bits(1), winitTable = r.bits(1), q = r.bits(5);
+  if (weoFlag) unsupported("weight exponent offsets", 1, r.pos - 32);
+  if (weoTable) bad("weight exponent offset table flag", 1, r.pos - 8);
+  if (winit) unsupported("custom weight initialisation", 1, r.pos - 7);
+  if (winitTable || q) bad("weight initialisation table/resolution", winitTable || q, r.pos - 6);
+  // §5.3.3.3 quantization
+  const absLimits: number[] = [], relLimits: number[] = [];
+  if (fidelity !== 0) {
+    if (order === "bi") {
+      r.reserved(1, "reserved (quantization)");
+      const periodic = r.bits(1);
+      r.reserved(2, "reserved (quantization)");
+      const u = r.bits(4);
+      if (periodic) unsupported("periodic error limit updating", 1, r.pos - 7);
+      if (u !== 0) bad("error update period exponent", u, r.pos - 4);
+    }
+    for (const kind of ["absolute", "relative"] as const) {
+      if ((kind === "absolute" && fidelity === 2) || (kind === "relative" && fidelity === 1)) continue;
+      r.reserved(1, `reserved (${kind} error limit)`);
+      const dep = r.bits(1);
+      r.reserved(2, `reserved (${kind} error limit)`);
+      const bits = r.bits(4) || 16;
+      if (bits > Math.min(d - 1, 16)) bad(`${kind} error limit bit depth`, bits, r.pos - 4);
+      const list = kind === "absolute" ? absLimits : relLimits;
+      if (dep) for (let z = 0; z < nz; z++) list.push(r.bits(bits));
+      else { const v = r.bits(bits); for (let z = 0; z < nz; z++) list.push(v); }
+      r.align();
+    }
+  }
+  // §5.3.3.4 sample representative
+  let theta = 0;
+  let phi = new Array<number>(nz).fill(0), psi = new Array<number>(nz).fill(0);
+  if (repFlag) {
+    r.reserved(5, "reserved (sample representative)");
+    theta = r.bits(3);
+    if (theta > 4) bad("Theta", theta, r.pos - 3);
+    const readPair = (name: string): number[] => {
+      r.reserved(1, `reserved (${name})`);
+      const vary = r.bits(1), table = r.bits(1);
+      r.reserved(1, `reserved (${name})`);
+      const fixed = r.bits(4);
+      if (table && !vary) bad(`${name} table flag`, 1, r.pos - 6);
+      if (!table && vary) unsupported(`${name} table in optional tables`, 1, r.pos - 6);
+      if (!vary && fixed > (1 << theta) - 1) bad(name, fixed, r.pos - 4);
+      return vary ? [] : new Array<number>(nz).fill(fixed);
+    };
+    const phiFixed = readPair("phi"), psiFixed = readPair("psi");
+    if (phiFixed.length === 0) { phi = []; for (let z = 0; z < nz; z++) phi.push(r.bits(theta)); r.align(); } else phi = phiFixed;
+    if (psiFixed.length === 0) { psi = []; for (let z = 0; z < nz; z++) psi.push(r.bits(theta)); r.align(); } else psi = psiFixed;
+  }
+  // §5.3.4 entropy coder metadata
+  let uMax = 0, gammaStar = 0, gamma0 = 0;
+  const kz: number[] = [];
+  if (coder === "block-adaptive") unsupported("entropy coder type", 2, 85);
+  if (coder === "hybrid") unsupported("entropy coder type", 1, 85);
+  uMax = r.bits(5) || 32;
+  if (uMax < 8) bad("U_max", uMax, r.pos - 5);
+  gammaStar = r.bits(3) + 4;
+  gamma0 = r.bits(3) || 8;
+  if (gammaStar < Math.max(4, gamma0 + 1)) bad("gamma*", gammaStar, r.pos - 6);
+  const k = r.bits(4);
+  const accTable = r.bits(1);
+  if (k === 15) {
+    if (!accTable) unsupported("accumulator table in optional tables", 0, r.pos - 1);
+    for (let z = 0; z < nz; z++) { const v = r.bits(4); if (v > Math.min(d - 2, 14)) bad("k''_z", v, r.pos - 4); kz.push(v); }
+    r.align();
+  } else {
+    if (k > Math.min(d - 2, 14)) bad("K", k, r.pos - 5);
+    if (accTable) bad("accumulator initialisation table flag", 1, r.pos - 1);
+    for (let z = 0; z < nz; z++) kz.push(k);
+  }
+  return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
+    tIncLog, nuMin, nuMax, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, bodyOffset: r.pos >> 3 };
+}

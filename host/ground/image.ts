@@ -1,0 +1,131 @@
+// Image reconstruction from the raw-mode image packets: per band and line, the samples are
+// unpacked from their segments and checked against what the imager produced (by a hash kept
+// per line and band on the sending side, so memory stays bounded on long passes).
+// Packet layout (README, "Image packets"): secondary header = CUC (P-field 0x1E + 4 + 2
+// octets) | line counter u32 | first pixel u16 | pixel count u16 | bit depth u8, then the
+// samples packed MSB first at the bit depth.
+
+export const IMAGE_SEC_HDR_LEN = 16;
+
+export interface LinePiece { band: number; line: number; firstPixel: number; count: number; bitDepth: number; timeS: number; samples: Uint16Array }
+
+export class ImagePacketError extends Error {
+  constructor(readonly reason: "short" | "time-code" | "geometry" | "length", message: string) { super(message); this.name = "ImagePacketError"; }
+}
+
+/** Decodes one image packet's data field (segment). */
+export function decodeImagePacket(band: number, data: Uint8Array, pixelsPerLine: number): LinePiece {
+  if (data.length < IMAGE_SEC_HDR_LEN) throw new ImagePacketError("short", `image packet data field of ${data.length} octets`);
+  if (data[0] !== 0x1e) throw new ImagePacketError("time-code", `unexpected CUC P-field 0x${data[0].toString(16)}`);
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const timeS = dv.getUint32(1) + dv.getUint16(5) / 65536;
+  const line = dv.getUint32(7);
+  const firstPixel = dv.getUint16(11);
+  const count = dv.getUint16(13);
+  const bitDepth = data[15];
+  if (bitDepth < 1 || bitDepth > 16 || firstPixel + count > pixelsPerLine || count === 0) throw new ImagePacketError("geometry", `segment pixels ${firstPixel}+${count} of ${pixelsPerLine} at ${bitDepth} bits`);
+  const need = Math.ceil((count * bitDepth) / 8);
+  if (data.length - IMAGE_SEC_HDR_LEN !== need) throw new ImagePacketError("length", `segment carries ${data.length - IMAGE_SEC_HDR_LEN} octets for ${count} samples of ${bitDepth} bits (${need} expected)`);
+  const samples = new Uint16Array(count);
+  let acc = 0, bits = 0, p = IMAGE_SEC_HDR_LEN;
+  const mask = (1 << bitDepth) - 1;
+  for (let i = 0; i < count; i++) {
+    while (bits < bitDepth) { acc = ((acc << 8) | data[p++]) >>> 0; bits += 8; }
+    bits -= bitDepth;
+    samples[i] = (acc >>> bits) & mask;
+    acc &= (1 << bits) - 1;
+  }
+  return { band, line, firstPixel, count, bitDepth, timeS, samples };
+}
+
+/** A 32-bit FNV-1a hash of a band line's samples: the sender and the ground compare these. */
+export function lineHash(samples: Uint16Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < samples.length; i++) {
+    h = Math.imul(h ^ (samples[i] & 0xff), 0x01000193);
+    h = Math.imul(h ^ (samples[i] >>> 8), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export interface ReconstructionStats {
+  linesComplete: number;
+  linesExact: number;
+  linesMismatch: number;
+  linesPartial: number;
+  linesMissing: number;
+  bandLinesLost: number;
+  segmentsReceived: number;
+  badPackets: number;
+  lostLines: { line: number; bands: number[]; reason: string }[];
+}
+
+/**
+ * Collects segments into band lines; a line is final once a later line has started on every
+ * band (or at the end). Holds at most a few lines in memory.
+ */
+export class ImageReconstructor {
+  private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[] }>();
+  private expected = new Map<number, Uint32Array>();
+  private lastLine = -1;
+  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [] };
+  constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void) {}
+
+  /** The sender's hashes of one line (bands entries), registered before the ground sees it. */
+  expect(line: number, hashes: Uint32Array): void { this.expected.set(line, hashes); }
+
+  addPacket(band: number, data: Uint8Array): void {
+    let piece: LinePiece;
+    try { piece = decodeImagePacket(band, data, this.pixels); } catch { this.stats.badPackets++; return; }
+    this.stats.segmentsReceived++;
+    let l = this.open.get(piece.line);
+    if (!l) {
+      l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0) };
+      this.open.set(piece.line, l);
+    }
+    let b = l.bands[band];
+    if (!b) b = l.bands[band] = new Uint16Array(this.pixels);
+    b.set(piece.samples, piece.firstPixel);
+    l.got[band] += piece.count;
+    // Lines older than the newest-but-two are final (packets arrive in line order per channel).
+    if (piece.line > this.lastLine) this.lastLine = piece.line;
+    for (const key of [...this.open.keys()]) if (key < this.lastLine - 2) this.finish(key);
+  }
+
+  private finish(line: number): void {
+    const l = this.open.get(line)!;
+    this.open.delete(line);
+    const exp = this.expected.get(line);
+    this.expected.delete(line);
+    const lostBands: number[] = [];
+    let exact = true;
+    for (let b = 0; b < this.bands; b++) {
+      const s = l.bands[b];
+      if (!s || l.got[b] !== this.pixels) { lostBands.push(b); exact = false; continue; }
+      if (exp && lineHash(s) !== exp[b]) exact = false;
+    }
+    if (lostBands.length) {
+      this.stats.linesPartial++;
+      this.stats.bandLinesLost += lostBands.length;
+      this.stats.lostLines.push({ line, bands: lostBands, reason: "segments lost on the link" });
+    } else {
+      this.stats.linesComplete++;
+      if (!exp) this.stats.linesMismatch++;
+      else if (exact) this.stats.linesExact++;
+      else this.stats.linesMismatch++;
+    }
+    this.onLine?.(line, l.bands);
+  }
+
+  /** End of pass: finalise open lines; every expected line never seen is missing. */
+  end(): ReconstructionStats {
+    for (const key of [...this.open.keys()].sort((a, b) => a - b)) this.finish(key);
+    for (const line of [...this.expected.keys()].sort((a, b) => a - b)) {
+      this.stats.linesMissing++;
+      this.stats.bandLinesLost += this.bands;
+      this.stats.lostLines.push({ line, bands: [...Array(this.bands).keys()], reason: "no packet of this line arrived" });
+    }
+    this.expected.clear();
+    return this.stats;
+  }
+}

@@ -1,0 +1,65 @@
+// Compiles a hardware profile into the flight image's binary configuration table (layout in
+// assembly/abi/config-table.ts and the README). The flight image validates it again.
+import type { Profile } from "../profiles/index.ts";
+import { derived } from "../profiles/index.ts";
+import { crc16 } from "../util/crc16.ts";
+import { encodeRecord, RecordType } from "./bus.ts";
+
+export const CONFIG_VERSION = 1;
+export const CONFIG_FIXED_LEN = 48;
+
+export interface ConfigOverrides {
+  /** Preset of every transfer frame counter (e.g. near a wrap-around in tests, or after a reboot). */
+  initialFrameCount?: number;
+  /** Preset of every packet sequence count (14 bits). */
+  initialPacketCount?: number;
+  /** Largest forward jump of the line counter the image accepts (lines missing in between). */
+  maxLineJump?: number;
+  /** Cap on idle frames sent per line record (a gap in imaging is not owed to the link). */
+  maxIdlePerLine?: number;
+  /** Raw overrides for fault-injection tests: [offset, value-byte] pairs applied before the CRC. */
+  poke?: [number, number][];
+}
+
+export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
+  const bands = p.sensor.bands.length;
+  const len = CONFIG_FIXED_LEN + 2 * bands + 2;
+  const t = new Uint8Array(len);
+  const dv = new DataView(t.buffer);
+  const d = derived(p);
+  const idlePerLine = o.maxIdlePerLine ?? Math.max(4, Math.ceil(4 * d.caduPerSecond / p.sensor.lineRateHz));
+  const flags = (p.link.frame.fecf ? 1 : 0) | (p.link.frame.ocf ? 2 : 0) | (p.link.coding.randomizer ? 4 : 0);
+  dv.setUint16(0, CONFIG_VERSION);
+  dv.setUint16(2, len);
+  dv.setUint16(4, p.spacecraft.scid);
+  t[6] = p.link.frame.type === "tm" ? 0 : 1;
+  t[7] = flags;
+  dv.setUint16(8, p.link.frame.length);
+  t[10] = p.link.coding.rsE;
+  t[11] = p.link.coding.rsDepth;
+  t[12] = p.products.image.vcid;
+  t[13] = p.products.housekeeping.vcid;
+  t[14] = p.link.frame.idleVcid;
+  t[15] = bands;
+  dv.setUint16(16, p.sensor.pixelsPerLine);
+  t[18] = p.sensor.bitDepth;
+  t[19] = p.products.image.compression === "raw" ? 0 : 255; // compressed modes arrive with their issues
+  dv.setUint16(20, p.products.housekeeping.apid);
+  dv.setUint16(22, p.products.housekeeping.everyLines);
+  dv.setUint32(24, p.products.image.maxPacketDataLen);
+  dv.setUint32(28, p.obc.ramBytes);
+  dv.setUint32(32, p.link.downlinkBitRate);
+  dv.setUint32(36, (o.initialFrameCount ?? 0) >>> 0);
+  dv.setUint16(40, (o.initialPacketCount ?? 0) & 0x3fff);
+  dv.setUint16(42, p.link.frame.insertZoneLen ?? 0);
+  dv.setUint16(44, o.maxLineJump ?? 1024);
+  dv.setUint16(46, Math.min(65535, idlePerLine));
+  p.products.image.apids.forEach((a, i) => dv.setUint16(CONFIG_FIXED_LEN + 2 * i, a));
+  for (const [off, v] of o.poke ?? []) t[off] = v;
+  dv.setUint16(len - 2, crc16(t.subarray(0, len - 2)));
+  return t;
+}
+
+export function configRecord(p: Profile, o: ConfigOverrides = {}): Uint8Array {
+  return encodeRecord(RecordType.Config, compileConfig(p, o));
+}

@@ -1,0 +1,165 @@
+// A whole imaging pass on the test bench:
+//   sensor emulator → bus records → emulated OBC running the flight image → CADU stream
+//   → downlink channel → ground station (link decoder, image reconstruction, housekeeping)
+//   → pass summary (and, with an output folder, pass.cadu, the ground image and report.json).
+// Everything streams: host memory stays bounded however long the pass is.
+import { readFileSync, mkdirSync, createWriteStream, writeFileSync, type WriteStream } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadProfile, derived, type Profile } from "./profiles/index.ts";
+import { syntheticScene, rawCubeScene, type SceneSource } from "./sensor/index.ts";
+import { flash } from "./obc/image.ts";
+import { runImage } from "./obc/obc.ts";
+import { configRecord, type ConfigOverrides } from "./obc/config-table.ts";
+import { encodeLine, encodeEnd } from "./obc/bus.ts";
+import { Channel, type ChannelOptions } from "./downlink/channel.ts";
+import { LinkDecoder, type LinkConfig, type LinkEvent } from "./ground/link-decoder.ts";
+import { ImageReconstructor, lineHash, type ReconstructionStats } from "./ground/image.ts";
+import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts";
+
+export const FLIGHT_WASM = fileURLToPath(new URL("../build/flight.wasm", import.meta.url));
+
+export interface PassOptions {
+  profile: string | Profile;
+  scene?: "synthetic" | { path: string; bands: number; lines: number; pixels: number; layout: "bsq" | "bil" | "bip"; sampleType: "u16le" | "u16be" | "u8" };
+  lines?: number;
+  seed?: number;
+  ber?: number;
+  burstEvery?: number;
+  burstLen?: number;
+  dropCadus?: number[];
+  slips?: { cadu: number; bits: number }[];
+  out?: string;
+  /** Configuration overrides (counter presets for wrap-around tests, fault injection). */
+  config?: ConfigOverrides;
+  /** Bus-level fault injection: transform the record stream (e.g. corrupt a record). */
+  busFilter?: (records: Iterable<Uint8Array>) => Iterable<Uint8Array>;
+  wasmPath?: string;
+  onProgress?(linesSent: number, total: number): void;
+}
+
+export interface PassSummary {
+  profile: string;
+  lines: number;
+  bands: number;
+  pixels: number;
+  bitDepth: number;
+  flight: { exitCode: number; log: string[]; housekeeping: Housekeeping | null; busBytes: number; caduBytes: number };
+  link: { cadus: number; bitErrors: number; bursts: number; dropped: number; slips: number };
+  ground: {
+    cadus: number; bitSlips: number; syncLosses: number; rsSymbolsCorrected: number; rsCodewordsCorrected: number; rsCodewordsUncorrectable: number;
+    framesGood: number; framesDropped: number; framesBadFecf: number; idleFrames: number; dataFrames: number; gapFrames: number;
+    packets: number; packetErrors: number; hkPackets: number; events: Record<string, number>;
+  };
+  image: ReconstructionStats;
+  verified: boolean;
+  downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; backlogS: number; keepsUp: boolean };
+  wallS: number;
+  throughputMbitS: number;
+}
+
+export function linkConfigOf(p: Profile): LinkConfig {
+  return {
+    frameType: p.link.frame.type, frameLen: p.link.frame.length, rsE: p.link.coding.rsE, rsDepth: p.link.coding.rsDepth,
+    randomizer: p.link.coding.randomizer, fecf: p.link.frame.fecf, ocf: p.link.frame.ocf, aosInsertZoneLen: p.link.frame.insertZoneLen ?? 0,
+  };
+}
+
+export function openScene(p: Profile, o: PassOptions, lines: number): SceneSource {
+  if (!o.scene || o.scene === "synthetic") return syntheticScene(p, { seed: o.seed ?? 1, lines });
+  return rawCubeScene(p, { ...o.scene, repeatLines: lines });
+}
+
+export async function runPass(o: PassOptions): Promise<PassSummary> {
+  const t0 = performance.now();
+  const p = typeof o.profile === "string" ? loadProfile(o.profile) : o.profile;
+  const d = derived(p);
+  const lines = o.lines ?? 2000;
+  const image = flash(readFileSync(o.wasmPath ?? FLIGHT_WASM), p, "tengri-dev");
+  const scene = openScene(p, o, lines);
+  const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
+  const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
+  const recon = new ImageReconstructor(bands, pixels);
+
+  let caduOut: WriteStream | null = null;
+  let imageOut: WriteStream | null = null;
+  if (o.out) {
+    mkdirSync(o.out, { recursive: true });
+    caduOut = createWriteStream(join(o.out, "pass.cadu"));
+  }
+  const events: Record<string, number> = {};
+  let hk: Housekeeping | null = null;
+  let hkPackets = 0;
+  const decoder = new LinkDecoder(linkConfigOf(p), {
+    onPacket(pkt) {
+      const band = apidBand.get(pkt.apid);
+      if (band !== undefined) recon.addPacket(band, pkt.data);
+      else if (pkt.apid === p.products.housekeeping.apid) {
+        hkPackets++;
+        try { hk = decodeHousekeeping(pkt.data); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; }
+      }
+    },
+    onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; },
+  });
+  const chOpts: ChannelOptions = { seed: (o.seed ?? 1) * 7919 + 1, ber: o.ber ?? 0, burstEvery: o.burstEvery, burstLen: o.burstLen, dropCadus: o.dropCadus, caduLen: d.caduLen, slipBitsAt: o.slips };
+  const channel = new Channel(chOpts);
+
+  let sent = 0;
+  function* records(): Iterable<Uint8Array> {
+    yield configRecord(p, o.config);
+    for (let line = scene.next(); line; line = scene.next()) {
+      const h = new Uint32Array(bands);
+      for (let b = 0; b < bands; b++) h[b] = lineHash(line.samples.subarray(b * pixels, (b + 1) * pixels));
+      recon.expect(line.counter, h);
+      yield encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples });
+      sent++;
+      if (o.onProgress && sent % 64 === 0) o.onProgress(sent, lines);
+    }
+    yield encodeEnd(sent);
+  }
+  const busStream = o.busFilter ? o.busFilter(records()) : records();
+  let caduBytes = 0;
+  const run = await runImage({
+    image, profile: p, records: busStream,
+    onOutput(chunk) {
+      caduBytes += chunk.length;
+      caduOut?.write(chunk);
+      for (const c of channel.push(chunk)) decoder.push(c);
+    },
+  });
+  for (const c of channel.end()) decoder.push(c);
+  decoder.end();
+  scene.close?.();
+  const img = recon.end();
+  await new Promise<void>((res) => (caduOut ? caduOut.end(res) : res()));
+  imageOut?.end();
+
+  const gs = decoder.stats;
+  let gapFrames = 0, dataFrames = 0;
+  for (const [, v] of gs.perVc) { gapFrames += v.gapFrames; dataFrames += v.frames - v.idleFrames; }
+  const caduBits = d.caduLen * 8;
+  const passDurationS = sent / p.sensor.lineRateHz;
+  const linkTimeS = (caduBytes * 8) / p.link.downlinkBitRate;
+  const wallS = (performance.now() - t0) / 1000;
+  const summary: PassSummary = {
+    profile: p.name, lines: sent, bands, pixels, bitDepth: p.sensor.bitDepth,
+    flight: { exitCode: run.exitCode, log: run.log, housekeeping: hk, busBytes: run.busBytes, caduBytes },
+    link: { ...channel.stats, bitErrors: channel.stats.bitErrors },
+    ground: {
+      cadus: gs.cadus, bitSlips: gs.bitSlips, syncLosses: gs.syncLosses, rsSymbolsCorrected: gs.rsSymbolsCorrected,
+      rsCodewordsCorrected: gs.rsCodewordsCorrected, rsCodewordsUncorrectable: gs.rsCodewordsUncorrectable,
+      framesGood: gs.framesGood, framesDropped: gs.framesDropped, framesBadFecf: gs.framesBadFecf, idleFrames: gs.idleFrames, dataFrames, gapFrames,
+      packets: gs.packets, packetErrors: Object.values(gs.packetErrors ?? {}).reduce((a: number, b) => a + (b as number), 0), hkPackets, events,
+    },
+    image: img,
+    verified: img.linesExact === sent && img.linesMismatch === 0 && img.linesMissing === 0 && img.linesPartial === 0,
+    downlink: {
+      passDurationS, rawBitRate: d.rawBitRate, downlinkBitRate: p.link.downlinkBitRate, caduBits, linkTimeS,
+      backlogS: Math.max(0, linkTimeS - passDurationS), keepsUp: linkTimeS <= passDurationS * 1.0001,
+    },
+    wallS,
+    throughputMbitS: (caduBytes * 8) / 1e6 / wallS,
+  };
+  if (o.out) writeFileSync(join(o.out, "report.json"), JSON.stringify(summary, null, 2));
+  return summary;
+}

@@ -1,0 +1,92 @@
+// Typed mirror of hardware-profiles/schema.json. Field names are a contract with the
+// configuration-table compiler: change them only together with the schema.
+
+export interface BandProfile {
+  name: string;
+  centreNm: number;
+  widthNm: number;
+  /** Radiance L = gain·DN + offset, in W m⁻² sr⁻¹ µm⁻¹. */
+  gain: number;
+  offset: number;
+  /** Band-averaged exo-atmospheric solar irradiance (ESUN) at 1 AU, W m⁻² µm⁻¹. */
+  solarIrradiance: number;
+}
+
+export interface SensorProfile {
+  bitDepth: number;
+  pixelsPerLine: number;
+  gsdM: number;
+  lineRateHz: number;
+  /** Read-noise standard deviation in DN (default 1). */
+  readNoiseDn?: number;
+  bands: BandProfile[];
+}
+
+export type Compression = "raw" | "ccsds121" | "ccsds123";
+
+export interface ImageProduct {
+  vcid: number;
+  /** One APID per band, in band order. */
+  apids: number[];
+  compression: Compression;
+  /** Maximum packet data field length in octets (secondary header included). */
+  maxPacketDataLen: number;
+  ccsds121?: Record<string, unknown>;
+  ccsds123?: Record<string, unknown>;
+  screening?: Record<string, unknown>;
+  [later: string]: unknown;
+}
+
+export interface HousekeepingProduct { vcid: number; apid: number; everyLines: number }
+
+export type FrameType = "tm" | "aos";
+
+export interface FrameProfile {
+  type: FrameType;
+  /** Transfer frame length in octets (without ASM and RS check symbols). */
+  length: number;
+  fecf: boolean;
+  ocf: boolean;
+  /** VCID of idle frames (63 for AOS). */
+  idleVcid: number;
+  /** AOS insert zone length in octets (AOS only, default 0). */
+  insertZoneLen?: number;
+}
+
+export interface CodingProfile {
+  /** RS error-correction capability: 16 → RS(255,223), 8 → RS(255,239). */
+  rsE: 8 | 16;
+  /** Interleaving depth I. */
+  rsDepth: 1 | 2 | 3 | 4 | 5 | 8;
+  randomizer: boolean;
+}
+
+export interface Profile {
+  $schema?: string;
+  name: string;
+  description?: string;
+  spacecraft: { scid: number; orbitAltitudeKm: number; groundSpeedMps: number };
+  obc: { ramBytes: number; storeBytes: number };
+  sensor: SensorProfile;
+  pass: { startUtc: string; startLatDeg: number; startLonDeg: number; headingDeg: number };
+  products: { image: ImageProduct; housekeeping: HousekeepingProduct };
+  link: { frame: FrameProfile; coding: CodingProfile; downlinkBitRate: number };
+}
+
+export interface DerivedFigures {
+  /** Bits of one sensor line: bands × pixels × bitDepth. */
+  lineBits: number;
+  /** Raw sensor data rate: lineBits × lineRateHz, bit/s. */
+  rawBitRate: number;
+  linePeriodS: number;
+  /** ASM (4) + transfer frame + 2E·I RS check symbols. */
+  caduLen: number;
+  /** Transfer frame data field: TM packet zone, or AOS M_PDU (its 2-octet header included). */
+  frameDataFieldLen: number;
+  /** Reed-Solomon message length per codeword (length / I, ≤ 255 − 2E; shortened when smaller). */
+  rsK: number;
+  /** CADUs per second at the downlink bit rate. */
+  caduPerSecond: number;
+  /** Raw sensor rate over downlink rate (> 1: the raw pass builds a backlog). */
+  rawToDownlinkRatio: number;
+}
