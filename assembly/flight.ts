@@ -155,7 +155,9 @@ function main(): u32 {
         configured = true;
         hk.hkInc(hk.HK_RECORDS_ACCEPTED);
         // Carve the line input buffer and move what is left of the boot buffer into it.
-        const newCap = 2 * maxRecordLen(cfg);
+        // At least the boot buffer: it may already hold more than two line records.
+        let newCap = 2 * maxRecordLen(cfg);
+        if (newCap < BOOT_BUF_LEN) newCap = BOOT_BUF_LEN;
         const nb = heap.alloc(<usize>newCap);
         copyBytes(nb, buf + <usize>pos, <usize>(avail - pos));
         buf = nb; avail -= pos; pos = 0; cap = newCap;

@@ -9,3 +9,4 @@ export * from "./lib/sync";
 export * from "./lib/aec121";
 export * from "./lib/hyper123";
 export * from "./lib/screen";
+export * from "./lib/frame";

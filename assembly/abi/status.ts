@@ -14,6 +14,7 @@ export const E_NEED_INPUT: i32 = -4;      // more input is needed (not an error)
 export const E_RS_BAD_E: i32 = -100;      // E is neither 8 nor 16
 export const E_RS_BAD_DEPTH: i32 = -101;  // interleaving depth not in {1,2,3,4,5,8}
 export const E_RS_BAD_FRAME_LEN: i32 = -102; // frame length not a multiple of I, or longer than I*(255-2E), or zero
+export const E_RS_OVERLAP: i32 = -103;    // the input frame and the output (parity or CADU) buffers overlap
 
 // -200 .. -299: packet/ and frame/ (CCSDS 133.0-B-2, 132.0-B-3, 732.0-B-4)
 export const E_PKT_BAD_APID: i32 = -200;

@@ -51,7 +51,8 @@ export function maxRecordLen(c: Config): i32 { return RECORD_HEADER_LEN + maxLin
  * buffer (two records), the packet buffer, the frame buffers and the output buffer.
  */
 export function memoryNeeded(c: Config, tableLen: i32): i32 {
-  return tableLen + 2 * maxRecordLen(c) + c.maxPacketLen + 64 + framerBufferLen(c.frameLen) + outBufferLen(c) + 4 * (c.bands + 1) + 256;
+  const input = 2 * maxRecordLen(c) < 4096 ? 4096 : 2 * maxRecordLen(c);
+  return tableLen + input + c.maxPacketLen + 64 + framerBufferLen(c.frameLen) + outBufferLen(c) + 4 * (c.bands + 1) + 256;
 }
 
 function outBufferLen(c: Config): i32 {

@@ -11,23 +11,28 @@ import { reflCoefficients, reflSlope, reflIntercept, REFL_COEF_SHIFT, CAL_OK, CA
 export const P_CORE_BLUE: i32 = 0;     // core test: ρ_blue > this (Q12 reflectance)
 export const P_CORE_HOT: i32 = 1;      // core test: HOT = ρ_blue − ρ_red/2 > this (Q12)
 export const P_CORE_NDVI_MAX: i32 = 2; // core test: NDVI < this (Q12, −4096..4096)
-export const P_GATE_BLUE: i32 = 3;     // grown pixel must still have ρ_blue > this (Q12)
+export const P_HAZE_HOT: i32 = 3;      // haze test: HOT − scene background HOT > this (Q12)
 export const P_BRIGHT: i32 = 4;        // uncertain-bright: max(ρ_blue, ρ_red) > this, not cloud (Q12)
-export const P_DILATE_PX: i32 = 5;     // grow radius R in pixels (square window 2R+1), 0..MAX_DILATE
-export const P_TILE_SIZE: i32 = 6;     // tile side in pixels (8..4096)
-export const P_DEGRADE_FRAC: i32 = 7;  // cloud fraction of valid pixels ≥ this → degrade (Q16)
-export const P_DROP_FRAC: i32 = 8;     // cloud fraction of valid pixels ≥ this → drop (Q16)
-export const P_MIN_VALID_FRAC: i32 = 9; // fewer valid pixels than this share → keep, cannot judge (Q16)
-export const P_SAT_DN: i32 = 10;       // DN ≥ this is saturated (1..65535)
-export const P_MIN_ELEV_CDEG: i32 = 11; // sun elevation below this (centidegrees) → night, keep
-export const P_BAND_BLUE: i32 = 12;    // band indices within the line
-export const P_BAND_RED: i32 = 13;
-export const P_BAND_NIR: i32 = 14;
-export const P_NBANDS: i32 = 15;       // bands per line (3..255)
-export const P_WIDTH: i32 = 16;        // pixels per line (1..65535)
-export const P_COUNT: i32 = 17;
+export const P_DILATE_PX: i32 = 5;     // R1: every pixel within R1 (square window) of a core is cloud, 0..MAX_GROW
+export const P_GROW_PX: i32 = 6;       // R2 ≥ R1: a hazy pixel within R2 of a core is cloud; also the line delay
+export const P_TILE_SIZE: i32 = 7;     // tile side in pixels (8..4096)
+export const P_DEGRADE_FRAC: i32 = 8;  // cloud fraction of valid pixels ≥ this → degrade (Q16)
+export const P_DROP_FRAC: i32 = 9;     // cloud fraction of valid pixels ≥ this → drop (Q16)
+export const P_MIN_VALID_FRAC: i32 = 10; // fewer valid pixels than this share → keep, cannot judge (Q16)
+export const P_SAT_DN: i32 = 11;       // DN ≥ this is saturated (1..65535)
+export const P_MIN_ELEV_CDEG: i32 = 12; // sun elevation below this (centidegrees) → night, keep
+export const P_BAND_BLUE: i32 = 13;    // band indices within the line
+export const P_BAND_RED: i32 = 14;
+export const P_BAND_NIR: i32 = 15;
+export const P_NBANDS: i32 = 16;       // bands per line (3..255)
+export const P_WIDTH: i32 = 17;        // pixels per line (1..65535)
+export const P_COUNT: i32 = 18;
 export const PARAM_LEN: i32 = P_COUNT * 4;
-export const MAX_DILATE: i32 = 32;
+export const MAX_GROW: i32 = 32;
+// Scene background HOT: histogram of HOT (Q12) over valid non-core pixels, bins HOT_MIN..HOT_MIN+HOT_BINS−1.
+const HOT_MIN: i32 = -512;
+const HOT_BINS: i32 = 2048;
+const HIST_HALVE_AT: i32 = 1 << 22; // halve all bins past this many pixels: background follows the scene
 const Q16_ONE: i32 = 65536;
 
 // ---- Pixel classes (one byte per pixel in the class line output).
@@ -40,11 +45,12 @@ export const CLASS_UNJUDGED: u8 = 5;   // valid data but the screener cannot jud
 
 // ---- Per-pixel flag bits in the delay ring (named masks, DESIGN §6).
 const F_CORE: u8 = 0x01;      // passes the confident-cloud tests
-const F_GATE: u8 = 0x02;      // may be grown into
+const F_GATE: u8 = 0x02;      // hazy: may be grown into up to R2
 const F_BRIGHT: u8 = 0x04;    // bright (uncertain-bright if not cloud)
 const F_SAT: u8 = 0x08;
 const F_MISSING: u8 = 0x10;
-const F_HCORE: u8 = 0x20;     // within R columns of a core pixel on the same line
+const F_HCORE1: u8 = 0x20;    // within R1 columns of a core pixel on the same line
+const F_HCORE2: u8 = 0x80;    // within R2 columns of a core pixel on the same line
 const F_UNJUDGED: u8 = 0x40;
 
 // ---- Tile record: TILE_WORDS little-endian i32 per tile column of the finished tile row.
@@ -71,11 +77,17 @@ export const RAD_NONE: i32 = 0, RAD_OK: i32 = 1, RAD_NIGHT: i32 = 2, RAD_BAD_CAL
 // ---- State (module globals: one screener per image).
 let inited = false;
 let width: i32 = 0, nbands: i32 = 0, bBlue: i32 = 0, bRed: i32 = 0, bNir: i32 = 0;
-let coreBlue: i32 = 0, coreHot: i32 = 0, coreNdvi: i32 = 0, gateBlue: i32 = 0, bright: i32 = 0;
-let dilate: i32 = 0, tileSize: i32 = 0, degradeFrac: i32 = 0, dropFrac: i32 = 0, minValid: i32 = 0;
+let coreBlue: i32 = 0, coreHot: i32 = 0, coreNdvi: i32 = 0, hazeHot: i32 = 0, bright: i32 = 0;
+let dilate: i32 = 0, grow: i32 = 0, tileSize: i32 = 0, degradeFrac: i32 = 0, dropFrac: i32 = 0, minValid: i32 = 0;
 let satDn: u32 = 0, minElevCdeg: i32 = 0;
-let ringPtr: usize = 0;       // (R+1) lines × width flag bytes
-let lastCorePtr: usize = 0;   // width × i32: last row with a horizontal core in that column
+let ringPtr: usize = 0;       // (R2+1) lines × width flag bytes
+let lastCorePtr: usize = 0;   // width × i32: last row ≤ newest line with an R2 horizontal core in that column
+let lastCore1Ptr: usize = 0;  // width × i32: last row ≤ emitted row + R1 with an R1 horizontal core
+let histPtr: usize = 0;       // HOT_BINS × i32 background histogram
+let histTotal: i32 = 0;
+let lc1Next: i32 = 0;          // next ring line to fold into the R1 column state
+let hotBackground: i32 = 0;   // median HOT of valid non-core pixels so far (Q12)
+let medBin: i32 = 0, medBelow: i32 = 0;
 let tilePtr: usize = 0;       // tileCols × TILE_WORDS × i32
 let calPtr: usize = 0;        // 3 × (gain, offset, esun) f64 for blue, red, NIR
 let tileCols: i32 = 0;
@@ -91,9 +103,10 @@ export function screenDefaults(paramPtr: usize, w: i32, nb: i32): i32 {
   store<i32>(paramPtr + (P_CORE_BLUE << 2), 819);       // 0.20
   store<i32>(paramPtr + (P_CORE_HOT << 2), 164);        // 0.04
   store<i32>(paramPtr + (P_CORE_NDVI_MAX << 2), 2048);  // 0.50
-  store<i32>(paramPtr + (P_GATE_BLUE << 2), 0);         // 0.00 (no gate)
+  store<i32>(paramPtr + (P_HAZE_HOT << 2), 82);         // 0.02
   store<i32>(paramPtr + (P_BRIGHT << 2), 819);          // 0.20
-  store<i32>(paramPtr + (P_DILATE_PX << 2), 2);
+  store<i32>(paramPtr + (P_DILATE_PX << 2), 5);         // 50 m at 10 m
+  store<i32>(paramPtr + (P_GROW_PX << 2), 15);          // 150 m at 10 m
   store<i32>(paramPtr + (P_TILE_SIZE << 2), 256);
   store<i32>(paramPtr + (P_DEGRADE_FRAC << 2), 19661);  // 0.30
   store<i32>(paramPtr + (P_DROP_FRAC << 2), 45875);     // 0.70
@@ -117,8 +130,8 @@ export function screenCheckParams(p: usize): i32 {
   if (w < 1 || w > 65535 || nb < 3 || nb > 255) return E_SCR_BAD_PARAM;
   const b = param(p, P_BAND_BLUE), r = param(p, P_BAND_RED), n = param(p, P_BAND_NIR);
   if (b < 0 || b >= nb || r < 0 || r >= nb || n < 0 || n >= nb || b == r || b == n || r == n) return E_SCR_BAD_PARAM;
-  const d = param(p, P_DILATE_PX), t = param(p, P_TILE_SIZE);
-  if (d < 0 || d > MAX_DILATE || t < 8 || t > 4096) return E_SCR_BAD_PARAM;
+  const d = param(p, P_DILATE_PX), g = param(p, P_GROW_PX), t = param(p, P_TILE_SIZE);
+  if (d < 0 || g < d || g > MAX_GROW || t < 8 || t > 4096) return E_SCR_BAD_PARAM;
   const dg = param(p, P_DEGRADE_FRAC), dr = param(p, P_DROP_FRAC), mv = param(p, P_MIN_VALID_FRAC);
   if (dg < 0 || dg > Q16_ONE || dr < 0 || dr > Q16_ONE + 1 || dg > dr || mv < 0 || mv > Q16_ONE) return E_SCR_BAD_PARAM;
   const sd = param(p, P_SAT_DN), me = param(p, P_MIN_ELEV_CDEG);
@@ -137,9 +150,9 @@ export function screenCheckParams(p: usize): i32 {
 export function screenWorkspaceLen(p: usize): i32 {
   const st = screenCheckParams(p);
   if (st < 0) return st;
-  const w = param(p, P_WIDTH), d = param(p, P_DILATE_PX), t = param(p, P_TILE_SIZE);
+  const w = param(p, P_WIDTH), g = param(p, P_GROW_PX), t = param(p, P_TILE_SIZE);
   const cols = (w + t - 1) / t;
-  return (((d + 1) * w + 7) & ~7) + w * 4 + cols * TILE_WORDS * 4 + 9 * 8;
+  return (((g + 1) * w + 7) & ~7) + w * 8 + HOT_BINS * 4 + cols * TILE_WORDS * 4 + 9 * 8;
 }
 
 /** Validates and applies a parameter block, carving its buffers from the workspace. */
@@ -152,14 +165,16 @@ export function screenInit(p: usize, wsPtr: usize, wsLen: i32): i32 {
   width = param(p, P_WIDTH); nbands = param(p, P_NBANDS);
   bBlue = param(p, P_BAND_BLUE); bRed = param(p, P_BAND_RED); bNir = param(p, P_BAND_NIR);
   coreBlue = param(p, P_CORE_BLUE); coreHot = param(p, P_CORE_HOT); coreNdvi = param(p, P_CORE_NDVI_MAX);
-  gateBlue = param(p, P_GATE_BLUE); bright = param(p, P_BRIGHT);
-  dilate = param(p, P_DILATE_PX); tileSize = param(p, P_TILE_SIZE);
+  hazeHot = param(p, P_HAZE_HOT); bright = param(p, P_BRIGHT);
+  dilate = param(p, P_DILATE_PX); grow = param(p, P_GROW_PX); tileSize = param(p, P_TILE_SIZE);
   degradeFrac = param(p, P_DEGRADE_FRAC); dropFrac = param(p, P_DROP_FRAC); minValid = param(p, P_MIN_VALID_FRAC);
   satDn = <u32>param(p, P_SAT_DN); minElevCdeg = param(p, P_MIN_ELEV_CDEG);
   tileCols = (width + tileSize - 1) / tileSize;
   ringPtr = wsPtr;
-  lastCorePtr = wsPtr + (<usize>((dilate + 1) * width + 7) & ~7);
-  tilePtr = lastCorePtr + (<usize>width << 2);
+  lastCorePtr = wsPtr + (<usize>((grow + 1) * width + 7) & ~7);
+  lastCore1Ptr = lastCorePtr + (<usize>width << 2);
+  histPtr = lastCore1Ptr + (<usize>width << 2);
+  tilePtr = histPtr + <usize>(HOT_BINS * 4);
   calPtr = tilePtr + <usize>(tileCols * TILE_WORDS * 4);
   for (let i = 0; i < 9; i++) store<f64>(calPtr + (<usize>i << 3), 0.0);
   inited = true;
@@ -173,7 +188,9 @@ export function screenReset(): i32 {
   if (!inited) return E_SCR_NO_INIT;
   rowsIn = 0; rowsOut = 0; tileRowDone = -1;
   const far: i32 = -(1 << 30);
-  for (let x = 0; x < width; x++) store<i32>(lastCorePtr + (<usize>x << 2), far);
+  for (let x = 0; x < width; x++) { store<i32>(lastCorePtr + (<usize>x << 2), far); store<i32>(lastCore1Ptr + (<usize>x << 2), far); }
+  for (let i = 0; i < HOT_BINS; i++) store<i32>(histPtr + (<usize>i << 2), 0);
+  histTotal = 0; hotBackground = 0; lc1Next = 0; medBin = 0; medBelow = 0;
   clearTiles();
   return OK;
 }
@@ -226,9 +243,13 @@ export function screenSetSun(elevDeg: f64, earthSunAu: f64): i32 {
 /** Radiometry state: RAD_NONE, RAD_OK, RAD_NIGHT or RAD_BAD_CAL. */
 export function screenRadState(): i32 { return radState; }
 
-/** Stage A: flags of every pixel of the arriving line into the ring slot. */
-function classifyLine(linePtr: usize, slotPtr: usize): void {
-  const w = width;
+/**
+ * Stage A: flags of every pixel of the arriving line into the ring slot (tests, haze against the
+ * background of the lines before, forward half of the horizontal dilation), then the backward
+ * half and the per-column last-core row.
+ */
+function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
+  const w = width, d1 = dilate, d2 = grow;
   const rowBytes = <usize>w << 1;
   const pb = linePtr + <usize>bBlue * rowBytes;
   const pr = linePtr + <usize>bRed * rowBytes;
@@ -243,10 +264,16 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
       else if (b >= sat || r >= sat || n >= sat) f = F_SAT;
       store<u8>(slotPtr + <usize>x, <u8>f);
     }
+    dilateBackward(slotPtr, row);
     return;
   }
   const kb = kB, ob = oB, kr = kR, or = oR, kn = kN, on = oN;
-  const cBlue = coreBlue, cHot2 = coreHot << 1, cNdvi = <i64>coreNdvi, gBlue = gateBlue, bri = bright;
+  const cBlue = coreBlue, cHot2 = coreHot << 1, cNdvi = <i64>coreNdvi, bri = bright;
+  // Haze limit on 2·HOT from the background of the previous lines (none before the first line).
+  const lim2: i32 = histTotal > 0 ? (hotBackground + hazeHot) << 1 : 0x7fffffff;
+  const hist = histPtr, med = medBin;
+  let below = medBelow, added = 0;
+  let last: i32 = -(1 << 20);
   for (let x = 0; x < w; x++) {
     const ox = <usize>x << 1;
     const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
@@ -259,43 +286,93 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
       const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
       // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
       // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
-      // (vegetation seen through no or thin cloud has a strong red edge).
+      // (vegetation seen through no or thin cloud keeps a strong red edge).
       const sum = rn + rr;
+      const hot2 = (rb << 1) - rr;
       const ndviOk = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
-      const core = rb > cBlue && (rb << 1) - rr > cHot2 && ndviOk;
-      f = (core ? F_CORE : 0) | (rb > gBlue ? F_GATE : 0) | (rb > bri || rr > bri ? F_BRIGHT : 0);
+      if (rb > cBlue && hot2 > cHot2 && ndviOk) { f = F_CORE; last = x; }
+      else if ((x & 3) == 0) {
+        // Background histogram of HOT over valid non-core pixels (every fourth column: the
+        // median needs no more, and neighbouring pixels hitting one bin serialise the update).
+        let bin = (hot2 >> 1) - HOT_MIN;
+        bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
+        const q = hist + (<usize>bin << 2);
+        store<i32>(q, load<i32>(q) + 1);
+        if (bin < med) below++;
+        added++;
+      }
+      if (hot2 > lim2) f |= F_GATE;
+      if (rb > bri || rr > bri) f |= F_BRIGHT;
     }
+    const dist = x - last;
+    if (dist <= d2) f |= dist <= d1 ? (F_HCORE1 | F_HCORE2) : F_HCORE2;
     store<u8>(slotPtr + <usize>x, <u8>f);
   }
+  medBelow = below;
+  histTotal += added;
+  updateBackground();
+  dilateBackward(slotPtr, row);
 }
 
-/** Horizontal square-window dilation of F_CORE into F_HCORE and the per-column last-core row. */
-function dilateLine(slotPtr: usize, row: i32): void {
-  const w = width, d = dilate;
-  const lc = lastCorePtr;
-  let last: i32 = -(1 << 20);
-  for (let x = 0; x < w; x++) {
-    const p = slotPtr + <usize>x;
-    let f = load<u8>(p);
-    if (f & F_CORE) last = x;
-    if (x - last <= d) { f |= F_HCORE; store<u8>(p, f); }
+/**
+ * Median of the background histogram, tracked incrementally (bin medBin, medBelow pixels in
+ * lower bins); halves the bins when they hold too many pixels so the background follows the scene.
+ */
+function updateBackground(): void {
+  const hist = histPtr;
+  if (histTotal > HIST_HALVE_AT) {
+    let t = 0, below = 0;
+    for (let i = 0; i < HOT_BINS; i++) {
+      const q = hist + (<usize>i << 2);
+      const v = load<i32>(q) >> 1;
+      store<i32>(q, v);
+      t += v;
+      if (i < medBin) below += v;
+    }
+    histTotal = t; medBelow = below;
   }
+  if (histTotal == 0) return;
+  const half = (histTotal + 1) >> 1;
+  let m = medBin, below = medBelow;
+  // Bounded: each loop moves m monotonically within [0, HOT_BINS − 1].
+  while (m < HOT_BINS - 1 && below + load<i32>(hist + (<usize>m << 2)) < half) { below += load<i32>(hist + (<usize>m << 2)); m++; }
+  while (m > 0 && below >= half) { m--; below -= load<i32>(hist + (<usize>m << 2)); }
+  medBin = m; medBelow = below;
+  hotBackground = m + HOT_MIN;
+}
+
+/** Backward half of the horizontal square-window dilation; per-column last R2-core row. */
+function dilateBackward(slotPtr: usize, row: i32): void {
+  const w = width, d1 = dilate, d2 = grow;
+  const lc = lastCorePtr;
   let next: i32 = 1 << 20;
   for (let x = w - 1; x >= 0; x--) {
     const p = slotPtr + <usize>x;
     let f = load<u8>(p);
     if (f & F_CORE) next = x;
-    if (next - x <= d) { f |= F_HCORE; store<u8>(p, f); }
-    if (f & F_HCORE) store<i32>(lc + (<usize>x << 2), row);
+    const dist = next - x;
+    if (dist <= d2) { f |= dist <= d1 ? (F_HCORE1 | F_HCORE2) : F_HCORE2; store<u8>(p, f); }
+    if (f & F_HCORE2) store<i32>(lc + (<usize>x << 2), row);
   }
 }
 
-/** Stage B: classes of ring row `row` (needs lastCore up to row + R) and tile statistics. */
-function emitRow(row: i32, classPtr: usize): void {
-  const w = width, d = dilate, t = tileSize;
-  const slotPtr = ringPtr + <usize>((row % (d + 1)) * w);
-  const lc = lastCorePtr;
-  const minRow = row - d;
+/**
+ * Stage B: classes of ring row `row` and tile statistics. Needs the lines up to row + R2 in
+ * the ring (fewer at the end of the image). A pixel is cloud when a core lies within R1
+ * (square window) or, if it is hazy, within R2.
+ */
+function emitRow(row: i32, classPtr: usize, newest: i32): void {
+  const w = width, d1 = dilate, d2 = grow, t = tileSize;
+  const slots = d2 + 1;
+  const slotPtr = ringPtr + <usize>((row % slots) * w);
+  const lc = lastCorePtr, lc1 = lastCore1Ptr;
+  // Bring the R1 column state up to row + R1 (those lines are still in the ring).
+  const ahead = row + d1 < newest ? row + d1 : newest;
+  for (; lc1Next <= ahead; lc1Next++) {
+    const ap = ringPtr + <usize>((lc1Next % slots) * w);
+    for (let x = 0; x < w; x++) if (load<u8>(ap + <usize>x) & F_HCORE1) store<i32>(lc1 + (<usize>x << 2), lc1Next);
+  }
+  const min1 = row - d1, min2 = row - d2;
   if (row % t == 0) clearTiles();
   tileRowDone = -1;
   let x0 = 0;
@@ -304,11 +381,13 @@ function emitRow(row: i32, classPtr: usize): void {
     let nClear = 0, nCloud = 0, nUnc = 0, nSat = 0, nMiss = 0, nUnj = 0;
     for (let x = x0; x < x1; x++) {
       const f = <u32>load<u8>(slotPtr + <usize>x);
+      const ox = <usize>x << 2;
       let c: u32;
-      if (f & F_MISSING) { c = CLASS_MISSING; nMiss++; }
-      else if (f & F_SAT) { c = CLASS_SATURATED; nSat++; }
-      else if (f & F_UNJUDGED) { c = CLASS_UNJUDGED; nUnj++; }
-      else if ((f & F_GATE) && load<i32>(lc + (<usize>x << 2)) >= minRow) { c = CLASS_CLOUD; nCloud++; }
+      if (f & (F_MISSING | F_SAT | F_UNJUDGED)) {
+        if (f & F_MISSING) { c = CLASS_MISSING; nMiss++; }
+        else if (f & F_SAT) { c = CLASS_SATURATED; nSat++; }
+        else { c = CLASS_UNJUDGED; nUnj++; }
+      } else if (load<i32>(lc1 + ox) >= min1 || ((f & F_GATE) && load<i32>(lc + ox) >= min2)) { c = CLASS_CLOUD; nCloud++; }
       else if (f & F_BRIGHT) { c = CLASS_UNCERTAIN; nUnc++; }
       else { c = CLASS_CLEAR; nClear++; }
       if (classPtr) store<u8>(classPtr + <usize>x, <u8>c);
@@ -353,7 +432,7 @@ function finishTileRow(tileRow: i32): void {
 /**
  * Pushes one line (nbands × width u16 DN, band-interleaved by line, native little-endian).
  * Returns the index of the class line written to classPtr (width bytes; classPtr may be 0),
- * which lags the input by P_DILATE_PX lines, or E_NEED_INPUT while the delay line fills.
+ * which lags the input by P_GROW_PX lines, or E_NEED_INPUT while the delay line fills.
  * lineLen must be nbands·width·2.
  */
 export function screenPushLine(linePtr: usize, lineLen: i32, classPtr: usize): i32 {
@@ -361,18 +440,16 @@ export function screenPushLine(linePtr: usize, lineLen: i32, classPtr: usize): i
   if (linePtr == 0) return E_NULL;
   if (lineLen != nbands * width * 2) return E_BAD_LENGTH;
   if (rowsIn >= 0x3fffffff) return E_BAD_LENGTH;
-  const d = dilate;
-  const slotPtr = ringPtr + <usize>((rowsIn % (d + 1)) * width);
-  classifyLine(linePtr, slotPtr);
-  dilateLine(slotPtr, rowsIn);
+  const slotPtr = ringPtr + <usize>((rowsIn % (grow + 1)) * width);
+  classifyLine(linePtr, slotPtr, rowsIn);
   rowsIn++;
-  if (rowsIn <= d) return E_NEED_INPUT;
+  if (rowsIn <= grow) return E_NEED_INPUT;
   return produce(classPtr, false);
 }
 
 function produce(classPtr: usize, last: bool): i32 {
   const row = rowsOut;
-  emitRow(row, classPtr);
+  emitRow(row, classPtr, rowsIn - 1);
   rowsOut++;
   if (rowsOut % tileSize == 0 || last) finishTileRow(row / tileSize);
   return row;

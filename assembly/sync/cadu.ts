@@ -1,14 +1,14 @@
 // CCSDS 131.0-B-5 channel access data unit: attached sync marker (§9) followed by the
 // codeblock (transfer frame ‖ Reed-Solomon check symbols, §4.3.8), pseudo-randomized from
 // the first frame byte (§10), never over the ASM. e = 0 means no Reed-Solomon coding.
-import { E_NULL, E_RS_BAD_DEPTH, E_RS_BAD_FRAME_LEN, OK } from "../abi/status";
-import { rsCheck, rsEncode } from "./reed-solomon";
+import { E_BAD_LENGTH, E_NULL, E_RS_BAD_DEPTH, E_RS_BAD_FRAME_LEN, E_RS_OVERLAP, OK } from "../abi/status";
+import { inMemory, overlap, rsCheck, rsEncode } from "./reed-solomon";
 import { randomize } from "./randomizer";
 
 // 131.0-B-5 §9: the 32-bit ASM for uncoded and Reed-Solomon coded data, 1ACFFC1D.
 export const ASM_WORD: u32 = 0x1acffc1d;
 export const ASM_LEN: i32 = 4;
-// Largest uncoded frame accepted (TM and AOS frames are at most 2048 octets; 132.0-B-3 §4.1.1).
+// Largest uncoded frame accepted: a generous bound (TM and AOS frames are at most 2048 octets).
 const MAX_UNCODED_LEN: i32 = 65536;
 
 /** CADU length in bytes for a frame of frameLen bytes, or an E_RS_* status. */
@@ -25,12 +25,14 @@ export function caduLen(frameLen: i32, depth: i32, e: i32): i32 {
 
 /**
  * Writes ASM ‖ randomize(frame ‖ parity) at outPtr (caduLen bytes) and returns the CADU
- * length, or a status. framePtr must not overlap outPtr.
+ * length, or a status (E_RS_OVERLAP when the frame and the CADU buffers overlap).
  */
 export function caduEncode(framePtr: usize, frameLen: i32, depth: i32, e: i32, randomizerOn: bool, outPtr: usize): i32 {
   const len = caduLen(frameLen, depth, e);
   if (len < 0) return len;
   if (framePtr == 0 || outPtr == 0) return E_NULL;
+  if (!inMemory(framePtr, <usize>frameLen) || !inMemory(outPtr, <usize>len)) return E_BAD_LENGTH;
+  if (overlap(framePtr, <usize>frameLen, outPtr, <usize>len)) return E_RS_OVERLAP;
   // 131.0-B-5 §9: ASM, most significant byte first
   store<u8>(outPtr, <u8>(ASM_WORD >> 24));
   store<u8>(outPtr, <u8>(ASM_WORD >> 16), 1);

@@ -8,7 +8,7 @@
 // dual(conv(f)·g_k): no per-byte basis conversion, no log/exp. The 2E-byte register is held
 // in 64-bit locals and shifted a byte at a time. Each codeword of an interleaved frame is a
 // strided pass over the frame (frame byte j belongs to codeword j mod I).
-import { OK, E_NULL, E_RS_BAD_E, E_RS_BAD_DEPTH, E_RS_BAD_FRAME_LEN } from "../abi/status";
+import { OK, E_BAD_LENGTH, E_NULL, E_RS_BAD_E, E_RS_BAD_DEPTH, E_RS_BAD_FRAME_LEN, E_RS_OVERLAP } from "../abi/status";
 import { gf256Init, gfExp, gfMul, gfToConv, gfToDual } from "../util/gf256";
 
 // 131.0-B-5 §4.3.2: roots of g(x) are α^(11·j) for j = 128-E … 127+E.
@@ -83,12 +83,16 @@ export function rsCheck(frameLen: i32, depth: i32, e: i32): i32 {
  * at parityPtr, interleaved like the frame: parity byte k of codeword c at
  * parityPtr + k·I + c (131.0-B-5 §4.3.6, §4.3.8). A frame shorter than I·(255-2E) is a
  * shortened codeblock: the virtual fill is leading zeros, which leave the register at zero
- * (131.0-B-5 §4.3.7). Returns OK or an E_RS_* status; framePtr and parityPtr must not overlap.
+ * (131.0-B-5 §4.3.7). Returns OK or a status: E_RS_* for bad parameters, E_RS_OVERLAP when
+ * the frame and parity buffers overlap, E_BAD_LENGTH when a buffer runs past linear memory.
  */
 export function rsEncode(framePtr: usize, frameLen: i32, depth: i32, e: i32, parityPtr: usize): i32 {
   const st = rsCheck(frameLen, depth, e);
   if (st != OK) return st;
   if (framePtr == 0 || parityPtr == 0) return E_NULL;
+  const parityLen = <usize>(2 * e * depth);
+  if (!inMemory(framePtr, <usize>frameLen) || !inMemory(parityPtr, parityLen)) return E_BAD_LENGTH;
+  if (overlap(framePtr, <usize>frameLen, parityPtr, parityLen)) return E_RS_OVERLAP;
   rsInit();
   if (e == 16) encode16(framePtr, <usize>frameLen, <usize>depth, parityPtr);
   else encode8(framePtr, <usize>frameLen, <usize>depth, parityPtr);
@@ -97,10 +101,33 @@ export function rsEncode(framePtr: usize, frameLen: i32, depth: i32, e: i32, par
 
 function encode16(framePtr: usize, frameLen: usize, depth: usize, parityPtr: usize): void {
   const end = framePtr + frameLen;
-  for (let c: usize = 0; c < depth; c++) {
-    let w0: u64 = 0, w1: u64 = 0, w2: u64 = 0, w3: u64 = 0;
+  let c: usize = 0;
+  // Two codewords per pass when I >= 2: two independent LFSR chains overlap in the CPU.
+  for (; c + 1 < depth; c += 2) {
+    let a0: u64 = 0, a1: u64 = 0, a2: u64 = 0, a3: u64 = 0;
+    let b0: u64 = 0, b1: u64 = 0, b2: u64 = 0, b3: u64 = 0;
     for (let p = framePtr + c; p < end; p += depth) {
       // 131.0-B-5 §4.3.6: frame byte j goes to codeword j mod I
+      const ta = ROWS16 + (<usize>((<u32>load<u8>(p) ^ <u32>a0) & 0xff) << 5);
+      const tb = ROWS16 + (<usize>((<u32>load<u8>(p, 1) ^ <u32>b0) & 0xff) << 5);
+      a0 = ((a0 >> 8) | (a1 << 56)) ^ load<u64>(ta);
+      b0 = ((b0 >> 8) | (b1 << 56)) ^ load<u64>(tb);
+      a1 = ((a1 >> 8) | (a2 << 56)) ^ load<u64>(ta, 8);
+      b1 = ((b1 >> 8) | (b2 << 56)) ^ load<u64>(tb, 8);
+      a2 = ((a2 >> 8) | (a3 << 56)) ^ load<u64>(ta, 16);
+      b2 = ((b2 >> 8) | (b3 << 56)) ^ load<u64>(tb, 16);
+      a3 = (a3 >> 8) ^ load<u64>(ta, 24);
+      b3 = (b3 >> 8) ^ load<u64>(tb, 24);
+    }
+    const q = parityPtr + c;
+    storeStrided(q, a0, depth); storeStrided(q + 8 * depth, a1, depth);
+    storeStrided(q + 16 * depth, a2, depth); storeStrided(q + 24 * depth, a3, depth);
+    storeStrided(q + 1, b0, depth); storeStrided(q + 1 + 8 * depth, b1, depth);
+    storeStrided(q + 1 + 16 * depth, b2, depth); storeStrided(q + 1 + 24 * depth, b3, depth);
+  }
+  if (c < depth) {
+    let w0: u64 = 0, w1: u64 = 0, w2: u64 = 0, w3: u64 = 0;
+    for (let p = framePtr + c; p < end; p += depth) {
       const t = ROWS16 + (<usize>((<u32>load<u8>(p) ^ <u32>w0) & 0xff) << 5);
       w0 = ((w0 >> 8) | (w1 << 56)) ^ load<u64>(t);
       w1 = ((w1 >> 8) | (w2 << 56)) ^ load<u64>(t, 8);
@@ -134,6 +161,17 @@ function encode8(framePtr: usize, frameLen: usize, depth: usize, parityPtr: usiz
       storeStrided(q, w0, depth); storeStrided(q + 8 * depth, w1, depth);
     }
   }
+}
+
+/** True when [ptr, ptr+len) lies inside linear memory (checked once at entry, so no trap). */
+export function inMemory(ptr: usize, len: usize): bool {
+  const top = <usize>memory.size() << 16;
+  return ptr <= top && len <= top - ptr;
+}
+
+/** True when [a, a+aLen) and [b, b+bLen) share a byte. */
+export function overlap(a: usize, aLen: usize, b: usize, bLen: usize): bool {
+  return a < b + bLen && b < a + aLen;
 }
 
 // @ts-ignore: decorator

@@ -138,6 +138,12 @@ export function packSamples(samples: ArrayLike<number>, st: SampleStorage): Uint
   return out;
 }
 
+function toPatterns(y: ArrayLike<number>, bits: number): number[] {
+  const out = new Array<number>(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i] < 0 ? y[i] + 2 ** bits : y[i];
+  return out;
+}
+
 export class AecUsageError extends Error {
   constructor(readonly option: string | null, what: string) { super(what); this.name = "AecUsageError"; }
 }
@@ -227,7 +233,9 @@ export async function aecCommand(argv: string[]): Promise<number> {
   let output: Uint8Array;
   if (a.decode) {
     try {
-      output = packSamples(aec121Decode(input, opts), st);
+      const y = aec121Decode(input, opts);
+      // like aec 1.0.6: without postprocessing, signed samples are written as n-bit patterns
+      output = packSamples(a.preprocess ? y : toPatterns(y, a.bits), st);
     } catch (e) {
       if (e instanceof Aec121DecodeError) {
         process.stderr.write(`tengri aec: ${e.message}\n`);

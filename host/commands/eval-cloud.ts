@@ -19,9 +19,9 @@ export class EvalCloudError extends Error {
 
 // Parameter block word indices (assembly/screen/screener.ts P_*).
 export const P = {
-  CORE_BLUE: 0, CORE_HOT: 1, CORE_NDVI_MAX: 2, GATE_BLUE: 3, BRIGHT: 4, DILATE_PX: 5, TILE_SIZE: 6,
-  DEGRADE_FRAC: 7, DROP_FRAC: 8, MIN_VALID_FRAC: 9, SAT_DN: 10, MIN_ELEV_CDEG: 11,
-  BAND_BLUE: 12, BAND_RED: 13, BAND_NIR: 14, NBANDS: 15, WIDTH: 16,
+  CORE_BLUE: 0, CORE_HOT: 1, CORE_NDVI_MAX: 2, HAZE_HOT: 3, BRIGHT: 4, DILATE_PX: 5, GROW_PX: 6, TILE_SIZE: 7,
+  DEGRADE_FRAC: 8, DROP_FRAC: 9, MIN_VALID_FRAC: 10, SAT_DN: 11, MIN_ELEV_CDEG: 12,
+  BAND_BLUE: 13, BAND_RED: 14, BAND_NIR: 15, NBANDS: 16, WIDTH: 17, COUNT: 18,
 } as const;
 export const CLASS = { CLEAR: 0, CLOUD: 1, UNCERTAIN: 2, SATURATED: 3, MISSING: 4, UNJUDGED: 5 } as const;
 export const DECISION = { KEEP: 0, DEGRADE: 1, DROP: 2 } as const;
@@ -29,13 +29,17 @@ export const TILE_WORDS = 8;
 
 /** Screening thresholds in physical units (converted to the flight parameter block). */
 export interface ScreenThresholds {
-  coreBlue: number; coreHot: number; coreNdviMax: number; gateBlue: number; bright: number;
-  /** Grow radius in metres (converted to pixels with the tile's ground sampling distance). */
-  dilateMetres: number;
+  coreBlue: number; coreHot: number; coreNdviMax: number;
+  /** Haze test: HOT above the scene's background HOT by more than this. */
+  hazeHot: number;
+  bright: number;
+  /** Radii in metres (pixels = floor(metres / GSD)): every pixel within dilateMetres of a core, hazy ones within growMetres. */
+  dilateMetres: number; growMetres: number;
   degradeFrac: number; dropFrac: number;
 }
 export const DEFAULT_THRESHOLDS: ScreenThresholds = {
-  coreBlue: 0.2, coreHot: 0.04, coreNdviMax: 0.5, gateBlue: 0, bright: 0.2, dilateMetres: 40, degradeFrac: 0.3, dropFrac: 0.7,
+  coreBlue: 0.2, coreHot: 0.04, coreNdviMax: 0.5, hazeHot: 0.02, bright: 0.2, dilateMetres: 50, growMetres: 150,
+  degradeFrac: 0.3, dropFrac: 0.7,
 };
 
 export interface CloudTile {
@@ -98,8 +102,10 @@ class Screener {
     const q12 = (v: number) => Math.round(v * 4096), q16 = (v: number) => Math.round(v * 65536);
     const set = (i: number, v: number) => { this.i32()[(this.paramPtr >>> 2) + i] = v; };
     set(P.CORE_BLUE, q12(th.coreBlue)); set(P.CORE_HOT, q12(th.coreHot)); set(P.CORE_NDVI_MAX, q12(th.coreNdviMax));
-    set(P.GATE_BLUE, q12(th.gateBlue)); set(P.BRIGHT, q12(th.bright));
-    set(P.DILATE_PX, Math.min(32, Math.round(th.dilateMetres / tile.gsdM))); set(P.TILE_SIZE, tileSize);
+    set(P.HAZE_HOT, q12(th.hazeHot)); set(P.BRIGHT, q12(th.bright));
+    const r1 = Math.min(32, Math.floor(th.dilateMetres / tile.gsdM + 1e-9));
+    set(P.DILATE_PX, r1); set(P.GROW_PX, Math.max(r1, Math.min(32, Math.floor(th.growMetres / tile.gsdM + 1e-9))));
+    set(P.TILE_SIZE, tileSize);
     set(P.DEGRADE_FRAC, q16(th.degradeFrac)); set(P.DROP_FRAC, q16(th.dropFrac));
     const need = e.screenWorkspaceLen(this.paramPtr);
     if (need < 0) throw new EvalCloudError("flight-status", "screenWorkspaceLen", need);
@@ -206,11 +212,13 @@ export function blockScore(run: ScreenRun, tile: CloudTile, th: ScreenThresholds
 /** Threshold grid searched by the leave-one-out evaluation. */
 export function thresholdGrid(): ScreenThresholds[] {
   const g: ScreenThresholds[] = [];
-  for (const coreBlue of [0.16, 0.18, 0.2, 0.22, 0.24])
+  for (const coreBlue of [0.16, 0.2, 0.24])
     for (const coreHot of [0.02, 0.04, 0.08])
-      for (const coreNdviMax of [0.3, 0.5, 1.0])
-        for (const dilateMetres of [0, 30, 40, 50, 60])
-          g.push({ ...DEFAULT_THRESHOLDS, coreBlue, coreHot, coreNdviMax, dilateMetres });
+      for (const coreNdviMax of [0.5, 1.0])
+        for (const hazeHot of [0.015, 0.02, 0.03])
+          for (const dilateMetres of [30, 50])
+            for (const growMetres of [100, 150, 200])
+              g.push({ ...DEFAULT_THRESHOLDS, coreBlue, coreHot, coreNdviMax, hazeHot, dilateMetres, growMetres });
   return g;
 }
 
@@ -264,6 +272,9 @@ export function evaluate(lib: FlightLib, tiles: CloudTile[], th: ScreenThreshold
 }
 
 const f3 = (v: number) => v.toFixed(3);
+function describe(t: ScreenThresholds): string {
+  return `core blue > ${t.coreBlue}, HOT > ${t.coreHot}, NDVI < ${t.coreNdviMax}; R1 ${t.dilateMetres} m; haze ΔHOT > ${t.hazeHot} within R2 ${t.growMetres} m`;
+}
 function row(name: string, s: Scores, extra = ""): string {
   return `${name.padEnd(34)} ${f3(s.accuracy)}  ${f3(s.precision)}  ${f3(s.recall)}  ${f3(s.f1)}  ${f3(s.iou)}  ${f3(s.commission)}  ${f3(s.omission)}${extra}`;
 }
@@ -286,7 +297,7 @@ export async function evalCloudCommand(argv: string[]): Promise<number> {
   if (json) { console.log(JSON.stringify(rep, null, 1)); return 0; }
   const th = rep.thresholds;
   console.log(`Flight cloud screener (build/lib.wasm) on ${tiles.length} tiles in ${dir}`);
-  console.log(`thresholds: blue > ${th.coreBlue}, HOT > ${th.coreHot}, NDVI < ${th.coreNdviMax}, grow ${th.dilateMetres} m, bright > ${th.bright}; tile decisions degrade ≥ ${th.degradeFrac}, drop ≥ ${th.dropFrac} of valid pixels`);
+  console.log(`thresholds: ${describe(th)}, bright > ${th.bright}; tile decisions degrade ≥ ${th.degradeFrac}, drop ≥ ${th.dropFrac} of valid pixels`);
   console.log(`${"tile".padEnd(34)} acc    prec   recall F1     IoU    commis omiss  | 64×64 blocks: decision, drop/not  uncertain`);
   for (const r of rep.tiles)
     console.log(row(r.id, r.scores, `  | ${r.blocks.blocks} blocks ${f3(r.blocks.decisionAccuracy)}  ${f3(r.blocks.dropAccuracy)}   ${f3(r.uncertainShare)}`));
@@ -294,7 +305,7 @@ export async function evalCloudCommand(argv: string[]): Promise<number> {
   if (loo) {
     console.log(`\nleave-one-out (grid of ${thresholdGrid().length} threshold sets; best pooled F1 on the other tiles with commission ≤ 0.05 on each):`);
     for (const l of rep.leaveOneOut)
-      console.log(row(l.heldOut, l.scores, `  | blue>${l.chosen.coreBlue} HOT>${l.chosen.coreHot} NDVI<${l.chosen.coreNdviMax} grow ${l.chosen.dilateMetres} m (train F1 ${f3(l.trainF1)})`));
+      console.log(row(l.heldOut, l.scores, `  | ${describe(l.chosen)} (train F1 ${f3(l.trainF1)})`));
     console.log(row("POOLED (held-out tiles)", rep.leaveOneOutPooled));
   }
   return 0;

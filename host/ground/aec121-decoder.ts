@@ -85,12 +85,13 @@ export class Aec121StreamDecoder {
   private prev = 0;
   private produced = 0;
   private readonly mapped = new Float64Array(64);
+  private readonly q = new Int32Array(64);
   private words = new Int32Array(16); // big-endian 32-bit words of buf, for the bit reader
-  private out: Uint32Array | Int32Array;
+  private out: Int32Array; // unsigned samples are stored wrapped and handed out as a Uint32Array view
   private outLen = 0;
   private failed: Aec121DecodeError | null = null;
 
-  constructor(opts: Aec121Options, limits: { maxSamples?: number } = {}) {
+  constructor(opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number } = {}) {
     checkAec121Options(opts);
     this.n = opts.bitsPerSample;
     this.J = opts.blockSize;
@@ -105,7 +106,7 @@ export class Aec121StreamDecoder {
     this.xmin = this.signed ? -(2 ** (n - 1)) : 0;
     this.xmax = this.signed ? 2 ** (n - 1) - 1 : 2 ** n - 1;
     this.maxSamples = limits.maxSamples ?? 2 ** 30;
-    this.out = this.signed ? new Int32Array(1024) : new Uint32Array(1024);
+    this.out = new Int32Array(limits.expectedSamples ?? 1024);
   }
 
   /** Samples decoded so far in total. */
@@ -125,32 +126,51 @@ export class Aec121StreamDecoder {
   /** End of stream: what remains must be fewer than 8 fill bits or all-zero fill. */
   end(): Uint32Array | Int32Array {
     if (this.failed) throw this.failed;
-    this.outLen = 0;
-    const endBits = this.len * 8;
-    let allZero = true;
-    for (let b = this.pos; b < endBits && allZero; b++) if ((this.buf[b >>> 3] >>> (7 - (b & 7))) & 1) allZero = false;
-    if (!allZero) {
-      this.fail("TRUNCATED", "stream ends inside a coded data set");
-    }
+    this.checkTail();
     return this.take();
+  }
+
+  private checkTail(): void {
+    const endBits = this.len * 8;
+    for (let b = this.pos; b < endBits; b++) {
+      if ((this.buf[b >>> 3] >>> (7 - (b & 7))) & 1) this.fail("TRUNCATED", "stream ends inside a coded data set");
+    }
   }
 
   private take(): Uint32Array | Int32Array {
     const r = this.out.slice(0, this.outLen);
     this.outLen = 0;
-    return r;
+    return this.signed ? r : new Uint32Array(r.buffer, 0, r.length);
+  }
+
+  /** Whole-stream decode without intermediate copies (the output array is handed over). */
+  decodeAll(stream: Uint8Array): Uint32Array | Int32Array {
+    if (this.failed) throw this.failed;
+    this.append(stream);
+    this.outLen = 0;
+    this.run(false);
+    this.checkTail();
+    const o = this.out;
+    const len = this.outLen;
+    this.out = new Int32Array(16);
+    this.outLen = 0;
+    return this.signed ? o.subarray(0, len) : new Uint32Array(o.buffer, 0, len);
   }
 
   private append(chunk: Uint8Array): void {
-    // drop consumed bytes, keep 8 spare zero bytes after the data for the bit reader
-    const drop = this.pos >>> 3;
-    if (drop > 0) {
+    // drop consumed whole words (so the word view stays aligned), keep 8 spare zero bytes
+    const dropWords = this.pos >>> 5;
+    let rebuildFrom = this.len & ~3;
+    if (dropWords > 0) {
+      const drop = dropWords * 4;
       this.buf.copyWithin(0, drop, this.len);
+      this.words.copyWithin(0, dropWords, (this.len + 3) >>> 2);
       this.len -= drop;
       this.base += drop;
       this.pos -= drop * 8;
+      rebuildFrom = this.len & ~3;
     }
-    const need = this.len + chunk.length + 8;
+    const need = this.len + chunk.length + 16;
     if (need > this.buf.length) {
       const nb = new Uint8Array(Math.max(need, this.buf.length * 2));
       nb.set(this.buf.subarray(0, this.len));
@@ -158,11 +178,23 @@ export class Aec121StreamDecoder {
     }
     this.buf.set(chunk, this.len);
     this.len += chunk.length;
-    this.buf.fill(0, this.len, this.len + 8);
+    this.buf.fill(0, this.len, this.len + 16);
+    // big-endian 32-bit words of the bytes from rebuildFrom on (+2 zero words of margin)
+    const nw = ((this.len + 3) >>> 2) + 2;
+    if (this.words.length < nw) {
+      const w = new Int32Array(Math.max(nw, this.words.length * 2));
+      w.set(this.words.subarray(0, rebuildFrom >>> 2));
+      this.words = w;
+    }
+    const buf = this.buf, words = this.words;
+    for (let i = rebuildFrom >>> 2, p = rebuildFrom; i < nw; i++, p += 4) {
+      words[i] = p + 3 < buf.length ? (buf[p] << 24) | (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3] : 0;
+    }
   }
 
   private fail(code: Aec121ErrorCode, detail: string): never {
-    const samples = this.out.slice(0, this.outLen);
+    const cut = this.out.slice(0, this.outLen);
+    const samples = this.signed ? cut : new Uint32Array(cut.buffer, 0, cut.length);
     this.failed = new Aec121DecodeError(code, this.bitOffset, this.produced, samples, undefined, detail);
     throw this.failed;
   }
@@ -170,23 +202,81 @@ export class Aec121StreamDecoder {
   /** Decode whole CDSes while the buffered bits hold them. */
   private run(_final: boolean): void {
     const buf = this.buf;
-    const nw = (this.len + 3 >>> 2) + 2;
-    if (this.words.length < nw) this.words = new Int32Array(Math.max(nw, this.words.length * 2));
     const words = this.words;
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    for (let i = 0, p = 0; i < nw; i++, p += 4) words[i] = p + 4 <= buf.byteLength ? dv.getInt32(p, false) : 0;
     const endBits = this.len * 8;
-    const n = this.n, J = this.J, idLen = this.idLen;
+    const n = this.n, J = this.J, idLen = this.idLen, idUncomp = this.idUncomp;
     const mapped = this.mapped;
     const maxVal = 2 ** n - 1;
+    const fast = n <= 30 && this.pre;
+    const idShift = 32 - idLen;
+    const q = this.q;
+    const xmin = this.xmin, xmax = this.xmax, rsi = this.rsi, padRsi = this.padRsi;
     for (;;) {
-      if (this.pos >= endBits) return;
-      const start = this.pos;
+      let pos = this.pos;
+      if (pos >= endBits) return;
+      if (fast) {
+        // Split-sample CDS, n <= 30, postprocessor on: the common case, all in locals.
+        let wi = pos >>> 5, r = pos & 31;
+        const id = ((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> idShift;
+        const blockInRsi = this.blockInRsi;
+        if (id !== 0 && id !== idUncomp) {
+          const k = id - 1;
+          const ref = blockInRsi === 0;
+          pos += idLen;
+          let refSample = 0;
+          if (ref) {
+            wi = pos >>> 5; r = pos & 31;
+            refSample = ((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - n);
+            pos += n;
+          }
+          const first = ref ? 1 : 0;
+          const fsMax = k >= n ? 0 : maxVal >>> k;
+          let ok = true;
+          for (let i = first; i < J; i++) {
+            wi = pos >>> 5; r = pos & 31;
+            const w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+            const z = Math.clz32(w);
+            if (z > fsMax || w === 0) { ok = false; break; }   // long or bad codeword: general path
+            q[i] = z;
+            pos += z + 1;
+          }
+          if (ok && pos + (J - first) * k <= endBits && this.outLen + J <= this.out.length && this.produced + J <= this.maxSamples) {
+            const out = this.out;
+            let o = this.outLen;
+            let prev = this.prev;
+            if (ref) { prev = this.signed && refSample >= 2 ** (n - 1) ? refSample - 2 ** n : refSample; out[o++] = prev; }
+            const sh = 31 - k;
+            for (let i = first; i < J; i++) {
+              wi = pos >>> 5; r = pos & 31;
+              const v = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+              const d = (q[i] << k) | ((v >>> 1) >>> sh);               // k = 0: nothing appended
+              pos += k;
+              // inverse mapper (121.0-B-3 §4.4), branch-light
+              const lo = prev - xmin, hi = xmax - prev;
+              const theta = lo < hi ? lo : hi;
+              let x: number;
+              if (d <= 2 * theta) x = prev + ((d >> 1) ^ -(d & 1));   // even: +d/2, odd: -(d+1)/2
+              else x = lo <= hi ? xmin + d : xmax - d;
+              out[o++] = x;
+              prev = x;
+            }
+            this.prev = prev;
+            this.outLen = o;
+            this.produced += J;
+            this.blockInRsi = blockInRsi + 1 === rsi ? 0 : blockInRsi + 1;
+            if (this.blockInRsi === 0 && padRsi) pos = Math.ceil(pos / 8) * 8;  // 121.0-B-3 §5.1.4
+            if (pos <= endBits) { this.pos = pos; continue; }
+            // cannot happen: the checks above keep pos within the data
+          }
+          // fall through to the general path from the CDS start
+          pos = this.pos;
+        }
+      }
       const outStart = this.outLen;
-      const r = this.decodeCds(buf, words, endBits, n, J, idLen, mapped, maxVal);
-      if (r === NEED_MORE) {
+      const rr = this.decodeCds(buf, words, endBits, n, J, idLen, mapped, maxVal);
+      if (rr === NEED_MORE) {
         // roll back to the CDS start and wait for more input
-        this.pos = start;
+        this.pos = pos;
         this.produced -= this.outLen - outStart;
         this.outLen = outStart;
         return;
@@ -258,6 +348,14 @@ export class Aec121StreamDecoder {
       if (ref) { if (pos + n > endBits) return NEED_MORE; refSample = readBits(buf, pos, n); pos += n; }
       const first = ref ? 1 : 0;
       const fsMax = k >= n ? 0 : Math.floor(maxVal / 2 ** k);
+      if (n <= 30 && this.pre) {
+        const r = this.splitFast(buf, words, pos, endBits, J, k, first, fsMax, ref, refSample);
+        if (r === NEED_MORE) return NEED_MORE;
+        if (r < 0) return this.failAt(pos, "FS_TOO_LONG", "split-sample MSBs");
+        this.pos = r;
+        if (this.blockInRsi === 0 && this.padRsi) this.pos = Math.ceil(this.pos / 8) * 8;
+        return 0;
+      }
       for (let i = first; i < J; i++) {
         const wi = pos >>> 5, r = pos & 31;
         const w = r === 0 ? words[wi] : (words[wi] << r) | (words[wi + 1] >>> (32 - r));
@@ -302,6 +400,71 @@ export class Aec121StreamDecoder {
     return 0;
   }
 
+  /** Split-sample CDS body for n <= 30 with the postprocessor on: FS codewords read through a
+   *  32-bit window, then LSBs and the inverse mapper fused, straight into the output.
+   *  Returns the new bit position, NEED_MORE, or -2 for an FS codeword out of range. */
+  private splitFast(buf: Uint8Array, words: Int32Array, pos: number, endBits: number, J: number, k: number, first: number, fsMax: number, ref: boolean, refSample: number): number {
+    const q = this.q;
+    let w = 0;
+    for (let i = first; i < J; i++) {
+      if (w === 0) {
+        const wi = pos >>> 5, r = pos & 31;
+        w = r === 0 ? words[wi] : (words[wi] << r) | (words[wi + 1] >>> (32 - r));
+        if (w === 0) {
+          const f = readFs(buf, pos, endBits, fsMax);
+          if (f < 0) return f;
+          q[i] = f;
+          pos += f + 1;
+          continue;
+        }
+      }
+      const z = Math.clz32(w);
+      if (z > fsMax) return -2;
+      q[i] = z;
+      pos += z + 1;
+      w = (w << z) << 1;
+    }
+    if (pos + (J - first) * k > endBits) return NEED_MORE;
+    if (this.produced + J > this.maxSamples) this.fail("TOO_MANY_SAMPLES", `more than ${this.maxSamples} samples`);
+    if (this.outLen + J > this.out.length) {
+      const bigger = new Int32Array(this.out.length * 2 + J);
+      bigger.set(this.out.subarray(0, this.outLen));
+      this.out = bigger;
+    }
+    const out = this.out;
+    let o = this.outLen;
+    const xmin = this.xmin, xmax = this.xmax;
+    let prev = this.prev;
+    if (ref) {
+      prev = this.signed && refSample >= 2 ** (this.n - 1) ? refSample - 2 ** this.n : refSample;
+      out[o++] = prev;
+    }
+    const sh = 32 - k;
+    for (let i = first; i < J; i++) {
+      let d = q[i];
+      if (k !== 0) {
+        const wi = pos >>> 5, r = pos & 31;
+        const v = r === 0 ? words[wi] : (words[wi] << r) | (words[wi + 1] >>> (32 - r));
+        d = (d << k) | (v >>> sh);
+        pos += k;
+      }
+      // inverse mapper (121.0-B-3 §4.4)
+      const lo = prev - xmin, hi = xmax - prev;
+      const theta = lo < hi ? lo : hi;
+      let x: number;
+      if (d <= 2 * theta) x = (d & 1) === 0 ? prev + (d >> 1) : prev - ((d + 1) >> 1);
+      else x = lo <= hi ? xmin + d : xmax - d;
+      if (x < xmin || x > xmax) x = x < xmin ? xmin : xmax;
+      out[o++] = x;
+      prev = x;
+    }
+    this.prev = prev;
+    this.outLen = o;
+    this.produced += J;
+    if (++this.blockInRsi === this.rsi) this.blockInRsi = 0;
+    return pos;
+  }
+
   private failAt(_pos: number, code: Aec121ErrorCode, detail: string): never {
     return this.fail(code, detail);
   }
@@ -310,7 +473,7 @@ export class Aec121StreamDecoder {
   private finishBlock(ref: boolean, refSample: number, J: number, mapped: Float64Array): void {
     if (this.produced + J > this.maxSamples) this.fail("TOO_MANY_SAMPLES", `more than ${this.maxSamples} samples`);
     if (this.outLen + J > this.out.length) {
-      const bigger = this.signed ? new Int32Array(this.out.length * 2 + J) : new Uint32Array(this.out.length * 2 + J);
+      const bigger = new Int32Array(this.out.length * 2 + J);
       bigger.set(this.out.subarray(0, this.outLen));
       this.out = bigger;
     }
@@ -387,24 +550,18 @@ function readFs(buf: Uint8Array, pos: number, endBits: number, max: number): num
     if (r !== 0) w = ((w << r) | (buf[i + 4] >>> (8 - r))) >>> 0;
     if (w !== 0) {
       const c = Math.clz32(w);
-      z += c;
       if (pos + c >= endBits) return NEED_MORE;
+      z += c;
       return z > max ? -2 : z;
     }
+    if (pos + 32 > endBits) return NEED_MORE; // some of these zeros are not data yet
     z += 32;
     pos += 32;
     if (z > max) return -2;
   }
 }
 
-/** Decode a whole stream. */
-export function aec121Decode(stream: Uint8Array, opts: Aec121Options, limits: { maxSamples?: number } = {}): Uint32Array | Int32Array {
-  const dec = new Aec121StreamDecoder(opts, limits);
-  const a = dec.push(stream);
-  const b = dec.end();
-  if (b.length === 0) return a;
-  const r = opts.signed ? new Int32Array(a.length + b.length) : new Uint32Array(a.length + b.length);
-  r.set(a);
-  r.set(b, a.length);
-  return r;
+/** Decode a whole stream. expectedSamples (a hint) sizes the output once. */
+export function aec121Decode(stream: Uint8Array, opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number } = {}): Uint32Array | Int32Array {
+  return new Aec121StreamDecoder(opts, { maxSamples: limits.maxSamples, expectedSamples: limits.expectedSamples ?? Math.min(stream.length * 2 + 64, 1 << 24) }).decodeAll(stream);
 }

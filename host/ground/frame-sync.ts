@@ -192,7 +192,7 @@ export class FrameSync {
       }
       // LOCK: the whole CADU (plus one byte for the shifted copy) must be here.
       const pos = this.pos;
-      const needCadu = pos + L + (pos & 7 ? 8 : 0);
+      const needCadu = (((pos + L - 1) >>> 3) + 1) * 8;
       if (availBits < needCadu) {
         if (!this.ended || availBits - pos < 32) return;
       }

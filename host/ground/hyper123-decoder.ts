@@ -29,15 +29,19 @@ export interface Hyper123DecodeOptions {
 class BodyReader {
   pos: number;
   readonly endBit: number;
-  constructor(private readonly buf: Uint8Array, startByte: number) {
+  private readonly buf: Uint8Array;
+  constructor(stream: Uint8Array, startByte: number) {
+    // a copy with 8 zero bytes of slack, so the 32-bit peek never reads out of bounds
+    this.buf = new Uint8Array(stream.length + 8);
+    this.buf.set(stream);
     this.pos = startByte * 8;
-    this.endBit = buf.length * 8;
+    this.endBit = stream.length * 8;
   }
   private peek32(): number {
     const b = this.pos >>> 3, sh = this.pos & 7, u = this.buf;
-    const w = ((u[b] ?? 0) * 0x1000000 + ((u[b + 1] ?? 0) << 16 | (u[b + 2] ?? 0) << 8 | (u[b + 3] ?? 0))) >>> 0;
+    const w = ((u[b] << 24) | (u[b + 1] << 16) | (u[b + 2] << 8) | u[b + 3]) >>> 0;
     if (sh === 0) return w;
-    return ((w << sh) | ((u[b + 4] ?? 0) >>> (8 - sh))) >>> 0;
+    return ((w << sh) | (u[b + 4] >>> (8 - sh))) >>> 0;
   }
   bits(n: number): number {
     if (this.pos + n > this.endBit) throw new Hyper123DecodeError("TRUNCATED", "body", null, this.pos);
@@ -86,10 +90,10 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
       const g = gamma[z], s = sigma[z];
       const lim = s + Math.floor(49 * g / 128);
       let k = 0;
-      while (k < kMax && g * 2 ** (k + 1) <= lim) k++;                // §5.4.3.2.3
+      while (k < kMax && (g << (k + 1)) <= lim) k++;                  // §5.4.3.2.3
       const at = rd.pos;
       const u = rd.zeros(uMax);
-      if (u < uMax) v = u * 2 ** k + (k ? rd.bits(k) : 0);
+      if (u < uMax) v = (u << k) + (k ? rd.bits(k) : 0);
       else v = rd.bits(d);
       if (v > maxDelta) throw new Hyper123DecodeError("BAD_CODEWORD", "mapped quantizer index", v, at);
       if (g < rescale) { sigma[z] = s + v; gamma[z] = g + 1; }

@@ -125,6 +125,7 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   if (!reduced && nx === 1) bad("prediction mode (full needs Nx > 1)", 0, r.pos - 1);
   const weoFlag = r.bits(1);
   const localSum = r.bits(2) as 0 | 1 | 2 | 3;
+  if (localSum < 2 && nx === 1) bad("local sum type (neighbour-oriented needs Nx > 1)", localSum, r.pos - 2);
   const rField = r.bits(6);
   const rr = rField || 64;
   const omega = r.bits(4) + 4;

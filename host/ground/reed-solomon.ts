@@ -16,7 +16,10 @@ export const RS_ROOT_STEP = 11;
 export const RS_DUAL_BETA_LOG = 117;
 
 // ---- GF(2^8) arithmetic (131.0-B-5 §4.3.2 a) ----
-export const GF_EXP = new Uint8Array(1024);
+/** α^i for i < 768 (sums of three logs need no reduction); zero from EXP_ZERO on. */
+export const GF_EXP = new Uint8Array(1280);
+/** A "log of zero": GF_EXP[EXP_ZERO + x] = 0 for any x < 512. */
+const EXP_ZERO = 768;
 export const GF_LOG = new Int32Array(256);
 {
   let x = 1;
@@ -26,7 +29,7 @@ export const GF_LOG = new Int32Array(256);
     x <<= 1;
     if (x & 0x100) x ^= RS_FIELD_POLY;
   }
-  for (let i = 255; i < 1024; i++) GF_EXP[i] = GF_EXP[i % 255];
+  for (let i = 255; i < EXP_ZERO; i++) GF_EXP[i] = GF_EXP[i - 255];
   GF_LOG[0] = -1;
 }
 export function gfMul(a: number, b: number): number {
@@ -54,6 +57,13 @@ export const DUAL_TO_CONV = new Uint8Array(256);
   }
 }
 
+/** CHIEN_POW[k·256 + p] = log of α^(−11pk), for k ≤ 32, p < 256. */
+const CHIEN_POW = new Uint8Array(33 * 256);
+for (let k = 0; k <= 32; k++) {
+  const step = (255 - ((RS_ROOT_STEP * k) % 255)) % 255;
+  for (let p = 0, l = 0; p < 256; p++, l = (l + step) % 255) CHIEN_POW[(k << 8) + p] = l;
+}
+
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error("reed-solomon.ts assumes a little-endian host");
 
 export class RsConfigError extends Error {
@@ -78,6 +88,7 @@ export class RsCodec {
   private readonly nw: number;
   private readonly rem: Int32Array;
   private readonly remBytes: Uint8Array;
+  private readonly remConv = new Uint8Array(32);
   // Decoder scratch.
   private readonly synd: Int32Array;
   private readonly lambda: Int32Array;
@@ -87,6 +98,13 @@ export class RsCodec {
   private readonly rootPos: Int32Array;
   private readonly rootLoc: Int32Array;
   private readonly chienLog: Int32Array;
+  private readonly chienStep: Int32Array;
+  /** (255 − 11k mod 255): log step of the Chien term of degree k. */
+  private readonly negStep: Int32Array;
+  /** Horner tables for the syndromes: synMul[j*256 + a] = a·α^(r_j). */
+  private readonly synMul: Uint8Array;
+  /** log of α^(−r_j·2E), the x^2E factor removed from R(α^r_j). */
+  private readonly synFix: Int32Array;
   private readonly rootLogs: Int32Array;
 
   constructor(readonly E: 8 | 16) {
@@ -139,6 +157,16 @@ export class RsCodec {
     this.rootPos = new Int32Array(E);
     this.rootLoc = new Int32Array(E);
     this.chienLog = new Int32Array(E + 1);
+    this.chienStep = new Int32Array(E + 1);
+    this.negStep = new Int32Array(n + 1);
+    for (let k = 0; k <= n; k++) this.negStep[k] = (255 - ((RS_ROOT_STEP * k) % 255)) % 255;
+    this.synMul = new Uint8Array(n * 256);
+    this.synFix = new Int32Array(n);
+    for (let j = 0; j < n; j++) {
+      const r = this.rootLogs[j];
+      for (let a = 1; a < 256; a++) this.synMul[j * 256 + a] = GF_EXP[GF_LOG[a] + r];
+      this.synFix[j] = (255 * 4 - ((r * n) % 255)) % 255;
+    }
   }
 
   /** Offset in `work` where a codeword of `ncw` symbols must be staged (front-padded with zeros to a multiple of 8). */
@@ -212,39 +240,49 @@ export class RsCodec {
     if (this.remainder(start)) return 0;
     const n = this.nroots, E = this.E;
     // Syndromes S_j = c(α^(11(fcr+j))) = R(α^r_j)·α^(−r_j·n) since g(α^r_j) = 0 (131.0-B-5 §4.3.2 b).
-    const rb = this.remBytes, s = this.synd, rl = this.rootLogs;
+    const rb = this.remBytes, s = this.synd, rc = this.remConv, sm = this.synMul, fix = this.synFix;
+    for (let i = 0; i < n; i++) rc[i] = DUAL_TO_CONV[rb[i]];
     let any = 0;
-    for (let j = 0; j < n; j++) {
-      const r = rl[j];
-      let acc = 0;
+    for (let j = 0; j < n; j += 4) {
+      // Four independent Horner chains at once (n is a multiple of 4).
+      const o0 = j << 8, o1 = o0 + 256, o2 = o0 + 512, o3 = o0 + 768;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       for (let i = 0; i < n; i++) {
-        const c = DUAL_TO_CONV[rb[i]];
-        acc = (acc === 0 ? 0 : GF_EXP[GF_LOG[acc] + r]) ^ c;
+        const c = rc[i];
+        a0 = sm[o0 + a0] ^ c; a1 = sm[o1 + a1] ^ c; a2 = sm[o2 + a2] ^ c; a3 = sm[o3 + a3] ^ c;
       }
-      const v = acc === 0 ? 0 : GF_EXP[GF_LOG[acc] + ((255 * 4 - ((r * n) % 255)) % 255)];
-      s[j] = v;
-      any |= v;
+      const v0 = a0 === 0 ? 0 : GF_EXP[GF_LOG[a0] + fix[j]], v1 = a1 === 0 ? 0 : GF_EXP[GF_LOG[a1] + fix[j + 1]];
+      const v2 = a2 === 0 ? 0 : GF_EXP[GF_LOG[a2] + fix[j + 2]], v3 = a3 === 0 ? 0 : GF_EXP[GF_LOG[a3] + fix[j + 3]];
+      s[j] = v0; s[j + 1] = v1; s[j + 2] = v2; s[j + 3] = v3;
+      any |= v0 | v1 | v2 | v3;
     }
     if (any === 0) return -1; // nonzero remainder but zero syndromes cannot happen; be safe
     // Berlekamp–Massey: Λ(x) = Π(1 − X_l x), X_l = α^(11·p_l).
     const L = this.lambda, B = this.bPoly, T = this.tPoly;
     L.fill(0); B.fill(0);
     L[0] = 1; B[0] = 1;
-    let deg = 0, m = 1, bDisc = 1;
+    let deg = 0, m = 1, bDisc = 1, degB = 0;
     for (let r = 0; r < n; r++) {
       let d = s[r];
-      for (let i = 1; i <= deg; i++) if (L[i] !== 0 && s[r - i] !== 0) d ^= GF_EXP[GF_LOG[L[i]] + GF_LOG[s[r - i]]];
+      for (let i = 1; i <= deg; i++) {
+        const li = L[i], si = s[r - i];
+        if (li !== 0 && si !== 0) d ^= GF_EXP[GF_LOG[li] + GF_LOG[si]];
+      }
       if (d === 0) { m++; continue; }
       const coef = GF_LOG[d] + 255 - GF_LOG[bDisc]; // d / b
+      const top = Math.min(n, m + degB);
       if (2 * deg <= r) {
-        T.set(L);
-        for (let i = m; i <= n; i++) if (B[i - m] !== 0) L[i] ^= GF_EXP[coef + GF_LOG[B[i - m]]];
+        for (let i = 0; i <= deg; i++) T[i] = L[i];
+        const oldDeg = deg;
+        for (let i = m; i <= top; i++) { const b = B[i - m]; if (b !== 0) L[i] ^= GF_EXP[coef + GF_LOG[b]]; }
         deg = r + 1 - deg;
-        B.set(T);
+        for (let i = 0; i <= oldDeg; i++) B[i] = T[i];
+        for (let i = oldDeg + 1; i <= degB; i++) B[i] = 0;
+        degB = oldDeg;
         bDisc = d;
         m = 1;
       } else {
-        for (let i = m; i <= n; i++) if (B[i - m] !== 0) L[i] ^= GF_EXP[coef + GF_LOG[B[i - m]]];
+        for (let i = m; i <= top; i++) { const b = B[i - m]; if (b !== 0) L[i] ^= GF_EXP[coef + GF_LOG[b]]; }
         m++;
       }
     }
@@ -252,34 +290,14 @@ export class RsCodec {
     for (let i = deg + 1; i <= n; i++) if (L[i] !== 0) return -1;
     // Chien search over the transmitted positions only: p = 0 .. ncw−1 (degree of the symbol);
     // Λ(α^(−11p)) = Σ Λ_k α^(−11pk). Roots beyond ncw would be in the virtual fill: reject.
-    const cl = this.chienLog;
-    for (let k = 1; k <= deg; k++) cl[k] = L[k] === 0 ? -1 : GF_LOG[L[k]];
-    const pos = this.rootPos, loc = this.rootLoc;
-    let found = 0;
-    for (let p = 0; p < ncw; p++) {
-      let v = L[0];
-      for (let k = 1; k <= deg; k++) {
-        const l = cl[k];
-        if (l >= 0) {
-          v ^= GF_EXP[l];
-          let nl = l + 255 - ((RS_ROOT_STEP * k) % 255); // multiply by α^(−11k) for the next p
-          if (nl >= 255) nl -= 255;
-          cl[k] = nl;
-        }
-      }
-      if (v === 0) {
-        if (found === deg) return -1;
-        pos[found] = p;
-        loc[found] = (RS_ROOT_STEP * p) % 255; // log of X_l
-        found++;
-      }
-    }
+    const found = this.chien(L, deg, ncw);
     if (found !== deg || deg === 0) return -1;
     // Ω(x) = S(x)Λ(x) mod x^2E.
+    const pos = this.rootPos, loc = this.rootLoc;
     const O = this.omega;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < deg; i++) {
       let acc = 0;
-      for (let k = 0; k <= i && k <= deg; k++) if (L[k] !== 0 && s[i - k] !== 0) acc ^= GF_EXP[GF_LOG[L[k]] + GF_LOG[s[i - k]]];
+      for (let k = 0; k <= i; k++) if (L[k] !== 0 && s[i - k] !== 0) acc ^= GF_EXP[GF_LOG[L[k]] + GF_LOG[s[i - k]]];
       O[i] = acc;
     }
     // Forney: e_l = X_l^(1−fcr) Ω(X_l^−1) / Λ'(X_l^−1).
@@ -288,7 +306,7 @@ export class RsCodec {
       const xl = loc[l];
       const xinv = (255 - xl) % 255;
       let num = 0;
-      for (let i = n - 1; i >= 0; i--) num = (num === 0 ? 0 : GF_EXP[GF_LOG[num] + xinv]) ^ O[i];
+      for (let i = deg - 1; i >= 0; i--) num = (num === 0 ? 0 : GF_EXP[GF_LOG[num] + xinv]) ^ O[i];
       let den = 0;
       for (let k = 1; k <= deg; k += 2) if (L[k] !== 0) den ^= GF_EXP[GF_LOG[L[k]] + ((xinv * (k - 1)) % 255)];
       if (num === 0 || den === 0) return -1;
@@ -306,6 +324,42 @@ export class RsCodec {
     }
     return found;
   }
+  /**
+   * Chien search over the transmitted positions only: p = 0 .. ncw−1 (the symbol's degree);
+   * Λ(α^(−11p)) = Σ Λ_k α^(−11pk). Roots in the virtual fill are never searched, so they show
+   * as missing roots. Term by term over all positions (tight inner loop), then a zero scan.
+   * Returns the number of roots, or -1 when more than deg were found.
+   */
+  private chien(L: Int32Array, deg: number, ncw: number): number {
+    const acc = this.chienAcc, EXP = GF_EXP, PT = CHIEN_POW;
+    acc.fill(1, 0, ncw); // Λ_0 = 1
+    // Two terms per pass: acc[p] ^= Λ_k α^(−11pk) ^ Λ_k' α^(−11pk'), PT[k·256 + p] = log α^(−11pk).
+    let k = 1;
+    for (; k + 1 <= deg; k += 2) {
+      const a = L[k], b = L[k + 1];
+      if (a === 0 && b === 0) continue;
+      const la = a === 0 ? EXP_ZERO : GF_LOG[a], lb = b === 0 ? EXP_ZERO : GF_LOG[b];
+      const ba = k << 8, bb = (k + 1) << 8;
+      for (let p = 0; p < ncw; p++) acc[p] ^= EXP[la + PT[ba + p]] ^ EXP[lb + PT[bb + p]];
+    }
+    if (k === deg && L[k] !== 0) {
+      const la = GF_LOG[L[k]], ba = k << 8;
+      for (let p = 0; p < ncw; p++) acc[p] ^= EXP[la + PT[ba + p]];
+    }
+    const pos = this.rootPos, loc = this.rootLoc;
+    let found = 0;
+    for (let p = 0; p < ncw; p++) {
+      if (acc[p] === 0) {
+        if (found === deg) return -1;
+        pos[found] = p;
+        loc[found] = (RS_ROOT_STEP * p) % 255; // log of X_l
+        found++;
+      }
+    }
+    return found;
+  }
+  private readonly chienAcc = new Uint8Array(256);
+
   /** Index (from the first transmitted symbol) of each symbol corrected by the last decode(). */
   readonly lastIdx = new Int32Array(16);
   /** Dual-basis XOR applied to each corrected symbol by the last decode(). */

@@ -3,6 +3,7 @@
 // stdout, so a pass of any length runs in bounded host memory. A trap or unexpected exit is
 // an OBC crash.
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,7 +73,7 @@ export async function runImage(o: RunOptions): Promise<RunResult> {
     for await (const r of o.records as AsyncIterable<Uint8Array>) {
       if (writeError || child.exitCode !== null) break;
       busBytes += r.length;
-      if (!child.stdin.write(r)) await new Promise<void>((res) => { child.stdin.once("drain", res); child.once("close", () => res()); });
+      if (!child.stdin.write(r)) await Promise.race([once(child.stdin, "drain").catch(() => undefined), exited]);
     }
   } finally {
     child.stdin.end();

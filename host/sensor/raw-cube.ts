@@ -24,6 +24,8 @@ export interface RawCubeOptions {
   repeatLines?: number;
   /** Fitting the cube's pixels to pixelsPerLine: "nearest" resampling (default) or "pad" (zero pad / crop). */
   fit?: "nearest" | "pad";
+  /** Right shift applied to every sample before clipping (e.g. 4 to bring 16-bit DNs to 12 bits). */
+  rightShift?: number;
 }
 
 export interface RawCubeSource extends SceneSource {
@@ -39,6 +41,8 @@ export function rawCubeScene(p: Profile, o: RawCubeOptions): RawCubeSource {
   if (!["bsq", "bil", "bip"].includes(o.layout)) err("layout", "must be bsq, bil or bip");
   if (!["u16le", "u16be", "u8"].includes(o.sampleType)) err("sampleType", "must be u16le, u16be or u8");
   if (o.fit !== undefined && o.fit !== "nearest" && o.fit !== "pad") err("fit", "must be nearest or pad");
+  const shift = o.rightShift ?? 0;
+  if (!Number.isInteger(shift) || shift < 0 || shift > 15) err("rightShift", "must be an integer within 0..15");
   const outBands = p.sensor.bands.length, outPixels = p.sensor.pixelsPerLine;
   const bps = o.sampleType === "u8" ? 1 : 2;
   const total = o.lines * (o.repeatLines === undefined ? 1 : 0) + (o.repeatLines ?? 0);
@@ -110,7 +114,7 @@ export function rawCubeScene(p: Profile, o: RawCubeOptions): RawCubeSource {
           const sx = srcX[x];
           if (sx < 0) continue;
           const idx = o.layout === "bsq" ? sx : o.layout === "bil" ? cb * o.pixels + sx : sx * o.bands + cb;
-          let v = sample(idx);
+          let v = sample(idx) >>> shift;
           if (v > maxDn) { v = maxDn; clipped++; }
           out[off + x] = v;
         }

@@ -77,7 +77,7 @@ export function syntheticScene(p: Profile, opts: SyntheticOptions): SyntheticSou
   const fieldA = new LineNoise(mixSeed(seed, 1), px([4000, 1500, 500, 150]), [1, 0.5, 0.25, 0.12], P);
   const fieldB = new LineNoise(mixSeed(seed, 2), px([5000, 1800, 600, 180]), [1, 0.5, 0.25, 0.12], P);
   const fieldM = new LineNoise(mixSeed(seed, 3), px([800, 200, 60]), [1, 0.5, 0.25], P);
-  const fieldT = new LineNoise(mixSeed(seed, 4), px([40, 16, 6]), [1, 0.6, 0.4], P);
+  const fieldT = new LineNoise(mixSeed(seed, 4), px([40, 16]), [1, 0.6], P);
   const cloudW = [1, 0.6, 0.4, 0.25, 0.15, 0.08];
   const fieldK = new LineNoise(mixSeed(seed, 5), px([6000, 3000, 1500, 700, 300, 120]), cloudW, P);
   const kSum = cloudW.reduce((a, b) => a + b, 0);
@@ -130,7 +130,7 @@ export function syntheticScene(p: Profile, opts: SyntheticOptions): SyntheticSou
         const parcel = hash3(parcelSeed, Math.floor((x + 0.3 * M[x] * parcelPx) / parcelPx), Math.floor(y / parcelPx)) / 4294967296;
         const m = c === LandCover.Vegetation || c === LandCover.Soil ? 0.55 * parcel + 0.45 * (0.5 + 0.5 * M[x] / 1.75) : 0.5 + 0.5 * M[x] / 1.75;
         mix[x] = Math.min(1, Math.max(0, m));
-        tex[x] = 1 + 0.06 * T[x] / 2 + 0.03 * (rng.next() - 0.5);
+        tex[x] = 1 + 0.06 * T[x] / 1.6 + 0.03 * (rng.next() - 0.5);
         const k = K[x] - kT;
         const t = Math.min(1, Math.max(0, (k + kEdge) / (2 * kEdge)));
         alpha[x] = t * t * (3 - 2 * t);
@@ -138,15 +138,19 @@ export function syntheticScene(p: Profile, opts: SyntheticOptions): SyntheticSou
         if (cloud) cloud[x] = alpha[x] > 0.5 ? 1 : 0;
       }
       const samples = new Uint16Array(B * P);
+      let r = rng.nextU32() | 1; // read noise: inline xorshift32, Irwin–Hall of four bytes ≈ N(0, 1)
+      const nScale = sigma / 147.8, nBias = 0.5 - 510 * nScale;
       for (let bi = 0; bi < B; bi++) {
-        const ab = aB[bi], cb = cB[bi] + 0.5, cf = cloudB[bi], off = bi * P;
+        const ab = aB[bi], cb = cB[bi] + nBias, cf = cloudB[bi], off = bi * P;
         for (let x = 0; x < P; x++) {
           const ci = cls[x] * B + bi;
           const rs = (base[ci] + mix[x] * delta[ci]) * tex[x];
           const rho = rs + alpha[x] * (rhoC[x] * cf - rs);
-          let dn = ab * rho + cb + sigma * rng.gauss();
+          r ^= r << 13; r ^= r >>> 17; r ^= r << 5;
+          const u = r >>> 0;
+          let dn = ab * rho + cb + nScale * ((u & 255) + ((u >>> 8) & 255) + ((u >>> 16) & 255) + (u >>> 24));
           dn = dn < 0 ? 0 : dn > maxDn ? maxDn : dn;
-          samples[off + x] = dn;
+          samples[off + x] = dn | 0;
         }
       }
       const tt = lineTime(p, y);

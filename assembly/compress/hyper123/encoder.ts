@@ -31,7 +31,11 @@ const S_TOTAL = 152;    // bytes emitted (header included), for the output word 
 const S_HDRLEN = 156;
 const S_W = 160, S_SIGMA = 164, S_GAMMA = 168, S_REP0 = 172, S_REP1 = 176, S_DC = 180, S_DBUF = 184;
 const S_MABS = 188, S_MREL = 192, S_U = 196;
-const S_FIELDS = 256;
+const S_STAGE_LEN = 200; // bytes waiting in the stage
+const S_STAGE_OFF = 204; // first of them
+const S_STAGE = 256;     // 64-byte stage for callers whose buffer has < 16 bytes left
+const STAGE_CAP = 32;
+const S_FIELDS = 320;
 const MAGIC: i32 = 0x31323348;
 
 @inline function gi(st: usize, o: i32): i32 { return load<i32>(st + <usize>o); }
@@ -121,7 +125,7 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
   }
   si(st, S_Y, 0); si(st, S_EY, 0); si(st, S_EA, 0); si(st, S_EB, 0); si(st, S_EC, 0);
   si(st, S_PENDING, 0); si(st, S_DONE, 0); si(st, S_NBITS, 0); store<u64>(st + S_ACC, 0);
-  si(st, S_TOTAL, 0); si(st, S_HDRLEN, 0);
+  si(st, S_TOTAL, 0); si(st, S_HDRLEN, 0); si(st, S_STAGE_LEN, 0); si(st, S_STAGE_OFF, 0);
   si(st, S_MAGIC, MAGIC);
   return 0;
 }
@@ -326,15 +330,38 @@ export function hypPushLine(st: usize, line: usize): i32 {
 
 // ---- sample-adaptive entropy coder (§5.4.3.2) ----
 
-/** Emits pending codewords into out[0..cap): returns the bytes written (≥ 0). Call until
- *  hypPendingLen() is 0; after the last line, also flushes the fill bits that pad the image to
- *  a whole number of B-byte output words (§5.4.3.1). */
+/** Emits pending codewords into out[0..cap): returns the bytes written (≥ 0; any cap works,
+ *  one byte too). Call until hypPending() is 0 (and, after the last line, until hypDone() is
+ *  1: the last call flushes the fill bits that pad the image to whole B-byte words, §5.4.3.1). */
 export function hypDrain(st: usize, out: usize, cap: i32): i32 {
-  if (st == 0 || out == 0) return E_NULL;
+  if (st == 0 || (out == 0 && cap != 0)) return E_NULL;
   if (gi(st, S_MAGIC) != MAGIC) return E_HYP_BAD_STATE;
   if (cap < 0) return E_HYP_BAD_PARAM;
   let o = out;
   const end = out + <usize>cap;
+  o = unstage(st, o, end);
+  if (gi(st, S_STAGE_LEN) != 0) return <i32>(o - out);
+  if (end - o >= 16) o = code(st, o, end);
+  if (o < end && (gi(st, S_PENDING) != 0 || (gi(st, S_Y) == gi(st, S_NY) && gi(st, S_DONE) == 0))) {
+    // little room left: code into the stage and hand out what fits
+    const stage = st + S_STAGE;
+    const n = <i32>(code(st, stage, stage + STAGE_CAP) - stage);
+    si(st, S_STAGE_OFF, 0); si(st, S_STAGE_LEN, n);
+    o = unstage(st, o, end);
+  }
+  return <i32>(o - out);
+}
+
+function unstage(st: usize, o: usize, end: usize): usize {
+  let len = gi(st, S_STAGE_LEN), off = gi(st, S_STAGE_OFF);
+  while (len > 0 && o < end) { store<u8>(o, load<u8>(st + S_STAGE + <usize>off)); o++; off++; len--; }
+  si(st, S_STAGE_LEN, len); si(st, S_STAGE_OFF, off);
+  return o;
+}
+
+/** The coding loop: writes codewords to [o, end) while 16 bytes are free; returns the new o. */
+function code(st: usize, out: usize, end: usize): usize {
+  let o = out;
   let acc = load<u64>(st + S_ACC);
   let n = gi(st, S_NBITS);
   const nx = gi(st, S_NX), ny = gi(st, S_NY), nz = gi(st, S_NZ), d = gi(st, S_D);
@@ -459,13 +486,13 @@ export function hypDrain(st: usize, out: usize, cap: i32): i32 {
   store<u64>(st + S_ACC, acc);
   si(st, S_NBITS, n);
   si(st, S_TOTAL, gi(st, S_TOTAL) + <i32>(o - out));
-  return <i32>(o - out);
+  return o;
 }
 
 /** 1 while codewords wait to be drained, 0 otherwise. */
 export function hypPending(st: usize): i32 { return gi(st, S_PENDING); }
 /** 1 once the whole image is compressed and flushed. */
-export function hypDone(st: usize): i32 { return gi(st, S_DONE); }
+export function hypDone(st: usize): i32 { return gi(st, S_DONE) != 0 && gi(st, S_STAGE_LEN) == 0 ? 1 : 0; }
 /** Bytes emitted so far, header included. */
 export function hypTotal(st: usize): i32 { return gi(st, S_TOTAL); }
 export { PRM_COUNT };

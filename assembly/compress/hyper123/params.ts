@@ -67,7 +67,9 @@ export function hypCheckParams(p: usize): i32 {
   const reduced = prm(p, PRM_REDUCED);
   if (<u32>reduced > 1) return PRM_REDUCED;
   if (reduced == 0 && nx == 1) return PRM_REDUCED;           // full mode needs Nx > 1 (§4.3)
-  if (<u32>prm(p, PRM_LSUM) > 3) return PRM_LSUM;
+  const lsum = prm(p, PRM_LSUM);
+  if (<u32>lsum > 3) return PRM_LSUM;
+  if (lsum < 2 && nx == 1) return PRM_LSUM;                     // Nx = 1: column-oriented local sums only (§4.4)
   const omega = prm(p, PRM_OMEGA);
   if (omega < 4 || omega > 19) return PRM_OMEGA;
   const r = prm(p, PRM_R);

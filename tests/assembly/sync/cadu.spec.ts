@@ -2,7 +2,7 @@
 import { caduEncode, caduLen } from "../../../assembly/sync/cadu";
 import { rsEncode } from "../../../assembly/sync/reed-solomon";
 import { randomizerTable } from "../../../assembly/sync/randomizer";
-import { E_RS_BAD_DEPTH, E_RS_BAD_E, E_RS_BAD_FRAME_LEN, OK } from "../../../assembly/abi/status";
+import { E_BAD_LENGTH, E_RS_BAD_DEPTH, E_RS_BAD_E, E_RS_BAD_FRAME_LEN, E_RS_OVERLAP, OK } from "../../../assembly/abi/status";
 
 const FRAME = heap.alloc(2048);
 const OUT = heap.alloc(4096);
@@ -70,6 +70,8 @@ describe("cadu", () => {
     expect<i32>(caduEncode(FRAME, 223, 3, 16, true, OUT)).toBe(E_RS_BAD_FRAME_LEN);
     expect<i32>(caduEncode(FRAME, 230, 1, 16, true, OUT)).toBe(E_RS_BAD_FRAME_LEN);
     expect<i32>(caduEncode(FRAME, 223, 7, 16, true, OUT)).toBe(E_RS_BAD_DEPTH);
+    expect<i32>(caduEncode(OUT + 100, 223, 1, 16, true, OUT)).toBe(E_RS_OVERLAP);
+    expect<i32>(caduEncode(FRAME, 223, 1, 16, true, (<usize>memory.size() << 16) - 258)).toBe(E_BAD_LENGTH);
     expect<u32>(load<u8>(OUT)).toBe(0x77);
   });
 });

@@ -2,7 +2,7 @@
 // reference encoder written here (conventional basis, explicit basis conversion via the
 // §4.3.9 matrices), the codeword property, the published vector and the interleaving layout.
 import { rsEncode, rsGenerator, rsRows } from "../../../assembly/sync/reed-solomon";
-import { E_RS_BAD_DEPTH, E_RS_BAD_E, E_RS_BAD_FRAME_LEN, OK } from "../../../assembly/abi/status";
+import { E_BAD_LENGTH, E_RS_BAD_DEPTH, E_RS_BAD_E, E_RS_BAD_FRAME_LEN, E_RS_OVERLAP, OK } from "../../../assembly/abi/status";
 
 const FRAME = heap.alloc(8 * 255 + 8);
 const PARITY = heap.alloc(8 * 32 + 8);
@@ -150,7 +150,7 @@ describe("reed-solomon", () => {
     expect<i32>(bad).toBe(0);
   });
 
-  it("[131.0-B-5 §4.3.1] bad E, depth or frame length return E_RS_* statuses", () => {
+  it("[131.0-B-5 §4.3.1] bad E, depth, frame length or buffers return statuses", () => {
     expect<i32>(rsEncode(FRAME, 223, 1, 0, PARITY)).toBe(E_RS_BAD_E);
     expect<i32>(rsEncode(FRAME, 223, 1, 7, PARITY)).toBe(E_RS_BAD_E);
     expect<i32>(rsEncode(FRAME, 223, 1, 32, PARITY)).toBe(E_RS_BAD_E);
@@ -165,5 +165,13 @@ describe("reed-solomon", () => {
     expect<i32>(rsEncode(FRAME, 223 * 5 + 1, 5, 16, PARITY)).toBe(E_RS_BAD_FRAME_LEN);
     expect<i32>(rsEncode(FRAME, 224 * 4, 4, 16, PARITY)).toBe(E_RS_BAD_FRAME_LEN);
     expect<i32>(rsEncode(FRAME, 239 * 8, 8, 8, PARITY)).toBe(OK);
+    // buffers: overlapping frame and parity, or running past the end of linear memory
+    expect<i32>(rsEncode(FRAME, 223, 1, 16, FRAME + 200)).toBe(E_RS_OVERLAP);
+    expect<i32>(rsEncode(FRAME + 31, 223, 1, 16, FRAME)).toBe(E_RS_OVERLAP);
+    expect<i32>(rsEncode(FRAME + 32, 223, 1, 16, FRAME)).toBe(OK); // adjacent, not overlapping
+    const top = <usize>memory.size() << 16;
+    expect<i32>(rsEncode(top - 100, 223, 1, 16, PARITY)).toBe(E_BAD_LENGTH);
+    expect<i32>(rsEncode(FRAME, 223, 1, 16, top - 31)).toBe(E_BAD_LENGTH);
+    expect<i32>(rsEncode(FRAME, 223, 1, 16, top - 32)).toBe(OK);
   });
 });

@@ -85,7 +85,7 @@ test("radiometry: a 0.9-reflectance cloud at 60° sun elevation lands near but b
   }
 });
 
-test("[131.0-B-5 §4.3] derived figures: CADU length = ASM + frame + 2E·I, data field, line bits and rates", () => {
+test("derived figures: CADU length = ASM + frame + 2E·I, data field, line bits and rates", () => {
   const d = derived(loadProfile("default"));
   assert.equal(d.caduLen, 4 + 1115 + 2 * 16 * 5);
   assert.equal(d.frameDataFieldLen, 1115 - 6 - 2);
@@ -192,4 +192,37 @@ test("refused: impossible geometry and dates, TM insert zone", () => {
 
 test("every built-in profile round-trips through validateProfile unchanged", () => {
   for (const n of NAMES) assert.deepEqual(validateProfile(raw(n)), raw(n));
+});
+
+test("fuzz: 3000 random mutations of the profiles are either accepted or refused with a ProfileError, never a crash", () => {
+  let s = 12345;
+  const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+  const oddValues = [null, -1, 0, 1, 7, 8, 63, 64, 255, 256, 1023, 1024, 2047, 65536, 1e12, -0.5, 3.7, NaN, "x", "", true, false, [], {}, [1, 2], { a: 1 }];
+  const paths = (o: any, pre: string[] = []): string[][] => Object.keys(o).flatMap((k) => {
+    const v = o[k], p = [...pre, k];
+    return v !== null && typeof v === "object" ? [p, ...paths(v, p)] : [p];
+  });
+  let accepted = 0, refused = 0;
+  for (let i = 0; i < 3000; i++) {
+    const p = raw(NAMES[rnd(NAMES.length)]);
+    for (let m = 0; m <= rnd(3); m++) {
+      const all = paths(p);
+      const path = all[rnd(all.length)];
+      let parent: any = p;
+      for (const k of path.slice(0, -1)) parent = parent[k];
+      const key = path.at(-1)!;
+      if (rnd(5) === 0) delete parent[key];
+      else parent[key] = oddValues[rnd(oddValues.length)];
+    }
+    try {
+      const v = validateProfile(JSON.parse(JSON.stringify(p)), "fuzz.json");
+      derived(v);
+      accepted++;
+    } catch (e) {
+      assert.ok(e instanceof ProfileError, `mutation ${i}: ${e}`);
+      assert.ok(e.field.startsWith("/") || e.field === "", e.field);
+      refused++;
+    }
+  }
+  assert.ok(refused > 2000 && accepted > 0, `${accepted} accepted, ${refused} refused`);
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadProfile, validateProfile, PROFILES_DIR, type Profile } from "../../../host/profiles/index.ts";
 import {
   syntheticScene, rawCubeScene, lineTime, cucToUnixS, taiMinusUtc, solarGeometry, endMembers, LandCover,
-  SceneError, CCSDS_TO_UNIX_S, type SceneSource,
+  SceneError, CCSDS_TO_UNIX_S, openScene, cubeGeometry, type SceneSource,
 } from "../../../host/sensor/index.ts";
 
 const SHARED = process.env.TENGRI_SHARED ?? join(PROFILES_DIR, "../../shared");
@@ -247,4 +247,33 @@ test("raw cube: BSQ, BIL, BIP, big-endian and u8 files of the same data give the
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+test("openScene: synthetic by default; raw cubes take their geometry from the file name or a sidecar JSON", (t) => {
+  const p = loadProfile("default");
+  const syn = openScene(p, { seed: 5, lines: 3 });
+  assert.equal(syn.lines, 3);
+  assert.deepEqual(cubeGeometry("/x/salinasA_bsq_u16le_off16_z224_y83_x86.raw"), { layout: "bsq", sampleType: "u16le", bands: 224, lines: 83, pixels: 86 });
+  const L8 = join(SHARED, "data/landsat8/landsat8_LC80460282016177_b234_crop_bsq_u16le_z3_y1024_x1024.raw");
+  const TILE = join(SHARED, "data/cloud/l8_38cloud_p192_002053_20160520.u16");
+  if (!existsSync(L8) || !existsSync(TILE)) return t.skip(`shared data missing under ${SHARED}/data`);
+  // Landsat 8 blue/green/red (16-bit DN) into the 4-band 12-bit profile: NIR slot repeats red, DN >> 4.
+  const s = openScene(p, { scene: L8, lines: 1500, bandMap: [0, 1, 2, 2], rightShift: 4 });
+  assert.equal(s.lines, 1500);
+  const l0 = s.next()!;
+  const fd = openSync(L8, "r"), b = Buffer.alloc(2);
+  readSync(fd, b, 0, 2, (2 * 1024 * 1024 + 0 * 1024 + 5) * 2); // red, line 0, pixel 5
+  closeSync(fd);
+  // 1024 → 4096 pixels nearest: output pixel x takes cube pixel floor((x + 0.5)/4).
+  assert.equal(l0.samples[2 * 4096 + 20], b.readUInt16LE(0) >>> 4);
+  assert.equal(l0.samples[3 * 4096 + 20], l0.samples[2 * 4096 + 20]);
+  s.close?.();
+  // Cloud tile: geometry from the sidecar JSON (384 × 384, 4 bands BSQ u16le).
+  assert.deepEqual(cubeGeometry(TILE), { bands: 4, lines: 384, pixels: 384, layout: "bsq", sampleType: "u16le" });
+  const c = openScene(p, { scene: TILE, rightShift: 4 });
+  assert.equal(c.lines, 384);
+  let n = 0;
+  while (c.next()) n++;
+  assert.equal(n, 384);
+  assert.throws(() => openScene(p, { scene: join(SHARED, "data/README.md") }), SceneError);
 });

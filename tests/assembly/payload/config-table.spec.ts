@@ -1,0 +1,85 @@
+import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, F_RS_DEPTH, F_FRAME_LEN, F_APIDS, F_BIT_DEPTH } from "../../../assembly/abi/config-table";
+import { crc16 } from "../../../assembly/util/crc16";
+import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
+import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "../../../assembly/abi/status";
+import { detailField, detailFound } from "../../../assembly/abi/control";
+
+const BANDS = 4;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + 2;
+
+function table(): usize {
+  const t = heap.alloc(<usize>LEN);
+  for (let i = 0; i < LEN; i++) store<u8>(t + <usize>i, 0);
+  storeU16BE(t, 1); storeU16BE(t + 2, LEN); storeU16BE(t + 4, 171);
+  store<u8>(t + 6, 0); store<u8>(t + 7, 5);
+  storeU16BE(t + 8, 1115); store<u8>(t + 10, 16); store<u8>(t + 11, 5);
+  store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, BANDS);
+  storeU16BE(t + 16, 4096); store<u8>(t + 18, 12); store<u8>(t + 19, 0);
+  storeU16BE(t + 20, 16); storeU16BE(t + 22, 1024);
+  storeU32BE(t + 24, 8192); storeU32BE(t + 28, 8388608); storeU32BE(t + 32, 100000000);
+  storeU16BE(t + 44, 1024); storeU16BE(t + 46, 40);
+  for (let b = 0; b < BANDS; b++) storeU16BE(t + <usize>(CONFIG_FIXED_LEN + 2 * b), <u32>(32 + b));
+  seal(t);
+  return t;
+}
+function seal(t: usize): void { storeU16BE(t + <usize>(LEN - 2), crc16(t, <usize>(LEN - 2), 0xFFFF)); }
+
+describe("boot configuration table", () => {
+  it("[132.0-B-3 §4.1.1] a valid table is applied field by field", () => {
+    const c = new Config();
+    expect<i32>(parseConfig(table(), LEN, c)).toBe(OK);
+    expect<u32>(c.scid).toBe(171);
+    expect<i32>(c.frameLen).toBe(1115);
+    expect<bool>(c.fecf).toBe(true);
+    expect<bool>(c.randomizer).toBe(true);
+    expect<bool>(c.ocf).toBe(false);
+    expect<i32>(c.rsDepth).toBe(5);
+    expect<u32>(bandApid(c, 3)).toBe(35);
+  });
+
+  it("a bad CRC is refused and nothing is applied", () => {
+    const c = new Config();
+    const t = table();
+    store<u8>(t + 9, 0x5C);                          // frame length changed after sealing
+    expect<i32>(parseConfig(t, LEN, c)).toBe(E_CFG_BAD_CRC);
+    expect<i32>(c.frameLen).toBe(0);
+  });
+
+  it("an unknown version is refused", () => {
+    const t = table(); storeU16BE(t, 2); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VERSION);
+  });
+
+  it("[131.0-B-5 §4.3.5] an interleaving depth outside {1,2,3,4,5,8} is refused, naming the field", () => {
+    const t = table(); store<u8>(t + 11, 6); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(F_RS_DEPTH);
+    expect<i32>(detailFound()).toBe(6);
+  });
+
+  it("[131.0-B-5 §4.3.7] a frame length that is not a multiple of I or exceeds I·(255−2E) is refused", () => {
+    let t = table(); storeU16BE(t + 8, 1116); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(F_FRAME_LEN);
+    t = table(); store<u8>(t + 11, 4); seal(t);       // 1115 / 4 is not whole
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    t = table(); storeU16BE(t + 8, 1120); seal(t);    // 224 per codeword > 223
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+  });
+
+  it("duplicate band APIDs, the idle APID and bit depths over 16 are refused", () => {
+    let t = table(); storeU16BE(t + <usize>(CONFIG_FIXED_LEN + 2), 32); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(F_APIDS + 2);
+    t = table(); storeU16BE(t + <usize>CONFIG_FIXED_LEN, 0x7FF); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    t = table(); store<u8>(t + 18, 17); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(F_BIT_DEPTH);
+  });
+
+  it("a truncated table is refused", () => {
+    expect<i32>(parseConfig(table(), LEN - 2, new Config())).toBe(E_BAD_LENGTH);
+    expect<i32>(parseConfig(table(), 10, new Config())).toBe(E_BAD_LENGTH);
+  });
+});
