@@ -13,6 +13,9 @@ import { packPrimaryHeader, PRIMARY_HEADER_LEN, SEQ_UNSEGMENTED, SEQ_FIRST, SEQ_
 import { packCuc, CUC_LEN } from "../packet/cuc";
 import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerIsEmpty, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame, framerZoneLen, framerDataFrames, framerIdleFrames, framerIdlePackets, FRAME_TM } from "../frame/framer";
 import { caduEncode, caduLen } from "../sync/cadu";
+import { rsInit } from "../sync/reed-solomon";
+import { randomizerInit } from "../sync/randomizer";
+import { crc16Init } from "../util/crc16";
 import { LINE_HEADER_LEN, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./bus-record";
 import * as hk from "./housekeeping";
 
@@ -67,6 +70,8 @@ function outBufferLen(c: Config): i32 {
  * pass. inputBufPtr receives the line input buffer (2 records). Returns OK or a status.
  */
 export function configure(tableSrc: usize, tableLen: i32, heapBase: u32, ramLimit: u32): i32 {
+  // Static tables are filled at boot, not at first use in the middle of a pass.
+  crc16Init(); rsInit(); randomizerInit();
   const status = parseConfig(tableSrc, tableLen, cfg);
   if (status != OK) return status;
   const need = memoryNeeded(cfg, tableLen);

@@ -57,6 +57,8 @@ export interface DecodedFrame {
   ocf: number;
   /** RS symbols corrected in this frame. */
   symbolsCorrected: number;
+  /** Symbols corrected in each of the I codewords (reused view; empty without RS). */
+  codewordCorrections: Int32Array;
   /** The corrected transfer frame (a reused view: copy it to keep it). */
   frame: Uint8Array;
   /** The packet zone / data field (view). */
@@ -108,6 +110,8 @@ export interface LinkStats {
   rsCodewordsCorrected: number;
   rsCodewordsUncorrectable: number;
   rsSymbolsCorrected: number;
+  /** rsCorrectionHistogram[n]: codewords that needed n symbol corrections (n ≤ E). */
+  rsCorrectionHistogram: number[];
   framesGood: number;
   framesBadFecf: number;
   framesBadHeader: number;
@@ -148,6 +152,7 @@ export class LinkDecoder {
   private caduIndex = -1;
   private readonly maxPacketLen: number;
   private readonly isTm: boolean;
+  private readonly cwCorr: Int32Array;
 
   constructor(readonly cfg: LinkConfig, private readonly h: LinkHandlers = {}) {
     const { frameLen, rsE, rsDepth } = cfg;
@@ -169,10 +174,12 @@ export class LinkDecoder {
     this.ncw = rsE ? frameLen / rsDepth + 2 * rsE : 0;
     const cbLen = rsE ? this.ncw * rsDepth : frameLen;
     this.rs = rsE ? new RsCodec(rsE) : null;
+    this.cwCorr = new Int32Array(rsE ? rsDepth : 0);
     this.derand = cfg.randomizer ? new Derandomizer(cbLen) : null;
     this.s = {
       bytesIn: 0, cadus: 0, bitSlips: 0, syncLosses: 0, garbageBytes: 0, flywheels: 0, truncatedCadus: 0, asmBitErrors: 0,
       rsCodewordsOk: 0, rsCodewordsCorrected: 0, rsCodewordsUncorrectable: 0, rsSymbolsCorrected: 0,
+      rsCorrectionHistogram: new Array(rsE + 1).fill(0),
       framesGood: 0, framesBadFecf: 0, framesBadHeader: 0, framesDropped: 0, idleFrames: 0, mcGapFrames: 0,
       perVc: new Map(), packets: 0, idlePackets: 0, packetsPerApid: new Map(),
       packetErrors: { "lost-in-gap": 0, "fhp-mismatch": 0, "bad-fhp": 0, "bad-version": 0, "impossible-length": 0, truncated: 0 },
@@ -225,6 +232,8 @@ export class LinkDecoder {
         if (I === 1) w.set(cb.subarray(0, ncw), base);
         else for (let i = 0, t = j; i < ncw; i++, t += I) w[base + i] = cb[t];
         const r = rs.decode(ncw);
+        this.cwCorr[j] = r;
+        if (r >= 0) s.rsCorrectionHistogram[r]++;
         if (r === 0) s.rsCodewordsOk++;
         else if (r > 0) {
           s.rsCodewordsCorrected++;
@@ -321,7 +330,7 @@ export class LinkDecoder {
     const idle = hd.fhp === FHP_IDLE_ONLY;
     if (idle) { v.idleFrames++; s.idleFrames++; }
     const zone = f.subarray(start, end);
-    if (this.h.onFrame) this.h.onFrame({ cadu: this.caduIndex, type: "tm", scid: hd.scid, vcid: hd.vcid, mcCount: hd.mcCount, vcCount: hd.vcCount, fhp: hd.syncFlag ? -1 : hd.fhp, idle, ocf, symbolsCorrected: symbols, frame: f, dataField: zone });
+    if (this.h.onFrame) this.h.onFrame({ cadu: this.caduIndex, type: "tm", scid: hd.scid, vcid: hd.vcid, mcCount: hd.mcCount, vcCount: hd.vcCount, fhp: hd.syncFlag ? -1 : hd.fhp, idle, ocf, symbolsCorrected: symbols, codewordCorrections: this.cwCorr, frame: f, dataField: zone });
     // Packets only when the data field carries packets (synchronisation flag 0, §4.1.2.7.3).
     if (!hd.syncFlag) this.extractor(hd.vcid).frame(zone, hd.fhp);
   }
@@ -352,7 +361,7 @@ export class LinkDecoder {
       if (fhp === FHP_IDLE_ONLY) { v.idleFrames++; s.idleFrames++; }
     }
     const zone = f.subarray(idle ? mpdu : mpdu + MPDU_HEADER_LEN, end);
-    if (this.h.onFrame) this.h.onFrame({ cadu: this.caduIndex, type: "aos", scid: hd.scid, vcid: hd.vcid, mcCount: -1, vcCount: hd.vcCount, fhp, idle, ocf, symbolsCorrected: symbols, frame: f, dataField: zone });
+    if (this.h.onFrame) this.h.onFrame({ cadu: this.caduIndex, type: "aos", scid: hd.scid, vcid: hd.vcid, mcCount: -1, vcCount: hd.vcCount, fhp, idle, ocf, symbolsCorrected: symbols, codewordCorrections: this.cwCorr, frame: f, dataField: zone });
     if (!idle) this.extractor(hd.vcid).frame(zone, fhp);
   }
 

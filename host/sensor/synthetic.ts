@@ -23,7 +23,8 @@ export interface SyntheticOptions {
 export interface SyntheticLine extends SensorLine { cloud?: Uint8Array }
 export interface SyntheticSource extends SceneSource { next(): SyntheticLine | null }
 
-export const enum LandCover { Water = 0, Vegetation = 1, Soil = 2, Urban = 3, Sand = 4 }
+export const LandCover = { Water: 0, Vegetation: 1, Soil: 2, Urban: 3, Sand: 4 } as const;
+export type LandCover = (typeof LandCover)[keyof typeof LandCover];
 const CLASSES = 5;
 
 const g = (l: number, c: number, w: number) => Math.exp(-(((l - c) / w) ** 2));
@@ -125,7 +126,7 @@ export function syntheticScene(p: Profile, opts: SyntheticOptions): SyntheticSou
       const cloud = opts.truth ? new Uint8Array(P) : undefined;
       for (let x = 0; x < P; x++) {
         const a = A[x], b = Bf[x];
-        const c = a < qA10 ? LandCover.Water : b > qB85 ? LandCover.Sand : b < qB12 ? LandCover.Urban : a < qA45 ? LandCover.Soil : LandCover.Vegetation;
+        const c: LandCover = a < qA10 ? LandCover.Water : b > qB85 ? LandCover.Sand : b < qB12 ? LandCover.Urban : a < qA45 ? LandCover.Soil : LandCover.Vegetation;
         cls[x] = c;
         const parcel = hash3(parcelSeed, Math.floor((x + 0.3 * M[x] * parcelPx) / parcelPx), Math.floor(y / parcelPx)) / 4294967296;
         const m = c === LandCover.Vegetation || c === LandCover.Soil ? 0.55 * parcel + 0.45 * (0.5 + 0.5 * M[x] / 1.75) : 0.5 + 0.5 * M[x] / 1.75;

@@ -92,6 +92,8 @@ for (const E of [16, 8] as const) {
           if (!beyond) {
             assert.equal(st.rsCodewordsUncorrectable, 0);
             assert.equal(st.rsSymbolsCorrected, injected);
+            assert.equal(st.rsCorrectionHistogram.reduce((a, n, i) => a + n * i, 0), injected);
+            assert.equal(st.rsCorrectionHistogram[0], 0);
             assert.deepEqual(got, frames);
           } else {
             // Never a wrong frame passed as good: anything delivered is exactly what was sent.

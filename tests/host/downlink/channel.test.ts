@@ -118,3 +118,31 @@ test("bad options are typed errors", () => {
   assert.throws(() => new Channel({ seed: 1, caduLen: 10, slipBitsAt: [{ cadu: 1, bits: 0 }] }), ChannelError);
   assert.throws(() => new Channel({ seed: 1, caduLen: 10, slipBitsAt: [{ cadu: 1, bits: 1, atByte: 10 }] }), ChannelError);
 });
+
+test("fuzz: random options and chunkings keep lengths consistent (input − dropped bytes ± slipped bits)", () => {
+  let s = 99;
+  const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+  for (let i = 0; i < 200; i++) {
+    const caduLen = 1 + rnd(300), len = rnd(5000);
+    const o: ChannelOptions = { seed: rnd(1000), caduLen, ber: rnd(2) ? rnd(100) / 1000 : undefined };
+    if (rnd(2)) { o.burstEvery = 1 + rnd(500); o.burstLen = 1 + rnd(40); }
+    if (rnd(2)) o.dropCadus = Array.from({ length: rnd(5) }, () => rnd(30));
+    if (rnd(2)) o.slipBitsAt = Array.from({ length: 1 + rnd(3) }, () => ({ cadu: rnd(30), bits: (rnd(2) ? 1 : -1) * (1 + rnd(20)), atByte: rnd(caduLen) }));
+    const input = pattern(len, i + 1);
+    const { out, ch } = run(o, input, 1 + rnd(700));
+    const nCadu = Math.ceil(len / caduLen);
+    const drops = new Set((o.dropCadus ?? []).filter((k) => k < nCadu));
+    let keptBytes = len;
+    for (const k of drops) keptBytes -= Math.min(caduLen, len - k * caduLen);
+    let slipBits = 0;
+    for (const sl of o.slipBitsAt ?? []) {
+      const cLen = Math.min(caduLen, len - sl.cadu * caduLen);
+      if (sl.cadu < nCadu && !drops.has(sl.cadu) && (sl.atByte ?? 0) < cLen) slipBits += sl.bits;
+    }
+    assert.equal(ch.stats.dropped, drops.size, `case ${i}`);
+    // Deletions can only eat bits that follow them: the bound is the kept stream.
+    const bits = Math.max(0, keptBytes * 8 + slipBits);
+    if (slipBits >= 0) assert.equal(out.length, Math.ceil(bits / 8), `case ${i}`);
+    else assert.ok(out.length <= keptBytes && out.length >= Math.floor(bits / 8), `case ${i}: ${out.length} vs ${bits / 8}`);
+  }
+});

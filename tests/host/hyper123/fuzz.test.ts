@@ -15,9 +15,9 @@ test("[123.0-B-2 §5.3] 4000 random, bit-flipped, truncated and header-scrambled
 test("[123.0-B-2 §5.3.2.2] impossible header values end in BAD_HEADER naming the field", () => {
   const good = seedStreams()[0];
   const cases: [number, number, string][] = [
-    [7, 0x02, "reserved (image metadata)"],   // reserved bit after the sample type
-    [10, 0x0E, "reserved (image metadata)"],  // reserved bits before the output word size
-    [10, 0x0E | 0x06, "entropy coder type"],  // entropy coder type 3
+    [7, 0x40, "reserved (image metadata)"],   // reserved bit after the sample type
+    [10, 0xC0, "reserved (image metadata)"],  // reserved bits before the output word size
+    [10, 0x06, "entropy coder type"],         // entropy coder type 3
   ];
   for (const [byte, value, field] of cases) {
     const s = good.slice();

@@ -101,6 +101,29 @@ test("synthetic scene: land-cover spectra are plausible at any wavelength", () =
       for (const r of endMembers(c, l)) assert.ok(r >= 0 && r < 0.8, `class ${c} at ${l} nm: ${r}`);
 });
 
+/** Independent check: the Astronomical Almanac's low-precision Sun (ecliptic longitude, RA/Dec, GMST). */
+function almanacSun(utcMs: number, latDeg: number, lonDeg: number): { elevationDeg: number; au: number } {
+  const R = Math.PI / 180, n = utcMs / 86400000 - 10957.5; // days since J2000.0 (2000-01-01T12:00 UT)
+  const L = 280.46 + 0.9856474 * n, g = (357.528 + 0.9856003 * n) * R;
+  const lam = (L + 1.915 * Math.sin(g) + 0.02 * Math.sin(2 * g)) * R, eps = (23.439 - 4e-7 * n) * R;
+  const ra = Math.atan2(Math.cos(eps) * Math.sin(lam), Math.cos(lam)), dec = Math.asin(Math.sin(eps) * Math.sin(lam));
+  const gmst = (280.46061837 + 360.98564736629 * n) * R;
+  const ha = gmst + lonDeg * R - ra, lat = latDeg * R;
+  const el = Math.asin(Math.sin(lat) * Math.sin(dec) + Math.cos(lat) * Math.cos(dec) * Math.cos(ha));
+  return { elevationDeg: el / R, au: 1.00014 - 0.01671 * Math.cos(g) - 0.00014 * Math.cos(2 * g) };
+}
+
+test("solar geometry agrees with an independent almanac formula within 0.3° over a year of places and times", () => {
+  let s = 5;
+  const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+  for (let i = 0; i < 500; i++) {
+    const t = Date.parse("2026-01-01T00:00:00Z") + rnd() * 365 * 86400000, lat = -70 + 140 * rnd(), lon = -180 + 360 * rnd();
+    const a = solarGeometry(t, lat, lon), b = almanacSun(t, lat, lon);
+    assert.ok(Math.abs(a.elevationDeg - b.elevationDeg) < 0.3, `${new Date(t).toISOString()} ${lat.toFixed(1)},${lon.toFixed(1)}: ${a.elevationDeg} vs ${b.elevationDeg}`);
+    assert.ok(Math.abs(a.earthSunAu - b.au) < 0.001);
+  }
+});
+
 test("solar geometry: equinox noon at the equator is near zenith; 47°N at 10:30 UTC on the solstice is ~64° elevation", () => {
   const eq = solarGeometry(Date.parse("2026-03-20T12:07:00Z"), 0, 0);
   assert.ok(eq.zenithDeg < 2, `${eq.zenithDeg}`);
@@ -276,4 +299,42 @@ test("openScene: synthetic by default; raw cubes take their geometry from the fi
   while (c.next()) n++;
   assert.equal(n, 384);
   assert.throws(() => openScene(p, { scene: join(SHARED, "data/README.md") }), SceneError);
+});
+
+test("fuzz: raw cube options against files of random sizes give lines or a SceneError, never a crash", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tengri-cfuzz-"));
+  try {
+    let s = 777;
+    const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+    const p = tinyProfile(4, 9);
+    const odd = [0, -1, 1.5, NaN, 1, 2, 3, 4, 5, 9, 64];
+    let ok = 0, refused = 0;
+    for (let i = 0; i < 300; i++) {
+      const path = join(dir, `f${i % 7}.raw`);
+      const pickDim = () => (rnd(4) === 0 ? odd[rnd(odd.length)] : 1 + rnd(6));
+      const o: any = {
+        path, bands: pickDim(), lines: pickDim(), pixels: pickDim(),
+        layout: ["bsq", "bil", "bip", "xyz"][rnd(4)], sampleType: ["u16le", "u16be", "u8", "f32"][rnd(4)],
+      };
+      const exact = o.bands * o.lines * o.pixels * (o.sampleType === "u8" ? 1 : 2);
+      const size = rnd(2) === 0 && Number.isInteger(exact) && exact > 0 ? exact : rnd(400);
+      writeFileSync(path, Buffer.from(Array.from({ length: size }, () => rnd(256))));
+      if (rnd(3) === 0) o.bandMap = Array.from({ length: rnd(6) }, () => rnd(8) - 1);
+      if (rnd(4) === 0) o.repeatLines = odd[rnd(odd.length)];
+      if (rnd(4) === 0) o.rightShift = odd[rnd(odd.length)];
+      try {
+        const src = rawCubeScene(p, o);
+        let l, n = 0;
+        while ((l = src.next())) { assert.equal(l.samples.length, 4 * 9); n++; }
+        assert.equal(n, src.lines);
+        ok++;
+      } catch (e) {
+        assert.ok(e instanceof SceneError, `case ${i}: ${e}`);
+        refused++;
+      }
+    }
+    assert.ok(refused > 50 && ok > 20, `${ok} ok, ${refused} refused`);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });

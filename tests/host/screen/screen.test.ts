@@ -1,0 +1,125 @@
+// The flight cloud screener (build/lib.wasm) on the labelled tiles of ../shared/data/cloud: the
+// acceptance figures of issue 5, an independent whole-image reference (float, written from the
+// README's description, not from the flight code), the tile records and the safe decisions.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { loadFlightLib } from "../../../host/obc/lib.ts";
+import {
+  CLASS, DECISION, DEFAULT_THRESHOLDS, TILE_WORDS, sharedDataDir, loadCloudTiles, screenTile, confusion, scores, addConfusion,
+  evaluate, leaveOneOut, truthDecision, type CloudTile, type ScreenThresholds, type Confusion,
+} from "../../../host/commands/eval-cloud.ts";
+
+const dir = sharedDataDir();
+const haveData = existsSync(dir);
+const skip = haveData ? false : `no labelled cloud tiles at ${dir} (set TENGRI_SHARED)`;
+const lib = loadFlightLib();
+const tiles: CloudTile[] = haveData ? loadCloudTiles(dir) : [];
+
+/**
+ * Reference screener, whole image in float: per-pixel reflectance ρ = (scale·DN + offset)/sin(el);
+ * core = ρB > coreBlue ∧ ρB − ρR/2 > coreHot ∧ NDVI < max; haze = HOT − background > hazeHot, the
+ * background being the median HOT of the non-core valid pixels of every fourth column (x ≡ 0 mod 4)
+ * on the lines above; cloud = a core within Chebyshev distance R1, or haze and a core within R2.
+ */
+function referenceClasses(t: CloudTile, th: ScreenThresholds): Uint8Array {
+  const { width: w, height: h } = t;
+  const s = 1 / Math.sin((t.sunElevationDeg * Math.PI) / 180);
+  const r1 = Math.floor(th.dilateMetres / t.gsdM + 1e-9), r2 = Math.max(r1, Math.floor(th.growMetres / t.gsdM + 1e-9));
+  const refl = (b: number, i: number) => (t.bsq[b * w * h + i] * t.scale + t.offset) * s;
+  const core = new Uint8Array(w * h), haze = new Uint8Array(w * h), bright = new Uint8Array(w * h);
+  const samples: number[] = [];
+  for (let y = 0; y < h; y++) {
+    let bg: number | null = null;
+    if (samples.length) {
+      const sorted = Float64Array.from(samples).sort();
+      bg = sorted[Math.ceil(sorted.length / 2) - 1];
+    }
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const b = refl(0, i), r = refl(2, i), n = refl(3, i);
+      const hot = b - r / 2, ndvi = n + r > 0 ? (n - r) / (n + r) : -1;
+      if (b > th.coreBlue && hot > th.coreHot && ndvi < th.coreNdviMax) core[i] = 1;
+      else if (x % 4 === 0) samples.push(hot);
+      if (bg !== null && hot - bg > th.hazeHot) haze[i] = 1;
+      if (b > th.bright || r > th.bright) bright[i] = 1;
+    }
+  }
+  // Distance to the nearest core (Chebyshev), capped at r2 + 1: row pass then column pass.
+  const big = r2 + 1;
+  const dRow = new Int32Array(w * h).fill(big);
+  for (let y = 0; y < h; y++) {
+    let last = -1e9;
+    for (let x = 0; x < w; x++) { if (core[y * w + x]) last = x; dRow[y * w + x] = Math.min(big, x - last); }
+    let next = 1e9;
+    for (let x = w - 1; x >= 0; x--) { if (core[y * w + x]) next = x; dRow[y * w + x] = Math.min(dRow[y * w + x], next - x); }
+  }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let d = big;
+    for (let yy = Math.max(0, y - r2); yy <= Math.min(h - 1, y + r2); yy++) d = Math.min(d, Math.max(Math.abs(yy - y), dRow[yy * w + x]));
+    const i = y * w + x;
+    out[i] = d <= r1 || (haze[i] && d <= r2) ? CLASS.CLOUD : bright[i] ? CLASS.UNCERTAIN : CLASS.CLEAR;
+  }
+  return out;
+}
+
+test("eval:cloud acceptance on ../shared/data/cloud: pooled F1 ≥ 0.85, commission ≤ 5 % on every tile, beats the 0.745 threshold rule", { skip }, () => {
+  const rep = evaluate(lib, tiles, DEFAULT_THRESHOLDS, false);
+  assert.ok(rep.pooled.f1 >= 0.85, `pooled F1 ${rep.pooled.f1}`);
+  for (const t of rep.tiles) assert.ok(t.scores.commission <= 0.05, `${t.id} commission ${t.scores.commission}`);
+  const chip2 = rep.tiles.find((t) => t.id.endsWith("chip2"));
+  assert.ok(chip2 && chip2.scores.commission <= 0.05, "bright-soil chip present and within commission");
+  assert.ok(rep.pooled.f1 > 0.745 + 0.1, "clearly above the simple VNIR rule");
+});
+
+test("flight classes agree with the independent float reference on every tile (≥ 99.5 % of pixels)", { skip }, () => {
+  for (const t of tiles) {
+    const ours = screenTile(lib, t).classes, ref = referenceClasses(t, DEFAULT_THRESHOLDS);
+    let diff = 0;
+    for (let i = 0; i < ref.length; i++) if (ours[i] !== ref[i]) diff++;
+    assert.ok(diff / ref.length <= 0.005, `${t.id}: ${diff} of ${ref.length} pixels differ`);
+  }
+});
+
+test("tile records: counts add up to the class map and decisions follow the thresholds", { skip }, () => {
+  const t = tiles[0];
+  const run = screenTile(lib, t, DEFAULT_THRESHOLDS, 64);
+  let total = 0;
+  for (let tr = 0; tr < run.tileRows; tr++) for (let tc = 0; tc < run.tileCols; tc++) {
+    const rec = run.tiles.subarray((tr * run.tileCols + tc) * TILE_WORDS, (tr * run.tileCols + tc + 1) * TILE_WORDS);
+    let cloud = 0, clear = 0, unc = 0;
+    for (let y = tr * 64; y < Math.min(t.height, tr * 64 + 64); y++) for (let x = tc * 64; x < Math.min(t.width, tc * 64 + 64); x++) {
+      const c = run.classes[y * t.width + x];
+      if (c === CLASS.CLOUD) cloud++; else if (c === CLASS.CLEAR) clear++; else if (c === CLASS.UNCERTAIN) unc++;
+    }
+    assert.deepEqual([rec[0], rec[1], rec[2]], [clear, cloud, unc]);
+    assert.equal(rec[6], truthDecision(cloud, cloud + clear + unc, DEFAULT_THRESHOLDS));
+    total += rec[0] + rec[1] + rec[2] + rec[3] + rec[4] + rec[5];
+  }
+  assert.equal(total, t.width * t.height);
+});
+
+test("night and absurd calibration through the host path: every pixel unjudged, every tile kept", { skip }, () => {
+  const t = tiles[0];
+  for (const variant of [{ ...t, sunElevationDeg: -20 }, { ...t, scale: 0 }, { ...t, scale: Number.NaN }]) {
+    const run = screenTile(lib, variant);
+    assert.ok(run.sunStatus < 0, "a clear status");
+    assert.ok(run.classes.every((c) => c === CLASS.UNJUDGED));
+    for (let i = 0; i < run.tileCols * run.tileRows; i++) assert.equal(run.tiles[i * TILE_WORDS + 6], DECISION.KEEP);
+  }
+});
+
+test("leave-one-out picks thresholds on the other tiles only", { skip }, () => {
+  const grid: ScreenThresholds[] = [DEFAULT_THRESHOLDS, { ...DEFAULT_THRESHOLDS, coreBlue: 0.9 }, { ...DEFAULT_THRESHOLDS, coreBlue: 0.05, dilateMetres: 200, growMetres: 200 }];
+  const loo = leaveOneOut(lib, tiles, grid);
+  assert.equal(loo.length, tiles.length);
+  let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (const l of loo) {
+    assert.equal(l.chosen, DEFAULT_THRESHOLDS); // the other two break commission or find nothing
+    pooled = addConfusion(pooled, l.heldOutConfusion);
+  }
+  const direct = tiles.map((t) => confusion(screenTile(lib, t).classes, t.mask)).reduce(addConfusion);
+  assert.deepEqual(pooled, direct);
+  assert.ok(scores(pooled).f1 >= 0.85);
+});
