@@ -35,7 +35,8 @@ Commands:
 Runs a whole imaging pass on the emulated OBC and verifies, line by line, what the ground
 received against what the imager produced.
   --profile    hardware profile name (hardware-profiles/NAME.json) or path (default: default)
-  --scene      "synthetic" (default) or a raw cube FILE with --cube-bands, --cube-lines,
+  --scene      "synthetic" (default) or a raw cube FILE; its geometry from its name
+               (…_bsq_u16le_z224_y83_x86.raw), a sidecar JSON, or --cube-bands, --cube-lines,
                --cube-pixels, --cube-layout bsq|bil|bip, --cube-type u16le|u16be|u8
   --lines      lines to image (default 2000)
   --seed       seed of the scene and the channel (default 1)
@@ -72,15 +73,13 @@ function num(v: string | undefined, name: string, def: number, min = -Infinity, 
 }
 
 function sceneOpt(v: Record<string, string | boolean | undefined>) {
-  const scene = v.scene as string | undefined;
-  if (!scene || scene === "synthetic") return "synthetic" as const;
+  const opt = (k: string, min: number, max: number) => (v[k] === undefined ? undefined : num(v[k] as string, k, 0, min, max));
+  const layout = v["cube-layout"] as string | undefined, type = v["cube-type"] as string | undefined;
+  if (layout !== undefined && !["bsq", "bil", "bip"].includes(layout)) throw new UsageError(`--cube-layout must be bsq, bil or bip, got "${layout}"`);
+  if (type !== undefined && !["u16le", "u16be", "u8"].includes(type)) throw new UsageError(`--cube-type must be u16le, u16be or u8, got "${type}"`);
   return {
-    path: scene,
-    bands: num(v["cube-bands"] as string, "cube-bands", NaN, 1, 65535),
-    lines: num(v["cube-lines"] as string, "cube-lines", NaN, 1, 1e9),
-    pixels: num(v["cube-pixels"] as string, "cube-pixels", NaN, 1, 65535),
-    layout: ((v["cube-layout"] as string) ?? "bsq") as "bsq" | "bil" | "bip",
-    sampleType: ((v["cube-type"] as string) ?? "u16le") as "u16le" | "u16be" | "u8",
+    scene: (v.scene as string | undefined) ?? "synthetic",
+    cube: { bands: opt("cube-bands", 1, 65535), cubeLines: opt("cube-lines", 1, 1e9), pixels: opt("cube-pixels", 1, 65535), layout: layout as "bsq" | undefined, sampleType: type as "u16le" | undefined },
   };
 }
 
@@ -134,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       const lines = num(v.lines, "lines", 2000, 1, 1e8);
       const progress = process.stderr.isTTY && !v.json;
       const s = await runPass({
-        profile: v.profile ?? "default", scene: sceneOpt(v), lines, seed: num(v.seed, "seed", 1, 0, 2 ** 31), ber: num(v.ber, "ber", 0, 0, 0.5),
+        profile: v.profile ?? "default", ...sceneOpt(v), lines, seed: num(v.seed, "seed", 1, 0, 2 ** 31), ber: num(v.ber, "ber", 0, 0, 0.5),
         burstEvery: v["burst-every"] ? num(v["burst-every"], "burst-every", 0, 1) : undefined, burstLen: v["burst-len"] ? num(v["burst-len"], "burst-len", 0, 1) : undefined,
         dropCadus: v["drop-cadu"] ? v["drop-cadu"].split(",").map((x) => num(x, "drop-cadu", 0, 0)) : undefined, out: v.out,
         onProgress: progress ? (n, t) => { const w = 30, f = Math.round((w * n) / t); process.stderr.write(`\r  [${"#".repeat(f)}${".".repeat(w - f)}] ${n}/${t} lines`); } : undefined,
@@ -147,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
       const { values: v } = parseArgs({ args: rest, options: { profile: { type: "string" }, ...sceneArgs, lines: { type: "string" }, seed: { type: "string" }, output: { type: "string", short: "o" } } });
       const p = loadProfile(v.profile ?? "default");
       const lines = num(v.lines, "lines", 1000, 1, 1e8);
-      const scene = openScene(p, { profile: p, scene: sceneOpt(v), seed: num(v.seed, "seed", 1, 0, 2 ** 31) }, lines);
+      const scene = openScene(p, { ...sceneOpt(v), seed: num(v.seed, "seed", 1, 0, 2 ** 31) }, lines);
       const chunks: Buffer[] = [];
       const out = v.output ? (b: Uint8Array) => chunks.push(Buffer.from(b)) : (b: Uint8Array) => process.stdout.write(b);
       out(configRecord(p));

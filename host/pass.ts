@@ -7,7 +7,7 @@ import { readFileSync, mkdirSync, createWriteStream, writeFileSync, type WriteSt
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadProfile, derived, type Profile } from "./profiles/index.ts";
-import { syntheticScene, rawCubeScene, type SceneSource } from "./sensor/index.ts";
+import { openScene as openSensorScene, type OpenSceneOptions, type SceneSource } from "./sensor/index.ts";
 import { flash } from "./obc/image.ts";
 import { runImage } from "./obc/obc.ts";
 import { configRecord, type ConfigOverrides } from "./obc/config-table.ts";
@@ -21,7 +21,9 @@ export const FLIGHT_WASM = fileURLToPath(new URL("../build/flight.wasm", import.
 
 export interface PassOptions {
   profile: string | Profile;
-  scene?: "synthetic" | { path: string; bands: number; lines: number; pixels: number; layout: "bsq" | "bil" | "bip"; sampleType: "u16le" | "u16be" | "u8" };
+  /** "synthetic" (default) or a raw cube path; its geometry from cube options, its name or a sidecar JSON. */
+  scene?: string;
+  cube?: Omit<OpenSceneOptions, "scene" | "seed" | "lines">;
   lines?: number;
   seed?: number;
   ber?: number;
@@ -65,9 +67,8 @@ export function linkConfigOf(p: Profile): LinkConfig {
   };
 }
 
-export function openScene(p: Profile, o: PassOptions, lines: number): SceneSource {
-  if (!o.scene || o.scene === "synthetic") return syntheticScene(p, { seed: o.seed ?? 1, lines });
-  return rawCubeScene(p, { ...o.scene, repeatLines: lines });
+export function openScene(p: Profile, o: Pick<PassOptions, "scene" | "cube" | "seed">, lines: number): SceneSource {
+  return openSensorScene(p, { ...o.cube, scene: o.scene ?? "synthetic", seed: o.seed ?? 1, lines });
 }
 
 export async function runPass(o: PassOptions): Promise<PassSummary> {

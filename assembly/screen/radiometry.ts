@@ -14,8 +14,11 @@ export const REFL_BITS: i32 = 12;
 export const REFL_ONE: i32 = 1 << REFL_BITS;
 /** Fraction bits of the slope/intercept coefficients beyond the Q12 reflectance. */
 export const REFL_COEF_SHIFT: i32 = 20;
-/** Largest accepted |slope| (reflectance per DN ≤ 16) and |intercept| (|ρ| ≤ 16 at DN 0). */
-export const REFL_COEF_MAX: i64 = (<i64>1) << 36;
+/**
+ * Largest accepted slope (reflectance per DN < 1) and |intercept| (|ρ| < 1 at DN 0): a 16-bit
+ * DN then gives |ρ_Q12| < 2^28, so sums and doublings of reflectances stay inside i32.
+ */
+export const REFL_COEF_MAX: i64 = (<i64>1) << 32;
 
 // Radians per degree; π to f64 precision.
 const DEG: f64 = Math.PI / 180.0;

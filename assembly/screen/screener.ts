@@ -271,16 +271,17 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
   const cBlue = coreBlue, cHot2 = coreHot << 1, cNdvi = <i64>coreNdvi, bri = bright;
   // Haze limit on 2·HOT from the background of the previous lines (none before the first line).
   const lim2: i32 = histTotal > 0 ? (hotBackground + hazeHot) << 1 : 0x7fffffff;
-  const hist = histPtr, med = medBin;
+  const hist = histPtr, med = medBin, satM1 = sat - 1;
   let below = medBelow, added = 0;
   let last: i32 = -(1 << 20);
   for (let x = 0; x < w; x++) {
     const ox = <usize>x << 1;
     const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
     let f: u32 = 0;
-    if (b == 0 || r == 0 || n == 0) f = F_MISSING;
-    else if (b >= sat || r >= sat || n >= sat) f = F_SAT;
-    else {
+    // One unsigned compare per band catches both zero (wraps to 0xFFFFFFFF) and saturated.
+    if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) {
+      f = b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT;
+    } else {
       const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
       const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
       const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
@@ -366,32 +367,43 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
   const slots = d2 + 1;
   const slotPtr = ringPtr + <usize>((row % slots) * w);
   const lc = lastCorePtr, lc1 = lastCore1Ptr;
-  // Bring the R1 column state up to row + R1 (those lines are still in the ring).
+  // Bring the R1 column state up to row + R1 (those lines are still in the ring). In steady
+  // state that is one line, folded into the pixel loop below (aheadPtr); else caught up here.
   const ahead = row + d1 < newest ? row + d1 : newest;
-  for (; lc1Next <= ahead; lc1Next++) {
+  for (; lc1Next < ahead; lc1Next++) {
     const ap = ringPtr + <usize>((lc1Next % slots) * w);
     for (let x = 0; x < w; x++) if (load<u8>(ap + <usize>x) & F_HCORE1) store<i32>(lc1 + (<usize>x << 2), lc1Next);
   }
+  let aheadRow: i32 = -1;
+  let aheadPtr: usize = slotPtr;
+  if (lc1Next == ahead) { aheadRow = ahead; aheadPtr = ringPtr + <usize>((ahead % slots) * w); lc1Next++; }
+  const aheadMask: u32 = aheadRow >= 0 ? F_HCORE1 : 0;
   const min1 = row - d1, min2 = row - d2;
   if (row % t == 0) clearTiles();
   tileRowDone = -1;
   let x0 = 0;
   for (let tc = 0; tc < tileCols; tc++) {
     const x1 = x0 + t < w ? x0 + t : w;
-    let nClear = 0, nCloud = 0, nUnc = 0, nSat = 0, nMiss = 0, nUnj = 0;
+    let nCloud = 0, nUnc = 0, nSat = 0, nMiss = 0, nUnj = 0;
     for (let x = x0; x < x1; x++) {
       const f = <u32>load<u8>(slotPtr + <usize>x);
       const ox = <usize>x << 2;
+      if (load<u8>(aheadPtr + <usize>x) & aheadMask) store<i32>(lc1 + ox, aheadRow);
       let c: u32;
       if (f & (F_MISSING | F_SAT | F_UNJUDGED)) {
         if (f & F_MISSING) { c = CLASS_MISSING; nMiss++; }
         else if (f & F_SAT) { c = CLASS_SATURATED; nSat++; }
         else { c = CLASS_UNJUDGED; nUnj++; }
-      } else if (load<i32>(lc1 + ox) >= min1 || ((f & F_GATE) && load<i32>(lc + ox) >= min2)) { c = CLASS_CLOUD; nCloud++; }
-      else if (f & F_BRIGHT) { c = CLASS_UNCERTAIN; nUnc++; }
-      else { c = CLASS_CLEAR; nClear++; }
+      } else {
+        // Branch-free on the common path: class edges are where branches would mispredict.
+        const cloud = <u32>(load<i32>(lc1 + ox) >= min1) | (((f >> 1) & 1) & <u32>(load<i32>(lc + ox) >= min2));
+        const unc = (cloud ^ 1) & ((f >> 2) & 1);
+        c = cloud | (unc << 1); // CLASS_CLOUD = 1, CLASS_UNCERTAIN = 2, CLASS_CLEAR = 0
+        nCloud += cloud; nUnc += unc;
+      }
       if (classPtr) store<u8>(classPtr + <usize>x, <u8>c);
     }
+    const nClear = (x1 - x0) - nCloud - nUnc - nSat - nMiss - nUnj;
     const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);
     store<i32>(tp + (T_CLEAR << 2), load<i32>(tp + (T_CLEAR << 2)) + nClear);
     store<i32>(tp + (T_CLOUD << 2), load<i32>(tp + (T_CLOUD << 2)) + nCloud);

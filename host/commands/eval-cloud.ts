@@ -190,10 +190,16 @@ export function truthDecision(cloud: number, valid: number, th: ScreenThresholds
   return f >= th.dropFrac ? DECISION.DROP : f >= th.degradeFrac ? DECISION.DEGRADE : DECISION.KEEP;
 }
 
-export interface BlockScore { blocks: number; decisionAccuracy: number; dropAccuracy: number }
+export interface BlockScore {
+  blocks: number; decisionAccuracy: number; dropAccuracy: number;
+  /** Wrong decisions that send less than the labels call for (dropped or degraded too much) ... */
+  harsher: number;
+  /** ... and those that send more (kept or degraded a tile the labels would drop or degrade). */
+  gentler: number;
+}
 /** Flight 64 × 64 tile decisions against the labels' decisions (full blocks and edge blocks alike). */
 export function blockScore(run: ScreenRun, tile: CloudTile, th: ScreenThresholds, tileSize = 64): BlockScore {
-  let ok = 0, okDrop = 0, n = 0;
+  let ok = 0, okDrop = 0, n = 0, harsher = 0, gentler = 0;
   for (let tr = 0; tr < run.tileRows; tr++) for (let tc = 0; tc < run.tileCols; tc++) {
     let cloud = 0, valid = 0;
     for (let y = tr * tileSize; y < Math.min(tile.height, (tr + 1) * tileSize); y++)
@@ -203,10 +209,10 @@ export function blockScore(run: ScreenRun, tile: CloudTile, th: ScreenThresholds
       }
     const want = truthDecision(cloud, valid, th);
     const got = run.tiles[(tr * run.tileCols + tc) * TILE_WORDS + 6];
-    n++; if (want === got) ok++;
+    n++; if (want === got) ok++; else if (got > want) harsher++; else gentler++;
     if ((want === DECISION.DROP) === (got === DECISION.DROP)) okDrop++;
   }
-  return { blocks: n, decisionAccuracy: div(ok, n), dropAccuracy: div(okDrop, n) };
+  return { blocks: n, decisionAccuracy: div(ok, n), dropAccuracy: div(okDrop, n), harsher, gentler };
 }
 
 /** Threshold grid searched by the leave-one-out evaluation. */
@@ -246,10 +252,29 @@ export function leaveOneOut(lib: FlightLib, tiles: CloudTile[], grid = threshold
   });
 }
 
+/**
+ * The simple VNIR threshold rule of ../shared/data/README.md (NDVI < 0.8, whiteness < 0.7,
+ * HOT = blue − 0.5·red − 0.08 > 0), in float on the host: the floor the flight screener must beat.
+ */
+export function simpleRuleConfusion(t: CloudTile): Confusion {
+  const n = t.width * t.height, s = 1 / Math.sin((t.sunElevationDeg * Math.PI) / 180);
+  const cls = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = [0, 1, 2, 3].map((b) => (t.bsq[b * n + i] * t.scale + t.offset) * s);
+    const mean = (v[0] + v[1] + v[2]) / 3;
+    const white = mean > 0 ? (Math.abs(v[0] - mean) + Math.abs(v[1] - mean) + Math.abs(v[2] - mean)) / mean : 9;
+    const ndvi = v[3] + v[2] !== 0 ? (v[3] - v[2]) / (v[3] + v[2]) : 0;
+    if (ndvi < 0.8 && white < 0.7 && v[0] - 0.5 * v[2] - 0.08 > 0) cls[i] = CLASS.CLOUD;
+  }
+  return confusion(cls, t.mask);
+}
+
 export interface TileReport { id: string; confusion: Confusion; scores: Scores; blocks: BlockScore; uncertainShare: number }
 export interface EvalReport {
   thresholds: ScreenThresholds; tiles: TileReport[]; pooled: Scores; maxCommission: number;
   leaveOneOut: (LeaveOneOut & { scores: Scores })[]; leaveOneOutPooled: Scores;
+  /** The simple threshold rule on the same tiles, pooled. */
+  simpleRulePooled: Scores;
 }
 
 export function evaluate(lib: FlightLib, tiles: CloudTile[], th: ScreenThresholds = DEFAULT_THRESHOLDS, withLoo = true): EvalReport {
@@ -268,6 +293,7 @@ export function evaluate(lib: FlightLib, tiles: CloudTile[], th: ScreenThreshold
   return {
     thresholds: th, tiles: reps, pooled: scores(pooled), maxCommission: Math.max(...reps.map((r) => r.scores.commission)),
     leaveOneOut: loo, leaveOneOutPooled: looPooled,
+    simpleRulePooled: scores(tiles.map(simpleRuleConfusion).reduce(addConfusion)),
   };
 }
 
@@ -298,10 +324,11 @@ export async function evalCloudCommand(argv: string[]): Promise<number> {
   const th = rep.thresholds;
   console.log(`Flight cloud screener (build/lib.wasm) on ${tiles.length} tiles in ${dir}`);
   console.log(`thresholds: ${describe(th)}, bright > ${th.bright}; tile decisions degrade ≥ ${th.degradeFrac}, drop ≥ ${th.dropFrac} of valid pixels`);
-  console.log(`${"tile".padEnd(34)} acc    prec   recall F1     IoU    commis omiss  | 64×64 blocks: decision, drop/not  uncertain`);
+  console.log(`${"tile".padEnd(34)} acc    prec   recall F1     IoU    commis omiss  | 64×64 blocks: keep/degrade/drop right, drop-or-not right, wrong harsher/gentler | uncertain share`);
   for (const r of rep.tiles)
-    console.log(row(r.id, r.scores, `  | ${r.blocks.blocks} blocks ${f3(r.blocks.decisionAccuracy)}  ${f3(r.blocks.dropAccuracy)}   ${f3(r.uncertainShare)}`));
+    console.log(row(r.id, r.scores, `  | ${r.blocks.blocks} blocks ${f3(r.blocks.decisionAccuracy)}  ${f3(r.blocks.dropAccuracy)}  ${r.blocks.harsher}/${r.blocks.gentler} | ${f3(r.uncertainShare)}`));
   console.log(row("POOLED", rep.pooled, `  | max commission ${f3(rep.maxCommission)}`));
+  console.log(row("simple rule (README floor), pooled", rep.simpleRulePooled));
   if (loo) {
     console.log(`\nleave-one-out (grid of ${thresholdGrid().length} threshold sets; best pooled F1 on the other tiles with commission ≤ 0.05 on each):`);
     for (const l of rep.leaveOneOut)

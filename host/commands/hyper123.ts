@@ -29,6 +29,9 @@ export interface Hyper123Params {
   relLimit: number; relBits: number; relTable: number[] | null;
   repFlag: boolean; theta: number; phi: number; psi: number;
   uMax: number; gammaStar: number; gamma0: number; k: number;
+  /** Entropy coder: sample-adaptive, or block-adaptive (CCSDS 121 coder, J, RSI, restricted). */
+  coder: "sample-adaptive" | "block-adaptive";
+  blockSize: number; rsi: number; restricted: boolean;
   userData: number;
 }
 
@@ -37,25 +40,26 @@ export function hyper123Defaults(nx: number, ny: number, nz: number): Hyper123Pa
   return { nx, ny, nz, d: 16, signed: false, order: "bsq", m: 1, wordBytes: 1, p: 3, reduced: false, localSum: 0,
     r: 32, omega: 13, tIncLog: 6, nuMin: -1, nuMax: 3, fidelity: 0, absLimit: 0, absBits: 1, absTable: null,
     relLimit: 0, relBits: 1, relTable: null, repFlag: false, theta: 0, phi: 0, psi: 0, uMax: 18, gammaStar: 6,
-    gamma0: 1, k: 7, userData: 0 };
+    gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, userData: 0 };
 }
 
 /** Indices of the flight parameter block (assembly/compress/hyper123/params.ts). */
 const PRM = { NX: 0, NY: 1, NZ: 2, D: 3, SIGNED: 4, ORDER: 5, M: 6, B: 7, CODER: 8, P: 9, REDUCED: 10, LSUM: 11, R: 12,
   OMEGA: 13, TINC_LOG: 14, NU_MIN: 15, NU_MAX: 16, FIDELITY: 17, ABS_DEP: 18, ABS_BITS: 19, ABS: 20, REL_DEP: 21,
   REL_BITS: 22, REL: 23, REP_FLAG: 24, THETA: 25, PHI: 26, PSI: 27, UMAX: 28, GSTAR: 29, G0: 30, K: 31, USER: 32,
-  ABS_TABLE: 33, REL_TABLE: 34 } as const;
+  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37 } as const;
 /** Parameter names and allowed ranges, by flight parameter index (for error messages). */
 const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   0: ["nx", "1..65535"], 1: ["ny", "1..65535"], 2: ["nz", "1..65535"], 3: ["d", "2..16"], 4: ["signed", "false/true"],
-  5: ["order", "bsq, bil, bip"], 6: ["m", "1..Nz"], 7: ["wordBytes", "1..8"], 8: ["order", "sample-adaptive only"],
+  5: ["order", "bsq, bil, bip"], 6: ["m", "1..Nz"], 7: ["wordBytes", "1..8"], 8: ["coder", "sample-adaptive, block-adaptive"],
   9: ["p", "0..15"], 10: ["reduced", "full needs Nx > 1"], 11: ["localSum", "0..3, column-oriented (2, 3) when Nx = 1"], 12: ["r", "max(32, D+Ω+2)..64"],
   13: ["omega", "4..19"], 14: ["tIncLog", "4..11 (t_inc 16..2048)"], 15: ["nuMin", "-6..9"], 16: ["nuMax", "ν_min..9"],
   17: ["fidelity", "0..3"], 18: ["absTable", "0 or 1"], 19: ["absBits", "1..min(D-1, 16)"], 20: ["absLimit", "0..2^D_A-1"],
   21: ["relTable", "0 or 1"], 22: ["relBits", "1..min(D-1, 16)"], 23: ["relLimit", "0..2^D_R-1"], 24: ["repFlag", "0 or 1"],
   25: ["theta", "0..4"], 26: ["phi", "0..2^Θ-1"], 27: ["psi", "0..2^Θ-1, 0 when lossless"], 28: ["uMax", "8..32"],
   29: ["gammaStar", "max(4, γ0+1)..11"], 30: ["gamma0", "1..8"], 31: ["k", "0..min(D-2, 14)"], 32: ["userData", "0..255"],
-  33: ["absTable", "Nz values 0..2^D_A-1"], 34: ["relTable", "Nz values 0..2^D_R-1"],
+  33: ["absTable", "Nz values 0..2^D_A-1"], 34: ["relTable", "Nz values 0..2^D_R-1"], 35: ["blockSize", "8, 16, 32, 64"],
+  36: ["rsi", "1..4096 blocks"], 37: ["restricted", "only with D <= 4"],
 };
 
 /** A parameter outside the standard's (or this implementation's) range. */
@@ -97,7 +101,8 @@ export class FlightHyper123Encoder {
     const blk = new Int32Array(e.hyp123ParamCount() as number);
     const p = params;
     blk[PRM.NX] = p.nx; blk[PRM.NY] = p.ny; blk[PRM.NZ] = p.nz; blk[PRM.D] = p.d; blk[PRM.SIGNED] = p.signed ? 1 : 0;
-    blk[PRM.ORDER] = p.order === "bsq" ? 1 : 0; blk[PRM.M] = p.m; blk[PRM.B] = p.wordBytes; blk[PRM.CODER] = 0;
+    blk[PRM.ORDER] = p.order === "bsq" ? 1 : 0; blk[PRM.M] = p.m; blk[PRM.B] = p.wordBytes; blk[PRM.CODER] = p.coder === "block-adaptive" ? 2 : 0;
+    blk[PRM.BA_J] = p.blockSize; blk[PRM.BA_RSI] = p.rsi; blk[PRM.BA_RESTRICTED] = p.restricted ? 1 : 0;
     blk[PRM.P] = p.p; blk[PRM.REDUCED] = p.reduced ? 1 : 0; blk[PRM.LSUM] = p.localSum; blk[PRM.R] = p.r;
     blk[PRM.OMEGA] = p.omega; blk[PRM.TINC_LOG] = p.tIncLog; blk[PRM.NU_MIN] = p.nuMin; blk[PRM.NU_MAX] = p.nuMax;
     blk[PRM.FIDELITY] = p.fidelity; blk[PRM.ABS_DEP] = p.absTable ? 1 : 0; blk[PRM.ABS_BITS] = p.absBits; blk[PRM.ABS] = p.absLimit;
@@ -176,7 +181,8 @@ compress:   --nx N --ny N --nz N [--d 2..16] [--signed] [--input-order bsq|bil|b
             [--r 32..64] [--omega 4..19] [--t-inc 16..2048] [--nu-min -6..9] [--nu-max -6..9]
             [--abs-error A] [--abs-bits D_A] [--abs-table a0,a1,..] [--rel-error R] [--rel-bits D_R]
             [--rel-table r0,r1,..] [--theta 0..4] [--phi N] [--psi N]
-            [--u-max 8..32] [--gamma-star 4..11] [--gamma0 1..8] [--k 0..14] [--user-data 0..255]
+            [--coder sample-adaptive|block-adaptive] [--u-max 8..32] [--gamma-star 4..11] [--gamma0 1..8]
+            [--k 0..14] [--block-size 8|16|32|64] [--rsi 1..4096] [--restricted] [--user-data 0..255]
 decompress: -d [--output-order bsq|bil|bip] INFILE OUTFILE   (parameters from the header)`;
 
 const LSUMS = ["wide-neighbour", "narrow-neighbour", "wide-column", "narrow-column"];
@@ -214,7 +220,7 @@ function run(argv: string[]): number {
   const files: string[] = [];
   const opt = new Map<string, string>();
   const flags = new Set<string>();
-  const FLAGS = new Set(["-d", "--signed", "--reduced", "-h", "--help"]);
+  const FLAGS = new Set(["-d", "--signed", "--reduced", "--restricted", "-h", "--help"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (FLAGS.has(a)) flags.add(a);
@@ -245,7 +251,7 @@ function run(argv: string[]): number {
   const get = (k: string): string | undefined => opt.get(k);
   const known = new Set(["nx", "ny", "nz", "d", "input-order", "order", "depth", "word-bytes", "p", "local-sum", "r", "omega", "t-inc",
     "nu-min", "nu-max", "abs-error", "abs-bits", "abs-table", "rel-error", "rel-bits", "rel-table", "theta", "phi", "psi", "u-max",
-    "gamma-star", "gamma0", "k", "user-data"]);
+    "gamma-star", "gamma0", "k", "user-data", "coder", "block-size", "rsi"]);
   for (const k of opt.keys()) if (!known.has(k)) throw new Hyper123ParamError(k, opt.get(k), "not a compression option (see --help)");
   if (get("d") !== undefined) p.d = intArg("d", get("d"), 2, 16);
   p.signed = flags.has("--signed");
@@ -292,6 +298,16 @@ function run(argv: string[]): number {
   if (get("gamma-star") !== undefined) p.gammaStar = intArg("gamma-star", get("gamma-star"), Math.max(4, p.gamma0 + 1), 11);
   if (get("k") !== undefined) p.k = intArg("k", get("k"), 0, Math.min(p.d - 2, 14));
   if (get("user-data") !== undefined) p.userData = intArg("user-data", get("user-data"), 0, 255);
+  const coder = get("coder") ?? "sample-adaptive";
+  if (coder !== "sample-adaptive" && coder !== "block-adaptive") throw new Hyper123ParamError("coder", coder, "sample-adaptive, block-adaptive (hybrid is not implemented)");
+  p.coder = coder;
+  if (get("block-size") !== undefined) {
+    p.blockSize = intArg("block-size", get("block-size"), 8, 64, "8, 16, 32, 64");
+    if (![8, 16, 32, 64].includes(p.blockSize)) throw new Hyper123ParamError("block-size", p.blockSize, "8, 16, 32, 64");
+  }
+  if (get("rsi") !== undefined) p.rsi = intArg("rsi", get("rsi"), 1, 4096);
+  p.restricted = flags.has("--restricted");
+  if (p.restricted && p.d > 4) throw new Hyper123ParamError("restricted", true, "only with D <= 4");
   const from = (get("input-order") ?? "bsq") as Hyper123Order;
   if (!["bsq", "bil", "bip"].includes(from)) throw new Hyper123ParamError("input-order", from, "bsq, bil, bip");
   const raw = readFileSync(inFile);

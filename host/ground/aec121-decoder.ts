@@ -35,7 +35,7 @@ export class Aec121DecodeError extends Error {
     readonly bitOffset: number,
     /** Samples decoded before the failure (index of the first sample not decoded). */
     readonly sampleIndex: number,
-    /** The samples decoded before the failure. */
+    /** The samples decoded before the failure by the failing call (push() or aec121Decode()). */
     readonly samples: Uint32Array | Int32Array,
     readonly option?: string,
     detail?: string,
@@ -232,13 +232,20 @@ export class Aec121StreamDecoder {
           const first = ref ? 1 : 0;
           const fsMax = k >= n ? 0 : maxVal >>> k;
           let ok = true;
+          // FS codewords through a 32-bit window: bits shifted out are replaced by zeros, so
+          // a window of 0 means "reload at pos"
+          let w = 0;
           for (let i = first; i < J; i++) {
-            wi = pos >>> 5; r = pos & 31;
-            const w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+            if (w === 0) {
+              wi = pos >>> 5; r = pos & 31;
+              w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+              if (w === 0) { ok = false; break; }               // long codeword: general path
+            }
             const z = Math.clz32(w);
-            if (z > fsMax || w === 0) { ok = false; break; }   // long or bad codeword: general path
+            if (z > fsMax) { ok = false; break; }               // bad codeword: general path
             q[i] = z;
             pos += z + 1;
+            w = (w << z) << 1;
           }
           if (ok && pos + (J - first) * k <= endBits && this.outLen + J <= this.out.length && this.produced + J <= this.maxSamples) {
             const out = this.out;
@@ -246,10 +253,16 @@ export class Aec121StreamDecoder {
             let prev = this.prev;
             if (ref) { prev = this.signed && refSample >= 2 ** (n - 1) ? refSample - 2 ** n : refSample; out[o++] = prev; }
             const sh = 31 - k;
+            let acc = 0, avail = 0;
             for (let i = first; i < J; i++) {
-              wi = pos >>> 5; r = pos & 31;
-              const v = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
-              const d = (q[i] << k) | ((v >>> 1) >>> sh);               // k = 0: nothing appended
+              if (avail < k) {
+                wi = pos >>> 5; r = pos & 31;
+                acc = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+                avail = 32;
+              }
+              const d = (q[i] << k) | ((acc >>> 1) >>> sh);             // k = 0: nothing appended
+              acc <<= k;
+              avail -= k;
               pos += k;
               // inverse mapper (121.0-B-3 §4.4), branch-light
               const lo = prev - xmin, hi = xmax - prev;

@@ -6,6 +6,7 @@
 // Every failure is a Hyper123DecodeError; allocation is bounded by the stream length (a
 // codeword is at least one bit) and by the caller's maxSamples.
 import { Hyper123DecodeError, parseHyper123Header, type Hyper123Header } from "./hyper123-header.ts";
+import { Aec121StreamDecoder, Aec121DecodeError } from "./aec121-decoder.ts";
 
 export { Hyper123DecodeError, parseHyper123Header };
 export type { Hyper123Header };
@@ -112,6 +113,39 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
   }
 }
 
+/** §5.4.3.4 block-adaptive: the body is a CCSDS 121 stream without preprocessor (n = D) whose
+ *  samples, in encoding order, are the mapped indices, the last block completed with fill
+ *  samples. Decoded with the ground CCSDS 121 decoder; returns the bytes of the stream used. */
+function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32Array): number {
+  const { nx, ny, nz } = h;
+  const n = delta.length, nt = nx * ny;
+  const padded = Math.ceil(n / h.blockSize) * h.blockSize;
+  const dec = new Aec121StreamDecoder({ bitsPerSample: h.d, blockSize: h.blockSize, rsi: h.rsi, preprocess: false, restricted: h.restricted },
+    { maxSamples: padded, expectedSamples: padded });
+  const body = stream.subarray(h.bodyOffset);
+  let got: Uint32Array | Int32Array;
+  try {
+    got = dec.decodeAll(body);
+  } catch (err) {
+    if (!(err instanceof Aec121DecodeError)) throw err;
+    throw new Hyper123DecodeError(err.code === "TRUNCATED" ? "TRUNCATED" : "BAD_CODEWORD", "block-adaptive body", err.sampleIndex,
+      h.bodyOffset * 8 + Math.max(0, err.bitOffset));
+  }
+  const count = got.length;
+  if (count < n) throw new Hyper123DecodeError("TRUNCATED", "block-adaptive body", count, stream.length * 8);
+  // encoding order → BSQ layout
+  if (h.order === "bsq") for (let i = 0; i < n; i++) delta[i] = got[i];
+  else {
+    let i = 0;
+    for (let y = 0; y < ny; y++) for (let g0 = 0; g0 < nz; g0 += h.m) for (let x = 0; x < nx; x++)
+      for (let z = g0; z < Math.min(g0 + h.m, nz); z++) delta[z * nt + y * nx + x] = got[i++];
+  }
+  const maxDelta = 2 ** h.d - 1;
+  for (let i = 0; i < n; i++) if (delta[i] > maxDelta) throw new Hyper123DecodeError("BAD_CODEWORD", "mapped quantizer index", delta[i], -1);
+  // the 121 stream ends on a byte boundary: its length is what the decoder consumed
+  return h.bodyOffset + Math.ceil(dec.bitOffset / 8);
+}
+
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
 export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Decoded {
   const h = parseHyper123Header(stream);
@@ -122,12 +156,16 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   const bodyBits = (stream.length - h.bodyOffset) * 8;
   if (bodyBits < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
   const delta = new Int32Array(n);
-  const rd = new BodyReader(stream, h.bodyOffset);
-  decodeSampleAdaptive(h, rd, delta);
+  let usedBytes: number;
+  if (h.coder === "block-adaptive") usedBytes = decodeBlockAdaptive(h, stream, delta);
+  else {
+    const rd = new BodyReader(stream, h.bodyOffset);
+    decodeSampleAdaptive(h, rd, delta);
+    usedBytes = Math.ceil(rd.pos / 8);
+  }
   // §5.4.3.1: the image is padded to a whole number of output words
-  let usedBytes = Math.ceil(rd.pos / 8);
   usedBytes = Math.ceil(usedBytes / h.wordBytes) * h.wordBytes;
-  if (usedBytes > stream.length) throw new Hyper123DecodeError("TRUNCATED", "fill", usedBytes, rd.pos);
+  if (usedBytes > stream.length) throw new Hyper123DecodeError("TRUNCATED", "fill", usedBytes, stream.length * 8);
   const { samples, maxError } = reconstruct(h, delta);
   return { header: h, samples, maxError, usedBytes };
 }

@@ -61,6 +61,10 @@ export interface Hyper123Header {
   gamma0: number;
   /** Accumulator initialisation constant k''_z per band. */
   kz: number[];
+  /** Block-adaptive coder: block size J, reference sample interval (blocks), restricted code options. */
+  blockSize: number;
+  rsi: number;
+  restricted: boolean;
   /** Byte offset of the body. */
   bodyOffset: number;
 }
@@ -189,8 +193,19 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   // §5.3.4 entropy coder metadata
   let uMax = 0, gammaStar = 0, gamma0 = 0;
   const kz: number[] = [];
-  if (coder === "block-adaptive") unsupported("entropy coder type", 2, 85);
+  let blockSize = 0, rsi = 0, restricted = false;
   if (coder === "hybrid") unsupported("entropy coder type", 1, 85);
+  if (coder === "block-adaptive") {
+    // §5.3.4.3 block-adaptive entropy coder
+    r.reserved(1, "reserved (block-adaptive coder)");
+    blockSize = [8, 16, 32, 64][r.bits(2)];
+    restricted = r.bits(1) === 1;
+    if (restricted && d > 4) bad("restricted code options flag", 1, r.pos - 1);
+    rsi = r.bits(12) || 4096;
+    return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
+      tIncLog, nuMin, nuMax, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
+      bodyOffset: r.pos >> 3 };
+  }
   uMax = r.bits(5) || 32;
   if (uMax < 8) bad("U_max", uMax, r.pos - 5);
   gammaStar = r.bits(3) + 4;
@@ -208,5 +223,6 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
     for (let z = 0; z < nz; z++) kz.push(k);
   }
   return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
-    tIncLog, nuMin, nuMax, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, bodyOffset: r.pos >> 3 };
+    tIncLog, nuMin, nuMax, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
+    bodyOffset: r.pos >> 3 };
 }

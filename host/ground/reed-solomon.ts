@@ -80,7 +80,7 @@ export class RsCodec {
   readonly fcr: number;
   /** g(x), conventional basis, g[0] = 1 the x^2E coefficient. */
   readonly gen: Uint8Array;
-  /** Staging buffer: a codeword is written at work[256 - ncwPadded ..] (see stage()). */
+  /** Staging buffer: a codeword of ncw symbols sits at work[256 − ncw, 256) (see stageOffset()). */
   readonly work: Uint8Array;
   private readonly work32: Int32Array;
   /** table[((k*256 + f) * nw) + w]: dual(f·x^(2E+7-k) mod g) packed in nw little-endian words. */
@@ -97,8 +97,6 @@ export class RsCodec {
   private readonly omega: Int32Array;
   private readonly rootPos: Int32Array;
   private readonly rootLoc: Int32Array;
-  private readonly chienLog: Int32Array;
-  private readonly chienStep: Int32Array;
   /** (255 − 11k mod 255): log step of the Chien term of degree k. */
   private readonly negStep: Int32Array;
   /** Horner tables for the syndromes: synMul[j*256 + a] = a·α^(r_j). */
@@ -156,8 +154,6 @@ export class RsCodec {
     this.omega = new Int32Array(n + 1);
     this.rootPos = new Int32Array(E);
     this.rootLoc = new Int32Array(E);
-    this.chienLog = new Int32Array(E + 1);
-    this.chienStep = new Int32Array(E + 1);
     this.negStep = new Int32Array(n + 1);
     for (let k = 0; k <= n; k++) this.negStep[k] = (255 - ((RS_ROOT_STEP * k) % 255)) % 255;
     this.synMul = new Uint8Array(n * 256);
@@ -229,10 +225,11 @@ export class RsCodec {
   }
 
   /**
-   * Checks and corrects the codeword staged at work[256 - ncw, 256) (dual basis). Returns the number of symbols
-   * corrected (0 for a clean codeword) or -1 when uncorrectable. Corrections are applied in
-   * `work`; their positions (index from the first transmitted symbol) and dual-basis XOR
-   * values are in lastPositions()/lastValues() for the first return-value entries.
+   * Checks and corrects the codeword of `ncw` symbols (virtual fill excluded) staged at
+   * work[256 − ncw, 256), dual basis. Returns the number of symbols corrected (0 for a clean
+   * codeword) or -1 when uncorrectable (then `work` is left as received). Corrections are
+   * applied in `work`; lastIdx/lastVal hold, for the first `returned` entries, each corrected
+   * symbol's index from the first transmitted symbol and the dual-basis XOR applied.
    */
   decode(ncw: number): number {
     const start = (256 - ncw) & ~7;
@@ -333,8 +330,15 @@ export class RsCodec {
   private chien(L: Int32Array, deg: number, ncw: number): number {
     const acc = this.chienAcc, EXP = GF_EXP, PT = CHIEN_POW;
     acc.fill(1, 0, ncw); // Λ_0 = 1
-    // Two terms per pass: acc[p] ^= Λ_k α^(−11pk) ^ Λ_k' α^(−11pk'), PT[k·256 + p] = log α^(−11pk).
+    // Four, then two terms per pass: acc[p] ^= Σ Λ_k α^(−11pk), PT[k·256 + p] = log α^(−11pk);
+    // a zero coefficient uses the "log of zero" so the loops stay branch-free.
     let k = 1;
+    for (; k + 3 <= deg; k += 4) {
+      const l0 = L[k] === 0 ? EXP_ZERO : GF_LOG[L[k]], l1 = L[k + 1] === 0 ? EXP_ZERO : GF_LOG[L[k + 1]];
+      const l2 = L[k + 2] === 0 ? EXP_ZERO : GF_LOG[L[k + 2]], l3 = L[k + 3] === 0 ? EXP_ZERO : GF_LOG[L[k + 3]];
+      const b0 = k << 8, b1 = b0 + 256, b2 = b0 + 512, b3 = b0 + 768;
+      for (let p = 0; p < ncw; p++) acc[p] ^= EXP[l0 + PT[b0 + p]] ^ EXP[l1 + PT[b1 + p]] ^ EXP[l2 + PT[b2 + p]] ^ EXP[l3 + PT[b3 + p]];
+    }
     for (; k + 1 <= deg; k += 2) {
       const a = L[k], b = L[k + 1];
       if (a === 0 && b === 0) continue;

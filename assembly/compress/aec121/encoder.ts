@@ -303,8 +303,22 @@ function codeNonZero(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSampl
     let kMin = k;
     let noTurn = k == 0;
     let up = true;
+    // FS lengths for k0 - 1, k0, k0 + 1 in one pass: the search rarely needs others
+    const kLo = k0 > 0 ? k0 - 1 : 0;
+    let fsA: u64 = 0, fsB: u64 = 0, fsC: u64 = 0;
+    {
+      const end = d + (<usize>J << 2);
+      const k1 = kLo + 1, k2 = kLo + 2;
+      for (let p = d; p < end; p += 4) {
+        const v = load<u32>(p);
+        fsA += <u64>(v >>> kLo);
+        fsB += <u64>(v >>> k1);
+        fsC += <u64>(v >>> k2);
+      }
+    }
     for (let guard = 0; guard < 80; guard++) {
-      const fs = k == 0 ? sum0 : blockFs(d, J, k);
+      const kr = k - kLo;
+      const fs = kr == 0 ? fsA : kr == 1 ? fsB : kr == 2 ? fsC : blockFs(d, J, k);
       const len = fs + thisBs * <u64>(k + 1);
       if (len < lenMin) {
         if (lenMin != u64.MAX_VALUE) noTurn = true;

@@ -7,6 +7,7 @@
  *  With ref, sample 0 is the reference: d[0] = 0 and prediction starts from it (§4.3). */
 @inline
 export function mapBlock<T, S>(prev: i64, xmin: i64, xmax: i64, n: i32, src: usize, d: usize, J: i32, ref: bool): u64 {
+  if (sizeof<T>() == 2) return mapBlock16<S>(<i32>prev, <i32>xmin, <i32>xmax, n, src, d, J, ref);
   const sh = <u64>(64 - n);
   let i = 0;
   let sum: u64 = 0;
@@ -35,6 +36,37 @@ export function mapBlock<T, S>(prev: i64, xmin: i64, xmax: i64, n: i32, src: usi
     prev = x;
   }
   return sum;
+}
+
+/** The same for 16-bit containers (n <= 16) in 32-bit arithmetic. */
+@inline
+function mapBlock16<S>(prev: i32, xmin: i32, xmax: i32, n: i32, src: usize, d: usize, J: i32, ref: bool): u64 {
+  const sh = 32 - n;
+  let i = 0;
+  let sum: u32 = 0;
+  let p = src;
+  if (ref) {
+    prev = isSigned<S>() ? (<i32>load<u16>(p) << sh) >> sh : <i32>((<u32>load<u16>(p) << sh) >>> sh);
+    store<u32>(d, 0);
+    i = 1;
+    p += 2;
+  }
+  for (; i < J; i++) {
+    const x = isSigned<S>() ? (<i32>load<u16>(p) << sh) >> sh : <i32>((<u32>load<u16>(p) << sh) >>> sh);
+    p += 2;
+    const lo = prev - xmin;
+    const hi = xmax - prev;
+    const theta = lo < hi ? lo : hi;                          // θ (§4.4.2)
+    const delta = x - prev;                                   // Δ (§4.2)
+    const ad = delta < 0 ? -delta : delta;
+    let m: i32;
+    if (ad <= theta) m = delta >= 0 ? (delta << 1) : (ad << 1) - 1;
+    else m = theta + ad;
+    store<u32>(d + (<usize>i << 2), <u32>m);
+    sum += <u32>m;
+    prev = x;
+  }
+  return <u64>sum;
 }
 
 /** Preprocessor off: the n low bits of each sample are coded as they are. */

@@ -9,8 +9,9 @@ import { E_HYP_BAD_PARAM, E_HYP_BAD_SAMPLE, E_HYP_BAD_STATE, E_HYP_NO_MEMORY, E_
 import { prm, hypCheckParams, hypSetBadParam, PRM_COUNT, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M,
   PRM_B, PRM_P, PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS, PRM_REL_DEP, PRM_REL, PRM_REP_FLAG, PRM_THETA, PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR,
-  PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE } from "./params";
+  PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_CODER, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED } from "./params";
 import { hypWriteHeader } from "./header";
+import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN, AEC_RESTRICTED } from "../aec121/encoder";
 
 // ---- state block layout (byte offsets) ----
 const S_MAGIC = 0;      // 0x31323348 when initialised
@@ -33,9 +34,15 @@ const S_W = 160, S_SIGMA = 164, S_GAMMA = 168, S_REP0 = 172, S_REP1 = 176, S_DC 
 const S_MABS = 188, S_MREL = 192, S_U = 196;
 const S_STAGE_LEN = 200; // bytes waiting in the stage
 const S_STAGE_OFF = 204; // first of them
-const S_STAGE = 256;     // 64-byte stage for callers whose buffer has < 16 bytes left
-const STAGE_CAP = 32;
-const S_FIELDS = 320;
+const S_CODER = 208;     // 0 sample-adaptive, 2 block-adaptive
+const S_AEC = 212;       // block-adaptive: CCSDS 121 coder state
+const S_BAORD = 216;     // block-adaptive: line reordered for BI with 1 < M
+const S_BAJ = 220;       // block-adaptive: J
+const S_FED = 224;       // block-adaptive: mapped indices fed to the 121 coder so far
+const S_STAGE = 256;     // stage for callers whose buffer has too little room left
+const STAGE_CAP = 32;    // sample-adaptive needs 16 bytes of room per codeword
+const STAGE_CAP_BA = 720; // block-adaptive: aecMaxOutLen(1) with J = 64, n = 16 is under 700
+const S_FIELDS = 1280;
 const MAGIC: i32 = 0x31323348;
 
 @inline function gi(st: usize, o: i32): i32 { return load<i32>(st + <usize>o); }
@@ -57,6 +64,7 @@ export function hypStateLen(p: usize): i64 {
   n += align8(nx * nz * 4) * 3;        // two lines of sample representatives, central differences
   n += align8(cmax * 4);               // local difference vector scratch
   n += align8(prm(p, PRM_ORDER) == 1 ? nx * ny * nz * 2 : nx * nz * 2); // mapped indices
+  if (prm(p, PRM_CODER) == 2) n += align8(<i64>AEC_STATE_LEN) + align8(nx * nz * 2);
   return n;
 }
 
@@ -95,6 +103,17 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
   si(st, S_DC, <i32>q); q += <usize>align8(<i64>nx * nz * 4);
   si(st, S_U, <i32>q); q += <usize>align8(<i64>cmax * 4);
   si(st, S_DBUF, <i32>q);
+  q += <usize>align8(prm(p, PRM_ORDER) == 1 ? <i64>nx * ny * nz * 2 : <i64>nx * nz * 2);
+  const coder = prm(p, PRM_CODER);
+  si(st, S_CODER, coder); si(st, S_FED, 0);
+  if (coder == 2) {
+    si(st, S_AEC, <i32>q); q += <usize>align8(<i64>AEC_STATE_LEN);
+    si(st, S_BAORD, <i32>q);
+    si(st, S_BAJ, prm(p, PRM_BA_J));
+    // §5.4.3.4: the CCSDS 121 coder without its preprocessor, n = D
+    const r = aecInit(gp(st, S_AEC), d, prm(p, PRM_BA_J), prm(p, PRM_BA_RSI), prm(p, PRM_BA_RESTRICTED) ? AEC_RESTRICTED : 0);
+    if (r < 0) return E_HYP_BAD_PARAM;
+  }
   // §4.6.3.2 default weight initialisation: ω(1) = ⌊7/8·2^Ω⌋, ω(i) = ⌊ω(i−1)/8⌋; directional 0
   const full = prm(p, PRM_REDUCED) == 0;
   const wbase = gp(st, S_W);
@@ -341,11 +360,14 @@ export function hypDrain(st: usize, out: usize, cap: i32): i32 {
   const end = out + <usize>cap;
   o = unstage(st, o, end);
   if (gi(st, S_STAGE_LEN) != 0) return <i32>(o - out);
-  if (end - o >= 16) o = code(st, o, end);
+  const ba = gi(st, S_CODER) == 2;
+  if (ba) o = codeBA(st, o, end);
+  else if (end - o >= 16) o = code(st, o, end);
   if (o < end && (gi(st, S_PENDING) != 0 || (gi(st, S_Y) == gi(st, S_NY) && gi(st, S_DONE) == 0))) {
     // little room left: code into the stage and hand out what fits
     const stage = st + S_STAGE;
-    const n = <i32>(code(st, stage, stage + STAGE_CAP) - stage);
+    const n = <i32>((ba ? codeBA(st, stage, stage + STAGE_CAP_BA) : code(st, stage, stage + STAGE_CAP)) - stage);
+    if (n < 0) return n;
     si(st, S_STAGE_OFF, 0); si(st, S_STAGE_LEN, n);
     o = unstage(st, o, end);
   }
@@ -356,6 +378,67 @@ function unstage(st: usize, o: usize, end: usize): usize {
   let len = gi(st, S_STAGE_LEN), off = gi(st, S_STAGE_OFF);
   while (len > 0 && o < end) { store<u8>(o, load<u8>(st + S_STAGE + <usize>off)); o++; off++; len--; }
   si(st, S_STAGE_LEN, len); si(st, S_STAGE_OFF, off);
+  return o;
+}
+
+/** Block-adaptive coding (§5.4.3.4): the pending mapped indices, in encoding order, go to the
+ *  CCSDS 121 coder in runs as long as the room allows; after the last line, the final block is
+ *  completed with zeros, the coder closed and the image padded to whole B-byte words. */
+function codeBA(st: usize, out: usize, end: usize): usize {
+  let o = out;
+  const aec = gp(st, S_AEC);
+  const nx = gi(st, S_NX), ny = gi(st, S_NY), nz = gi(st, S_NZ);
+  if (gi(st, S_PENDING) != 0) {
+    let src: usize, count: i32;
+    if (gi(st, S_ORDER) == 1) { src = gp(st, S_DBUF); count = nx * ny * nz; }
+    else {
+      count = nx * nz;
+      const mm = gi(st, S_M);
+      src = gp(st, S_DBUF);
+      if (mm > 1) {
+        const dst = gp(st, S_BAORD);
+        if (gi(st, S_EB) == 0) {
+          // §5.4.2.2 band-interleaved order: groups of M bands, x outer, band inner
+          let i = 0;
+          for (let g = 0; g < nz; g += mm) {
+            const ge = g + mm < nz ? g + mm : nz;
+            for (let x = 0; x < nx; x++) for (let z = g; z < ge; z++) { store<u16>(dst + (<usize>i << 1), load<u16>(src + (<usize>(z * nx + x) << 1))); i++; }
+          }
+        }
+        src = dst;
+      }
+    }
+    let pos = gi(st, S_EB);
+    while (pos < count) {
+      let chunk = count - pos < 4096 ? count - pos : 4096;
+      while (chunk > 0 && <usize>aecMaxOutLen(aec, chunk) > end - o) chunk >>= 1;
+      if (chunk == 0) break;
+      const n = aecEncode16(aec, src + (<usize>pos << 1), chunk, o, <i32>(end - o));
+      if (n < 0) break;
+      o += <usize>n; pos += chunk;
+      si(st, S_FED, gi(st, S_FED) + chunk);
+    }
+    si(st, S_EB, pos);
+    if (pos == count) { si(st, S_PENDING, 0); si(st, S_EB, 0); }
+  }
+  if (gi(st, S_PENDING) == 0 && gi(st, S_Y) == ny && gi(st, S_DONE) == 0) {
+    const j = gi(st, S_BAJ), fed = gi(st, S_FED);
+    const fill = (j - fed % j) % j;
+    const zeros = st + S_STAGE + <usize>STAGE_CAP_BA;        // 128 zero bytes after the stage
+    for (let i = 0; i < 128; i++) store<u8>(zeros + <usize>i, 0);
+    if (<usize>aecMaxOutLen(aec, fill) + 8 <= end - o) {
+      if (fill > 0) { const n = aecEncode16(aec, zeros, fill, o, <i32>(end - o)); if (n >= 0) o += <usize>n; }
+      const n = aecEndUnit(aec, o, <i32>(end - o));
+      if (n >= 0) {
+        o += <usize>n;
+        const b = gi(st, S_B);
+        let total = gi(st, S_TOTAL) + <i32>(o - out);
+        while (total % b != 0) { store<u8>(o, 0); o++; total++; }
+        si(st, S_DONE, 1);
+      }
+    }
+  }
+  si(st, S_TOTAL, gi(st, S_TOTAL) + <i32>(o - out));
   return o;
 }
 

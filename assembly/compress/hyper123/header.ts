@@ -4,7 +4,8 @@
 import { prm, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M, PRM_B, PRM_CODER, PRM_P,
   PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS_BITS, PRM_ABS, PRM_REL_DEP, PRM_REL_BITS, PRM_REL, PRM_REP_FLAG, PRM_THETA,
-  PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_USER, PRM_ABS_TABLE, PRM_REL_TABLE } from "./params";
+  PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_USER, PRM_ABS_TABLE, PRM_REL_TABLE,
+  PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED } from "./params";
 
 // Field widths in bits (§5.3.2.2 table 5-3, essential subpart of the image metadata).
 export const HDR_USER_BITS: i32 = 8;
@@ -49,6 +50,10 @@ export const HDR_GSTAR_BITS: i32 = 3;        // γ* − 4
 export const HDR_G0_BITS: i32 = 3;           // γ0 mod 8
 export const HDR_K_BITS: i32 = 4;
 export const HDR_ACC_TABLE_BITS: i32 = 1;
+// Block-adaptive entropy coder (§5.3.4.3 table 5-15).
+export const HDR_BLOCK_SIZE_BITS: i32 = 2;   // 0: J = 8, 1: 16, 2: 32, 3: 64
+export const HDR_RESTRICTED_BITS: i32 = 1;
+export const HDR_RSI_BITS: i32 = 12;         // r mod 2^12
 
 // A tiny MSB-first bit writer for the header (not hot).
 let hp: usize = 0, hend: usize = 0, hacc: u32 = 0, hn: i32 = 0, hovf: bool = false;
@@ -123,6 +128,15 @@ export function hypWriteHeader(p: usize, out: usize, cap: i32): i32 {
     put(0, 5); put(prm(p, PRM_THETA), HDR_THETA_BITS);
     put(0, 1); put(0, HDR_VARY_FLAG_BITS); put(0, HDR_TABLE_FLAG_BITS); put(0, 1); put(prm(p, PRM_PHI), HDR_FIXED_REP_BITS);
     put(0, 1); put(0, HDR_VARY_FLAG_BITS); put(0, HDR_TABLE_FLAG_BITS); put(0, 1); put(prm(p, PRM_PSI), HDR_FIXED_REP_BITS);
+  }
+  if (prm(p, PRM_CODER) == 2) {
+    // §5.3.4.3 block-adaptive entropy coder
+    const j = prm(p, PRM_BA_J);
+    put(0, 1);
+    put(j == 8 ? 0 : (j == 16 ? 1 : (j == 32 ? 2 : 3)), HDR_BLOCK_SIZE_BITS);
+    put(prm(p, PRM_BA_RESTRICTED), HDR_RESTRICTED_BITS);
+    put(prm(p, PRM_BA_RSI) & 0xFFF, HDR_RSI_BITS);
+    return hovf ? -1 : <i32>(hp - out);
   }
   // §5.3.4.2 sample-adaptive entropy coder
   put(prm(p, PRM_UMAX) & 31, HDR_UMAX_BITS);

@@ -10,7 +10,7 @@ export const PRM_SIGNED: i32 = 4;      // 0 unsigned, 1 signed samples
 export const PRM_ORDER: i32 = 5;       // 0 band-interleaved (BI), 1 BSQ (§5.4.2.2)
 export const PRM_M: i32 = 6;           // sub-frame interleaving depth M, 1..Nz (BI only): 1 = BIL, Nz = BIP
 export const PRM_B: i32 = 7;           // output word size B in bytes, 1..8 (§5.3.3)
-export const PRM_CODER: i32 = 8;       // 0 sample-adaptive (only coder in the flight image so far)
+export const PRM_CODER: i32 = 8;       // 0 sample-adaptive, 2 block-adaptive (CCSDS 121 coder, §5.4.3.4); hybrid (1) not implemented
 export const PRM_P: i32 = 9;           // number of prediction bands P, 0..15 (§4.3)
 export const PRM_REDUCED: i32 = 10;    // 0 full, 1 reduced prediction mode (§4.3)
 export const PRM_LSUM: i32 = 11;       // local sum type: 0 wide neighbour, 1 narrow neighbour, 2 wide column, 3 narrow column (§4.4)
@@ -37,7 +37,10 @@ export const PRM_K: i32 = 31;          // accumulator initialisation constant K,
 export const PRM_USER: i32 = 32;       // user-defined data byte of the header
 export const PRM_ABS_TABLE: i32 = 33;  // pointer to Nz u16 absolute limits (band-dependent), else 0
 export const PRM_REL_TABLE: i32 = 34;  // pointer to Nz u16 relative limits (band-dependent), else 0
-export const PRM_COUNT: i32 = 35;
+export const PRM_BA_J: i32 = 35;       // block-adaptive: block size J, 8/16/32/64
+export const PRM_BA_RSI: i32 = 36;     // block-adaptive: reference sample interval r in blocks, 1..4096
+export const PRM_BA_RESTRICTED: i32 = 37; // block-adaptive: restricted code options (D ≤ 4 only)
+export const PRM_COUNT: i32 = 38;
 
 // Named errors of the parameter check: the index of the offending parameter is kept here.
 let lastBadParam: i32 = -1;
@@ -61,7 +64,16 @@ export function hypCheckParams(p: usize): i32 {
   if (order == 0 && (m < 1 || m > nz)) return PRM_M;
   const b = prm(p, PRM_B);
   if (b < 1 || b > 8) return PRM_B;
-  if (prm(p, PRM_CODER) != 0) return PRM_CODER;
+  const coder = prm(p, PRM_CODER);
+  if (coder != 0 && coder != 2) return PRM_CODER;
+  if (coder == 2) {
+    const j = prm(p, PRM_BA_J);
+    if (j != 8 && j != 16 && j != 32 && j != 64) return PRM_BA_J;
+    const rsi = prm(p, PRM_BA_RSI);
+    if (rsi < 1 || rsi > 4096) return PRM_BA_RSI;
+    const rs = prm(p, PRM_BA_RESTRICTED);
+    if (<u32>rs > 1 || (rs == 1 && d > 4)) return PRM_BA_RESTRICTED;
+  }
   const pp = prm(p, PRM_P);
   if (pp < 0 || pp > 15) return PRM_P;
   const reduced = prm(p, PRM_REDUCED);
@@ -117,6 +129,7 @@ export function hypCheckParams(p: usize): i32 {
     if (psi < 0 || psi > (1 << th) - 1) return PRM_PSI;
     if (fid == 0 && psi != 0) return PRM_PSI;                 // ψ = 0 when lossless (§4.9)
   }
+  if (coder == 2) return prm(p, PRM_USER) >= 0 && prm(p, PRM_USER) <= 255 ? -1 : PRM_USER;
   const umax = prm(p, PRM_UMAX);
   if (umax < 8 || umax > 32) return PRM_UMAX;
   const g0 = prm(p, PRM_G0);

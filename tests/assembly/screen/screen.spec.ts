@@ -65,9 +65,10 @@ describe("radiometry: DN to TOA reflectance in fixed point", () => {
     const q = reflQ12(20000, reflSlope(0), reflIntercept(0));
     expect<bool>(q >= 1382 && q <= 1383).toBe(true);
   });
-  it("full-scale 16-bit DN with the largest accepted slope does not overflow", () => {
-    expect<i32>(reflCoefficients(0, 1.0, 0.0, Math.PI, 1.0, 1.0)).toBe(CAL_OK); // ρ per DN = 1
-    expect<i32>(reflQ12(65535, reflSlope(0), reflIntercept(0))).toBe(65535 * 4096);
+  it("full-scale 16-bit DN with a near-limit slope does not overflow; ρ per DN ≥ 1 is refused", () => {
+    expect<i32>(reflCoefficients(0, 0.5, 0.0, Math.PI, 1.0, 1.0)).toBe(CAL_OK); // ρ per DN = 0.5
+    expect<i32>(reflQ12(65535, reflSlope(0), reflIntercept(0))).toBe(65535 * 2048);
+    expect<i32>(reflCoefficients(0, 1.0, 0.0, Math.PI, 1.0, 1.0)).toBe(CAL_ABSURD);
   });
   it("zero, negative, NaN and infinite calibration or distance are absurd; sun at or below the horizon is night", () => {
     expect<i32>(reflCoefficients(0, 0.0, 0.0, 1959.0, 0.5, 1.0)).toBe(CAL_ABSURD);
@@ -76,7 +77,7 @@ describe("radiometry: DN to TOA reflectance in fixed point", () => {
     expect<i32>(reflCoefficients(0, NaN, 0.0, 1959.0, 0.5, 1.0)).toBe(CAL_ABSURD);
     expect<i32>(reflCoefficients(0, 0.1, Infinity, 1959.0, 0.5, 1.0)).toBe(CAL_ABSURD);
     expect<i32>(reflCoefficients(0, 0.1, 0.0, 1959.0, 0.5, 0.0)).toBe(CAL_ABSURD);
-    expect<i32>(reflCoefficients(0, 1e9, 0.0, 1.0, 0.5, 1.0)).toBe(CAL_ABSURD); // ρ per DN ≫ 16
+    expect<i32>(reflCoefficients(0, 1e9, 0.0, 1.0, 0.5, 1.0)).toBe(CAL_ABSURD); // ρ per DN ≫ 1
     expect<i32>(reflCoefficients(0, 0.1, 0.0, 1959.0, 0.0, 1.0)).toBe(CAL_NIGHT);
     expect<i32>(reflCoefficients(0, 0.1, 0.0, 1959.0, -0.3, 1.0)).toBe(CAL_NIGHT);
     expect<i64>(reflSlope(0)).toBe(0);

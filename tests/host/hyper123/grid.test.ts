@@ -119,15 +119,29 @@ test("[123.0-B-2 §4.9] lossless with damping φ > 0: sample representatives dif
   }
 });
 
-test("[123.0-B-2 §5.4.3.1] one-byte output chunks give the same stream as one big buffer", () => {
-  const p: Hyper123Params = { ...hyper123Defaults(7, 5, 4), d: 12, wordBytes: 3, order: "bi", m: 2 };
+test("[123.0-B-2 §5.4.3.4] block-adaptive round trips: J = 8..64, RSI, restricted options for D ≤ 4, every order, near-lossless", () => {
+  let n = 0;
+  for (const j of [8, 16, 32, 64]) for (const rsi of [1, 3, 64, 4096]) for (const [order, m] of ORDERS) {
+    const [nx, ny, nz] = SIZES[n % SIZES.length];
+    const d = 2 + (n % 15);
+    const p: Hyper123Params = { ...hyper123Defaults(nx, ny, nz), coder: "block-adaptive", blockSize: j, rsi, restricted: d <= 4 && n % 2 === 0,
+      d, k: 0, signed: n % 3 === 0, order, m: m < 0 ? nz : Math.min(m, nz), reduced: nx === 1 || n % 2 === 1, localSum: nx === 1 ? 2 + (n % 2) : n % 4,
+      p: n % 16, wordBytes: 1 + (n % 4), fidelity: n % 4 === 3 ? 1 : 0, absLimit: 2, absBits: Math.min(2, d - 1) };
+    roundTrip(p, (["smooth", "noise", "min", "edges"] as Kind[])[n % 4], n + 500);
+    n++;
+  }
+});
+
+for (const coder of ["sample-adaptive", "block-adaptive"] as const) test(`[123.0-B-2 §5.4.3.1] ${coder}: one-byte output chunks give the same stream as one big buffer`, () => {
+  const p: Hyper123Params = { ...hyper123Defaults(7, 5, 4), d: 12, wordBytes: 3, order: "bi", m: 2, coder };
   const cube = Uint16Array.from(synth(7, 5, 4, 12, false, "noise", 9));
   const whole = compressHyper123(lib, p, cube);
   // the same through the raw ABI with a one-byte output buffer
   const e = lib.exports;
   const blk = new Int32Array(e.hyp123ParamCount());
-  const vals = [7, 5, 4, 12, 0, 0, 2, 3, 0, 3, 0, 0, 32, 13, 6, -1, 3, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 18, 6, 1, 7, 0, 0, 0];
+  const vals = [7, 5, 4, 12, 0, 0, 2, 3, 0, 3, 0, 0, 32, 13, 6, -1, 3, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 18, 6, 1, 7, 0, 0, 0, 16, 4096, 0];
   blk.set(vals);
+  if (coder === "block-adaptive") blk[8] = 2;
   const pp = lib.alloc(blk.length * 4); lib.u8().set(new Uint8Array(blk.buffer), pp);
   const len = e.hyp123StateLen(pp); const st = lib.alloc(len);
   assert.equal(e.hyp123Init(st, len, pp), 0);

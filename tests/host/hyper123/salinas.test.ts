@@ -45,6 +45,13 @@ test("[123.0-B-2 §4.3] Salinas-A, P = 0 / 1 / 5 / 15 prediction bands: 6.559 / 
     assert.ok(Math.abs(got - want) <= 0.005, `P=${p}: ${got.toFixed(4)} vs ${want}`);
   }
 });
+test("[123.0-B-2 §5.4.3.4] Salinas-A, block-adaptive coder J = 16, RSI = 4096: 5.022 bits/sample, decode-exact; J = 8 / 32 / 64: 5.223 / 4.928 / 4.887", { skip }, () => {
+  assert.ok(Math.abs(bps({ coder: "block-adaptive", blockSize: 16, rsi: 4096 }, true) - 5.022) <= 0.005);
+  for (const [j, want] of [[8, 5.223], [32, 4.928], [64, 4.887]]) {
+    const got = bps({ coder: "block-adaptive", blockSize: j, rsi: 4096 }, false);
+    assert.ok(Math.abs(got - want) <= 0.005, `J=${j}: ${got.toFixed(4)} vs ${want}`);
+  }
+});
 test("[123.0-B-2 §5.4.2] Salinas-A, BIL and BIP orders: same size as BSQ (sample-adaptive statistics are per band), decode-exact", { skip }, () => {
   const bsq = bps({}, false);
   assert.equal(bps({ order: "bi", m: 1 }, true), bsq);
