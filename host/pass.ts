@@ -47,7 +47,7 @@ export interface PassSummary {
   pixels: number;
   bitDepth: number;
   flight: { exitCode: number; log: string[]; housekeeping: Housekeeping | null; busBytes: number; caduBytes: number };
-  link: { cadus: number; bitErrors: number; bursts: number; dropped: number; slips: number };
+  link: { bytes: number; bitErrors: number; bursts: number; dropped: number; slips: number };
   ground: {
     cadus: number; bitSlips: number; syncLosses: number; rsSymbolsCorrected: number; rsCodewordsCorrected: number; rsCodewordsUncorrectable: number;
     framesGood: number; framesDropped: number; framesBadFecf: number; idleFrames: number; dataFrames: number; gapFrames: number;
@@ -83,7 +83,6 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const recon = new ImageReconstructor(bands, pixels);
 
   let caduOut: WriteStream | null = null;
-  let imageOut: WriteStream | null = null;
   if (o.out) {
     mkdirSync(o.out, { recursive: true });
     caduOut = createWriteStream(join(o.out, "pass.cadu"));
@@ -133,7 +132,6 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   scene.close?.();
   const img = recon.end();
   await new Promise<void>((res) => (caduOut ? caduOut.end(res) : res()));
-  imageOut?.end();
 
   const gs = decoder.stats;
   let gapFrames = 0, dataFrames = 0;
@@ -145,7 +143,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const summary: PassSummary = {
     profile: p.name, lines: sent, bands, pixels, bitDepth: p.sensor.bitDepth,
     flight: { exitCode: run.exitCode, log: run.log, housekeeping: hk, busBytes: run.busBytes, caduBytes },
-    link: { ...channel.stats, bitErrors: channel.stats.bitErrors },
+    link: { ...channel.stats },
     ground: {
       cadus: gs.cadus, bitSlips: gs.bitSlips, syncLosses: gs.syncLosses, rsSymbolsCorrected: gs.rsSymbolsCorrected,
       rsCodewordsCorrected: gs.rsCodewordsCorrected, rsCodewordsUncorrectable: gs.rsCodewordsUncorrectable,

@@ -396,6 +396,7 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
         else { c = CLASS_UNJUDGED; nUnj++; }
       } else {
         // Branch-free on the common path: class edges are where branches would mispredict.
+        // (f >> 1) & 1 is F_GATE (0x02), (f >> 2) & 1 is F_BRIGHT (0x04).
         const cloud = <u32>(load<i32>(lc1 + ox) >= min1) | (((f >> 1) & 1) & <u32>(load<i32>(lc + ox) >= min2));
         const unc = (cloud ^ 1) & ((f >> 2) & 1);
         c = cloud | (unc << 1); // CLASS_CLOUD = 1, CLASS_UNCERTAIN = 2, CLASS_CLEAR = 0

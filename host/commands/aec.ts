@@ -233,7 +233,7 @@ export async function aecCommand(argv: string[]): Promise<number> {
   let output: Uint8Array;
   if (a.decode) {
     try {
-      const y = aec121Decode(input, opts);
+      const y = aec121Decode(input, opts, { maxSamples: Math.min(2 ** 30, input.length * 8 * 4096 + 65536) });
       // like aec 1.0.6: without postprocessing, signed samples are written as n-bit patterns
       output = packSamples(a.preprocess ? y : toPatterns(y, a.bits), st);
     } catch (e) {

@@ -62,6 +62,9 @@ const NEED_MORE = -1;
  *  and the bound on what the decoder buffers while it waits for a CDS to complete. */
 const MAX_FS = 1 << 24;
 const SEGMENT = 64; // zero-block segment, blocks
+/** Default bound on the samples one decoder produces (2^26: 256 MiB of output); raise it
+ *  through `maxSamples` for longer streams. */
+export const DEFAULT_MAX_SAMPLES = 2 ** 26;
 
 export class Aec121StreamDecoder {
   private readonly n: number;
@@ -105,8 +108,8 @@ export class Aec121StreamDecoder {
     this.idUncomp = (1 << this.idLen) - 1;
     this.xmin = this.signed ? -(2 ** (n - 1)) : 0;
     this.xmax = this.signed ? 2 ** (n - 1) - 1 : 2 ** n - 1;
-    this.maxSamples = limits.maxSamples ?? 2 ** 30;
-    this.out = new Int32Array(limits.expectedSamples ?? 1024);
+    this.maxSamples = limits.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    this.out = new Int32Array(Math.min(limits.expectedSamples ?? 1024, this.maxSamples + 64));
   }
 
   /** Samples decoded so far in total. */
@@ -440,7 +443,7 @@ export class Aec121StreamDecoder {
     if (pos + (J - first) * k > endBits) return NEED_MORE;
     if (this.produced + J > this.maxSamples) this.fail("TOO_MANY_SAMPLES", `more than ${this.maxSamples} samples`);
     if (this.outLen + J > this.out.length) {
-      const bigger = new Int32Array(this.out.length * 2 + J);
+      const bigger = new Int32Array(Math.min(this.out.length * 2 + J, this.maxSamples + J));
       bigger.set(this.out.subarray(0, this.outLen));
       this.out = bigger;
     }
@@ -486,7 +489,7 @@ export class Aec121StreamDecoder {
   private finishBlock(ref: boolean, refSample: number, J: number, mapped: Float64Array): void {
     if (this.produced + J > this.maxSamples) this.fail("TOO_MANY_SAMPLES", `more than ${this.maxSamples} samples`);
     if (this.outLen + J > this.out.length) {
-      const bigger = new Int32Array(this.out.length * 2 + J);
+      const bigger = new Int32Array(Math.min(this.out.length * 2 + J, this.maxSamples + J));
       bigger.set(this.out.subarray(0, this.outLen));
       this.out = bigger;
     }

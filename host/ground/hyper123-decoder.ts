@@ -128,11 +128,26 @@ function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32
     got = dec.decodeAll(body);
   } catch (err) {
     if (!(err instanceof Aec121DecodeError)) throw err;
+    // a remainder-of-segment zero run may reach past the last block: its blocks are zeros
+    if (err.code === "TOO_MANY_SAMPLES") return finishBlockAdaptive(h, delta, err.samples, stream.length * 8 - h.bodyOffset * 8, stream.length);
     throw new Hyper123DecodeError(err.code === "TRUNCATED" ? "TRUNCATED" : "BAD_CODEWORD", "block-adaptive body", err.sampleIndex,
       h.bodyOffset * 8 + Math.max(0, err.bitOffset));
   }
-  const count = got.length;
-  if (count < n) throw new Hyper123DecodeError("TRUNCATED", "block-adaptive body", count, stream.length * 8);
+  return finishBlockAdaptive(h, delta, got, dec.bitOffset, stream.length);
+}
+
+/** Mapped indices from the decoded 121 samples (encoding order → BSQ); samples missing at the
+ *  end (a zero run coded as remainder of segment) are zeros. Returns the bytes used. */
+function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, decoded: Uint32Array | Int32Array, bitOffset: number, streamLen: number): number {
+  const { nx, ny, nz } = h;
+  const n = delta.length, nt = nx * ny;
+  let got = decoded;
+  if (got.length < n) {
+    if (bitOffset < (streamLen - h.bodyOffset) * 8) throw new Hyper123DecodeError("TRUNCATED", "block-adaptive body", got.length, streamLen * 8);
+    const full = new Uint32Array(n);
+    full.set(got.subarray(0, n));
+    got = full;
+  }
   // encoding order → BSQ layout
   if (h.order === "bsq") for (let i = 0; i < n; i++) delta[i] = got[i];
   else {
@@ -143,7 +158,7 @@ function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32
   const maxDelta = 2 ** h.d - 1;
   for (let i = 0; i < n; i++) if (delta[i] > maxDelta) throw new Hyper123DecodeError("BAD_CODEWORD", "mapped quantizer index", delta[i], -1);
   // the 121 stream ends on a byte boundary: its length is what the decoder consumed
-  return h.bodyOffset + Math.ceil(dec.bitOffset / 8);
+  return h.bodyOffset + Math.ceil(bitOffset / 8);
 }
 
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
@@ -154,7 +169,9 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   const maxSamples = opts.maxSamples ?? 2 ** 27;
   if (n > maxSamples) throw new Hyper123DecodeError("TOO_LARGE", "samples", n, 0);
   const bodyBits = (stream.length - h.bodyOffset) * 8;
-  if (bodyBits < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
+  // a sample-adaptive codeword takes at least one bit; a block-adaptive zero-block run at most
+  // covers 64 blocks of J samples with its 5 or more bits
+  if (bodyBits * (h.coder === "block-adaptive" ? 64 * h.blockSize : 1) < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
   const delta = new Int32Array(n);
   let usedBytes: number;
   if (h.coder === "block-adaptive") usedBytes = decodeBlockAdaptive(h, stream, delta);

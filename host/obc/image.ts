@@ -82,7 +82,7 @@ export function setMemoryMax(wasm: Uint8Array, maxPages: number): Uint8Array {
 }
 
 export function checkImports(wasm: Uint8Array): void {
-  const mod = new WebAssembly.Module(wasm);
+  const mod = new WebAssembly.Module(wasm as BufferSource);
   const bad = WebAssembly.Module.imports(mod).filter((i) => i.module !== "wasi_snapshot_preview1" || !ALLOWED_IMPORTS.has(i.name) || i.kind !== "function");
   if (bad.length) throw new ImageError("imports", `the image imports what a flight computer does not provide: ${bad.map((i) => `${i.module}.${i.name}`).join(", ")}`);
 }
@@ -140,5 +140,5 @@ export function verifyImage(file: Uint8Array, profile: Profile): BootedImage {
   const profilePages = Math.floor(profile.obc.ramBytes / WASM_PAGE);
   if (lim.max > profilePages || ram > profile.obc.ramBytes) throw new ImageError("memory", `the image may use ${lim.max * WASM_PAGE} bytes; profile ${profile.name} has ${profile.obc.ramBytes} bytes of RAM`);
   if (lim.min > profilePages) throw new ImageError("memory", `the image needs ${lim.min * WASM_PAGE} bytes at start; profile ${profile.name} has ${profile.obc.ramBytes}`);
-  return { wasm, module: new WebAssembly.Module(wasm), buildId: readAscii(file.subarray(48, 80)), profileName: readAscii(file.subarray(80, 112)), ramBytes: ram, maxPages: lim.max };
+  return { wasm, module: new WebAssembly.Module(wasm as BufferSource), buildId: readAscii(file.subarray(48, 80)), profileName: readAscii(file.subarray(80, 112)), ramBytes: ram, maxPages: lim.max };
 }

@@ -1,6 +1,6 @@
 // Loads build/lib.wasm (the library build of the flight modules) for host tests and benches.
 import { readFileSync } from "node:fs";
-import loader from "@assemblyscript/loader";
+import * as loader from "@assemblyscript/loader";
 import { fileURLToPath } from "node:url";
 
 const LIB_PATH = fileURLToPath(new URL("../../build/lib.wasm", import.meta.url));

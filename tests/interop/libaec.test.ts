@@ -112,7 +112,7 @@ function runCase(dir: string, lib: ReturnType<typeof loadFlightLib>, c: Case): O
   return { same: Buffer.from(ours).equals(theirs), ours: ours.length, theirs: theirs.length };
 }
 
-test("[121.0-B-3 §5.1] libaec interop grid: every n 1..32, every J, RSI 1..4096, signed, -N, -t, -3, -m, four data kinds", { skip: skipAec }, () => {
+test("[121.0-B-3 §5.1] libaec interop grid: every n 1..32 x every J (twice), RSI 1..4096, signed, -N, -t, -3, -m, four data kinds", { skip: skipAec }, () => {
   const dir = mkdtempSync(join(tmpdir(), "tengri-aec-"));
   const lib = loadFlightLib();
   const rsis = [1, 2, 3, 7, 64, 65, 128, 4096];
@@ -120,10 +120,11 @@ test("[121.0-B-3 §5.1] libaec interop grid: every n 1..32, every J, RSI 1..4096
   let cases = 0, same = 0, oursTotal = 0, theirsTotal = 0;
   try {
     for (let n = 1; n <= 32; n++) {
-      for (let ji = 0; ji < 4; ji++) {
+      for (let c = 0; c < 8; c++) {
+        const ji = c % 4;
         const J = [8, 16, 32, 64][ji];
-        const kind = kinds[(n + ji) % 4];
-        const v = (n * 4 + ji);
+        const kind = kinds[(n + c + (c >> 2)) % 4];
+        const v = n * 8 + c;
         const signed = v % 3 === 1;
         const opts: Aec121Options = {
           bitsPerSample: n, blockSize: J, rsi: rsis[v % rsis.length], signed,

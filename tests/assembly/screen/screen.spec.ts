@@ -183,6 +183,31 @@ describe("spatial grow of cloud cores", () => {
   });
 });
 
+describe("stream edges", () => {
+  it("an image shorter than the delay: every line comes out of screenFlush, the grow still applies", () => {
+    expect<i32>(setup(2, 4, 8)).toBe(OK);
+    background(); px(10, 5000, 4800, 4600, 4700);
+    expect<i32>(pushNow()).toBe(E_NEED_INPUT);
+    background();
+    expect<i32>(pushNow()).toBe(E_NEED_INPUT);
+    expect<i32>(screenFlush(cls)).toBe(0);
+    expect<u8>(cls0(12)).toBe(CLASS_CLOUD);
+    expect<i32>(screenFlush(cls)).toBe(1);
+    expect<u8>(cls0(8)).toBe(CLASS_CLOUD);   // one line and two columns from the core: inside R1
+    expect<u8>(cls0(13)).toBe(CLASS_CLEAR);
+    expect<i32>(screenTileRowDone()).toBe(0);
+    expect<i32>(screenFlush(cls)).toBe(E_NEED_INPUT);
+  });
+  it("screenReset starts a new image: no core carries over", () => {
+    setup(1, 1, 8);
+    background(); px(10, 5000, 4800, 4600, 4700); pushNow();
+    expect<i32>(screenReset()).toBe(OK);
+    background(); expect<i32>(pushNow()).toBe(E_NEED_INPUT);
+    background(); expect<i32>(pushNow()).toBe(0);
+    expect<u8>(cls0(10)).toBe(CLASS_CLEAR);
+  });
+});
+
 describe("tile statistics and policy", () => {
   it("counts per tile and the decision of a finished tile row (8-line tiles, 8 tiles across)", () => {
     expect<i32>(setup(0, 0, 8)).toBe(OK);

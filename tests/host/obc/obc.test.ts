@@ -37,7 +37,7 @@ test("flash binds the image's memory maximum to the profile's RAM; boot verifies
   assert.equal(b.profileName, "cubesat-mcu");
   assert.equal(memoryLimits(img.subarray(IMAGE_HEADER_LEN)).max, p.obc.ramBytes / 65536);
   // Every WASI runtime honours the declared maximum: growing past it fails.
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(img.subarray(IMAGE_HEADER_LEN)), { wasi_snapshot_preview1: Object.fromEntries([...ALLOWED_IMPORTS].map((n) => [n, () => 0])) });
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(img.subarray(IMAGE_HEADER_LEN) as BufferSource), { wasi_snapshot_preview1: Object.fromEntries([...ALLOWED_IMPORTS].map((n) => [n, () => 0])) });
   const mem = inst.exports.memory as WebAssembly.Memory;
   assert.throws(() => mem.grow(p.obc.ramBytes / 65536));
 });
