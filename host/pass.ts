@@ -13,7 +13,7 @@ import { runImage } from "./obc/obc.ts";
 import { configRecord, type ConfigOverrides } from "./obc/config-table.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
-import { LinkDecoder, type LinkConfig, type LinkEvent } from "./ground/link-decoder.ts";
+import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
 import { ImageReconstructor, lineHash, type ReconstructionStats } from "./ground/image.ts";
 import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts";
 
@@ -38,6 +38,23 @@ export interface PassOptions {
   busFilter?: (records: Iterable<Uint8Array>) => Iterable<Uint8Array>;
   wasmPath?: string;
   onProgress?(linesSent: number, total: number): void;
+  observers?: PassObserver[];
+}
+
+/** Watches a pass as it streams (report builders, progress, HIL taps). All optional. */
+export interface PassObserver {
+  /** The profile and derived figures, before the first line. */
+  start?(p: Profile): void;
+  /** A line as the imager produced it: bands × pixels, band-interleaved by line. */
+  sentLine?(line: number, timeS: number, samples: Uint16Array): void;
+  /** A line as the ground rebuilt it (null for a band that did not arrive complete). */
+  groundLine?(line: number, bands: (Uint16Array | null)[]): void;
+  /** Every transfer frame the ground decoded (idle ones included), in order. */
+  frame?(f: DecodedFrame): void;
+  linkEvent?(e: LinkEvent): void;
+  housekeeping?(hk: Housekeeping): void;
+  /** The final summary; the pass waits for the returned promise. */
+  end?(s: PassSummary): void | Promise<void>;
 }
 
 export interface PassSummary {
@@ -80,7 +97,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const scene = openScene(p, o, lines);
   const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
-  const recon = new ImageReconstructor(bands, pixels);
+  const obs = o.observers ?? [];
+  for (const x of obs) x.start?.(p);
+  const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined);
 
   let caduOut: WriteStream | null = null;
   if (o.out) {
@@ -96,10 +115,11 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       if (band !== undefined) recon.addPacket(band, pkt.data);
       else if (pkt.apid === p.products.housekeeping.apid) {
         hkPackets++;
-        try { hk = decodeHousekeeping(pkt.data); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; }
+        try { hk = decodeHousekeeping(pkt.data); for (const x of obs) x.housekeeping?.(hk); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; }
       }
     },
-    onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; },
+    onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; for (const x of obs) x.linkEvent?.(e); },
+    onFrame: obs.some((x) => x.frame) ? (f: DecodedFrame) => { for (const x of obs) x.frame?.(f); } : undefined,
   });
   const chOpts: ChannelOptions = { seed: (o.seed ?? 1) * 7919 + 1, ber: o.ber ?? 0, burstEvery: o.burstEvery, burstLen: o.burstLen, dropCadus: o.dropCadus, caduLen: d.caduLen, slipBitsAt: o.slips };
   const channel = new Channel(chOpts);
@@ -111,6 +131,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       const h = new Uint32Array(bands);
       for (let b = 0; b < bands; b++) h[b] = lineHash(line.samples.subarray(b * pixels, (b + 1) * pixels));
       recon.expect(line.counter, h);
+      for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       yield encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples });
       sent++;
       if (o.onProgress && sent % 64 === 0) o.onProgress(sent, lines);
@@ -159,6 +180,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,
   };
+  for (const x of obs) await x.end?.(summary);
   if (o.out) writeFileSync(join(o.out, "report.json"), JSON.stringify(summary, null, 2));
   return summary;
 }

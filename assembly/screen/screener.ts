@@ -284,14 +284,18 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
     } else {
       const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
       const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
-      const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
       // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
       // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
-      // (vegetation seen through no or thin cloud keeps a strong red edge).
-      const sum = rn + rr;
+      // (vegetation seen through no or thin cloud keeps a strong red edge; NIR is only
+      // converted for the pixels that pass the first two).
       const hot2 = (rb << 1) - rr;
-      const ndviOk = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
-      if (rb > cBlue && hot2 > cHot2 && ndviOk) { f = F_CORE; last = x; }
+      let core = false;
+      if (rb > cBlue && hot2 > cHot2) {
+        const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
+        const sum = rn + rr;
+        core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
+      }
+      if (core) { f = F_CORE; last = x; }
       else if ((x & 3) == 0) {
         // Background histogram of HOT over valid non-core pixels (every fourth column: the
         // median needs no more, and neighbouring pixels hitting one bin serialise the update).
@@ -302,8 +306,7 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
         if (bin < med) below++;
         added++;
       }
-      if (hot2 > lim2) f |= F_GATE;
-      if (rb > bri || rr > bri) f |= F_BRIGHT;
+      f |= (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2); // F_GATE 0x02, F_BRIGHT 0x04
     }
     const dist = x - last;
     if (dist <= d2) f |= dist <= d1 ? (F_HCORE1 | F_HCORE2) : F_HCORE2;

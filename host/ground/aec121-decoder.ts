@@ -122,7 +122,7 @@ export class Aec121StreamDecoder {
     if (this.failed) throw this.failed;
     this.append(chunk);
     this.outLen = 0;
-    this.run(false);
+    this.run();
     return this.take();
   }
 
@@ -151,7 +151,7 @@ export class Aec121StreamDecoder {
     if (this.failed) throw this.failed;
     this.append(stream);
     this.outLen = 0;
-    this.run(false);
+    this.run();
     this.checkTail();
     const o = this.out;
     const len = this.outLen;
@@ -203,7 +203,7 @@ export class Aec121StreamDecoder {
   }
 
   /** Decode whole CDSes while the buffered bits hold them. */
-  private run(_final: boolean): void {
+  private run(): void {
     const buf = this.buf;
     const words = this.words;
     const endBits = this.len * 8;

@@ -129,21 +129,21 @@ function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32
   } catch (err) {
     if (!(err instanceof Aec121DecodeError)) throw err;
     // a remainder-of-segment zero run may reach past the last block: its blocks are zeros
-    if (err.code === "TOO_MANY_SAMPLES") return finishBlockAdaptive(h, delta, err.samples, stream.length * 8 - h.bodyOffset * 8, stream.length);
+    if (err.code === "TOO_MANY_SAMPLES") return finishBlockAdaptive(h, delta, err.samples, (stream.length - h.bodyOffset) * 8, stream.length, true);
     throw new Hyper123DecodeError(err.code === "TRUNCATED" ? "TRUNCATED" : "BAD_CODEWORD", "block-adaptive body", err.sampleIndex,
       h.bodyOffset * 8 + Math.max(0, err.bitOffset));
   }
-  return finishBlockAdaptive(h, delta, got, dec.bitOffset, stream.length);
+  return finishBlockAdaptive(h, delta, got, dec.bitOffset, stream.length, false);
 }
 
 /** Mapped indices from the decoded 121 samples (encoding order → BSQ); samples missing at the
  *  end (a zero run coded as remainder of segment) are zeros. Returns the bytes used. */
-function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, decoded: Uint32Array | Int32Array, bitOffset: number, streamLen: number): number {
+function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, decoded: Uint32Array | Int32Array, bitOffset: number, streamLen: number, zeroRun: boolean): number {
   const { nx, ny, nz } = h;
   const n = delta.length, nt = nx * ny;
   let got = decoded;
   if (got.length < n) {
-    if (bitOffset < (streamLen - h.bodyOffset) * 8) throw new Hyper123DecodeError("TRUNCATED", "block-adaptive body", got.length, streamLen * 8);
+    if (!zeroRun) throw new Hyper123DecodeError("TRUNCATED", "block-adaptive body", got.length, streamLen * 8);
     const full = new Uint32Array(n);
     full.set(got.subarray(0, n));
     got = full;

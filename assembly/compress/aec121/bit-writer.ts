@@ -8,21 +8,11 @@ export let bwFill: i32 = 0;
 export let bwOut: usize = 0;
 
 @inline
-export function bwLoad(acc: u64, fill: i32, out: usize): void {
-  bwAcc = acc;
-  bwFill = fill;
-  bwOut = out;
-}
-
-@inline
 export function bwSet(acc: u64, fill: i32, out: usize): void {
   bwAcc = acc;
   bwFill = fill;
   bwOut = out;
 }
-
-@inline
-export function bwStore(): void {}
 
 /** Append the `bits` low bits of v (bits <= 32, v < 2^bits). */
 @inline

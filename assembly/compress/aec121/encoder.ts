@@ -11,7 +11,7 @@ import {
   OK, E_NULL, E_BAD_LENGTH, E_OUT_FULL,
   E_AEC_BAD_BITS, E_AEC_BAD_BLOCK, E_AEC_BAD_RSI, E_AEC_BAD_RESTRICTED, E_AEC_BAD_FLAGS, E_AEC_BAD_STATE,
 } from "../../abi/status";
-import { put, putFs, bwLoad, bwStore, bwFlushBytes, bwPadByte, bwAcc, bwFill, bwOut, bwSet } from "./bit-writer";
+import { put, putFs, bwFlushBytes, bwPadByte, bwAcc, bwFill, bwOut, bwSet } from "./bit-writer";
 import { mapBlock, copyBlock } from "./preprocessor";
 
 // Option flags (same bit values as libaec's aec_stream.flags).
@@ -77,6 +77,7 @@ export function aecIdLen(n: i32, restricted: bool): i32 {
 
 export function aecInit(statePtr: usize, n: i32, blockSize: i32, rsi: i32, flags: i32): i32 {
   if (statePtr == 0) return E_NULL;
+  if (offsetof<AecState>() > <usize>HDR_LEN) return E_AEC_BAD_STATE; // layout guard (folded at compile time)
   const st = changetype<AecState>(statePtr);
   st.magic = 0;
   const c = aecCheckConfig(n, blockSize, rsi, flags);
@@ -140,14 +141,15 @@ export function aecEncode32(statePtr: usize, samplesPtr: usize, count: i32, outP
 }
 
 /** Close the unit: code a partial block padded with its last sample, end a pending zero run
- *  (remainder of segment), pad to a byte boundary. Returns bytes written. */
+ *  (remainder of segment), pad to a byte boundary. Returns bytes written. The state is then
+ *  at the start of a new unit (as after aecStartUnit). */
 export function aecEndUnit(statePtr: usize, outPtr: usize, outCap: i32): i32 {
   if (statePtr == 0 || outPtr == 0) return E_NULL;
   const st = changetype<AecState>(statePtr);
   if (st.magic != STATE_MAGIC) return E_AEC_BAD_STATE;
   const need = aecMaxOutLen(statePtr, 0);
   if (outCap < need) return E_OUT_FULL;
-  bwLoad(st.acc, st.fill, outPtr);
+  bwSet(st.acc, st.fill, outPtr);
   const J = st.blockSize;
   const raw = statePtr + <usize>RAW_OFF;
   if (st.partial > 0) {
@@ -181,7 +183,7 @@ function encodeRun<T>(statePtr: usize, samplesPtr: usize, count: i32, outPtr: us
   const need = aecMaxOutLen(statePtr, count);
   if (need < 0) return need;
   if (outCap < need) return E_OUT_FULL;
-  bwLoad(st.acc, st.fill, outPtr);
+  bwSet(st.acc, st.fill, outPtr);
   const J = st.blockSize;
   const raw = statePtr + <usize>RAW_OFF;
   let src = samplesPtr;

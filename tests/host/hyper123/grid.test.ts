@@ -126,7 +126,7 @@ test("[123.0-B-2 §5.4.3.4] block-adaptive round trips: J = 8..64, RSI, restrict
     const d = 2 + (n % 15);
     const p: Hyper123Params = { ...hyper123Defaults(nx, ny, nz), coder: "block-adaptive", blockSize: j, rsi, restricted: d <= 4 && n % 2 === 0,
       d, k: 0, signed: n % 3 === 0, order, m: m < 0 ? nz : Math.min(m, nz), reduced: nx === 1 || n % 2 === 1, localSum: nx === 1 ? 2 + (n % 2) : n % 4,
-      p: n % 16, wordBytes: 1 + (n % 4), fidelity: n % 4 === 3 ? 1 : 0, absLimit: 2, absBits: Math.min(2, d - 1) };
+      p: n % 16, wordBytes: 1 + (n % 4), fidelity: n % 4 === 3 ? 1 : 0, absLimit: d > 2 ? 2 : 1, absBits: Math.min(2, d - 1) };
     roundTrip(p, (["smooth", "noise", "min", "edges"] as Kind[])[n % 4], n + 500);
     n++;
   }
