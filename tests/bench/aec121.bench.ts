@@ -61,7 +61,7 @@ export default async function (): Promise<BenchFigure[]> {
       let oursEnc = Infinity, oursDec = Infinity, refEnc = Infinity, refDec = Infinity;
       let ourLen = 0, refLen = 0;
       for (let round = 0; round < 4; round++) {
-        for (let r = 0; r < 5; r++) {
+        for (let r = 0; r < 8; r++) {
           const t0 = performance.now();
           e.aec121StartUnit(st);
           let o = outPtr;
@@ -72,7 +72,7 @@ export default async function (): Promise<BenchFigure[]> {
           if (t < oursEnc) oursEnc = t;
         }
         const enc = lib.u8().slice(outPtr, outPtr + ourLen);
-        for (let r = 0; r < 3; r++) {
+        for (let r = 0; r < 8; r++) {
           const t0 = performance.now();
           const y = aec121Decode(enc, { bitsPerSample: 12, blockSize: J, rsi: R }, { expectedSamples: N });
           const t = (performance.now() - t0) / 1e3;

@@ -47,10 +47,13 @@ int main(int argc, char **argv) {
           unsigned b = L[x], r = L[2 * w + x], n = L[3 * w + x]; uint8_t fl = 0;
           if (!b || !r || !n) fl = 16; else if (b >= sat || r >= sat || n >= sat) fl = 8;
           else {
-            int rb = (int)(((int64_t)b * k[0] + o[0]) >> 20), rr = (int)(((int64_t)r * k[1] + o[1]) >> 20), rn = (int)(((int64_t)n * k[2] + o[2]) >> 20);
-            int hot2 = 2 * rb - rr, sum = rn + rr;
-            int ndviOk = sum <= 0 || (int64_t)(rn - rr) * 4096 < (int64_t)nv * sum;
-            if (rb > cb && hot2 > 2 * ch && ndviOk) fl = 1;
+            int rb = (int)(((int64_t)b * k[0] + o[0]) >> 20), rr = (int)(((int64_t)r * k[1] + o[1]) >> 20);
+            int hot2 = 2 * rb - rr, isCore = 0;
+            if (rb > cb && hot2 > 2 * ch) {
+              int rn = (int)(((int64_t)n * k[2] + o[2]) >> 20), sum = rn + rr;
+              isCore = sum <= 0 || (int64_t)(rn - rr) * 4096 < (int64_t)nv * sum;
+            }
+            if (isCore) fl = 1;
             else if ((x & 3) == 0) { int bin = (hot2 >> 1) + 512; if (bin < 0) bin = 0; if (bin > 2047) bin = 2047; hist[bin]++; total++; }
             if (hot2 > lim2) fl |= 2;
             if (rb > bri || rr > bri) fl |= 4;

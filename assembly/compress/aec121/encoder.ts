@@ -123,9 +123,9 @@ export function aecMaxOutLen(statePtr: usize, count: i32): i32 {
   const st = changetype<AecState>(statePtr);
   if (st.magic != STATE_MAGIC || count < 0) return E_AEC_BAD_STATE;
   const blocks = <i64>count / st.blockSize + 2;
-  // per block at most: ID + extra bit + reference + J uncompressed samples; plus a pending
-  // zero-block CDS (ID + bit + reference + FS of up to 65 bits) and byte padding.
-  const bits = blocks * (<i64>(st.blockSize + 1) * st.n + st.idLen + 1) + (st.idLen + 1 + st.n + 66) + 16;
+  // per block at most: ID + extra bit + reference + J uncompressed samples + 7 RSI fill bits;
+  // plus a pending zero-block CDS (ID + bit + reference + FS of up to 65 bits) and byte padding.
+  const bits = blocks * (<i64>(st.blockSize + 1) * st.n + st.idLen + 8) + (st.idLen + 1 + st.n + 66) + 16;
   const bytes = (bits + 7) >> 3;
   return bytes > 0x7fffffff ? E_BAD_LENGTH : <i32>bytes;
 }
