@@ -10,7 +10,7 @@ import { loadProfile, derived, type Profile } from "./profiles/index.ts";
 import { openScene as openSensorScene, type OpenSceneOptions, type SceneSource } from "./sensor/index.ts";
 import { flash } from "./obc/image.ts";
 import { runImage } from "./obc/obc.ts";
-import { configRecord, type ConfigOverrides } from "./obc/config-table.ts";
+import { configRecord, aecOptions, type ConfigOverrides } from "./obc/config-table.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
@@ -99,7 +99,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
   const obs = o.observers ?? [];
   for (const x of obs) x.start?.(p);
-  const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined);
+  const mode = p.products.image.compression === "ccsds121" ? "ccsds121" : "raw";
+  const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined,
+    mode, mode === "ccsds121" ? aecOptions(p).unitLines : 1, p.sensor.bitDepth);
 
   let caduOut: WriteStream | null = null;
   if (o.out) {
@@ -112,7 +114,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const decoder = new LinkDecoder(linkConfigOf(p), {
     onPacket(pkt) {
       const band = apidBand.get(pkt.apid);
-      if (band !== undefined) recon.addPacket(band, pkt.data);
+      if (band !== undefined) recon.addPacket(band, pkt.data, pkt.seqFlags);
       else if (pkt.apid === p.products.housekeeping.apid) {
         hkPackets++;
         try { hk = decodeHousekeeping(pkt.data); for (const x of obs) x.housekeeping?.(hk); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; }

@@ -14,13 +14,19 @@
 //  40 u16 initial packet sequence count   42 u16 AOS insert zone length
 //  44 u16 max line counter jump accepted  46 u16 max idle frames per line record
 //  48 u16 APID of band 0 … band (bands−1)
-//  48+2·bands u16 CRC-16/CCITT-FALSE over all preceding octets
+//  then the codec block (CODEC_BLOCK_LEN octets), at c = 48 + 2·bands:
+//   c+0 u8 coder (0 raw, 1 CCSDS 121)   c+1 u8 J (block size)   c+2 u8 flags (libaec's: 8 preprocess, 16 restricted)
+//   c+3 u8 reserved   c+4 u16 RSI (blocks)   c+6 u16 unit lines   c+8 u16 unit pixels (0: whole line)   c+10 u16 reserved
+//  c+12 u16 CRC-16/CCITT-FALSE over all preceding octets
 import { loadU16BE, loadU32BE } from "../util/be";
 import { crc16 } from "../util/crc16";
 import { setDetail } from "./control";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "./status";
 
-export const CONFIG_VERSION: u32 = 1;
+export const CONFIG_VERSION: u32 = 2;
+export const CODEC_BLOCK_LEN: i32 = 12;
+export const CODER_RAW: i32 = 0;
+export const CODER_CCSDS121: i32 = 1;
 export const CONFIG_FIXED_LEN: i32 = 48;
 export const MAX_BANDS: i32 = 255;
 
@@ -78,6 +84,11 @@ export class Config {
   maxLineJump: u32 = 0;
   maxIdlePerLine: u32 = 0;
   apidsPtr: usize = 0;          // points into the table copy (u16 BE per band)
+  aecJ: i32 = 0;
+  aecFlags: i32 = 0;
+  aecRsi: i32 = 0;
+  unitLines: i32 = 0;
+  unitPixels: i32 = 0;
 }
 
 function bad(field: i32, found: i32, expected: i32): i32 {
@@ -128,10 +139,9 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   if (idleVcid > maxVcid || (frameType == 1 && idleVcid != 63)) return bad(F_IDLE_VCID, <i32>idleVcid, <i32>maxVcid);
   if (idleVcid == imageVcid || idleVcid == hkVcid) return bad(F_IDLE_VCID, <i32>idleVcid, -1);
   if (bands < 1) return bad(F_BANDS, bands, 1);
-  if (len != CONFIG_FIXED_LEN + 2 * bands + 2) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, len, CONFIG_FIXED_LEN + 2 * bands + 2, 2);
+  if (len != CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + 2) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, len, CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + 2, 2);
   if (pixels < 1) return bad(F_PIXELS, pixels, 1);
   if (bitDepth < 1 || bitDepth > 16) return bad(F_BIT_DEPTH, bitDepth, 16);
-  if (compression != 0) return bad(F_COMPRESSION, compression, 0);
   if (hkApid >= 0x7FF) return bad(F_HK_APID, <i32>hkApid, 0x7FE);
   if (maxPacketLen < 64 || maxPacketLen > 65536) return bad(F_MAX_PACKET, maxPacketLen, 65536);
   if (ram < 65536) return bad(F_RAM, <i32>ram, 65536);
@@ -143,6 +153,25 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
     for (let c = 0; c < b; c++) {
       if (loadU16BE(ptr + <usize>(CONFIG_FIXED_LEN + 2 * c)) == apid) return bad(F_APIDS + 2 * b, <i32>apid, -1);
     }
+  }
+  // Codec block.
+  const cb = ptr + <usize>(CONFIG_FIXED_LEN + 2 * bands);
+  const coder = <i32>load<u8>(cb);
+  const aecJ = <i32>load<u8>(cb + 1);
+  const aecFlags = <i32>load<u8>(cb + 2);
+  const aecRsi = <i32>loadU16BE(cb + 4);
+  const unitLines = <i32>loadU16BE(cb + 6);
+  const unitPixels = <i32>loadU16BE(cb + 8);
+  const fc = CONFIG_FIXED_LEN + 2 * bands;
+  if (coder != CODER_RAW && coder != CODER_CCSDS121) return bad(fc, coder, CODER_CCSDS121);
+  if (compression != coder) return bad(F_COMPRESSION, compression, coder);
+  if (coder == CODER_CCSDS121) {
+    if (aecJ != 8 && aecJ != 16 && aecJ != 32 && aecJ != 64) return bad(fc + 1, aecJ, 16);     // 121.0-B-3 §3.1.1
+    if ((aecFlags & ~(8 | 16)) != 0 || ((aecFlags & 16) != 0 && bitDepth > 4)) return bad(fc + 2, aecFlags, 8); // §5.1.2
+    if (aecRsi < 1 || aecRsi > 4096) return bad(fc + 4, aecRsi, 4096);                          // §4.3
+    if (unitLines < 1) return bad(fc + 6, unitLines, 1);
+    if (unitPixels < 0 || unitPixels > pixels || (unitPixels != 0 && unitPixels < aecJ)) return bad(fc + 8, unitPixels, pixels);
+    if (maxPacketLen < 128) return bad(F_MAX_PACKET, maxPacketLen, 128);
   }
   // All valid: apply.
   cfg.scid = scid; cfg.frameType = frameType;
@@ -156,6 +185,7 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   cfg.insertZoneLen = insertZoneLen;
   cfg.maxLineJump = loadU16BE(ptr + 44); cfg.maxIdlePerLine = loadU16BE(ptr + 46);
   cfg.apidsPtr = ptr + <usize>CONFIG_FIXED_LEN;
+  cfg.aecJ = aecJ; cfg.aecFlags = aecFlags; cfg.aecRsi = aecRsi; cfg.unitLines = unitLines; cfg.unitPixels = unitPixels;
   return OK;
 }
 

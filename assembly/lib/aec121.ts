@@ -1,6 +1,6 @@
 // Thin library ABI of the CCSDS 121.0-B-3 encoder (numbers and pointers only).
 import {
-  AEC_STATE_LEN, aecCheckConfig, aecInit, aecStartUnit, aecMaxOutLen, aecEncode16, aecEncode32, aecEndUnit,
+  AEC_STATE_LEN, aecCheckConfig, aecBitsPerSample, aecInit, aecStartUnit, aecMaxOutLen, aecEncode16, aecEncode32, aecEndUnit,
 } from "../compress/aec121/encoder";
 
 export function aec121StateLen(): i32 { return AEC_STATE_LEN; }
@@ -15,3 +15,14 @@ export function aec121Encode32(statePtr: usize, samplesPtr: usize, count: i32, o
   return aecEncode32(statePtr, samplesPtr, count, outPtr, outCap);
 }
 export function aec121EndUnit(statePtr: usize, outPtr: usize, outCap: i32): i32 { return aecEndUnit(statePtr, outPtr, outCap); }
+/** One whole unit in one call: start, code `count` samples (u16 containers if n <= 16, else
+ *  u32), end. Returns the bytes written. */
+export function aec121EncodeUnit(statePtr: usize, samplesPtr: usize, count: i32, outPtr: usize, outCap: i32): i32 {
+  const s = aecStartUnit(statePtr);
+  if (s < 0) return s;
+  const wide = aecBitsPerSample(statePtr) > 16;
+  const w = wide ? aecEncode32(statePtr, samplesPtr, count, outPtr, outCap) : aecEncode16(statePtr, samplesPtr, count, outPtr, outCap);
+  if (w < 0) return w;
+  const e = aecEndUnit(statePtr, outPtr + <usize>w, outCap - w);
+  return e < 0 ? e : w + e;
+}

@@ -18,6 +18,8 @@ import { randomizerInit } from "../sync/randomizer";
 import { crc16Init } from "../util/crc16";
 import { LINE_HEADER_LEN, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./bus-record";
 import * as hk from "./housekeeping";
+import { CODER_CCSDS121 } from "../abi/config-table";
+import { unitMemory, unitsConfigure, unitColumns, unitLineBuffer, unitHeader, unitsCodeLine, unitSegmentReady, unitComplete, unitOpen, unitSegmentPayload, unitOutPtr, unitFill, unitOffset, unitConsumed, unitClose, unitReset, UNIT_HDR_LEN } from "./aec-units";
 
 /** Image packet secondary header: CUC (7) | line counter u32 | first pixel u16 | pixel count u16 | bit depth u8. */
 export const IMAGE_SEC_HDR_LEN: i32 = CUC_LEN + 4 + 2 + 2 + 1;
@@ -55,12 +57,18 @@ export function maxRecordLen(c: Config): i32 { return RECORD_HEADER_LEN + maxLin
  */
 export function memoryNeeded(c: Config, tableLen: i32): i32 {
   const input = 2 * maxRecordLen(c) < 4096 ? 4096 : 2 * maxRecordLen(c);
-  return tableLen + input + c.maxPacketLen + 64 + framerBufferLen(c.frameLen) + outBufferLen(c) + 4 * (c.bands + 1) + 256;
+  const codec = c.compression == CODER_CCSDS121 ? unitMemory(c.bands, c.pixels, c.unitPixels, c.maxPacketLen) : 0;
+  return tableLen + input + c.maxPacketLen + 64 + framerBufferLen(c.frameLen) + outBufferLen(c) + 4 * (c.bands + 1) + 256 + codec;
 }
 
 function outBufferLen(c: Config): i32 {
   const zone = c.frameLen - 8;                       // a lower bound of the packet zone
-  const lineBytes = c.bands * (((c.pixels * c.bitDepth + 7) >> 3) + 64) + 64;
+  let lineBytes = c.bands * (((c.pixels * c.bitDepth + 7) >> 3) + 64) + 64;
+  if (c.compression == CODER_CCSDS121) {
+    // Closing every unit on the same line can release up to a packet per unit beyond the line's own octets.
+    const colPx = c.unitPixels == 0 || c.unitPixels > c.pixels ? c.pixels : c.unitPixels;
+    lineBytes += c.bands * ((c.pixels + colPx - 1) / colPx) * (c.maxPacketLen + 64);
+  }
   const frames = lineBytes / zone + 2 * c.bands + 8 + <i32>c.maxIdlePerLine + 4;
   return frames * caduLen(c.frameLen, c.rsDepth, c.rsE);
 }
@@ -96,6 +104,10 @@ export function configure(tableSrc: usize, tableLen: i32, heapBase: u32, ramLimi
   const lineBits = cfg.pixels * cfg.bitDepth;
   if (lineBits <= userMax * 8) segPixels = cfg.pixels;
   else segPixels = ((userMax * 8) / cfg.bitDepth) & ~7;   // whole octets per segment
+  if (cfg.compression == CODER_CCSDS121) {
+    const us = unitsConfigure(cfg.bands, cfg.pixels, cfg.bitDepth, cfg.unitPixels, cfg.unitLines, cfg.aecJ, cfg.aecRsi, cfg.aecFlags, cfg.maxPacketLen);
+    if (us != OK) return setDetail(us, 19, cfg.compression, 0, 0);
+  }
   started = false; outLen = 0; caduCount = 0; creditSkip = 0;
   return OK;
 }
@@ -203,8 +215,16 @@ export function processLine(payload: usize): void {
   hk.hkInc(hk.HK_LINES_ACCEPTED);
   hk.hkSet(hk.HK_LAST_LINE, counter);
 
-  const bands = cfg.bands, pixels = cfg.pixels, depth = cfg.bitDepth, seg = segPixels;
   const samples = payload + <usize>LINE_HEADER_LEN;
+  if (cfg.compression == CODER_CCSDS121) codeLine121(samples, counter, coarse, fine);
+  else sendRawLine(samples, counter, coarse, fine);
+  if (cfg.hkEveryLines != 0 && hk.hkGet(hk.HK_LINES_ACCEPTED) % cfg.hkEveryLines == 0) sendHousekeeping();
+  transmitterTick(t);
+}
+
+/** Raw mode: each band line in its own packet(s), samples packed at the bit depth. */
+function sendRawLine(samples: usize, counter: u32, coarse: u32, fine: u32): void {
+  const bands = cfg.bands, pixels = cfg.pixels, depth = cfg.bitDepth, seg = segPixels;
   for (let b = 0; b < bands; b++) {
     const apid = bandApid(cfg, b);
     const bandPtr = samples + <usize>(2 * b * pixels);
@@ -227,8 +247,52 @@ export function processLine(payload: usize): void {
       first += count;
     }
   }
-  if (cfg.hkEveryLines != 0 && hk.hkGet(hk.HK_LINES_ACCEPTED) % cfg.hkEveryLines == 0) sendHousekeeping();
-  transmitterTick(t);
+}
+
+/** CCSDS 121 mode: each band line is coded into its units; full segments and closed units leave. */
+function codeLine121(samples: usize, counter: u32, coarse: u32, fine: u32): void {
+  const bands = cfg.bands, pixels = cfg.pixels;
+  const maxV: u32 = (1 << <u32>cfg.bitDepth) - 1;
+  const lb = unitLineBuffer();
+  const cols = unitColumns();
+  for (let b = 0; b < bands; b++) {
+    const src = samples + <usize>(2 * b * pixels);
+    let clipped: u32 = 0;
+    for (let i = 0; i < pixels; i++) {                 // big-endian on the bus → native, clipped to n bits
+      let v = <u32>bswap<u16>(load<u16>(src + (<usize>i << 1)));
+      if (v > maxV) { v = maxV; clipped++; }
+      store<u16>(lb + (<usize>i << 1), <u16>v);
+    }
+    if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
+    const s = unitsCodeLine(b, counter, coarse, fine);
+    if (s != OK) { hk.hkSetLastStatus(s); continue; }
+    for (let c = 0; c < cols; c++) {
+      const u = b * cols + c;
+      while (unitSegmentReady(u)) sendSegment(b, u, unitSegmentPayload(), false);
+      if (unitComplete(u)) finishUnit(b, u);
+    }
+  }
+}
+
+function finishUnit(band: i32, u: i32): void {
+  const s = unitClose(u);
+  if (s < 0) hk.hkSetLastStatus(s);
+  const seg = unitSegmentPayload();
+  while (unitFill(u) > seg) sendSegment(band, u, seg, false);
+  sendSegment(band, u, unitFill(u), true);
+  unitReset(u);
+}
+
+function sendSegment(band: i32, u: i32, len: i32, last: bool): void {
+  const first = unitOffset(u) == 0;
+  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION); // 133.0-B-2 §4.1.3.4.2.2
+  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
+  unitHeader(u, sh);
+  copyBytes(sh + <usize>UNIT_HDR_LEN, unitOutPtr(u), <usize>len);
+  packPrimaryHeader(packPtr, bandApid(cfg, band), true, flags, nextSeq(band), UNIT_HDR_LEN + len);
+  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
+  hk.hkInc(hk.HK_PACKETS_SENT);
+  unitConsumed(u, len);
 }
 
 /** The frame clock: what the transmitter could have sent by time t, at the configured rate. */
@@ -269,6 +333,10 @@ export function sendHousekeeping(): void {
 /** End of pass: final housekeeping, then every partial frame leaves padded. */
 export function endPass(): void {
   hk.hkSetState(hk.STATE_ENDED);
+  if (cfg.compression == CODER_CCSDS121) {
+    const cols = unitColumns();
+    for (let b = 0; b < cfg.bands; b++) for (let c = 0; c < cols; c++) if (unitOpen(b * cols + c)) finishUnit(b, b * cols + c);
+  }
   sendHousekeeping();
   if (!framerIsEmpty(imageSlot)) { framerPadIdle(imageSlot); closeAndEmit(imageSlot); }
   if (!framerIsEmpty(hkSlot)) { framerPadIdle(hkSlot); closeAndEmit(hkSlot); }

@@ -89,7 +89,8 @@ let lc1Next: i32 = 0;          // next ring line to fold into the R1 column stat
 let hotBackground: i32 = 0;   // median HOT of valid non-core pixels so far (Q12)
 let medBin: i32 = 0, medBelow: i32 = 0;
 let tilePtr: usize = 0;       // tileCols × TILE_WORDS × i32
-let calPtr: usize = 0;        // 3 × (gain, offset, esun) f64 for blue, red, NIR
+let calPtr: usize = 0;
+let scratchPtr: usize = 0;    // width bytes: class line when the caller wants none        // 3 × (gain, offset, esun) f64 for blue, red, NIR
 let tileCols: i32 = 0;
 let rowsIn: i32 = 0;          // lines pushed
 let rowsOut: i32 = 0;         // class lines produced
@@ -152,7 +153,7 @@ export function screenWorkspaceLen(p: usize): i32 {
   if (st < 0) return st;
   const w = param(p, P_WIDTH), g = param(p, P_GROW_PX), t = param(p, P_TILE_SIZE);
   const cols = (w + t - 1) / t;
-  return (((g + 1) * w + 7) & ~7) + w * 8 + HOT_BINS * 4 + cols * TILE_WORDS * 4 + 9 * 8;
+  return (((g + 1) * w + 7) & ~7) + w * 8 + HOT_BINS * 4 + cols * TILE_WORDS * 4 + 9 * 8 + w;
 }
 
 /** Validates and applies a parameter block, carving its buffers from the workspace. */
@@ -176,6 +177,7 @@ export function screenInit(p: usize, wsPtr: usize, wsLen: i32): i32 {
   histPtr = lastCore1Ptr + (<usize>width << 2);
   tilePtr = histPtr + <usize>(HOT_BINS * 4);
   calPtr = tilePtr + <usize>(tileCols * TILE_WORDS * 4);
+  scratchPtr = calPtr + 9 * 8;
   for (let i = 0; i < 9; i++) store<f64>(calPtr + (<usize>i << 3), 0.0);
   inited = true;
   radState = RAD_NONE;
@@ -264,7 +266,6 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
       else if (b >= sat || r >= sat || n >= sat) f = F_SAT;
       store<u8>(slotPtr + <usize>x, <u8>f);
     }
-    dilateBackward(slotPtr, row);
     return;
   }
   const kb = kB, ob = oB, kr = kR, or = oR, kn = kN, on = oN;
@@ -273,7 +274,7 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
   const lim2: i32 = histTotal > 0 ? (hotBackground + hazeHot) << 1 : 0x7fffffff;
   const hist = histPtr, med = medBin, satM1 = sat - 1;
   let below = medBelow, added = 0;
-  let last: i32 = -(1 << 20);
+  let last: i32 = -(1 << 20), firstCore: i32 = -1;
   for (let x = 0; x < w; x++) {
     const ox = <usize>x << 1;
     const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
@@ -295,7 +296,7 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
         const sum = rn + rr;
         core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
       }
-      if (core) { f = F_CORE; last = x; }
+      if (core) { f = F_CORE; last = x; if (firstCore < 0) firstCore = x; }
       else if ((x & 3) == 0) {
         // Background histogram of HOT over valid non-core pixels (every fourth column: the
         // median needs no more, and neighbouring pixels hitting one bin serialise the update).
@@ -315,7 +316,7 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
   medBelow = below;
   histTotal += added;
   updateBackground();
-  dilateBackward(slotPtr, row);
+  dilateBackward(slotPtr, row, firstCore, last);
 }
 
 /**
@@ -346,11 +347,15 @@ function updateBackground(): void {
 }
 
 /** Backward half of the horizontal square-window dilation; per-column last R2-core row. */
-function dilateBackward(slotPtr: usize, row: i32): void {
+function dilateBackward(slotPtr: usize, row: i32, firstCore: i32, lastCore: i32): void {
+  if (firstCore < 0) return; // no core on this line: nothing to dilate or record
   const w = width, d1 = dilate, d2 = grow;
   const lc = lastCorePtr;
   let next: i32 = 1 << 20;
-  for (let x = w - 1; x >= 0; x--) {
+  // Only columns within R2 of the first and last core can change.
+  const x0 = firstCore - d2 > 0 ? firstCore - d2 : 0;
+  const xStart = lastCore + d2 < w - 1 ? lastCore + d2 : w - 1;
+  for (let x = xStart; x >= x0; x--) {
     const p = slotPtr + <usize>x;
     let f = load<u8>(p);
     if (f & F_CORE) next = x;
@@ -382,6 +387,7 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
   if (lc1Next == ahead) { aheadRow = ahead; aheadPtr = ringPtr + <usize>((ahead % slots) * w); lc1Next++; }
   const aheadMask: u32 = aheadRow >= 0 ? F_HCORE1 : 0;
   const min1 = row - d1, min2 = row - d2;
+  const out = classPtr != 0 ? classPtr : scratchPtr; // no test per pixel
   if (row % t == 0) clearTiles();
   tileRowDone = -1;
   let x0 = 0;
@@ -391,7 +397,10 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
     for (let x = x0; x < x1; x++) {
       const f = <u32>load<u8>(slotPtr + <usize>x);
       const ox = <usize>x << 2;
-      if (load<u8>(aheadPtr + <usize>x) & aheadMask) store<i32>(lc1 + ox, aheadRow);
+      // R1 column state: this column's last R1-core row, updated with line row + R1.
+      let l1 = load<i32>(lc1 + ox);
+      l1 = select<i32>(aheadRow, l1, (<u32>load<u8>(aheadPtr + <usize>x) & aheadMask) != 0);
+      store<i32>(lc1 + ox, l1);
       let c: u32;
       if (f & (F_MISSING | F_SAT | F_UNJUDGED)) {
         if (f & F_MISSING) { c = CLASS_MISSING; nMiss++; }
@@ -400,12 +409,12 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
       } else {
         // Branch-free on the common path: class edges are where branches would mispredict.
         // (f >> 1) & 1 is F_GATE (0x02), (f >> 2) & 1 is F_BRIGHT (0x04).
-        const cloud = <u32>(load<i32>(lc1 + ox) >= min1) | (((f >> 1) & 1) & <u32>(load<i32>(lc + ox) >= min2));
+        const cloud = <u32>(l1 >= min1) | (((f >> 1) & 1) & <u32>(load<i32>(lc + ox) >= min2));
         const unc = (cloud ^ 1) & ((f >> 2) & 1);
         c = cloud | (unc << 1); // CLASS_CLOUD = 1, CLASS_UNCERTAIN = 2, CLASS_CLEAR = 0
         nCloud += cloud; nUnc += unc;
       }
-      if (classPtr) store<u8>(classPtr + <usize>x, <u8>c);
+      store<u8>(out + <usize>x, <u8>c);
     }
     const nClear = (x1 - x0) - nCloud - nUnc - nSat - nMiss - nUnj;
     const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);

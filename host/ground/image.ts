@@ -1,4 +1,6 @@
-// Image reconstruction from the raw-mode image packets: per band and line, the samples are
+import { aec121Decode, Aec121DecodeError } from "./aec121-decoder.ts";
+
+// Image reconstruction from the raw-mode image packets or the CCSDS 121 compressed units: per band and line, the samples are
 // unpacked from their segments and checked against what the imager produced (by a hash kept
 // per line and band on the sending side, so memory stays bounded on long passes).
 // Packet layout (README, "Image packets"): secondary header = CUC (P-field 0x1E + 4 + 2
@@ -48,6 +50,24 @@ export function lineHash(samples: Uint16Array): number {
   return h >>> 0;
 }
 
+/** CCSDS 121 unit header (README, "Compressed units"), 27 octets after the primary header. */
+export const UNIT_HDR_LEN = 27;
+export const CODER_CCSDS121 = 1;
+
+export interface UnitHeader { line: number; lines: number; firstPixel: number; count: number; coder: number; bitDepth: number; blockSize: number; flags: number; rsi: number; offset: number; timeS: number }
+
+export function decodeUnitHeader(data: Uint8Array): UnitHeader {
+  if (data.length < UNIT_HDR_LEN) throw new ImagePacketError("short", `unit packet data field of ${data.length} octets`);
+  if (data[0] !== 0x1e) throw new ImagePacketError("time-code", `unexpected CUC P-field 0x${data[0].toString(16)}`);
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return {
+    timeS: dv.getUint32(1) + dv.getUint16(5) / 65536, line: dv.getUint32(7), lines: dv.getUint16(11), firstPixel: dv.getUint16(13), count: dv.getUint16(15),
+    coder: data[17], bitDepth: data[18], blockSize: data[19], flags: data[20], rsi: dv.getUint16(21), offset: dv.getUint32(23),
+  };
+}
+
+export interface CompressionStats { band: number; rawBits: number; codedBits: number; ratio: number; bitsPerSample: number }
+
 export interface ReconstructionStats {
   linesComplete: number;
   linesExact: number;
@@ -58,6 +78,10 @@ export interface ReconstructionStats {
   segmentsReceived: number;
   badPackets: number;
   lostLines: { line: number; bands: number[]; reason: string }[];
+  unitsDecoded: number;
+  unitsLost: number;
+  unitErrors: Record<string, number>;
+  compression: CompressionStats[];
 }
 
 /**
@@ -68,16 +92,84 @@ export class ImageReconstructor {
   private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[] }>();
   private expected = new Map<number, Uint32Array>();
   private lastLine = -1;
-  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [] };
-  constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void) {}
+  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [] };
+  private units = new Map<string, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
+  private codedBytes: number[];
+  private readonly window: number;
+  /**
+   * mode: "raw" (one packet per band line or segment) or "ccsds121" (compressed units);
+   * unitLines: lines per unit (lines stay open that long before they are final).
+   */
+  constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void, readonly mode: "raw" | "ccsds121" = "raw", unitLines = 1, readonly bitDepth = 16) {
+    this.window = 2 + (mode === "raw" ? 0 : unitLines + 1);
+    this.codedBytes = new Array(bands).fill(0);
+  }
 
   /** The sender's hashes of one line (bands entries), registered before the ground sees it. */
   expect(line: number, hashes: Uint32Array): void { this.expected.set(line, hashes); }
 
-  addPacket(band: number, data: Uint8Array): void {
+  /** One image packet of a band (seqFlags: 133.0-B-2 sequence flags). The data is not kept. */
+  addPacket(band: number, data: Uint8Array, seqFlags = 3): void {
+    if (this.mode === "ccsds121") { this.addUnitSegment(band, data, seqFlags); return; }
     let piece: LinePiece;
     try { piece = decodeImagePacket(band, data, this.pixels); } catch { this.stats.badPackets++; return; }
     this.stats.segmentsReceived++;
+    this.codedBytes[band] += data.length - IMAGE_SEC_HDR_LEN;
+    this.addPiece(piece);
+  }
+
+  private unitLost(reason: string): void {
+    this.stats.unitsLost++;
+    this.stats.unitErrors[reason] = (this.stats.unitErrors[reason] ?? 0) + 1;
+  }
+
+  private addUnitSegment(band: number, data: Uint8Array, seqFlags: number): void {
+    let h: UnitHeader;
+    try { h = decodeUnitHeader(data); } catch { this.stats.badPackets++; return; }
+    if (h.coder !== CODER_CCSDS121 || h.firstPixel + h.count > this.pixels || h.count === 0) { this.stats.badPackets++; return; }
+    this.stats.segmentsReceived++;
+    const body = data.subarray(UNIT_HDR_LEN);
+    this.codedBytes[band] += body.length;
+    const key = `${band}:${h.firstPixel}:${h.line}`;
+    const first = seqFlags === 1 || seqFlags === 3, last = seqFlags === 2 || seqFlags === 3;
+    let u = this.units.get(key);
+    if (first) {
+      if (u) this.unitLost("restarted");
+      if (h.offset !== 0) { this.unitLost("bad-offset"); return; }
+      u = { hdr: h, chunks: [], next: 0 };
+      this.units.set(key, u);
+    } else if (!u) {
+      // the start of this unit was lost (counted once, at its last segment)
+      if (last) this.unitLost("start-lost");
+      return;
+    }
+    if (h.offset !== u.next) { this.units.delete(key); this.unitLost("segment-lost"); return; }
+    u.chunks.push(body.slice());
+    u.next += body.length;
+    if (!last) return;
+    this.units.delete(key);
+    const stream = new Uint8Array(u.next);
+    let o = 0;
+    for (const c of u.chunks) { stream.set(c, o); o += c.length; }
+    const n = h.lines * h.count;
+    let samples: Uint32Array | Int32Array;
+    try {
+      samples = aec121Decode(stream, { bitsPerSample: h.bitDepth, blockSize: h.blockSize, rsi: h.rsi, preprocess: (h.flags & 8) !== 0, restricted: (h.flags & 16) !== 0 }, { maxSamples: n + h.blockSize, expectedSamples: n + h.blockSize });
+    } catch (e) {
+      this.unitLost(e instanceof Aec121DecodeError ? `decode-${e.code}` : "decode");
+      return;
+    }
+    if (samples.length < n) { this.unitLost("short"); return; }
+    this.stats.unitsDecoded++;
+    for (let l = 0; l < h.lines; l++) {
+      const s = new Uint16Array(h.count);
+      for (let i = 0; i < h.count; i++) s[i] = samples[l * h.count + i];
+      this.addPiece({ band, line: h.line + l, firstPixel: h.firstPixel, count: h.count, bitDepth: h.bitDepth, timeS: h.timeS, samples: s });
+    }
+  }
+
+  private addPiece(piece: LinePiece): void {
+    const band = piece.band;
     let l = this.open.get(piece.line);
     if (!l) {
       l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0) };
@@ -87,9 +179,10 @@ export class ImageReconstructor {
     if (!b) b = l.bands[band] = new Uint16Array(this.pixels);
     b.set(piece.samples, piece.firstPixel);
     l.got[band] += piece.count;
-    // Lines older than the newest-but-two are final (packets arrive in line order per channel).
+    // Lines older than the window are final (packets arrive in line order per channel; units
+    // of a band column arrive whole once their last line is coded).
     if (piece.line > this.lastLine) this.lastLine = piece.line;
-    for (const key of [...this.open.keys()]) if (key < this.lastLine - 2) this.finish(key);
+    for (const key of [...this.open.keys()]) if (key < this.lastLine - this.window) this.finish(key);
   }
 
   private finish(line: number): void {
@@ -119,6 +212,8 @@ export class ImageReconstructor {
 
   /** End of pass: finalise open lines; every expected line never seen is missing. */
   end(): ReconstructionStats {
+    for (const [, u] of this.units) { void u; this.unitLost("unfinished"); }
+    this.units.clear();
     for (const key of [...this.open.keys()].sort((a, b) => a - b)) this.finish(key);
     for (const line of [...this.expected.keys()].sort((a, b) => a - b)) {
       this.stats.linesMissing++;
@@ -126,6 +221,11 @@ export class ImageReconstructor {
       this.stats.lostLines.push({ line, bands: [...Array(this.bands).keys()], reason: "no packet of this line arrived" });
     }
     this.expected.clear();
+    const lines = this.stats.linesComplete + this.stats.linesPartial + this.stats.linesMissing;
+    this.stats.compression = this.codedBytes.map((bytes, band) => {
+      const rawBits = lines * this.pixels * this.bitDepth;
+      return { band, rawBits, codedBits: bytes * 8, ratio: bytes ? rawBits / (bytes * 8) : 0, bitsPerSample: lines ? (bytes * 8) / (lines * this.pixels) : 0 };
+    });
     return this.stats;
   }
 }

@@ -5,7 +5,8 @@ import { derived } from "../profiles/index.ts";
 import { crc16 } from "../util/crc16.ts";
 import { encodeRecord, RecordType } from "./bus.ts";
 
-export const CONFIG_VERSION = 1;
+export const CONFIG_VERSION = 2;
+export const CODEC_BLOCK_LEN = 12;
 export const CONFIG_FIXED_LEN = 48;
 
 export interface ConfigOverrides {
@@ -23,7 +24,7 @@ export interface ConfigOverrides {
 
 export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
   const bands = p.sensor.bands.length;
-  const len = CONFIG_FIXED_LEN + 2 * bands + 2;
+  const len = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + 2;
   const t = new Uint8Array(len);
   const dv = new DataView(t.buffer);
   const d = derived(p);
@@ -43,7 +44,8 @@ export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
   t[15] = bands;
   dv.setUint16(16, p.sensor.pixelsPerLine);
   t[18] = p.sensor.bitDepth;
-  t[19] = p.products.image.compression === "raw" ? 0 : 255; // compressed modes arrive with their issues
+  const coder = p.products.image.compression === "raw" ? 0 : p.products.image.compression === "ccsds121" ? 1 : 255;
+  t[19] = coder;
   dv.setUint16(20, p.products.housekeeping.apid);
   dv.setUint16(22, p.products.housekeeping.everyLines);
   dv.setUint32(24, p.products.image.maxPacketDataLen);
@@ -55,9 +57,27 @@ export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
   dv.setUint16(44, o.maxLineJump ?? 1024);
   dv.setUint16(46, Math.min(65535, idlePerLine));
   p.products.image.apids.forEach((a, i) => dv.setUint16(CONFIG_FIXED_LEN + 2 * i, a));
+  const c = CONFIG_FIXED_LEN + 2 * bands;
+  t[c] = coder;
+  if (coder === 1) {
+    const a = aecOptions(p);
+    t[c + 1] = a.blockSize;
+    t[c + 2] = (a.preprocess ? 8 : 0) | (a.restricted ? 16 : 0);
+    dv.setUint16(c + 4, a.rsi);
+    dv.setUint16(c + 6, a.unitLines);
+    dv.setUint16(c + 8, a.unitPixels);
+  }
   for (const [off, v] of o.poke ?? []) t[off] = v;
   dv.setUint16(len - 2, crc16(t.subarray(0, len - 2)));
   return t;
+}
+
+export interface Aec121Product { blockSize: number; rsi: number; preprocess: boolean; restricted: boolean; unitLines: number; unitPixels: number }
+
+/** The profile's CCSDS 121 options with their defaults (J 16, RSI 128 blocks, preprocessing on, units of 16 lines × the whole line). */
+export function aecOptions(p: Profile): Aec121Product {
+  const o = (p.products.image.ccsds121 ?? {}) as Partial<Aec121Product>;
+  return { blockSize: o.blockSize ?? 16, rsi: o.rsi ?? 128, preprocess: o.preprocess ?? true, restricted: o.restricted ?? false, unitLines: o.unitLines ?? 16, unitPixels: o.unitPixels ?? 0 };
 }
 
 export function configRecord(p: Profile, o: ConfigOverrides = {}): Uint8Array {

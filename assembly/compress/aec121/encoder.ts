@@ -26,6 +26,10 @@ export const AEC_RSI_MAX: i32 = 4096;
 const SEGMENT_BLOCKS: i32 = 64;         // zero-block segment length s (121.0-B-3 §3.4.3)
 const ROS_FS: u64 = 4;                  // FS value of the remainder-of-segment codeword (121.0-B-3 §3.4.3)
 const STATE_MAGIC: i32 = 0x41454331;    // "AEC1"
+// Option identifiers (121.0-B-3 §5.1.2, table 5-1): an all-zero ID is followed by one selector
+// bit (0 zero-block, 1 second extension); ID = k + 1 selects split k; the all-ones ID is no compression.
+const LE_SELECT_ZERO_BLOCK: u64 = 0;
+const LE_SELECT_SECOND_EXT: u64 = 1;
 
 @unmanaged
 class AecState {
@@ -115,6 +119,13 @@ export function aecStartUnit(statePtr: usize): i32 {
   st.acc = 0;
   st.fill = 0;
   return OK;
+}
+
+/** Bits per sample of an initialised state (E_AEC_BAD_STATE otherwise). */
+export function aecBitsPerSample(statePtr: usize): i32 {
+  if (statePtr == 0) return E_NULL;
+  const st = changetype<AecState>(statePtr);
+  return st.magic == STATE_MAGIC ? st.n : E_AEC_BAD_STATE;
 }
 
 /** Upper bound of the bytes one call may write for `count` more samples (incl. aecEndUnit). */
@@ -225,7 +236,7 @@ function encodeRun<T>(statePtr: usize, samplesPtr: usize, count: i32, outPtr: us
 /** Emit the pending run of all-zero blocks as one zero-block CDS (121.0-B-3 §3.4.3). */
 function emitZeroRun(st: AecState, atBoundary: bool): void {
   const idLen = st.idLen;
-  put(0, idLen + 1);                                   // ID 0...0 + '0': zero-block (table 5-1)
+  put(LE_SELECT_ZERO_BLOCK, idLen + 1);                // ID 0...0 + '0': zero-block (table 5-1)
   if (st.zeroRef != 0) put(<u64>st.zeroRefSample, st.n); // 121.0-B-3 §5.1.3: reference first
   const z = st.zeroRun;
   if (atBoundary && z > 4) putFs(ROS_FS);              // remainder of segment, >= 5 blocks
@@ -421,7 +432,7 @@ function emitSplit(st: AecState, d: usize, J: i32, n: i32, k: i32, ref: bool, re
 }
 
 function emitSe(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSample: u32): void {
-  put(1, st.idLen + 1);                                // ID 0...0 + '1': second extension
+  put(LE_SELECT_SECOND_EXT, st.idLen + 1);             // ID 0...0 + '1': second extension
   if (ref) put(<u64>refSample, n);
   // pairs (d0, d1), (d2, d3) ...; with a reference d0 is 0 (121.0-B-3 §3.4.2)
   for (let i = 0; i < J; i += 2) {
