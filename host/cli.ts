@@ -27,6 +27,9 @@ Commands:
   flash      package a flight .wasm for a hardware profile into an image file
   decode     decode any CCSDS CADU stream (TM or AOS, RS, randomizer) into frames and packets
   profiles   list and validate the hardware profiles
+  aec        CCSDS 121.0-B-3 coder, a drop-in for libaec's aec tool
+  hyper123   CCSDS 123.0-B-2 compressor and decompressor
+  eval-cloud run the flight cloud screener over labelled tiles and score it
 `,
   pass: `Usage: tengri pass [--profile NAME|FILE] [--scene synthetic|FILE] [--lines N] [--seed S]
                    [--ber X] [--burst-every BYTES --burst-len BYTES] [--drop-cadu I,...]
@@ -111,6 +114,14 @@ function printSummary(s: PassSummary): void {
   row("lines exact / lost", `${s.image.linesExact} / ${s.image.linesMissing + s.image.linesPartial}`);
   for (const l of s.image.lostLines.slice(0, 5)) row(dim(`  line ${l.line}`), dim(`bands ${l.bands.join(",")}: ${l.reason}`));
   if (s.image.lostLines.length > 5) row(dim("  …"), dim(`${s.image.lostLines.length - 5} more`));
+  const comp = s.image.compression.filter((c) => c.codedBits > 0);
+  if (comp.length) {
+    const raw = comp.reduce((a, c) => a + c.rawBits, 0), coded = comp.reduce((a, c) => a + c.codedBits, 0);
+    console.log(bold(`Compression (${s.mode})`));
+    row("ratio per band", comp.map((c) => c.ratio.toFixed(2)).join(" "));
+    row("overall", `${(raw / coded).toFixed(2)} (${((coded / raw) * s.bitDepth).toFixed(2)} bits/sample)`);
+    if (s.image.unitsDecoded + s.image.unitsLost > 0) row("units decoded / lost", `${s.image.unitsDecoded} / ${s.image.unitsLost}`);
+  }
   console.log(bold("Downlink budget"));
   row("raw sensor rate", `${(s.downlink.rawBitRate / 1e6).toFixed(1)} Mbit/s`);
   row("downlink rate", `${(s.downlink.downlinkBitRate / 1e6).toFixed(1)} Mbit/s`);
@@ -123,9 +134,7 @@ function printSummary(s: PassSummary): void {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") { console.log(HELP.main); return cmd ? 0 : 2; }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    if (HELP[cmd]) { console.log(HELP[cmd]); return 0; }
-  }
+  if ((rest.includes("--help") || rest.includes("-h")) && HELP[cmd]) { console.log(HELP[cmd]); return 0; }
   switch (cmd) {
     case "pass": {
       const { values: v } = parseArgs({ args: rest, options: { profile: { type: "string" }, ...sceneArgs, lines: { type: "string" }, seed: { type: "string" }, ber: { type: "string" },
@@ -169,6 +178,18 @@ async function main(argv: string[]): Promise<number> {
     case "decode": {
       const { decodeCommand } = await import("./commands/decode.ts");
       return decodeCommand(rest);
+    }
+    case "aec": {
+      const { aecCommand } = await import("./commands/aec.ts");
+      return aecCommand(rest);
+    }
+    case "hyper123": {
+      const { hyper123Command } = await import("./commands/hyper123.ts");
+      return hyper123Command(rest);
+    }
+    case "eval-cloud": {
+      const { evalCloudCommand } = await import("./commands/eval-cloud.ts");
+      return evalCloudCommand(rest);
     }
     case "profiles": {
       const { values: v } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });

@@ -59,6 +59,8 @@ export interface PassObserver {
 
 export interface PassSummary {
   profile: string;
+  /** Image product mode: raw or the compressor. */
+  mode: string;
   lines: number;
   bands: number;
   pixels: number;
@@ -164,7 +166,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const linkTimeS = (caduBytes * 8) / p.link.downlinkBitRate;
   const wallS = (performance.now() - t0) / 1000;
   const summary: PassSummary = {
-    profile: p.name, lines: sent, bands, pixels, bitDepth: p.sensor.bitDepth,
+    profile: p.name, mode, lines: sent, bands, pixels, bitDepth: p.sensor.bitDepth,
     flight: { exitCode: run.exitCode, log: run.log, housekeeping: hk, busBytes: run.busBytes, caduBytes },
     link: { ...channel.stats },
     ground: {

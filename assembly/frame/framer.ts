@@ -1,6 +1,6 @@
 // Packet-to-frame multiplexer for fixed-length TM (132.0-B-3) and AOS (732.0-B-4) transfer
 // frames carrying space packets: each virtual channel fills its own frame; packets span
-// frames (§4.1.4.2.2 TM / M_PDU §4.1.4.2 AOS), the first header pointer marks the first packet
+// frames (132.0-B-3 §4.1.4 TM / M_PDU, 732.0-B-4 §4.1.4.2 AOS), the first header pointer marks the first packet
 // start, idle packets pad a frame that must leave early, idle frames fill an idle link.
 // Memory: the caller carves frameLen × (MAX_SLOTS + 1) bytes at boot and passes it in.
 import { crc16 } from "../util/crc16";
@@ -57,7 +57,7 @@ export function framerBufferLen(len: i32): i32 { return len * (MAX_SLOTS + 1); }
 export function framerConfigure(type: i32, spacecraftId: u32, len: i32, fecf: bool, ocf: bool, insertZoneLen: i32, idleVc: u32, initialCount: u32, buf: usize): i32 {
   if (type != FRAME_TM && type != FRAME_AOS) return E_FRAME_BAD_CONFIG;
   if (buf == 0 || len < 16 || len > 65535 || insertZoneLen < 0) return E_FRAME_BAD_CONFIG;
-  if (type == FRAME_TM && (len > 2048 || spacecraftId > 0x3FF || idleVc > 7 || insertZoneLen != 0)) return E_FRAME_BAD_CONFIG; // 132.0-B-3 §4.1.1.2
+  if (type == FRAME_TM && (len > 2048 || spacecraftId > 0x3FF || idleVc > 7 || insertZoneLen != 0)) return E_FRAME_BAD_CONFIG; // 132.0-B-3 §4.1.1 frame length, §4.1.2.2.3 SCID 10 bits, §4.1.2.3 VCID 3 bits
   if (type == FRAME_AOS && (spacecraftId > 0xFF || idleVc > 63)) return E_FRAME_BAD_CONFIG;
   frameType = type; scid = spacecraftId; frameLen = len; hasFecf = fecf; hasOcf = ocf;
   zoneOffset = type == FRAME_TM ? TM_HEADER_LEN : AOS_HEADER_LEN + insertZoneLen + MPDU_HEADER_LEN;

@@ -1,11 +1,11 @@
-// CCSDS 131.0-B-5 channel access data unit: attached sync marker (§9) followed by the
+// CCSDS 131.0-B-5 channel access data unit: attached sync marker (§9.3.1, §9.4) followed by the
 // codeblock (transfer frame ‖ Reed-Solomon check symbols, §4.3.8), pseudo-randomized from
-// the first frame byte (§10), never over the ASM. e = 0 means no Reed-Solomon coding.
+// the first frame byte (§10.2.2, §10.3), never over the ASM. e = 0 means no Reed-Solomon coding.
 import { E_BAD_LENGTH, E_NULL, E_RS_BAD_DEPTH, E_RS_BAD_FRAME_LEN, E_RS_OVERLAP, OK } from "../abi/status";
 import { inMemory, overlap, rsCheck, rsEncode } from "./reed-solomon";
 import { randomize } from "./randomizer";
 
-// 131.0-B-5 §9: the 32-bit ASM for uncoded and Reed-Solomon coded data, 1ACFFC1D.
+// 131.0-B-5 §9.3.1: the 32-bit ASM for uncoded and Reed-Solomon coded data, 1ACFFC1D.
 export const ASM_WORD: u32 = 0x1acffc1d;
 export const ASM_LEN: i32 = 4;
 // Largest uncoded frame accepted: a generous bound (TM and AOS frames are at most 2048 octets).
@@ -33,7 +33,7 @@ export function caduEncode(framePtr: usize, frameLen: i32, depth: i32, e: i32, r
   if (framePtr == 0 || outPtr == 0) return E_NULL;
   if (!inMemory(framePtr, <usize>frameLen) || !inMemory(outPtr, <usize>len)) return E_BAD_LENGTH;
   if (overlap(framePtr, <usize>frameLen, outPtr, <usize>len)) return E_RS_OVERLAP;
-  // 131.0-B-5 §9: ASM, most significant byte first
+  // 131.0-B-5 §9.4: the ASM immediately precedes the codeblock, most significant byte first
   store<u8>(outPtr, <u8>(ASM_WORD >> 24));
   store<u8>(outPtr, <u8>(ASM_WORD >> 16), 1);
   store<u8>(outPtr, <u8>(ASM_WORD >> 8), 2);
@@ -45,7 +45,7 @@ export function caduEncode(framePtr: usize, frameLen: i32, depth: i32, e: i32, r
     const st = rsEncode(framePtr, frameLen, depth, e, body + <usize>frameLen);
     if (st != OK) return st;
   }
-  // 131.0-B-5 §10: randomizer over the whole codeblock after RS encoding, not the ASM
+  // 131.0-B-5 §10.2.2, §10.3: randomizer over the whole codeblock after RS encoding, not the ASM
   if (randomizerOn) randomize(body, <usize>(len - ASM_LEN));
   return len;
 }

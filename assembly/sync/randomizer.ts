@@ -1,5 +1,6 @@
-// CCSDS 131.0-B-5 §10 pseudo-randomizer: h(x) = x^8 + x^7 + x^5 + x^3 + 1, register preset
-// to all ones at the start of each codeblock (never over the ASM), sequence period 255 bits
+// CCSDS 131.0-B-5 §10 pseudo-randomizer, 255-bit sequence: h(x) = x^8 + x^7 + x^5 + x^3 + 1
+// (§10.4.2), register preset to all ones at the start of each codeblock (§10.4.3; never over
+// the ASM, §10.3), sequence period 255 bits
 // = 255 bytes when taken byte-wise. The byte sequence lives in static data, twice over plus
 // eight bytes, so that an unaligned 64-bit load may start at any phase 0..254.
 
@@ -10,7 +11,7 @@ let seqReady = false;
 /** Fills the sequence table from h(x) (idempotent). */
 export function randomizerInit(): void {
   if (seqReady) return;
-  // 131.0-B-5 §10: all-ones preset; bit recurrence s[n+8] = s[n+7] ^ s[n+5] ^ s[n+3] ^ s[n]
+  // 131.0-B-5 §10.4.3: all-ones preset; §10.4.2: bit recurrence s[n+8] = s[n+7] ^ s[n+5] ^ s[n+3] ^ s[n]
   // (the taps of h(x)), first bit of the sequence = MSB of the first byte.
   let reg: u32 = 0xff; // s[n] .. s[n+7], s[n] in bit 7
   for (let i = 0; i < SEQ_LEN; i++) {
@@ -34,7 +35,7 @@ export function randomizerTable(): usize { randomizerInit(); return RANDOMIZER_S
 
 /**
  * XORs len bytes at ptr in place with the pseudo-random sequence from its first bit
- * (131.0-B-5 §10: the codeblock after RS encoding, excluding the ASM). Applying it twice
+ * (131.0-B-5 §10.2.2: the codeblock after RS encoding; §10.3: excluding the ASM). Applying it twice
  * restores the data.
  */
 export function randomize(ptr: usize, len: usize): void {

@@ -11,10 +11,10 @@
 import { OK, E_BAD_LENGTH, E_NULL, E_RS_BAD_E, E_RS_BAD_DEPTH, E_RS_BAD_FRAME_LEN, E_RS_OVERLAP } from "../abi/status";
 import { gf256Init, gfExp, gfMul, gfToConv, gfToDual } from "../util/gf256";
 
-// 131.0-B-5 §4.3.2: roots of g(x) are α^(11·j) for j = 128-E … 127+E.
+// 131.0-B-5 §4.3.4: roots of g(x) are α^(11·j) for j = 128-E … 127+E.
 const RS_PRIM_STEP: u32 = 11;
 const RS_ROOT_BASE: u32 = 128;
-// 131.0-B-5 §4.3.1: n = 255 symbols of J = 8 bits.
+// 131.0-B-5 §4.3.1, §4.3.2: n = 255 symbols of J = 8 bits.
 const RS_N: i32 = 255;
 
 // Generator coefficients, conventional basis, g[0] (constant term) … g[2E] = 1.
@@ -31,7 +31,7 @@ function buildGenerator(gen: usize, e: u32): void {
   for (let i: u32 = 0; i <= nroots; i++) store<u8>(gen + <usize>i, 0);
   store<u8>(gen, 1);
   for (let j: u32 = 0; j < nroots; j++) {
-    // multiply by (x + root), root = α^(11·(128-E+j)) (131.0-B-5 §4.3.2)
+    // multiply by (x + root), root = α^(11·(128-E+j)) (131.0-B-5 §4.3.4)
     const root = gfExp((RS_PRIM_STEP * (RS_ROOT_BASE - e + j)) % 255);
     for (let i: i32 = <i32>j + 1; i > 0; i--) {
       const v = <u32>load<u8>(gen + <usize>(i - 1)) ^ gfMul(root, <u32>load<u8>(gen + <usize>i));
@@ -71,7 +71,7 @@ export function rsRows(e: i32): usize { rsInit(); return e == 8 ? ROWS8 : ROWS16
 /** Status of a parameter set: OK, E_RS_BAD_E, E_RS_BAD_DEPTH or E_RS_BAD_FRAME_LEN. */
 export function rsCheck(frameLen: i32, depth: i32, e: i32): i32 {
   if (e != 16 && e != 8) return E_RS_BAD_E; // 131.0-B-5 §4.3.1
-  // 131.0-B-5 §4.3.3: I = 1, 2, 3, 4, 5 or 8
+  // 131.0-B-5 §4.3.5: I = 1, 2, 3, 4, 5 or 8
   if (depth < 1 || depth > 8 || depth == 6 || depth == 7) return E_RS_BAD_DEPTH;
   if (frameLen <= 0 || frameLen % depth != 0) return E_RS_BAD_FRAME_LEN;
   if (frameLen / depth > RS_N - 2 * e) return E_RS_BAD_FRAME_LEN; // 131.0-B-5 §4.3.7: fill Q >= 0
@@ -81,7 +81,7 @@ export function rsCheck(frameLen: i32, depth: i32, e: i32): i32 {
 /**
  * Computes the 2E·I check symbols of a frame of frameLen bytes (dual basis) and writes them
  * at parityPtr, interleaved like the frame: parity byte k of codeword c at
- * parityPtr + k·I + c (131.0-B-5 §4.3.6, §4.3.8). A frame shorter than I·(255-2E) is a
+ * parityPtr + k·I + c (131.0-B-5 §4.3.5, §4.3.8). A frame shorter than I·(255-2E) is a
  * shortened codeblock: the virtual fill is leading zeros, which leave the register at zero
  * (131.0-B-5 §4.3.7). Returns OK or a status: E_RS_* for bad parameters, E_RS_OVERLAP when
  * the frame and parity buffers overlap, E_BAD_LENGTH when a buffer runs past linear memory.
@@ -107,7 +107,7 @@ function encode16(framePtr: usize, frameLen: usize, depth: usize, parityPtr: usi
     let a0: u64 = 0, a1: u64 = 0, a2: u64 = 0, a3: u64 = 0;
     let b0: u64 = 0, b1: u64 = 0, b2: u64 = 0, b3: u64 = 0;
     for (let p = framePtr + c; p < end; p += depth) {
-      // 131.0-B-5 §4.3.6: frame byte j goes to codeword j mod I
+      // 131.0-B-5 §4.3.5 (symbol interleaving, figure in §4.4.1): frame byte j goes to codeword j mod I
       const ta = ROWS16 + (<usize>((<u32>load<u8>(p) ^ <u32>a0) & 0xff) << 5);
       const tb = ROWS16 + (<usize>((<u32>load<u8>(p, 1) ^ <u32>b0) & 0xff) << 5);
       a0 = ((a0 >> 8) | (a1 << 56)) ^ load<u64>(ta);

@@ -4,7 +4,7 @@
 // at first use (crc16Init); table k gives the register contribution of a byte followed by k
 // zero bytes.
 
-// 132.0-B-3 §4.1.6: generator polynomial x^16 + x^12 + x^5 + 1.
+// 132.0-B-3 §4.1.6.2: generator polynomial x^16 + x^12 + x^5 + 1.
 export const CRC16_POLY: u32 = 0x1021;
 const CRC16_SLICES: i32 = 8;
 const CRC16_TABLES: usize = memory.data(8 * 256 * 2, 8);
@@ -40,7 +40,7 @@ export function crc16Table(k: i32): usize { crc16Init(); return CRC16_TABLES + (
 
 /**
  * Updates the CRC register `crc` (low 16 bits) over len bytes at ptr and returns it.
- * Start a new FECF with crc = 0xFFFF (132.0-B-3 §4.1.6); the result is the FECF value.
+ * Start a new FECF with crc = 0xFFFF (132.0-B-3 §4.1.6.2: shift register preset to all ones); the result is the FECF value.
  */
 export function crc16(ptr: usize, len: usize, crc: u32): u32 {
   crc16Init();

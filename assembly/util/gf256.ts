@@ -2,7 +2,7 @@
 // between the conventional basis (1, α, …, α^7) and the Berlekamp dual basis used on the wire.
 // Tables are static data filled once at first use (gf256Init); no allocation.
 
-// 131.0-B-5 §4.3.2: field generator F(x) = x^8 + x^7 + x^2 + x + 1.
+// 131.0-B-5 §4.3.3: field generator F(x) = x^8 + x^7 + x^2 + x + 1.
 export const GF_POLY: u32 = 0x187;
 
 // 131.0-B-5 §4.3.9: conventional → dual basis, [z0 … z7] = [u7 … u0] · T_α^-1 (the first
@@ -30,7 +30,7 @@ export function gf256Init(): void {
     store<u8>(GF_EXP + <usize>(i + 255), <u8>x);
     store<u8>(GF_LOG + <usize>x, <u8>i);
     x <<= 1;
-    if (x & 0x100) x ^= GF_POLY; // 131.0-B-5 §4.3.2
+    if (x & 0x100) x ^= GF_POLY; // 131.0-B-5 §4.3.3
   }
   store<u8>(GF_EXP + 510, 1);
   store<u8>(GF_EXP + 511, load<u8>(GF_EXP + 1));

@@ -32,6 +32,10 @@ export interface Hyper123Params {
   /** Entropy coder: sample-adaptive, or block-adaptive (CCSDS 121 coder, J, RSI, restricted). */
   coder: "sample-adaptive" | "block-adaptive";
   blockSize: number; rsi: number; restricted: boolean;
+  /** Custom weight initialisation (§4.6.3.3): Q and Λ per band in weight-vector order; null: default. */
+  weightInit: { q: number; lambda: number[][] } | null;
+  /** Weight exponent offsets (§4.10.3) per band: [intraband, interband 1..P*_z]; null: all zero. */
+  weightOffsets: number[][] | null;
   userData: number;
 }
 
@@ -40,14 +44,14 @@ export function hyper123Defaults(nx: number, ny: number, nz: number): Hyper123Pa
   return { nx, ny, nz, d: 16, signed: false, order: "bsq", m: 1, wordBytes: 1, p: 3, reduced: false, localSum: 0,
     r: 32, omega: 13, tIncLog: 6, nuMin: -1, nuMax: 3, fidelity: 0, absLimit: 0, absBits: 1, absTable: null,
     relLimit: 0, relBits: 1, relTable: null, repFlag: false, theta: 0, phi: 0, psi: 0, uMax: 18, gammaStar: 6,
-    gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, userData: 0 };
+    gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, weightInit: null, weightOffsets: null, userData: 0 };
 }
 
 /** Indices of the flight parameter block (assembly/compress/hyper123/params.ts). */
 const PRM = { NX: 0, NY: 1, NZ: 2, D: 3, SIGNED: 4, ORDER: 5, M: 6, B: 7, CODER: 8, P: 9, REDUCED: 10, LSUM: 11, R: 12,
   OMEGA: 13, TINC_LOG: 14, NU_MIN: 15, NU_MAX: 16, FIDELITY: 17, ABS_DEP: 18, ABS_BITS: 19, ABS: 20, REL_DEP: 21,
   REL_BITS: 22, REL: 23, REP_FLAG: 24, THETA: 25, PHI: 26, PSI: 27, UMAX: 28, GSTAR: 29, G0: 30, K: 31, USER: 32,
-  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37 } as const;
+  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37, WINIT_Q: 38, WINIT_TABLE: 39, WEO_TABLE: 40 } as const;
 /** Parameter names and allowed ranges, by flight parameter index (for error messages). */
 const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   0: ["nx", "1..65535"], 1: ["ny", "1..65535"], 2: ["nz", "1..65535"], 3: ["d", "2..16"], 4: ["signed", "false/true"],
@@ -59,7 +63,8 @@ const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   25: ["theta", "0..4"], 26: ["phi", "0..2^Θ-1"], 27: ["psi", "0..2^Θ-1, 0 when lossless"], 28: ["uMax", "8..32"],
   29: ["gammaStar", "max(4, γ0+1)..11"], 30: ["gamma0", "1..8"], 31: ["k", "0..min(D-2, 14)"], 32: ["userData", "0..255"],
   33: ["absTable", "Nz values 0..2^D_A-1"], 34: ["relTable", "Nz values 0..2^D_R-1"], 35: ["blockSize", "8, 16, 32, 64"],
-  36: ["rsi", "1..4096 blocks"], 37: ["restricted", "only with D <= 4"],
+  36: ["rsi", "1..4096 blocks"], 37: ["restricted", "only with D <= 4"], 38: ["weightInit", "Q in 3..Ω+3"],
+  39: ["weightInit", "Λ in -2^(Q-1)..2^(Q-1)-1"], 40: ["weightOffsets", "-6..5"],
 };
 
 /** A parameter outside the standard's (or this implementation's) range. */
@@ -94,7 +99,7 @@ export class FlightHyper123Encoder {
     let c = carved.get(lib);
     const lineLen = params.nx * params.nz * 2;
     if (!c || c.lineLen < lineLen) {
-      c = { out: lib.alloc(OUT_CAP), outCap: OUT_CAP, prm: lib.alloc(4 * 64 + 4 * 2 * 65536), line: lib.alloc(Math.max(lineLen, 8)), lineLen: Math.max(lineLen, 8) };
+      c = { out: lib.alloc(OUT_CAP), outCap: OUT_CAP, prm: lib.alloc(4 * 64 + 4 * 2 * 65536 + 4 * 19 * 65536), line: lib.alloc(Math.max(lineLen, 8)), lineLen: Math.max(lineLen, 8) };
       carved.set(lib, c);
     }
     this.c = c;
@@ -114,6 +119,21 @@ export class FlightHyper123Encoder {
       throw new Hyper123ParamError(p.absTable && p.absTable.length !== p.nz ? "absTable" : "relTable", "length", `${p.nz} values`);
     if (p.absTable) { new Uint16Array(lib.memory.buffer, tables, p.nz).set(p.absTable); blk[PRM.ABS_TABLE] = tables; }
     if (p.relTable) { new Uint16Array(lib.memory.buffer, tables + 2 * 65536, p.nz).set(p.relTable); blk[PRM.REL_TABLE] = tables + 2 * 65536; }
+    // weight tables (Nz × (P+3) Λ, Nz × (P+1) ς, i32) after the error-limit tables
+    const wtab = tables + 4 * 65536;
+    if (p.weightInit || p.weightOffsets) {
+      if (p.nz * (p.p + 3) + p.nz * (p.p + 1) > 19 * 65536) throw new Hyper123ParamError("weightInit", "size", "Nz·(2P+4) ≤ 19·65536");
+      const view = new Int32Array(lib.memory.buffer, wtab, p.nz * (2 * p.p + 4)).fill(0);
+      if (p.weightInit) {
+        blk[PRM.WINIT_Q] = p.weightInit.q; blk[PRM.WINIT_TABLE] = wtab;
+        p.weightInit.lambda.forEach((row, z) => row.forEach((v, i) => { if (z < p.nz && i < p.p + 3) view[z * (p.p + 3) + i] = v; }));
+      }
+      if (p.weightOffsets) {
+        const base = p.nz * (p.p + 3);
+        blk[PRM.WEO_TABLE] = wtab + 4 * base;
+        p.weightOffsets.forEach((row, z) => row.forEach((v, i) => { if (z < p.nz && i < p.p + 1) view[base + z * (p.p + 1) + i] = v; }));
+      }
+    }
     lib.u8().set(new Uint8Array(blk.buffer), c.prm);
     const len = e.hyp123StateLen(c.prm) as number;
     if (len < 0) {
@@ -183,6 +203,8 @@ compress:   --nx N --ny N --nz N [--d 2..16] [--signed] [--input-order bsq|bil|b
             [--rel-table r0,r1,..] [--theta 0..4] [--phi N] [--psi N]
             [--coder sample-adaptive|block-adaptive] [--u-max 8..32] [--gamma-star 4..11] [--gamma0 1..8]
             [--k 0..14] [--block-size 8|16|32|64] [--rsi 1..4096] [--restricted] [--user-data 0..255]
+            [--weight-init FILE.json {"q":Q,"lambda":[[..],..]}] [--intraband-offset -6..5]
+            [--interband-offset -6..5] [--weight-offsets FILE.json [[intra, inter1, ..], ..]]
 decompress: -d [--output-order bsq|bil|bip] INFILE OUTFILE   (parameters from the header)`;
 
 const LSUMS = ["wide-neighbour", "narrow-neighbour", "wide-column", "narrow-column"];
@@ -251,7 +273,8 @@ function run(argv: string[]): number {
   const get = (k: string): string | undefined => opt.get(k);
   const known = new Set(["nx", "ny", "nz", "d", "input-order", "order", "depth", "word-bytes", "p", "local-sum", "r", "omega", "t-inc",
     "nu-min", "nu-max", "abs-error", "abs-bits", "abs-table", "rel-error", "rel-bits", "rel-table", "theta", "phi", "psi", "u-max",
-    "gamma-star", "gamma0", "k", "user-data", "coder", "block-size", "rsi"]);
+    "gamma-star", "gamma0", "k", "user-data", "coder", "block-size", "rsi", "weight-init", "intraband-offset", "interband-offset",
+    "weight-offsets"]);
   for (const k of opt.keys()) if (!known.has(k)) throw new Hyper123ParamError(k, opt.get(k), "not a compression option (see --help)");
   if (get("d") !== undefined) p.d = intArg("d", get("d"), 2, 16);
   p.signed = flags.has("--signed");
@@ -307,6 +330,21 @@ function run(argv: string[]): number {
   }
   if (get("rsi") !== undefined) p.rsi = intArg("rsi", get("rsi"), 1, 4096);
   p.restricted = flags.has("--restricted");
+  if (get("weight-init") !== undefined) {
+    const j = JSON.parse(readFileSync(get("weight-init")!, "utf8")) as { q: number; lambda: number[][] };
+    if (!Number.isInteger(j.q) || j.q < 3 || j.q > p.omega + 3) throw new Hyper123ParamError("weight-init q", j.q, `3..${p.omega + 3}`);
+    for (let z = 0; z < nz; z++) {
+      const want = Math.min(z, p.p) + (p.reduced ? 0 : 3);
+      if (!Array.isArray(j.lambda?.[z]) || j.lambda[z].length !== want) throw new Hyper123ParamError(`weight-init lambda[${z}]`, j.lambda?.[z]?.length, `${want} values`);
+    }
+    p.weightInit = j;
+  }
+  if (get("weight-offsets") !== undefined) p.weightOffsets = JSON.parse(readFileSync(get("weight-offsets")!, "utf8")) as number[][];
+  else if (get("intraband-offset") !== undefined || get("interband-offset") !== undefined) {
+    const intra = get("intraband-offset") !== undefined ? intArg("intraband-offset", get("intraband-offset"), -6, 5) : 0;
+    const inter = get("interband-offset") !== undefined ? intArg("interband-offset", get("interband-offset"), -6, 5) : 0;
+    p.weightOffsets = Array.from({ length: nz }, (_, z) => [intra, ...new Array(Math.min(z, p.p)).fill(inter)]);
+  }
   if (p.restricted && p.d > 4) throw new Hyper123ParamError("restricted", true, "only with D <= 4");
   const from = (get("input-order") ?? "bsq") as Hyper123Order;
   if (!["bsq", "bil", "bip"].includes(from)) throw new Hyper123ParamError("input-order", from, "bsq, bil, bip");

@@ -13,7 +13,7 @@ export const AOS_VC_CYCLE_USE_SHIFT = 6, AOS_VC_CYCLE_USE_MASK = 0x1;
 export const AOS_VC_CYCLE_SHIFT = 0, AOS_VC_CYCLE_MASK = 0xf;
 /** Idle frames are sent on VCID 63 (732.0-B-4 §4.1.2.3). */
 export const AOS_IDLE_VCID = 63;
-/** M_PDU header: 5 spare bits then the first header pointer (732.0-B-4 §4.1.4.2.2). */
+/** M_PDU header: 5 spare bits (732.0-B-4 §4.1.4.2.2) then the first header pointer (§4.1.4.2.3). */
 export const MPDU_HEADER_LEN = 2;
 export const MPDU_FHP_SHIFT = 0, MPDU_FHP_MASK = 0x7ff;
 
@@ -44,5 +44,5 @@ export function parseAosHeader(f: Uint8Array): AosHeader {
 }
 
 export function parseMpduFhp(f: Uint8Array, off: number): number {
-  return (((f[off] << 8) | f[off + 1]) >>> MPDU_FHP_SHIFT) & MPDU_FHP_MASK; // 732.0-B-4 §4.1.4.2.2.3
+  return (((f[off] << 8) | f[off + 1]) >>> MPDU_FHP_SHIFT) & MPDU_FHP_MASK; // 732.0-B-4 §4.1.4.2.3
 }

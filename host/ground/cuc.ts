@@ -34,7 +34,7 @@ const P_FINE_SHIFT = 0, P_FINE_MASK = 0x3;
 export function decodeCuc(bytes: Uint8Array, offset = 0): CucTime {
   if (offset < 0 || offset >= bytes.length) throw new CucError("truncated", offset);
   const p = bytes[offset];
-  if (((p >>> P_EXT_SHIFT) & P_EXT_MASK) !== 0) throw new CucError("extension-unsupported", offset); // §3.2.2.1
+  if (((p >>> P_EXT_SHIFT) & P_EXT_MASK) !== 0) throw new CucError("extension-unsupported", offset); // 301.0-B-4 §3.2.2: bit 0, extension flag
   const id = (p >>> P_ID_SHIFT) & P_ID_MASK; // 301.0-B-4 §3.2.2: 001 = Level 1 (1958 TAI), 010 = Level 2
   if (id !== 1 && id !== 2) throw new CucError("not-cuc", offset);
   const coarseOctets = ((p >>> P_COARSE_SHIFT) & P_COARSE_MASK) + 1; // §3.2.2: (number of octets − 1)

@@ -1,11 +1,12 @@
-// Pseudo-randomizer of 131.0-B-5 §10: h(x) = x^8 + x^7 + x^5 + x^3 + 1, all-ones preset at the
-// start of every codeblock (the ASM is not randomized), period 255. Ground-side implementation.
+// Pseudo-randomizer of 131.0-B-5 §10 (255-bit sequence): h(x) = x^8 + x^7 + x^5 + x^3 + 1
+// (§10.4.2), all-ones preset at the start of every codeblock (§10.4.3; the ASM is not
+// randomized, §10.3), period 255. Ground-side implementation.
 
-/** First `len` octets of the pseudo-random sequence (131.0-B-5 §10.4). */
+/** First `len` octets of the pseudo-random sequence (131.0-B-5 §10.4.2, §10.4.3). */
 export function pnSequence(len: number): Uint8Array {
   const out = new Uint8Array(len);
-  // Fibonacci form of h(x): b[n+8] = b[n+7] ^ b[n+5] ^ b[n+3] ^ b[n] (131.0-B-5 §10.4.1),
-  // b[0..7] = 1 (all-ones preset, §10.4.2). `reg` holds b[n..n+7], b[n] in bit 7.
+  // Fibonacci form of h(x): b[n+8] = b[n+7] ^ b[n+5] ^ b[n+3] ^ b[n] (131.0-B-5 §10.4.2),
+  // b[0..7] = 1 (all-ones preset, §10.4.3). `reg` holds b[n..n+7], b[n] in bit 7.
   let reg = 0xff;
   for (let i = 0; i < len; i++) {
     let byte = 0;

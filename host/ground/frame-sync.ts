@@ -4,7 +4,7 @@
 // with a flywheel that keeps emitting CADUs at the expected place while the marker is damaged
 // and a local search that follows slips and skips garbage. Buffers are bounded.
 
-/** Attached sync marker for Reed-Solomon coded data (131.0-B-5 §9.3.3). */
+/** Attached sync marker for Reed-Solomon coded data (131.0-B-5 §9.3.1). */
 export const ASM = 0x1acffc1d;
 export const ASM_LEN = 4;
 

@@ -195,99 +195,116 @@ function reconstruct(h: Hyper123Header, delta: Int32Array): { samples: Int32Arra
   const smax = h.signed ? 2 ** (d - 1) - 1 : 2 ** d - 1;
   const smid = h.signed ? 0 : 2 ** (d - 1);
   const full = !h.reduced;
-  const near = h.fidelity !== 0;
+  const fidelity = h.fidelity, near = fidelity !== 0, ls = h.localSum;
   const out = new Int32Array(nx * ny * nz);       // s' (reconstructed samples)
   const rep = new Int32Array(nx * ny * nz);       // s'' (sample representatives)
   const cld = new Float64Array(nx * ny * nz);     // central local differences d_z(t)
-  const sig = new Float64Array(nx * ny);          // local sums of the current band
   const maxError = near ? new Int32Array(nx * ny * nz) : null;
-  const two = (k: number): number => 2 ** k;
-  const R = h.r, twoR = two(R), halfR = two(R - 1);
-  const pOmega = two(omega), pOmega1 = two(omega + 1), pOmega2 = two(omega + 2), invOmega1 = 1 / pOmega1, pD = two(d);
-  const tInc = two(h.tIncLog);
-  const wMin = -two(omega + 2), wMax = two(omega + 2) - 1;
-  const lowHr = smin * two(omega + 2), highHr = smax * two(omega + 2) + two(omega + 1);
+  const R = h.r, twoR = 2 ** R, halfR = 2 ** (R - 1);
+  const pOmega = 2 ** omega, pOmega1 = 2 ** (omega + 1), pOmega2 = 2 ** (omega + 2), invOmega1 = 1 / pOmega1, pD = 2 ** d;
+  const wMin = -pOmega2, wMax = pOmega2 - 1;
+  const lowHr = smin * pOmega2, highHr = smax * pOmega2 + pOmega1;
+  const mid4 = 4 * smid, midHr = pOmega2 * smid + pOmega1;
+  // §4.10.2 weight update scaling exponent ρ(t), the same for every band: 2^−ρ(t) per t
+  const scale = new Float64Array(nt);
+  for (let t = 0; t < nt; t++) {
+    let rho = h.nuMin + Math.floor((t - nx) / 2 ** h.tIncLog);
+    rho = (rho < h.nuMin ? h.nuMin : rho > h.nuMax ? h.nuMax : rho) + d - omega;
+    scale[t] = 2 ** -rho;
+  }
+  const u = new Float64Array(18), w = new Float64Array(18);
   for (let z = 0; z < nz; z++) {
-    const pz = Math.min(z, p);
-    const c = pz + (full ? 3 : 0);
-    // §4.6.3.2 default weights
-    const w = new Float64Array(c);
-    for (let i = 0; i < pz; i++) w[(full ? 3 : 0) + i] = i === 0 ? Math.floor(7 * two(omega) / 8) : Math.floor(w[(full ? 3 : 0) + i - 1] / 8);
-    const u = new Float64Array(c);
+    const pz = z < p ? z : p;
+    const off = full ? 3 : 0, c = pz + off;
+    // §4.6.3.2 default weight initialisation
+    w.fill(0);
+    if (h.weightInit) {
+      // §4.6.3.3 custom weight initialisation
+      const { q, lambda } = h.weightInit;
+      for (let i = 0; i < c; i++) w[i] = lambda[z][i] * 2 ** (omega + 3 - q) + Math.floor(2 ** (omega + 2 - q)) - 1;
+    } else for (let i = 0; i < pz; i++) w[off + i] = i === 0 ? Math.floor(7 * pOmega / 8) : Math.floor(w[off + i - 1] / 8);
+    // §4.10.3 weight exponent offsets: 2^−ς per component
+    const offScale = new Float64Array(c).fill(1);
+    const xi = h.weightOffsets?.[z];
+    if (xi) for (let i = 0; i < c; i++) offScale[i] = 2 ** -(i < off ? xi[0] : xi[1 + i - off]);
     const phi = h.phi[z], psi = h.psi[z], theta = h.theta;
-    const az = h.fidelity === 1 || h.fidelity === 3 ? h.absLimits[z] : Infinity;
-    const rz = h.fidelity === 2 || h.fidelity === 3 ? h.relLimits[z] : 0;
+    const plain = !near && phi === 0;             // s'' = s' = s: no quantizer, no damping
+    const az = fidelity === 1 || fidelity === 3 ? h.absLimits[z] : 0;
+    const rz = fidelity === 2 || fidelity === 3 ? h.relLimits[z] : 0;
     const base = z * nt, lower = (z - 1) * nt;
-    const thetaScale = 4 * (two(theta) - phi), psiScale = psi * two(omega - theta), phiOff = phi * pOmega1, invRep = 1 / two(omega + theta + 1);
+    const thetaScale = 4 * (2 ** theta - phi), psiScale = psi * 2 ** (omega - theta), phiOff = phi * pOmega1, invRep = 1 / 2 ** (omega + theta + 1);
     for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
       const t = y * nx + x;
       const cu = base + t, up = cu - nx;
-      const dm = delta[base + t];
+      const dm = delta[cu];
       if (t === 0) {
+        // §4.7.3 t = 0 and §4.8: no quantization of the first sample
         const sTilde = pz > 0 ? 2 * rep[lower] : 2 * smid;
         const sHat = sTilde >> 1;
-        const th = Math.min(sHat - smin, smax - sHat);
-        const q = unmap(dm, th, sTilde, sHat - smin <= smax - sHat);
-        const s = sHat + q;
-        if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
-        out[base] = s; rep[base] = s; cld[base] = 0;
-        if (maxError) maxError[base] = 0;
+        const lo = sHat - smin, hi = smax - sHat;
+        const q = unmap(dm, lo < hi ? lo : hi, sTilde, lo <= hi);
+        const s0 = sHat + q;
+        if (s0 < smin || s0 > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s0, -1);
+        out[cu] = s0; rep[cu] = s0; cld[cu] = 0;
         continue;
       }
       // §4.4 local sum
       let sigma: number;
-      const ls = h.localSum;
       if (y > 0) {
         if (ls >= 2) sigma = 4 * rep[up];
         else if (x === 0) sigma = 2 * (rep[up] + rep[up + 1]);
         else if (x === nx - 1) sigma = ls === 0 ? rep[cu - 1] + rep[up - 1] + 2 * rep[up] : 2 * (rep[up - 1] + rep[up]);
         else sigma = ls === 0 ? rep[cu - 1] + rep[up - 1] + rep[up] + rep[up + 1] : rep[up - 1] + 2 * rep[up] + rep[up + 1];
       } else if (ls === 0 || ls === 2) sigma = 4 * rep[cu - 1];
-      else sigma = z > 0 ? 4 * rep[lower + x - 1] : 4 * smid;
-      sig[t] = sigma;
-      // §4.5 local difference vector
-      let j = 0;
+      else sigma = z > 0 ? 4 * rep[lower + t - 1] : mid4;
+      // §4.5 local difference vector, §4.7.1 predicted central local difference
+      let dHat = 0;
       if (full) {
         if (y > 0) {
-          u[0] = 4 * rep[up] - sigma;
-          u[1] = x > 0 ? 4 * rep[cu - 1] - sigma : u[0];
-          u[2] = x > 0 ? 4 * rep[up - 1] - sigma : u[0];
+          const dn = 4 * rep[up] - sigma;
+          u[0] = dn;
+          u[1] = x > 0 ? 4 * rep[cu - 1] - sigma : dn;
+          u[2] = x > 0 ? 4 * rep[up - 1] - sigma : dn;
         } else { u[0] = 0; u[1] = 0; u[2] = 0; }
-        j = 3;
+        dHat = w[0] * u[0] + w[1] * u[1] + w[2] * u[2];
       }
-      for (let i = 1; i <= pz; i++) u[j++] = cld[(z - i) * nt + t];
-      // §4.7 prediction
-      let dHat = 0;
-      for (let i = 0; i < c; i++) dHat += w[i] * u[i];
-      let v = dHat + pOmega * (sigma - 4 * smid);
-      if (v >= halfR || v < -halfR) v = v - Math.floor((v + halfR) / twoR) * twoR; // mod*_R
-      let hr = v + pOmega2 * smid + pOmega1;
+      for (let i = 0, k = cu - nt; i < pz; i++, k -= nt) { const v = cld[k]; u[off + i] = v; dHat += w[off + i] * v; }
+      // §4.7.2 high-resolution predicted sample (mod*_R register wrap), §4.7.3, §4.7.4
+      let v = dHat + pOmega * (sigma - mid4);
+      if (v >= halfR || v < -halfR) v -= Math.floor((v + halfR) / twoR) * twoR;
+      let hr = v + midHr;
       hr = hr < lowHr ? lowHr : hr > highHr ? highHr : hr;
       const sTilde = Math.floor(hr * invOmega1);
-      const sHat = Math.floor(sTilde / 2);
-      // §4.8 error limit and §4.11 inverse mapping
-      let m = 0;
-      if (near) m = h.fidelity >= 2 ? Math.min(az, Math.floor(rz * Math.abs(sHat) / pD)) : az;
-      const m2 = 2 * m + 1;
-      const lo = Math.floor((sHat - smin + m) / m2), hi = Math.floor((smax - sHat + m) / m2);
-      const q = unmap(dm, Math.min(lo, hi), sTilde, lo <= hi);
-      if (q < -lo || q > hi) throw new Hyper123DecodeError("BAD_CODEWORD", "quantizer index", q, -1);
-      const sPrime = Math.min(Math.max(sHat + q * m2, smin), smax);     // §4.9 clipped bin centre
-      out[base + t] = sPrime;
-      if (maxError) maxError[base + t] = m;
-      // §4.9 sample representative
-      const sgnQ = q > 0 ? 1 : q < 0 ? -1 : 0;
-      const num = thetaScale * (sPrime * pOmega - sgnQ * m * psiScale) + phi * hr - phiOff;
-      const sdr = Math.floor(num * invRep);
-      const sRep = Math.floor((sdr + 1) / 2);
-      rep[base + t] = sRep;
-      cld[base + t] = 4 * sRep - sigma;
+      const sHat = sTilde >> 1;
+      let sPrime: number, sRep: number;
+      if (plain) {
+        const lo = sHat - smin, hi = smax - sHat;
+        sPrime = sHat + unmap(dm, lo < hi ? lo : hi, sTilde, lo <= hi);
+        if (sPrime < smin || sPrime > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", sPrime, -1);
+        sRep = sPrime;
+      } else {
+        // §4.8.2 maximum error, §4.11 inverse mapping, §4.9 bin centre and sample representative
+        let m = 0;
+        if (fidelity === 1) m = az;
+        else if (fidelity >= 2) { const mr = Math.floor(rz * Math.abs(sHat) / pD); m = fidelity === 3 && az < mr ? az : mr; }
+        const m2 = 2 * m + 1;
+        const lo = Math.floor((sHat - smin + m) / m2), hi = Math.floor((smax - sHat + m) / m2);
+        const q = unmap(dm, lo < hi ? lo : hi, sTilde, lo <= hi);
+        if (q < -lo || q > hi) throw new Hyper123DecodeError("BAD_CODEWORD", "quantizer index", q, -1);
+        const sp = sHat + q * m2;
+        sPrime = sp < smin ? smin : sp > smax ? smax : sp;
+        if (maxError) maxError[cu] = m;
+        const sgnQ = q > 0 ? 1 : q < 0 ? -1 : 0;
+        const num = thetaScale * (sPrime * pOmega - sgnQ * m * psiScale) + phi * hr - phiOff;
+        sRep = Math.floor((Math.floor(num * invRep) + 1) / 2);
+      }
+      out[cu] = sPrime;
+      rep[cu] = sRep;
+      cld[cu] = 4 * sRep - sigma;
       // §4.10 weight update
-      const e = 2 * sPrime - sTilde;
-      const rho = Math.min(Math.max(h.nuMin + Math.floor((t - nx) / tInc), h.nuMin), h.nuMax) + d - omega;
-      const scale = (e >= 0 ? 1 : -1) * two(-rho);
+      const sc = 2 * sPrime - sTilde >= 0 ? scale[t] : -scale[t];
       for (let i = 0; i < c; i++) {
-        const nw = w[i] + Math.floor((u[i] * scale + 1) * 0.5);
+        const nw = w[i] + Math.floor((u[i] * sc * offScale[i] + 1) * 0.5);
         w[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
       }
     }

@@ -49,6 +49,11 @@ export interface Hyper123Header {
   tIncLog: number;
   nuMin: number;
   nuMax: number;
+  /** Custom weight initialisation (§4.6.3.3): resolution Q and, per band, Λ in weight-vector
+   *  order (directional N, W, NW first in full mode); null for the default initialisation. */
+  weightInit: { q: number; lambda: number[][] } | null;
+  /** Weight exponent offsets (§4.10.3) per band: [intraband, interband 1..P*_z]; null when all zero. */
+  weightOffsets: number[][] | null;
   /** Per band absolute and relative error limits (a_z, r_z); empty when not used. */
   absLimits: number[];
   relLimits: number[];
@@ -141,10 +146,35 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   if (nuMin > 9) bad("nu_min", nuMin, r.pos - 8);
   if (nuMax > 9 || nuMax < nuMin) bad("nu_max", nuMax, r.pos - 4);
   const weoTable = r.bits(1), winit = r.bits(1), winitTable = r.bits(1), q = r.bits(5);
-  if (weoFlag) unsupported("weight exponent offsets", 1, r.pos - 32);
-  if (weoTable) bad("weight exponent offset table flag", 1, r.pos - 8);
-  if (winit) unsupported("custom weight initialisation", 1, r.pos - 7);
-  if (winitTable || q) bad("weight initialisation table/resolution", winitTable || q, r.pos - 6);
+  if (weoTable && !weoFlag) bad("weight exponent offset table flag", 1, r.pos - 8);
+  if (weoFlag && !weoTable) unsupported("weight exponent offset table in optional tables", 1, r.pos - 8);
+  if (!winit && (winitTable || q)) bad("weight initialisation table/resolution", winitTable || q, r.pos - 6);
+  if (winit && !winitTable) unsupported("weight initialisation table in optional tables", 1, r.pos - 6);
+  if (winit && (q < 3 || q > omega + 3)) bad("weight initialisation resolution Q", q, r.pos - 5);
+  const signedBits = (n: number): number => { const v = r.bits(n); return v >= 2 ** (n - 1) ? v - 2 ** n : v; };
+  // §5.3.3.2 weight tables subpart
+  let weightInit: Hyper123Header["weightInit"] = null;
+  if (winit) {
+    const lambda: number[][] = [];
+    for (let z = 0; z < nz; z++) {
+      const cz = Math.min(z, p) + (reduced ? 0 : 3), row: number[] = [];
+      for (let i = 0; i < cz; i++) row.push(signedBits(q));
+      lambda.push(row);
+    }
+    r.align();
+    weightInit = { q, lambda };
+  }
+  let weightOffsets: number[][] | null = null;
+  if (weoFlag) {
+    weightOffsets = [];
+    for (let z = 0; z < nz; z++) {
+      const row: number[] = [reduced ? 0 : signedBits(4)];
+      for (let i = 0; i < Math.min(z, p); i++) row.push(signedBits(4));
+      for (const v of row) if (v < -6 || v > 5) bad("weight exponent offset", v, r.pos - 4);
+      weightOffsets.push(row);
+    }
+    r.align();
+  }
   // §5.3.3.3 quantization
   const absLimits: number[] = [], relLimits: number[] = [];
   if (fidelity !== 0) {
@@ -203,7 +233,7 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
     if (restricted && d > 4) bad("restricted code options flag", 1, r.pos - 1);
     rsi = r.bits(12) || 4096;
     return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
-      tIncLog, nuMin, nuMax, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
+      tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
       bodyOffset: r.pos >> 3 };
   }
   uMax = r.bits(5) || 32;
@@ -223,6 +253,6 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
     for (let z = 0; z < nz; z++) kz.push(k);
   }
   return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
-    tIncLog, nuMin, nuMax, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
+    tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
     bodyOffset: r.pos >> 3 };
 }

@@ -94,6 +94,8 @@ export class ImageReconstructor {
   private lastLine = -1;
   readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [] };
   private units = new Map<string, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
+  /** Units already counted lost whose later segments may still arrive. */
+  private dead = new Set<string>();
   private codedBytes: number[];
   private readonly window: number;
   /**
@@ -139,11 +141,17 @@ export class ImageReconstructor {
       u = { hdr: h, chunks: [], next: 0 };
       this.units.set(key, u);
     } else if (!u) {
-      // the start of this unit was lost (counted once, at its last segment)
-      if (last) this.unitLost("start-lost");
+      // The start of this unit was lost (counted once, at its last segment), or the unit was
+      // already counted lost when a middle segment went missing.
+      if (last) { if (!this.dead.delete(key)) this.unitLost("start-lost"); }
       return;
     }
-    if (h.offset !== u.next) { this.units.delete(key); this.unitLost("segment-lost"); return; }
+    if (h.offset !== u.next) {
+      this.units.delete(key);
+      this.unitLost("segment-lost");
+      if (!last) this.dead.add(key);
+      return;
+    }
     u.chunks.push(body.slice());
     u.next += body.length;
     if (!last) return;
@@ -214,6 +222,7 @@ export class ImageReconstructor {
   end(): ReconstructionStats {
     for (const [, u] of this.units) { void u; this.unitLost("unfinished"); }
     this.units.clear();
+    this.dead.clear();
     for (const key of [...this.open.keys()].sort((a, b) => a - b)) this.finish(key);
     for (const line of [...this.expected.keys()].sort((a, b) => a - b)) {
       this.stats.linesMissing++;

@@ -221,11 +221,11 @@ export class LinkDecoder {
   private codeblock(cb: Uint8Array): void {
     this.caduIndex++;
     const s = this.s;
-    if (this.derand) this.derand.apply(cb); // 131.0-B-5 §10.3
+    if (this.derand) this.derand.apply(cb); // 131.0-B-5 §10.2.2: derandomize before RS decoding
     let symbols = 0;
     const rs = this.rs;
     if (rs) {
-      // De-interleave codeword j: symbol i is codeblock octet i·I + j (131.0-B-5 §4.3.7).
+      // De-interleave codeword j: symbol i is codeblock octet i·I + j (131.0-B-5 §4.3.5, §4.4.1).
       const I = this.depth, ncw = this.ncw, w = rs.work, base = 256 - ncw;
       let bad = 0;
       for (let j = 0; j < I; j++) {

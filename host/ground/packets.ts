@@ -17,7 +17,7 @@ export const PKT_SEQ_FLAGS_SHIFT = 14, PKT_SEQ_FLAGS_MASK = 0x3;
 export const PKT_SEQ_COUNT_SHIFT = 0, PKT_SEQ_COUNT_MASK = 0x3fff;
 /** Idle packets (133.0-B-2 §4.1.3.3.4.4). */
 export const IDLE_APID = 0x7ff;
-/** First header pointer special values (132.0-B-3 §4.1.2.7.6, 732.0-B-4 §4.1.4.2.2.3). */
+/** First header pointer special values (132.0-B-3 §4.1.2.7.6.4–.5, 732.0-B-4 §4.1.4.2.3.4–.5). */
 export const FHP_NO_PACKET_START = 0x7ff;
 export const FHP_IDLE_ONLY = 0x7fe;
 
@@ -120,7 +120,7 @@ export class PacketExtractor {
   frame(zone: Uint8Array, fhp: number): void {
     const len = zone.length;
     if (fhp === FHP_IDLE_ONLY) {
-      // Only idle data: no packet can continue through this frame (132.0-B-3 §4.1.2.7.6.4).
+      // Only idle data: no packet can continue through this frame (132.0-B-3 §4.1.2.7.6.5).
       this.dropPartial("fhp-mismatch");
       this.inSync = false;
       return;

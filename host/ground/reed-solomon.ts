@@ -8,14 +8,14 @@
 // then Berlekamp–Massey, a Chien search limited to the transmitted (shortened) length, Forney,
 // and a re-check of the corrected codeword before it is accepted.
 
-/** Field polynomial F(x) = x^8 + x^7 + x^2 + x + 1 (131.0-B-5 §4.3.2 a). */
+/** Field polynomial F(x) = x^8 + x^7 + x^2 + x + 1 (131.0-B-5 §4.3.3). */
 export const RS_FIELD_POLY = 0x187;
-/** Code generator roots are powers of α^11 (131.0-B-5 §4.3.2 b). */
+/** Code generator roots are powers of α^11 (131.0-B-5 §4.3.4). */
 export const RS_ROOT_STEP = 11;
-/** Dual-basis transformation: z_k = Tr(x·β^k), β = α^117, z_0 the most significant bit (131.0-B-5 §4.3.3, Annex F). */
+/** Dual-basis transformation: z_k = Tr(x·β^k), β = α^117, z_0 the most significant bit (131.0-B-5 §4.3.9, Annex F). */
 export const RS_DUAL_BETA_LOG = 117;
 
-// ---- GF(2^8) arithmetic (131.0-B-5 §4.3.2 a) ----
+// ---- GF(2^8) arithmetic (131.0-B-5 §4.3.3) ----
 /** α^i for i < 768 (sums of three logs need no reduction); zero from EXP_ZERO on. */
 export const GF_EXP = new Uint8Array(1280);
 /** A "log of zero": GF_EXP[EXP_ZERO + x] = 0 for any x < 512. */
@@ -49,7 +49,7 @@ export const DUAL_TO_CONV = new Uint8Array(256);
   for (let v = 0; v < 256; v++) {
     let z = 0, bk = 1;
     for (let k = 0; k < 8; k++) {
-      z |= gfTrace(gfMul(v, bk)) << (7 - k); // 131.0-B-5 §4.3.3: z_0 first (MSB)
+      z |= gfTrace(gfMul(v, bk)) << (7 - k); // 131.0-B-5 §4.3.9: z_0 first (MSB)
       bk = gfMul(bk, beta);
     }
     CONV_TO_DUAL[v] = z;
@@ -76,7 +76,7 @@ export class RsConfigError extends Error {
 /** One codec per E; decode() works on a codeword staged in `work`. Not re-entrant. */
 export class RsCodec {
   readonly nroots: number;
-  /** First consecutive root exponent of α^11: 112 for E=16, 120 for E=8 (131.0-B-5 §4.3.2 b). */
+  /** First consecutive root exponent of α^11: 112 for E=16, 120 for E=8 (131.0-B-5 §4.3.4). */
   readonly fcr: number;
   /** g(x), conventional basis, g[0] = 1 the x^2E coefficient. */
   readonly gen: Uint8Array;
@@ -220,7 +220,7 @@ export class RsCodec {
     const start = (256 - k) & ~7;
     this.work.fill(0, start, 256 - k);
     this.work.set(data, 256 - k);
-    this.remainder(start); // m(x)·x^2E mod g(x) = the parity (131.0-B-5 §4.3.2)
+    this.remainder(start); // m(x)·x^2E mod g(x) = the parity (131.0-B-5 §4.3.4)
     parity.set(this.remBytes.subarray(0, n));
   }
 
@@ -236,7 +236,7 @@ export class RsCodec {
     for (let i = start; i < 256 - ncw; i++) this.work[i] = 0;
     if (this.remainder(start)) return 0;
     const n = this.nroots, E = this.E;
-    // Syndromes S_j = c(α^(11(fcr+j))) = R(α^r_j)·α^(−r_j·n) since g(α^r_j) = 0 (131.0-B-5 §4.3.2 b).
+    // Syndromes S_j = c(α^(11(fcr+j))) = R(α^r_j)·α^(−r_j·n) since g(α^r_j) = 0 (131.0-B-5 §4.3.4).
     const rb = this.remBytes, s = this.synd, rc = this.remConv, sm = this.synMul, fix = this.synFix;
     for (let i = 0; i < n; i++) rc[i] = DUAL_TO_CONV[rb[i]];
     let any = 0;

@@ -2,21 +2,20 @@
 // node:wasi, streams bus records into its stdin (with back-pressure) and CADUs out of its
 // stdout, so a pass of any length runs in bounded host memory. A trap or unexpected exit is
 // an OBC crash.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Profile } from "../profiles/index.ts";
 import { verifyImage } from "./image.ts";
+import { ObcChild, type ChildStats } from "./child.ts";
 
-const CHILD = fileURLToPath(new URL("./wasi-child.mjs", import.meta.url));
 
 export const EXIT_OK = 0;
 export const EXIT_NO_CONFIG = 2;
 export const EXIT_IO = 3;
 export const EXIT_TRAP = 70;
+/** A scripted spontaneous reset (fault injection). */
+export const EXIT_RESET = 71;
 
 export class ObcCrashError extends Error {
   constructor(readonly exitCode: number | null, readonly signal: string | null, readonly log: string[]) {
@@ -43,7 +42,38 @@ export interface RunOptions {
   onLog?(line: string): void;
 }
 
-export interface RunResult { exitCode: number; log: string[]; busBytes: number; outBytes: number; wallS: number }
+export interface RunResult {
+  exitCode: number; log: string[]; busBytes: number; outBytes: number; wallS: number;
+  /** The image's processing time against the line period (when lines were counted). */
+  timing: ObcTiming | null;
+}
+
+/**
+ * Where the image's time went, measured inside its process (wasi-child.mjs wraps fd_read):
+ * busy = between returning from one bus read and entering the next (parsing, packetizing,
+ * framing, RS, writing CADUs); wait = blocked on the bus. CPU from the process itself
+ * (process.cpuUsage: node start-up and compilation included).
+ */
+export interface ObcTiming {
+  runtime: string;
+  busyMs: number; waitMs: number; wallMs: number; cpuMs: number; reads: number; maxBusyPerReadMs: number;
+}
+
+export function runtimeName(s: { node: string; v8: string; execArgv: string[] }): string {
+  return `node ${s.node} (V8 ${s.v8}), node:wasi preview1, default tiering (Liftoff baseline, TurboFan tier-up)${s.execArgv.length ? ", flags " + s.execArgv.join(" ") : ""}`;
+}
+
+export function timingOf(s: ChildStats | null): ObcTiming | null {
+  if (!s) return null;
+  return { runtime: runtimeName(s), busyMs: s.busyMs, waitMs: s.waitMs, wallMs: s.wallMs, cpuMs: (s.cpu.user + s.cpu.system) / 1000, reads: s.reads, maxBusyPerReadMs: s.maxBusyMs };
+}
+
+/** Real-time margin: 1 − (mean processing time per line / line period). Negative: the OBC falls behind. */
+export function realTimeMargin(t: ObcTiming, lines: number, lineRateHz: number): { perLineMs: number; linePeriodMs: number; margin: number } {
+  const perLineMs = lines > 0 ? t.busyMs / lines : NaN;
+  const linePeriodMs = 1000 / lineRateHz;
+  return { perLineMs, linePeriodMs, margin: 1 - perLineMs / linePeriodMs };
+}
 
 export async function runImage(o: RunOptions): Promise<RunResult> {
   verifyImage(o.image, o.profile);
@@ -51,38 +81,19 @@ export async function runImage(o: RunOptions): Promise<RunResult> {
   const imgPath = join(dir, "image.bin");
   writeFileSync(imgPath, o.image);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ["--no-warnings", CHILD, imgPath], { stdio: ["pipe", "pipe", "pipe"] });
-  const log: string[] = [];
-  let outBytes = 0, busBytes = 0, errTail = "";
-  child.stdout.on("data", (c: Buffer) => { outBytes += c.length; o.onOutput(c); });
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (s: string) => {
-    errTail += s;
-    let i;
-    while ((i = errTail.indexOf("\n")) >= 0) {
-      const line = errTail.slice(0, i);
-      errTail = errTail.slice(i + 1);
-      if (log.length < 10000) log.push(line);
-      o.onLog?.(line);
-    }
-  });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((res) => child.on("close", (code, signal) => res({ code, signal })));
-  let writeError: Error | null = null;
-  child.stdin.on("error", (e) => { writeError = e; });
+  const child = new ObcChild(imgPath, { onOutput: o.onOutput, onLog: o.onLog });
   try {
     for await (const r of o.records as AsyncIterable<Uint8Array>) {
-      if (writeError || child.exitCode !== null) break;
-      busBytes += r.length;
-      if (!child.stdin.write(r)) await Promise.race([once(child.stdin, "drain").catch(() => undefined), exited]);
+      if (!(await child.write(r))) break;
     }
   } finally {
-    child.stdin.end();
+    child.end();
   }
-  const { code, signal } = await exited;
+  const { code, signal } = await child.exited;
   rmSync(dir, { recursive: true, force: true });
-  if (errTail) log.push(errTail);
+  const log = child.log;
   const wallS = (performance.now() - t0) / 1000;
   if (code === EXIT_NO_CONFIG) throw new ObcConfigError(log);
   if (code !== EXIT_OK) throw new ObcCrashError(code, signal, log);
-  return { exitCode: code, log, busBytes, outBytes, wallS };
+  return { exitCode: code, log, busBytes: child.busBytes, outBytes: child.outBytes, wallS, timing: timingOf(child.stats) };
 }

@@ -19,6 +19,16 @@ export interface SensorProfile {
   lineRateHz: number;
   /** Read-noise standard deviation in DN (default 1). */
   readNoiseDn?: number;
+  /** Electrons per DN (shot noise); default max(1, 80000 / 2^bitDepth). */
+  electronsPerDn?: number;
+  /** Full-well capacity in electrons above the dark level; default 1.2 · electronsPerDn · 2^bitDepth. */
+  fullWellE?: number;
+  /** Per-column gain non-uniformity σ in percent; default 0.5. */
+  prnuPercent?: number;
+  /** Mean dark level in DN; default −offset/gain (the calibration's dark level). */
+  darkSignalDn?: number;
+  /** Per-column dark level non-uniformity σ in DN; default 0. */
+  dsnuDn?: number;
   bands: BandProfile[];
 }
 
@@ -68,7 +78,17 @@ export interface Profile {
   spacecraft: { scid: number; orbitAltitudeKm: number; groundSpeedMps: number };
   obc: { ramBytes: number; storeBytes: number };
   sensor: SensorProfile;
-  pass: { startUtc: string; startLatDeg: number; startLonDeg: number; headingDeg: number };
+  pass: {
+    startUtc: string; startLatDeg: number; startLonDeg: number; headingDeg: number;
+    /** Orbit inclination; when given, the start latitude and heading are checked against it. */
+    orbitInclinationDeg?: number;
+    /** Aerosol optical depth at 550 nm (emulator atmosphere; default 0.1). */
+    aerosolOpticalDepth?: number;
+    /** Aerosol Ångström exponent (default 1.3). */
+    angstromExponent?: number;
+    /** Surface wind speed for sun glint over water, m/s (default 5). */
+    windSpeedMps?: number;
+  };
   products: { image: ImageProduct; housekeeping: HousekeepingProduct };
   link: { frame: FrameProfile; coding: CodingProfile; downlinkBitRate: number };
 }

@@ -6,14 +6,16 @@ import assert from "node:assert/strict";
 import { runPass } from "../../host/pass.ts";
 import { loadProfile, derived, type Profile } from "../../host/profiles/index.ts";
 
-function variant(name: string, f: (p: Profile) => void): Profile {
+function variant(name: string, f: (p: Profile) => void = () => {}): Profile {
   const p = structuredClone(loadProfile(name));
+  p.products.image.compression = "raw";      // raw mode: the calibration-pass format these tests check
   f(p);
   return p;
 }
+const rawDefault = () => variant("default");
 
-test("[131.0-B-5 §4] default profile, BER 0: every line arrives bit-exact; the backlog is reported", async () => {
-  const s = await runPass({ profile: "default", lines: 120, seed: 3 });
+test("default profile, BER 0: every line arrives bit-exact; the backlog is reported", async () => {
+  const s = await runPass({ profile: rawDefault(), lines: 120, seed: 3 });
   assert.equal(s.verified, true);
   assert.equal(s.image.linesExact, 120);
   assert.equal(s.ground.rsSymbolsCorrected, 0);
@@ -25,7 +27,7 @@ test("[131.0-B-5 §4] default profile, BER 0: every line arrives bit-exact; the 
 });
 
 test("[131.0-B-5 §4.3] BER 1e-4: Reed-Solomon corrects every codeword; the image arrives bit-exact", async () => {
-  const s = await runPass({ profile: "default", lines: 120, seed: 4, ber: 1e-4 });
+  const s = await runPass({ profile: rawDefault(), lines: 120, seed: 4, ber: 1e-4 });
   assert.ok(s.link.bitErrors > 500, `only ${s.link.bitErrors} bit errors injected`);
   assert.ok(s.ground.rsSymbolsCorrected > 500);
   assert.equal(s.ground.rsCodewordsUncorrectable, 0);
@@ -33,14 +35,14 @@ test("[131.0-B-5 §4.3] BER 1e-4: Reed-Solomon corrects every codeword; the imag
 });
 
 test("[131.0-B-5 §4.3.5] burst errors within the interleaver's reach (I·E octets) are corrected", async () => {
-  const s = await runPass({ profile: "default", lines: 120, seed: 5, burstEvery: 30000, burstLen: 30 });
+  const s = await runPass({ profile: rawDefault(), lines: 120, seed: 5, burstEvery: 30000, burstLen: 30 });
   assert.ok(s.link.bursts >= 20, `${s.link.bursts} bursts`);
   assert.equal(s.ground.rsCodewordsUncorrectable, 0);
   assert.equal(s.verified, true);
 });
 
 test("[132.0-B-3 §4.1.2.6] a dropped CADU loses exactly the band lines whose packets it carried, and is reported", async () => {
-  const p = loadProfile("default");
+  const p = rawDefault();
   const zone = p.link.frame.length - 6 - 2;                   // TM packet zone, FECF on
   const pkt = 6 + 16 + (p.sensor.pixelsPerLine * p.sensor.bitDepth) / 8;
   const k = 100;                                               // the 101st CADU: image VC frame 100
@@ -55,8 +57,8 @@ test("[132.0-B-3 §4.1.2.6] a dropped CADU loses exactly the band lines whose pa
   assert.equal(s.verified, false);
 });
 
-test("[133.0-B-2 §4.1.3.4.3] [132.0-B-3 §4.1.2.5] counters cross their wrap-around (14-bit packets, 8-bit TM frames) without loss", async () => {
-  const s = await runPass({ profile: "default", lines: 80, seed: 7, config: { initialFrameCount: 200, initialPacketCount: 16300 } });
+test("[133.0-B-2 §4.1.3.4.3] counters cross their wrap-around (14-bit packet counts; 8-bit TM frame counts, 132.0-B-3 §4.1.2.5) without loss", async () => {
+  const s = await runPass({ profile: rawDefault(), lines: 80, seed: 7, config: { initialFrameCount: 200, initialPacketCount: 16300 } });
   assert.ok(s.ground.dataFrames > 256, "the pass must send more than 256 frames");
   assert.equal(s.ground.gapFrames, 0);
   assert.equal(s.ground.events["vc-gap"] ?? 0, 0);
@@ -66,14 +68,14 @@ test("[133.0-B-2 §4.1.3.4.3] [132.0-B-3 §4.1.2.5] counters cross their wrap-ar
 });
 
 test("[732.0-B-4 §4.1.2.4] AOS: the 24-bit virtual channel frame count wraps without loss (eo-5band)", async () => {
-  const s = await runPass({ profile: "eo-5band", lines: 20, seed: 8, ber: 1e-5, config: { initialFrameCount: 0xffff80 } });
+  const s = await runPass({ profile: variant("eo-5band"), lines: 20, seed: 8, ber: 1e-5, config: { initialFrameCount: 0xffff80 } });
   assert.ok(s.ground.dataFrames > 200);
   assert.equal(s.ground.gapFrames, 0);
   assert.equal(s.verified, true);
 });
 
 test("[133.0-B-2 §4.1.3.4.2] lines larger than the maximum packet are segmented (cubesat-mcu) and reassembled", async () => {
-  const p = loadProfile("cubesat-mcu");
+  const p = variant("cubesat-mcu");
   assert.ok((p.sensor.pixelsPerLine * p.sensor.bitDepth) / 8 > p.products.image.maxPacketDataLen - 16, "profile must force segmentation");
   const s = await runPass({ profile: p, lines: 40, seed: 9, ber: 1e-4 });
   assert.ok(s.image.segmentsReceived > 40 * 4, "several segments per band line");
@@ -114,4 +116,29 @@ test("the same profile, scene and seed give byte-identical CADU streams", async 
     digests.push(h.digest("hex"));
   }
   assert.equal(digests[0], digests[1]);
+});
+
+test("[131.0-B-5 §4.3.7] RS(255,239) with I=2 and a shortened frame, OCF on, no randomizer: bit-exact at BER 1e-4", async () => {
+  const p = variant("default", (x) => {
+    x.link.frame.length = 400;                   // 200 octets per codeword: shortened by 39
+    x.link.frame.ocf = true;
+    x.link.coding = { rsE: 8, rsDepth: 2, randomizer: false };
+  });
+  const s = await runPass({ profile: p, lines: 30, seed: 12, ber: 1e-4 });
+  assert.ok(s.ground.rsSymbolsCorrected > 0);
+  assert.equal(s.ground.rsCodewordsUncorrectable, 0);
+  assert.equal(s.verified, true);
+});
+
+test("[732.0-B-4 §4.1.6] AOS with FECF and an insert zone, RS I=8 (hyperspectral-class frames): bit-exact", async () => {
+  const p = variant("eo-5band", (x) => {
+    x.link.frame.length = 1784;
+    x.link.frame.fecf = true;
+    x.link.frame.insertZoneLen = 4;
+    x.link.coding = { rsE: 16, rsDepth: 8, randomizer: true };
+  });
+  const s = await runPass({ profile: p, lines: 8, seed: 13, ber: 5e-5 });
+  assert.equal(s.ground.rsCodewordsUncorrectable, 0);
+  assert.equal(s.ground.framesBadFecf, 0);
+  assert.equal(s.verified, true);
 });

@@ -51,7 +51,7 @@ function tmFrames(n: number, len: number, r: () => number): Uint8Array[] {
 const DEPTHS = [1, 2, 3, 4, 5, 8];
 
 for (const E of [16, 8] as const) {
-  test(`[131.0-B-5 §4.3.2] E=${E}: our encoder's parity equals libfec's (${E === 16 ? "encode_rs_ccsds" : "generic codec 0x187/120/11 + Taltab"}), full and shortened`, { skip }, () => {
+  test(`[131.0-B-5 §4.3.9] E=${E}: our encoder's parity equals libfec's (${E === 16 ? "encode_rs_ccsds" : "generic codec 0x187/120/11 + Taltab"}), full and shortened`, { skip }, () => {
     const r = rng(E), codec = new RsCodec(E), par = new Uint8Array(2 * E);
     for (const K of [255 - 2 * E, 100, 17]) {
       const frames = Array.from({ length: 8 }, () => new Uint8Array(K).map(() => (r() * 256) | 0));

@@ -129,9 +129,9 @@ function checkLibfecDecodesOurs(t: { skip(msg: string): void }, e: 16 | 8): void
   }
 }
 
-test("[131.0-B-5 §4.3.6] RS(255,223): libfec decode_rs_ccsds accepts our interleaved codeblocks with 0 corrections and repairs 16 injected errors per codeword", (t) => {
+test("[131.0-B-5 §4.3.5] RS(255,223): libfec decode_rs_ccsds accepts our interleaved codeblocks with 0 corrections and repairs 16 injected errors per codeword", (t) => {
   checkLibfecDecodesOurs(t, 16);
 });
-test("[131.0-B-5 §4.3.6] RS(255,239): libfec's generic decoder accepts our interleaved codeblocks with 0 corrections and repairs 8 injected errors per codeword", (t) => {
+test("[131.0-B-5 §4.3.5] RS(255,239): libfec's generic decoder accepts our interleaved codeblocks with 0 corrections and repairs 8 injected errors per codeword", (t) => {
   checkLibfecDecodesOurs(t, 8);
 });

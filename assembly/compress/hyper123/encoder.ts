@@ -9,7 +9,8 @@ import { E_HYP_BAD_PARAM, E_HYP_BAD_SAMPLE, E_HYP_BAD_STATE, E_HYP_NO_MEMORY, E_
 import { prm, hypCheckParams, hypSetBadParam, PRM_COUNT, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M,
   PRM_B, PRM_P, PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS, PRM_REL_DEP, PRM_REL, PRM_REP_FLAG, PRM_THETA, PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR,
-  PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_CODER, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED } from "./params";
+  PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_CODER, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q,
+  PRM_WINIT_TABLE, PRM_WEO_TABLE } from "./params";
 import { hypWriteHeader } from "./header";
 import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN, AEC_RESTRICTED } from "../aec121/encoder";
 
@@ -39,6 +40,8 @@ const S_AEC = 212;       // block-adaptive: CCSDS 121 coder state
 const S_BAORD = 216;     // block-adaptive: line reordered for BI with 1 < M
 const S_BAJ = 220;       // block-adaptive: J
 const S_FED = 224;       // block-adaptive: mapped indices fed to the 121 coder so far
+const S_WEO = 228;       // 1 when weight exponent offsets are in use
+const S_XI = 232;        // weight exponent offsets per band and weight component (i32, CMAX per band)
 const S_STAGE = 256;     // stage for callers whose buffer has too little room left
 const STAGE_CAP = 32;    // sample-adaptive needs 16 bytes of room per codeword
 const STAGE_CAP_BA = 720; // block-adaptive: aecMaxOutLen(1) with J = 64, n = 16 is under 700
@@ -65,6 +68,7 @@ export function hypStateLen(p: usize): i64 {
   n += align8(cmax * 4);               // local difference vector scratch
   n += align8(prm(p, PRM_ORDER) == 1 ? nx * ny * nz * 2 : nx * nz * 2); // mapped indices
   if (prm(p, PRM_CODER) == 2) n += align8(<i64>AEC_STATE_LEN) + align8(nx * nz * 2);
+  if (prm(p, PRM_WEO_TABLE) != 0) n += align8(nz * cmax * 4);
   return n;
 }
 
@@ -106,9 +110,25 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
   q += <usize>align8(prm(p, PRM_ORDER) == 1 ? <i64>nx * ny * nz * 2 : <i64>nx * nz * 2);
   const coder = prm(p, PRM_CODER);
   si(st, S_CODER, coder); si(st, S_FED, 0);
+  if (coder == 2) q += <usize>align8(<i64>AEC_STATE_LEN) + <usize>align8(<i64>nx * nz * 2);
+  // §4.10.3 weight exponent offsets: intraband for the three directional weights, interband per band
+  const weoTab = <usize>prm(p, PRM_WEO_TABLE);
+  si(st, S_WEO, weoTab != 0 ? 1 : 0);
+  si(st, S_XI, <i32>q);
+  if (weoTab != 0) {
+    const full0 = prm(p, PRM_REDUCED) == 0;
+    for (let z = 0; z < nz; z++) {
+      const xi = q + <usize>(z * cmax * 4);
+      const off0 = full0 ? 3 : 0;
+      for (let i = 0; i < cmax; i++) store<i32>(xi + <usize>(i << 2), 0);
+      if (full0) for (let i = 0; i < 3; i++) store<i32>(xi + <usize>(i << 2), load<i32>(weoTab + (<usize>(z * (pp + 1)) << 2)));
+      for (let i = 0; i < pp; i++) store<i32>(xi + <usize>((off0 + i) << 2), load<i32>(weoTab + (<usize>(z * (pp + 1) + 1 + i) << 2)));
+    }
+  }
   if (coder == 2) {
-    si(st, S_AEC, <i32>q); q += <usize>align8(<i64>AEC_STATE_LEN);
-    si(st, S_BAORD, <i32>q);
+    const qa = gp(st, S_DBUF) + <usize>align8(prm(p, PRM_ORDER) == 1 ? <i64>nx * ny * nz * 2 : <i64>nx * nz * 2);
+    si(st, S_AEC, <i32>qa);
+    si(st, S_BAORD, <i32>(qa + <usize>align8(<i64>AEC_STATE_LEN)));
     si(st, S_BAJ, prm(p, PRM_BA_J));
     // §5.4.3.4: the CCSDS 121 coder without its preprocessor, n = D
     const r = aecInit(gp(st, S_AEC), d, prm(p, PRM_BA_J), prm(p, PRM_BA_RSI), prm(p, PRM_BA_RESTRICTED) ? AEC_RESTRICTED : 0);
@@ -122,6 +142,14 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
     for (let i = 0; i < cmax; i++) store<i32>(w + <usize>(i << 2), 0);
     const pz = z < pp ? z : pp;
     const off = full ? 3 : 0;
+    const wq = prm(p, PRM_WINIT_Q);
+    if (wq != 0) {
+      // §4.6.3.3 custom: ω(1) = 2^(Ω+3−Q)·Λ + ⌊2^(Ω+2−Q)⌋ − 1
+      const tab = <usize>prm(p, PRM_WINIT_TABLE) + (<usize>(z * cmax) << 2);
+      const half = omega + 2 - wq >= 0 ? 1 << (omega + 2 - wq) : 0;
+      for (let i = 0; i < off + pz; i++) store<i32>(w + <usize>(i << 2), (load<i32>(tab + <usize>(i << 2)) << (omega + 3 - wq)) + half - 1);
+      continue;
+    }
     let v = (7 << omega) >> 3;
     for (let i = 0; i < pz; i++) { store<i32>(w + <usize>((off + i) << 2), v); v >>= 3; }
   }
@@ -181,6 +209,7 @@ export function hypHeader(st: usize, p: usize, out: usize, cap: i32): i32 {
   const uv = gp(st, S_U);
   const src = line + <usize>(z * nx * 2);
   const order = gi(st, S_ORDER);
+  const weo = gi(st, S_WEO) != 0;
   const dst = order == 1 ? gp(st, S_DBUF) + (<usize>z * <usize>gi(st, S_NY) + <usize>y) * <usize>(nx * 2)
                          : gp(st, S_DBUF) + <usize>(z * nx * 2);
   const ma = load<i32>(gp(st, S_MABS) + <usize>(z << 2)), mr = load<i32>(gp(st, S_MREL) + <usize>(z << 2));
@@ -284,7 +313,18 @@ export function hypHeader(st: usize, p: usize, out: usize, cap: i32): i32 {
     let rho = numin + ((t0 + x - nx) >> tinc);
     rho = (rho < numin ? numin : (rho > numax ? numax : rho)) + rhoBase;
     const wmax = (1 << (omega + 2)) - 1, wmin = -(1 << (omega + 2));
-    if (rho >= 0) {
+    if (weo) {
+      // §4.10.3: exponent ρ(t) + ς per weight component
+      const xi = gp(st, S_XI) + <usize>(z * cmax * 4);
+      for (let i = 0; i < c; i++) {
+        const ui = i < off ? (i == 0 ? dN : (i == 1 ? dW : dNW)) : load<i32>(uv + <usize>((i - off) << 2));
+        const a = e >= 0 ? ui : -ui;
+        const sh = rho + load<i32>(xi + <usize>(i << 2));
+        const wp = w + <usize>(i << 2);
+        const wi = load<i32>(wp) + (sh >= 0 ? ((a + (1 << sh)) >> (sh + 1)) : (((a << -sh) + 1) >> 1));
+        store<i32>(wp, wi < wmin ? wmin : (wi > wmax ? wmax : wi));
+      }
+    } else if (rho >= 0) {
       const half = 1 << rho, sh1 = rho + 1;
       if (full) {
         let w0 = load<i32>(w) + (((e >= 0 ? dN : -dN) + half) >> sh1);
@@ -451,10 +491,12 @@ function code(st: usize, out: usize, end: usize): usize {
   const umax = gi(st, S_UMAX), glim = (1 << gi(st, S_GSTAR)) - 1, kmax = d - 2;
   const sg = gp(st, S_SIGMA), gg = gp(st, S_GAMMA), dbuf = gp(st, S_DBUF);
   if (gi(st, S_PENDING) != 0) {
-    if (gi(st, S_ORDER) == 1) {
-      // BSQ: band by band, t = 0 .. NxNy − 1
+    const bsq = gi(st, S_ORDER) == 1;
+    if (bsq || gi(st, S_M) == 1) {
+      // BSQ: band by band, t = 0 .. NxNy − 1; BIL (M = 1): band by band along the line
       let z = gi(st, S_EA), t = gi(st, S_EB);
-      const nt = nx * ny;
+      const nt = bsq ? nx * ny : nx;
+      const t0 = bsq ? 0 : gi(st, S_EY) * nx;
       let stop = false;
       for (; z < nz; z++) {
         let sigma = load<i32>(sg + <usize>(z << 2)), gamma = load<i32>(gg + <usize>(z << 2));
@@ -462,7 +504,7 @@ function code(st: usize, out: usize, end: usize): usize {
         for (; t < nt; t++) {
           if (o + 16 > end) { stop = true; break; }
           const dm = <i32>load<u16>(src + (<usize>t << 1));
-          if (t == 0) {
+          if (t0 + t == 0) {
             acc = (acc << d) | <u64>dm; n += d;                    // §5.4.3.2.1: δz(0) in D bits
           } else {
             // §5.4.3.2.3 code selection: largest k ≤ D−2 with Γ·2^k ≤ Σ + ⌊49Γ/2^7⌋

@@ -5,7 +5,7 @@ import { prm, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M, PRM_B
   PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS_BITS, PRM_ABS, PRM_REL_DEP, PRM_REL_BITS, PRM_REL, PRM_REP_FLAG, PRM_THETA,
   PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_USER, PRM_ABS_TABLE, PRM_REL_TABLE,
-  PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED } from "./params";
+  PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q, PRM_WINIT_TABLE, PRM_WEO_TABLE } from "./params";
 
 // Field widths in bits (§5.3.2.2 table 5-3, essential subpart of the image metadata).
 export const HDR_USER_BITS: i32 = 8;
@@ -94,17 +94,36 @@ export function hypWriteHeader(p: usize, out: usize, cap: i32): i32 {
   put(rep, HDR_REP_FLAG_BITS);
   put(prm(p, PRM_P), HDR_P_BITS);
   put(prm(p, PRM_REDUCED), HDR_MODE_BITS);
-  put(0, HDR_WEO_FLAG_BITS);                   // all weight exponent offsets zero
+  const wq = prm(p, PRM_WINIT_Q), weo = prm(p, PRM_WEO_TABLE) != 0 ? 1 : 0;
+  put(weo, HDR_WEO_FLAG_BITS);                 // weight exponent offsets given (§4.10.3)
   put(prm(p, PRM_LSUM), HDR_LSUM_BITS);
   put(prm(p, PRM_R) & 63, HDR_R_BITS);
   put(prm(p, PRM_OMEGA) - 4, HDR_OMEGA_BITS);
   put(prm(p, PRM_TINC_LOG) - 4, HDR_TINC_BITS);
   put(prm(p, PRM_NU_MIN) + 6, HDR_NU_BITS);
   put(prm(p, PRM_NU_MAX) + 6, HDR_NU_BITS);
-  put(0, HDR_WEO_TABLE_BITS);
-  put(0, HDR_WINIT_METHOD_BITS);               // default weight initialisation (§4.6.3.2)
-  put(0, HDR_WINIT_TABLE_BITS);
-  put(0, HDR_WINIT_Q_BITS);
+  put(weo, HDR_WEO_TABLE_BITS);                // the offset table, when used, is in the header
+  put(wq != 0 ? 1 : 0, HDR_WINIT_METHOD_BITS); // 0 default (§4.6.3.2), 1 custom (§4.6.3.3)
+  put(wq != 0 ? 1 : 0, HDR_WINIT_TABLE_BITS);  // the custom table, when used, is in the header
+  put(wq, HDR_WINIT_Q_BITS);
+  // §5.3.3.2 weight tables subpart: per band, in weight-vector order, Q-bit / 4-bit two's complement
+  const pp = prm(p, PRM_P), full = prm(p, PRM_REDUCED) == 0;
+  if (wq != 0) {
+    const tp = <usize>prm(p, PRM_WINIT_TABLE);
+    for (let z = 0; z < nz; z++) {
+      const cz = (z < pp ? z : pp) + (full ? 3 : 0);
+      for (let i = 0; i < cz; i++) put(load<i32>(tp + ((<usize>(z * (pp + 3) + i)) << 2)) & ((1 << wq) - 1), wq);
+    }
+    fill();
+  }
+  if (weo != 0) {
+    const tp = <usize>prm(p, PRM_WEO_TABLE);
+    for (let z = 0; z < nz; z++) {
+      const pz = z < pp ? z : pp;
+      for (let i = full ? 0 : 1; i <= pz; i++) put(load<i32>(tp + ((<usize>(z * (pp + 1) + i)) << 2)) & 15, 4);
+    }
+    fill();
+  }
   // §5.3.3.3 quantization subpart
   if (fid != 0) {
     if (order == 0) { put(0, 1); put(0, HDR_PERIODIC_FLAG_BITS); put(0, 2); put(0, HDR_PERIOD_U_BITS); }

@@ -40,7 +40,12 @@ export const PRM_REL_TABLE: i32 = 34;  // pointer to Nz u16 relative limits (ban
 export const PRM_BA_J: i32 = 35;       // block-adaptive: block size J, 8/16/32/64
 export const PRM_BA_RSI: i32 = 36;     // block-adaptive: reference sample interval r in blocks, 1..4096
 export const PRM_BA_RESTRICTED: i32 = 37; // block-adaptive: restricted code options (D ≤ 4 only)
-export const PRM_COUNT: i32 = 38;
+export const PRM_WINIT_Q: i32 = 38;    // 0: default weight initialisation; else custom, resolution Q = 3..Ω+3 (§4.6.3.3)
+export const PRM_WINIT_TABLE: i32 = 39; // custom: pointer to Nz × (P+3) i32 Λ values, band z's C_z first slots used
+                                        // (directional N, W, NW first in full mode, then bands z−1 .. z−P*)
+export const PRM_WEO_TABLE: i32 = 40;  // weight exponent offsets (§4.10.3): pointer to Nz × (P+1) i32, slot 0 the
+                                        // intraband offset (full mode), slots 1..P*_z the interband ones, −6..5; 0: all zero
+export const PRM_COUNT: i32 = 41;
 
 // Named errors of the parameter check: the index of the offending parameter is kept here.
 let lastBadParam: i32 = -1;
@@ -87,6 +92,28 @@ export function hypCheckParams(p: usize): i32 {
   const r = prm(p, PRM_R);
   const rmin = d + omega + 2 > 32 ? d + omega + 2 : 32;       // §4.7.2: max{32, D+Ω+2} ≤ R ≤ 64
   if (r < rmin || r > 64) return PRM_R;
+  const q = prm(p, PRM_WINIT_Q);
+  if (q != 0) {
+    if (q < 3 || q > omega + 3) return PRM_WINIT_Q;
+    const tp = <usize>prm(p, PRM_WINIT_TABLE);
+    if (tp == 0) return PRM_WINIT_TABLE;
+    const pp0 = prm(p, PRM_P), full0 = prm(p, PRM_REDUCED) == 0;
+    for (let z = 0; z < nz; z++) {
+      const cz = (z < pp0 ? z : pp0) + (full0 ? 3 : 0);
+      for (let i = 0; i < cz; i++) {
+        const v = load<i32>(tp + ((<usize>(z * (pp0 + 3) + i)) << 2));
+        if (v < -(1 << (q - 1)) || v > (1 << (q - 1)) - 1) return PRM_WINIT_TABLE;
+      }
+    }
+  }
+  const wt = <usize>prm(p, PRM_WEO_TABLE);
+  if (wt != 0) {
+    const pp0 = prm(p, PRM_P);
+    for (let z = 0; z < nz; z++) for (let i = 0; i <= pp0; i++) {
+      const v = load<i32>(wt + ((<usize>(z * (pp0 + 1) + i)) << 2));
+      if (v < -6 || v > 5) return PRM_WEO_TABLE;
+    }
+  }
   const tl = prm(p, PRM_TINC_LOG);
   if (tl < 4 || tl > 11) return PRM_TINC_LOG;
   const numin = prm(p, PRM_NU_MIN), numax = prm(p, PRM_NU_MAX);

@@ -157,6 +157,29 @@ describe("CCSDS 121.0-B-3 encoder", () => {
     expect<i32>(aecEncode16(STATE, IN, 16, OUT, OUT_CAP)).toBe(E_AEC_BAD_STATE); // n > 16 needs 32-bit containers
   });
 
+  it("aecMaxOutLen bounds the worst case: random samples, RSI 1 with padding, every n class and J", () => {
+    const ns: i32[] = [1, 2, 3, 8, 9, 16, 17, 32];
+    const js: i32[] = [8, 64];
+    let seed: u32 = 12345;
+    for (let a = 0; a < ns.length; a++) {
+      for (let b = 0; b < js.length; b++) {
+        const n = ns[a], J = js[b];
+        expect<i32>(aecInit(STATE, n, J, 1, AEC_PREPROCESS | AEC_PAD_RSI)).toBe(0);
+        const count = J * 50 + 5;
+        for (let i = 0; i < count; i++) {
+          seed = seed * 1103515245 + 12345;
+          store<u32>(IN + (<usize>i << 2), seed ^ (seed >>> 15));
+        }
+        const cap = aecMaxOutLen(STATE, count);
+        const w = aecEncode32(STATE, IN, count, OUT, cap);
+        expect<i32>(w).toBeGreaterThanOrEqual(0);
+        expect<i32>(w).toBeLessThanOrEqual(cap);
+        const e = aecEndUnit(STATE, OUT + <usize>w, aecMaxOutLen(STATE, 0));
+        expect<i32>(e).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+
   it("output space is checked once at entry: too small a buffer is refused before anything is consumed", () => {
     expect<i32>(aecInit(STATE, 12, 16, 8, AEC_PREPROCESS)).toBe(0);
     const need = aecMaxOutLen(STATE, 256);

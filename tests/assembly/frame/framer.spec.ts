@@ -87,7 +87,7 @@ describe("TM transfer frames (golden vectors A and C of shared/vectors)", () => 
     expect<u32>((<u32>load<u8>(f + 4) << 8 | load<u8>(f + 5)) & 0x7FF).toBe(4);
   });
 
-  it("[132.0-B-3 §4.1.1.2] configuration limits: TM frame over 2048 octets, SCID over 10 bits, VCID over 3 bits refused", () => {
+  it("[132.0-B-3 §4.1.1] configuration limits: TM frame over 2048 octets, SCID over 10 bits, VCID over 3 bits refused", () => {
     const buf = carve(framerBufferLen(64));
     expect<i32>(framerConfigure(FRAME_TM, 5, 2049, true, false, 0, 7, 0, buf)).toBe(E_FRAME_BAD_CONFIG);
     expect<i32>(framerConfigure(FRAME_TM, 0x400, 64, true, false, 0, 7, 0, buf)).toBe(E_FRAME_BAD_CONFIG);

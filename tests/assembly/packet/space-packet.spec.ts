@@ -40,7 +40,7 @@ describe("CUC time code", () => {
   it("[301.0-B-4 §3.2.2] P-field 0x1E: 1958 epoch, 4 coarse and 2 fine octets", () => {
     expect<u32>(P_FIELD_VALUE).toBe(0x1E);
   });
-  it("[301.0-B-4 §3.2.3] T-field: coarse seconds big-endian, fine truncated to 2^-16 s", () => {
+  it("[301.0-B-4 §3.2.1] T-field: coarse seconds big-endian, fine truncated to 2^-16 s", () => {
     const p = heap.alloc(8);
     packCuc(p, 0x01020304, 0xABCD1234);
     expect<u8>(load<u8>(p)).toBe(0x1E);

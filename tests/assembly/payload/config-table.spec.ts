@@ -1,16 +1,17 @@
-import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, F_RS_DEPTH, F_FRAME_LEN, F_APIDS, F_BIT_DEPTH } from "../../../assembly/abi/config-table";
+import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, F_RS_DEPTH, F_FRAME_LEN, F_APIDS, F_BIT_DEPTH, F_COMPRESSION } from "../../../assembly/abi/config-table";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "../../../assembly/abi/status";
 import { detailField, detailFound } from "../../../assembly/abi/control";
 
 const BANDS = 4;
-const LEN = CONFIG_FIXED_LEN + 2 * BANDS + 2;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + 2;
+const CB: i32 = CONFIG_FIXED_LEN + 2 * BANDS;
 
 function table(): usize {
   const t = heap.alloc(<usize>LEN);
   for (let i = 0; i < LEN; i++) store<u8>(t + <usize>i, 0);
-  storeU16BE(t, 1); storeU16BE(t + 2, LEN); storeU16BE(t + 4, 171);
+  storeU16BE(t, 2); storeU16BE(t + 2, LEN); storeU16BE(t + 4, 171);
   store<u8>(t + 6, 0); store<u8>(t + 7, 5);
   storeU16BE(t + 8, 1115); store<u8>(t + 10, 16); store<u8>(t + 11, 5);
   store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, BANDS);
@@ -25,7 +26,7 @@ function table(): usize {
 function seal(t: usize): void { storeU16BE(t + <usize>(LEN - 2), crc16(t, <usize>(LEN - 2), 0xFFFF)); }
 
 describe("boot configuration table", () => {
-  it("[132.0-B-3 §4.1.1] a valid table is applied field by field", () => {
+  it("a valid table is applied field by field", () => {
     const c = new Config();
     expect<i32>(parseConfig(table(), LEN, c)).toBe(OK);
     expect<u32>(c.scid).toBe(171);
@@ -46,7 +47,7 @@ describe("boot configuration table", () => {
   });
 
   it("an unknown version is refused", () => {
-    const t = table(); storeU16BE(t, 2); seal(t);
+    const t = table(); storeU16BE(t, 1); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VERSION);
   });
 
@@ -76,6 +77,30 @@ describe("boot configuration table", () => {
     t = table(); store<u8>(t + 18, 17); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
     expect<i32>(detailField()).toBe(F_BIT_DEPTH);
+  });
+
+  it("[121.0-B-3 §5.1] the CCSDS 121 codec block: valid options applied, bad J, RSI or restricted-with-wide-samples refused", () => {
+    let t = table();
+    store<u8>(t + 19, 1); store<u8>(t + <usize>CB, 1); store<u8>(t + <usize>(CB + 1), 32); store<u8>(t + <usize>(CB + 2), 8);
+    storeU16BE(t + <usize>(CB + 4), 64); storeU16BE(t + <usize>(CB + 6), 16); storeU16BE(t + <usize>(CB + 8), 512); seal(t);
+    const c = new Config();
+    expect<i32>(parseConfig(t, LEN, c)).toBe(OK);
+    expect<i32>(c.compression).toBe(1);
+    expect<i32>(c.aecJ).toBe(32);
+    expect<i32>(c.aecRsi).toBe(64);
+    expect<i32>(c.unitLines).toBe(16);
+    expect<i32>(c.unitPixels).toBe(512);
+    store<u8>(t + <usize>(CB + 1), 12); seal(t);                    // J = 12
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(CB + 1);
+    store<u8>(t + <usize>(CB + 1), 16); storeU16BE(t + <usize>(CB + 4), 5000); seal(t);   // RSI 5000
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(CB + 4);
+    storeU16BE(t + <usize>(CB + 4), 64); store<u8>(t + <usize>(CB + 2), 16); seal(t);    // restricted with 12-bit samples
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    t = table(); store<u8>(t + 19, 1); seal(t);                    // coder byte and codec block disagree
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(F_COMPRESSION);
   });
 
   it("a truncated table is refused", () => {

@@ -23,7 +23,7 @@ describe("cadu", () => {
     expect<i32>(caduLen(0, 1, 0)).toBe(E_RS_BAD_FRAME_LEN);
   });
 
-  it("[131.0-B-5 §9] the ASM 1ACFFC1D leads the CADU and is never randomized", () => {
+  it("[131.0-B-5 §9.3.1] the ASM 1ACFFC1D leads the CADU and is never randomized", () => {
     fillFrame(892);
     expect<i32>(caduEncode(FRAME, 892, 4, 16, true, OUT)).toBe(1024);
     expect<u32>(load<u8>(OUT)).toBe(0x1a);
@@ -32,7 +32,7 @@ describe("cadu", () => {
     expect<u32>(load<u8>(OUT + 3)).toBe(0x1d);
   });
 
-  it("[131.0-B-5 §10] randomizer covers frame ‖ check symbols from the first frame byte, after RS encoding", () => {
+  it("[131.0-B-5 §10.2.2] randomizer covers frame ‖ check symbols from the first frame byte, after RS encoding", () => {
     const len = 1115;
     fillFrame(len);
     expect<i32>(rsEncode(FRAME, len, 5, 16, PARITY)).toBe(OK);
@@ -52,7 +52,7 @@ describe("cadu", () => {
     expect<i32>(bad).toBe(0);
   });
 
-  it("[131.0-B-5 §9] e = 0 gives ASM ‖ frame (uncoded), randomized or not", () => {
+  it("[131.0-B-5 §9.4] e = 0 gives ASM ‖ frame (uncoded), randomized or not", () => {
     fillFrame(300);
     expect<i32>(caduEncode(FRAME, 300, 1, 0, false, OUT)).toBe(304);
     let bad = 0;

@@ -21,14 +21,14 @@ function refByte(i: i32): u32 {
 }
 
 describe("randomizer", () => {
-  it("[131.0-B-5 §10] the sequence regenerated from h(x) = x^8+x^7+x^5+x^3+1 with all-ones preset", () => {
+  it("[131.0-B-5 §10.4.2] the sequence regenerated from h(x) = x^8+x^7+x^5+x^3+1 with all-ones preset", () => {
     const seq = randomizerTable();
     let bad = 0;
     for (let i = 0; i < 255; i++) if (<u32>load<u8>(seq + <usize>i) != refByte(i)) bad++;
     expect<i32>(bad).toBe(0);
   });
 
-  it("[131.0-B-5 §10] sequence begins FF 48 0E C0 9A 0D 70 BC 8E 2C 93 AD A7 B7 46 CE", () => {
+  it("[131.0-B-5 §10.4.3] sequence begins FF 48 0E C0 9A 0D 70 BC 8E 2C 93 AD A7 B7 46 CE", () => {
     const want: u8[] = [0xff, 0x48, 0x0e, 0xc0, 0x9a, 0x0d, 0x70, 0xbc, 0x8e, 0x2c, 0x93, 0xad, 0xa7, 0xb7, 0x46, 0xce];
     for (let i = 0; i < 16; i++) store<u8>(EXPECT16 + <usize>i, want[i]);
     for (let i = 0; i < 16; i++) store<u8>(BUF + <usize>i, 0);
@@ -38,7 +38,7 @@ describe("randomizer", () => {
     expect<i32>(bad).toBe(0);
   });
 
-  it("[131.0-B-5 §10] period 255 bytes; every length and unaligned start XORs from the first sequence bit", () => {
+  it("[131.0-B-5 §10.4.3] period 255 bytes; every length and unaligned start XORs from the first sequence bit", () => {
     let bad = 0;
     for (let len = 0; len <= 700; len += 1) {
       const off = <usize>(len % 9);

@@ -88,3 +88,22 @@ test("tengri aec: encode and decode files (16-bit LSB, 24-bit in 3 bytes MSB, si
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("aec121EncodeUnit (one call per unit) gives the stream of start + line-by-line encode + end", () => {
+  const lib = loadFlightLib();
+  const e = lib.exports;
+  const st = lib.alloc(e.aec121StateLen());
+  for (const n of [12, 20]) {
+    const count = 1000;
+    const x = Array.from({ length: count }, (_, i) => (i * 37 + (i >> 3) * 1000) % 2 ** n);
+    const ref = new FlightAec121Encoder(lib, { bitsPerSample: n, blockSize: 16, rsi: 32 }).encode(x);
+    assert.equal(e.aec121Init(st, n, 16, 32, 8), 0);
+    const inPtr = lib.alloc(count * 4);
+    const cap = e.aec121MaxOutLen(st, count);
+    const outPtr = lib.alloc(cap);
+    if (n > 16) new Uint32Array(lib.memory.buffer, inPtr, count).set(x); else new Uint16Array(lib.memory.buffer, inPtr, count).set(x);
+    const w = e.aec121EncodeUnit(st, inPtr, count, outPtr, cap);
+    assert.ok(w > 0);
+    assert.ok(Buffer.from(lib.u8().slice(outPtr, outPtr + w)).equals(Buffer.from(ref)));
+  }
+});

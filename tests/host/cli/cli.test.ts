@@ -39,7 +39,7 @@ test("profiles: every shipped profile validates", () => {
   assert.ok(list.every((x: { ok: boolean }) => x.ok));
 });
 
-test("[131.0-B-5 §9] sensor → flight image (as any WASI runtime runs it) → tengri decode: packets out, per-VC statistics", () => {
+test("sensor → flight image (as any WASI runtime runs it) → tengri decode: packets out, per-VC statistics", () => {
   const dir = mkdtempSync(join(tmpdir(), "tengri-cli-"));
   try {
     const bus = join(dir, "bus.bin");
@@ -55,7 +55,7 @@ test("[131.0-B-5 §9] sensor → flight image (as any WASI runtime runs it) → 
     const pk = join(dir, "packets.bin");
     const d = tengri(["decode", cadu, "--frame", "tm", "--frame-length", "1115", "--rs-depth", "5", "--packets-out", pk, "--json"]);
     assert.equal(d.status, 0, d.stderr.toString());
-    assert.ok(existsSync(pk) && statSync(pk).size > 20 * 4 * 6166);
+    assert.ok(existsSync(pk) && statSync(pk).size > 20 * 4 * 4096, "compressed image packets of 20 lines");
     const stats = JSON.parse(d.stdout.toString());
     assert.ok(JSON.stringify(stats).includes("rsCodewordsUncorrectable"));
   } finally {

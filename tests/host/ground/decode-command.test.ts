@@ -47,7 +47,7 @@ test("[133.0-B-2 §4.1.3] tengri decode writes reassembled packets and corrected
   }
 });
 
-test("[131.0-B-5 §4.3.7] tengri decode: bad arguments exit 2 naming the option, I/O errors exit 1, --help exits 0", async () => {
+test("tengri decode: bad arguments exit 2 naming the option, I/O errors exit 1, --help exits 0", async () => {
   const cases: [string[], string][] = [
     [["f", "--frame", "xyz", "--frame-length", "10", "--rs-depth", "1"], "--frame"],
     [["f", "--frame", "tm", "--rs-depth", "1"], "--frame-length"],

@@ -42,7 +42,7 @@ function mutate(s: Uint8Array, r: () => number, cfg: LinkConfig): Uint8Array {
   return m;
 }
 
-test("[131.0-B-5 §9.3] fuzz: 2000 random and mutated streams, random chunking: no throw, no hang, bounded state", () => {
+test("fuzz: 2000 random and mutated streams, random chunking: no throw, no hang, bounded state", () => {
   const r = rng(2024);
   let events = 0;
   for (let n = 0; n < 2000; n++) {

@@ -50,7 +50,7 @@ test("[732.0-B-4 §4.1.4.2] golden B (AOS, I=4, 892 octets) decodes to its .fram
   assert.equal(vc?.frames, 1);
 });
 
-test("[132.0-B-3 §4.1.2.7.6] golden C (TM idle frame, FHP 0x7FE) decodes to its .frame and counts as idle", { skip }, () => {
+test("[132.0-B-3 §4.1.2.7.6.5] golden C (TM idle frame, FHP 0x7FE) decodes to its .frame and counts as idle", { skip }, () => {
   const r = decode("golden_C_tm_idle_I1", TM223, 1);
   assert.deepEqual(r.frames[0], r.expected);
   assert.equal(r.stats.idleFrames, 1);
@@ -59,7 +59,7 @@ test("[132.0-B-3 §4.1.2.7.6] golden C (TM idle frame, FHP 0x7FE) decodes to its
   assert.equal(r.stats.packetErrors["fhp-mismatch"] + r.stats.packetErrors["bad-fhp"], 0);
 });
 
-test("[131.0-B-5 §9.3] golden CADUs back to back, with errors in the codeblocks, all decode", { skip }, () => {
+test("[131.0-B-5 §4.3.10] golden CADUs back to back, with errors in the codeblocks, all decode", { skip }, () => {
   const a = readFileSync(join(dir, "golden_A_tm_I1.cadu")), c = readFileSync(join(dir, "golden_C_tm_idle_I1.cadu"));
   const s = Buffer.concat([a, c, a]);
   for (let i = 0; i < 16; i++) s[10 + i * 3] ^= 0x5a; // 16 symbol errors in the first codeword

@@ -18,7 +18,7 @@ test("[132.0-B-3 §4.1.6] FECF CRC-16/CCITT-FALSE check value of '123456789' is 
   }
 });
 
-test("[131.0-B-5 §10.4] pseudo-randomizer sequence starts FF 48 0E C0 9A 0D 70 BC 8E 2C 93 AD A7 B7 46 CE, period 255", () => {
+test("[131.0-B-5 §10.4.3] pseudo-randomizer sequence starts FF 48 0E C0 9A 0D 70 BC 8E 2C 93 AD A7 B7 46 CE, period 255", () => {
   const pn = pnSequence(255 * 3);
   assert.equal(hex(pn.subarray(0, 16)), "FF480EC09A0D70BC8E2C93ADA7B746CE");
   assert.deepEqual(pn.subarray(255, 510), pn.subarray(0, 255));
@@ -31,7 +31,7 @@ test("[131.0-B-5 §10.4] pseudo-randomizer sequence starts FF 48 0E C0 9A 0D 70 
   }
 });
 
-test("[131.0-B-5 §4.3.2] GF(2^8) tables regenerated from F(x) = x^8+x^7+x^2+x+1", () => {
+test("[131.0-B-5 §4.3.3] GF(2^8) tables regenerated from F(x) = x^8+x^7+x^2+x+1", () => {
   // Carry-less multiply modulo 0x187, independent of the log tables.
   const slowMul = (a: number, b: number) => { let r = 0; for (let i = 0; i < 8; i++) if (b & (1 << i)) r ^= a << i; for (let i = 15; i >= 8; i--) if (r & (1 << i)) r ^= 0x187 << (i - 8); return r; };
   let x = 1;
@@ -42,18 +42,18 @@ test("[131.0-B-5 §4.3.2] GF(2^8) tables regenerated from F(x) = x^8+x^7+x^2+x+1
   for (let a = 0; a < 256; a += 7) for (let b = 0; b < 256; b += 5) assert.equal(gfMul(a, b), slowMul(a, b));
 });
 
-test("[131.0-B-5 §4.3.2] generator polynomials have 2E consecutive roots α^(11j), j from 112 (E=16) and 120 (E=8)", () => {
+test("[131.0-B-5 §4.3.4] generator polynomials have 2E consecutive roots α^(11j), j from 112 (E=16) and 120 (E=8)", () => {
   for (const E of [16, 8] as const) {
     const c = new RsCodec(E);
     const evalAt = (v: number) => { let acc = 0; for (const g of c.gen) acc = gfMul(acc, v) ^ g; return acc; };
     for (let j = c.fcr; j < c.fcr + 2 * E; j++) assert.equal(evalAt(GF_EXP[(11 * j) % 255]), 0);
     assert.notEqual(evalAt(GF_EXP[(11 * (c.fcr - 1)) % 255]), 0);
-    // Symmetric generator (131.0-B-5 §4.3.2: the CCSDS code's g(x) is self-reciprocal).
+    // Symmetric generator (131.0-B-5 §4.3.4: the CCSDS code's g(x) is self-reciprocal).
     for (let i = 0; i <= 2 * E; i++) assert.equal(c.gen[i], c.gen[2 * E - i]);
   }
 });
 
-test("[131.0-B-5 §4.3.3] dual basis: RS(255,223) parity of 00..DE begins 4F FB 92 DD (conventional basis gives 2F BD 4F B4)", () => {
+test("[131.0-B-5 §4.3.9] dual basis: RS(255,223) parity of 00..DE begins 4F FB 92 DD (conventional basis gives 2F BD 4F B4)", () => {
   const c = new RsCodec(16);
   const data = new Uint8Array(223).map((_, i) => i);
   const p = new Uint8Array(32);

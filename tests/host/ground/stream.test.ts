@@ -95,7 +95,7 @@ test("[132.0-B-3 §4.1.2.6] a dropped CADU gives a VC gap of exactly 1 and loses
   assert.ok(r.stats.packetErrors["lost-in-gap"] >= 1);
 });
 
-test("[131.0-B-5 §4.3.7] burst errors within I·E octets of a codeblock are corrected", () => {
+test("[131.0-B-5 §4.3.5] burst errors within I·E octets of a codeblock are corrected", () => {
   const s = build(TM1115, 6, 5);
   const stream = concat(s.cadus);
   const cadu = 4 + 1115 + 5 * 32;
@@ -110,7 +110,7 @@ test("[131.0-B-5 §4.3.7] burst errors within I·E octets of a codeblock are cor
   assert.deepEqual(r.frames, s.frames);
 });
 
-test("[131.0-B-5 §9.3] bit slips (inserted and deleted bits) and garbage between CADUs: resync, later CADUs decode", () => {
+test("[131.0-B-5 §4.3.10] bit slips (inserted and deleted bits) and garbage between CADUs: resync, later CADUs decode", () => {
   const s = build(TM1115, 10, 6);
   const L = s.cadus[0].length;
   let stream = concat([s.cadus[0], s.cadus[1], s.cadus[2], new Uint8Array(37).fill(0x1a), ...s.cadus.slice(3)]);
@@ -127,7 +127,7 @@ test("[131.0-B-5 §9.3] bit slips (inserted and deleted bits) and garbage betwee
   assert.equal(r.stats.rsCodewordsUncorrectable > 0, true);
 });
 
-test("[131.0-B-5 §9.3] ASM search at every bit offset; ASM with 2 bit errors accepted when locked", () => {
+test("[131.0-B-5 §4.3.10] ASM search at every bit offset; ASM with 2 bit errors accepted when locked", () => {
   const s = build(AOS892, 4, 7);
   for (let shift = 1; shift < 8; shift++) {
     const stream = concat(s.cadus);
@@ -140,7 +140,7 @@ test("[131.0-B-5 §9.3] ASM search at every bit offset; ASM with 2 bit errors ac
   }
 });
 
-test("[131.0-B-5 §9.3] truncated stream: the partial CADU and the packet in progress are reported", () => {
+test("truncated stream: the partial CADU and the packet in progress are reported", () => {
   const s = build(TM1115, 4, 8, {}, 5000);
   const stream = concat(s.cadus);
   const r = run(TM1115, stream.subarray(0, stream.length - 500));
@@ -150,7 +150,7 @@ test("[131.0-B-5 §9.3] truncated stream: the partial CADU and the packet in pro
   assert.equal(r.stats.packetErrors.truncated, 1);
 });
 
-test("[131.0-B-5 §9.3] a flywheel CADU with a destroyed ASM is still decoded; long garbage loses lock and re-acquires", () => {
+test("[131.0-B-5 §4.3.10] a flywheel CADU with a destroyed ASM is still decoded; long garbage loses lock and re-acquires", () => {
   const s = build(TM1115, 8, 9);
   const stream = concat(s.cadus);
   const L = s.cadus[0].length;

@@ -24,6 +24,7 @@ async function run(args: string[]): Promise<{ code: number; err: string }> {
 
 test("[123.0-B-2 §5.3] CLI round trip: BIL stream, near-lossless, decompressed from the header alone into BIP", async () => {
   const c = await run(["--nx", `${NX}`, "--ny", `${NY}`, "--nz", `${NZ}`, "--d", "12", "--order", "bil", "--p", "2", "--local-sum", "narrow-column",
+    "--intraband-offset", "-2", "--interband-offset", "1",
     "--abs-error", "2", "--theta", "3", "--phi", "2", "--psi", "1", join(dir, "in.raw"), join(dir, "s.bin")]);
   assert.equal(c.code, 0, c.err);
   const d = await run(["-d", "--output-order", "bip", join(dir, "s.bin"), join(dir, "out.raw")]);
@@ -55,6 +56,7 @@ test("[123.0-B-2 §4.7.2] CLI refuses invalid parameters with exit code 2, namin
     [["--coder", "hybrid"], /parameter coder = hybrid/],
     [["--block-size", "12", "--coder", "block-adaptive"], /parameter block-size = 12/],
     [["--abs-error", "5", "--abs-bits", "2"], /parameter absLimit = 5 .*allowed 0\.\.2\^D_A-1/],
+    [["--interband-offset", "6"], /parameter interband-offset = 6 .*allowed -6\.\.5/],
   ];
   for (const [extra, re] of cases) {
     const r = await run([...base, ...extra, join(dir, "in.raw"), join(dir, "x.bin")]);

@@ -132,7 +132,7 @@ test("[123.0-B-2 §5.4.3.4] block-adaptive round trips: J = 8..64, RSI, restrict
   }
 });
 
-for (const coder of ["sample-adaptive", "block-adaptive"] as const) test(`[123.0-B-2 §5.4.3.1] ${coder}: one-byte output chunks give the same stream as one big buffer`, () => {
+function oneByteChunks(coder: Hyper123Params["coder"]): void {
   const p: Hyper123Params = { ...hyper123Defaults(7, 5, 4), d: 12, wordBytes: 3, order: "bi", m: 2, coder };
   const cube = Uint16Array.from(synth(7, 5, 4, 12, false, "noise", 9));
   const whole = compressHyper123(lib, p, cube);
@@ -160,4 +160,42 @@ for (const coder of ["sample-adaptive", "block-adaptive"] as const) test(`[123.0
     }
   }
   assert.deepEqual(Uint8Array.from(bytes), whole);
+}
+test("[123.0-B-2 §5.4.3.1] sample-adaptive: one-byte output chunks give the same stream as one big buffer", () => oneByteChunks("sample-adaptive"));
+test("[123.0-B-2 §5.4.3.1] block-adaptive: one-byte output chunks give the same stream as one big buffer", () => oneByteChunks("block-adaptive"));
+
+test("[123.0-B-2 §4.6.3.3] custom weight initialisation with Λ = default weights + 1 (Q = Ω + 3) gives the default body", () => {
+  for (const reduced of [false, true]) {
+    const nx = 8, ny = 6, nz = 7, P = 3, omega = 13;
+    const base: Hyper123Params = { ...hyper123Defaults(nx, ny, nz), p: P, reduced, omega };
+    const lambda: number[][] = [];
+    for (let z = 0; z < nz; z++) {
+      const row: number[] = reduced ? [] : [1, 1, 1];
+      let v = Math.floor(7 * 2 ** omega / 8);
+      for (let i = 0; i < Math.min(z, P); i++) { row.push(v + 1); v = Math.floor(v / 8); }
+      lambda.push(row);
+    }
+    const cube = Uint16Array.from(synth(nx, ny, nz, 16, false, "smooth", 77));
+    const a = compressHyper123(lib, base, cube);
+    const b = compressHyper123(lib, { ...base, weightInit: { q: omega + 3, lambda } }, cube);
+    const ha = decodeHyper123(a).header.bodyOffset, hb = decodeHyper123(b).header.bodyOffset;
+    assert.deepEqual(b.subarray(hb), a.subarray(ha));
+    const zeros = Array.from({ length: nz }, (_, z) => new Array(Math.min(z, P) + 1).fill(0));
+    const c = compressHyper123(lib, { ...base, weightOffsets: zeros }, cube);
+    assert.deepEqual(c.subarray(decodeHyper123(c).header.bodyOffset), a.subarray(ha));
+  }
+});
+
+test("[123.0-B-2 §4.10.3] weight exponent offsets and custom weights: lossless and near-lossless round trips", () => {
+  let n = 0;
+  for (const reduced of [false, true]) for (const q of [3, 8, 16]) for (const fidelity of [0, 1]) {
+    const nx = 9, ny = 7, nz = 6, P = 2 + (n % 3), omega = 8 + (n % 6);
+    const r = rng(n + 900);
+    const lambda = Array.from({ length: nz }, (_, z) => Array.from({ length: Math.min(z, P) + (reduced ? 0 : 3) }, () => Math.floor(r() * 2 ** q) - 2 ** (q - 1)));
+    const offsets = Array.from({ length: nz }, (_, z) => Array.from({ length: Math.min(z, P) + 1 }, () => Math.floor(r() * 12) - 6));
+    const p: Hyper123Params = { ...hyper123Defaults(nx, ny, nz), p: P, reduced, omega, weightInit: q <= omega + 3 ? { q, lambda } : null,
+      weightOffsets: offsets, fidelity, absLimit: 3, absBits: 2, order: n % 2 ? "bsq" : "bi", m: 2 };
+    roundTrip(p, n % 2 ? "smooth" : "noise", n + 950);
+    n++;
+  }
 });

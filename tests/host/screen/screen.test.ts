@@ -168,3 +168,41 @@ test("screenPushLines (all lines in one call, then flush) gives the same classes
   assert.equal(e.screenPushLines(lines, h, lineLen, cls, w, true), h);
   assert.deepEqual(lib.u8().slice(cls, cls + w * h), perLine);
 });
+
+test("fuzz: random parameter blocks, calibrations, geometry and lines never trap; statuses stay in the table", () => {
+  const lib2 = loadFlightLib(); // a fresh instance: the fuzz leaves the screener in odd states
+  const e = lib2.exports;
+  let seed = 99;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 16777216;
+  const p = lib2.alloc(18 * 4), ws = lib2.alloc(1 << 20), line = lib2.alloc(8 * 300 * 2), cls = lib2.alloc(300);
+  const known = new Set([0, -1, -2, -4, -700, -701, -702, -703]);
+  for (let iter = 0; iter < 300; iter++) {
+    const w = 1 + Math.floor(rnd() * 300), nb = 3 + Math.floor(rnd() * 6);
+    e.screenDefaults(p, w, nb);
+    const i32 = new Int32Array(lib2.memory.buffer, p, 18);
+    for (let k = 0; k < 3; k++) i32[Math.floor(rnd() * 18)] = Math.floor((rnd() - 0.3) * 3 * 2 ** (rnd() * 20));
+    const need = e.screenWorkspaceLen(p);
+    const st = e.screenInit(p, ws, 1 << 20);
+    assert.ok(known.has(st) && (need < 0 ? st === need : need > 1 << 20 ? st === -2 : st === 0), `init ${st} need ${need}`);
+    if (st !== 0) continue;
+    const nbands = i32[16], width = i32[17];
+    if (nbands * width > 8 * 300) continue; // the fuzz widened the line past the test buffer
+    for (let b = 0; b < nbands; b++) {
+      const pick = rnd();
+      e.screenSetCalibration(b, pick < 0.1 ? 0 : pick < 0.15 ? Number.NaN : rnd() * 0.3, (rnd() - 0.5) * 10, pick > 0.95 ? -1 : 1000 + rnd() * 1000);
+    }
+    const sun = e.screenSetSun((rnd() - 0.2) * 110, 0.9 + rnd() * 0.2);
+    assert.ok(known.has(sun), `sun ${sun}`);
+    const lines = Math.floor(rnd() * 40);
+    for (let y = 0; y < lines; y++) {
+      const u16 = new Uint16Array(lib2.memory.buffer, line, nbands * width);
+      for (let i = 0; i < u16.length; i++) { const r = rnd(); u16[i] = r < 0.05 ? 0 : r > 0.95 ? 65535 : Math.floor(rnd() * 65536); }
+      const s = e.screenPushLine(line, nbands * width * 2, cls);
+      assert.ok(s >= 0 || s === -4, `push ${s}`);
+    }
+    for (let k = 0; k < 40; k++) { const s = e.screenFlush(cls); if (s === -4) break; assert.ok(s >= 0); }
+    const base = e.screenTilePtr() >>> 2;
+    const rec = new Int32Array(lib2.memory.buffer).subarray(base, base + 8);
+    assert.ok(rec[6] >= 0 && rec[6] <= 2);
+  }
+});

@@ -133,7 +133,7 @@ test("solar geometry: equinox noon at the equator is near zenith; 47°N at 10:30
   assert.ok(solarGeometry(Date.parse("2026-01-03T12:00:00Z"), 0, 0).earthSunAu < 0.984);
 });
 
-test("[301.0-B-4 §3.2] line time tags: CUC coarse = seconds since 1958-01-01 TAI, fine in 2^-32 s, at the line rate", () => {
+test("[301.0-B-4 §3.2.1] line time tags: CUC coarse = seconds since 1958-01-01 TAI, fine in 2^-32 s, at the line rate", () => {
   const p = loadProfile("default"); // 875 Hz from 2026-06-21T10:30:00Z
   const t0 = lineTime(p, 0);
   assert.equal(t0.coarse, Date.parse("2026-06-21T10:30:00Z") / 1000 + CCSDS_TO_UNIX_S + 37);
