@@ -95,8 +95,6 @@ export interface SupervisedResult {
   wallS: number;
   /** Summed over boots. */
   timing: ObcTiming | null;
-  /** Lines the image accepted and that were not re-sent after a reboot (none by design; kept as a check). */
-  linesLost: number[];
 }
 
 /**
@@ -166,14 +164,14 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   const log: string[] = [];
   const reboots: Reboot[] = [];
   const faultsApplied: SupervisedResult["faultsApplied"] = [];
-  const linesLost: SupervisedResult["linesLost"] = [];
   const timings: ObcTiming[] = [];
   let busBytes = 0, outBytes = 0;
   let boot = 0;
   let child!: ObcChild;
   let faultFile = "";
   let faultList: (ChildFault & { line: number })[] = [];
-  let rem = new Uint8Array(caduLen), remLen = 0;
+  const rem = new Uint8Array(caduLen);
+  let remLen = 0;
   let lastWritten = -1;
   /** Records written after the last acknowledged line, for re-sending. */
   let window: BusItem[] = [];
@@ -215,7 +213,17 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     return child.write(configRecord(p, overrides));
   };
 
+  const stallBytes = o.stallBytes ?? 4 << 20;
+  let sinceAck = 0, ackSeen = -1, stalled = false;
+
   const write = async (it: BusItem): Promise<boolean> => {
+    if (tracker.ackLine !== ackSeen) { ackSeen = tracker.ackLine; sinceAck = 0; }
+    if (sinceAck > stallBytes && child.alive) {
+      stalled = true;
+      child.kill();
+      await child.exited;
+      return false;
+    }
     if (it.line !== undefined) {
       const fs = pendingFaults.get(it.line);
       if (fs) {
@@ -226,6 +234,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
       lastWritten = it.line;
     }
     busBytes += it.record.length;
+    sinceAck += it.record.length;
     waitingDrain = true;
     const ok = await child.write(it.record);
     waitingDrain = false;
@@ -237,31 +246,35 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     if ((waitingDrain || busEnded) && performance.now() - child.lastProgress > watchdogMs) { hung = true; child.kill(); }
   }, Math.max(10, watchdogMs / 4));
 
+  const unacked = () => window.filter((w) => w.line !== undefined && w.line > tracker.ackLine && w.resend !== null);
+
   /** After the child died: decide, reboot, re-send the window. Returns false when the pass is over. */
   const recover = async (): Promise<boolean> => {
     const { code } = await child.exited;
     if (child.stats) timings.push(timingOf(child.stats)!);
-    if (code === EXIT_OK && !hung) return false;
-    if (code === EXIT_NO_CONFIG && !hung) { clearInterval(timer); rmSync(dir, { recursive: true, force: true }); throw new ObcConfigError(child.log); }
-    const cause: RebootCause = hung ? "hang" : code === EXIT_TRAP ? "trap" : code === EXIT_RESET ? "reset" : "exit";
-    if (reboots.length >= maxReboots) { clearInterval(timer); rmSync(dir, { recursive: true, force: true }); throw new ObcCrashError(code, child.exit?.signal ?? null, child.log); }
+    // A clean end with lines never acknowledged: the image ran but its output went wrong.
+    if (code === EXIT_OK && !hung && !stalled) {
+      if (!unacked().length) return false;
+      stalled = true;
+    }
+    if (code === EXIT_NO_CONFIG && !hung && !stalled) throw new ObcConfigError(child.log);
+    const cause: RebootCause = hung ? "hang" : stalled ? "stall" : code === EXIT_TRAP ? "trap" : code === EXIT_RESET ? "reset" : "exit";
+    if (reboots.length >= maxReboots) throw new ObcCrashError(code, child.exit?.signal ?? null, child.log);
     const discarded = remLen;
     remLen = 0;
-    const acked = tracker.lastLine;
-    let partial: Reboot["partialLine"] = null;
-    if (acked >= 0) {
-      const miss = tracker.bandsMissing();
-      if (miss.length) { partial = { line: acked, bandsLost: miss }; linesLost.push({ line: acked, bands: miss }); }
-    }
+    const acked = tracker.ackLine;
+    const out = tracker.bandsOut();
+    const partial: Reboot["partialLine"] = out.length ? { line: tracker.curLine, bandsRepeated: out } : null;
     // Only what was written after the last acknowledged line goes again.
     const ackIdx = window.findIndex((w) => w.line !== undefined && w.line > acked);
     const resend = (ackIdx < 0 ? [] : window.slice(ackIdx)).filter((w) => w.resend !== null);
     const vcMod = p.link.frame.type === "tm" ? 256 : 0x1000000;
     const ifc = tracker.lastVcCount >= 0 ? (tracker.lastVcCount + 1) % vcMod : (o.config?.initialFrameCount ?? 0);
-    const ipc = tracker.lastSeq >= 0 ? (tracker.lastSeq + 1) & 0x3fff : (o.config?.initialPacketCount ?? 0);
+    const ipc = tracker.ackSeq >= 0 ? (tracker.ackSeq + 1) & 0x3fff : (o.config?.initialPacketCount ?? 0);
     reboots.push({ boot, cause, exitCode: code, lastLineWritten: lastWritten, lastLineAcked: acked, linesResent: resend.filter((w) => w.line !== undefined).length, partialLine: partial, discardedBytes: discarded, initialFrameCount: ifc, initialPacketCount: ipc });
     log.push(`tengri-obc: watchdog: ${cause} (exit ${code}); reboot ${reboots.length}, resuming after line ${acked}`);
     await start({ ...o.config, initialFrameCount: ifc, initialPacketCount: ipc });
+    stalled = false; sinceAck = 0;
     window = [];
     for (const w of resend) {
       const again = { ...w, record: w.resend ?? w.record };
@@ -279,17 +292,19 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
       const n = await it.next();
       if (n.done) break;
       const item = n.value as BusItem;
-      // Prune what is acknowledged.
-      if (tracker.lastLine >= 0 && window.length > 64) {
-        const k = window.findIndex((w) => w.line !== undefined && w.line > tracker.lastLine);
+      // Forget what is acknowledged.
+      if (window.length > 64) {
+        const k = window.findIndex((w) => w.line !== undefined && w.line > tracker.ackLine);
         if (k > 0) window = window.slice(k);
+        else if (k < 0 && tracker.ackLine >= 0) window = [];
       }
       window.push(item);
+      let over = false;
       while (!(await write(item))) {
-        if (!(await recover())) break;  // ended (exit 0) early: nothing more to do
-        if (child.alive) break;           // the window (with this item) was re-sent
+        if (!(await recover())) { over = true; break; } // ended (exit 0) early: nothing more to do
+        if (child.alive) break;                           // the window (with this item) was re-sent
       }
-      if (!child.alive && child.exit?.code === EXIT_OK && !hung) break;
+      if (over) break;
     }
     busEnded = true;
     child.end();
@@ -300,5 +315,5 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     rmSync(dir, { recursive: true, force: true });
   }
   const sum = timings.reduce<ObcTiming | null>((a, t) => (a ? { runtime: a.runtime, busyMs: a.busyMs + t.busyMs, waitMs: a.waitMs + t.waitMs, wallMs: a.wallMs + t.wallMs, cpuMs: a.cpuMs + t.cpuMs, reads: a.reads + t.reads, maxBusyPerReadMs: Math.max(a.maxBusyPerReadMs, t.maxBusyPerReadMs) } : t), null);
-  return { exitCode: child.exit?.code ?? -1, boots: boot, reboots, faultsApplied, log, busBytes, outBytes, wallS: (performance.now() - t0) / 1000, timing: sum, linesLost };
+  return { exitCode: child.exit?.code ?? -1, boots: boot, reboots, faultsApplied, log, busBytes, outBytes, wallS: (performance.now() - t0) / 1000, timing: sum };
 }

@@ -1,6 +1,6 @@
 // Small inline-SVG chart builders (no scripts, no external resources). Every mark carries a
 // <title> so a reader hovering a bar gets its figures.
-export const COLOURS = { data: "#2b6cb0", idle: "#cbd5e0", rs: "#dd6b20", lost: "#c53030", rejected: "#9b2c2c", sync: "#6b46c1", backlog: "#6b46c1", ok: "#2f855a", grid: "#e2e8f0", text: "#2d3748" } as const;
+export const COLOURS = { data: "#2b6cb0", idle: "#cbd5e0", rs: "#dd6b20", lost: "#c53030", rejected: "#4a5568", sync: "#6b46c1", backlog: "#6b46c1", ok: "#2f855a", grid: "#e2e8f0", text: "#2d3748" } as const;
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -8,3 +8,6 @@ export * from "./imager.ts";
 export * from "./synthetic.ts";
 export * from "./raw-cube.ts";
 export * from "./open.ts";
+export * from "./resample.ts";
+export * from "./envi.ts";
+export * from "./geotiff.ts";
