@@ -17,13 +17,21 @@
 //  then the codec block (CODEC_BLOCK_LEN octets), at c = 48 + 2·bands:
 //   c+0 u8 coder (0 raw, 1 CCSDS 121)   c+1 u8 J (block size)   c+2 u8 flags (libaec's: 8 preprocess, 16 restricted)
 //   c+3 u8 reserved   c+4 u16 RSI (blocks)   c+6 u16 unit lines   c+8 u16 unit pixels (0: whole line)   c+10 u16 reserved
-//  c+12 u16 CRC-16/CCITT-FALSE over all preceding octets
+//  then the screening block (SCREEN_FIXED_LEN + 12·bands octets), at s = c + 12:
+//   s+0 u8 enabled   s+1 u8 degrade shift k (0..7)   s+2 u16 tile statistics APID   s+4 u16 mask APID
+//   s+6 u8 TAI−UTC seconds   s+7 u8 thumbnail factor (2..64)
+//   s+8 i32 pass start latitude (µdeg)   s+12 i32 start longitude (µdeg)   s+16 i32 heading (µdeg)
+//   s+20 u32 ground speed (mm/s)   s+24 18 × i32 screener parameters (assembly/screen/screener.ts P_*)
+//   s+96 per band: f32 gain, f32 offset (radiance = gain·DN + offset), f32 ESUN at 1 AU
+//  end−2 u16 CRC-16/CCITT-FALSE over all preceding octets
 import { loadU16BE, loadU32BE } from "../util/be";
 import { crc16 } from "../util/crc16";
 import { setDetail } from "./control";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "./status";
 
-export const CONFIG_VERSION: u32 = 2;
+export const CONFIG_VERSION: u32 = 3;
+export const SCREEN_FIXED_LEN: i32 = 96;
+export const SCREEN_PARAMS: i32 = 18;
 export const CODEC_BLOCK_LEN: i32 = 12;
 export const CODER_RAW: i32 = 0;
 export const CODER_CCSDS121: i32 = 1;
@@ -89,6 +97,17 @@ export class Config {
   aecRsi: i32 = 0;
   unitLines: i32 = 0;
   unitPixels: i32 = 0;
+  screen: bool = false;
+  degradeShift: i32 = 0;
+  statsApid: u32 = 0;
+  maskApid: u32 = 0;
+  taiUtc: i32 = 37;
+  thumbFactor: i32 = 8;
+  lat0Deg: f64 = 0;
+  lon0Deg: f64 = 0;
+  headingDeg: f64 = 0;
+  groundSpeedMps: f64 = 0;
+  screenBlockPtr: usize = 0;    // the screening block in the table copy
 }
 
 function bad(field: i32, found: i32, expected: i32): i32 {
@@ -139,7 +158,8 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   if (idleVcid > maxVcid || (frameType == 1 && idleVcid != 63)) return bad(F_IDLE_VCID, <i32>idleVcid, <i32>maxVcid);
   if (idleVcid == imageVcid || idleVcid == hkVcid) return bad(F_IDLE_VCID, <i32>idleVcid, -1);
   if (bands < 1) return bad(F_BANDS, bands, 1);
-  if (len != CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + 2) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, len, CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + 2, 2);
+  const expectLen = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 2;
+  if (len != expectLen) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, len, expectLen, 2);
   if (pixels < 1) return bad(F_PIXELS, pixels, 1);
   if (bitDepth < 1 || bitDepth > 16) return bad(F_BIT_DEPTH, bitDepth, 16);
   if (hkApid >= 0x7FF) return bad(F_HK_APID, <i32>hkApid, 0x7FE);
@@ -173,6 +193,26 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
     if (unitPixels < 0 || unitPixels > pixels || (unitPixels != 0 && unitPixels < aecJ)) return bad(fc + 8, unitPixels, pixels);
     if (maxPacketLen < 128) return bad(F_MAX_PACKET, maxPacketLen, 128);
   }
+  // Screening block (the screener checks its own parameter words when it is initialised).
+  const sb = cb + <usize>CODEC_BLOCK_LEN;
+  const fs = fc + CODEC_BLOCK_LEN;
+  const screen = <i32>load<u8>(sb);
+  const shift = <i32>load<u8>(sb + 1);
+  const statsApid = loadU16BE(sb + 2);
+  const maskApid = loadU16BE(sb + 4);
+  const thumb = <i32>load<u8>(sb + 7);
+  if (screen > 1) return bad(fs, screen, 1);
+  if (screen == 1) {
+    if (shift > 7 || shift >= bitDepth) return bad(fs + 1, shift, 7);
+    if (statsApid >= 0x7FF || statsApid == hkApid) return bad(fs + 2, <i32>statsApid, 0x7FE);
+    if (maskApid >= 0x7FF || maskApid == hkApid || maskApid == statsApid) return bad(fs + 4, <i32>maskApid, 0x7FE);
+    for (let b = 0; b < bands; b++) {
+      const a = loadU16BE(ptr + <usize>(CONFIG_FIXED_LEN + 2 * b));
+      if (a == statsApid || a == maskApid) return bad(F_APIDS + 2 * b, <i32>a, -1);
+    }
+    if (thumb < 2 || thumb > 64) return bad(fs + 7, thumb, 8);
+    if (bands < 3) return bad(F_BANDS, bands, 3);
+  }
   // All valid: apply.
   cfg.scid = scid; cfg.frameType = frameType;
   cfg.fecf = (flags & FLAG_FECF) != 0; cfg.ocf = (flags & FLAG_OCF) != 0; cfg.randomizer = (flags & FLAG_RANDOMIZER) != 0;
@@ -186,6 +226,13 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   cfg.maxLineJump = loadU16BE(ptr + 44); cfg.maxIdlePerLine = loadU16BE(ptr + 46);
   cfg.apidsPtr = ptr + <usize>CONFIG_FIXED_LEN;
   cfg.aecJ = aecJ; cfg.aecFlags = aecFlags; cfg.aecRsi = aecRsi; cfg.unitLines = unitLines; cfg.unitPixels = unitPixels;
+  cfg.screen = screen == 1; cfg.degradeShift = shift; cfg.statsApid = statsApid; cfg.maskApid = maskApid;
+  cfg.taiUtc = <i32>load<u8>(sb + 6); cfg.thumbFactor = thumb;
+  cfg.lat0Deg = <f64><i32>loadU32BE(sb + 8) * 1e-6;
+  cfg.lon0Deg = <f64><i32>loadU32BE(sb + 12) * 1e-6;
+  cfg.headingDeg = <f64><i32>loadU32BE(sb + 16) * 1e-6;
+  cfg.groundSpeedMps = <f64>loadU32BE(sb + 20) * 1e-3;
+  cfg.screenBlockPtr = sb;
   return OK;
 }
 

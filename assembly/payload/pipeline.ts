@@ -19,6 +19,11 @@ import { crc16Init } from "../util/crc16";
 import { LINE_HEADER_LEN, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./bus-record";
 import * as hk from "./housekeeping";
 import { CODER_CCSDS121 } from "../abi/config-table";
+import { screenCheckParams, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr, screenLinesOut, P_TILE_SIZE, P_GROW_PX, P_COUNT, TILE_WORDS, T_CLOUD, T_DECISION, T_REASON, DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD } from "../screen/screener";
+import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN } from "../compress/aec121/encoder";
+import { sunForLine, sunElevationDeg, sunDistanceAu } from "./sun";
+import { SCREEN_FIXED_LEN, SCREEN_PARAMS } from "../abi/config-table";
+import { packUnitHeader } from "./aec-units";
 import { unitMemory, unitsConfigure, unitColumns, unitLineBuffer, unitHeader, unitsCodeLine, unitSegmentReady, unitComplete, unitOpen, unitSegmentPayload, unitOutPtr, unitFill, unitOffset, unitConsumed, unitClose, unitReset, UNIT_HDR_LEN } from "./aec-units";
 
 /** Image packet secondary header: CUC (7) | line counter u32 | first pixel u16 | pixel count u16 | bit depth u8. */
@@ -57,14 +62,18 @@ export function maxRecordLen(c: Config): i32 { return RECORD_HEADER_LEN + maxLin
  */
 export function memoryNeeded(c: Config, tableLen: i32): i32 {
   const input = 2 * maxRecordLen(c) < 4096 ? 4096 : 2 * maxRecordLen(c);
-  const codec = c.compression == CODER_CCSDS121 ? unitMemory(c.bands, c.pixels, c.unitPixels, c.maxPacketLen) : 0;
-  return tableLen + input + c.maxPacketLen + 64 + framerBufferLen(c.frameLen) + outBufferLen(c) + 4 * (c.bands + 1) + 256 + codec;
+  const codec = c.screen ? screenMemory(c) : c.compression == CODER_CCSDS121 ? unitMemory(c.bands, c.pixels, c.unitPixels, c.maxPacketLen) : 0;
+  return tableLen + input + c.maxPacketLen + 64 + framerBufferLen(c.frameLen) + outBufferLen(c) + 4 * (c.bands + 3) + 256 + codec;
 }
 
 function outBufferLen(c: Config): i32 {
   const zone = c.frameLen - 8;                       // a lower bound of the packet zone
   let lineBytes = c.bands * (((c.pixels * c.bitDepth + 7) >> 3) + 64) + 64;
-  if (c.compression == CODER_CCSDS121) {
+  if (c.screen) {
+    // A whole tile row leaves at once when its decisions are known.
+    lineBytes *= 64 + 2;
+    lineBytes += 2 * c.pixels + 4096;
+  } else if (c.compression == CODER_CCSDS121) {
     // Closing every unit on the same line can release up to a packet per unit beyond the line's own octets.
     const colPx = c.unitPixels == 0 || c.unitPixels > c.pixels ? c.pixels : c.unitPixels;
     lineBytes += c.bands * ((c.pixels + colPx - 1) / colPx) * (c.maxPacketLen + 64);
@@ -93,8 +102,8 @@ export function configure(tableSrc: usize, tableLen: i32, heapBase: u32, ramLimi
   const frames = heap.alloc(<usize>framerBufferLen(cfg.frameLen));
   outCap = outBufferLen(cfg);
   outPtr = heap.alloc(<usize>outCap);
-  seqCounts = heap.alloc(<usize>(4 * (cfg.bands + 1)));
-  for (let b = 0; b <= cfg.bands; b++) store<u32>(seqCounts + (<usize>b << 2), cfg.initialPacketCount);
+  seqCounts = heap.alloc(<usize>(4 * (cfg.bands + 3)));   // bands, HK, mask, tile statistics
+  for (let b = 0; b < cfg.bands + 3; b++) store<u32>(seqCounts + (<usize>b << 2), cfg.initialPacketCount);
   const fs = framerConfigure(cfg.frameType, cfg.scid, cfg.frameLen, cfg.fecf, cfg.ocf, cfg.insertZoneLen, cfg.idleVcid, cfg.initialFrameCount, frames);
   if (fs != OK) return setDetail(E_FRAME_BAD_CONFIG, 8, cfg.frameLen, 0, 0);
   imageSlot = framerSlotFor(cfg.imageVcid);
@@ -104,7 +113,10 @@ export function configure(tableSrc: usize, tableLen: i32, heapBase: u32, ramLimi
   const lineBits = cfg.pixels * cfg.bitDepth;
   if (lineBits <= userMax * 8) segPixels = cfg.pixels;
   else segPixels = ((userMax * 8) / cfg.bitDepth) & ~7;   // whole octets per segment
-  if (cfg.compression == CODER_CCSDS121) {
+  if (cfg.screen) {
+    const ss = screeningConfigure();
+    if (ss != OK) return ss;
+  } else if (cfg.compression == CODER_CCSDS121) {
     const us = unitsConfigure(cfg.bands, cfg.pixels, cfg.bitDepth, cfg.unitPixels, cfg.unitLines, cfg.aecJ, cfg.aecRsi, cfg.aecFlags, cfg.maxPacketLen);
     if (us != OK) return setDetail(us, 19, cfg.compression, 0, 0);
   }
@@ -216,7 +228,8 @@ export function processLine(payload: usize): void {
   hk.hkSet(hk.HK_LAST_LINE, counter);
 
   const samples = payload + <usize>LINE_HEADER_LEN;
-  if (cfg.compression == CODER_CCSDS121) codeLine121(samples, counter, coarse, fine);
+  if (cfg.screen) screenLine(samples, counter, coarse, fine, t);
+  else if (cfg.compression == CODER_CCSDS121) codeLine121(samples, counter, coarse, fine);
   else sendRawLine(samples, counter, coarse, fine);
   if (cfg.hkEveryLines != 0 && hk.hkGet(hk.HK_LINES_ACCEPTED) % cfg.hkEveryLines == 0) sendHousekeeping();
   transmitterTick(t);
@@ -333,6 +346,7 @@ export function sendHousekeeping(): void {
 /** End of pass: final housekeeping, then every partial frame leaves padded. */
 export function endPass(): void {
   hk.hkSetState(hk.STATE_ENDED);
+  if (cfg.screen) screeningEnd();
   if (cfg.compression == CODER_CCSDS121) {
     const cols = unitColumns();
     for (let b = 0; b < cfg.bands; b++) for (let c = 0; c < cols; c++) if (unitOpen(b * cols + c)) finishUnit(b, b * cols + c);
@@ -348,3 +362,300 @@ export function endPass(): void {
 export function frameTypeIsTm(): bool { return cfg.frameType == FRAME_TM; }
 export function caduLength(): i32 { return cadu; }
 export function zoneLength(): i32 { return framerZoneLen(); }
+
+// ---- cloud screening stage ---------------------------------------------------------------
+// Lines wait in a ring while the screener (assembly/screen/) classifies them; when a tile row's
+// decisions are known its tiles leave as the policy says: keep (CCSDS 121 lossless, or raw
+// segments in raw mode), degrade (CCSDS 121 of v >> k: error ≤ 2^(k−1)) or drop (only the tile's
+// statistics and a thumbnail leave). Every tile's statistics go on the statistics APID before
+// its data; the cloud mask (1 bit per pixel, CCSDS 121 with n = 1) goes on the mask APID, one
+// unit per tile row.
+// Tile statistics packet (user data after a CUC of the tile row's first line):
+//   tile row u32 | first line u32 | lines u16 | first pixel u16 | pixel count u16 |
+//   6 × u32 pixel counts (clear, cloud, uncertain-bright, saturated, missing, unjudged) |
+//   decision u8 (0 keep, 1 degrade, 2 drop) | reason u8 | thumbnail factor f u8 | bands u8 |
+//   thumbnail (dropped tiles only): per band ⌈lines/f⌉ × ⌈count/f⌉ octets, the top 8 bits of
+//   each f × f block's mean.
+const SCR_MASK_BITS: i32 = 1;
+const SCR_MASK_FLAGS: i32 = 8 | 16;          // preprocessing + restricted code options (n = 1 ≤ 4)
+export const TILE_STATS_FIXED: i32 = CUC_LEN + 4 + 4 + 2 + 2 + 2 + 24 + 4;
+
+let scrRing: usize = 0;
+let scrMeta: usize = 0;           // per ring slot: counter u32, coarse u32, fine u32
+let scrDepth: i32 = 0;
+let scrLineBytes: i32 = 0;
+let scrClass: usize = 0;
+let scrParams: usize = 0;
+let scrTile: i32 = 0;
+let scrIn: i32 = 0;               // lines pushed
+let scrRowsDone: i32 = -1;        // last tile row handled
+let tileState: usize = 0;
+let tileOut: usize = 0;
+let tileCap: i32 = 0;
+let tileShiftBuf: usize = 0;
+let maskState: usize = 0;
+let maskOut: usize = 0;
+let maskCap: i32 = 0;
+let maskFill: i32 = 0;
+let maskOffset: u32 = 0;
+let maskLines: i32 = 0;
+let maskLine: usize = 0;
+let scrSegPayload: i32 = 0;
+let scrT0: f64 = 0;
+let tilesKept: u32 = 0, tilesDegraded: u32 = 0, tilesDropped: u32 = 0;
+
+function screenMemory(c: Config): i32 {
+  const T = 1024, grow = 32;                 // bounds: the exact figures need the parameter block
+  void T; void grow;
+  const tile = loadParamBE(c, P_TILE_SIZE), g = loadParamBE(c, P_GROW_PX);
+  const depth = tile + g + 1;
+  const lineBytes = 2 * c.bands * c.pixels;
+  const cols = (c.pixels + tile - 1) / (tile < 1 ? 1 : tile);
+  const ws = ((g + 1) * c.pixels + 7) + c.pixels * 8 + 4096 * 4 + cols * TILE_WORDS * 4 + 9 * 8 + c.pixels + 64;
+  const seg = c.maxPacketLen;
+  return depth * (lineBytes + 12) + c.pixels + P_COUNT * 4 + ws + 2 * AEC_STATE_LEN
+    + (seg + (tile * 32 + 16) * 2 + 1024) + (seg + (c.pixels * 2 + 16) * 2 + 1024) + 2 * tile + 2 * c.pixels + 256;
+}
+
+@inline function loadParamBE(c: Config, i: i32): i32 { return <i32>loadU32BE(c.screenBlockPtr + 24 + (<usize>i << 2)); }
+
+function screeningConfigure(): i32 {
+  scrParams = heap.alloc(<usize>(P_COUNT * 4));
+  for (let i = 0; i < SCREEN_PARAMS; i++) store<i32>(scrParams + (<usize>i << 2), loadParamBE(cfg, i));
+  const chk = screenCheckParams(scrParams);
+  if (chk != OK) return setDetail(chk, 48 + 2 * cfg.bands + 12 + 24, 0, 0, 0);
+  if (load<i32>(scrParams + (16 << 2)) != cfg.bands || load<i32>(scrParams + (17 << 2)) != cfg.pixels) return setDetail(chk, 48 + 2 * cfg.bands + 12 + 24 + 64, 0, 0, 0);
+  const wsLen = screenWorkspaceLen(scrParams);
+  const ws = heap.alloc(<usize>wsLen);
+  const si = screenInit(scrParams, ws, wsLen);
+  if (si != OK) return si;
+  const cal = cfg.screenBlockPtr + <usize>SCREEN_FIXED_LEN;
+  for (let b = 0; b < cfg.bands; b++) {
+    const q = cal + <usize>(12 * b);
+    screenSetCalibration(b, <f64>reinterpret<f32>(loadU32BE(q)), <f64>reinterpret<f32>(loadU32BE(q + 4)), <f64>reinterpret<f32>(loadU32BE(q + 8)));
+  }
+  scrTile = load<i32>(scrParams + (<usize>P_TILE_SIZE << 2));
+  scrDepth = scrTile + load<i32>(scrParams + (<usize>P_GROW_PX << 2)) + 1;
+  scrLineBytes = 2 * cfg.bands * cfg.pixels;
+  scrRing = heap.alloc(<usize>(scrDepth * scrLineBytes));
+  scrMeta = heap.alloc(<usize>(scrDepth * 12));
+  scrClass = heap.alloc(<usize>cfg.pixels);
+  scrSegPayload = cfg.maxPacketLen - UNIT_HDR_LEN;
+  tileState = heap.alloc(<usize>AEC_STATE_LEN);
+  const J = cfg.aecJ == 0 ? 16 : cfg.aecJ, rsi = cfg.aecRsi == 0 ? 128 : cfg.aecRsi;
+  let st = aecInit(tileState, cfg.bitDepth, J, rsi, cfg.aecFlags);
+  if (st != OK) return st;
+  tileCap = scrSegPayload + aecMaxOutLen(tileState, scrTile) + 64;
+  tileOut = heap.alloc(<usize>tileCap);
+  tileShiftBuf = heap.alloc(<usize>(2 * scrTile + 16));
+  maskState = heap.alloc(<usize>AEC_STATE_LEN);
+  st = aecInit(maskState, SCR_MASK_BITS, 16, rsi, SCR_MASK_FLAGS);
+  if (st != OK) return st;
+  maskCap = scrSegPayload + aecMaxOutLen(maskState, cfg.pixels) + 64;
+  maskOut = heap.alloc(<usize>maskCap);
+  maskLine = heap.alloc(<usize>(2 * cfg.pixels + 16));
+  scrIn = 0; scrRowsDone = -1; maskFill = 0; maskOffset = 0; maskLines = 0;
+  return OK;
+}
+
+@inline function ringSlot(line: i32): usize { return scrRing + <usize>((line % scrDepth) * scrLineBytes); }
+@inline function metaSlot(line: i32): usize { return scrMeta + <usize>((line % scrDepth) * 12); }
+
+function screenLine(samples: usize, counter: u32, coarse: u32, fine: u32, t: f64): void {
+  if (scrIn == 0) scrT0 = t;
+  const slot = ringSlot(scrIn);
+  const n = cfg.bands * cfg.pixels;
+  const maxV: u32 = (1 << <u32>cfg.bitDepth) - 1;
+  let clipped: u32 = 0;
+  for (let i = 0; i < n; i++) {                          // bus big-endian → native, clipped to n bits
+    let v = <u32>bswap<u16>(load<u16>(samples + (<usize>i << 1)));
+    if (v > maxV) { v = maxV; clipped++; }
+    store<u16>(slot + (<usize>i << 1), <u16>v);
+  }
+  if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
+  const m = metaSlot(scrIn);
+  store<u32>(m, counter); store<u32>(m, coarse, 4); store<u32>(m, fine, 8);
+  sunForLine(t, t - scrT0, cfg.taiUtc, cfg.lat0Deg, cfg.lon0Deg, cfg.headingDeg, cfg.groundSpeedMps);
+  screenSetSun(sunElevationDeg, sunDistanceAu);             // night or bad calibration: tiles kept (status in the screener)
+  scrIn++;
+  const r = screenPushLine(slot, scrLineBytes, scrClass);
+  if (r >= 0) classLineReady(r);
+}
+
+function screeningEnd(): void {
+  for (let i = 0; i < scrDepth + 1; i++) {               // bounded: the delay line holds at most scrDepth lines
+    const r = screenFlush(scrClass);
+    if (r < 0) break;
+    classLineReady(r);
+  }
+}
+
+/** A class line is out: it joins the tile row's mask; a finished tile row leaves. */
+function classLineReady(row: i32): void {
+  const px = cfg.pixels;
+  for (let i = 0; i < px; i++) store<u16>(maskLine + (<usize>i << 1), load<u8>(scrClass + <usize>i) == CLASS_CLOUD ? 1 : 0);
+  if (maskLines == 0) aecStartUnitMask();
+  const w = aecEncode16(maskState, maskLine, px, maskOut + <usize>maskFill, maskCap - maskFill);
+  if (w < 0) hk.hkSetLastStatus(w); else maskFill += w;
+  maskLines++;
+  const row0 = row - maskLines + 1;
+  while (maskFill >= scrSegPayload) sendMaskSegment(row0, scrSegPayload, false);
+  const done = screenTileRowDone();
+  if (done > scrRowsDone) {
+    scrRowsDone = done;
+    const w2 = aecEndUnit(maskState, maskOut + <usize>maskFill, maskCap - maskFill);
+    if (w2 < 0) hk.hkSetLastStatus(w2); else maskFill += w2;
+    while (maskFill > scrSegPayload) sendMaskSegment(row0, scrSegPayload, false);
+    sendMaskSegment(row0, maskFill, true);
+    maskLines = 0; maskOffset = 0;
+    sendTileRow(done, row0, row - row0 + 1);
+  }
+}
+
+function aecStartUnitMask(): void {
+  const rsi = cfg.aecRsi == 0 ? 128 : cfg.aecRsi;
+  aecInit(maskState, SCR_MASK_BITS, 16, rsi, SCR_MASK_FLAGS);
+  maskFill = 0; maskOffset = 0;
+}
+
+function sendMaskSegment(row0: i32, len: i32, last: bool): void {
+  const first = maskOffset == 0;
+  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
+  const m = metaSlot(row0);
+  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
+  const rsi = cfg.aecRsi == 0 ? 128 : cfg.aecRsi;
+  packUnitHeader(sh, load<u32>(m, 4), load<u32>(m, 8), load<u32>(m), maskLines, 0, cfg.pixels, SCR_MASK_BITS, 16, SCR_MASK_FLAGS, rsi, maskOffset, 0);
+  copyBytes(sh + <usize>UNIT_HDR_LEN, maskOut, <usize>len);
+  packPrimaryHeader(packPtr, cfg.maskApid, true, flags, nextSeq(cfg.bands + 1), UNIT_HDR_LEN + len);
+  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
+  copyBytes(maskOut, maskOut + <usize>len, <usize>(maskFill - len));
+  maskFill -= len;
+  maskOffset += <u32>len;
+}
+
+/** The tile row's statistics, then each tile's data as its decision says. */
+function sendTileRow(tileRow: i32, row0: i32, lines: i32): void {
+  const cols = screenTileCols();
+  const recs = screenTilePtr();
+  for (let c = 0; c < cols; c++) {
+    const r = recs + <usize>(c * TILE_WORDS * 4);
+    const decision = load<i32>(r + (<usize>T_DECISION << 2));
+    const x0 = c * scrTile;
+    let count = cfg.pixels - x0;
+    if (count > scrTile) count = scrTile;
+    sendTileStats(tileRow, row0, lines, x0, count, r, decision);
+    if (decision == DECIDE_DROP) { tilesDropped++; continue; }
+    const shift = decision == DECIDE_DEGRADE && cfg.compression == CODER_CCSDS121 ? cfg.degradeShift : 0;
+    if (decision == DECIDE_DEGRADE) tilesDegraded++; else tilesKept++;
+    for (let b = 0; b < cfg.bands; b++) {
+      if (cfg.compression == CODER_CCSDS121) sendTile121(b, row0, lines, x0, count, shift);
+      else sendTileRaw(b, row0, lines, x0, count);
+    }
+  }
+}
+
+function sendTileStats(tileRow: i32, row0: i32, lines: i32, x0: i32, count: i32, rec: usize, decision: i32): void {
+  const m = metaSlot(row0);
+  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
+  packCuc(sh, load<u32>(m, 4), load<u32>(m, 8));
+  storeU32BE(sh + 7, <u32>tileRow);
+  storeU32BE(sh + 11, load<u32>(m));
+  storeU16BE(sh + 15, <u32>lines);
+  storeU16BE(sh + 17, <u32>x0);
+  storeU16BE(sh + 19, <u32>count);
+  for (let i = 0; i < 6; i++) storeU32BE(sh + 21 + (<usize>i << 2), <u32>load<i32>(rec + (<usize>i << 2)));
+  store<u8>(sh + 45, <u8>decision);
+  store<u8>(sh + 46, <u8>load<i32>(rec + (<usize>T_REASON << 2)));
+  const f = cfg.thumbFactor;
+  store<u8>(sh + 47, <u8>f);
+  store<u8>(sh + 48, <u8>cfg.bands);
+  let len = TILE_STATS_FIXED;
+  if (decision == DECIDE_DROP) {
+    const th = (lines + f - 1) / f, tw = (count + f - 1) / f;
+    if (len + cfg.bands * th * tw <= cfg.maxPacketLen) {  // a thumbnail that does not fit one packet is not sent
+      let o = sh + <usize>len;
+      const shiftTop = cfg.bitDepth > 8 ? cfg.bitDepth - 8 : 0;
+      for (let b = 0; b < cfg.bands; b++) {
+        for (let ty = 0; ty < th; ty++) {
+          for (let tx = 0; tx < tw; tx++) {
+            let sum: u32 = 0, nPix: u32 = 0;
+            for (let y = ty * f; y < (ty + 1) * f && y < lines; y++) {
+              const row = ringSlot(row0 + y) + <usize>(2 * (b * cfg.pixels + x0));
+              for (let x = tx * f; x < (tx + 1) * f && x < count; x++) { sum += <u32>load<u16>(row + (<usize>x << 1)); nPix++; }
+            }
+            store<u8>(o++, <u8>((sum / nPix) >> <u32>shiftTop));
+          }
+        }
+      }
+      len += cfg.bands * th * tw;
+    }
+  }
+  packPrimaryHeader(packPtr, cfg.statsApid, true, SEQ_UNSEGMENTED, nextSeq(cfg.bands + 2), len);
+  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + len, true);
+  void T_CLOUD;
+}
+
+function sendTile121(band: i32, row0: i32, lines: i32, x0: i32, count: i32, shift: i32): void {
+  const J = cfg.aecJ == 0 ? 16 : cfg.aecJ, rsi = cfg.aecRsi == 0 ? 128 : cfg.aecRsi;
+  const st = aecInit(tileState, cfg.bitDepth - shift, J, rsi, cfg.aecFlags);
+  if (st != OK) { hk.hkSetLastStatus(st); return; }
+  let fill = 0;
+  let offset: u32 = 0;
+  const m = metaSlot(row0);
+  const coarse = load<u32>(m, 4), fine = load<u32>(m, 8), line0 = load<u32>(m);
+  for (let y = 0; y < lines; y++) {
+    let src = ringSlot(row0 + y) + <usize>(2 * (band * cfg.pixels + x0));
+    if (shift > 0) {
+      for (let i = 0; i < count; i++) store<u16>(tileShiftBuf + (<usize>i << 1), load<u16>(src + (<usize>i << 1)) >> <u16>shift);
+      src = tileShiftBuf;
+    }
+    const w = aecEncode16(tileState, src, count, tileOut + <usize>fill, tileCap - fill);
+    if (w < 0) { hk.hkSetLastStatus(w); return; }
+    fill += w;
+    while (fill >= scrSegPayload) { sendTileSegment(band, coarse, fine, line0, y + 1, x0, count, shift, offset, scrSegPayload, false, fill); fill -= scrSegPayload; offset += <u32>scrSegPayload; }
+  }
+  const w2 = aecEndUnit(tileState, tileOut + <usize>fill, tileCap - fill);
+  if (w2 < 0) { hk.hkSetLastStatus(w2); return; }
+  fill += w2;
+  while (fill > scrSegPayload) { sendTileSegment(band, coarse, fine, line0, lines, x0, count, shift, offset, scrSegPayload, false, fill); fill -= scrSegPayload; offset += <u32>scrSegPayload; }
+  sendTileSegment(band, coarse, fine, line0, lines, x0, count, shift, offset, fill, true, fill);
+}
+
+function sendTileSegment(band: i32, coarse: u32, fine: u32, line0: u32, lines: i32, x0: i32, count: i32, shift: i32, offset: u32, len: i32, last: bool, fill: i32): void {
+  const first = offset == 0;
+  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
+  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
+  const J = cfg.aecJ == 0 ? 16 : cfg.aecJ, rsi = cfg.aecRsi == 0 ? 128 : cfg.aecRsi;
+  packUnitHeader(sh, coarse, fine, line0, lines, x0, count, cfg.bitDepth - shift, J, cfg.aecFlags, rsi, offset, shift);
+  copyBytes(sh + <usize>UNIT_HDR_LEN, tileOut, <usize>len);
+  packPrimaryHeader(packPtr, bandApid(cfg, band), true, flags, nextSeq(band), UNIT_HDR_LEN + len);
+  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
+  hk.hkInc(hk.HK_PACKETS_SENT);
+  copyBytes(tileOut, tileOut + <usize>len, <usize>(fill - len));
+}
+
+/** Raw mode: each line of the tile in its own segment packet (the raw image packet format). */
+function sendTileRaw(band: i32, row0: i32, lines: i32, x0: i32, count: i32): void {
+  const depth = cfg.bitDepth;
+  for (let y = 0; y < lines; y++) {
+    const m = metaSlot(row0 + y);
+    const src = ringSlot(row0 + y) + <usize>(2 * (band * cfg.pixels + x0));
+    const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
+    packCuc(sh, load<u32>(m, 4), load<u32>(m, 8));
+    storeU32BE(sh + 7, load<u32>(m));
+    storeU16BE(sh + 11, <u32>x0);
+    storeU16BE(sh + 13, <u32>count);
+    store<u8>(sh + 15, <u8>depth);
+    // The ring holds native samples: swap to big-endian in place for the packer, then back.
+    for (let i = 0; i < count; i++) store<u16>(src + (<usize>i << 1), bswap<u16>(load<u16>(src + (<usize>i << 1))));
+    const userLen = packSamples(sh + <usize>IMAGE_SEC_HDR_LEN, src, count, depth);
+    for (let i = 0; i < count; i++) store<u16>(src + (<usize>i << 1), bswap<u16>(load<u16>(src + (<usize>i << 1))));
+    packPrimaryHeader(packPtr, bandApid(cfg, band), true, SEQ_UNSEGMENTED, nextSeq(band), IMAGE_SEC_HDR_LEN + userLen);
+    putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + IMAGE_SEC_HDR_LEN + userLen, true);
+    hk.hkInc(hk.HK_PACKETS_SENT);
+  }
+}
+
+export function tilesKeptCount(): u32 { return tilesKept; }
+export function tilesDegradedCount(): u32 { return tilesDegraded; }
+export function tilesDroppedCount(): u32 { return tilesDropped; }

@@ -36,6 +36,10 @@ export interface Hyper123Params {
   weightInit: { q: number; lambda: number[][] } | null;
   /** Weight exponent offsets (§4.10.3) per band: [intraband, interband 1..P*_z]; null: all zero. */
   weightOffsets: number[][] | null;
+  /** Periodic error-limit updating (§4.8.2.3, BI order): period exponent u (2^u lines), −1 off;
+   *  `periodLimits[k]` gives the limits of period k (abs / rel: one value or Nz values). */
+  periodExp: number;
+  periodLimits: { abs?: number[]; rel?: number[] }[] | null;
   userData: number;
 }
 
@@ -44,14 +48,14 @@ export function hyper123Defaults(nx: number, ny: number, nz: number): Hyper123Pa
   return { nx, ny, nz, d: 16, signed: false, order: "bsq", m: 1, wordBytes: 1, p: 3, reduced: false, localSum: 0,
     r: 32, omega: 13, tIncLog: 6, nuMin: -1, nuMax: 3, fidelity: 0, absLimit: 0, absBits: 1, absTable: null,
     relLimit: 0, relBits: 1, relTable: null, repFlag: false, theta: 0, phi: 0, psi: 0, uMax: 18, gammaStar: 6,
-    gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, weightInit: null, weightOffsets: null, userData: 0 };
+    gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, weightInit: null, weightOffsets: null, periodExp: -1, periodLimits: null, userData: 0 };
 }
 
 /** Indices of the flight parameter block (assembly/compress/hyper123/params.ts). */
 const PRM = { NX: 0, NY: 1, NZ: 2, D: 3, SIGNED: 4, ORDER: 5, M: 6, B: 7, CODER: 8, P: 9, REDUCED: 10, LSUM: 11, R: 12,
   OMEGA: 13, TINC_LOG: 14, NU_MIN: 15, NU_MAX: 16, FIDELITY: 17, ABS_DEP: 18, ABS_BITS: 19, ABS: 20, REL_DEP: 21,
   REL_BITS: 22, REL: 23, REP_FLAG: 24, THETA: 25, PHI: 26, PSI: 27, UMAX: 28, GSTAR: 29, G0: 30, K: 31, USER: 32,
-  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37, WINIT_Q: 38, WINIT_TABLE: 39, WEO_TABLE: 40 } as const;
+  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37, WINIT_Q: 38, WINIT_TABLE: 39, WEO_TABLE: 40, PERIOD_U: 41 } as const;
 /** Parameter names and allowed ranges, by flight parameter index (for error messages). */
 const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   0: ["nx", "1..65535"], 1: ["ny", "1..65535"], 2: ["nz", "1..65535"], 3: ["d", "2..16"], 4: ["signed", "false/true"],
@@ -65,6 +69,7 @@ const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   33: ["absTable", "Nz values 0..2^D_A-1"], 34: ["relTable", "Nz values 0..2^D_R-1"], 35: ["blockSize", "8, 16, 32, 64"],
   36: ["rsi", "1..4096 blocks"], 37: ["restricted", "only with D <= 4"], 38: ["weightInit", "Q in 3..Ω+3"],
   39: ["weightInit", "Λ in -2^(Q-1)..2^(Q-1)-1"], 40: ["weightOffsets", "-6..5"],
+  41: ["periodExp", "-1 (off) or 0..9, band-interleaved order and near-lossless only"],
 };
 
 /** A parameter outside the standard's (or this implementation's) range. */
@@ -97,7 +102,7 @@ export class FlightHyper123Encoder {
   constructor(readonly lib: FlightLib, readonly params: Hyper123Params) {
     const e = lib.exports;
     let c = carved.get(lib);
-    const lineLen = params.nx * params.nz * 2;
+    const lineLen = Math.max(params.nx * params.nz * 2, 4 * 65536 + 16);
     if (!c || c.lineLen < lineLen) {
       c = { out: lib.alloc(OUT_CAP), outCap: OUT_CAP, prm: lib.alloc(4 * 64 + 4 * 2 * 65536 + 4 * 19 * 65536), line: lib.alloc(Math.max(lineLen, 8)), lineLen: Math.max(lineLen, 8) };
       carved.set(lib, c);
@@ -107,6 +112,7 @@ export class FlightHyper123Encoder {
     const p = params;
     blk[PRM.NX] = p.nx; blk[PRM.NY] = p.ny; blk[PRM.NZ] = p.nz; blk[PRM.D] = p.d; blk[PRM.SIGNED] = p.signed ? 1 : 0;
     blk[PRM.ORDER] = p.order === "bsq" ? 1 : 0; blk[PRM.M] = p.m; blk[PRM.B] = p.wordBytes; blk[PRM.CODER] = p.coder === "block-adaptive" ? 2 : 0;
+    blk[PRM.PERIOD_U] = p.periodExp;
     blk[PRM.BA_J] = p.blockSize; blk[PRM.BA_RSI] = p.rsi; blk[PRM.BA_RESTRICTED] = p.restricted ? 1 : 0;
     blk[PRM.P] = p.p; blk[PRM.REDUCED] = p.reduced ? 1 : 0; blk[PRM.LSUM] = p.localSum; blk[PRM.R] = p.r;
     blk[PRM.OMEGA] = p.omega; blk[PRM.TINC_LOG] = p.tIncLog; blk[PRM.NU_MIN] = p.nuMin; blk[PRM.NU_MAX] = p.nuMax;
@@ -153,6 +159,17 @@ export class FlightHyper123Encoder {
   /** One line: Nz × Nx samples, band-major (BIL). */
   pushLine(line: Uint16Array | Int16Array): void {
     const { lib } = this, e = lib.exports, c = this.c;
+    const u = this.params.periodExp;
+    if (u >= 0 && this.y % 2 ** u === 0) {
+      const lim = this.params.periodLimits?.[this.y >> u];
+      if (!lim) throw new Hyper123ParamError("periodLimits", this.y >> u, "limits for every update period");
+      const a = c.line, r = c.line + 2 * 65536;
+      if (lim.abs) new Uint16Array(lib.memory.buffer, a, lim.abs.length).set(lim.abs);
+      if (lim.rel) new Uint16Array(lib.memory.buffer, r, lim.rel.length).set(lim.rel);
+      const st = e.hyp123SetLimits(this.state, lim.abs ? a : 0, lim.rel ? r : 0);
+      if (st === -600) throw new Hyper123ParamError("periodLimits", JSON.stringify(lim), "values below 2^D_A / 2^D_R");
+      this.check(st, `limits before line ${this.y}`);
+    }
     new Uint16Array(lib.memory.buffer, c.line, this.params.nx * this.params.nz).set(line as Uint16Array);
     this.check(e.hyp123PushLine(this.state, c.line), `line ${this.y}`);
     this.y++;

@@ -71,7 +71,7 @@ class BodyReader {
 }
 
 /** Sample-adaptive entropy decoding of the whole body into mapped indices, BSQ layout. */
-function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Array): void {
+function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Array, limits: PeriodLimits[]): void {
   const { nx, ny, nz, d } = h;
   const nt = nx * ny;
   const uMax = h.uMax, rescale = (1 << h.gammaStar) - 1, kMax = d - 2;
@@ -106,19 +106,39 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
     for (let z = 0; z < nz; z++) for (let t = 0; t < nt; t++) one(z, t);
   } else {
     const m = h.m;
-    for (let y = 0; y < ny; y++)
+    for (let y = 0; y < ny; y++) {
+      if (h.periodExp >= 0 && y % 2 ** h.periodExp === 0) limits.push(readLimits(h, () => rd.bits(h.absBits), () => rd.bits(h.relBits)));
       for (let g0 = 0; g0 < nz; g0 += m)
         for (let x = 0; x < nx; x++)
           for (let z = g0; z < Math.min(g0 + m, nz); z++) one(z, y * nx + x);
+    }
   }
+}
+
+/** Error limits of one update period (§4.8.2.3), per band. */
+export interface PeriodLimits { abs: number[]; rel: number[] }
+
+/** Reads one period's limits (absolute then relative; one value or Nz) through the readers. */
+function readLimits(h: Hyper123Header, abs: () => number, rel: () => number): PeriodLimits {
+  const out: PeriodLimits = { abs: [], rel: [] };
+  if (h.fidelity === 1 || h.fidelity === 3) {
+    if (h.absDependent) for (let z = 0; z < h.nz; z++) out.abs.push(abs());
+    else { const v = abs(); for (let z = 0; z < h.nz; z++) out.abs.push(v); }
+  }
+  if (h.fidelity >= 2) {
+    if (h.relDependent) for (let z = 0; z < h.nz; z++) out.rel.push(rel());
+    else { const v = rel(); for (let z = 0; z < h.nz; z++) out.rel.push(v); }
+  }
+  return out;
 }
 
 /** §5.4.3.4 block-adaptive: the body is a CCSDS 121 stream without preprocessor (n = D) whose
  *  samples, in encoding order, are the mapped indices, the last block completed with fill
  *  samples. Decoded with the ground CCSDS 121 decoder; returns the bytes of the stream used. */
-function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32Array): number {
+function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, limits: PeriodLimits[]): number {
   const { nx, ny, nz } = h;
-  const n = delta.length, nt = nx * ny;
+  const nt = nx * ny;
+  const n = delta.length + limitCount(h);
   const padded = Math.ceil(n / h.blockSize) * h.blockSize;
   const dec = new Aec121StreamDecoder({ bitsPerSample: h.d, blockSize: h.blockSize, rsi: h.rsi, preprocess: false, restricted: h.restricted },
     { maxSamples: padded, expectedSamples: padded });
@@ -129,18 +149,25 @@ function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32
   } catch (err) {
     if (!(err instanceof Aec121DecodeError)) throw err;
     // a remainder-of-segment zero run may reach past the last block: its blocks are zeros
-    if (err.code === "TOO_MANY_SAMPLES") return finishBlockAdaptive(h, delta, err.samples, (stream.length - h.bodyOffset) * 8, stream.length, true);
+    if (err.code === "TOO_MANY_SAMPLES") return finishBlockAdaptive(h, delta, limits, err.samples, (stream.length - h.bodyOffset) * 8, stream.length, true);
     throw new Hyper123DecodeError(err.code === "TRUNCATED" ? "TRUNCATED" : "BAD_CODEWORD", "block-adaptive body", err.sampleIndex,
       h.bodyOffset * 8 + Math.max(0, err.bitOffset));
   }
-  return finishBlockAdaptive(h, delta, got, dec.bitOffset, stream.length, false);
+  return finishBlockAdaptive(h, delta, limits, got, dec.bitOffset, stream.length, false);
+}
+
+/** Number of periodic error-limit values carried in the body. */
+function limitCount(h: Hyper123Header): number {
+  if (h.periodExp < 0) return 0;
+  const per = (h.fidelity === 1 || h.fidelity === 3 ? (h.absDependent ? h.nz : 1) : 0) + (h.fidelity >= 2 ? (h.relDependent ? h.nz : 1) : 0);
+  return Math.ceil(h.ny / 2 ** h.periodExp) * per;
 }
 
 /** Mapped indices from the decoded 121 samples (encoding order → BSQ); samples missing at the
  *  end (a zero run coded as remainder of segment) are zeros. Returns the bytes used. */
-function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, decoded: Uint32Array | Int32Array, bitOffset: number, streamLen: number, zeroRun: boolean): number {
+function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[], decoded: Uint32Array | Int32Array, bitOffset: number, streamLen: number, zeroRun: boolean): number {
   const { nx, ny, nz } = h;
-  const n = delta.length, nt = nx * ny;
+  const nt = nx * ny, n = delta.length + limitCount(h);
   let got = decoded;
   if (got.length < n) {
     if (!zeroRun) throw new Hyper123DecodeError("TRUNCATED", "block-adaptive body", got.length, streamLen * 8);
@@ -152,11 +179,17 @@ function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, decoded: Uint
   if (h.order === "bsq") for (let i = 0; i < n; i++) delta[i] = got[i];
   else {
     let i = 0;
-    for (let y = 0; y < ny; y++) for (let g0 = 0; g0 < nz; g0 += h.m) for (let x = 0; x < nx; x++)
-      for (let z = g0; z < Math.min(g0 + h.m, nz); z++) delta[z * nt + y * nx + x] = got[i++];
+    for (let y = 0; y < ny; y++) {
+      if (h.periodExp >= 0 && y % 2 ** h.periodExp === 0) {
+        const next = (bits: number) => (): number => { const v = got[i++]; if (v >= 2 ** bits) throw new Hyper123DecodeError("BAD_CODEWORD", "error limit", v, -1); return v; };
+        limits.push(readLimits(h, next(h.absBits), next(h.relBits)));
+      }
+      for (let g0 = 0; g0 < nz; g0 += h.m) for (let x = 0; x < nx; x++)
+        for (let z = g0; z < Math.min(g0 + h.m, nz); z++) delta[z * nt + y * nx + x] = got[i++];
+    }
   }
   const maxDelta = 2 ** h.d - 1;
-  for (let i = 0; i < n; i++) if (delta[i] > maxDelta) throw new Hyper123DecodeError("BAD_CODEWORD", "mapped quantizer index", delta[i], -1);
+  for (let i = 0; i < delta.length; i++) if (delta[i] > maxDelta) throw new Hyper123DecodeError("BAD_CODEWORD", "mapped quantizer index", delta[i], -1);
   // the 121 stream ends on a byte boundary: its length is what the decoder consumed
   return h.bodyOffset + Math.ceil(bitOffset / 8);
 }
@@ -173,22 +206,23 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   // covers 64 blocks of J samples with its 5 or more bits
   if (bodyBits * (h.coder === "block-adaptive" ? 64 * h.blockSize : 1) < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
   const delta = new Int32Array(n);
+  const limits: PeriodLimits[] = [];
   let usedBytes: number;
-  if (h.coder === "block-adaptive") usedBytes = decodeBlockAdaptive(h, stream, delta);
+  if (h.coder === "block-adaptive") usedBytes = decodeBlockAdaptive(h, stream, delta, limits);
   else {
     const rd = new BodyReader(stream, h.bodyOffset);
-    decodeSampleAdaptive(h, rd, delta);
+    decodeSampleAdaptive(h, rd, delta, limits);
     usedBytes = Math.ceil(rd.pos / 8);
   }
   // §5.4.3.1: the image is padded to a whole number of output words
   usedBytes = Math.ceil(usedBytes / h.wordBytes) * h.wordBytes;
   if (usedBytes > stream.length) throw new Hyper123DecodeError("TRUNCATED", "fill", usedBytes, stream.length * 8);
-  const { samples, maxError } = reconstruct(h, delta);
+  const { samples, maxError } = reconstruct(h, delta, limits);
   return { header: h, samples, maxError, usedBytes };
 }
 
 /** Inverse predictor and quantizer (§4), band by band. */
-function reconstruct(h: Hyper123Header, delta: Int32Array): { samples: Int32Array; maxError: Int32Array | null } {
+function reconstruct(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
   const { nx, ny, nz, d, omega, p } = h;
   const nt = nx * ny;
   const smin = h.signed ? -(2 ** (d - 1)) : 0;
@@ -229,14 +263,21 @@ function reconstruct(h: Hyper123Header, delta: Int32Array): { samples: Int32Arra
     if (xi) for (let i = 0; i < c; i++) offScale[i] = 2 ** -(i < off ? xi[0] : xi[1 + i - off]);
     const phi = h.phi[z], psi = h.psi[z], theta = h.theta;
     const plain = !near && phi === 0;             // s'' = s' = s: no quantizer, no damping
-    const az = fidelity === 1 || fidelity === 3 ? h.absLimits[z] : 0;
-    const rz = fidelity === 2 || fidelity === 3 ? h.relLimits[z] : 0;
+    let az = fidelity === 1 || fidelity === 3 ? h.absLimits[z] : 0;
+    let rz = fidelity === 2 || fidelity === 3 ? h.relLimits[z] : 0;
+    const periodic = h.periodExp >= 0, pmask = 2 ** Math.max(0, h.periodExp) - 1;
     const base = z * nt, lower = (z - 1) * nt;
     const thetaScale = 4 * (2 ** theta - phi), psiScale = psi * 2 ** (omega - theta), phiOff = phi * pOmega1, invRep = 1 / 2 ** (omega + theta + 1);
     for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
       const t = y * nx + x;
       const cu = base + t, up = cu - nx;
       const dm = delta[cu];
+      if (periodic && x === 0 && (y & pmask) === 0) {
+        // §4.8.2.3 the limits of this update period
+        const lim = limits[y >> h.periodExp];
+        if (fidelity === 1 || fidelity === 3) az = lim.abs[z];
+        if (fidelity >= 2) rz = lim.rel[z];
+      }
       if (t === 0) {
         // §4.7.3 t = 0 and §4.8: no quantization of the first sample
         const sTilde = pz > 0 ? 2 * rep[lower] : 2 * smid;

@@ -54,9 +54,14 @@ export interface Hyper123Header {
   weightInit: { q: number; lambda: number[][] } | null;
   /** Weight exponent offsets (§4.10.3) per band: [intraband, interband 1..P*_z]; null when all zero. */
   weightOffsets: number[][] | null;
-  /** Per band absolute and relative error limits (a_z, r_z); empty when not used. */
+  /** Per band absolute and relative error limits (a_z, r_z); empty when not used, or when the
+   *  limits are updated periodically (then they are in the body, see `periodExp`). */
   absLimits: number[];
   relLimits: number[];
+  /** Periodic error-limit updating (§4.8.2.3): period 2^periodExp lines; −1 when off. */
+  periodExp: number;
+  /** Bit depths D_A, D_R and band dependence of the limits (for the periodic values in the body). */
+  absBits: number; relBits: number; absDependent: boolean; relDependent: boolean;
   theta: number;
   /** Per band damping φ_z and offset ψ_z. */
   phi: number[];
@@ -177,14 +182,16 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   }
   // §5.3.3.3 quantization
   const absLimits: number[] = [], relLimits: number[] = [];
+  let periodExp = -1, absBits = 0, relBits = 0, absDependent = false, relDependent = false;
   if (fidelity !== 0) {
     if (order === "bi") {
       r.reserved(1, "reserved (quantization)");
       const periodic = r.bits(1);
       r.reserved(2, "reserved (quantization)");
       const u = r.bits(4);
-      if (periodic) unsupported("periodic error limit updating", 1, r.pos - 7);
-      if (u !== 0) bad("error update period exponent", u, r.pos - 4);
+      if (periodic && u > 9) bad("error update period exponent", u, r.pos - 4);
+      if (!periodic && u !== 0) bad("error update period exponent", u, r.pos - 4);
+      if (periodic) periodExp = u;
     }
     for (const kind of ["absolute", "relative"] as const) {
       if ((kind === "absolute" && fidelity === 2) || (kind === "relative" && fidelity === 1)) continue;
@@ -194,7 +201,9 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
       const bits = r.bits(4) || 16;
       if (bits > Math.min(d - 1, 16)) bad(`${kind} error limit bit depth`, bits, r.pos - 4);
       const list = kind === "absolute" ? absLimits : relLimits;
-      if (dep) for (let z = 0; z < nz; z++) list.push(r.bits(bits));
+      if (kind === "absolute") { absBits = bits; absDependent = dep === 1; } else { relBits = bits; relDependent = dep === 1; }
+      if (periodExp >= 0) { /* values in the body */ }
+      else if (dep) for (let z = 0; z < nz; z++) list.push(r.bits(bits));
       else { const v = r.bits(bits); for (let z = 0; z < nz; z++) list.push(v); }
       r.align();
     }
@@ -233,7 +242,7 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
     if (restricted && d > 4) bad("restricted code options flag", 1, r.pos - 1);
     rsi = r.bits(12) || 4096;
     return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
-      tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
+      tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, periodExp, absBits, relBits, absDependent, relDependent, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
       bodyOffset: r.pos >> 3 };
   }
   uMax = r.bits(5) || 32;
@@ -253,6 +262,6 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
     for (let z = 0; z < nz; z++) kz.push(k);
   }
   return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
-    tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
+    tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, periodExp, absBits, relBits, absDependent, relDependent, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
     bodyOffset: r.pos >> 3 };
 }

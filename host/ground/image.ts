@@ -50,11 +50,11 @@ export function lineHash(samples: Uint16Array): number {
   return h >>> 0;
 }
 
-/** CCSDS 121 unit header (README, "Compressed units"), 27 octets after the primary header. */
-export const UNIT_HDR_LEN = 27;
+/** CCSDS 121 unit header (README, "Compressed units"), 28 octets after the primary header. */
+export const UNIT_HDR_LEN = 28;
 export const CODER_CCSDS121 = 1;
 
-export interface UnitHeader { line: number; lines: number; firstPixel: number; count: number; coder: number; bitDepth: number; blockSize: number; flags: number; rsi: number; offset: number; timeS: number }
+export interface UnitHeader { line: number; lines: number; firstPixel: number; count: number; coder: number; bitDepth: number; blockSize: number; flags: number; rsi: number; offset: number; shift: number; timeS: number }
 
 export function decodeUnitHeader(data: Uint8Array): UnitHeader {
   if (data.length < UNIT_HDR_LEN) throw new ImagePacketError("short", `unit packet data field of ${data.length} octets`);
@@ -62,7 +62,7 @@ export function decodeUnitHeader(data: Uint8Array): UnitHeader {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return {
     timeS: dv.getUint32(1) + dv.getUint16(5) / 65536, line: dv.getUint32(7), lines: dv.getUint16(11), firstPixel: dv.getUint16(13), count: dv.getUint16(15),
-    coder: data[17], bitDepth: data[18], blockSize: data[19], flags: data[20], rsi: dv.getUint16(21), offset: dv.getUint32(23),
+    coder: data[17], bitDepth: data[18], blockSize: data[19], flags: data[20], rsi: dv.getUint16(21), offset: dv.getUint32(23), shift: data[27],
   };
 }
 
@@ -171,7 +171,8 @@ export class ImageReconstructor {
     this.stats.unitsDecoded++;
     for (let l = 0; l < h.lines; l++) {
       const s = new Uint16Array(h.count);
-      for (let i = 0; i < h.count; i++) s[i] = samples[l * h.count + i];
+      const k = h.shift, half = k > 0 ? 1 << (k - 1) : 0;
+      for (let i = 0; i < h.count; i++) s[i] = k > 0 ? (samples[l * h.count + i] << k) + half : samples[l * h.count + i];
       this.addPiece({ band, line: h.line + l, firstPixel: h.firstPixel, count: h.count, bitDepth: h.bitDepth, timeS: h.timeS, samples: s });
     }
   }

@@ -21,7 +21,7 @@ import { encodeLine, encodeEnd } from "./bus.ts";
 import { runSupervised, type BusItem, type LineFault, type SupervisedResult } from "./watchdog.ts";
 import { realTimeMargin } from "./obc.ts";
 import { LinkDecoder } from "../ground/link-decoder.ts";
-import { ImageReconstructor, lineHash } from "../ground/image.ts";
+import { decodeImagePacket, lineHash } from "../ground/image.ts";
 import { decodeHousekeeping, HK_FIELDS, type Housekeeping, type HkField } from "../ground/housekeeping.ts";
 import { linkConfigOfProfile } from "./link-config.ts";
 
@@ -54,6 +54,41 @@ export interface FaultResult {
   /** Verdict for the table: "harmless", "detected", "detected, data lost", "UNDETECTED". */
   verdict: string;
   note: string;
+}
+
+/**
+ * Ground check for fault passes: keeps every line's bands (small passes only) and lets a
+ * later complete copy of a band replace an earlier one (a line re-sent after a reboot), so
+ * the verdict is on what finally arrived; earlier wrong copies are counted.
+ */
+class LineCheck {
+  private readonly got = new Map<number, { s: Uint16Array; n: number; copies: number }[]>();
+  private readonly expected = new Map<number, Uint32Array>();
+  badPackets = 0;
+  constructor(private readonly bands: number, private readonly pixels: number) {}
+  expect(line: number, h: Uint32Array): void { this.expected.set(line, h); }
+  add(band: number, data: Uint8Array): void {
+    let piece;
+    try { piece = decodeImagePacket(band, data, this.pixels); } catch { this.badPackets++; return; }
+    let l = this.got.get(piece.line);
+    if (!l) this.got.set(piece.line, (l = Array.from({ length: this.bands }, () => ({ s: new Uint16Array(this.pixels), n: 0, copies: 0 }))));
+    const b = l[band];
+    if (b.n >= this.pixels || piece.firstPixel === 0 && b.n > 0) { b.n = 0; b.copies++; } // a new copy starts
+    b.s.set(piece.samples, piece.firstPixel);
+    b.n += piece.count;
+  }
+  /** Lines lost (some band never complete), corrupted (complete, wrong), repeated (a band arrived more than once). */
+  end(): { lost: number[]; corrupted: number[]; repeated: number[]; exact: number } {
+    const lost: number[] = [], corrupted: number[] = [], repeated: number[] = [];
+    let exact = 0;
+    for (const [line, h] of [...this.expected].sort((a, b) => a[0] - b[0])) {
+      const l = this.got.get(line);
+      if (!l || l.some((b) => b.n !== this.pixels)) { lost.push(line); continue; }
+      if (l.some((b) => b.copies > 0)) repeated.push(line);
+      if (l.every((b, i) => lineHash(b.s) === h[i])) exact++; else corrupted.push(line);
+    }
+    return { lost, corrupted, repeated, exact };
+  }
 }
 
 export interface FaultPassOptions {
@@ -100,7 +135,7 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
   const image = flash(readFileSync(o.wasmPath ?? DEFAULT_FLIGHT_WASM), p, "tengri-faults");
   const scene = openSensorScene(p, { scene: "synthetic", seed: o.seed ?? 1, lines });
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
-  const recon = new ImageReconstructor(bands, pixels);
+  const recon = new LineCheck(bands, pixels);
   const hk = new HkAccumulator();
   // A packet repeating its APID's last sequence count (or behind it) is a duplicate: after a
   // reboot the line partly sent is sent again whole with the same counts (watchdog.ts).
@@ -112,7 +147,7 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
       if (prev !== undefined && ((pkt.seqCount - prev) & 0x3fff) >= 0x2000 || prev === pkt.seqCount) { dups++; return; }
       lastSeq.set(pkt.apid, pkt.seqCount);
       const b = apidBand.get(pkt.apid);
-      if (b !== undefined) recon.addPacket(b, pkt.data);
+      if (b !== undefined) recon.add(b, pkt.data);
       else if (pkt.apid === p.products.housekeeping.apid) { try { hk.add(decodeHousekeeping(pkt.data)); } catch { /* counted by the decoder */ } }
     },
   });
@@ -144,14 +179,14 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
   scene.close?.();
   const img = recon.end();
   const t = hk.totals();
-  const lost = img.lostLines.map((l) => l.line).sort((a, b) => a - b);
+  const lost = img.lost;
   // Lines the image never accepted (refused by its checks, or never on the bus) are not
   // "accepted data lost": when no more lines were lost than the image did not accept, every
   // lost line is one of those. Across a reboot, resent lines are accepted twice, so lost lines
   // there are lines the image had accepted.
   const notAccepted = lines - t.linesAccepted;
   const acceptedLost = sup.reboots.length === 0 && lost.length <= notAccepted ? [] : lost;
-  const mismatches = img.linesMismatch;
+  const mismatches = img.corrupted.length;
   const detectedBy: string[] = [];
   if (t.rejectedBadCrc) detectedBy.push(`bus CRC rejections ${t.rejectedBadCrc}`);
   if (t.rejectedBadSync) detectedBy.push(`bad sync ${t.rejectedBadSync}`);
@@ -165,9 +200,11 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
   const completed = sup.exitCode === 0;
   const harmless = lost.length === 0 && mismatches === 0 && completed;
   const detected = detectedBy.length > 0;
-  const verdict = harmless ? (detected ? "detected, harmless" : "harmless") : detected ? (acceptedLost.length ? "detected, accepted data lost" : "detected") : "UNDETECTED";
+  const verdict = harmless ? (sup.reboots.length ? "detected, recovered" : detected ? "detected, harmless" : "harmless") : detected ? (acceptedLost.length ? "detected, accepted data lost" : "detected") : "UNDETECTED";
   const notes: string[] = [];
-  if (mismatches) notes.push(`${mismatches} line(s) arrived corrupted`);
+  if (mismatches) notes.push(`line(s) ${img.corrupted.join(",")} arrived corrupted`);
+  if (img.repeated.length) notes.push(`line(s) ${img.repeated.join(",")} arrived more than once (the last copy counts)`);
+  if (recon.badPackets) notes.push(`${recon.badPackets} image packet(s) undecodable at the ground`);
   for (const r of sup.reboots) notes.push(`reboot (${r.cause}) after line ${r.lastLineAcked}: ${r.linesResent} line(s) re-sent${r.partialLine ? `, line ${r.partialLine.line} bands ${r.partialLine.bandsRepeated.join(",")} repeated (${dups} duplicate packet(s) discarded by the ground)` : ""}`);
   for (const f of sup.faultsApplied) if (f.kind === "seu") notes.push(`SEU at 0x${f.address!.toString(16)} bit ${f.bit} (memory ${f.memoryBytes} B, boot ${f.boot})`);
   if (fault && (fault.kind === "hang" || fault.kind === "reset" || fault.kind === "seu") && !sup.faultsApplied.length) notes.push("fault not applied (the pass ended first)");

@@ -114,6 +114,8 @@ class OutputTracker {
   curLine = -1;
   private pixelsOut: number[];
   private curSeq = -1;
+  /** The image-APID sequence count furthest ahead of ackSeq seen (packets the tracker could not use included). */
+  anySeq = -1;
   constructor(private readonly p: Profile) {
     this.bandOf = new Map(p.products.image.apids.map((a, i) => [a, i]));
     this.pixelsOut = new Array(p.sensor.bands.length).fill(0);
@@ -122,7 +124,9 @@ class OutputTracker {
       onFrame: (f) => { if (f.vcid === vc && !f.idle) this.lastVcCount = f.vcCount; },
       onPacket: (pkt) => {
         const band = this.bandOf.get(pkt.apid);
-        if (band === undefined || pkt.data.length < 16) return;
+        if (band === undefined) return;
+        this.anySeq = this.ackSeq < 0 || ((pkt.seqCount - this.ackSeq) & 0x3fff) > ((this.anySeq - this.ackSeq) & 0x3fff) ? pkt.seqCount : this.anySeq;
+        if (pkt.data.length < 16) return;
         const dv = new DataView(pkt.data.buffer, pkt.data.byteOffset, pkt.data.byteLength);
         const line = dv.getUint32(7), count = dv.getUint16(13);
         if (line !== this.curLine) { this.curLine = line; this.pixelsOut.fill(0); }
@@ -270,7 +274,10 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     const resend = (ackIdx < 0 ? [] : window.slice(ackIdx)).filter((w) => w.resend !== null);
     const vcMod = p.link.frame.type === "tm" ? 256 : 0x1000000;
     const ifc = tracker.lastVcCount >= 0 ? (tracker.lastVcCount + 1) % vcMod : (o.config?.initialFrameCount ?? 0);
-    const ipc = tracker.ackSeq >= 0 ? (tracker.ackSeq + 1) & 0x3fff : (o.config?.initialPacketCount ?? 0);
+    // After a stall the dead image may have sent image packets the tracker could not use: start
+    // beyond every count it used, so re-sent lines are not taken for duplicates.
+    const seq = cause === "stall" ? tracker.anySeq : tracker.ackSeq;
+    const ipc = seq >= 0 ? (seq + 1) & 0x3fff : (o.config?.initialPacketCount ?? 0);
     reboots.push({ boot, cause, exitCode: code, lastLineWritten: lastWritten, lastLineAcked: acked, linesResent: resend.filter((w) => w.line !== undefined).length, partialLine: partial, discardedBytes: discarded, initialFrameCount: ifc, initialPacketCount: ipc });
     log.push(`tengri-obc: watchdog: ${cause} (exit ${code}); reboot ${reboots.length}, resuming after line ${acked}`);
     await start({ ...o.config, initialFrameCount: ifc, initialPacketCount: ipc });

@@ -3,7 +3,7 @@
 // section (cloud mask overlay and tile decisions, compression per segment) is one more entry
 // in SECTIONS. Every figure taken from report.json is marked data-k="path.in.json" with its
 // value in data-v, so a test can compare the page with the JSON.
-import { COLOURS, esc, fmt, fmtBytes, fmtRate, hbars, timelineChart } from "./svg.ts";
+import { COLOURS, columns, esc, fmt, fmtBytes, fmtRate, hbars, timelineChart } from "./svg.ts";
 import type { ReportJson } from "./types.ts";
 
 /** File name → data: URI of the images the page embeds. */
@@ -61,10 +61,12 @@ ${card("speed vs real time", `${fig(r, "report.realtime.factor", (v) => fmt(v, 2
 const quicklooks: Section = (r, a) => {
   const q = r.report.quicklook;
   const img = (file: string, alt: string) => `<img src="${a.get(file) ?? esc(file)}" alt="${esc(alt)}" width="${q.width}" height="${q.height}" data-file="${esc(file)}">`;
+  // A short pass gives a wide strip: show sent above arrived, full width, rather than side by side.
+  const wide = q.width / q.height > 6;
   const body = q.composites.map((c) => {
     const name = c.kind === "true" ? "True colour" : "False colour";
     return `<figure class="ql"><figcaption><b>${name}</b> R=${esc(c.bands[0])} G=${esc(c.bands[1])} B=${esc(c.bands[2])}</figcaption>
-<div class="pair"><div><div class="cap">sent by the imager</div>${img(c.sent, `${name}, sent`)}</div>
+<div class="pair${wide ? " wide" : ""}"><div><div class="cap">sent by the imager</div>${img(c.sent, `${name}, sent`)}</div>
 <div><div class="cap">arrived on the ground · <span class="${c.rowsLost ? "badt" : ""}">${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsLost`)} rows lost</span></div>${img(c.ground, `${name}, arrived`)}</div></div></figure>`;
   }).join("");
   const st = q.stretch.map((s) => `${esc(s.band)} ${fmt(s.low)}–${fmt(s.high)}`).join(", ");
@@ -137,11 +139,11 @@ const linkQuality: Section = (r) => {
 const compression: Section = (r) => {
   const c = r.report.compression;
   const max = Math.max(1.25, ...c.perBand.map((b) => b.ratio)) * 1.1;
-  const shown = c.perBand.slice(0, 24);
-  const bars = hbars(shown.map((b) => ({ label: b.band, value: b.ratio, text: c.measured ? `${fmt(b.ratio, 2)} (${fmt(b.bitsPerSample, 2)} bit/sample)` : `${fmt(b.ratio, 2)} (raw)`, colour: b.ratio > 1 ? COLOURS.ok : COLOURS.idle })), { max, ref: { value: 1, label: "1.00" }, width: 720 });
-  const more = c.perBand.length > shown.length ? `<p class="note">${fmt(c.perBand.length - shown.length)} more bands in report.json.</p>` : "";
-  const units = r.image.unitsDecoded !== undefined ? ` Compressed units decoded ${fig(r, "image.unitsDecoded")}, lost ${fig(r, "image.unitsLost")}.` : "";
-  return section("compression", "Compression", `<p>compression: <b>${fig(r, "report.compression.mode")}</b> (${fig(r, "report.compression.overallRatio", (v) => fmt(v, 2))}) ${c.measured ? "measured on the ground: raw bits over coded bits received, per band." : "every band leaves uncompressed."}${units}</p>${bars}${more}`);
+  const items = c.perBand.map((b) => ({ label: b.band, value: b.ratio, text: c.measured ? `${fmt(b.ratio, 2)} (${fmt(b.bitsPerSample, 2)} bit/sample)` : `${fmt(b.ratio, 2)} (raw)`, colour: b.ratio > 1 ? COLOURS.ok : COLOURS.idle }));
+  const ref = { value: 1, label: "1.00" };
+  const chart = items.length > 16 ? columns(items, { ref, unit: "ratio" }) : hbars(items, { max, ref, width: 720 });
+  const units = r.image.unitsDecoded !== undefined && c.mode !== "raw" ? ` Compressed units decoded ${fig(r, "image.unitsDecoded")}, lost ${fig(r, "image.unitsLost")}.` : "";
+  return section("compression", "Compression", `<p>compression: <b>${fig(r, "report.compression.mode")}</b> (${fig(r, "report.compression.overallRatio", (v) => fmt(v, 2))}) ${c.mode === "raw" ? "every band leaves uncompressed." : "measured on the ground: raw bits over coded bits received, per band."}${units}</p>${chart}`);
 };
 
 const realtime: Section = (r) => {
@@ -185,7 +187,7 @@ h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:10px;margin:14px 0}
 .card{border:1px solid var(--line);border-left:4px solid #a0aec0;border-radius:4px;padding:8px 10px}.card.good{border-left-color:var(--good)}.card.bad{border-left-color:var(--bad);background:#fff5f5}.card.warn{border-left-color:var(--warn)}
 .cl{font-size:12px;color:var(--mut)}.cv{font-size:20px;font-weight:bold}
-.ql{margin:0 0 14px}.ql figcaption{margin-bottom:4px}.pair{display:grid;grid-template-columns:1fr 1fr;gap:12px}.cap{font-size:12px;color:var(--mut)}
+.ql{margin:0 0 14px}.ql figcaption{margin-bottom:4px}.pair{display:grid;grid-template-columns:1fr 1fr;gap:12px}.pair.wide{grid-template-columns:1fr;gap:6px}.cap{font-size:12px;color:var(--mut)}
 .ql img{width:100%;height:auto;image-rendering:pixelated;border:1px solid var(--line);display:block;background:#000}
 .note{color:var(--mut);font-size:12px}.swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;border:1px solid #999}
 .badt{color:var(--bad);font-weight:bold}

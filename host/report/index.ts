@@ -38,7 +38,6 @@ export function createReportObserver(outDir: string, o: ReportOptions = {}): Pas
   let comps: Composite[] = [];
   let timeline: Timeline | null = null;
   let lossKind: "mc-gap" | "vc-gap" = "mc-gap";
-  let lastCadu = 0;
   const counts: Record<string, number> = {};
   const first: LinkEvent[] = [];
   let hkPackets = 0;
@@ -57,7 +56,6 @@ export function createReportObserver(outDir: string, o: ReportOptions = {}): Pas
     sentLine(line, _t, samples) { ql?.addSent(line, samples); },
     groundLine(line, bands) { ql?.addGround(line, bands); },
     frame(f: DecodedFrame) {
-      lastCadu = f.cadu;
       if (!timeline) return;
       timeline.add(f.idle ? "idleFrames" : "dataFrames", f.cadu);
       if (f.symbolsCorrected) timeline.add("rsSymbolsCorrected", f.cadu, f.symbolsCorrected);
@@ -73,7 +71,9 @@ export function createReportObserver(outDir: string, o: ReportOptions = {}): Pas
     housekeeping(hk) {
       hkPackets++;
       lastHk = hk;
-      timeline?.backlogAt(lastCadu, hk.backlogFrames);
+      // Placed at the flight's own CADU count when it wrote the report: housekeeping frames may
+      // wait in the store and reach the ground much later.
+      timeline?.backlogAt(hk.cadus, hk.backlogFrames);
     },
     end(s: PassSummary) {
       if (!profile || !ql || !timeline) throw new Error("report observer: end() before start()");

@@ -131,3 +131,22 @@ export function timelineChart(panels: Panel[], o: { buckets: number; bucketS: nu
   }
   return s + "</svg>";
 }
+
+/** Vertical columns for many items (e.g. 120 spectral bands): a label every few columns, tooltips on each. */
+export function columns(items: HBar[], o: { width?: number; height?: number; max?: number; ref?: { value: number; label: string }; unit?: string } = {}): string {
+  const W = o.width ?? 960, H = o.height ?? 150, L = 50, R = 10, T = 10, B = 34;
+  const n = Math.max(1, items.length), plot = W - L - R, cw = plot / n, ph = H - T - B;
+  const max = o.max ?? niceMax(Math.max(...items.map((b) => b.value), o.ref?.value ?? 0, 1e-9));
+  const yv = (v: number) => T + ph - (ph * Math.max(0, Math.min(v, max))) / max;
+  let s = `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" xmlns="http://www.w3.org/2000/svg">`;
+  for (const f of [0, 0.5, 1]) s += `<line x1="${L}" x2="${W - R}" y1="${yv(max * f)}" y2="${yv(max * f)}" stroke="${COLOURS.grid}"/><text x="${L - 6}" y="${yv(max * f) + 4}" text-anchor="end" class="tick">${fmt(max * f, 2)}</text>`;
+  if (o.unit) s += `<text x="12" y="${T + ph / 2}" class="tick" transform="rotate(-90 12 ${T + ph / 2})" text-anchor="middle">${esc(o.unit)}</text>`;
+  const every = Math.max(1, Math.ceil(n / 12));
+  items.forEach((b, i) => {
+    const x = L + i * cw;
+    s += `<rect x="${x.toFixed(2)}" y="${yv(b.value).toFixed(2)}" width="${Math.max(0.6, cw - (cw > 3 ? 1 : 0)).toFixed(2)}" height="${(T + ph - yv(b.value)).toFixed(2)}" fill="${b.colour}"><title>${esc(b.label)}: ${esc(b.text)}</title></rect>`;
+    if (i % every === 0) s += `<text x="${(x + cw / 2).toFixed(2)}" y="${H - B + 16}" text-anchor="middle" class="tick">${esc(b.label)}</text>`;
+  });
+  if (o.ref) s += `<line x1="${L}" x2="${W - R}" y1="${yv(o.ref.value)}" y2="${yv(o.ref.value)}" stroke="${COLOURS.text}" stroke-dasharray="3 3"/><text x="${W - R}" y="${yv(o.ref.value) - 4}" text-anchor="end" class="tick">${esc(o.ref.label)}</text>`;
+  return s + `<line x1="${L}" x2="${W - R}" y1="${T + ph}" y2="${T + ph}" stroke="${COLOURS.text}"/></svg>`;
+}

@@ -10,7 +10,7 @@ import { prm, hypCheckParams, hypSetBadParam, PRM_COUNT, PRM_NX, PRM_NY, PRM_NZ,
   PRM_B, PRM_P, PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS, PRM_REL_DEP, PRM_REL, PRM_REP_FLAG, PRM_THETA, PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR,
   PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_CODER, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q,
-  PRM_WINIT_TABLE, PRM_WEO_TABLE } from "./params";
+  PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U, PRM_ABS_BITS, PRM_REL_BITS } from "./params";
 import { hypWriteHeader } from "./header";
 import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN, AEC_RESTRICTED } from "../aec121/encoder";
 
@@ -42,6 +42,13 @@ const S_BAJ = 220;       // block-adaptive: J
 const S_FED = 224;       // block-adaptive: mapped indices fed to the 121 coder so far
 const S_WEO = 228;       // 1 when weight exponent offsets are in use
 const S_XI = 232;        // weight exponent offsets per band and weight component (i32, CMAX per band)
+const S_PU = 236;        // periodic error-limit updating: u, or −1
+const S_LIM_FRESH = 240; // limits set for the period that starts at the next line
+const S_LIM_N = 244;     // limit values to emit before the current line's codewords (0: none)
+const S_LIM_POS = 248;   // of which emitted
+const S_LIM_NABS = 252;  // the first S_LIM_NABS are absolute limits (D_A bits), the rest relative (D_R bits)
+const S_LIM_PTR = 1104;  // pointer to the emission buffer (2·Nz u16)
+const S_ABITS = 1108, S_RBITS = 1112, S_ADEP = 1116, S_RDEP = 1120;
 const S_STAGE = 256;     // stage for callers whose buffer has too little room left
 const STAGE_CAP = 32;    // sample-adaptive needs 16 bytes of room per codeword
 const STAGE_CAP_BA = 720; // block-adaptive: aecMaxOutLen(1) with J = 64, n = 16 is under 700
@@ -69,6 +76,7 @@ export function hypStateLen(p: usize): i64 {
   n += align8(prm(p, PRM_ORDER) == 1 ? nx * ny * nz * 2 : nx * nz * 2); // mapped indices
   if (prm(p, PRM_CODER) == 2) n += align8(<i64>AEC_STATE_LEN) + align8(nx * nz * 2);
   if (prm(p, PRM_WEO_TABLE) != 0) n += align8(nz * cmax * 4);
+  n += align8(nz * 4);                 // periodic error limits to emit
   return n;
 }
 
@@ -115,6 +123,11 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
   const weoTab = <usize>prm(p, PRM_WEO_TABLE);
   si(st, S_WEO, weoTab != 0 ? 1 : 0);
   si(st, S_XI, <i32>q);
+  const limPtr = q + (weoTab != 0 ? <usize>align8(<i64>nz * cmax * 4) : 0);
+  si(st, S_LIM_PTR, <i32>limPtr);
+  si(st, S_PU, prm(p, PRM_PERIOD_U)); si(st, S_LIM_FRESH, 0); si(st, S_LIM_N, 0); si(st, S_LIM_POS, 0); si(st, S_LIM_NABS, 0);
+  si(st, S_ABITS, prm(p, PRM_ABS_BITS)); si(st, S_RBITS, prm(p, PRM_REL_BITS));
+  si(st, S_ADEP, prm(p, PRM_ABS_DEP)); si(st, S_RDEP, prm(p, PRM_REL_DEP));
   if (weoTab != 0) {
     const full0 = prm(p, PRM_REDUCED) == 0;
     for (let z = 0; z < nz; z++) {
@@ -165,8 +178,9 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
     store<i32>(sg + zo, sigma1); store<i32>(gg + zo, gamma1);
     // §4.8.2.1 error limits: absolute a_z, relative r_z (band-independent or from the tables)
     let a = 0, r = 0x7FFFFFFF;
-    if (fid == 1 || fid == 3) a = prm(p, PRM_ABS_DEP) == 0 ? prm(p, PRM_ABS) : <i32>load<u16>(absTab + ((<usize>z) << 1));
-    if (fid == 2 || fid == 3) r = prm(p, PRM_REL_DEP) == 0 ? prm(p, PRM_REL) : <i32>load<u16>(relTab + ((<usize>z) << 1));
+    const periodic = prm(p, PRM_PERIOD_U) >= 0;                  // then set by hypSetLimits
+    if ((fid == 1 || fid == 3) && !periodic) a = prm(p, PRM_ABS_DEP) == 0 ? prm(p, PRM_ABS) : <i32>load<u16>(absTab + ((<usize>z) << 1));
+    if ((fid == 2 || fid == 3) && !periodic) r = prm(p, PRM_REL_DEP) == 0 ? prm(p, PRM_REL) : <i32>load<u16>(relTab + ((<usize>z) << 1));
     if (fid == 2) a = 0x7FFFFFFF;
     store<i32>(ma + zo, a); store<i32>(mr + zo, r);
   }
@@ -366,6 +380,35 @@ function bandReducedLossless(st: usize, z: i32, y: i32, line: usize): i32 { retu
 function bandFullNear(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, true, true); }
 function bandReducedNear(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, false, true); }
 
+/** §4.8.2.3 periodic error-limit updating: sets the limits for the update period that starts at
+ *  the next line (call before every 2^u-th line, first line included). absPtr / relPtr: u16
+ *  values, one (band-independent) or Nz (band-dependent), for the limits in use (else 0).
+ *  They are coded in the body ahead of that line's codewords (§5.4.3.1). */
+export function hypSetLimits(st: usize, absPtr: usize, relPtr: usize): i32 {
+  if (st == 0) return E_NULL;
+  if (gi(st, S_MAGIC) != MAGIC) return E_HYP_BAD_STATE;
+  const pu = gi(st, S_PU), y = gi(st, S_Y), nz = gi(st, S_NZ), fid = gi(st, S_FID);
+  if (pu < 0 || (y & ((1 << pu) - 1)) != 0 || y >= gi(st, S_NY) || gi(st, S_LIM_N) > gi(st, S_LIM_POS)) return E_HYP_BAD_STATE;
+  const useAbs = fid == 1 || fid == 3, useRel = fid >= 2;
+  if ((useAbs && absPtr == 0) || (useRel && relPtr == 0)) return E_NULL;
+  const na = useAbs ? (gi(st, S_ADEP) != 0 ? nz : 1) : 0, nr = useRel ? (gi(st, S_RDEP) != 0 ? nz : 1) : 0;
+  const amax = (1 << gi(st, S_ABITS)) - 1, rmax = (1 << gi(st, S_RBITS)) - 1;
+  for (let i = 0; i < na; i++) if (<i32>load<u16>(absPtr + (<usize>i << 1)) > amax) return E_HYP_BAD_PARAM;
+  for (let i = 0; i < nr; i++) if (<i32>load<u16>(relPtr + (<usize>i << 1)) > rmax) return E_HYP_BAD_PARAM;
+  const buf = gp(st, S_LIM_PTR), ma = gp(st, S_MABS), mr = gp(st, S_MREL);
+  for (let i = 0; i < na; i++) store<u16>(buf + (<usize>i << 1), load<u16>(absPtr + (<usize>i << 1)));
+  for (let i = 0; i < nr; i++) store<u16>(buf + (<usize>(na + i) << 1), load<u16>(relPtr + (<usize>i << 1)));
+  for (let z = 0; z < nz; z++) {
+    const zo = <usize>(z << 2);
+    if (useAbs) store<i32>(ma + zo, <i32>load<u16>(absPtr + (<usize>(na == 1 ? 0 : z) << 1)));
+    else store<i32>(ma + zo, 0x7FFFFFFF);
+    if (useRel) store<i32>(mr + zo, <i32>load<u16>(relPtr + (<usize>(nr == 1 ? 0 : z) << 1)));
+  }
+  si(st, S_LIM_NABS, na); si(st, S_LIM_N, 0); si(st, S_LIM_POS, 0);
+  si(st, S_LIM_FRESH, na + nr);
+  return 0;
+}
+
 /** Pushes one line: Nz × Nx samples, BIL (band-major), 16-bit little-endian words (two's
  *  complement when signed). Returns 0, or E_HYP_BAD_SAMPLE / E_HYP_BAD_STATE. For BI output
  *  the line's codewords must be drained (hypDrain) before the next push. */
@@ -374,6 +417,14 @@ export function hypPushLine(st: usize, line: usize): i32 {
   if (gi(st, S_MAGIC) != MAGIC) return E_HYP_BAD_STATE;
   const y = gi(st, S_Y), ny = gi(st, S_NY), nz = gi(st, S_NZ);
   if (y >= ny || gi(st, S_PENDING) != 0 || gi(st, S_TOTAL) == 0) return E_HYP_BAD_STATE;
+  const pu = gi(st, S_PU);
+  if (pu >= 0) {
+    // §4.8.2.3: a new period needs its limits; they go out ahead of this line's codewords
+    if ((y & ((1 << pu) - 1)) == 0) {
+      if (gi(st, S_LIM_FRESH) == 0) return E_HYP_BAD_STATE;
+      si(st, S_LIM_N, gi(st, S_LIM_FRESH)); si(st, S_LIM_POS, 0); si(st, S_LIM_FRESH, 0);
+    } else { si(st, S_LIM_N, 0); si(st, S_LIM_POS, 0); }
+  }
   const full = gi(st, S_REDUCED) == 0, near = gi(st, S_NEAR) != 0;
   for (let z = 0; z < nz; z++) {
     let r: i32;
@@ -448,7 +499,21 @@ function codeBA(st: usize, out: usize, end: usize): usize {
         src = dst;
       }
     }
-    let pos = gi(st, S_EB);
+    // §5.4.3.4 periodic error limits go to the 121 coder ahead of the line's indices
+    let lp = gi(st, S_LIM_POS);
+    const ln = gi(st, S_LIM_N);
+    while (lp < ln) {
+      let chunk = ln - lp;
+      while (chunk > 0 && <usize>aecMaxOutLen(aec, chunk) > end - o) chunk >>= 1;
+      if (chunk == 0) break;
+      const nw = aecEncode16(aec, gp(st, S_LIM_PTR) + (<usize>lp << 1), chunk, o, <i32>(end - o));
+      if (nw < 0) break;
+      o += <usize>nw; lp += chunk;
+      si(st, S_FED, gi(st, S_FED) + chunk);
+    }
+    si(st, S_LIM_POS, lp);
+    let pos = lp < ln ? count : gi(st, S_EB);
+    if (lp < ln) { si(st, S_TOTAL, gi(st, S_TOTAL) + <i32>(o - out)); return o; }
     while (pos < count) {
       let chunk = count - pos < 4096 ? count - pos : 4096;
       while (chunk > 0 && <usize>aecMaxOutLen(aec, chunk) > end - o) chunk >>= 1;
@@ -490,7 +555,20 @@ function code(st: usize, out: usize, end: usize): usize {
   const nx = gi(st, S_NX), ny = gi(st, S_NY), nz = gi(st, S_NZ), d = gi(st, S_D);
   const umax = gi(st, S_UMAX), glim = (1 << gi(st, S_GSTAR)) - 1, kmax = d - 2;
   const sg = gp(st, S_SIGMA), gg = gp(st, S_GAMMA), dbuf = gp(st, S_DBUF);
-  if (gi(st, S_PENDING) != 0) {
+  let limStop = false;
+  if (gi(st, S_PENDING) != 0 && gi(st, S_LIM_N) > gi(st, S_LIM_POS)) {
+    // §5.4.3.1 periodic error limits, D_A / D_R bits each, ahead of the line
+    let i = gi(st, S_LIM_POS);
+    const nl = gi(st, S_LIM_N), na = gi(st, S_LIM_NABS), ab = gi(st, S_ABITS), rb = gi(st, S_RBITS), lb = gp(st, S_LIM_PTR);
+    for (; i < nl; i++) {
+      if (o + 16 > end) { limStop = true; break; }
+      const bits = i < na ? ab : rb;
+      acc = (acc << bits) | <u64>load<u16>(lb + (<usize>i << 1)); n += bits;
+      if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+    }
+    si(st, S_LIM_POS, i);
+  }
+  if (gi(st, S_PENDING) != 0 && !limStop) {
     const bsq = gi(st, S_ORDER) == 1;
     if (bsq || gi(st, S_M) == 1) {
       // BSQ: band by band, t = 0 .. NxNy − 1; BIL (M = 1): band by band along the line

@@ -5,7 +5,7 @@ import { prm, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M, PRM_B
   PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS_BITS, PRM_ABS, PRM_REL_DEP, PRM_REL_BITS, PRM_REL, PRM_REP_FLAG, PRM_THETA,
   PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_USER, PRM_ABS_TABLE, PRM_REL_TABLE,
-  PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q, PRM_WINIT_TABLE, PRM_WEO_TABLE } from "./params";
+  PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q, PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U } from "./params";
 
 // Field widths in bits (§5.3.2.2 table 5-3, essential subpart of the image metadata).
 export const HDR_USER_BITS: i32 = 8;
@@ -126,18 +126,21 @@ export function hypWriteHeader(p: usize, out: usize, cap: i32): i32 {
   }
   // §5.3.3.3 quantization subpart
   if (fid != 0) {
-    if (order == 0) { put(0, 1); put(0, HDR_PERIODIC_FLAG_BITS); put(0, 2); put(0, HDR_PERIOD_U_BITS); }
+    const pu = prm(p, PRM_PERIOD_U);
+    if (order == 0) { put(0, 1); put(pu >= 0 ? 1 : 0, HDR_PERIODIC_FLAG_BITS); put(0, 2); put(pu >= 0 ? pu : 0, HDR_PERIOD_U_BITS); }
     if (fid != 2) {
       const bits = prm(p, PRM_ABS_BITS), dep = prm(p, PRM_ABS_DEP);
       put(0, 1); put(dep, HDR_LIMIT_METHOD_BITS); put(0, 2); put(bits & 15, HDR_LIMIT_DEPTH_BITS);
-      if (dep == 0) put(prm(p, PRM_ABS), bits);
+      if (pu >= 0) {}                           // values in the body, each period (§5.4.3.1)
+      else if (dep == 0) put(prm(p, PRM_ABS), bits);
       else { const tp = <usize>prm(p, PRM_ABS_TABLE); for (let z = 0; z < nz; z++) put(<i32>load<u16>(tp + ((<usize>z) << 1)), bits); }
       fill();
     }
     if (fid != 1) {
       const bits = prm(p, PRM_REL_BITS), dep = prm(p, PRM_REL_DEP);
       put(0, 1); put(dep, HDR_LIMIT_METHOD_BITS); put(0, 2); put(bits & 15, HDR_LIMIT_DEPTH_BITS);
-      if (dep == 0) put(prm(p, PRM_REL), bits);
+      if (pu >= 0) {}
+      else if (dep == 0) put(prm(p, PRM_REL), bits);
       else { const tp = <usize>prm(p, PRM_REL_TABLE); for (let z = 0; z < nz; z++) put(<i32>load<u16>(tp + ((<usize>z) << 1)), bits); }
       fill();
     }

@@ -45,7 +45,9 @@ export const PRM_WINIT_TABLE: i32 = 39; // custom: pointer to Nz × (P+3) i32 Λ
                                         // (directional N, W, NW first in full mode, then bands z−1 .. z−P*)
 export const PRM_WEO_TABLE: i32 = 40;  // weight exponent offsets (§4.10.3): pointer to Nz × (P+1) i32, slot 0 the
                                         // intraband offset (full mode), slots 1..P*_z the interband ones, −6..5; 0: all zero
-export const PRM_COUNT: i32 = 41;
+export const PRM_PERIOD_U: i32 = 41;   // periodic error-limit updating (§4.8.2.3): −1 off, else u = 0..9 (period 2^u
+                                        // lines, BI order only); limits then come from hypSetLimits, not the block
+export const PRM_COUNT: i32 = 42;
 
 // Named errors of the parameter check: the index of the offending parameter is kept here.
 let lastBadParam: i32 = -1;
@@ -122,7 +124,13 @@ export function hypCheckParams(p: usize): i32 {
   const fid = prm(p, PRM_FIDELITY);
   if (<u32>fid > 3) return PRM_FIDELITY;
   const dmax = d - 1 < 16 ? d - 1 : 16;
-  if (fid == 1 || fid == 3) {
+  const pu = prm(p, PRM_PERIOD_U);
+  if (pu < -1 || pu > 9 || (pu >= 0 && (fid == 0 || order != 0))) return PRM_PERIOD_U;
+  if (pu >= 0) {
+    // limits arrive per period: only the methods and bit depths are checked here
+    if (fid != 2) { const b0 = prm(p, PRM_ABS_BITS); if (b0 < 1 || b0 > dmax) return PRM_ABS_BITS; if (<u32>prm(p, PRM_ABS_DEP) > 1) return PRM_ABS_DEP; }
+    if (fid != 1) { const b1 = prm(p, PRM_REL_BITS); if (b1 < 1 || b1 > dmax) return PRM_REL_BITS; if (<u32>prm(p, PRM_REL_DEP) > 1) return PRM_REL_DEP; }
+  } else if (fid == 1 || fid == 3) {
     const bits = prm(p, PRM_ABS_BITS);
     if (bits < 1 || bits > dmax) return PRM_ABS_BITS;
     const dep = prm(p, PRM_ABS_DEP);
@@ -134,7 +142,7 @@ export function hypCheckParams(p: usize): i32 {
       for (let z = 0; z < nz; z++) if (<i32>load<u16>(tp + ((<usize>z) << 1)) > (1 << bits) - 1) return PRM_ABS_TABLE;
     }
   }
-  if (fid == 2 || fid == 3) {
+  if (pu < 0 && (fid == 2 || fid == 3)) {
     const bits = prm(p, PRM_REL_BITS);
     if (bits < 1 || bits > dmax) return PRM_REL_BITS;
     const dep = prm(p, PRM_REL_DEP);

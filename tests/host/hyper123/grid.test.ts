@@ -142,6 +142,7 @@ function oneByteChunks(coder: Hyper123Params["coder"]): void {
   const vals = [7, 5, 4, 12, 0, 0, 2, 3, 0, 3, 0, 0, 32, 13, 6, -1, 3, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 18, 6, 1, 7, 0, 0, 0, 16, 4096, 0];
   blk.set(vals);
   if (coder === "block-adaptive") blk[8] = 2;
+  blk[41] = -1;
   const pp = lib.alloc(blk.length * 4); lib.u8().set(new Uint8Array(blk.buffer), pp);
   const len = e.hyp123StateLen(pp); const st = lib.alloc(len);
   assert.equal(e.hyp123Init(st, len, pp), 0);
@@ -196,6 +197,26 @@ test("[123.0-B-2 §4.10.3] weight exponent offsets and custom weights: lossless 
     const p: Hyper123Params = { ...hyper123Defaults(nx, ny, nz), p: P, reduced, omega, weightInit: q <= omega + 3 ? { q, lambda } : null,
       weightOffsets: offsets, fidelity, absLimit: 3, absBits: 2, order: n % 2 ? "bsq" : "bi", m: 2 };
     roundTrip(p, n % 2 ? "smooth" : "noise", n + 950);
+    n++;
+  }
+});
+
+test("[123.0-B-2 §4.8.2.3] periodic error-limit updating: limits per period in the body, both coders, within limits", () => {
+  let n = 0;
+  for (const coder of ["sample-adaptive", "block-adaptive"] as const) for (const u of [0, 1, 3]) for (const fidelity of [1, 2, 3]) for (const dep of [false, true]) {
+    const nx = 7, ny = 9, nz = 5;
+    const periods = Math.ceil(ny / 2 ** u);
+    const r = rng(n + 1200);
+    const periodLimits = Array.from({ length: periods }, () => ({
+      abs: fidelity !== 2 ? Array.from({ length: dep ? nz : 1 }, () => Math.floor(r() * 16)) : undefined,
+      rel: fidelity !== 1 ? Array.from({ length: dep ? nz : 1 }, () => Math.floor(r() * 512)) : undefined,
+    }));
+    const p: Hyper123Params = { ...hyper123Defaults(nx, ny, nz), coder, order: "bi", m: 1 + (n % nz), fidelity, periodExp: u, periodLimits,
+      absBits: 4, relBits: 9, absTable: null, relTable: null, absLimit: 0, relLimit: 0,
+      // band dependence comes from the value counts: mark it through the (unused) tables
+      repFlag: n % 2 === 0, theta: 3, phi: 2, psi: 3 };
+    if (dep) { p.absTable = fidelity !== 2 ? new Array(nz).fill(0) : null; p.relTable = fidelity !== 1 ? new Array(nz).fill(0) : null; }
+    roundTrip(p, n % 2 ? "smooth" : "noise", n + 1300);
     n++;
   }
 });

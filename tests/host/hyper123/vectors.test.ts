@@ -30,8 +30,9 @@ function check(v: Vector): void {
   for (let i = 0; i < cube.length; i++) assert.ok(Math.abs(dec.samples[i] - cube[i]) <= (dec.maxError?.[i] ?? 0), `${v.name}: sample ${i}`);
 }
 const lossless = vectors.filter((v) => v.params.coder !== "block-adaptive" && !v.params.fidelity);
-const near = vectors.filter((v) => v.params.coder !== "block-adaptive" && v.params.fidelity);
-const ba = vectors.filter((v) => v.params.coder === "block-adaptive");
+const near = vectors.filter((v) => v.params.coder !== "block-adaptive" && v.params.fidelity && !(v.params.periodExp! >= 0));
+const periodic = vectors.filter((v) => v.params.periodExp! >= 0);
+const ba = vectors.filter((v) => v.params.coder === "block-adaptive" && !(v.params.periodExp! >= 0));
 
 test("[123.0-B-2 §5.4.3.2] NTNU-model vectors, lossless sample-adaptive (orders, local sums, P, signed, D, Ω, R): flight bit-exact, ground decode-exact", () => {
   assert.ok(lossless.length >= 8);
@@ -44,4 +45,8 @@ test("[123.0-B-2 §4.8] NTNU-model vectors, near-lossless (absolute, relative, b
 test("[123.0-B-2 §5.4.3.4] NTNU-model vectors, block-adaptive: flight bit-exact or same size (121 ties), NTNU streams decoded exactly", () => {
   assert.ok(ba.length >= 4);
   for (const v of ba) check(v);
+});
+test("[123.0-B-2 §4.8.2.3] NTNU-model vectors, periodic error-limit updating (both coders, band-independent and -dependent): bit-exact or same size", () => {
+  assert.ok(periodic.length >= 4);
+  for (const v of periodic) check(v);
 });
