@@ -162,11 +162,11 @@ function main(): u32 {
         copyBytes(nb, buf + <usize>pos, <usize>(avail - pos));
         buf = nb; avail -= pos; pos = 0; cap = newCap;
         maxPayload = maxRecordLen(cfg) - RECORD_HEADER_LEN - RECORD_CRC_LEN;
-        setHeapUsed(<u32>memory.size() << 16);
+        setHeapUsed(<u32>heap.alloc(0));             // the bump pointer: every buffer of the pass is below it
         hk.hkSetState(hk.STATE_ACQUIRING);
         logStr("tengri: configuration accepted: "); logInt(cfg.bands); logStr(" bands x "); logInt(cfg.pixels);
         logStr(" pixels, "); logInt(cfg.bitDepth); logStr("-bit; frame "); logInt(cfg.frameLen); logStr(" octets; RS E="); logInt(cfg.rsE);
-        logStr(" I="); logInt(cfg.rsDepth); logStr("; memory "); logInt(memory.size() << 16); logStr(" bytes"); logEnd();
+        logStr(" I="); logInt(cfg.rsDepth); logStr("; memory in use "); logInt(<i64>heap.alloc(0)); logStr(" of "); logInt(<i64>cfg.ramBytes); logStr(" bytes"); logEnd();
         sendHousekeeping();
         if (!drainOutput()) return EXIT_IO;
         continue;

@@ -10,7 +10,8 @@ import { loadProfile, derived, type Profile } from "./profiles/index.ts";
 import { openScene as openSensorScene, type OpenSceneOptions, type SceneSource } from "./sensor/index.ts";
 import { flash } from "./obc/image.ts";
 import { runImage } from "./obc/obc.ts";
-import { configRecord, aecOptions, type ConfigOverrides } from "./obc/config-table.ts";
+import { configRecord, aecOptions, screeningOptions, type ConfigOverrides } from "./obc/config-table.ts";
+import { ScreeningGround, type ScreeningSummary, type TileStats } from "./ground/screening.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
@@ -49,6 +50,9 @@ export interface PassObserver {
   sentLine?(line: number, timeS: number, samples: Uint16Array): void;
   /** A line as the ground rebuilt it (null for a band that did not arrive complete). */
   groundLine?(line: number, bands: (Uint16Array | null)[]): void;
+  /** Screening: the decoded cloud mask of a line (1 = cloud), and each tile's statistics and decision. */
+  maskLine?(line: number, mask: Uint8Array): void;
+  tile?(t: TileStats): void;
   /** Every transfer frame the ground decoded (idle ones included), in order. */
   frame?(f: DecodedFrame): void;
   linkEvent?(e: LinkEvent): void;
@@ -73,6 +77,8 @@ export interface PassSummary {
     packets: number; packetErrors: number; hkPackets: number; events: Record<string, number>;
   };
   image: ReconstructionStats;
+  /** Cloud screening, when the profile enables it. */
+  screening: ScreeningSummary | null;
   verified: boolean;
   downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; backlogS: number; keepsUp: boolean };
   wallS: number;
@@ -111,12 +117,19 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     caduOut = createWriteStream(join(o.out, "pass.cadu"));
   }
   const events: Record<string, number> = {};
+  const scr = screeningOptions(p);
+  const screening = scr ? new ScreeningGround(scr.tileSize,
+    obs.some((x) => x.maskLine) ? (line, m) => { for (const x of obs) x.maskLine?.(line, m); } : undefined,
+    (t) => { recon.advanceTo(t.firstLine + t.lines - 1); for (const x of obs) x.tile?.(t); }) : null;
+  if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2);
   let hk: Housekeeping | null = null;
   let hkPackets = 0;
   const decoder = new LinkDecoder(linkConfigOf(p), {
     onPacket(pkt) {
       const band = apidBand.get(pkt.apid);
       if (band !== undefined) recon.addPacket(band, pkt.data, pkt.seqFlags);
+      else if (screening && pkt.apid === scr!.statsApid) screening.addStats(pkt.data);
+      else if (screening && pkt.apid === scr!.maskApid) screening.addMask(pkt.data, pkt.seqFlags);
       else if (pkt.apid === p.products.housekeeping.apid) {
         hkPackets++;
         try { hk = decodeHousekeeping(pkt.data); for (const x of obs) x.housekeeping?.(hk); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; }
@@ -132,9 +145,12 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   function* records(): Iterable<Uint8Array> {
     yield configRecord(p, o.config);
     for (let line = scene.next(); line; line = scene.next()) {
-      const h = new Uint32Array(bands);
-      for (let b = 0; b < bands; b++) h[b] = lineHash(line.samples.subarray(b * pixels, (b + 1) * pixels));
-      recon.expect(line.counter, h);
+      if (screening) recon.expectSamples(line.counter, line.samples);
+      else {
+        const h = new Uint32Array(bands);
+        for (let b = 0; b < bands; b++) h[b] = lineHash(line.samples.subarray(b * pixels, (b + 1) * pixels));
+        recon.expect(line.counter, h);
+      }
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       yield encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples });
       sent++;
@@ -156,6 +172,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   decoder.end();
   scene.close?.();
   const img = recon.end();
+  const screeningSummary = screening?.end() ?? null;
   await new Promise<void>((res) => (caduOut ? caduOut.end(res) : res()));
 
   const gs = decoder.stats;
@@ -176,6 +193,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       packets: gs.packets, packetErrors: Object.values(gs.packetErrors ?? {}).reduce((a: number, b) => a + (b as number), 0), hkPackets, events,
     },
     image: img,
+    screening: screeningSummary,
     verified: img.linesExact === sent && img.linesMismatch === 0 && img.linesMissing === 0 && img.linesPartial === 0,
     downlink: {
       passDurationS, rawBitRate: d.rawBitRate, downlinkBitRate: p.link.downlinkBitRate, caduBits, linkTimeS,

@@ -30,7 +30,7 @@ export interface Hyper123Params {
   repFlag: boolean; theta: number; phi: number; psi: number;
   uMax: number; gammaStar: number; gamma0: number; k: number;
   /** Entropy coder: sample-adaptive, or block-adaptive (CCSDS 121 coder, J, RSI, restricted). */
-  coder: "sample-adaptive" | "block-adaptive";
+  coder: "sample-adaptive" | "hybrid" | "block-adaptive";
   blockSize: number; rsi: number; restricted: boolean;
   /** Custom weight initialisation (§4.6.3.3): Q and Λ per band in weight-vector order; null: default. */
   weightInit: { q: number; lambda: number[][] } | null;
@@ -59,7 +59,7 @@ const PRM = { NX: 0, NY: 1, NZ: 2, D: 3, SIGNED: 4, ORDER: 5, M: 6, B: 7, CODER:
 /** Parameter names and allowed ranges, by flight parameter index (for error messages). */
 const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   0: ["nx", "1..65535"], 1: ["ny", "1..65535"], 2: ["nz", "1..65535"], 3: ["d", "2..16"], 4: ["signed", "false/true"],
-  5: ["order", "bsq, bil, bip"], 6: ["m", "1..Nz"], 7: ["wordBytes", "1..8"], 8: ["coder", "sample-adaptive, block-adaptive"],
+  5: ["order", "bsq, bil, bip"], 6: ["m", "1..Nz"], 7: ["wordBytes", "1..8"], 8: ["coder", "sample-adaptive, hybrid, block-adaptive"],
   9: ["p", "0..15"], 10: ["reduced", "full needs Nx > 1"], 11: ["localSum", "0..3, column-oriented (2, 3) when Nx = 1"], 12: ["r", "max(32, D+Ω+2)..64"],
   13: ["omega", "4..19"], 14: ["tIncLog", "4..11 (t_inc 16..2048)"], 15: ["nuMin", "-6..9"], 16: ["nuMax", "ν_min..9"],
   17: ["fidelity", "0..3"], 18: ["absTable", "0 or 1"], 19: ["absBits", "1..min(D-1, 16)"], 20: ["absLimit", "0..2^D_A-1"],
@@ -111,7 +111,7 @@ export class FlightHyper123Encoder {
     const blk = new Int32Array(e.hyp123ParamCount() as number);
     const p = params;
     blk[PRM.NX] = p.nx; blk[PRM.NY] = p.ny; blk[PRM.NZ] = p.nz; blk[PRM.D] = p.d; blk[PRM.SIGNED] = p.signed ? 1 : 0;
-    blk[PRM.ORDER] = p.order === "bsq" ? 1 : 0; blk[PRM.M] = p.m; blk[PRM.B] = p.wordBytes; blk[PRM.CODER] = p.coder === "block-adaptive" ? 2 : 0;
+    blk[PRM.ORDER] = p.order === "bsq" ? 1 : 0; blk[PRM.M] = p.m; blk[PRM.B] = p.wordBytes; blk[PRM.CODER] = p.coder === "block-adaptive" ? 2 : p.coder === "hybrid" ? 1 : 0;
     blk[PRM.PERIOD_U] = p.periodExp;
     blk[PRM.BA_J] = p.blockSize; blk[PRM.BA_RSI] = p.rsi; blk[PRM.BA_RESTRICTED] = p.restricted ? 1 : 0;
     blk[PRM.P] = p.p; blk[PRM.REDUCED] = p.reduced ? 1 : 0; blk[PRM.LSUM] = p.localSum; blk[PRM.R] = p.r;
@@ -218,7 +218,7 @@ compress:   --nx N --ny N --nz N [--d 2..16] [--signed] [--input-order bsq|bil|b
             [--r 32..64] [--omega 4..19] [--t-inc 16..2048] [--nu-min -6..9] [--nu-max -6..9]
             [--abs-error A] [--abs-bits D_A] [--abs-table a0,a1,..] [--rel-error R] [--rel-bits D_R]
             [--rel-table r0,r1,..] [--theta 0..4] [--phi N] [--psi N]
-            [--coder sample-adaptive|block-adaptive] [--u-max 8..32] [--gamma-star 4..11] [--gamma0 1..8]
+            [--coder sample-adaptive|hybrid|block-adaptive] [--u-max 8..32] [--gamma-star 4..11] [--gamma0 1..8]
             [--k 0..14] [--block-size 8|16|32|64] [--rsi 1..4096] [--restricted] [--user-data 0..255]
             [--weight-init FILE.json {"q":Q,"lambda":[[..],..]}] [--intraband-offset -6..5]
             [--interband-offset -6..5] [--weight-offsets FILE.json [[intra, inter1, ..], ..]]
@@ -339,7 +339,7 @@ function run(argv: string[]): number {
   if (get("k") !== undefined) p.k = intArg("k", get("k"), 0, Math.min(p.d - 2, 14));
   if (get("user-data") !== undefined) p.userData = intArg("user-data", get("user-data"), 0, 255);
   const coder = get("coder") ?? "sample-adaptive";
-  if (coder !== "sample-adaptive" && coder !== "block-adaptive") throw new Hyper123ParamError("coder", coder, "sample-adaptive, block-adaptive (hybrid is not implemented)");
+  if (coder !== "sample-adaptive" && coder !== "hybrid" && coder !== "block-adaptive") throw new Hyper123ParamError("coder", coder, "sample-adaptive, hybrid, block-adaptive");
   p.coder = coder;
   if (get("block-size") !== undefined) {
     p.blockSize = intArg("block-size", get("block-size"), 8, 64, "8, 16, 32, 64");

@@ -208,6 +208,7 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   const delta = new Int32Array(n);
   const limits: PeriodLimits[] = [];
   let usedBytes: number;
+  if (h.coder === "hybrid") throw new Hyper123DecodeError("UNSUPPORTED", "hybrid entropy coder (ground decoding not implemented)", 1, h.bodyOffset * 8);
   if (h.coder === "block-adaptive") usedBytes = decodeBlockAdaptive(h, stream, delta, limits);
   else {
     const rd = new BodyReader(stream, h.bodyOffset);

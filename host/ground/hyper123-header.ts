@@ -233,7 +233,6 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   let uMax = 0, gammaStar = 0, gamma0 = 0;
   const kz: number[] = [];
   let blockSize = 0, rsi = 0, restricted = false;
-  if (coder === "hybrid") unsupported("entropy coder type", 1, 85);
   if (coder === "block-adaptive") {
     // §5.3.4.3 block-adaptive entropy coder
     r.reserved(1, "reserved (block-adaptive coder)");
@@ -250,6 +249,13 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   gammaStar = r.bits(3) + 4;
   gamma0 = r.bits(3) || 8;
   if (gammaStar < Math.max(4, gamma0 + 1)) bad("gamma*", gammaStar, r.pos - 6);
+  if (coder === "hybrid") {
+    // §5.3.4.3 hybrid entropy coder: U_max, γ*, γ0 and 5 reserved bits
+    r.reserved(5, "reserved (hybrid coder)");
+    return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
+      tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, periodExp, absBits, relBits, absDependent, relDependent,
+      theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted, bodyOffset: r.pos >> 3 };
+  }
   const k = r.bits(4);
   const accTable = r.bits(1);
   if (k === 15) {

@@ -1,4 +1,5 @@
 import { aec121Decode, Aec121DecodeError } from "./aec121-decoder.ts";
+import type { ScreeningGround } from "./screening.ts";
 
 // Image reconstruction from the raw-mode image packets or the CCSDS 121 compressed units: per band and line, the samples are
 // unpacked from their segments and checked against what the imager produced (by a hash kept
@@ -9,7 +10,7 @@ import { aec121Decode, Aec121DecodeError } from "./aec121-decoder.ts";
 
 export const IMAGE_SEC_HDR_LEN = 16;
 
-export interface LinePiece { band: number; line: number; firstPixel: number; count: number; bitDepth: number; timeS: number; samples: Uint16Array }
+export interface LinePiece { band: number; line: number; firstPixel: number; count: number; bitDepth: number; timeS: number; samples: Uint16Array; tolerance?: number }
 
 export class ImagePacketError extends Error {
   constructor(readonly reason: "short" | "time-code" | "geometry" | "length", message: string) { super(message); this.name = "ImagePacketError"; }
@@ -80,6 +81,11 @@ export interface ReconstructionStats {
   lostLines: { line: number; bands: number[]; reason: string }[];
   unitsDecoded: number;
   unitsLost: number;
+  /** Screening: band-line pixels not sent because their tile was dropped (not a loss). */
+  pixelsScreenedOut: number;
+  /** Screening: band-line pieces of degraded tiles, and the largest error seen in them. */
+  piecesDegraded: number;
+  maxDegradedError: number;
   unitErrors: Record<string, number>;
   compression: CompressionStats[];
 }
@@ -89,15 +95,17 @@ export interface ReconstructionStats {
  * band (or at the end). Holds at most a few lines in memory.
  */
 export class ImageReconstructor {
-  private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[] }>();
+  private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[]; pieces: LinePiece[] }>();
   private expected = new Map<number, Uint32Array>();
   private lastLine = -1;
-  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [] };
+  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [], pixelsScreenedOut: 0, piecesDegraded: 0, maxDegradedError: 0 };
+  private expectedSamples = new Map<number, Uint16Array>();
+  private screening: ScreeningGround | null = null;
   private units = new Map<string, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
   /** Units already counted lost whose later segments may still arrive. */
   private dead = new Set<string>();
   private codedBytes: number[];
-  private readonly window: number;
+  private window: number;
   /**
    * mode: "raw" (one packet per band line or segment) or "ccsds121" (compressed units);
    * unitLines: lines per unit (lines stay open that long before they are final).
@@ -106,6 +114,19 @@ export class ImageReconstructor {
     this.window = 2 + (mode === "raw" ? 0 : unitLines + 1);
     this.codedBytes = new Array(bands).fill(0);
   }
+
+  /**
+   * Cloud-screening mode: tiles arrive a tile row late, degraded tiles within their error
+   * bound, dropped ones not at all. The sender registers whole samples (expectSamples) and the
+   * ground checks every pixel against them and the decisions.
+   */
+  useScreening(g: ScreeningGround, delayLines: number): void {
+    this.screening = g;
+    this.window = delayLines + 4;
+  }
+
+  /** Screening mode: the line as the imager produced it (copied; held only until the line is final). */
+  expectSamples(line: number, samples: Uint16Array): void { this.expectedSamples.set(line, samples.slice()); }
 
   /** The sender's hashes of one line (bands entries), registered before the ground sees it. */
   expect(line: number, hashes: Uint32Array): void { this.expected.set(line, hashes); }
@@ -173,7 +194,7 @@ export class ImageReconstructor {
       const s = new Uint16Array(h.count);
       const k = h.shift, half = k > 0 ? 1 << (k - 1) : 0;
       for (let i = 0; i < h.count; i++) s[i] = k > 0 ? (samples[l * h.count + i] << k) + half : samples[l * h.count + i];
-      this.addPiece({ band, line: h.line + l, firstPixel: h.firstPixel, count: h.count, bitDepth: h.bitDepth, timeS: h.timeS, samples: s });
+      this.addPiece({ band, line: h.line + l, firstPixel: h.firstPixel, count: h.count, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: half });
     }
   }
 
@@ -181,20 +202,28 @@ export class ImageReconstructor {
     const band = piece.band;
     let l = this.open.get(piece.line);
     if (!l) {
-      l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0) };
+      l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [] };
       this.open.set(piece.line, l);
     }
     let b = l.bands[band];
     if (!b) b = l.bands[band] = new Uint16Array(this.pixels);
     b.set(piece.samples, piece.firstPixel);
     l.got[band] += piece.count;
+    if (this.screening) l.pieces.push({ ...piece, samples: new Uint16Array(0) });
     // Lines older than the window are final (packets arrive in line order per channel; units
     // of a band column arrive whole once their last line is coded).
-    if (piece.line > this.lastLine) this.lastLine = piece.line;
+    this.advanceTo(piece.line);
+  }
+
+  /** The ground has seen data of `line`: lines older than the window are final. */
+  advanceTo(line: number): void {
+    if (line > this.lastLine) this.lastLine = line;
     for (const key of [...this.open.keys()]) if (key < this.lastLine - this.window) this.finish(key);
+    if (this.screening) for (const key of [...this.expectedSamples.keys()]) if (key < this.lastLine - this.window) this.finishScreened(key);
   }
 
   private finish(line: number): void {
+    if (this.screening) { this.finishScreened(line); return; }
     const l = this.open.get(line)!;
     this.open.delete(line);
     const exp = this.expected.get(line);
@@ -219,8 +248,55 @@ export class ImageReconstructor {
     this.onLine?.(line, l.bands);
   }
 
+  private finishScreened(line: number): void {
+    const l = this.open.get(line) ?? { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [] };
+    this.open.delete(line);
+    const exp = this.expectedSamples.get(line);
+    this.expectedSamples.delete(line);
+    const g = this.screening!;
+    const lostBands: number[] = [];
+    let exact = true;
+    for (let b = 0; b < this.bands; b++) {
+      const covered = new Uint8Array(this.pixels);
+      const got = l.bands[b];
+      for (const pc of l.pieces) {
+        if (pc.band !== b) continue;
+        covered.fill(1, pc.firstPixel, pc.firstPixel + pc.count);
+        if (!exp || !got) continue;
+        const tol = pc.tolerance ?? 0;
+        if (tol > 0) this.stats.piecesDegraded++;
+        for (let x = pc.firstPixel; x < pc.firstPixel + pc.count; x++) {
+          const e = Math.abs(got[x] - exp[b * this.pixels + x]);
+          if (e > tol) exact = false;
+          if (tol > 0 && e > this.stats.maxDegradedError) this.stats.maxDegradedError = e;
+        }
+      }
+      let lost = false;
+      for (let x = 0; x < this.pixels; x++) {
+        if (covered[x]) continue;
+        if (g.decisionAt(line, x)?.decision === "drop") this.stats.pixelsScreenedOut++;
+        else lost = true;
+      }
+      if (lost) lostBands.push(b);
+    }
+    if (!exp) exact = false;
+    if (lostBands.length) {
+      this.stats.linesPartial++;
+      this.stats.bandLinesLost += lostBands.length;
+      this.stats.lostLines.push({ line, bands: lostBands, reason: "tiles lost on the link" });
+    } else {
+      this.stats.linesComplete++;
+      if (exact) this.stats.linesExact++; else this.stats.linesMismatch++;
+    }
+    this.onLine?.(line, l.bands);
+  }
+
   /** End of pass: finalise open lines; every expected line never seen is missing. */
   end(): ReconstructionStats {
+    if (this.screening) {
+      const all = new Set([...this.open.keys(), ...this.expectedSamples.keys()]);
+      for (const key of [...all].sort((a, b) => a - b)) this.finishScreened(key);
+    }
     for (const [, u] of this.units) { void u; this.unitLost("unfinished"); }
     this.units.clear();
     this.dead.clear();

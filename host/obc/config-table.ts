@@ -5,7 +5,8 @@ import { derived } from "../profiles/index.ts";
 import { crc16 } from "../util/crc16.ts";
 import { encodeRecord, RecordType } from "./bus.ts";
 
-export const CONFIG_VERSION = 2;
+export const CONFIG_VERSION = 3;
+export const SCREEN_FIXED_LEN = 96;
 export const CODEC_BLOCK_LEN = 12;
 export const CONFIG_FIXED_LEN = 48;
 
@@ -24,7 +25,7 @@ export interface ConfigOverrides {
 
 export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
   const bands = p.sensor.bands.length;
-  const len = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + 2;
+  const len = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 2;
   const t = new Uint8Array(len);
   const dv = new DataView(t.buffer);
   const d = derived(p);
@@ -67,6 +68,26 @@ export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
     dv.setUint16(c + 6, a.unitLines);
     dv.setUint16(c + 8, a.unitPixels);
   }
+  const sc = screeningOptions(p);
+  const sb = c + CODEC_BLOCK_LEN;
+  if (sc) {
+    t[sb] = 1;
+    t[sb + 1] = sc.degradeShift;
+    dv.setUint16(sb + 2, sc.statsApid);
+    dv.setUint16(sb + 4, sc.maskApid);
+    t[sb + 6] = 37;                                          // TAI − UTC since 2017-01-01 (IERS Bulletin C)
+    t[sb + 7] = sc.thumbnailFactor;
+    dv.setInt32(sb + 8, Math.round(p.pass.startLatDeg * 1e6));
+    dv.setInt32(sb + 12, Math.round(p.pass.startLonDeg * 1e6));
+    dv.setInt32(sb + 16, Math.round(p.pass.headingDeg * 1e6));
+    dv.setUint32(sb + 20, Math.round(p.spacecraft.groundSpeedMps * 1000));
+    sc.params.forEach((v, i) => dv.setInt32(sb + 24 + 4 * i, v));
+  }
+  p.sensor.bands.forEach((b, i) => {
+    dv.setFloat32(sb + SCREEN_FIXED_LEN + 12 * i, b.gain);
+    dv.setFloat32(sb + SCREEN_FIXED_LEN + 12 * i + 4, b.offset);
+    dv.setFloat32(sb + SCREEN_FIXED_LEN + 12 * i + 8, b.solarIrradiance);
+  });
   for (const [off, v] of o.poke ?? []) t[off] = v;
   dv.setUint16(len - 2, crc16(t.subarray(0, len - 2)));
   return t;
@@ -78,6 +99,41 @@ export interface Aec121Product { blockSize: number; rsi: number; preprocess: boo
 export function aecOptions(p: Profile): Aec121Product {
   const o = (p.products.image.ccsds121 ?? {}) as Partial<Aec121Product>;
   return { blockSize: o.blockSize ?? 16, rsi: o.rsi ?? 128, preprocess: o.preprocess ?? true, restricted: o.restricted ?? false, unitLines: o.unitLines ?? 16, unitPixels: o.unitPixels ?? 0 };
+}
+
+export interface ScreeningProduct {
+  tileSize: number; degradeShift: number; thumbnailFactor: number; statsApid: number; maskApid: number;
+  /** The screener's parameter words (assembly/screen/screener.ts P_*), in order. */
+  params: number[];
+}
+
+/** Nearest band to a wavelength (nm). */
+function nearestBand(p: Profile, nm: number): number {
+  let best = 0;
+  p.sensor.bands.forEach((b, i) => { if (Math.abs(b.centreNm - nm) < Math.abs(p.sensor.bands[best].centreNm - nm)) best = i; });
+  return best;
+}
+
+/**
+ * The profile's cloud-screening options with their defaults, or null when screening is off.
+ * Thresholds are reflectances (the screener works in Q12: 1.0 = 4096); distances in metres are
+ * turned into pixels with the profile's GSD. See assembly/screen/README.md for the physics.
+ */
+export function screeningOptions(p: Profile): ScreeningProduct | null {
+  const o = (p.products.image.screening ?? {}) as Record<string, number | boolean | undefined>;
+  if (!o.enabled) return null;
+  const q12 = (x: number) => Math.round(x * 4096), q16 = (x: number) => Math.round(x * 65536);
+  const num = (k: string, d: number) => (typeof o[k] === "number" ? (o[k] as number) : d);
+  const tile = num("tileSize", 64);
+  const grow = Math.min(32, Math.max(1, Math.round(num("hazeGrowM", 150) / p.sensor.gsdM)));
+  const dilate = Math.min(grow, Math.max(0, Math.round(num("coreDilateM", 50) / p.sensor.gsdM)));
+  const params = [
+    q12(num("coreBlue", 0.2)), q12(num("coreHot", 0.04)), q12(num("coreNdviMax", 0.5)), q12(num("hazeHot", 0.02)), q12(num("bright", 0.2)),
+    dilate, grow, tile, q16(num("degradeFraction", 0.3)), q16(num("dropFraction", 0.7)), q16(num("minValidFraction", 0.5)),
+    (1 << p.sensor.bitDepth) - 1, Math.round(num("minSunElevationDeg", 5) * 100),
+    nearestBand(p, 490), nearestBand(p, 665), nearestBand(p, 842), p.sensor.bands.length, p.sensor.pixelsPerLine,
+  ];
+  return { tileSize: tile, degradeShift: num("degradeShift", 2), thumbnailFactor: num("thumbnailFactor", 8), statsApid: num("statsApid", 17), maskApid: num("maskApid", 18), params };
 }
 
 export function configRecord(p: Profile, o: ConfigOverrides = {}): Uint8Array {

@@ -191,7 +191,7 @@ h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding
 .ql img{width:100%;height:auto;image-rendering:pixelated;border:1px solid var(--line);display:block;background:#000}
 .note{color:var(--mut);font-size:12px}.swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;border:1px solid #999}
 .badt{color:var(--bad);font-weight:bold}
-.two{display:grid;grid-template-columns:1fr 1fr;gap:20px}.cols{display:grid;grid-template-columns:repeat(3,1fr);gap:14px}
+.two{display:grid;grid-template-columns:1fr 1fr;gap:20px}.cols{display:grid;grid-template-columns:repeat(3,1fr);gap:14px;align-items:start}.cols td{white-space:nowrap}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);font-variant-numeric:tabular-nums}
 table.kv th{font-weight:normal;color:var(--mut)}table.kv td{text-align:right}table.grid thead th{background:#edf2f7}
 .chart{max-width:100%;height:auto;display:block}.chart text{font-family:"DejaVu Sans",system-ui,sans-serif;fill:#2d3748}

@@ -1,6 +1,7 @@
 // Worker side of geotiff.ts: runs the (promise-based) geotiff package and answers one request
 // at a time through a MessagePort, waking the blocked caller with Atomics.notify. Plain JS so
 // that it loads without the TypeScript loader.
+import { statSync } from "node:fs";
 import { workerData } from "node:worker_threads";
 import { fromFile } from "geotiff";
 
@@ -19,12 +20,20 @@ port.on("message", async (req) => {
       tiff = await fromFile(path);
       image = await tiff.getImage(0);
       const fd = image.fileDirectory;
-      const get = (k) => (typeof fd.getValue === "function" ? fd.getValue(k) : fd[k]);
+      const get = async (k) => (typeof fd.loadValue === "function" ? (fd.hasTag(k) ? await fd.loadValue(k) : undefined) : fd[k]);
       const arr = (v) => (v === undefined || v === null ? undefined : Array.from(v));
+      // Every strip or tile must lie inside the file (a truncated file is refused up front).
+      const size = statSync(path).size;
+      const [offTag, cntTag] = image.isTiled ? ["TileOffsets", "TileByteCounts"] : ["StripOffsets", "StripByteCounts"];
+      const offs = arr(await get(offTag)), cnts = arr(await get(cntTag));
+      if (!offs || !cnts || offs.length !== cnts.length) return reply({ ok: false, field: `geotiff.${cntTag}`, error: `${offTag} and ${cntTag} missing or of different lengths` });
+      for (let i = 0; i < offs.length; i++) {
+        if (Number(offs[i]) + Number(cnts[i]) > size) return reply({ ok: false, field: `geotiff.${offTag}`, error: `segment ${i} (${cnts[i]} bytes at ${offs[i]}) runs past the end of the ${size}-byte file` });
+      }
       reply({ ok: true, meta: {
         width: image.getWidth(), height: image.getHeight(), samplesPerPixel: image.getSamplesPerPixel(),
-        bitsPerSample: arr(get("BitsPerSample")) ?? [1], sampleFormat: arr(get("SampleFormat")) ?? [1],
-        planarConfiguration: get("PlanarConfiguration") ?? 1, compression: get("Compression") ?? 1,
+        bitsPerSample: arr(await get("BitsPerSample")) ?? [1], sampleFormat: arr(await get("SampleFormat")) ?? [1],
+        planarConfiguration: (await get("PlanarConfiguration")) ?? 1, compression: (await get("Compression")) ?? 1,
         tiled: image.isTiled, tileWidth: image.getTileWidth(), tileHeight: image.getTileHeight(),
         images: await tiff.getImageCount(),
       } });
@@ -38,6 +47,6 @@ port.on("message", async (req) => {
       reply({ ok: true });
     }
   } catch (e) {
-    reply({ ok: false, error: String(e && e.message ? e.message : e) });
+    reply({ ok: false, field: "geotiff", error: String(e && e.message ? e.message : e) });
   }
 });

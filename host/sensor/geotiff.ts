@@ -60,9 +60,9 @@ class SyncGeoTiff {
     Atomics.store(this.ctl, 0, 0);
     this.port.postMessage(req);
     if (Atomics.wait(this.ctl, 0, 0, TIMEOUT_MS) === "timed-out") { this.close(); throw new SceneError("path", "the GeoTIFF reader did not answer", this.path); }
-    const m = receiveMessageOnPort(this.port)?.message as ({ ok: true } & T) | { ok: false; error: string } | undefined;
+    const m = receiveMessageOnPort(this.port)?.message as ({ ok: true } & T) | { ok: false; field: string; error: string } | undefined;
     if (!m) throw new SceneError("path", "the GeoTIFF reader answered nothing", this.path);
-    if (!m.ok) throw new SceneError("geotiff", (m as { error: string }).error, this.path);
+    if (!m.ok) { const f = m as { field: string; error: string }; throw new SceneError(f.field, f.error, this.path); }
     return m as T;
   }
   close(): void {
@@ -131,7 +131,13 @@ export function geoTiffScene(p: Profile, o: GeoTiffOptions): GeoTiffSource {
   const fetchBlock = (y: number) => {
     b0 = Math.floor(y / blockLines) * blockLines;
     b1 = Math.min(meta.height, b0 + blockLines);
-    block = rd.call<{ bands: ArrayLike<number>[] }>({ op: "read", y0: b0, y1: b1, samples: used }).bands;
+    try {
+      block = rd.call<{ bands: ArrayLike<number>[] }>({ op: "read", y0: b0, y1: b1, samples: used }).bands;
+    } catch (e) {
+      rd.close();
+      throw e;
+    }
+    if (block.length !== used.length || block.some((a) => a.length < (b1 - b0) * meta.width)) { rd.close(); err("geotiff", `lines ${b0}..${b1 - 1} decoded short`); }
   };
 
   return {

@@ -12,6 +12,7 @@ import { prm, hypCheckParams, hypSetBadParam, PRM_COUNT, PRM_NX, PRM_NY, PRM_NZ,
   PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_CODER, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q,
   PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U, PRM_ABS_BITS, PRM_REL_BITS } from "./params";
 import { hypWriteHeader } from "./header";
+import { HYB_LIMIT, HYB_THRESHOLD, HYB_ROOT, HYB_TABLE } from "./hybrid-tables";
 import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN, AEC_RESTRICTED } from "../aec121/encoder";
 
 // ---- state block layout (byte offsets) ----
@@ -49,6 +50,8 @@ const S_LIM_POS = 248;   // of which emitted
 const S_LIM_NABS = 252;  // the first S_LIM_NABS are absolute limits (D_A bits), the rest relative (D_R bits)
 const S_LIM_PTR = 1104;  // pointer to the emission buffer (2·Nz u16)
 const S_ABITS = 1108, S_RBITS = 1112, S_ADEP = 1116, S_RDEP = 1120;
+const S_HYB_NODE = 1124;   // hybrid: current trie node of each of the 16 low-entropy codes (i32 × 16)
+const S_HYB_TAIL = 1188;   // hybrid: items of the image tail emitted (16 flush words, then Nz accumulators)
 const S_STAGE = 256;     // stage for callers whose buffer has too little room left
 const STAGE_CAP = 32;    // sample-adaptive needs 16 bytes of room per codeword
 const STAGE_CAP_BA = 720; // block-adaptive: aecMaxOutLen(1) with J = 64, n = 16 is under 700
@@ -170,7 +173,10 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
   const g0 = prm(p, PRM_G0), kk = prm(p, PRM_K);
   const kp = kk <= 30 - d ? kk : 2 * kk + d - 30;
   const gamma1 = 1 << g0;
-  const sigma1 = <i32>(((<i64>3 * (<i64>1 << (kp + 6)) - 49) * gamma1) >> 7);
+  // hybrid (§5.4.3.3.2): Γ(0) = 2^γ0 and an initial accumulator 4·Γ(0), updated from t = 1 on
+  const sigma1 = coder == 1 ? 4 * gamma1 : <i32>(((<i64>3 * (<i64>1 << (kp + 6)) - 49) * gamma1) >> 7);
+  for (let i = 0; i < 16; i++) store<i32>(st + S_HYB_NODE + <usize>(i << 2), <i32>load<u32>(HYB_ROOT + (<usize>i << 2)));
+  si(st, S_HYB_TAIL, 0);
   const sg = gp(st, S_SIGMA), gg = gp(st, S_GAMMA), ma = gp(st, S_MABS), mr = gp(st, S_MREL);
   const absTab = <usize>prm(p, PRM_ABS_TABLE), relTab = <usize>prm(p, PRM_REL_TABLE);
   for (let z = 0; z < nz; z++) {
@@ -451,13 +457,14 @@ export function hypDrain(st: usize, out: usize, cap: i32): i32 {
   const end = out + <usize>cap;
   o = unstage(st, o, end);
   if (gi(st, S_STAGE_LEN) != 0) return <i32>(o - out);
-  const ba = gi(st, S_CODER) == 2;
+  const ba = gi(st, S_CODER) == 2, hyb = gi(st, S_CODER) == 1;
   if (ba) o = codeBA(st, o, end);
+  else if (hyb) { if (end - o >= 32) o = codeHyb(st, o, end); }
   else if (end - o >= 16) o = code(st, o, end);
   if (o < end && (gi(st, S_PENDING) != 0 || (gi(st, S_Y) == gi(st, S_NY) && gi(st, S_DONE) == 0))) {
     // little room left: code into the stage and hand out what fits
     const stage = st + S_STAGE;
-    const n = <i32>((ba ? codeBA(st, stage, stage + STAGE_CAP_BA) : code(st, stage, stage + STAGE_CAP)) - stage);
+    const n = <i32>((ba ? codeBA(st, stage, stage + STAGE_CAP_BA) : (hyb ? codeHyb(st, stage, stage + 64) : code(st, stage, stage + STAGE_CAP))) - stage);
     if (n < 0) return n;
     si(st, S_STAGE_OFF, 0); si(st, S_STAGE_LEN, n);
     o = unstage(st, o, end);
@@ -470,6 +477,137 @@ function unstage(st: usize, o: usize, end: usize): usize {
   while (len > 0 && o < end) { store<u8>(o, load<u8>(st + S_STAGE + <usize>off)); o++; off++; len--; }
   si(st, S_STAGE_LEN, len); si(st, S_STAGE_OFF, off);
   return o;
+}
+
+// ---- hybrid entropy coder (§5.4.3.3) ----
+// The bit writer lives in globals while codeHyb runs (one image at a time).
+let hAcc: u64 = 0, hN: i32 = 0, hO: usize = 0;
+@inline function hPut(v: u32, len: i32): void {
+  hAcc = (hAcc << len) | <u64>v; hN += len;
+  if (hN >= 32) { hN -= 32; store<u32>(hO, bswap<u32>(<u32>(hAcc >> hN))); hO += 4; }
+}
+
+/** One mapped index δz(t) of the hybrid coder, t > 0: accumulator update (with the rescaling
+ *  bit), then a high-entropy reversed GPO2 codeword or a symbol of a low-entropy code. */
+function hybSample(st: usize, z: i32, dm: i32, d: i32, umax: i32, glim: i32, kcap: i32): void {
+  const zo = <usize>(z << 2);
+  const sp = gp(st, S_SIGMA) + zo, gpz = gp(st, S_GAMMA) + zo;
+  let sig = load<i32>(sp), gam = load<i32>(gpz);
+  // §5.4.3.3.2 accumulator and counter, the current index included
+  if (gam == glim) { hPut(<u32>(sig & 1), 1); sig = (sig + 4 * dm + 1) >> 1; gam = (gam + 1) >> 1; }
+  else { sig += 4 * dm; gam++; }
+  store<i32>(sp, sig); store<i32>(gpz, gam);
+  const s14 = (<i64>sig) << 14;
+  if (s14 >= <i64>load<u32>(HYB_THRESHOLD) * gam) {
+    // §5.4.3.3.3 high-entropy: k = min(⌊log2((Σ̃ + ⌊49Γ/2^5⌋)/Γ)⌋ − 2, max(D − 2, 2))
+    const val = <u64>sig + <u64>((49 * gam) >> 5);
+    let kk = <i32>clz<u64>(<u64>gam) - <i32>clz<u64>(val);
+    if ((<u64>gam << kk) > val) kk--;
+    let k = kk - 2;
+    if (k > kcap) k = kcap;
+    const u = dm >> k;
+    if (u < umax) { hPut(<u32>(((dm & ((1 << k) - 1)) << 1) | 1), k + 1); hPut(0, u); }  // reversed GPO2
+    else { hPut(<u32>dm, d); hPut(0, umax); }
+  } else {
+    // §5.4.3.3.4 low-entropy: code i, the largest with Σ̃·2^14 < T_i·Γ
+    let i = 15;
+    while (s14 >= <i64>load<u32>(HYB_THRESHOLD + (<usize>i << 2)) * gam) i--;
+    const lim = <i32>load<u8>(HYB_LIMIT + <usize>i);
+    let sym = dm;
+    if (dm > lim) {
+      sym = lim + 1;                                             // escape X, residual reversed GPO2 k = 0
+      const r = dm - lim - 1;
+      if (r < umax) { hPut(1, 1); hPut(0, r); } else { hPut(<u32>r, d); hPut(0, umax); }
+    }
+    const np = st + S_HYB_NODE + (<usize>i << 2);
+    const node = load<i32>(np);
+    const e = load<u32>(HYB_TABLE + (<usize>(node + 1 + sym) << 2));
+    if ((e & 0x80000000) != 0) {
+      hPut(e & 0xFFFFFF, <i32>((e >> 24) & 0x7F));              // complete input codeword: its output word
+      store<i32>(np, <i32>load<u32>(HYB_ROOT + (<usize>i << 2)));
+    } else store<i32>(np, <i32>e);
+  }
+}
+
+/** Hybrid coding of the pending indices in encoding order, then (after the last line) the
+ *  image tail: the 16 flush words and the final accumulators (§5.4.3.3.5). */
+function codeHyb(st: usize, out: usize, end: usize): usize {
+  hAcc = load<u64>(st + S_ACC); hN = gi(st, S_NBITS); hO = out;
+  const nx = gi(st, S_NX), ny = gi(st, S_NY), nz = gi(st, S_NZ), d = gi(st, S_D);
+  const umax = gi(st, S_UMAX), gstar = gi(st, S_GSTAR), glim = (1 << gstar) - 1, kcap = d - 2 > 2 ? d - 2 : 2;
+  const dbuf = gp(st, S_DBUF);
+  let limStop = false;
+  if (gi(st, S_PENDING) != 0 && gi(st, S_LIM_N) > gi(st, S_LIM_POS)) {
+    let i = gi(st, S_LIM_POS);
+    const nl = gi(st, S_LIM_N), na = gi(st, S_LIM_NABS), ab = gi(st, S_ABITS), rb = gi(st, S_RBITS), lb = gp(st, S_LIM_PTR);
+    for (; i < nl; i++) {
+      if (hO + 32 > end) { limStop = true; break; }
+      hPut(<u32>load<u16>(lb + (<usize>i << 1)), i < na ? ab : rb);
+    }
+    si(st, S_LIM_POS, i);
+  }
+  if (gi(st, S_PENDING) != 0 && !limStop) {
+    let stop = false;
+    if (gi(st, S_ORDER) == 1) {
+      let z = gi(st, S_EA), t = gi(st, S_EB);
+      const nt = nx * ny;
+      for (; z < nz; z++) {
+        const src = dbuf + <usize>z * <usize>nt * 2;
+        for (; t < nt; t++) {
+          if (hO + 32 > end) { stop = true; break; }
+          const dm = <i32>load<u16>(src + (<usize>t << 1));
+          if (t == 0) hPut(<u32>dm, d); else hybSample(st, z, dm, d, umax, glim, kcap);
+        }
+        if (stop) break;
+        t = 0;
+      }
+      si(st, S_EA, z); si(st, S_EB, t);
+    } else {
+      const mm = gi(st, S_M), y = gi(st, S_EY), t0 = y * nx;
+      let g = gi(st, S_EA), x = gi(st, S_EB), z = gi(st, S_EC);
+      for (; g < nz; g += mm) {
+        const gend = g + mm < nz ? g + mm : nz;
+        if (z < g) z = g;
+        for (; x < nx; x++) {
+          for (; z < gend; z++) {
+            if (hO + 32 > end) { stop = true; break; }
+            const dm = <i32>load<u16>(dbuf + (<usize>(z * nx + x) << 1));
+            if (t0 + x == 0) hPut(<u32>dm, d); else hybSample(st, z, dm, d, umax, glim, kcap);
+          }
+          if (stop) break;
+          z = g;
+        }
+        if (stop) break;
+        x = 0; z = g + mm;
+      }
+      si(st, S_EA, g); si(st, S_EB, x); si(st, S_EC, z);
+    }
+    if (!stop) si(st, S_PENDING, 0);
+  }
+  if (gi(st, S_PENDING) == 0 && gi(st, S_Y) == ny && gi(st, S_DONE) == 0) {
+    // §5.4.3.3.5 image tail: flush word of each code's active prefix, then Σ̃z in 2 + D + γ* bits
+    let item = gi(st, S_HYB_TAIL);
+    for (; item < 16 + nz; item++) {
+      if (hO + 32 > end) break;
+      if (item < 16) {
+        const fl = load<u32>(HYB_TABLE + (<usize>load<i32>(st + S_HYB_NODE + (<usize>item << 2)) << 2));
+        hPut(fl & 0xFFFFFF, <i32>(fl >> 24));
+      } else hPut(<u32>load<i32>(gp(st, S_SIGMA) + (<usize>(item - 16) << 2)), 2 + d + gstar);
+    }
+    si(st, S_HYB_TAIL, item);
+    if (item == 16 + nz && hO + 32 <= end) {
+      while (hN >= 8) { hN -= 8; store<u8>(hO, <u8>(hAcc >> hN)); hO++; }
+      if (hN > 0) { store<u8>(hO, <u8>(hAcc << (8 - hN))); hO++; hN = 0; }
+      const b = gi(st, S_B);
+      let total = gi(st, S_TOTAL) + <i32>(hO - out);
+      while (total % b != 0) { store<u8>(hO, 0); hO++; total++; }
+      si(st, S_DONE, 1);
+    }
+  }
+  store<u64>(st + S_ACC, hAcc);
+  si(st, S_NBITS, hN);
+  si(st, S_TOTAL, gi(st, S_TOTAL) + <i32>(hO - out));
+  return hO;
 }
 
 /** Block-adaptive coding (§5.4.3.4): the pending mapped indices, in encoding order, go to the

@@ -160,10 +160,11 @@ export function hypWriteHeader(p: usize, out: usize, cap: i32): i32 {
     put(prm(p, PRM_BA_RSI) & 0xFFF, HDR_RSI_BITS);
     return hovf ? -1 : <i32>(hp - out);
   }
-  // §5.3.4.2 sample-adaptive entropy coder
+  // §5.3.4.2 sample-adaptive (and §5.3.4.3 hybrid) entropy coder
   put(prm(p, PRM_UMAX) & 31, HDR_UMAX_BITS);
   put(prm(p, PRM_GSTAR) - 4, HDR_GSTAR_BITS);
   put(prm(p, PRM_G0) & 7, HDR_G0_BITS);
+  if (prm(p, PRM_CODER) == 1) { put(0, 5); return hovf ? -1 : <i32>(hp - out); }  // hybrid: 5 reserved bits
   put(prm(p, PRM_K), HDR_K_BITS);
   put(0, HDR_ACC_TABLE_BITS);
   fill();

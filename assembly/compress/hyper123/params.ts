@@ -10,7 +10,7 @@ export const PRM_SIGNED: i32 = 4;      // 0 unsigned, 1 signed samples
 export const PRM_ORDER: i32 = 5;       // 0 band-interleaved (BI), 1 BSQ (§5.4.2.2)
 export const PRM_M: i32 = 6;           // sub-frame interleaving depth M, 1..Nz (BI only): 1 = BIL, Nz = BIP
 export const PRM_B: i32 = 7;           // output word size B in bytes, 1..8 (§5.3.3)
-export const PRM_CODER: i32 = 8;       // 0 sample-adaptive, 2 block-adaptive (CCSDS 121 coder, §5.4.3.4); hybrid (1) not implemented
+export const PRM_CODER: i32 = 8;       // 0 sample-adaptive, 1 hybrid (§5.4.3.3), 2 block-adaptive (CCSDS 121 coder, §5.4.3.4)
 export const PRM_P: i32 = 9;           // number of prediction bands P, 0..15 (§4.3)
 export const PRM_REDUCED: i32 = 10;    // 0 full, 1 reduced prediction mode (§4.3)
 export const PRM_LSUM: i32 = 11;       // local sum type: 0 wide neighbour, 1 narrow neighbour, 2 wide column, 3 narrow column (§4.4)
@@ -72,7 +72,7 @@ export function hypCheckParams(p: usize): i32 {
   const b = prm(p, PRM_B);
   if (b < 1 || b > 8) return PRM_B;
   const coder = prm(p, PRM_CODER);
-  if (coder != 0 && coder != 2) return PRM_CODER;
+  if (coder < 0 || coder > 2) return PRM_CODER;
   if (coder == 2) {
     const j = prm(p, PRM_BA_J);
     if (j != 8 && j != 16 && j != 32 && j != 64) return PRM_BA_J;
@@ -172,7 +172,7 @@ export function hypCheckParams(p: usize): i32 {
   const gs = prm(p, PRM_GSTAR);
   if (gs < (g0 + 1 > 4 ? g0 + 1 : 4) || gs > 11) return PRM_GSTAR;
   const k = prm(p, PRM_K);
-  if (k < 0 || k > (d - 2 < 14 ? d - 2 : 14)) return PRM_K;
+  if (coder == 0 && (k < 0 || k > (d - 2 < 14 ? d - 2 : 14))) return PRM_K;  // hybrid: no K
   if (<u32>prm(p, PRM_USER) > 255) return PRM_USER;
   return -1;
 }

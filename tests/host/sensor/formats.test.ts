@@ -114,7 +114,7 @@ test("ENVI: malformed headers and data are SceneErrors naming the field", () => 
     bad(good.replace("data type = 12", "data type = 4"), "header.data type");
     bad(good.replace("interleave = bsq", "interleave = bsx"), "header.interleave");
     bad(good.replace("byte order = 0", "byte order = 2"), "header.byte order");
-    bad(good.replace("0.842}", "0.842"), "header.wavelength units"); // unterminated brace swallows the rest
+    bad(good.replace("0.842}", "0.842"), "header.wavelength"); // unterminated { … }
     bad(good.replace("0.443, ", ""), "header.wavelength");
     bad(good.replace("Micrometers", "furlongs"), "header.wavelength units");
     bad(good + "this line has no equals sign\n", "header.syntax");
@@ -189,8 +189,20 @@ test("GeoTIFF: unsupported layouts and broken files are SceneErrors naming the t
     const whole = writeTiff({ width: 64, height: 64, bands: 4, bits: 16, planar: 1, rowsPerStrip: 64, value: val });
     const cut = Buffer.from(whole.subarray(0, 400));
     writeFileSync(join(dir, "cut.tif"), cut);
-    assert.throws(() => lines(geoTiffScene(profile(64), { path: join(dir, "cut.tif") })), SceneError);
+    assert.throws(() => lines(geoTiffScene(profile(64), { path: join(dir, "cut.tif") })), (e: unknown) => e instanceof SceneError && e.field === "geotiff.StripOffsets");
     assert.throws(() => geoTiffScene(p, { path: join(dir, "missing.tif") }), (e: unknown) => e instanceof SceneError && e.field === "path");
+    // Fuzz: byte flips in the header and IFD of a good file give lines or a SceneError, never a crash or hang.
+    const good = writeTiff({ width: 16, height: 9, bands: 4, bits: 16, planar: 2, rowsPerStrip: 4, value: val });
+    let s = 4242;
+    const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+    let ok = 0, refused = 0;
+    for (let i = 0; i < 24; i++) {
+      const b = Buffer.from(good);
+      for (let k = 0; k < 1 + rnd(3); k++) b[rnd(Math.min(b.length, 260))] = rnd(256);
+      writeFileSync(join(dir, "fz.tif"), b);
+      try { lines(geoTiffScene(profile(16), { path: join(dir, "fz.tif") })); ok++; } catch (e) { assert.ok(e instanceof SceneError, `case ${i}: ${e}`); refused++; }
+    }
+    assert.ok(ok + refused === 24);
   } finally {
     rmSync(dir, { recursive: true });
   }

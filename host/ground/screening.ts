@@ -1,0 +1,127 @@
+// Ground side of onboard cloud screening: the tile statistics packets (decisions, pixel class
+// counts, thumbnails of dropped tiles) and the cloud mask product (CCSDS 121, 1 bit per pixel,
+// one unit per tile row). Layouts: README, "Cloud screening products". Written from the
+// documented layout, independently of the flight code.
+import { aec121Decode } from "./aec121-decoder.ts";
+import { decodeUnitHeader, UNIT_HDR_LEN, type UnitHeader } from "./image.ts";
+
+export const TILE_STATS_FIXED = 7 + 4 + 4 + 2 + 2 + 2 + 24 + 4;
+export const DECISIONS = ["keep", "degrade", "drop"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export interface TileStats {
+  tileRow: number; firstLine: number; lines: number; firstPixel: number; count: number;
+  clear: number; cloud: number; uncertain: number; saturated: number; missing: number; unjudged: number;
+  decision: Decision; reason: number; thumbnailFactor: number; bands: number;
+  /** Dropped tiles: per band ⌈lines/f⌉ × ⌈count/f⌉ octets (top 8 bits of the block means). */
+  thumbnail: Uint8Array | null;
+}
+
+export class ScreeningPacketError extends Error {
+  constructor(readonly reason: "short" | "decision" | "time-code", message: string) { super(message); this.name = "ScreeningPacketError"; }
+}
+
+export function decodeTileStats(data: Uint8Array): TileStats {
+  if (data.length < TILE_STATS_FIXED) throw new ScreeningPacketError("short", `tile statistics of ${data.length} octets`);
+  if (data[0] !== 0x1e) throw new ScreeningPacketError("time-code", `unexpected CUC P-field 0x${data[0].toString(16)}`);
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const d = data[45];
+  if (d > 2) throw new ScreeningPacketError("decision", `decision ${d}`);
+  const t: TileStats = {
+    tileRow: dv.getUint32(7), firstLine: dv.getUint32(11), lines: dv.getUint16(15), firstPixel: dv.getUint16(17), count: dv.getUint16(19),
+    clear: dv.getUint32(21), cloud: dv.getUint32(25), uncertain: dv.getUint32(29), saturated: dv.getUint32(33), missing: dv.getUint32(37), unjudged: dv.getUint32(41),
+    decision: DECISIONS[d], reason: data[46], thumbnailFactor: data[47], bands: data[48], thumbnail: null,
+  };
+  if (t.decision === "drop" && data.length > TILE_STATS_FIXED) t.thumbnail = data.slice(TILE_STATS_FIXED);
+  return t;
+}
+
+export interface ScreeningSummary {
+  tiles: number; kept: number; degraded: number; dropped: number;
+  /** Cloud pixels over valid pixels (clear + cloud + uncertain-bright), from the tile statistics. */
+  cloudFraction: number;
+  uncertainFraction: number;
+  /** Pixels the screener could not judge (night, calibration) or that were saturated/missing. */
+  unjudgedPixels: number;
+  maskUnits: number; maskUnitsLost: number;
+  /** Cloud pixels in the decoded mask, and whether that agrees with the tile statistics. */
+  maskCloudPixels: number;
+  maskAgrees: boolean;
+  droppedPixels: number;
+  totalPixels: number;
+}
+
+/** Collects decisions (for verification and the report) and rebuilds the mask. */
+export class ScreeningGround {
+  readonly decisions = new Map<string, TileStats>();   // key: `${firstLine}:${firstPixel}`
+  private rows = new Map<number, TileStats[]>();
+  private maskParts = new Map<number, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
+  readonly s: ScreeningSummary = { tiles: 0, kept: 0, degraded: 0, dropped: 0, cloudFraction: 0, uncertainFraction: 0, unjudgedPixels: 0, maskUnits: 0, maskUnitsLost: 0, maskCloudPixels: 0, maskAgrees: true, droppedPixels: 0, totalPixels: 0 };
+  private clear = 0; private cloud = 0; private uncertain = 0;
+  private statsCloud = 0;
+  badPackets = 0;
+  constructor(readonly tileSize: number, private onMaskLine?: (line: number, mask: Uint8Array) => void, private onTile?: (t: TileStats) => void) {}
+
+  /** The decision covering a band-line pixel, if its statistics arrived. */
+  decisionAt(line: number, pixel: number): TileStats | undefined {
+    return this.rowOf(line)?.find((t) => pixel >= t.firstPixel && pixel < t.firstPixel + t.count);
+  }
+  private rowOf(line: number): TileStats[] | undefined {
+    for (const [first, row] of this.rows) if (line >= first && line < first + (row[0]?.lines ?? this.tileSize)) return row;
+    return undefined;
+  }
+
+  addStats(data: Uint8Array): void {
+    let t: TileStats;
+    try { t = decodeTileStats(data); } catch { this.badPackets++; return; }
+    this.decisions.set(`${t.firstLine}:${t.firstPixel}`, t);
+    let row = this.rows.get(t.firstLine);
+    if (!row) { row = []; this.rows.set(t.firstLine, row); }
+    row.push(t);
+    this.s.tiles++;
+    if (t.decision === "keep") this.s.kept++; else if (t.decision === "degrade") this.s.degraded++; else { this.s.dropped++; this.s.droppedPixels += t.lines * t.count; }
+    this.s.totalPixels += t.lines * t.count;
+    this.clear += t.clear; this.cloud += t.cloud; this.uncertain += t.uncertain;
+    this.statsCloud += t.cloud;
+    this.s.unjudgedPixels += t.unjudged + t.saturated + t.missing;
+    this.onTile?.(t);
+  }
+
+  addMask(data: Uint8Array, seqFlags: number): void {
+    let h: UnitHeader;
+    try { h = decodeUnitHeader(data); } catch { this.badPackets++; return; }
+    const first = seqFlags === 1 || seqFlags === 3, last = seqFlags === 2 || seqFlags === 3;
+    let u = this.maskParts.get(h.line);
+    if (first) { u = { hdr: h, chunks: [], next: 0 }; this.maskParts.set(h.line, u); }
+    if (!u || h.offset !== u.next) { if (u) this.maskParts.delete(h.line); if (last) this.s.maskUnitsLost++; return; }
+    const body = data.subarray(UNIT_HDR_LEN);
+    u.chunks.push(body.slice());
+    u.next += body.length;
+    if (!last) return;
+    this.maskParts.delete(h.line);
+    const stream = new Uint8Array(u.next);
+    let o = 0;
+    for (const c of u.chunks) { stream.set(c, o); o += c.length; }
+    try {
+      const n = h.lines * h.count;
+      const bits = aec121Decode(stream, { bitsPerSample: h.bitDepth, blockSize: h.blockSize, rsi: h.rsi, preprocess: (h.flags & 8) !== 0, restricted: (h.flags & 16) !== 0 }, { maxSamples: n + h.blockSize, expectedSamples: n + h.blockSize });
+      if (bits.length < n) throw new Error("short");
+      this.s.maskUnits++;
+      for (let l = 0; l < h.lines; l++) {
+        const m = new Uint8Array(h.count);
+        for (let i = 0; i < h.count; i++) { m[i] = bits[l * h.count + i]; this.s.maskCloudPixels += m[i]; }
+        this.onMaskLine?.(h.line + l, m);
+      }
+    } catch {
+      this.s.maskUnitsLost++;
+    }
+  }
+
+  end(): ScreeningSummary {
+    const valid = this.clear + this.cloud + this.uncertain;
+    this.s.cloudFraction = valid ? this.cloud / valid : 0;
+    this.s.uncertainFraction = valid ? this.uncertain / valid : 0;
+    this.s.maskAgrees = this.s.maskUnitsLost === 0 && this.s.maskCloudPixels === this.statsCloud;
+    return this.s;
+  }
+}

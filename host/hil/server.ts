@@ -1,0 +1,247 @@
+// Hardware in the loop: the emulated OBC with its payload bus fed from a TCP port and its
+// CADUs served on another (and optionally sent as UDP frames), so that a bench drives the
+// flight image with its own sensor data and ground software.
+//
+// Bus port: the same byte stream as the image's stdin (README, "Payload bus records"). The
+// server does not parse it: the image checks every record, rejects and counts what is wrong,
+// and resynchronises. One client at a time is the bus master (the first to connect); others
+// that connect meanwhile wait, their data held (TCP back-pressure), and take over in order
+// when it disconnects. A disconnect mid-record leaves a truncated record the image rejects.
+// Configuration: by default the server sends the profile's configuration record at every
+// boot, so a bench sends only line and end-of-pass records (a configuration record a client
+// sends then is rejected by the image: reconfiguration needs a reboot). With
+// sendConfig: false the image waits for the first valid configuration record from the bus.
+// Boots: an end-of-pass record ends the image (exit 0); a crash ends it too. Either way the
+// server boots a new image at once (configuration first again): the next pass can begin.
+// CADU port: see downlink/tcp-server.ts (raw CADUs, late joiners start on a CADU boundary,
+// slow clients lose CADUs, not the others). Binds 127.0.0.1 unless told otherwise.
+import { createServer, type Server, type Socket } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Profile } from "../profiles/index.ts";
+import { derived } from "../profiles/index.ts";
+import { verifyImage } from "../obc/image.ts";
+import { ObcChild } from "../obc/child.ts";
+import { configRecord } from "../obc/config-table.ts";
+import { CaduTcpServer, type CaduClientStats } from "../downlink/tcp-server.ts";
+import { UdpFrameSender } from "../downlink/udp-frames.ts";
+import { LinkDecoder } from "../ground/link-decoder.ts";
+import { decodeHousekeeping, type Housekeeping } from "../ground/housekeeping.ts";
+import { linkConfigOfProfile } from "../obc/link-config.ts";
+
+export interface HilOptions {
+  profile: Profile;
+  /** The flashed image (host/obc/image.ts flash). */
+  image: Uint8Array;
+  host?: string;
+  busPort?: number;
+  caduPort?: number;
+  /** Decoded transfer frames, one per datagram, to this target. */
+  udpFrames?: { host: string; port: number; idle?: boolean };
+  /** Send the profile's configuration record at every boot (default true). */
+  sendConfig?: boolean;
+  maxCaduClientBuffer?: number;
+  onEvent?(e: HilEvent): void;
+}
+
+export type HilEvent =
+  | { kind: "boot"; boot: number }
+  | { kind: "image-exit"; boot: number; code: number | null; signal: string | null }
+  | { kind: "bus-client"; id: number; remote: string; state: "master" | "waiting" | "closed"; bytes: number }
+  | { kind: "cadu-client"; id: number; remote: string; state: "connect" | "close" }
+  | { kind: "log"; boot: number; line: string }
+  | { kind: "housekeeping"; hk: Housekeeping };
+
+export interface BusClientStats { id: number; remote: string; bytes: number; state: "master" | "waiting" | "closed"; error?: string }
+
+export interface HilStats {
+  boots: number;
+  exits: { boot: number; code: number | null; signal: string | null }[];
+  busClients: BusClientStats[];
+  caduClients: CaduClientStats[];
+  caduBytes: number;
+  discardedBytes: number;
+  /** Bus chunks during which the image ended or crashed: some of their octets may not have been read. */
+  busChunksCutShort: number;
+  housekeeping: Housekeeping | null;
+  log: string[];
+}
+
+interface BusClient { sock: Socket; s: BusClientStats; held: Buffer[] }
+
+export class HilServer {
+  busPort = 0;
+  caduPort = 0;
+  private bus!: Server;
+  private cadu!: CaduTcpServer;
+  private udp: UdpFrameSender | null = null;
+  private child!: ObcChild;
+  private boot = 0;
+  private master: BusClient | null = null;
+  private readonly waiting: BusClient[] = [];
+  private readonly allClients: BusClientStats[] = [];
+  private nextId = 1;
+  private closing = false;
+  private readonly dir: string;
+  private readonly imgPath: string;
+  private readonly caduLen: number;
+  private readonly rem: Uint8Array;
+  private remLen = 0;
+  private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [] };
+  private readonly monitor: LinkDecoder;
+  private bootDone: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly o: HilOptions) {
+    verifyImage(o.image, o.profile);
+    this.caduLen = derived(o.profile).caduLen;
+    this.rem = new Uint8Array(this.caduLen);
+    this.dir = mkdtempSync(join(tmpdir(), "tengri-hil-"));
+    this.imgPath = join(this.dir, "image.bin");
+    writeFileSync(this.imgPath, o.image);
+    const hkApid = o.profile.products.housekeeping.apid;
+    this.monitor = new LinkDecoder(linkConfigOfProfile(o.profile), {
+      onPacket: (p) => {
+        if (p.apid !== hkApid) return;
+        try { this.st.housekeeping = decodeHousekeeping(p.data); this.o.onEvent?.({ kind: "housekeeping", hk: this.st.housekeeping }); } catch { /* counted by the decoder */ }
+      },
+    });
+  }
+
+  static async start(o: HilOptions): Promise<HilServer> {
+    const h = new HilServer(o);
+    const host = o.host ?? "127.0.0.1";
+    try {
+      h.cadu = await CaduTcpServer.listen({ host, port: o.caduPort ?? 0, caduLen: h.caduLen, maxClientBuffer: o.maxCaduClientBuffer, onClient: (e) => o.onEvent?.({ kind: "cadu-client", id: e.id, remote: e.remote, state: e.kind }) });
+      h.caduPort = h.cadu.port;
+      if (o.udpFrames) h.udp = new UdpFrameSender({ ...o.udpFrames, link: linkConfigOfProfile(o.profile) });
+      h.bus = createServer((s) => h.accept(s));
+      await new Promise<void>((res, rej) => { h.bus.once("error", rej); h.bus.listen(o.busPort ?? 0, host, () => { h.bus.off("error", rej); res(); }); });
+      h.bus.on("error", () => undefined);
+      const a = h.bus.address();
+      h.busPort = typeof a === "object" && a ? a.port : 0;
+    } catch (e) {
+      await h.cadu?.close(0);
+      rmSync(h.dir, { recursive: true, force: true });
+      throw e;
+    }
+    await h.startImage();
+    return h;
+  }
+
+  private output(c: Uint8Array): void {
+    // Whole CADUs only: a dead image's trailing partial CADU is dropped (discardedBytes).
+    const L = this.caduLen;
+    let i = 0;
+    const send = (b: Uint8Array) => { this.st.caduBytes += b.length; this.cadu.broadcast(b); this.udp?.push(b); this.monitor.push(b); };
+    if (this.remLen) {
+      const take = Math.min(L - this.remLen, c.length);
+      this.rem.set(c.subarray(0, take), this.remLen);
+      this.remLen += take; i = take;
+      if (this.remLen < L) return;
+      send(this.rem.slice());
+      this.remLen = 0;
+    }
+    const whole = Math.floor((c.length - i) / L) * L;
+    if (whole) send(c.subarray(i, i + whole));
+    i += whole;
+    if (i < c.length) { this.rem.set(c.subarray(i)); this.remLen = c.length - i; }
+  }
+
+  private async startImage(): Promise<void> {
+    const boot = ++this.boot;
+    this.st.boots = boot;
+    const child = new ObcChild(this.imgPath, {
+      onOutput: (c) => this.output(c),
+      onLog: (line) => { if (this.st.log.length >= 1000) this.st.log.shift(); this.st.log.push(`[boot ${boot}] ${line}`); this.o.onEvent?.({ kind: "log", boot, line }); },
+    });
+    this.child = child;
+    this.o.onEvent?.({ kind: "boot", boot });
+    void child.exited.then(({ code, signal }) => {
+      this.st.exits.push({ boot, code, signal });
+      this.o.onEvent?.({ kind: "image-exit", boot, code, signal });
+      this.st.discardedBytes += this.remLen;
+      this.remLen = 0;
+      if (this.closing) return;
+      // The next pass (or the recovery from a crash) starts at once; the bus master keeps the bus.
+      this.bootDone = this.startImage();
+    });
+    if (this.o.sendConfig ?? true) await child.write(configRecord(this.o.profile));
+  }
+
+  private accept(sock: Socket): void {
+    const c: BusClient = { sock, s: { id: this.nextId++, remote: `${sock.remoteAddress}:${sock.remotePort}`, bytes: 0, state: "waiting" }, held: [] };
+    this.allClients.push(c.s);
+    sock.on("error", (e) => { c.s.error = e.message; });
+    sock.on("close", () => this.drop(c));
+    sock.on("data", (d: Buffer) => this.data(c, d));
+    if (this.closing) { sock.destroy(); return; }
+    if (!this.master) this.promote(c);
+    else { sock.pause(); this.waiting.push(c); this.event(c); }
+  }
+
+  private event(c: BusClient): void { this.o.onEvent?.({ kind: "bus-client", id: c.s.id, remote: c.s.remote, state: c.s.state, bytes: c.s.bytes }); }
+
+  private promote(c: BusClient): void {
+    this.master = c;
+    c.s.state = "master";
+    this.event(c);
+    void this.pump(c);
+  }
+
+  private data(c: BusClient, d: Buffer): void {
+    c.s.bytes += d.length;
+    c.held.push(d);
+    c.sock.pause(); // one chunk in flight to the image at a time: TCP back-pressure to the bench
+    if (c === this.master && c.held.length === 1) void this.pump(c);
+  }
+
+  /** Forwards the master's held chunks to the image, then lets its socket flow again. */
+  private async pump(c: BusClient): Promise<void> {
+    while (c === this.master && c.held.length) {
+      if (!this.child.alive) { const old = this.child; await old.exited; await this.bootDone; if (this.closing) return; }
+      const d = c.held[0];
+      const ok = await this.child.write(d);
+      c.held.shift();
+      // A chunk the image did not take whole (it ended at an end-of-pass record, or crashed):
+      // what followed in it is not re-sent to the next boot (it could hold that record again).
+      if (!ok) this.st.busChunksCutShort++;
+    }
+    if (c === this.master && !c.sock.destroyed) c.sock.resume();
+  }
+
+  private drop(c: BusClient): void {
+    if (c.s.state === "closed") return;
+    c.s.state = "closed";
+    this.event(c);
+    const i = this.waiting.indexOf(c);
+    if (i >= 0) this.waiting.splice(i, 1);
+    if (this.master === c) {
+      this.master = null;
+      const next = this.waiting.shift();
+      if (next && !this.closing) this.promote(next);
+    }
+  }
+
+  stats(): HilStats {
+    return { ...this.st, busClients: this.allClients.map((s) => ({ ...s })), caduClients: this.cadu.stats(), log: [...this.st.log] };
+  }
+
+  /** Stops accepting, closes clients, ends the image (its bus closes), flushes the outputs. */
+  async close(): Promise<HilStats> {
+    this.closing = true;
+    await this.bootDone;
+    for (const c of [this.master, ...this.waiting]) c?.sock.destroy();
+    await new Promise<void>((res) => this.bus.close(() => res()));
+    this.child.end();
+    const t = setTimeout(() => this.child.kill(), 5000);
+    await this.child.exited;
+    clearTimeout(t);
+    this.monitor.end();
+    const s = this.stats();
+    await this.cadu.close();
+    if (this.udp) await this.udp.close();
+    rmSync(this.dir, { recursive: true, force: true });
+    return s;
+  }
+}
