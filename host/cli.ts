@@ -122,13 +122,23 @@ function printSummary(s: PassSummary): void {
     row("overall", `${(raw / coded).toFixed(2)} (${((coded / raw) * s.bitDepth).toFixed(2)} bits/sample)`);
     if (s.image.unitsDecoded + s.image.unitsLost > 0) row("units decoded / lost", `${s.image.unitsDecoded} / ${s.image.unitsLost}`);
   }
+  if (s.screening) {
+    const c = s.screening;
+    console.log(bold("Cloud screening"));
+    row("cloud cover", `${(100 * c.cloudFraction).toFixed(1)} % of valid pixels (uncertain-bright ${(100 * c.uncertainFraction).toFixed(1)} %)`);
+    row("tiles kept / degraded / dropped", `${c.kept} / ${c.degraded} / ${c.dropped} of ${c.tiles}`);
+    row("pixels not sent", `${((100 * c.droppedPixels) / Math.max(1, c.totalPixels)).toFixed(1)} % (statistics and thumbnails sent instead)`);
+    row("degraded tiles: max error", `${s.image.maxDegradedError} DN`);
+    row("cloud mask", c.maskAgrees ? green(`${c.maskUnits} units, agrees with the tile statistics`) : red(`${c.maskUnitsLost} units lost or disagreeing`));
+  }
   console.log(bold("Downlink budget"));
   row("raw sensor rate", `${(s.downlink.rawBitRate / 1e6).toFixed(1)} Mbit/s`);
   row("downlink rate", `${(s.downlink.downlinkBitRate / 1e6).toFixed(1)} Mbit/s`);
-  row("pass / link time", `${s.downlink.passDurationS.toFixed(2)} s / ${s.downlink.linkTimeS.toFixed(2)} s`);
+  row("pass / link time for data", `${s.downlink.passDurationS.toFixed(2)} s / ${s.downlink.dataLinkTimeS.toFixed(2)} s (link ${(100 * s.downlink.linkUse).toFixed(0)} % busy with data)`);
   row("backlog at end of pass", s.downlink.keepsUp ? green("none: the downlink keeps up") : yellow(`${s.downlink.backlogS.toFixed(2)} s of downlink (${((s.downlink.backlogS * s.downlink.downlinkBitRate) / 8 / 1e6).toFixed(1)} MB stored)`));
   row("wall time / throughput", `${s.wallS.toFixed(2)} s / ${s.throughputMbitS.toFixed(1)} Mbit/s of CADUs`);
-  console.log(s.verified ? green(bold("VERIFIED: every line arrived bit-exact")) : red(bold(`NOT VERIFIED: ${s.image.linesExact} of ${s.lines} lines exact`)));
+  const what = s.screening ? "every pixel sent arrived bit-exact or within its degrade bound" : "every line arrived bit-exact";
+  console.log(s.verified ? green(bold(`VERIFIED: ${what}`)) : red(bold(`NOT VERIFIED: ${s.image.linesExact} of ${s.lines} lines as expected`)));
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -80,7 +80,12 @@ export interface PassSummary {
   /** Cloud screening, when the profile enables it. */
   screening: ScreeningSummary | null;
   verified: boolean;
-  downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; backlogS: number; keepsUp: boolean };
+  /**
+   * linkTimeS: time the transmitter needs for every CADU sent (idle ones included);
+   * dataLinkTimeS: for the CADUs that carry data (the ground's non-idle frames). The link keeps up
+   * when the data fits the pass; the backlog is the data time beyond the pass.
+   */
+  downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean };
   wallS: number;
   throughputMbitS: number;
 }
@@ -181,6 +186,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const caduBits = d.caduLen * 8;
   const passDurationS = sent / p.sensor.lineRateHz;
   const linkTimeS = (caduBytes * 8) / p.link.downlinkBitRate;
+  const dataLinkTimeS = (dataFrames * caduBits) / p.link.downlinkBitRate;
   const wallS = (performance.now() - t0) / 1000;
   const summary: PassSummary = {
     profile: p.name, mode, lines: sent, bands, pixels, bitDepth: p.sensor.bitDepth,
@@ -196,8 +202,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     screening: screeningSummary,
     verified: img.linesExact === sent && img.linesMismatch === 0 && img.linesMissing === 0 && img.linesPartial === 0,
     downlink: {
-      passDurationS, rawBitRate: d.rawBitRate, downlinkBitRate: p.link.downlinkBitRate, caduBits, linkTimeS,
-      backlogS: Math.max(0, linkTimeS - passDurationS), keepsUp: linkTimeS <= passDurationS * 1.0001,
+      passDurationS, rawBitRate: d.rawBitRate, downlinkBitRate: p.link.downlinkBitRate, caduBits, linkTimeS, dataLinkTimeS,
+      linkUse: passDurationS > 0 ? dataLinkTimeS / passDurationS : 0,
+      backlogS: Math.max(0, dataLinkTimeS - passDurationS), keepsUp: dataLinkTimeS <= passDurationS * 1.0001,
     },
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,

@@ -335,6 +335,9 @@ export function sendHousekeeping(): void {
   hk.hkSet(hk.HK_CADUS, <u32>caduCount);
   hk.hkSet(hk.HK_MEMORY_BYTES, <u32>memory.size() << 16);
   hk.hkSet(hk.HK_HEAP_USED, heapUsedAtBoot);
+  hk.hkSet(hk.HK_TILES_KEPT, tilesKept);
+  hk.hkSet(hk.HK_TILES_DEGRADED, tilesDegraded);
+  hk.hkSet(hk.HK_TILES_DROPPED, tilesDropped);
   const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
   packCuc(sh, lastCoarse, lastFine);
   hk.packHousekeeping(sh + <usize>HK_SEC_HDR_LEN);

@@ -7,6 +7,7 @@
 // codeword is at least one bit) and by the caller's maxSamples.
 import { Hyper123DecodeError, parseHyper123Header, type Hyper123Header } from "./hyper123-header.ts";
 import { Aec121StreamDecoder, Aec121DecodeError } from "./aec121-decoder.ts";
+import { HYBRID_LIMITS, HYBRID_THRESHOLDS, HYBRID_CODES, HYBRID_FLUSH } from "./hyper123-hybrid-tables.ts";
 
 export { Hyper123DecodeError, parseHyper123Header };
 export type { Hyper123Header };
@@ -194,6 +195,164 @@ function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, limits: Perio
   return h.bodyOffset + Math.ceil(bitOffset / 8);
 }
 
+// ---- hybrid entropy decoder (§5.4.3.3): the body is decoded backwards from its end ----
+
+/** A binary trie over bits read backwards (last bit of a word first); leaves hold a value. */
+interface RevTrie { next: Int32Array; leaf: (string | null)[] }
+function revTrie(words: [string, string][]): RevTrie {
+  const next: number[] = [-1, -1];
+  const leaf: (string | null)[] = [null];
+  for (const [value, w] of words) {
+    const m = /^(\d+)'h([0-9A-Fa-f]+)$/.exec(w)!;
+    const len = Number(m[1]), bits = parseInt(m[2], 16);
+    let node = 0;
+    for (let b = 0; b < len; b++) {
+      const bit = (bits >>> b) & 1;                 // last bit of the word first
+      if (leaf[node] !== null) throw new Error("hybrid table is not suffix-free");
+      let nx = next[2 * node + bit];
+      if (nx < 0) { nx = leaf.length; leaf.push(null); next.push(-1, -1); next[2 * node + bit] = nx; }
+      node = nx;
+    }
+    leaf[node] = value;
+  }
+  return { next: Int32Array.from(next), leaf };
+}
+interface HybridCode { limit: number; threshold: number; words: RevTrie; flush: RevTrie }
+let hybridCodes: HybridCode[] | null = null;
+function codes(): HybridCode[] {
+  if (!hybridCodes) {
+    const pairs = (t: string): [string, string][] => t.split(";").map((x) => { const [a, b] = x.split(","); return [a, b]; });
+    hybridCodes = HYBRID_CODES.map((c, i) => ({ limit: HYBRID_LIMITS[i], threshold: HYBRID_THRESHOLDS[i], words: revTrie(pairs(c)), flush: revTrie(pairs(HYBRID_FLUSH[i])) }));
+  }
+  return hybridCodes;
+}
+
+/** MSB-first bits of the stream read backwards from `pos` (exclusive) down to `start`. */
+class BackReader {
+  constructor(private readonly buf: Uint8Array, public pos: number, private readonly start: number) {}
+  bit(): number {
+    if (this.pos <= this.start) throw new Hyper123DecodeError("BAD_CODEWORD", "hybrid body (read past its start)", null, this.pos);
+    this.pos--;
+    return (this.buf[this.pos >>> 3] >>> (7 - (this.pos & 7))) & 1;
+  }
+  /** The n bits ending at pos, as an MSB-first number. */
+  bits(n: number): number {
+    let v = 0;
+    for (let i = 0; i < n; i++) v += this.bit() * 2 ** i;
+    return v;
+  }
+  /** Zeros back to the next one (consumed), at most `limit` (then no one is consumed). */
+  zeros(limit: number): number {
+    let c = 0;
+    while (c < limit) { if (this.bit() === 1) return c; c++; }
+    return limit;
+  }
+  word(t: RevTrie, what: string): string {
+    let node = 0;
+    for (let guard = 0; guard < 64; guard++) {
+      const nx = t.next[2 * node + this.bit()];
+      if (nx < 0) break;
+      node = nx;
+      if (t.leaf[node] !== null) return t.leaf[node]!;
+    }
+    throw new Hyper123DecodeError("BAD_CODEWORD", what, null, this.pos);
+  }
+}
+
+function symbolOf(ch: string, limit: number): number { return ch === "X" ? limit + 1 : parseInt(ch, 16); }
+
+/** §5.4.3.3 hybrid decoding, backwards: the tail gives the final accumulators and each code's
+ *  pending input symbols; each index is then recovered from the last sample to the first,
+ *  undoing the accumulator updates (the rescaling bits make them reversible). */
+function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, limits: PeriodLimits[]): number {
+  const { nx, ny, nz, d } = h;
+  const nt = nx * ny;
+  const start = h.bodyOffset * 8;
+  // the last '1' of the stream ends the tail; zeros after it are fill
+  let end = stream.length * 8;
+  while (end > start && ((stream[(end - 1) >>> 3] >>> (7 - ((end - 1) & 7))) & 1) === 0) end--;
+  if (end <= start) throw new Hyper123DecodeError("TRUNCATED", "hybrid body (no tail)", null, end);
+  const usedBytes = Math.ceil(end / 8);
+  const rd = new BackReader(stream, end - 1, start);
+  const W = 2 + d + h.gammaStar;
+  const sigma = new Float64Array(nz);
+  for (let z = nz - 1; z >= 0; z--) sigma[z] = rd.bits(W);
+  const C = codes();
+  const pending: number[][] = [];
+  for (let i = 15; i >= 0; i--) {
+    const pre = rd.word(C[i].flush, `flush word of low-entropy code ${i}`);
+    pending[i] = [...pre].map((ch) => symbolOf(ch, C[i].limit));
+  }
+  // counter Γ(t) for every t (the same in every band), and where it rescaled
+  const gamma = new Int32Array(nt);
+  const glim = 2 ** h.gammaStar - 1;
+  gamma[0] = 2 ** h.gamma0;
+  for (let t = 1; t < nt; t++) gamma[t] = gamma[t - 1] === glim ? (gamma[t - 1] + 1) >> 1 : gamma[t - 1] + 1;
+  const uMax = h.uMax, kCap = Math.max(d - 2, 2), maxDelta = 2 ** d - 1;
+  const one = (z: number, t: number): void => {
+    let v: number;
+    if (t === 0) v = rd.bits(d);
+    else {
+      const g = gamma[t], s = sigma[z];
+      const s14 = s * 16384;
+      if (s14 >= C[0].threshold * g) {
+        let k = Math.floor(Math.log2((s + Math.floor(49 * g / 32)) / g)) - 2;
+        // exact floor(log2) (guards against floating rounding)
+        while (g * 2 ** (k + 3) <= s + Math.floor(49 * g / 32)) k++;
+        while (k + 2 > 0 && g * 2 ** (k + 2) > s + Math.floor(49 * g / 32)) k--;
+        if (k > kCap) k = kCap;
+        const u = rd.zeros(uMax);
+        v = u < uMax ? u * 2 ** k + rd.bits(k) : rd.bits(d);
+      } else {
+        let i = 15;
+        while (s14 >= C[i].threshold * g) i--;
+        const code = C[i];
+        if (pending[i].length === 0) {
+          const inp = rd.word(code.words, `codeword of low-entropy code ${i}`);
+          pending[i] = [...inp].map((ch) => symbolOf(ch, code.limit));
+        }
+        const sym = pending[i].pop()!;
+        if (sym === code.limit + 1) {
+          const u = rd.zeros(uMax);
+          v = code.limit + 1 + (u < uMax ? u : rd.bits(d));
+        } else v = sym;
+      }
+      if (v > maxDelta) throw new Hyper123DecodeError("BAD_CODEWORD", "mapped quantizer index", v, rd.pos);
+      // undo §5.4.3.3.2
+      if (gamma[t - 1] === glim) sigma[z] = 2 * s - rd.bit() - 4 * v;
+      else sigma[z] = s - 4 * v;
+    }
+    delta[z * nt + t] = v;
+  };
+  const readLim = (): void => {
+    // forward: absolute values then relative ones; backwards: the reverse
+    const nAbs = h.fidelity === 1 || h.fidelity === 3 ? (h.absDependent ? nz : 1) : 0;
+    const nRel = h.fidelity >= 2 ? (h.relDependent ? nz : 1) : 0;
+    const rel: number[] = [], abs: number[] = [];
+    for (let i = 0; i < nRel; i++) rel.unshift(rd.bits(h.relBits));
+    for (let i = 0; i < nAbs; i++) abs.unshift(rd.bits(h.absBits));
+    let ai = 0, ri = 0;
+    limits.unshift(readLimits(h, () => abs[ai++], () => rel[ri++]));
+  };
+  if (h.order === "bsq") {
+    for (let z = nz - 1; z >= 0; z--) for (let t = nt - 1; t >= 0; t--) one(z, t);
+  } else {
+    const m = h.m;
+    const groups: number[] = [];
+    for (let g0 = 0; g0 < nz; g0 += m) groups.push(g0);
+    for (let y = ny - 1; y >= 0; y--) {
+      for (let gi = groups.length - 1; gi >= 0; gi--) {
+        const g0 = groups[gi], g1 = Math.min(g0 + m, nz);
+        for (let x = nx - 1; x >= 0; x--) for (let z = g1 - 1; z >= g0; z--) one(z, y * nx + x);
+      }
+      if (h.periodExp >= 0 && y % 2 ** h.periodExp === 0) readLim();
+    }
+  }
+  if (rd.pos !== start) throw new Hyper123DecodeError("BAD_CODEWORD", "hybrid body (bits left before the first codeword)", rd.pos - start, rd.pos);
+  for (let i = 0; i < 16; i++) if (pending[i].length) throw new Hyper123DecodeError("BAD_CODEWORD", `low-entropy code ${i} (symbols left)`, pending[i].length, start);
+  return usedBytes;
+}
+
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
 export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Decoded {
   const h = parseHyper123Header(stream);
@@ -204,12 +363,13 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   const bodyBits = (stream.length - h.bodyOffset) * 8;
   // a sample-adaptive codeword takes at least one bit; a block-adaptive zero-block run at most
   // covers 64 blocks of J samples with its 5 or more bits
-  if (bodyBits * (h.coder === "block-adaptive" ? 64 * h.blockSize : 1) < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
+  // (a hybrid low-entropy code packs up to 256 indices into one output bit)
+  if (bodyBits * (h.coder === "block-adaptive" ? 64 * h.blockSize : h.coder === "hybrid" ? 256 : 1) < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
   const delta = new Int32Array(n);
   const limits: PeriodLimits[] = [];
   let usedBytes: number;
-  if (h.coder === "hybrid") throw new Hyper123DecodeError("UNSUPPORTED", "hybrid entropy coder (ground decoding not implemented)", 1, h.bodyOffset * 8);
-  if (h.coder === "block-adaptive") usedBytes = decodeBlockAdaptive(h, stream, delta, limits);
+  if (h.coder === "hybrid") usedBytes = decodeHybrid(h, stream, delta, limits);
+  else if (h.coder === "block-adaptive") usedBytes = decodeBlockAdaptive(h, stream, delta, limits);
   else {
     const rd = new BodyReader(stream, h.bodyOffset);
     decodeSampleAdaptive(h, rd, delta, limits);

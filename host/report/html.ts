@@ -73,6 +73,40 @@ const quicklooks: Section = (r, a) => {
   return section("quicklooks", "Quicklooks", `${body}<p class="note"><span class="swatch" style="background:${q.lostColour}"></span> rows where a line was lost or partial. Every ${fmt(q.pixelStride)}${q.pixelStride > 1 ? "th" : ""} pixel and every ${fmt(q.lineStride)}${q.lineStride > 1 ? "th" : ""} line (${fmt(q.width)} × ${fmt(q.height)} px${q.lineStride > q.pixelStride ? `, along-track compressed ×${fmt(q.lineStride / q.pixelStride)}` : ""}); 2–98 % stretch of the sent image, the same on both sides: ${st} DN.</p>`);
 };
 
+const screening: Section = (r, a) => {
+  const sc = r.report.screening;
+  if (!sc) return "";
+  const q = r.report.quicklook;
+  const sum = sc.summary;
+  const n = (k: string) => (sum && typeof sum[k] === "number" ? (sum[k] as number) : sc.decisions[k === "kept" ? "keep" : k === "degraded" ? "degrade" : "drop"] ?? 0);
+  const kept = n("kept"), degraded = n("degraded"), dropped = n("dropped"), total = kept + degraded + dropped;
+  const src = sum ? "report.screening.summary" : "report.screening.decisions";
+  const key = (k: string) => (sum ? `${src}.${k}` : `${src}.${k === "kept" ? "keep" : k === "degraded" ? "degrade" : "drop"}`);
+  const bar = total ? `<div class="stack" title="tile decisions">${[["kept", kept, "#2f855a"], ["degraded", degraded, "#dd6b20"], ["dropped", dropped, "#c53030"]].filter(([, v]) => (v as number) > 0).map(([k, v, c]) => `<span style="width:${((100 * (v as number)) / total).toFixed(2)}%;background:${c}">${esc(String(k))} ${fmt(v as number)}</span>`).join("")}</div>` : "";
+  const pct = (v: number) => `${fmt(100 * v, 1)} %`;
+  const rows: [string, string][] = [
+    ["tiles kept / degraded / dropped", `${fig(r, key("kept"))} / ${fig(r, key("degraded"))} / ${fig(r, key("dropped"))}`],
+    ["tile statistics received", fig(r, "report.screening.tilesSeen")],
+    ["mask lines in the quicklook", fig(r, "report.screening.maskRows")],
+  ];
+  if (sum) {
+    const opt = (label: string, k: string, f?: (v: number) => string) => { if (k in sum) rows.push([label, fig(r, `${src}.${k}`, f)]); };
+    opt("cloud fraction", "cloudFraction", pct);
+    opt("uncertain fraction", "uncertainFraction", pct);
+    opt("pixels not judged", "unjudgedPixels");
+    opt("pixels dropped by screening", "droppedPixels");
+    opt("total pixels", "totalPixels");
+    opt("mask units decoded", "maskUnits");
+    opt("mask units lost", "maskUnitsLost");
+    opt("mask cloud pixels", "maskCloudPixels");
+    opt("mask agrees with tile statistics", "maskAgrees");
+  }
+  const sw = (c: string) => `<span class="swatch" style="background:${c}"></span>`;
+  return section("screening", "Cloud screening", `<figure class="ql"><figcaption><b>Seen by the imager, with the cloud mask and tile decisions that came down</b></figcaption><img src="${a.get(sc.overlay) ?? esc(sc.overlay)}" alt="cloud mask and tile decisions" width="${q.width}" height="${q.height}" data-file="${esc(sc.overlay)}">
+<p class="note">${sw("#00dcff")} cloud in the mask ${sw("#ffe600")} other mask class ${sw("#dc0000")} dropped tile (hatched) ${sw("#ff9600")} degraded tile (hatched); grey lines: the tile grid. Dropped tiles are black in the arrived quicklooks above.</p></figure>
+<div class="two"><div>${bar}</div><div>${table(rows)}</div></div>`);
+};
+
 const downlink: Section = (r) => {
   const b = r.report.budget, t = r.report.timeline;
   const budget = hbars([
@@ -173,7 +207,7 @@ const events: Section = (r) => {
 const flightLog: Section = (r) => section("flight-log", "Flight image log", `<p>Exit code ${fig(r, "flight.exitCode")}; ${fig(r, "flight.busBytes", fmtBytes)} in on the bus, ${fig(r, "flight.caduBytes", fmtBytes)} of CADUs out.</p><details><summary>${fmt(r.flight.log.length)} log lines</summary><pre>${esc(r.flight.log.join("\n"))}</pre></details>`);
 
 /** The page, in order. Add a section here (e.g. cloud mask overlay, compression per segment). */
-export const SECTIONS: Section[] = [header, quicklooks, downlink, linkQuality, compression, realtime, housekeeping, events, flightLog];
+export const SECTIONS: Section[] = [header, quicklooks, screening, downlink, linkQuality, compression, realtime, housekeeping, events, flightLog];
 
 const CSS = `
 :root{--fg:#1a202c;--mut:#4a5568;--line:#e2e8f0;--good:#2f855a;--bad:#c53030;--warn:#b7791f}
@@ -191,6 +225,7 @@ h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding
 .ql img{width:100%;height:auto;image-rendering:pixelated;border:1px solid var(--line);display:block;background:#000}
 .note{color:var(--mut);font-size:12px}.swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;border:1px solid #999}
 .badt{color:var(--bad);font-weight:bold}
+.stack{display:flex;height:26px;border-radius:4px;overflow:hidden;margin:6px 0 10px;font-size:12px;color:#fff}.stack span{display:flex;align-items:center;justify-content:center;white-space:nowrap;overflow:hidden}
 .two{display:grid;grid-template-columns:1fr 1fr;gap:20px}.cols{display:grid;grid-template-columns:repeat(3,1fr);gap:14px;align-items:start}.cols td{white-space:nowrap}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);font-variant-numeric:tabular-nums}
 table.kv th{font-weight:normal;color:var(--mut)}table.kv td{text-align:right}table.grid thead th{background:#edf2f7}

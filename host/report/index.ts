@@ -31,7 +31,13 @@ export interface ReportOptions {
 const REJECTED = new Set(["rs-uncorrectable", "fecf-bad", "bad-header"]);
 const SYNC = new Set(["sync-lost", "bit-slip", "flywheel", "garbage", "truncated-cadu"]);
 
-export function createReportObserver(outDir: string, o: ReportOptions = {}): PassObserver {
+/** Screening hooks of the pass (cloud mask per line, tile decisions), typed here by what the report reads. */
+export interface ScreeningHooks {
+  maskLine?(line: number, mask: Uint8Array): void;
+  tile?(t: { firstLine: number; lines: number; firstPixel: number; count: number; decision: string }): void;
+}
+
+export function createReportObserver(outDir: string, o: ReportOptions = {}): PassObserver & ScreeningHooks {
   const eventsListed = o.eventsListed ?? 50;
   let profile: Profile | null = null;
   let ql: QuicklookBuffer | null = null;
@@ -42,6 +48,7 @@ export function createReportObserver(outDir: string, o: ReportOptions = {}): Pas
   const first: LinkEvent[] = [];
   let hkPackets = 0;
   let lastHk: Housekeeping | null = null;
+  const decisions: Record<string, number> = {};
 
   return {
     start(p) {
@@ -55,6 +62,8 @@ export function createReportObserver(outDir: string, o: ReportOptions = {}): Pas
     },
     sentLine(line, _t, samples) { ql?.addSent(line, samples); },
     groundLine(line, bands) { ql?.addGround(line, bands); },
+    maskLine(line, mask) { ql?.addMask(line, mask); },
+    tile(t) { decisions[t.decision] = (decisions[t.decision] ?? 0) + 1; ql?.addTile(t); },
     frame(f: DecodedFrame) {
       if (!timeline) return;
       timeline.add(f.idle ? "idleFrames" : "dataFrames", f.cadu);
@@ -77,7 +86,7 @@ export function createReportObserver(outDir: string, o: ReportOptions = {}): Pas
     },
     end(s: PassSummary) {
       if (!profile || !ql || !timeline) throw new Error("report observer: end() before start()");
-      writeReport(outDir, buildReport(s, profile, ql, comps, timeline, { counts, first, eventsListed, hkPackets, lastHk, lostLinesListed: o.lostLinesListed ?? 50 }));
+      writeReport(outDir, buildReport(s, profile, ql, comps, timeline, { counts, first, eventsListed, hkPackets, lastHk, decisions, lostLinesListed: o.lostLinesListed ?? 50 }));
     },
   };
 }
@@ -86,7 +95,7 @@ interface Built { json: ReportJson; pngs: Map<string, Buffer> }
 
 function buildReport(
   s: PassSummary, p: Profile, ql: QuicklookBuffer, comps: Composite[], timeline: Timeline,
-  x: { counts: Record<string, number>; first: LinkEvent[]; eventsListed: number; hkPackets: number; lastHk: Housekeeping | null; lostLinesListed: number },
+  x: { counts: Record<string, number>; first: LinkEvent[]; eventsListed: number; hkPackets: number; lastHk: Housekeeping | null; decisions: Record<string, number>; lostLinesListed: number },
 ): Built {
   const d = derived(p);
   for (const l of s.image.lostLines) ql.markLost(l.line, l.bands);
@@ -102,6 +111,13 @@ function buildReport(
     pngs.set(ground, encodePng(ql.width, h, g.rgb));
     return { kind: c.kind, bands: names, sent, ground, rowsLost: g.rowsLost };
   });
+  const screeningSummary = (s as { screening?: Record<string, number | boolean> | null }).screening ?? null;
+  let screening: ReportExtras["screening"] = null;
+  if (ql.hasScreening || screeningSummary) {
+    const overlay = "quicklook-ground-screening.png";
+    pngs.set(overlay, encodePng(ql.width, Math.max(1, ql.rows), ql.renderScreening(comps[0], stretches)));
+    screening = { overlay, maskRows: ql.maskRows, tilesSeen: ql.tilesSeen, decisions: x.decisions, summary: screeningSummary };
+  }
   const backlogBytes = (s.downlink.backlogS * s.downlink.downlinkBitRate) / 8;
   const hkBacklog = x.lastHk ? x.lastHk.backlogFrames : null;
   const mode = p.products.image.compression;
@@ -135,6 +151,7 @@ function buildReport(
       events: { counts: x.counts, total: Object.values(x.counts).reduce((a, b) => a + b, 0), listedMax: x.eventsListed, first: x.first },
       housekeeping: { packets: x.hkPackets, last: x.lastHk ? { ...x.lastHk } : null },
       lostLinesListed: x.lostLinesListed,
+      screening,
     },
   };
   return { json, pngs };

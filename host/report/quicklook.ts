@@ -46,6 +46,13 @@ export class QuicklookBuffer {
   private readonly groundMask: Uint8Array;
   /** Per row, bit i set when the band of slot i was lost on any line the row stands for. */
   private readonly lostMask: Uint8Array;
+  /** Screening, allocated at the first mask line or tile: cloud mask value per pixel, tile decision per pixel (0 none, 1 keep, 2 degrade, 3 drop). */
+  private cloud: Uint8Array | null = null;
+  private decision: Uint8Array | null = null;
+  private tileSize = 0;
+  private tileAnchor = 0;
+  maskRows = 0;
+  tilesSeen = 0;
 
   constructor(readonly bands: number, readonly pixels: number, readonly keep: number[], readonly bitDepth: number, readonly maxSide = 1024) {
     if (keep.length > 8) throw new RangeError("at most 8 bands per quicklook buffer");
@@ -65,13 +72,16 @@ export class QuicklookBuffer {
   /** Halve the rows: keep the even ones (lines 0, 2ky, 4ky, … of the old stride). */
   private decimate(): void {
     const w = this.width, half = this.maxSide >>> 1;
+    const bufs = [...this.sent, ...this.ground, ...(this.cloud ? [this.cloud] : []), ...(this.decision ? [this.decision] : [])];
     for (let j = 0; j < half; j++) {
-      for (const buf of [...this.sent, ...this.ground]) buf.copyWithin(j * w, 2 * j * w, (2 * j + 1) * w);
+      for (const buf of bufs) buf.copyWithin(j * w, 2 * j * w, (2 * j + 1) * w);
       this.groundMask[j] = this.groundMask[2 * j];
       this.lostMask[j] = this.lostMask[2 * j] | this.lostMask[2 * j + 1];
     }
     this.groundMask.fill(0, half);
     this.lostMask.fill(0, half);
+    this.cloud?.fill(0, half * w);
+    this.decision?.fill(0, half * w);
     this.rows = Math.ceil(this.rows / 2);
     this.ky *= 2;
   }
@@ -107,6 +117,65 @@ export class QuicklookBuffer {
       mask |= 1 << slot;
     });
     this.groundMask[row] = mask;
+  }
+
+  private screening(): { cloud: Uint8Array; decision: Uint8Array } {
+    this.cloud ??= new Uint8Array(this.maxSide * this.width);
+    this.decision ??= new Uint8Array(this.maxSide * this.width);
+    return { cloud: this.cloud, decision: this.decision };
+  }
+
+  get hasScreening(): boolean { return this.cloud !== null; }
+
+  /** The ground's decoded cloud mask of a line: one value per pixel (0 clear, 1 cloud, ≥ 2 other classes). */
+  addMask(line: number, mask: Uint8Array): void {
+    if (this.first < 0 || mask.length === 0) return;
+    const { cloud } = this.screening();
+    const off = this.offset(line);
+    if (off % this.ky !== 0) return;
+    const row = off / this.ky;
+    if (row >= this.rows) return;
+    const w = this.width, scale = mask.length / this.pixels;
+    for (let x = 0; x < w; x++) cloud[row * w + x] = mask[Math.min(mask.length - 1, Math.floor(x * this.kx * scale))];
+    this.maskRows++;
+  }
+
+  /** A screening tile and its decision, painted over the rows and columns it covers. */
+  addTile(t: { firstLine: number; lines: number; firstPixel: number; count: number; decision: string }): void {
+    if (this.first < 0 || t.lines <= 0 || t.count <= 0) return;
+    const { decision } = this.screening();
+    if (this.tilesSeen++ === 0) { this.tileSize = t.lines; this.tileAnchor = this.offset(t.firstLine) % t.lines; }
+    const code = t.decision === "keep" ? 1 : t.decision === "degrade" ? 2 : t.decision === "drop" ? 3 : 0;
+    const off0 = this.offset(t.firstLine), w = this.width;
+    const r0 = Math.ceil(off0 / this.ky), r1 = Math.min(this.rows - 1, Math.floor((off0 + t.lines - 1) / this.ky));
+    const x0 = Math.ceil(t.firstPixel / this.kx), x1 = Math.min(w - 1, Math.floor((t.firstPixel + t.count - 1) / this.kx));
+    for (let r = r0; r <= r1; r++) decision.fill(code, r * w + x0, r * w + x1 + 1);
+  }
+
+  /**
+   * What the imager saw (the sent true-colour image) with the screening drawn over it: cloud-mask
+   * pixels tinted cyan (other mask classes yellow), dropped tiles hatched red, degraded tiles
+   * hatched amber, the tile grid in grey when tiles are at least 4 quicklook pixels wide.
+   */
+  renderScreening(c: Composite, stretches: Map<number, Stretch>): Uint8Array {
+    const base = this.render(c, "sent", stretches).rgb;
+    const w = this.width, h = Math.max(1, this.rows);
+    const cloud = this.cloud ?? new Uint8Array(0), decision = this.decision ?? new Uint8Array(0);
+    const T = this.tileSize, grid = T > 0 && T / this.kx >= 4 && T / this.ky >= 4;
+    const blend = (i: number, rgb: readonly number[], a: number) => { for (let k = 0; k < 3; k++) base[i + k] = Math.round(base[i + k] * (1 - a) + rgb[k] * a); };
+    for (let y = 0; y < h && y < this.rows; y++) {
+      const rowEdge = grid && y > 0 && Math.floor((y * this.ky - this.tileAnchor) / T) !== Math.floor(((y - 1) * this.ky - this.tileAnchor) / T);
+      for (let x = 0; x < w; x++) {
+        const i = (y * w + x) * 3, m = cloud[y * w + x] ?? 0, d = decision[y * w + x] ?? 0;
+        if (m === 1) blend(i, [0, 220, 255], 0.45);
+        else if (m >= 2) blend(i, [255, 230, 0], 0.45);
+        const hatch = (x + y) % 5 < 2;
+        if (d === 3 && hatch) blend(i, [220, 0, 0], 0.9);
+        else if (d === 2 && hatch) blend(i, [255, 150, 0], 0.85);
+        if (rowEdge || (grid && x > 0 && Math.floor((x * this.kx) / T) !== Math.floor(((x - 1) * this.kx) / T))) blend(i, [40, 40, 40], 0.3);
+      }
+    }
+    return base;
   }
 
   /** A line the ground reports lost or partial (from the summary), with its lost bands. */

@@ -47,6 +47,11 @@ export interface ReportExtras {
   events: { counts: Record<string, number>; total: number; listedMax: number; first: LinkEvent[] };
   housekeeping: { packets: number; last: Record<string, number | string> | null };
   lostLinesListed: number;
+  /** Cloud screening, when the pass had it: the overlay quicklook, tile decisions seen, the pass summary's screening figures. */
+  screening: {
+    overlay: string; maskRows: number; tilesSeen: number; decisions: Record<string, number>;
+    summary: Record<string, number | boolean> | null;
+  } | null;
 }
 
 export type ReportJson = PassSummary & { report: ReportExtras };

@@ -9,6 +9,7 @@ import { rawCubeScene, type RawCubeOptions, type CubeLayout, type SampleType } f
 import { syntheticScene, type SyntheticOptions } from "./synthetic.ts";
 import { enviScene, isEnvi } from "./envi.ts";
 import { geoTiffScene, isGeoTiff } from "./geotiff.ts";
+import { checkPassGeometry } from "./geometry.ts";
 import { SceneError, type SceneSource } from "./types.ts";
 
 export interface OpenSceneOptions extends Partial<Omit<RawCubeOptions, "path" | "repeatLines" | "lines">>,
@@ -56,6 +57,7 @@ export function cubeGeometry(path: string): Partial<RawCubeOptions> {
 
 export function openScene(p: Profile, o: OpenSceneOptions = {}): SceneSource {
   const scene = o.scene ?? "synthetic";
+  checkPassGeometry(p); // time tags and solar angles must belong to a flyable pass, whatever the source
   if (scene === "synthetic") {
     return syntheticScene(p, {
       seed: o.seed ?? 1, lines: o.lines ?? 2000, cloudFraction: o.cloudFraction, truth: o.truth, cloudHeightM: o.cloudHeightM,

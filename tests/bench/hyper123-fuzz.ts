@@ -25,6 +25,9 @@ export function seedStreams(): Uint8Array[] {
     { fidelity: 1, absLimit: 3, absBits: 2, repFlag: true, theta: 4, phi: 4, psi: 4 },
     { fidelity: 3, absLimit: 5, absBits: 3, relLimit: 40, relBits: 7, absTable: [1, 2, 3, 4, 5, 6], relTable: null },
     { d: 8, signed: true, k: 3, wordBytes: 4 },
+    { coder: "hybrid" }, { coder: "hybrid", fidelity: 1, absLimit: 20, absBits: 5, order: "bi", m: 2 },
+    { coder: "block-adaptive", blockSize: 8, rsi: 2 },
+    { fidelity: 1, absBits: 3, order: "bi", m: 1, periodExp: 1, periodLimits: [{ abs: [1] }, { abs: [5] }, { abs: [0] }] },
   ];
   for (const v of variants) {
     const p: Hyper123Params = { ...hyper123Defaults(7, 5, 6), ...v };

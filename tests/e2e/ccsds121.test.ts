@@ -12,6 +12,7 @@ function aecProfile(name: string, o: Record<string, unknown> = {}): Profile {
   const p = structuredClone(loadProfile(name));
   p.products.image.compression = "ccsds121";
   p.products.image.ccsds121 = { blockSize: 16, rsi: 128, unitLines: 16, unitPixels: 0, ...o };
+  p.products.image.screening = { enabled: false };
   return p;
 }
 

@@ -9,6 +9,7 @@ import { loadProfile, derived, type Profile } from "../../host/profiles/index.ts
 function variant(name: string, f: (p: Profile) => void = () => {}): Profile {
   const p = structuredClone(loadProfile(name));
   p.products.image.compression = "raw";      // raw mode: the calibration-pass format these tests check
+  p.products.image.screening = { enabled: false };
   f(p);
   return p;
 }

@@ -585,7 +585,7 @@ function codeHyb(st: usize, out: usize, end: usize): usize {
     if (!stop) si(st, S_PENDING, 0);
   }
   if (gi(st, S_PENDING) == 0 && gi(st, S_Y) == ny && gi(st, S_DONE) == 0) {
-    // §5.4.3.3.5 image tail: flush word of each code's active prefix, then Σ̃z in 2 + D + γ* bits
+      // §5.4.3.3.5 image tail: flush word of each code's active prefix, Σ̃z in 2 + D + γ* bits, a '1'
     let item = gi(st, S_HYB_TAIL);
     for (; item < 16 + nz; item++) {
       if (hO + 32 > end) break;
@@ -596,6 +596,7 @@ function codeHyb(st: usize, out: usize, end: usize): usize {
     }
     si(st, S_HYB_TAIL, item);
     if (item == 16 + nz && hO + 32 <= end) {
+      hPut(1, 1);                                                // the tail ends with a '1' bit
       while (hN >= 8) { hN -= 8; store<u8>(hO, <u8>(hAcc >> hN)); hO++; }
       if (hN > 0) { store<u8>(hO, <u8>(hAcc << (8 - hN))); hO++; hN = 0; }
       const b = gi(st, S_B);

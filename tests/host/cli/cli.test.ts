@@ -55,7 +55,7 @@ test("sensor → flight image (as any WASI runtime runs it) → tengri decode: p
     const pk = join(dir, "packets.bin");
     const d = tengri(["decode", cadu, "--frame", "tm", "--frame-length", "1115", "--rs-depth", "5", "--packets-out", pk, "--json"]);
     assert.equal(d.status, 0, d.stderr.toString());
-    assert.ok(existsSync(pk) && statSync(pk).size > (20 * 4 * 4096) / 2, "compressed image packets of 20 lines (> 4 bits/sample)");
+    assert.ok(existsSync(pk) && statSync(pk).size > 50_000, "compressed image packets, tile statistics and mask of 20 lines");
     const stats = JSON.parse(d.stdout.toString());
     assert.ok(JSON.stringify(stats).includes("rsCodewordsUncorrectable"));
   } finally {

@@ -23,7 +23,7 @@ async function run(args: string[]): Promise<{ code: number; err: string }> {
 }
 
 test("[123.0-B-2 §5.3] CLI round trip: BIL stream, near-lossless, decompressed from the header alone into BIP", async () => {
-  const c = await run(["--nx", `${NX}`, "--ny", `${NY}`, "--nz", `${NZ}`, "--d", "12", "--order", "bil", "--p", "2", "--local-sum", "narrow-column",
+  const c = await run(["--nx", `${NX}`, "--ny", `${NY}`, "--nz", `${NZ}`, "--d", "12", "--order", "bil", "--p", "2", "--local-sum", "narrow-column", "--coder", "hybrid",
     "--intraband-offset", "-2", "--interband-offset", "1",
     "--abs-error", "2", "--theta", "3", "--phi", "2", "--psi", "1", join(dir, "in.raw"), join(dir, "s.bin")]);
   assert.equal(c.code, 0, c.err);
@@ -53,7 +53,7 @@ test("[123.0-B-2 §4.7.2] CLI refuses invalid parameters with exit code 2, namin
     [["--t-inc", "100"], /parameter t-inc = 100 .*power of two/],
     [["--local-sum", "diagonal"], /parameter local-sum/],
     [["--d", "12", "--k", "11"], /parameter k = 11 .*allowed 0\.\.10/],
-    [["--coder", "hybrid"], /parameter coder = hybrid/],
+    [["--coder", "arithmetic"], /parameter coder = arithmetic/],
     [["--block-size", "12", "--coder", "block-adaptive"], /parameter block-size = 12/],
     [["--abs-error", "5", "--abs-bits", "2"], /parameter absLimit = 5 .*allowed 0\.\.2\^D_A-1/],
     [["--interband-offset", "6"], /parameter interband-offset = 6 .*allowed -6\.\.5/],

@@ -142,6 +142,7 @@ function oneByteChunks(coder: Hyper123Params["coder"]): void {
   const vals = [7, 5, 4, 12, 0, 0, 2, 3, 0, 3, 0, 0, 32, 13, 6, -1, 3, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 18, 6, 1, 7, 0, 0, 0, 16, 4096, 0];
   blk.set(vals);
   if (coder === "block-adaptive") blk[8] = 2;
+  if (coder === "hybrid") blk[8] = 1;
   blk[41] = -1;
   const pp = lib.alloc(blk.length * 4); lib.u8().set(new Uint8Array(blk.buffer), pp);
   const len = e.hyp123StateLen(pp); const st = lib.alloc(len);
@@ -163,6 +164,7 @@ function oneByteChunks(coder: Hyper123Params["coder"]): void {
   assert.deepEqual(Uint8Array.from(bytes), whole);
 }
 test("[123.0-B-2 §5.4.3.1] sample-adaptive: one-byte output chunks give the same stream as one big buffer", () => oneByteChunks("sample-adaptive"));
+test("[123.0-B-2 §5.4.3.1] hybrid: one-byte output chunks give the same stream as one big buffer", () => oneByteChunks("hybrid"));
 test("[123.0-B-2 §5.4.3.1] block-adaptive: one-byte output chunks give the same stream as one big buffer", () => oneByteChunks("block-adaptive"));
 
 test("[123.0-B-2 §4.6.3.3] custom weight initialisation with Λ = default weights + 1 (Q = Ω + 3) gives the default body", () => {
@@ -219,4 +221,21 @@ test("[123.0-B-2 §4.8.2.3] periodic error-limit updating: limits per period in 
     roundTrip(p, n % 2 ? "smooth" : "noise", n + 1300);
     n++;
   }
+});
+
+test("[123.0-B-2 §5.4.3.3] hybrid coder round trips (backward ground decoding): sizes, orders, D, signed, U_max / γ0 / γ*, near-lossless, periodic limits", () => {
+  let n = 0;
+  for (const [nx, ny, nz] of SIZES) for (const [order, m] of ORDERS) for (const kind of ["smooth", "noise", "min", "edges"] as Kind[]) {
+    const d = 2 + (n % 15);
+    const g0 = 1 + (n % 8), gs = Math.max(4, g0 + 1) + (n % 3);
+    const near = n % 3 === 1;
+    const p: Hyper123Params = { ...hyper123Defaults(nx, ny, nz), coder: "hybrid", d, signed: n % 2 === 1, order, m: m < 0 ? nz : Math.min(m, nz),
+      reduced: nx === 1 || n % 2 === 0, localSum: nx === 1 ? 2 + (n % 2) : n % 4, p: n % 16, uMax: 8 + (n % 25), gamma0: g0, gammaStar: Math.min(gs, 11),
+      wordBytes: 1 + (n % 8), fidelity: near ? 1 : 0, absLimit: Math.min((n % 4) + 1, 2 ** Math.min(3, d - 1) - 1), absBits: Math.min(3, d - 1),
+      periodExp: near && order === "bi" && n % 2 === 0 ? n % 3 : -1, periodLimits: null };
+    if (p.periodExp >= 0) p.periodLimits = Array.from({ length: Math.ceil(ny / 2 ** p.periodExp) }, (_, k) => ({ abs: [Math.min(k % 5, 2 ** p.absBits - 1)] }));
+    roundTrip(p, kind, n + 1500);
+    n++;
+  }
+  assert.ok(n >= 100);
 });

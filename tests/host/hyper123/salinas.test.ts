@@ -57,14 +57,16 @@ test("[123.0-B-2 §5.4.2] Salinas-A, BIL and BIP orders: same size as BSQ (sampl
   assert.equal(bps({ order: "bi", m: 1 }, true), bsq);
   assert.equal(bps({ order: "bi", m: NZ }, false), bsq);
 });
-test("[123.0-B-2 §4.8] Salinas-A near-lossless, absolute error 1 / 4 / 16 (sample-adaptive coder): every sample within its limit", { skip }, () => {
-  // The published near-lossless figures (3.159 / 1.772 / 0.622) use the hybrid coder, which the
-  // flight image does not have yet: this checks the quantizer and sample representatives by
-  // round trip through the independent ground decoder only.
-  let prev = Infinity;
-  for (const [a, bits] of [[1, 1], [4, 3], [16, 5]]) {
-    const r = bps({ fidelity: 1, absLimit: a, absBits: bits, repFlag: true, theta: 4, phi: 4, psi: 4 }, true, a);
-    assert.ok(r < prev);
-    prev = r;
+test("[123.0-B-2 §5.4.3.3] Salinas-A, hybrid coder: 4.845 bits/sample, decode-exact", { skip }, () => {
+  assert.ok(Math.abs(bps({ coder: "hybrid" }, true) - 4.845) <= 0.005);
+});
+test("[123.0-B-2 §4.8] Salinas-A near-lossless, absolute error 1 / 4 / 16, hybrid coder: 3.159 / 1.772 / 0.622 bits/sample, every sample within its limit", { skip }, () => {
+  for (const [a, bits, want] of [[1, 1, 3.159], [4, 3, 1.772], [16, 5, 0.622]]) {
+    const got = bps({ coder: "hybrid", fidelity: 1, absLimit: a, absBits: bits, repFlag: true, theta: 4, phi: 4, psi: 4 }, true, a);
+    assert.ok(Math.abs(got - want) <= 0.005, `|e| <= ${a}: ${got.toFixed(4)} vs ${want}`);
   }
+});
+test("[123.0-B-2 §4.8] Salinas-A near-lossless with the sample-adaptive coder: within limits, and larger than with the hybrid coder", { skip }, () => {
+  const sa = bps({ fidelity: 1, absLimit: 4, absBits: 3, repFlag: true, theta: 4, phi: 4, psi: 4 }, true, 4);
+  assert.ok(sa > 1.772);
 });

@@ -29,8 +29,10 @@ function check(v: Vector): void {
   const dec = decodeHyper123(ext);
   for (let i = 0; i < cube.length; i++) assert.ok(Math.abs(dec.samples[i] - cube[i]) <= (dec.maxError?.[i] ?? 0), `${v.name}: sample ${i}`);
 }
-const lossless = vectors.filter((v) => v.params.coder !== "block-adaptive" && !v.params.fidelity);
-const near = vectors.filter((v) => v.params.coder !== "block-adaptive" && v.params.fidelity && !(v.params.periodExp! >= 0));
+const sa = (v: Vector): boolean => (v.params.coder ?? "sample-adaptive") === "sample-adaptive";
+const lossless = vectors.filter((v) => sa(v) && !v.params.fidelity);
+const near = vectors.filter((v) => sa(v) && v.params.fidelity && !(v.params.periodExp! >= 0));
+const hybrid = vectors.filter((v) => v.params.coder === "hybrid");
 const periodic = vectors.filter((v) => v.params.periodExp! >= 0);
 const ba = vectors.filter((v) => v.params.coder === "block-adaptive" && !(v.params.periodExp! >= 0));
 
@@ -49,4 +51,8 @@ test("[123.0-B-2 §5.4.3.4] NTNU-model vectors, block-adaptive: flight bit-exact
 test("[123.0-B-2 §4.8.2.3] NTNU-model vectors, periodic error-limit updating (both coders, band-independent and -dependent): bit-exact or same size", () => {
   assert.ok(periodic.length >= 4);
   for (const v of periodic) check(v);
+});
+test("[123.0-B-2 §5.4.3.3] NTNU-model vectors, hybrid coder (lossless, near-lossless, low-entropy-heavy, signed, BI): flight bit-exact, backward ground decoding within limits", () => {
+  assert.ok(hybrid.length >= 6);
+  for (const v of hybrid) check(v);
 });

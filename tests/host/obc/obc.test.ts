@@ -79,6 +79,7 @@ async function runRecords(p: Profile, recs: Uint8Array[]): Promise<{ hk: Houseke
 function smallProfile(pixels = 64): Profile {
   const p = structuredClone(loadProfile("default"));
   p.products.image.compression = "raw";
+  p.products.image.screening = { enabled: false };
   p.sensor.pixelsPerLine = pixels;
   p.products.housekeeping.everyLines = 1024;
   return p;

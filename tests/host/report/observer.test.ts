@@ -34,10 +34,13 @@ test("report observer: 100,000 lines and 1,000,000 frames stay within 1024 px an
     const bands = p.sensor.bands.length, px = p.sensor.pixelsPerLine, n = 100_000;
     const s = new Uint16Array(bands * px);
     const views = Array.from({ length: bands }, (_, b) => s.subarray(b * px, (b + 1) * px));
+    const mask = new Uint8Array(px).fill(1, 0, 1024);
     for (let i = 0; i < n; i++) {
       s[0] = i & 4095;
       obs.sentLine!(i, i / 875, s);
       obs.groundLine!(i, i >= 50_000 && i < 50_200 ? [null, views[1], views[2], views[3]] : views);
+      obs.maskLine!(i, mask);
+      if (i % 64 === 63) for (let t = 0; t < px; t += 64) obs.tile!({ firstLine: i - 63, lines: 64, firstPixel: t, count: 64, decision: t < 1024 ? "drop" : t < 2048 ? "degrade" : "keep" });
     }
     const f = { cadu: 0, idle: false, symbolsCorrected: 0 } as DecodedFrame;
     for (let c = 0; c < 1_000_000; c++) { f.cadu = c; f.idle = c % 10 === 0; f.symbolsCorrected = c % 7 === 0 ? 1 : 0; obs.frame!(f); }
@@ -60,8 +63,14 @@ test("report observer: 100,000 lines and 1,000,000 frames stay within 1024 px an
     assert.equal(tc.rowsLost, Math.ceil(50_200 / q.lineStride) - Math.ceil(50_000 / q.lineStride));
     assert.equal(fc.rowsLost, 0);
     for (const c of q.composites) for (const file of [c.sent, c.ground]) assert.ok(existsSync(join(dir, file)), file);
+    const sc = r.report.screening!;
+    assert.ok(sc, "screening reported");
+    assert.equal(sc.tilesSeen, Math.floor(n / 64) * (px / 64));
+    assert.deepEqual(sc.decisions, { drop: Math.floor(n / 64) * 16, degrade: Math.floor(n / 64) * 16, keep: Math.floor(n / 64) * 32 });
+    assert.ok(existsSync(join(dir, sc.overlay)));
     const html = readFileSync(join(dir, "report.html"), "utf8");
-    assert.equal((html.match(/<img src="data:image\/png;base64,/g) ?? []).length, 4);
+    assert.equal((html.match(/<img src="data:image\/png;base64,/g) ?? []).length, 5);
+    assert.match(html, /<section id="screening">/);
     assert.match(html, /NOT VERIFIED|VERIFIED/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

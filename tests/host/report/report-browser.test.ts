@@ -63,7 +63,7 @@ function checkAgainstJson(dir: string, facts: PageFacts): ReportJson {
     for (const f of shown) assert.equal(digits(f.text), String(valueAt(r, k)), `${k} as shown: "${f.text}"`);
   }
   assert.equal(facts.verdict, r.verified ? "VERIFIED" : "NOT VERIFIED");
-  const files = r.report.quicklook.composites.flatMap((c) => [c.sent, c.ground]);
+  const files = [...r.report.quicklook.composites.flatMap((c) => [c.sent, c.ground]), ...(r.report.screening ? [r.report.screening.overlay] : [])];
   assert.deepEqual(facts.images.map((i) => i.file).sort(), [...files].sort());
   for (const i of facts.images) {
     assert.ok(i.complete && i.naturalWidth > 0, `${i.file} decoded`);
@@ -71,7 +71,8 @@ function checkAgainstJson(dir: string, facts: PageFacts): ReportJson {
     assert.equal(i.naturalHeight, r.report.quicklook.height);
     assert.ok(existsSync(join(dir, i.file)), `${i.file} beside the report`);
   }
-  assert.deepEqual(facts.sections, ["quicklooks", "downlink", "link", "compression", "realtime", "housekeeping", "events", "flight-log"]);
+  assert.deepEqual(facts.sections.filter((x) => x !== "screening"), ["quicklooks", "downlink", "link", "compression", "realtime", "housekeeping", "events", "flight-log"]);
+  assert.equal(facts.sections.includes("screening"), r.report.screening !== null, "screening section exactly when the pass had screening");
   const html = readFileSync(join(dir, "report.html"), "utf8");
   assert.deepEqual(html.match(/\b(src|href)\s*=\s*"(?!data:)[^"]*"/g) ?? [], [], "self-contained: no external src or href");
   return r;

@@ -80,6 +80,10 @@ test("ENVI: every interleave, byte order, data type and header offset gives the 
         }
       }
     }
+    // A profile whose pass cannot be flown is refused whatever the source.
+    const unflyable = JSON.parse(JSON.stringify(p));
+    unflyable.spacecraft.groundSpeedMps = 2000; unflyable.sensor.lineRateHz = 250;
+    assert.throws(() => openScene(unflyable, { scene: join(dir, "c0.hdr") }), (e: unknown) => e instanceof SceneError && e.field === "spacecraft.groundSpeedMps");
     // Data type 2 (signed 16-bit): negative samples clip to 0 and are counted.
     writeFileSync(join(dir, "s.bil"), rawBytes("bil", 2, true, true));
     writeFileSync(join(dir, "s.hdr"), enviHeader({ interleave: "bil", dataType: 2, byteOrder: 1 }));

@@ -110,6 +110,23 @@ test("detector: PRNU is fixed per column (same pattern in another scene), its sp
   assert.ok(Math.abs(sac / Math.sqrt(saa * scc)) < 0.1, "another detector seed gives an unrelated pattern");
 });
 
+test("detector: dark level and dark-signal non-uniformity: a black scene sits at the dark level with the profile's column spread", () => {
+  const p = variant((q) => { q.sensor.dsnuDn = 3; q.sensor.prnuPercent = 0; q.sensor.readNoiseDn = 1; }, 2048);
+  const d = detectorParams(p);
+  const st = collect(p, { seed: 1, lines: 32, reflectance: 0, atmosphere: false });
+  for (let b = 0; b < st.B; b++) {
+    let s2 = 0;
+    for (let x = 0; x < st.P; x++) s2 += (st.colMean(b, x) - d.darkDn[b]) ** 2;
+    const spread = Math.sqrt(s2 / st.P); // includes the temporal noise of a 32-line mean: √(1/32 + 1/12/32) ≈ 0.18 DN
+    assert.ok(Math.abs(st.mean(b) - d.darkDn[b]) < 0.3, `band ${b}: dark mean ${st.mean(b)} vs ${d.darkDn[b]}`);
+    assert.ok(Math.abs(spread - Math.sqrt(9 + 0.034)) < 0.3, `band ${b}: DSNU spread ${spread.toFixed(2)} DN`);
+  }
+  // darkSignalDn overrides the calibration's dark level (a drift the calibration does not know).
+  const q = variant((r) => { r.sensor.darkSignalDn = 100; }, 512);
+  const sq = collect(q, { seed: 1, lines: 8, reflectance: 0, atmosphere: false });
+  assert.ok(Math.abs(sq.mean(0) - 100) < 0.3);
+});
+
 test("detector: saturation at the bit depth, and at the full well when it comes first", () => {
   const p = variant(() => {}, 256);
   const max = 2 ** p.sensor.bitDepth - 1;
