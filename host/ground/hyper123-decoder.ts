@@ -229,7 +229,11 @@ function codes(): HybridCode[] {
 
 /** MSB-first bits of the stream read backwards from `pos` (exclusive) down to `start`. */
 class BackReader {
-  constructor(private readonly buf: Uint8Array, public pos: number, private readonly start: number) {}
+  private readonly buf: Uint8Array;
+  constructor(stream: Uint8Array, public pos: number, private readonly start: number) {
+    this.buf = new Uint8Array(stream.length + 8);           // slack for the 32-bit peek
+    this.buf.set(stream);
+  }
   bit(): number {
     if (this.pos <= this.start) throw new Hyper123DecodeError("BAD_CODEWORD", "hybrid body (read past its start)", null, this.pos);
     this.pos--;
@@ -237,9 +241,13 @@ class BackReader {
   }
   /** The n bits ending at pos, as an MSB-first number. */
   bits(n: number): number {
-    let v = 0;
-    for (let i = 0; i < n; i++) v += this.bit() * 2 ** i;
-    return v;
+    if (n === 0) return 0;
+    if (n > 24) { const lo = this.bits(24); return this.bits(n - 24) * 2 ** 24 + lo; }
+    if (this.pos - n < this.start) throw new Hyper123DecodeError("BAD_CODEWORD", "hybrid body (read past its start)", null, this.pos);
+    this.pos -= n;
+    const a = this.pos, b = a >>> 3, u = this.buf;
+    const w = ((u[b] << 24) | (u[b + 1] << 16) | (u[b + 2] << 8) | u[b + 3]) >>> 0;
+    return (((w << (a & 7)) | (u[b + 4] >>> (8 - (a & 7)))) >>> 0) >>> (32 - n);
   }
   /** Zeros back to the next one (consumed), at most `limit` (then no one is consumed). */
   zeros(limit: number): number {
@@ -296,10 +304,11 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
       const g = gamma[t], s = sigma[z];
       const s14 = s * 16384;
       if (s14 >= C[0].threshold * g) {
-        let k = Math.floor(Math.log2((s + Math.floor(49 * g / 32)) / g)) - 2;
-        // exact floor(log2) (guards against floating rounding)
-        while (g * 2 ** (k + 3) <= s + Math.floor(49 * g / 32)) k++;
-        while (k + 2 > 0 && g * 2 ** (k + 2) > s + Math.floor(49 * g / 32)) k--;
+        // k = ⌊log2((Σ̃ + ⌊49Γ/2^5⌋)/Γ)⌋ − 2, at most max(D − 2, 2)
+        const val = s + Math.floor(49 * g / 32);
+        let kk = Math.clz32(g) - Math.clz32(val);
+        if (g * 2 ** kk > val) kk--;
+        let k = kk - 2;
         if (k > kCap) k = kCap;
         const u = rd.zeros(uMax);
         v = u < uMax ? u * 2 ** k + rd.bits(k) : rd.bits(d);

@@ -104,7 +104,7 @@ const screening: Section = (r, a) => {
   const sw = (c: string) => `<span class="swatch" style="background:${c}"></span>`;
   return section("screening", "Cloud screening", `<figure class="ql"><figcaption><b>Seen by the imager, with the cloud mask and tile decisions that came down</b></figcaption><img src="${a.get(sc.overlay) ?? esc(sc.overlay)}" alt="cloud mask and tile decisions" width="${q.width}" height="${q.height}" data-file="${esc(sc.overlay)}">
 <p class="note">${sw("#00dcff")} cloud in the mask ${sw("#ffe600")} other mask class ${sw("#dc0000")} dropped tile (hatched) ${sw("#ff9600")} degraded tile (hatched); grey lines: the tile grid. Dropped tiles are black in the arrived quicklooks above.</p></figure>
-<div class="two"><div>${bar}</div><div>${table(rows)}</div></div>`);
+${bar}<div class="two">${table(rows.slice(0, Math.ceil(rows.length / 2)))}${table(rows.slice(Math.ceil(rows.length / 2)))}</div>`);
 };
 
 const downlink: Section = (r) => {
@@ -141,10 +141,23 @@ const downlink: Section = (r) => {
   ])}</div></div><h3>Timeline</h3>${chart}`);
 };
 
+/** Consecutive lost lines with the same bands and reason, as runs. */
+export function lostRanges(lost: { line: number; bands: number[]; reason: string }[]): { first: number; count: number; bands: number[]; reason: string }[] {
+  const out: { first: number; count: number; bands: number[]; reason: string }[] = [];
+  for (const l of lost) {
+    const g = out[out.length - 1];
+    if (g && l.line === g.first + g.count && l.reason === g.reason && l.bands.join() === g.bands.join()) g.count++;
+    else out.push({ first: l.line, count: 1, bands: l.bands, reason: l.reason });
+  }
+  return out;
+}
+
 const linkQuality: Section = (r) => {
-  const lost = r.image.lostLines.slice(0, r.report.lostLinesListed);
-  const lostTable = lost.length
-    ? `<h3>Lost lines (${fmt(r.image.lostLines.length)}${r.image.lostLines.length > lost.length ? `, first ${fmt(lost.length)} listed` : ""})</h3><table class="grid"><thead><tr><th>line</th><th>bands lost</th><th>reason</th></tr></thead><tbody>${lost.map((l) => `<tr><td>${fmt(l.line)}</td><td>${l.bands.map((b) => esc(r.report.profile.bands[b]?.name ?? String(b))).join(", ")}</td><td>${esc(l.reason)}</td></tr>`).join("")}</tbody></table>`
+  const ranges = lostRanges(r.image.lostLines);
+  const shown = ranges.slice(0, r.report.lostLinesListed);
+  const bandNames = (bs: number[]) => bs.map((b) => esc(r.report.profile.bands[b]?.name ?? String(b))).join(", ");
+  const lostTable = shown.length
+    ? `<h3>Lost lines: ${fmt(r.image.lostLines.length)} in ${fmt(ranges.length)} run${ranges.length > 1 ? "s" : ""}${ranges.length > shown.length ? `, first ${fmt(shown.length)} listed` : ""}</h3><table class="grid lost"><thead><tr><th>lines</th><th>count</th><th>bands lost</th><th>reason</th></tr></thead><tbody>${shown.map((g) => `<tr data-first="${g.first}" data-lines="${g.count}"><td>${g.count > 1 ? `${fmt(g.first)}–${fmt(g.first + g.count - 1)}` : fmt(g.first)}</td><td>${fmt(g.count)}</td><td>${bandNames(g.bands)}</td><td>${esc(g.reason)}</td></tr>`).join("")}</tbody></table>`
     : `<p class="note">No line lost.</p>`;
   return section("link", "Link quality: corrections and losses", `<div class="two"><div><h3>Ground station</h3>${table([
     ["CADUs", fig(r, "ground.cadus")],

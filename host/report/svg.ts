@@ -65,7 +65,7 @@ export interface Panel { title: string; unit: string; height: number; layers: La
  * one transparent column per bucket carries the tooltip for all panels.
  */
 export function timelineChart(panels: Panel[], o: { buckets: number; bucketS: number; bucketCadus: number; width?: number; markers?: { t: number; label: string }[] }): string {
-  const W = o.width ?? 960, L = 70, R = 16, TOP = 6, PGAP = 26, AX = 34;
+  const W = o.width ?? 960, L = 70, R = 16, TOP = 16, PGAP = 26, AX = 34;
   const n = Math.max(1, o.buckets), plot = W - L - R, bw = plot / n;
   const H = TOP + panels.reduce((a, p) => a + p.height + PGAP, 0) + AX;
   let s = `<svg class="chart timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" xmlns="http://www.w3.org/2000/svg">`;
@@ -121,7 +121,7 @@ export function timelineChart(panels: Panel[], o: { buckets: number; bucketS: nu
   for (const m of o.markers ?? []) {
     if (m.t < 0 || m.t > total) continue;
     const x = (L + (plot * m.t) / total).toFixed(2);
-    s += `<line x1="${x}" x2="${x}" y1="${TOP + 14}" y2="${y0}" stroke="${COLOURS.text}" stroke-dasharray="4 3"/><text x="${x}" y="${TOP + 10}" text-anchor="middle" class="tick">${esc(m.label)}</text>`;
+    s += `<line x1="${x}" x2="${x}" y1="${TOP}" y2="${y0}" stroke="${COLOURS.text}" stroke-dasharray="4 3"/><text x="${x}" y="${TOP - 4}" text-anchor="middle" class="tick">${esc(m.label)}</text>`;
   }
   s += `<text x="${L + plot / 2}" y="${y0 + 30}" text-anchor="middle" class="tick">downlink time, s (${fmt(o.bucketCadus)} CADU${o.bucketCadus > 1 ? "s" : ""} per bar)</text>`;
   // tooltips

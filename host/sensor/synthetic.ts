@@ -155,7 +155,7 @@ export function syntheticScene(p: Profile, opts: SyntheticOptions): SyntheticSou
   const fieldH = new LineNoise(mixSeed(seed, 8), px([9000, 3000]), [1, 0.5], P);
   const kSum = cloudW.reduce((a, b) => a + b, 0);
   const parcelPx = Math.max(2, 300 / gsd), parcelSeed = mixSeed(seed, 6);
-  const roofPx = Math.max(1, 20 / gsd), roofSeed = mixSeed(seed, 9);
+  const roofPx = Math.max(2, 32 / gsd), roofSeed = mixSeed(seed, 9);
 
   // Thresholds from the fields' own distributions, sampled at fixed pseudo-random points.
   const N = 4096, sa = new Float64Array(N), sb = new Float64Array(N), sk = new Float64Array(N), sh = new Float64Array(N);
@@ -225,7 +225,12 @@ export function syntheticScene(p: Profile, opts: SyntheticOptions): SyntheticSou
         const a = A[x], b = Bf[x];
         let c: LandCover = a < qA10 ? LandCover.Water : a > qA96 ? LandCover.Snow : b > qB88 ? LandCover.Sand : b < qB12 ? LandCover.Urban
           : b > qB76 ? LandCover.BrightSoil : a < qA45 ? LandCover.Soil : LandCover.Vegetation;
-        if (c === LandCover.Urban && traps && hash3(roofSeed, Math.floor(x / roofPx), Math.floor(y / roofPx)) < 0.25 * 4294967296) c = LandCover.Roof;
+        if (c === LandCover.Urban && traps) {
+          // Blocks of roofPx separated by one-pixel streets; about a third of the roofs are bright.
+          const bx = Math.floor(x / roofPx), by = Math.floor(y / roofPx);
+          const street = x - Math.ceil(bx * roofPx) < 1 || y - Math.ceil(by * roofPx) < 1;
+          if (!street && hash3(roofSeed, bx, by) < 0.35 * 4294967296) c = LandCover.Roof;
+        }
         cls[x] = c;
         const parcel = hash3(parcelSeed, Math.floor((x + 0.3 * M[x] * parcelPx) / parcelPx), Math.floor(y / parcelPx)) / 4294967296;
         const m = c === LandCover.Vegetation || c === LandCover.Soil || c === LandCover.BrightSoil ? 0.55 * parcel + 0.45 * (0.5 + 0.5 * M[x] / 1.75) : 0.5 + 0.5 * M[x] / 1.75;

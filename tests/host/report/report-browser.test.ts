@@ -20,7 +20,7 @@ interface PageFacts {
   images: { file: string; complete: boolean; naturalWidth: number; naturalHeight: number }[];
   figs: { k: string; v: string; text: string }[];
   verdict: string;
-  lostRows: number;
+  lostRuns: { first: number; lines: number }[];
   sections: string[];
 }
 
@@ -40,7 +40,7 @@ async function openReport(dir: string, shot?: string): Promise<{ facts: PageFact
       images: [...document.images].map((i) => ({ file: i.dataset.file ?? "", complete: i.complete, naturalWidth: i.naturalWidth, naturalHeight: i.naturalHeight })),
       figs: [...document.querySelectorAll("[data-k]")].map((e) => ({ k: e.dataset.k, v: e.dataset.v, text: e.textContent })),
       verdict: document.getElementById("verdict")?.textContent ?? "",
-      lostRows: document.querySelectorAll("#link table.grid tbody tr").length,
+      lostRuns: [...document.querySelectorAll("#link table.lost tbody tr")].map((e) => ({ first: Number(e.dataset.first), lines: Number(e.dataset.lines) })),
       sections: [...document.querySelectorAll("section")].map((s) => s.id),
     }))()`)) as PageFacts;
     if (shot) { mkdirSync(shot, { recursive: true }); await page.screenshot({ path: join(shot, `${dir.split("/").pop()}.png`), fullPage: true }); }
@@ -107,7 +107,7 @@ test("pass report in headless Chromium: renders, images load, clean console, no 
     const r = checkAgainstJson(good, a.facts);
     assert.equal(r.report.quicklook.composites.every((c) => c.rowsLost === 0), true);
     assert.equal(magentaRows(join(good, "quicklook-ground-true.png")), 0);
-    assert.equal(a.facts.lostRows, 0);
+    assert.deepEqual(a.facts.lostRuns, []);
 
     const bad = join(root, "dropped");
     const c = s.ground.cadus;
@@ -120,7 +120,13 @@ test("pass report in headless Chromium: renders, images load, clean console, no 
     assert.deepEqual(b.requests, []);
     const r2 = checkAgainstJson(bad, b.facts);
     assert.equal(b.facts.verdict, "NOT VERIFIED");
-    assert.equal(b.facts.lostRows, Math.min(r2.image.lostLines.length, r2.report.lostLinesListed), "lost lines listed");
+    // the listed runs cover the lost lines in order (all of them when no more than lostLinesListed runs)
+    assert.ok(b.facts.lostRuns.length > 0 && b.facts.lostRuns.length <= r2.report.lostLinesListed);
+    assert.equal(b.facts.lostRuns[0].first, r2.image.lostLines[0].line);
+    const covered = b.facts.lostRuns.reduce((n, g) => n + g.lines, 0);
+    if (b.facts.lostRuns.length < r2.report.lostLinesListed) assert.equal(covered, r2.image.lostLines.length, "lost lines listed");
+    let i = 0;
+    for (const g of b.facts.lostRuns) for (let k = 0; k < g.lines; k++, i++) assert.equal(r2.image.lostLines[i].line, g.first + k);
     assert.equal(r2.link.dropped, drops.length);
     const rowsLost = r2.report.quicklook.composites[0].rowsLost;
     assert.ok(rowsLost > 0, "lost lines marked in the arrived quicklook");
