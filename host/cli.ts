@@ -9,6 +9,7 @@ import { flash, verifyImage, ImageError } from "./obc/image.ts";
 import { configRecord } from "./obc/config-table.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { ObcCrashError, ObcConfigError } from "./obc/obc.ts";
+import { SceneError } from "./sensor/index.ts";
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const c = (code: number) => (s: string | number) => (tty ? `\x1b[${code}m${s}\x1b[0m` : String(s));
@@ -38,9 +39,13 @@ Commands:
 Runs a whole imaging pass on the emulated OBC and verifies, line by line, what the ground
 received against what the imager produced.
   --profile    hardware profile name (hardware-profiles/NAME.json) or path (default: default)
-  --scene      "synthetic" (default) or a raw cube FILE; its geometry from its name
+  --scene      "synthetic" (default), or a scene FILE: an ENVI cube (.hdr beside it), a
+               GeoTIFF (.tif), or a raw cube whose geometry comes from its name
                (…_bsq_u16le_z224_y83_x86.raw), a sidecar JSON, or --cube-bands, --cube-lines,
-               --cube-pixels, --cube-layout bsq|bil|bip, --cube-type u16le|u16be|u8
+               --cube-pixels, --cube-layout bsq|bil|bip, --cube-type u16le|u16be|i16le|i16be|u8;
+               --format raw|envi|geotiff overrides the guess; --cube-fit nearest|area|pad fits
+               its width to the profile's pixels per line
+  --cloud-fraction  share of the synthetic scene under cloud (0..1)
   --lines      lines to image (default 2000)
   --seed       seed of the scene and the channel (default 1)
   --ber        random bit error rate on the downlink (default 0)
@@ -79,16 +84,21 @@ function sceneOpt(v: Record<string, string | boolean | undefined>) {
   const opt = (k: string, min: number, max: number) => (v[k] === undefined ? undefined : num(v[k] as string, k, 0, min, max));
   const layout = v["cube-layout"] as string | undefined, type = v["cube-type"] as string | undefined;
   if (layout !== undefined && !["bsq", "bil", "bip"].includes(layout)) throw new UsageError(`--cube-layout must be bsq, bil or bip, got "${layout}"`);
-  if (type !== undefined && !["u16le", "u16be", "u8"].includes(type)) throw new UsageError(`--cube-type must be u16le, u16be or u8, got "${type}"`);
+  if (type !== undefined && !["u16le", "u16be", "u8", "i16le", "i16be"].includes(type)) throw new UsageError(`--cube-type must be u16le, u16be, i16le, i16be or u8, got "${type}"`);
+  const fit = v["cube-fit"] as string | undefined, format = v.format as string | undefined;
+  if (fit !== undefined && !["nearest", "area", "pad"].includes(fit)) throw new UsageError(`--cube-fit must be nearest, area or pad, got "${fit}"`);
+  if (format !== undefined && !["raw", "envi", "geotiff"].includes(format)) throw new UsageError(`--format must be raw, envi or geotiff, got "${format}"`);
   return {
     scene: (v.scene as string | undefined) ?? "synthetic",
-    cube: { bands: opt("cube-bands", 1, 65535), cubeLines: opt("cube-lines", 1, 1e9), pixels: opt("cube-pixels", 1, 65535), layout: layout as "bsq" | undefined, sampleType: type as "u16le" | undefined },
+    cube: { bands: opt("cube-bands", 1, 65535), cubeLines: opt("cube-lines", 1, 1e9), pixels: opt("cube-pixels", 1, 65535), layout: layout as "bsq" | undefined, sampleType: type as "u16le" | undefined,
+      fit: fit as "nearest" | undefined, format: format as "raw" | undefined, cloudFraction: opt("cloud-fraction", 0, 1) },
   };
 }
 
 const sceneArgs = {
   scene: { type: "string" }, "cube-bands": { type: "string" }, "cube-lines": { type: "string" }, "cube-pixels": { type: "string" },
-  "cube-layout": { type: "string" }, "cube-type": { type: "string" },
+  "cube-layout": { type: "string" }, "cube-type": { type: "string" }, "cube-fit": { type: "string" }, format: { type: "string" },
+  "cloud-fraction": { type: "string" },
 } as const;
 
 function printSummary(s: PassSummary): void {
@@ -221,7 +231,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e) => {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) { console.error(`tengri: ${e.message}`); process.exitCode = 2; }
-    else if (e instanceof ProfileError) { console.error(`tengri: ${e.message}`); process.exitCode = 2; }
+    else if (e instanceof ProfileError || e instanceof SceneError) { console.error(`tengri: ${e.message}`); process.exitCode = 2; }
     else if (e instanceof ObcConfigError || e instanceof ObcCrashError || e instanceof ImageError) { console.error(`tengri: ${e.message}`); process.exitCode = 3; }
     else { console.error(`tengri: ${e instanceof Error ? e.stack : e}`); process.exitCode = 1; }
   },

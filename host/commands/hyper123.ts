@@ -222,6 +222,7 @@ compress:   --nx N --ny N --nz N [--d 2..16] [--signed] [--input-order bsq|bil|b
             [--k 0..14] [--block-size 8|16|32|64] [--rsi 1..4096] [--restricted] [--user-data 0..255]
             [--weight-init FILE.json {"q":Q,"lambda":[[..],..]}] [--intraband-offset -6..5]
             [--interband-offset -6..5] [--weight-offsets FILE.json [[intra, inter1, ..], ..]]
+            [--period-exp 0..9 --limits FILE.json [{"abs":[..],"rel":[..]}, ..] (one entry per period)]
 decompress: -d [--output-order bsq|bil|bip] INFILE OUTFILE   (parameters from the header)`;
 
 const LSUMS = ["wide-neighbour", "narrow-neighbour", "wide-column", "narrow-column"];
@@ -291,7 +292,7 @@ function run(argv: string[]): number {
   const known = new Set(["nx", "ny", "nz", "d", "input-order", "order", "depth", "word-bytes", "p", "local-sum", "r", "omega", "t-inc",
     "nu-min", "nu-max", "abs-error", "abs-bits", "abs-table", "rel-error", "rel-bits", "rel-table", "theta", "phi", "psi", "u-max",
     "gamma-star", "gamma0", "k", "user-data", "coder", "block-size", "rsi", "weight-init", "intraband-offset", "interband-offset",
-    "weight-offsets"]);
+    "weight-offsets", "period-exp", "limits"]);
   for (const k of opt.keys()) if (!known.has(k)) throw new Hyper123ParamError(k, opt.get(k), "not a compression option (see --help)");
   if (get("d") !== undefined) p.d = intArg("d", get("d"), 2, 16);
   p.signed = flags.has("--signed");
@@ -363,6 +364,14 @@ function run(argv: string[]): number {
     p.weightOffsets = Array.from({ length: nz }, (_, z) => [intra, ...new Array(Math.min(z, p.p)).fill(inter)]);
   }
   if (p.restricted && p.d > 4) throw new Hyper123ParamError("restricted", true, "only with D <= 4");
+  if (get("period-exp") !== undefined) {
+    p.periodExp = intArg("period-exp", get("period-exp"), 0, 9);
+    if (p.order !== "bi" || p.fidelity === 0) throw new Hyper123ParamError("period-exp", p.periodExp, "0..9 with --order bil/bip and an error limit");
+    if (get("limits") === undefined) throw new Hyper123ParamError("limits", undefined, "a JSON file with the limits of every period");
+    p.periodLimits = JSON.parse(readFileSync(get("limits")!, "utf8"));
+    const periods = Math.ceil(ny / 2 ** p.periodExp);
+    if (!Array.isArray(p.periodLimits) || p.periodLimits.length < periods) throw new Hyper123ParamError("limits", p.periodLimits?.length, `${periods} periods`);
+  }
   const from = (get("input-order") ?? "bsq") as Hyper123Order;
   if (!["bsq", "bil", "bip"].includes(from)) throw new Hyper123ParamError("input-order", from, "bsq, bil, bip");
   const raw = readFileSync(inFile);

@@ -198,10 +198,10 @@ function finishBlockAdaptive(h: Hyper123Header, delta: Int32Array, limits: Perio
 // ---- hybrid entropy decoder (§5.4.3.3): the body is decoded backwards from its end ----
 
 /** A binary trie over bits read backwards (last bit of a word first); leaves hold a value. */
-interface RevTrie { next: Int32Array; leaf: (string | null)[] }
-function revTrie(words: [string, string][]): RevTrie {
+interface RevTrie { next: Int32Array; leaf: (number[] | null)[] }
+function revTrie(words: [string, string][], limit: number): RevTrie {
   const next: number[] = [-1, -1];
-  const leaf: (string | null)[] = [null];
+  const leaf: (number[] | null)[] = [null];
   for (const [value, w] of words) {
     const m = /^(\d+)'h([0-9A-Fa-f]+)$/.exec(w)!;
     const len = Number(m[1]), bits = parseInt(m[2], 16);
@@ -213,7 +213,7 @@ function revTrie(words: [string, string][]): RevTrie {
       if (nx < 0) { nx = leaf.length; leaf.push(null); next.push(-1, -1); next[2 * node + bit] = nx; }
       node = nx;
     }
-    leaf[node] = value;
+    leaf[node] = [...value].map((ch) => symbolOf(ch, limit));
   }
   return { next: Int32Array.from(next), leaf };
 }
@@ -222,7 +222,8 @@ let hybridCodes: HybridCode[] | null = null;
 function codes(): HybridCode[] {
   if (!hybridCodes) {
     const pairs = (t: string): [string, string][] => t.split(";").map((x) => { const [a, b] = x.split(","); return [a, b]; });
-    hybridCodes = HYBRID_CODES.map((c, i) => ({ limit: HYBRID_LIMITS[i], threshold: HYBRID_THRESHOLDS[i], words: revTrie(pairs(c)), flush: revTrie(pairs(HYBRID_FLUSH[i])) }));
+    hybridCodes = HYBRID_CODES.map((c, i) => ({ limit: HYBRID_LIMITS[i], threshold: HYBRID_THRESHOLDS[i], words: revTrie(pairs(c), HYBRID_LIMITS[i]),
+      flush: revTrie(pairs(HYBRID_FLUSH[i]), HYBRID_LIMITS[i]) }));
   }
   return hybridCodes;
 }
@@ -252,10 +253,20 @@ class BackReader {
   /** Zeros back to the next one (consumed), at most `limit` (then no one is consumed). */
   zeros(limit: number): number {
     let c = 0;
-    while (c < limit) { if (this.bit() === 1) return c; c++; }
+    while (c < limit) {
+      const avail = this.pos - this.start;
+      if (avail <= 0) throw new Hyper123DecodeError("BAD_CODEWORD", "hybrid body (read past its start)", null, this.pos);
+      const n = avail < 24 ? avail : 24;
+      const a = this.pos - n, b = a >>> 3, u = this.buf;
+      const w = ((((u[b] << 24) | (u[b + 1] << 16) | (u[b + 2] << 8) | u[b + 3]) << (a & 7)) | (u[b + 4] >>> (8 - (a & 7)))) >>> (32 - n);
+      const tz = w === 0 ? n : 31 - Math.clz32(w & -w);         // zeros just before pos
+      if (c + tz >= limit) { this.pos -= limit - c; return limit; }
+      if (tz < n) { this.pos -= tz + 1; return c + tz; }
+      c += n; this.pos -= n;
+    }
     return limit;
   }
-  word(t: RevTrie, what: string): string {
+  word(t: RevTrie, what: string): number[] {
     let node = 0;
     for (let guard = 0; guard < 64; guard++) {
       const nx = t.next[2 * node + this.bit()];
@@ -288,8 +299,7 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
   const C = codes();
   const pending: number[][] = [];
   for (let i = 15; i >= 0; i--) {
-    const pre = rd.word(C[i].flush, `flush word of low-entropy code ${i}`);
-    pending[i] = [...pre].map((ch) => symbolOf(ch, C[i].limit));
+    pending[i] = rd.word(C[i].flush, `flush word of low-entropy code ${i}`).slice();
   }
   // counter Γ(t) for every t (the same in every band), and where it rescaled
   const gamma = new Int32Array(nt);
@@ -317,8 +327,7 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
         while (s14 >= C[i].threshold * g) i--;
         const code = C[i];
         if (pending[i].length === 0) {
-          const inp = rd.word(code.words, `codeword of low-entropy code ${i}`);
-          pending[i] = [...inp].map((ch) => symbolOf(ch, code.limit));
+          pending[i] = rd.word(code.words, `codeword of low-entropy code ${i}`).slice();
         }
         const sym = pending[i].pop()!;
         if (sym === code.limit + 1) {

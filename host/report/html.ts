@@ -33,6 +33,12 @@ function table(rows: [string, string][], cls = "kv"): string {
 
 /** CUC seconds since 1958-01-01 TAI as UTC (TAI − UTC = 37 s since 2017). */
 const cucUtc = (v: number) => new Date(Date.UTC(1958, 0, 1) + (v - 37) * 1000).toISOString().replace("T", " ").replace(/\.?0*Z$/, "").replace(/(\.\d{3})\d*$/, "$1") + " UTC";
+/** "every pixel", "every 2nd line", "every 12th pixel" */
+function nth(k: number, what: string): string {
+  if (k <= 1) return `Every ${what}`;
+  const suffix = k % 100 >= 11 && k % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][k % 10] ?? "th");
+  return `Every ${fmt(k)}${suffix} ${what}`;
+}
 const secs = (v: number) => `${fmt(v, v < 10 ? 3 : 1)} s`;
 
 const header: Section = (r) => {
@@ -70,7 +76,8 @@ const quicklooks: Section = (r, a) => {
 <div><div class="cap">arrived on the ground · <span class="${c.rowsLost ? "badt" : ""}">${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsLost`)} rows lost</span></div>${img(c.ground, `${name}, arrived`)}</div></div></figure>`;
   }).join("");
   const st = q.stretch.map((s) => `${esc(s.band)} ${fmt(s.low)}–${fmt(s.high)}`).join(", ");
-  return section("quicklooks", "Quicklooks", `${body}<p class="note"><span class="swatch" style="background:${q.lostColour}"></span> rows where a line was lost or partial. Every ${fmt(q.pixelStride)}${q.pixelStride > 1 ? "th" : ""} pixel and every ${fmt(q.lineStride)}${q.lineStride > 1 ? "th" : ""} line (${fmt(q.width)} × ${fmt(q.height)} px${q.lineStride > q.pixelStride ? `, along-track compressed ×${fmt(q.lineStride / q.pixelStride)}` : ""}); 2–98 % stretch of the sent image, the same on both sides: ${st} DN.</p>`);
+  const dropped = r.report.screening ? " Black on the arrived side: tiles the flight screener dropped as cloud (see Cloud screening)." : "";
+  return section("quicklooks", "Quicklooks", `${body}<p class="note"><span class="swatch" style="background:${q.lostColour}"></span> rows where a line was lost or partial.${dropped} ${nth(q.pixelStride, "pixel")} and ${nth(q.lineStride, "line").toLowerCase()} (${fmt(q.width)} × ${fmt(q.height)} px${q.lineStride > q.pixelStride ? `, along-track compressed ×${fmt(q.lineStride / q.pixelStride)}` : ""}); 2–98 % stretch of the sent image, the same on both sides: ${st} DN.</p>`);
 };
 
 const screening: Section = (r, a) => {
@@ -135,7 +142,7 @@ const downlink: Section = (r) => {
     ["pass duration", fig(r, "downlink.passDurationS", secs)],
     ["downlink time needed", fig(r, "downlink.linkTimeS", secs)],
     ["backlog at end of pass", `${fig(r, "downlink.backlogS", secs)} of downlink (${fig(r, "report.budget.backlogBytes", fmtBytes)})`],
-    ["onboard store", `${fig(r, "report.budget.storeBytes", fmtBytes)}, ${fig(r, "report.budget.storeFillPct", (v) => fmt(v, v < 0.01 ? 5 : 2))} % filled by the backlog`],
+    ["onboard store", `${fig(r, "report.budget.storeBytes", fmtBytes)}, ${fig(r, "report.budget.storeFillPct", (v) => fmt(v, v === 0 ? 0 : v < 0.01 ? 5 : 2))} % filled by the backlog`],
     ["last housekeeping backlog", `${fig(r, "report.budget.hkBacklogFrames")} frames`],
     ["keeps up with the sensor", fig(r, "downlink.keepsUp")],
   ])}</div></div><h3>Timeline</h3>${chart}`);

@@ -121,7 +121,7 @@ export function timelineChart(panels: Panel[], o: { buckets: number; bucketS: nu
   for (const m of o.markers ?? []) {
     if (m.t < 0 || m.t > total) continue;
     const x = (L + (plot * m.t) / total).toFixed(2);
-    s += `<line x1="${x}" x2="${x}" y1="${TOP}" y2="${y0}" stroke="${COLOURS.text}" stroke-dasharray="4 3"/><text x="${x}" y="${TOP - 4}" text-anchor="middle" class="tick">${esc(m.label)}</text>`;
+    s += `<line x1="${x}" x2="${x}" y1="${TOP}" y2="${y0}" stroke="${COLOURS.text}" stroke-opacity="0.6" stroke-dasharray="4 3"/><text x="${x}" y="${TOP - 4}" text-anchor="middle" class="tick">${esc(m.label)}</text>`;
   }
   s += `<text x="${L + plot / 2}" y="${y0 + 30}" text-anchor="middle" class="tick">downlink time, s (${fmt(o.bucketCadus)} CADU${o.bucketCadus > 1 ? "s" : ""} per bar)</text>`;
   // tooltips

@@ -480,6 +480,12 @@ function unstage(st: usize, o: usize, end: usize): usize {
 }
 
 // ---- hybrid entropy coder (§5.4.3.3) ----
+// Trie entries of hybrid-tables.ts: a leaf (complete input codeword) has HYB_LEAF set and holds
+// its output word as (length << HYB_LEN_SHIFT) | bits; a flush word has the same packing.
+const HYB_LEAF: u32 = 0x80000000;
+const HYB_LEN_SHIFT: u32 = 24;
+const HYB_LEN_MASK: u32 = 0x7F;
+const HYB_BITS_MASK: u32 = 0xFFFFFF;
 // The bit writer lives in globals while codeHyb runs (one image at a time).
 let hAcc: u64 = 0, hN: i32 = 0, hO: usize = 0;
 @inline function hPut(v: u32, len: i32): void {
@@ -522,8 +528,8 @@ function hybSample(st: usize, z: i32, dm: i32, d: i32, umax: i32, glim: i32, kca
     const np = st + S_HYB_NODE + (<usize>i << 2);
     const node = load<i32>(np);
     const e = load<u32>(HYB_TABLE + (<usize>(node + 1 + sym) << 2));
-    if ((e & 0x80000000) != 0) {
-      hPut(e & 0xFFFFFF, <i32>((e >> 24) & 0x7F));              // complete input codeword: its output word
+    if ((e & HYB_LEAF) != 0) {
+      hPut((e & HYB_BITS_MASK), <i32>((e >> HYB_LEN_SHIFT) & HYB_LEN_MASK)); // complete input codeword: its output word
       store<i32>(np, <i32>load<u32>(HYB_ROOT + (<usize>i << 2)));
     } else store<i32>(np, <i32>e);
   }
@@ -591,7 +597,7 @@ function codeHyb(st: usize, out: usize, end: usize): usize {
       if (hO + 32 > end) break;
       if (item < 16) {
         const fl = load<u32>(HYB_TABLE + (<usize>load<i32>(st + S_HYB_NODE + (<usize>item << 2)) << 2));
-        hPut(fl & 0xFFFFFF, <i32>(fl >> 24));
+        hPut((fl & HYB_BITS_MASK), <i32>((fl >> HYB_LEN_SHIFT) & HYB_LEN_MASK));
       } else hPut(<u32>load<i32>(gp(st, S_SIGMA) + (<usize>(item - 16) << 2)), 2 + d + gstar);
     }
     si(st, S_HYB_TAIL, item);

@@ -1,8 +1,10 @@
 // CCSDS 123.0-B-2 flight compressor: header bits, hand-derived codewords from the standard's
 // equations, parameter and sample checks. (Full-size conformance: tests/host/hyper123.)
-import { hypStateLen, hypInit, hypHeader, hypPushLine, hypDrain, hypPending, hypDone } from "../../../assembly/compress/hyper123/encoder";
+import { hypStateLen, hypInit, hypHeader, hypPushLine, hypDrain, hypPending, hypDone, hypSetLimits } from "../../../assembly/compress/hyper123/encoder";
+import { HYB_LIMIT, HYB_THRESHOLD, HYB_ROOT, HYB_TABLE } from "../../../assembly/compress/hyper123/hybrid-tables";
 import { hypLastBadParam, PRM_COUNT, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M, PRM_B, PRM_P,
-  PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K } from "../../../assembly/compress/hyper123/params";
+  PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_CODER,
+  PRM_FIDELITY, PRM_ABS_BITS, PRM_PERIOD_U } from "../../../assembly/compress/hyper123/params";
 import { E_HYP_BAD_PARAM, E_HYP_BAD_SAMPLE, E_HYP_BAD_STATE } from "../../../assembly/abi/status";
 
 const PRM = heap.alloc(PRM_COUNT * 4);
@@ -14,6 +16,7 @@ function set(i: i32, v: i32): void { store<i32>(PRM + (<usize>i << 2), v); }
 /** The parameter set of the Salinas-A reference measurements, for an Nx × Ny × Nz image. */
 function reference(nx: i32, ny: i32, nz: i32): void {
   for (let i = 0; i < PRM_COUNT; i++) set(i, 0);
+  set(PRM_PERIOD_U, -1);
   set(PRM_NX, nx); set(PRM_NY, ny); set(PRM_NZ, nz); set(PRM_D, 16); set(PRM_ORDER, 1); set(PRM_M, 1); set(PRM_B, 1);
   set(PRM_P, 3); set(PRM_R, 32); set(PRM_OMEGA, 13); set(PRM_TINC_LOG, 6); set(PRM_NU_MIN, -1); set(PRM_NU_MAX, 3);
   set(PRM_UMAX, 18); set(PRM_GSTAR, 6); set(PRM_G0, 1); set(PRM_K, 7);
@@ -126,5 +129,46 @@ describe("hyper123 parameters", () => {
     expect<i64>(hypStateLen(PRM)).toBe(a);
     set(PRM_ORDER, 1);
     expect<bool>(hypStateLen(PRM) > <i64>86 * 10000 * 224 * 2).toBe(true);
+  });
+});
+
+describe("hyper123 hybrid coder and periodic limits", () => {
+  it("[123.0-B-2 §5.4.3.3] low-entropy code tables: table 5-16 limits and thresholds, code 0 maps input codeword 00 to 5'h19", () => {
+    expect<u8>(load<u8>(HYB_LIMIT)).toBe(12);
+    expect<u8>(load<u8>(HYB_LIMIT + 15)).toBe(0);
+    expect<u32>(load<u32>(HYB_THRESHOLD)).toBe(303336);
+    expect<u32>(load<u32>(HYB_THRESHOLD + 60)).toBe(408);
+    const root = load<u32>(HYB_ROOT);
+    const child = load<u32>(HYB_TABLE + (<usize>(root + 1) << 2));
+    expect<bool>(child < 0x80000000).toBe(true);
+    expect<u32>(load<u32>(HYB_TABLE + (<usize>(child + 1) << 2))).toBe(0x80000000 | (5 << 24) | 0x19);
+  });
+
+  it("[123.0-B-2 §5.3.4.3] hybrid header: U_max, γ* − 4, γ0, then five reserved bits", () => {
+    reference(86, 83, 224);
+    set(PRM_CODER, 1);
+    expect<i32>(hypInit(STATE, hypStateLen(PRM), PRM)).toBe(0);
+    expect<i32>(hypHeader(STATE, PRM, OUT, 4096)).toBe(19);
+    expect<u8>(load<u8>(OUT + 17)).toBe(0x92);      // 10010 010
+    expect<u8>(load<u8>(OUT + 18)).toBe(0x20);      // 001 00000
+  });
+
+  it("[123.0-B-2 §4.8.2.3] periodic limits: needed before each period's first line, refused inside a period", () => {
+    reference(4, 4, 2);
+    set(PRM_ORDER, 0); set(PRM_FIDELITY, 1); set(PRM_ABS_BITS, 3); set(PRM_PERIOD_U, 1);
+    const len = hypStateLen(PRM);
+    expect<i32>(hypInit(STATE, len, PRM)).toBe(0);
+    hypHeader(STATE, PRM, OUT, 4096);
+    for (let i = 0; i < 8; i++) store<u16>(LINE + (<usize>i << 1), <u16>(1000 + i));
+    expect<i32>(hypPushLine(STATE, LINE)).toBe(E_HYP_BAD_STATE);   // no limits yet
+    const lim = heap.alloc(2);
+    store<u16>(lim, 9);
+    expect<i32>(hypSetLimits(STATE, lim, 0)).toBe(E_HYP_BAD_PARAM);  // 9 > 2^3 − 1
+    store<u16>(lim, 3);
+    expect<i32>(hypSetLimits(STATE, lim, 0)).toBe(0);
+    expect<i32>(hypPushLine(STATE, LINE)).toBe(0);
+    while (hypPending(STATE) != 0) hypDrain(STATE, OUT, 4096);
+    expect<i32>(hypSetLimits(STATE, lim, 0)).toBe(E_HYP_BAD_STATE);  // line 1 is inside the period
+    expect<i32>(hypPushLine(STATE, LINE)).toBe(0);
   });
 });

@@ -212,7 +212,7 @@ test("fuzz: 3000 random mutations of the profiles are either accepted or refused
       for (const k of path.slice(0, -1)) parent = parent[k];
       const key = path.at(-1)!;
       if (rnd(5) === 0) delete parent[key];
-      else parent[key] = oddValues[rnd(oddValues.length)];
+      else parent[key] = structuredClone(oddValues[rnd(oddValues.length)]); // a fresh copy: shared [] and {} must not be mutated into cycles
     }
     try {
       const v = validateProfile(JSON.parse(JSON.stringify(p)), "fuzz.json");

@@ -1,27 +1,11 @@
 // The PNG encoder checked by an independent reading of the file: chunk walk, CRC-32 against
-// the check value of the CRC-32 catalogue, IHDR fields, inflate with node:zlib, every pixel.
+// the check value of the CRC-32 catalogue and a bitwise CRC, IHDR fields, inflate with
+// node:zlib, scanline unfiltering written from the PNG spec, every pixel.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inflateSync } from "node:zlib";
 import { encodePng, crc32, PngError } from "../../../host/report/png.ts";
-
-/** Bitwise CRC-32 (reflected 0xEDB88320), written without a table, to check the encoder's. */
-function crcBitwise(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const x of b) { c ^= x; for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1; }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunks(png: Buffer): { type: string; data: Buffer; crc: number; crcOk: boolean }[] {
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "signature");
-  const out = [];
-  for (let p = 8; p < png.length;) {
-    const len = png.readUInt32BE(p), type = png.toString("latin1", p + 4, p + 8), data = png.subarray(p + 8, p + 8 + len), crc = png.readUInt32BE(p + 8 + len);
-    out.push({ type, data, crc, crcOk: crc === crcBitwise(png.subarray(p + 4, p + 8 + len)) });
-    p += 12 + len;
-  }
-  return out;
-}
+import { crcBitwise, unfilter, chunks } from "./png-reader.ts";
 
 test("CRC-32 check value: crc32('123456789') = 0xCBF43926", () => {
   assert.equal(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
@@ -31,9 +15,15 @@ test("CRC-32 check value: crc32('123456789') = 0xCBF43926", () => {
   assert.equal(crc32(r.subarray(400), crc32(r.subarray(0, 400))), crc32(r), "continued CRC");
 });
 
-test("PNG: IHDR, chunk CRCs, IDAT inflates to filter-0 scanlines with every pixel", () => {
+test("PNG: IHDR, chunk CRCs, IDAT inflates and unfilters to every pixel; the adaptive filters are used", () => {
   const w = 37, h = 11;
-  const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 31 + (i >> 5)) & 255);
+  // rows of different character so that several filter types win: noise, ramps, flat, repeats
+  const rgb = new Uint8Array(w * h * 3);
+  let seed = 12345;
+  for (let y = 0; y < h; y++) for (let i = 0; i < 3 * w; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    rgb[y * 3 * w + i] = y % 4 === 0 ? seed >>> 24 : y % 4 === 1 ? (i * 5) & 255 : y % 4 === 2 ? 77 : (i * 5 + y) & 255;
+  }
   const png = encodePng(w, h, rgb);
   const cs = chunks(png);
   assert.deepEqual(cs.map((c) => c.type), ["IHDR", "IDAT", "IEND"]);
@@ -42,19 +32,25 @@ test("PNG: IHDR, chunk CRCs, IDAT inflates to filter-0 scanlines with every pixe
   assert.equal(ihdr.length, 13);
   assert.equal(ihdr.readUInt32BE(0), w);
   assert.equal(ihdr.readUInt32BE(4), h);
-  assert.deepEqual([...ihdr.subarray(8)], [8, 2, 0, 0, 0], "bit depth 8, truecolour, deflate, filter 0, no interlace");
+  assert.deepEqual([...ihdr.subarray(8)], [8, 2, 0, 0, 0], "bit depth 8, truecolour, deflate, filter method 0, no interlace");
   assert.equal(cs[2].data.length, 0);
   const raw = inflateSync(cs[1].data);
   assert.equal(raw.length, h * (1 + 3 * w));
-  for (let y = 0; y < h; y++) {
-    assert.equal(raw[y * (1 + 3 * w)], 0, "filter type None");
-    assert.deepEqual(raw.subarray(y * (1 + 3 * w) + 1, (y + 1) * (1 + 3 * w)), Buffer.from(rgb.subarray(y * 3 * w, (y + 1) * 3 * w)));
-  }
+  const { rgb: back, filters } = unfilter(raw, w, h);
+  assert.deepEqual(back, rgb);
+  assert.ok(new Set(filters).size >= 3, `filters used: ${filters}`);
+});
+
+test("PNG: the adaptive filters round-trip on a gradient with noise", () => {
+  const w = 64, h = 64, rgb = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < 3; k++) rgb[(y * w + x) * 3 + k] = (x * 3 + y * 2 + k * 40 + ((x * 7919 + y * 104729 + k) % 5)) & 255;
+  const { rgb: back } = unfilter(inflateSync(chunks(encodePng(w, h, rgb))[1].data), w, h);
+  assert.deepEqual(back, rgb);
 });
 
 test("PNG: a 1×1 image and refusals of bad sizes", () => {
   const png = encodePng(1, 1, Uint8Array.of(255, 0, 255));
-  assert.deepEqual([...inflateSync(chunks(png)[1].data)], [0, 255, 0, 255]);
+  assert.deepEqual([...unfilter(inflateSync(chunks(png)[1].data), 1, 1).rgb], [255, 0, 255]);
   assert.throws(() => encodePng(0, 1, new Uint8Array(0)), PngError);
   assert.throws(() => encodePng(2, 2, new Uint8Array(11)), (e: unknown) => e instanceof PngError && e.dataLen === 11);
   assert.throws(() => encodePng(1.5, 2, new Uint8Array(9)), PngError);

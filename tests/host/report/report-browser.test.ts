@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inflateSync } from "node:zlib";
 import { runPass } from "../../../host/pass.ts";
 import { createReportObserver, type ReportJson } from "../../../host/report/index.ts";
 import { valueAt } from "../../../host/report/html.ts";
+import { readPng } from "./png-reader.ts";
 
 const CHROMIUM = process.env.TENGRI_CHROMIUM ?? "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; CI installs it)`;
@@ -78,17 +78,13 @@ function checkAgainstJson(dir: string, facts: PageFacts): ReportJson {
   return r;
 }
 
-/** Rows of a quicklook PNG (filter 0, as our encoder writes it) that are all magenta. */
+/** Rows of a quicklook PNG that are all magenta. */
 function magentaRows(file: string): number {
-  const png = readFileSync(file);
-  const w = png.readUInt32BE(16), h = png.readUInt32BE(20);
-  let p = 8, idat: Buffer[] = [];
-  while (p < png.length) { const len = png.readUInt32BE(p); if (png.toString("latin1", p + 4, p + 8) === "IDAT") idat.push(png.subarray(p + 8, p + 8 + len)); p += 12 + len; }
-  const raw = inflateSync(Buffer.concat(idat));
+  const { width: w, height: h, rgb } = readPng(readFileSync(file));
   let n = 0;
   for (let y = 0; y < h; y++) {
     let all = true;
-    for (let x = 0; x < w && all; x++) { const o = y * (3 * w + 1) + 1 + 3 * x; all = raw[o] === 255 && raw[o + 1] === 0 && raw[o + 2] === 255; }
+    for (let x = 0; x < w && all; x++) { const o = (y * w + x) * 3; all = rgb[o] === 255 && rgb[o + 1] === 0 && rgb[o + 2] === 255; }
     if (all) n++;
   }
   return n;

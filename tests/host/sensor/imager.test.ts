@@ -281,3 +281,34 @@ test("synthetic scene: clouds have thin edges, haze is not cloud, truth arrays l
   assert.throws(() => syntheticScene(p, { seed: 1, lines: 1, haze: 2 }), (e: unknown) => e instanceof SceneError && e.field === "haze");
   assert.throws(() => syntheticScene(p, { seed: 1, lines: 1, cloudHeightM: -1 }), (e: unknown) => e instanceof SceneError && e.field === "cloudHeightM");
 });
+
+test("synthetic scene: cloud shadows fall H·tan θs away from their clouds, on the side opposite the Sun", () => {
+  // High clouds (5 km) so that the shift (~2.5 km) is distinct from the size of a cloud.
+  const W = 1536, p = variant(() => {}, W);
+  const Lines = 900, H = 5000;
+  const s = syntheticScene(p, { seed: 8, lines: Lines, truth: true, cloudFraction: 0.12, cloudHeightM: H });
+  const cloud: Uint8Array[] = [], shadow: Uint8Array[] = [];
+  let l;
+  while ((l = s.next())) { cloud.push(l.cloud!); shadow.push(l.shadow!); }
+  // Expected offset from a shadowed ground point to its cloud: toward the Sun. Default pass: heading 192°,
+  // Sun in the south-east (azimuth ~150°), so the Sun is ahead and to the left: clouds sit ahead (+y)
+  // and to the left (−x) of their shadows.
+  const sun = solarGeometry(Date.parse(p.pass.startUtc), p.pass.startLatDeg, p.pass.startLonDeg);
+  const rel = (sun.azimuthDeg - p.pass.headingDeg) * RAD, reach = H * Math.tan(sun.zenithDeg * RAD) / p.sensor.gsdM;
+  const ex = reach * Math.sin(rel), ey = reach * Math.cos(rel);
+  assert.ok(ex < -20 && ey > 20, `expected offset (${ex.toFixed(1)}, ${ey.toFixed(1)}) px`);
+  const hit = (dx: number, dy: number) => {
+    let n = 0, c = 0;
+    for (let y = 0; y < Lines; y++) for (let x = 0; x < W; x++) {
+      if (!shadow[y][x]) continue;
+      const yy = y + dy, xx = x + dx;
+      if (yy < 0 || yy >= Lines || xx < 0 || xx >= W) continue;
+      n++; c += cloud[yy][xx];
+    }
+    return n > 100 ? c / n : 0; // too few comparable points (edge of the scene): no evidence either way
+  };
+  const atSun = hit(Math.round(ex), Math.round(ey)), away = hit(-Math.round(ex), -Math.round(ey)), mirror = hit(-Math.round(ex), Math.round(ey));
+  assert.ok(atSun > 0.9, `shadowed points with their cloud toward the Sun: ${atSun.toFixed(3)}`);
+  const sideways = hit(Math.round(ex), -Math.round(ey));
+  assert.ok(away < 0.3 && mirror < 0.3 && sideways < 0.3, `other directions: ${away.toFixed(3)}, ${mirror.toFixed(3)}, ${sideways.toFixed(3)}`);
+});
