@@ -51,7 +51,7 @@ received against what the imager produced.
   --ber        random bit error rate on the downlink (default 0)
   --burst-every, --burst-len   mean bytes between error bursts, and their length
   --drop-cadu  comma-separated CADU indices the link loses
-  --out DIR    write pass.cadu and report.json there
+  --out DIR    write pass.cadu, report.json, report.html and PNG quicklooks there
   --json       print the summary as JSON
 Exit: 0 verified, 1 not verified, 2 bad usage, 3 the OBC refused its configuration or crashed.`,
   sensor: `Usage: tengri sensor --profile P [--scene synthetic|FILE] [--lines N] [--seed S] [-o FILE]

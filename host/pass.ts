@@ -12,6 +12,7 @@ import { flash } from "./obc/image.ts";
 import { runImage } from "./obc/obc.ts";
 import { configRecord, aecOptions, screeningOptions, type ConfigOverrides } from "./obc/config-table.ts";
 import { ScreeningGround, type ScreeningSummary, type TileStats } from "./ground/screening.ts";
+import { createReportObserver } from "./report/index.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
@@ -110,7 +111,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const scene = openScene(p, o, lines);
   const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
-  const obs = o.observers ?? [];
+  const obs = [...(o.observers ?? []), ...(o.out ? [createReportObserver(o.out)] : [])];
   for (const x of obs) x.start?.(p);
   const mode = p.products.image.compression === "ccsds121" ? "ccsds121" : "raw";
   const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined,
@@ -210,6 +211,5 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,
   };
   for (const x of obs) await x.end?.(summary);
-  if (o.out) writeFileSync(join(o.out, "report.json"), JSON.stringify(summary, null, 2));
   return summary;
 }

@@ -10,7 +10,7 @@ import { prm, hypCheckParams, hypSetBadParam, PRM_COUNT, PRM_NX, PRM_NY, PRM_NZ,
   PRM_B, PRM_P, PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS, PRM_REL_DEP, PRM_REL, PRM_REP_FLAG, PRM_THETA, PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR,
   PRM_G0, PRM_K, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_CODER, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q,
-  PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U, PRM_ABS_BITS, PRM_REL_BITS } from "./params";
+  PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U, PRM_ABS_BITS, PRM_REL_BITS, PRM_PHI_TABLE, PRM_PSI_TABLE, PRM_K_TABLE } from "./params";
 import { hypWriteHeader } from "./header";
 import { HYB_LIMIT, HYB_THRESHOLD, HYB_ROOT, HYB_TABLE } from "./hybrid-tables";
 import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN, AEC_RESTRICTED } from "../aec121/encoder";
@@ -51,7 +51,9 @@ const S_LIM_NABS = 252;  // the first S_LIM_NABS are absolute limits (D_A bits),
 const S_LIM_PTR = 1104;  // pointer to the emission buffer (2·Nz u16)
 const S_ABITS = 1108, S_RBITS = 1112, S_ADEP = 1116, S_RDEP = 1120;
 const S_HYB_NODE = 1124;   // hybrid: current trie node of each of the 16 low-entropy codes (i32 × 16)
-const S_HYB_TAIL = 1188;   // hybrid: items of the image tail emitted (16 flush words, then Nz accumulators)
+const S_HYB_TAIL = 1188;
+const S_PHIZ = 1192;       // per-band damping φ_z (i32 × Nz)
+const S_PSIZ = 1196;       // per-band offset ψ_z (i32 × Nz)   // hybrid: items of the image tail emitted (16 flush words, then Nz accumulators)
 const S_STAGE = 256;     // stage for callers whose buffer has too little room left
 const STAGE_CAP = 32;    // sample-adaptive needs 16 bytes of room per codeword
 const STAGE_CAP_BA = 720; // block-adaptive: aecMaxOutLen(1) with J = 64, n = 16 is under 700
@@ -80,6 +82,7 @@ export function hypStateLen(p: usize): i64 {
   if (prm(p, PRM_CODER) == 2) n += align8(<i64>AEC_STATE_LEN) + align8(nx * nz * 2);
   if (prm(p, PRM_WEO_TABLE) != 0) n += align8(nz * cmax * 4);
   n += align8(nz * 4);                 // periodic error limits to emit
+  n += align8(nz * 4) * 2;             // φ_z, ψ_z
   return n;
 }
 
@@ -128,6 +131,18 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
   si(st, S_XI, <i32>q);
   const limPtr = q + (weoTab != 0 ? <usize>align8(<i64>nz * cmax * 4) : 0);
   si(st, S_LIM_PTR, <i32>limPtr);
+  const phiz = limPtr + <usize>align8(<i64>nz * 4), psiz = phiz + <usize>align8(<i64>nz * 4);
+  si(st, S_PHIZ, <i32>phiz); si(st, S_PSIZ, <i32>psiz);
+  // §4.9 damping and offset per band (band-independent values, or the tables)
+  let anyPhi = false;
+  const phiTab = <usize>prm(p, PRM_PHI_TABLE), psiTab = <usize>prm(p, PRM_PSI_TABLE);
+  for (let z = 0; z < nz; z++) {
+    const ph = rep == 0 ? 0 : (phiTab != 0 ? <i32>load<u16>(phiTab + (<usize>z << 1)) : prm(p, PRM_PHI));
+    const ps = rep == 0 ? 0 : (psiTab != 0 ? <i32>load<u16>(psiTab + (<usize>z << 1)) : prm(p, PRM_PSI));
+    store<i32>(phiz + (<usize>z << 2), ph); store<i32>(psiz + (<usize>z << 2), ps);
+    if (ph != 0) anyPhi = true;
+  }
+  si(st, S_NEAR, fid != 0 || anyPhi ? 1 : 0);
   si(st, S_PU, prm(p, PRM_PERIOD_U)); si(st, S_LIM_FRESH, 0); si(st, S_LIM_N, 0); si(st, S_LIM_POS, 0); si(st, S_LIM_NABS, 0);
   si(st, S_ABITS, prm(p, PRM_ABS_BITS)); si(st, S_RBITS, prm(p, PRM_REL_BITS));
   si(st, S_ADEP, prm(p, PRM_ABS_DEP)); si(st, S_RDEP, prm(p, PRM_REL_DEP));
@@ -175,13 +190,21 @@ export function hypInit(st: usize, stLen: i64, p: usize): i32 {
   const gamma1 = 1 << g0;
   // hybrid (§5.4.3.3.2): Γ(0) = 2^γ0 and an initial accumulator 4·Γ(0), updated from t = 1 on
   const sigma1 = coder == 1 ? 4 * gamma1 : <i32>(((<i64>3 * (<i64>1 << (kp + 6)) - 49) * gamma1) >> 7);
+  const kTab = <usize>prm(p, PRM_K_TABLE);
   for (let i = 0; i < 16; i++) store<i32>(st + S_HYB_NODE + <usize>(i << 2), <i32>load<u32>(HYB_ROOT + (<usize>i << 2)));
   si(st, S_HYB_TAIL, 0);
   const sg = gp(st, S_SIGMA), gg = gp(st, S_GAMMA), ma = gp(st, S_MABS), mr = gp(st, S_MREL);
   const absTab = <usize>prm(p, PRM_ABS_TABLE), relTab = <usize>prm(p, PRM_REL_TABLE);
   for (let z = 0; z < nz; z++) {
     const zo = <usize>(z << 2);
-    store<i32>(sg + zo, sigma1); store<i32>(gg + zo, gamma1);
+    let s1 = sigma1;
+    if (kTab != 0 && coder == 0) {
+      // §5.4.3.2.2 per-band k''_z
+      const k2 = <i32>load<u16>(kTab + (<usize>z << 1));
+      const k1 = k2 <= 30 - d ? k2 : 2 * k2 + d - 30;
+      s1 = <i32>(((<i64>3 * (<i64>1 << (k1 + 6)) - 49) * gamma1) >> 7);
+    }
+    store<i32>(sg + zo, s1); store<i32>(gg + zo, gamma1);
     // §4.8.2.1 error limits: absolute a_z, relative r_z (band-independent or from the tables)
     let a = 0, r = 0x7FFFFFFF;
     const periodic = prm(p, PRM_PERIOD_U) >= 0;                  // then set by hypSetLimits
@@ -233,7 +256,8 @@ export function hypHeader(st: usize, p: usize, out: usize, cap: i32): i32 {
   const dst = order == 1 ? gp(st, S_DBUF) + (<usize>z * <usize>gi(st, S_NY) + <usize>y) * <usize>(nx * 2)
                          : gp(st, S_DBUF) + <usize>(z * nx * 2);
   const ma = load<i32>(gp(st, S_MABS) + <usize>(z << 2)), mr = load<i32>(gp(st, S_MREL) + <usize>(z << 2));
-  const theta = gi(st, S_THETA), phi = gi(st, S_PHI), psi = gi(st, S_PSI), fid = gi(st, S_FID);
+  const theta = gi(st, S_THETA), fid = gi(st, S_FID);
+  const phi = load<i32>(gp(st, S_PHIZ) + (<usize>z << 2)), psi = load<i32>(gp(st, S_PSIZ) + (<usize>z << 2));
   const off = full ? 3 : 0;
   const c = pz + off;
   const hrLo = (<i64>smin) << (omega + 2), hrHi = ((<i64>smax) << (omega + 2)) + ((<i64>1) << (omega + 1));

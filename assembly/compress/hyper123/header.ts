@@ -5,7 +5,8 @@ import { prm, PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M, PRM_B
   PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY,
   PRM_ABS_DEP, PRM_ABS_BITS, PRM_ABS, PRM_REL_DEP, PRM_REL_BITS, PRM_REL, PRM_REP_FLAG, PRM_THETA,
   PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_USER, PRM_ABS_TABLE, PRM_REL_TABLE,
-  PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q, PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U } from "./params";
+  PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q, PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U,
+  PRM_PHI_TABLE, PRM_PSI_TABLE, PRM_K_TABLE } from "./params";
 
 // Field widths in bits (§5.3.2.2 table 5-3, essential subpart of the image metadata).
 export const HDR_USER_BITS: i32 = 8;
@@ -148,8 +149,12 @@ export function hypWriteHeader(p: usize, out: usize, cap: i32): i32 {
   // §5.3.3.4 sample representative subpart (band-independent φ and ψ)
   if (rep == 1) {
     put(0, 5); put(prm(p, PRM_THETA), HDR_THETA_BITS);
-    put(0, 1); put(0, HDR_VARY_FLAG_BITS); put(0, HDR_TABLE_FLAG_BITS); put(0, 1); put(prm(p, PRM_PHI), HDR_FIXED_REP_BITS);
-    put(0, 1); put(0, HDR_VARY_FLAG_BITS); put(0, HDR_TABLE_FLAG_BITS); put(0, 1); put(prm(p, PRM_PSI), HDR_FIXED_REP_BITS);
+    const th = prm(p, PRM_THETA), pt = <usize>prm(p, PRM_PHI_TABLE), st = <usize>prm(p, PRM_PSI_TABLE);
+    const pv = pt != 0 ? 1 : 0, sv = st != 0 ? 1 : 0;                // band-varying: the table in the header
+    put(0, 1); put(pv, HDR_VARY_FLAG_BITS); put(pv, HDR_TABLE_FLAG_BITS); put(0, 1); put(pv ? 0 : prm(p, PRM_PHI), HDR_FIXED_REP_BITS);
+    put(0, 1); put(sv, HDR_VARY_FLAG_BITS); put(sv, HDR_TABLE_FLAG_BITS); put(0, 1); put(sv ? 0 : prm(p, PRM_PSI), HDR_FIXED_REP_BITS);
+    if (pv) { for (let z = 0; z < nz; z++) put(<i32>load<u16>(pt + (<usize>z << 1)), th); fill(); }   // damping table, Θ bits each
+    if (sv) { for (let z = 0; z < nz; z++) put(<i32>load<u16>(st + (<usize>z << 1)), th); fill(); }   // offset table
   }
   if (prm(p, PRM_CODER) == 2) {
     // §5.3.4.3 block-adaptive entropy coder
@@ -165,8 +170,10 @@ export function hypWriteHeader(p: usize, out: usize, cap: i32): i32 {
   put(prm(p, PRM_GSTAR) - 4, HDR_GSTAR_BITS);
   put(prm(p, PRM_G0) & 7, HDR_G0_BITS);
   if (prm(p, PRM_CODER) == 1) { put(0, 5); return hovf ? -1 : <i32>(hp - out); }  // hybrid: 5 reserved bits
-  put(prm(p, PRM_K), HDR_K_BITS);
-  put(0, HDR_ACC_TABLE_BITS);
+  const kt = <usize>prm(p, PRM_K_TABLE);
+  put(kt != 0 ? 15 : prm(p, PRM_K), HDR_K_BITS);              // 15: per-band k''_z table follows
+  put(kt != 0 ? 1 : 0, HDR_ACC_TABLE_BITS);
+  if (kt != 0) for (let z = 0; z < nz; z++) put(<i32>load<u16>(kt + (<usize>z << 1)), HDR_K_BITS);
   fill();
   return hovf ? -1 : <i32>(hp - out);
 }

@@ -47,7 +47,10 @@ export const PRM_WEO_TABLE: i32 = 40;  // weight exponent offsets (§4.10.3): po
                                         // intraband offset (full mode), slots 1..P*_z the interband ones, −6..5; 0: all zero
 export const PRM_PERIOD_U: i32 = 41;   // periodic error-limit updating (§4.8.2.3): −1 off, else u = 0..9 (period 2^u
                                         // lines, BI order only); limits then come from hypSetLimits, not the block
-export const PRM_COUNT: i32 = 42;
+export const PRM_PHI_TABLE: i32 = 42;  // band-dependent damping φ_z: pointer to Nz u16 (0..2^Θ−1), else 0 (§4.9)
+export const PRM_PSI_TABLE: i32 = 43;  // band-dependent offset ψ_z: pointer to Nz u16 (0..2^Θ−1; 0 when lossless), else 0
+export const PRM_K_TABLE: i32 = 44;    // sample-adaptive accumulator initialisation k''_z: pointer to Nz u16 (0..min(D−2, 14)), else 0
+export const PRM_COUNT: i32 = 45;
 
 // Named errors of the parameter check: the index of the offending parameter is kept here.
 let lastBadParam: i32 = -1;
@@ -163,6 +166,14 @@ export function hypCheckParams(p: usize): i32 {
     if (phi < 0 || phi > (1 << th) - 1) return PRM_PHI;
     if (psi < 0 || psi > (1 << th) - 1) return PRM_PSI;
     if (fid == 0 && psi != 0) return PRM_PSI;                 // ψ = 0 when lossless (§4.9)
+    const pt = <usize>prm(p, PRM_PHI_TABLE), st = <usize>prm(p, PRM_PSI_TABLE);
+    for (let z = 0; pt != 0 && z < nz; z++) if (<i32>load<u16>(pt + (<usize>z << 1)) > (1 << th) - 1) return PRM_PHI_TABLE;
+    for (let z = 0; st != 0 && z < nz; z++) {
+      const v = <i32>load<u16>(st + (<usize>z << 1));
+      if (v > (1 << th) - 1 || (fid == 0 && v != 0)) return PRM_PSI_TABLE;
+    }
+  } else if (prm(p, PRM_PHI_TABLE) != 0 || prm(p, PRM_PSI_TABLE) != 0) {
+    return prm(p, PRM_PHI_TABLE) != 0 ? PRM_PHI_TABLE : PRM_PSI_TABLE;   // tables need the representative subpart
   }
   if (coder == 2) return prm(p, PRM_USER) >= 0 && prm(p, PRM_USER) <= 255 ? -1 : PRM_USER;
   const umax = prm(p, PRM_UMAX);
@@ -172,7 +183,9 @@ export function hypCheckParams(p: usize): i32 {
   const gs = prm(p, PRM_GSTAR);
   if (gs < (g0 + 1 > 4 ? g0 + 1 : 4) || gs > 11) return PRM_GSTAR;
   const k = prm(p, PRM_K);
-  if (coder == 0 && (k < 0 || k > (d - 2 < 14 ? d - 2 : 14))) return PRM_K;  // hybrid: no K
+  const kt = <usize>prm(p, PRM_K_TABLE);
+  if (coder == 0 && kt == 0 && (k < 0 || k > (d - 2 < 14 ? d - 2 : 14))) return PRM_K;  // hybrid: no K
+  for (let z = 0; coder == 0 && kt != 0 && z < nz; z++) if (<i32>load<u16>(kt + (<usize>z << 1)) > (d - 2 < 14 ? d - 2 : 14)) return PRM_K_TABLE;
   if (<u32>prm(p, PRM_USER) > 255) return PRM_USER;
   return -1;
 }
