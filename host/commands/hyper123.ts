@@ -28,6 +28,10 @@ export interface Hyper123Params {
   absLimit: number; absBits: number; absTable: number[] | null;
   relLimit: number; relBits: number; relTable: number[] | null;
   repFlag: boolean; theta: number; phi: number; psi: number;
+  /** Band-dependent damping φ_z and offset ψ_z (§4.9), Nz values each; null: the fixed φ / ψ. */
+  phiTable: number[] | null; psiTable: number[] | null;
+  /** Sample-adaptive accumulator initialisation k''_z per band (§5.4.3.2.2); null: K for every band. */
+  kTable: number[] | null;
   uMax: number; gammaStar: number; gamma0: number; k: number;
   /** Entropy coder: sample-adaptive, or block-adaptive (CCSDS 121 coder, J, RSI, restricted). */
   coder: "sample-adaptive" | "hybrid" | "block-adaptive";
@@ -48,14 +52,14 @@ export function hyper123Defaults(nx: number, ny: number, nz: number): Hyper123Pa
   return { nx, ny, nz, d: 16, signed: false, order: "bsq", m: 1, wordBytes: 1, p: 3, reduced: false, localSum: 0,
     r: 32, omega: 13, tIncLog: 6, nuMin: -1, nuMax: 3, fidelity: 0, absLimit: 0, absBits: 1, absTable: null,
     relLimit: 0, relBits: 1, relTable: null, repFlag: false, theta: 0, phi: 0, psi: 0, uMax: 18, gammaStar: 6,
-    gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, weightInit: null, weightOffsets: null, periodExp: -1, periodLimits: null, userData: 0 };
+    gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, weightInit: null, weightOffsets: null, periodExp: -1, periodLimits: null, phiTable: null, psiTable: null, kTable: null, userData: 0 };
 }
 
 /** Indices of the flight parameter block (assembly/compress/hyper123/params.ts). */
 const PRM = { NX: 0, NY: 1, NZ: 2, D: 3, SIGNED: 4, ORDER: 5, M: 6, B: 7, CODER: 8, P: 9, REDUCED: 10, LSUM: 11, R: 12,
   OMEGA: 13, TINC_LOG: 14, NU_MIN: 15, NU_MAX: 16, FIDELITY: 17, ABS_DEP: 18, ABS_BITS: 19, ABS: 20, REL_DEP: 21,
   REL_BITS: 22, REL: 23, REP_FLAG: 24, THETA: 25, PHI: 26, PSI: 27, UMAX: 28, GSTAR: 29, G0: 30, K: 31, USER: 32,
-  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37, WINIT_Q: 38, WINIT_TABLE: 39, WEO_TABLE: 40, PERIOD_U: 41 } as const;
+  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37, WINIT_Q: 38, WINIT_TABLE: 39, WEO_TABLE: 40, PERIOD_U: 41, PHI_TABLE: 42, PSI_TABLE: 43, K_TABLE: 44 } as const;
 /** Parameter names and allowed ranges, by flight parameter index (for error messages). */
 const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   0: ["nx", "1..65535"], 1: ["ny", "1..65535"], 2: ["nz", "1..65535"], 3: ["d", "2..16"], 4: ["signed", "false/true"],
@@ -70,6 +74,8 @@ const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   36: ["rsi", "1..4096 blocks"], 37: ["restricted", "only with D <= 4"], 38: ["weightInit", "Q in 3..Ω+3"],
   39: ["weightInit", "Λ in -2^(Q-1)..2^(Q-1)-1"], 40: ["weightOffsets", "-6..5"],
   41: ["periodExp", "-1 (off) or 0..9, band-interleaved order and near-lossless only"],
+  42: ["phiTable", "Nz values 0..2^Θ-1, with the sample representative parameters"], 43: ["psiTable", "Nz values 0..2^Θ-1 (0 when lossless)"],
+  44: ["kTable", "Nz values 0..min(D-2, 14)"],
 };
 
 /** A parameter outside the standard's (or this implementation's) range. */
@@ -128,7 +134,7 @@ export class FlightHyper123Encoder {
     // weight tables (Nz × (P+3) Λ, Nz × (P+1) ς, i32) after the error-limit tables
     const wtab = tables + 4 * 65536;
     if (p.weightInit || p.weightOffsets) {
-      if (p.nz * (p.p + 3) + p.nz * (p.p + 1) > 19 * 65536) throw new Hyper123ParamError("weightInit", "size", "Nz·(2P+4) ≤ 19·65536");
+      if (p.nz * (p.p + 3) + p.nz * (p.p + 1) > 19 * 65536 - 3 * 65536) throw new Hyper123ParamError("weightInit", "size", "Nz·(2P+4) ≤ 19·65536");
       const view = new Int32Array(lib.memory.buffer, wtab, p.nz * (2 * p.p + 4)).fill(0);
       if (p.weightInit) {
         blk[PRM.WINIT_Q] = p.weightInit.q; blk[PRM.WINIT_TABLE] = wtab;
@@ -140,6 +146,14 @@ export class FlightHyper123Encoder {
         p.weightOffsets.forEach((row, z) => row.forEach((v, i) => { if (z < p.nz && i < p.p + 1) view[base + z * (p.p + 1) + i] = v; }));
       }
     }
+    // φ_z, ψ_z, k''_z tables (u16 × Nz each) after the weight tables
+    const btab = wtab + 4 * 19 * 65536 - 6 * 65536;
+    const put16 = (idx: number, at: number, v: number[] | null): void => {
+      if (!v) return;
+      if (v.length !== p.nz) throw new Hyper123ParamError(PRM_INFO[idx][0], v.length, `${p.nz} values`);
+      new Uint16Array(lib.memory.buffer, at, p.nz).set(v); blk[idx] = at;
+    };
+    put16(PRM.PHI_TABLE, btab, p.phiTable); put16(PRM.PSI_TABLE, btab + 2 * 65536, p.psiTable); put16(PRM.K_TABLE, btab + 4 * 65536, p.kTable);
     lib.u8().set(new Uint8Array(blk.buffer), c.prm);
     const len = e.hyp123StateLen(c.prm) as number;
     if (len < 0) {

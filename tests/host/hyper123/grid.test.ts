@@ -239,3 +239,16 @@ test("[123.0-B-2 §5.4.3.3] hybrid coder round trips (backward ground decoding):
   }
   assert.ok(n >= 100);
 });
+
+test("[123.0-B-2 §4.9] band-dependent damping and offset tables, per-band accumulator initialisation: round trips", () => {
+  let n = 0;
+  for (const coder of ["sample-adaptive", "hybrid", "block-adaptive"] as const) for (const fidelity of [0, 1, 3]) {
+    const nz = 6, theta = 1 + (n % 4), r = rng(n + 2000);
+    const p: Hyper123Params = { ...hyper123Defaults(8, 7, nz), coder, fidelity, absLimit: 3, absBits: 2, relLimit: 90, relBits: 8,
+      repFlag: true, theta, phiTable: Array.from({ length: nz }, () => Math.floor(r() * 2 ** theta)),
+      psiTable: fidelity ? Array.from({ length: nz }, () => Math.floor(r() * 2 ** theta)) : null,
+      kTable: coder === "sample-adaptive" ? Array.from({ length: nz }, () => Math.floor(r() * 15)) : null };
+    roundTrip(p, n % 2 ? "smooth" : "noise", n + 2100);
+    n++;
+  }
+});
