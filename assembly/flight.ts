@@ -7,7 +7,7 @@
 // accepted; nothing is allocated afterwards, so memory size stays constant for the pass.
 import { fd_read, fd_write, proc_exit } from "bindings/wasi_snapshot_preview1";
 import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
-import { configure, checkLine, processLine, endPass, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed } from "./payload/pipeline";
+import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
 import { detailField, detailFound, detailExpected } from "./abi/control";
@@ -196,8 +196,11 @@ function main(): u32 {
     logStr("tengri: no valid configuration table received; acquisition never started"); logEnd();
     return EXIT_NO_CONFIG;
   }
-  endPass();
-  if (!drainOutput()) return EXIT_IO;
+  for (let step = 0; step < 1 << 20; step++) {       // bounded: the delay line and one segment at most
+    const more = endPassStep();
+    if (!drainOutput()) return EXIT_IO;
+    if (!more) break;
+  }
   logStr("tengri: pass ended: lines "); logInt(hk.hkGet(hk.HK_LINES_ACCEPTED)); logStr(", CADUs "); logInt(hk.hkGet(hk.HK_CADUS));
   logStr(", idle frames "); logInt(hk.hkGet(hk.HK_IDLE_FRAMES)); logStr(", rejected ");
   let rej: u32 = 0;

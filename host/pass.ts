@@ -10,7 +10,7 @@ import { loadProfile, derived, type Profile } from "./profiles/index.ts";
 import { openScene as openSensorScene, type OpenSceneOptions, type SceneSource } from "./sensor/index.ts";
 import { flash } from "./obc/image.ts";
 import { runImage } from "./obc/obc.ts";
-import { configRecord, aecOptions, screeningOptions, type ConfigOverrides } from "./obc/config-table.ts";
+import { configRecord, aecOptions, screeningOptions, hyperOptions, type ConfigOverrides } from "./obc/config-table.ts";
 import { ScreeningGround, type ScreeningSummary, type TileStats } from "./ground/screening.ts";
 import { createReportObserver } from "./report/index.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
@@ -113,9 +113,12 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
   const obs = [...(o.observers ?? []), ...(o.out ? [createReportObserver(o.out)] : [])];
   for (const x of obs) x.start?.(p);
-  const mode = p.products.image.compression === "ccsds121" ? "ccsds121" : "raw";
+  const mode = p.products.image.compression;
+  const unitLines = mode === "ccsds121" ? aecOptions(p).unitLines : mode === "ccsds123" ? hyperOptions(p).segmentLines : 1;
   const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined,
-    mode, mode === "ccsds121" ? aecOptions(p).unitLines : 1, p.sensor.bitDepth);
+    mode, unitLines, p.sensor.bitDepth);
+  const lossy = mode === "ccsds123" && (hyperOptions(p).params.fidelity !== 0);
+  if (lossy) recon.useSampleCheck();
 
   let caduOut: WriteStream | null = null;
   if (o.out) {
@@ -151,7 +154,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   function* records(): Iterable<Uint8Array> {
     yield configRecord(p, o.config);
     for (let line = scene.next(); line; line = scene.next()) {
-      if (screening) recon.expectSamples(line.counter, line.samples);
+      if (screening || lossy) recon.expectSamples(line.counter, line.samples);
       else {
         const h = new Uint32Array(bands);
         for (let b = 0; b < bands; b++) h[b] = lineHash(line.samples.subarray(b * pixels, (b + 1) * pixels));

@@ -23,13 +23,19 @@
 //   s+8 i32 pass start latitude (µdeg)   s+12 i32 start longitude (µdeg)   s+16 i32 heading (µdeg)
 //   s+20 u32 ground speed (mm/s)   s+24 18 × i32 screener parameters (assembly/screen/screener.ts P_*)
 //   s+96 per band: f32 gain, f32 offset (radiance = gain·DN + offset), f32 ESUN at 1 AU
+//  then the CCSDS 123 block (HYPER_BLOCK_LEN octets): the compressor's parameter words
+//   (assembly/compress/hyper123/params.ts PRM_*, i32 each; table pointers must be 0), used when
+//   the coder is 2; Ny is the segment length (the codec block's unit lines)
 //  end−2 u16 CRC-16/CCITT-FALSE over all preceding octets
 import { loadU16BE, loadU32BE } from "../util/be";
 import { crc16 } from "../util/crc16";
 import { setDetail } from "./control";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "./status";
 
-export const CONFIG_VERSION: u32 = 3;
+export const CONFIG_VERSION: u32 = 4;
+export const HYPER_PARAMS: i32 = 45;
+export const HYPER_BLOCK_LEN: i32 = HYPER_PARAMS * 4;
+export const CODER_CCSDS123: i32 = 2;
 export const SCREEN_FIXED_LEN: i32 = 96;
 export const SCREEN_PARAMS: i32 = 18;
 export const CODEC_BLOCK_LEN: i32 = 12;
@@ -108,6 +114,7 @@ export class Config {
   headingDeg: f64 = 0;
   groundSpeedMps: f64 = 0;
   screenBlockPtr: usize = 0;    // the screening block in the table copy
+  hyperBlockPtr: usize = 0;     // the CCSDS 123 parameter words (big-endian) in the table copy
 }
 
 function bad(field: i32, found: i32, expected: i32): i32 {
@@ -158,7 +165,7 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   if (idleVcid > maxVcid || (frameType == 1 && idleVcid != 63)) return bad(F_IDLE_VCID, <i32>idleVcid, <i32>maxVcid);
   if (idleVcid == imageVcid || idleVcid == hkVcid) return bad(F_IDLE_VCID, <i32>idleVcid, -1);
   if (bands < 1) return bad(F_BANDS, bands, 1);
-  const expectLen = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 2;
+  const expectLen = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + HYPER_BLOCK_LEN + 2;
   if (len != expectLen) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, len, expectLen, 2);
   if (pixels < 1) return bad(F_PIXELS, pixels, 1);
   if (bitDepth < 1 || bitDepth > 16) return bad(F_BIT_DEPTH, bitDepth, 16);
@@ -183,7 +190,7 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   const unitLines = <i32>loadU16BE(cb + 6);
   const unitPixels = <i32>loadU16BE(cb + 8);
   const fc = CONFIG_FIXED_LEN + 2 * bands;
-  if (coder != CODER_RAW && coder != CODER_CCSDS121) return bad(fc, coder, CODER_CCSDS121);
+  if (coder != CODER_RAW && coder != CODER_CCSDS121 && coder != CODER_CCSDS123) return bad(fc, coder, CODER_CCSDS123);
   if (compression != coder) return bad(F_COMPRESSION, compression, coder);
   if (coder == CODER_CCSDS121) {
     if (aecJ != 8 && aecJ != 16 && aecJ != 32 && aecJ != 64) return bad(fc + 1, aecJ, 16);     // 121.0-B-3 §3.1.1
@@ -212,6 +219,18 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
     }
     if (thumb < 2 || thumb > 64) return bad(fs + 7, thumb, 8);
     if (bands < 3) return bad(F_BANDS, bands, 3);
+    if (coder == CODER_CCSDS123) return bad(fs, screen, 0);            // screening tiles are coded with CCSDS 121
+  }
+  const hb = sb + <usize>(SCREEN_FIXED_LEN + 12 * bands);
+  if (coder == CODER_CCSDS123) {
+    if (unitLines < 1) return bad(fc + 6, unitLines, 1);
+    // The compressor checks its own parameters at boot; the geometry must be the line's.
+    if (<i32>loadU32BE(hb) != pixels || <i32>loadU32BE(hb + 8) != bands || <i32>loadU32BE(hb + 4) != unitLines || <i32>loadU32BE(hb + 12) != bitDepth) return bad(fs + SCREEN_FIXED_LEN + 12 * bands, 0, 0);
+    for (let i = 33; i < HYPER_PARAMS; i++) {
+      if (i == 35 || i == 36 || i == 37 || i == 38 || i == 41) continue;          // scalars, not table pointers
+      if (loadU32BE(hb + <usize>(4 * i)) != 0) return bad(fs + SCREEN_FIXED_LEN + 12 * bands + 4 * i, 1, 0);
+    }
+    if (<i32>loadU32BE(hb + 4 * 38) != 0 || <i32>loadU32BE(hb + 4 * 41) != -1) return bad(fs + SCREEN_FIXED_LEN + 12 * bands + 4 * 38, 1, 0);
   }
   // All valid: apply.
   cfg.scid = scid; cfg.frameType = frameType;
@@ -233,6 +252,7 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   cfg.headingDeg = <f64><i32>loadU32BE(sb + 16) * 1e-6;
   cfg.groundSpeedMps = <f64>loadU32BE(sb + 20) * 1e-3;
   cfg.screenBlockPtr = sb;
+  cfg.hyperBlockPtr = hb;
   return OK;
 }
 

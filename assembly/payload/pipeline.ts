@@ -22,7 +22,8 @@ import { CODER_CCSDS121 } from "../abi/config-table";
 import { screenCheckParams, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr, screenLinesOut, P_TILE_SIZE, P_GROW_PX, P_COUNT, TILE_WORDS, T_CLOUD, T_DECISION, T_REASON, DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD } from "../screen/screener";
 import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN } from "../compress/aec121/encoder";
 import { sunForLine, sunElevationDeg, sunDistanceAu } from "./sun";
-import { SCREEN_FIXED_LEN, SCREEN_PARAMS } from "../abi/config-table";
+import { SCREEN_FIXED_LEN, SCREEN_PARAMS, CODER_CCSDS123, HYPER_PARAMS } from "../abi/config-table";
+import { hypStateLen, hypInit, hypHeader, hypPushLine, hypDrain, hypPending, hypDone } from "../compress/hyper123/encoder";
 import { packUnitHeader } from "./aec-units";
 import { unitMemory, unitsConfigure, unitColumns, unitLineBuffer, unitHeader, unitsCodeLine, unitSegmentReady, unitComplete, unitOpen, unitSegmentPayload, unitOutPtr, unitFill, unitOffset, unitConsumed, unitClose, unitReset, UNIT_HDR_LEN } from "./aec-units";
 
@@ -62,7 +63,8 @@ export function maxRecordLen(c: Config): i32 { return RECORD_HEADER_LEN + maxLin
  */
 export function memoryNeeded(c: Config, tableLen: i32): i32 {
   const input = 2 * maxRecordLen(c) < 4096 ? 4096 : 2 * maxRecordLen(c);
-  const codec = c.screen ? screenMemory(c) : c.compression == CODER_CCSDS121 ? unitMemory(c.bands, c.pixels, c.unitPixels, c.maxPacketLen) : 0;
+  const codec = c.screen ? screenMemory(c) : c.compression == CODER_CCSDS121 ? unitMemory(c.bands, c.pixels, c.unitPixels, c.maxPacketLen)
+    : c.compression == CODER_CCSDS123 ? hyperMemory(c) : 0;
   return tableLen + input + c.maxPacketLen + 64 + framerBufferLen(c.frameLen) + outBufferLen(c) + 4 * (c.bands + 3) + 256 + codec;
 }
 
@@ -73,6 +75,9 @@ function outBufferLen(c: Config): i32 {
     // A whole tile row leaves at once when its decisions are known.
     lineBytes *= 64 + 2;
     lineBytes += 2 * c.pixels + 4096;
+  } else if (c.compression == CODER_CCSDS123) {
+    // A segment's end releases its last packet beside the line's own codewords.
+    lineBytes += c.maxPacketLen + 4096;
   } else if (c.compression == CODER_CCSDS121) {
     // Closing every unit on the same line can release up to a packet per unit beyond the line's own octets.
     const colPx = c.unitPixels == 0 || c.unitPixels > c.pixels ? c.pixels : c.unitPixels;
@@ -116,6 +121,9 @@ export function configure(tableSrc: usize, tableLen: i32, heapBase: u32, ramLimi
   if (cfg.screen) {
     const ss = screeningConfigure();
     if (ss != OK) return ss;
+  } else if (cfg.compression == CODER_CCSDS123) {
+    const hs = hyperConfigure();
+    if (hs != OK) return hs;
   } else if (cfg.compression == CODER_CCSDS121) {
     const us = unitsConfigure(cfg.bands, cfg.pixels, cfg.bitDepth, cfg.unitPixels, cfg.unitLines, cfg.aecJ, cfg.aecRsi, cfg.aecFlags, cfg.maxPacketLen);
     if (us != OK) return setDetail(us, 19, cfg.compression, 0, 0);
@@ -229,6 +237,7 @@ export function processLine(payload: usize): void {
 
   const samples = payload + <usize>LINE_HEADER_LEN;
   if (cfg.screen) screenLine(samples, counter, coarse, fine, t);
+  else if (cfg.compression == CODER_CCSDS123) codeLine123(samples, counter, coarse, fine);
   else if (cfg.compression == CODER_CCSDS121) codeLine121(samples, counter, coarse, fine);
   else sendRawLine(samples, counter, coarse, fine);
   if (cfg.hkEveryLines != 0 && hk.hkGet(hk.HK_LINES_ACCEPTED) % cfg.hkEveryLines == 0) sendHousekeeping();
@@ -347,13 +356,33 @@ export function sendHousekeeping(): void {
 }
 
 /** End of pass: final housekeeping, then every partial frame leaves padded. */
-export function endPass(): void {
-  hk.hkSetState(hk.STATE_ENDED);
-  if (cfg.screen) screeningEnd();
-  if (cfg.compression == CODER_CCSDS121) {
-    const cols = unitColumns();
-    for (let b = 0; b < cfg.bands; b++) for (let c = 0; c < cols; c++) if (unitOpen(b * cols + c)) finishUnit(b, b * cols + c);
+let scrFlushed = false;
+
+/**
+ * End of pass, one bounded step at a time so that the caller can drain the output between
+ * steps: the screener's delay line, then a short last CCSDS 123 segment padded line by line,
+ * then the final housekeeping and every partial frame. Returns true while steps remain.
+ */
+export function endPassStep(): bool {
+  if (cfg.screen && !scrFlushed) {
+    const r = screenFlush(scrClass);
+    if (r >= 0) classLineReady(r); else scrFlushed = true;
+    return true;
   }
+  if (cfg.compression == CODER_CCSDS123 && hypLines > 0) {
+    // A short last segment: repeat its last line up to the segment length (cheap to code);
+    // the unit header tells the ground how many lines are real.
+    if (hypLines < cfg.unitLines) { const real = hypReal; pushHyperLine(); hypReal = real; }
+    else finishHyperSegment();
+    return true;
+  }
+  endPass();
+  return false;
+}
+
+/** End of pass: final housekeeping, then every partial frame leaves padded. */
+function endPass(): void {
+  hk.hkSetState(hk.STATE_ENDED);
   sendHousekeeping();
   if (!framerIsEmpty(imageSlot)) { framerPadIdle(imageSlot); closeAndEmit(imageSlot); }
   if (!framerIsEmpty(hkSlot)) { framerPadIdle(hkSlot); closeAndEmit(hkSlot); }
@@ -485,13 +514,6 @@ function screenLine(samples: usize, counter: u32, coarse: u32, fine: u32, t: f64
   if (r >= 0) classLineReady(r);
 }
 
-function screeningEnd(): void {
-  for (let i = 0; i < scrDepth + 1; i++) {               // bounded: the delay line holds at most scrDepth lines
-    const r = screenFlush(scrClass);
-    if (r < 0) break;
-    classLineReady(r);
-  }
-}
 
 /** A class line is out: it joins the tile row's mask; a finished tile row leaves. */
 function classLineReady(row: i32): void {
@@ -662,3 +684,115 @@ function sendTileRaw(band: i32, row0: i32, lines: i32, x0: i32, count: i32): voi
 export function tilesKeptCount(): u32 { return tilesKept; }
 export function tilesDegradedCount(): u32 { return tilesDegraded; }
 export function tilesDroppedCount(): u32 { return tilesDropped; }
+
+// ---- CCSDS 123 segments ---------------------------------------------------------------------
+// The image is cut into segments of unitLines lines × all bands × all pixels, each compressed
+// independently with CCSDS 123.0-B-2 (its own header: a complete, self-describing image), in
+// band-interleaved-by-line order as the imager delivers, so that a lost packet costs one segment.
+// The stream leaves in packets on the first band's APID, each with the unit header (coder 2).
+const CODER_123_ID: i32 = 2;
+let hypParams: usize = 0;
+let hypState: usize = 0;
+let hypStateBytes: i64 = 0;
+let hypOut: usize = 0;
+let hypCap: i32 = 0;
+let hypFill: i32 = 0;
+let hypOffset: u32 = 0;
+let hypLines: i32 = 0;     // lines pushed into the current segment
+let hypReal: i32 = 0;      // real (not padding) lines of the current segment
+let hypLine: usize = 0;
+let hypFirst: u32 = 0, hypCoarse: u32 = 0, hypFine: u32 = 0;
+
+@inline function hyperParamBE(c: Config, i: i32): i32 { return <i32>loadU32BE(c.hyperBlockPtr + (<usize>i << 2)); }
+
+function hyperMemory(c: Config): i32 {
+  // The state size depends on the parameters; bound it from the geometry (BIL order):
+  // weights, accumulators, two lines of representatives and differences, one line of indices.
+  const nx = c.pixels, nz = c.bands, cm = hyperParamBE(c, 9) + 3;
+  const state = 1280 + 8 + nz * cm * 4 + 8 + 4 * (nz * 4 + 8) + 3 * (nx * nz * 4 + 8) + cm * 4 + 8 + nx * nz * 2 + 8
+    + (hyperParamBE(c, 8) == 2 ? 1024 + nx * nz * 2 + 16 : 0) + nz * 4 * 3 + 64 + nz * cm * 4;
+  return state + HYPER_PARAMS * 4 + 2 * nx * nz + 16 + c.maxPacketLen + 8192 + 256;
+}
+
+function hyperConfigure(): i32 {
+  hypParams = heap.alloc(<usize>(HYPER_PARAMS * 4));
+  for (let i = 0; i < HYPER_PARAMS; i++) store<i32>(hypParams + (<usize>i << 2), hyperParamBE(cfg, i));
+  hypStateBytes = hypStateLen(hypParams);
+  if (hypStateBytes < 0) return setDetail(<i32>hypStateBytes, 19, cfg.compression, 0, 0);
+  hypState = heap.alloc(<usize>hypStateBytes);
+  hypCap = cfg.maxPacketLen - UNIT_HDR_LEN + 8192;
+  hypOut = heap.alloc(<usize>hypCap);
+  hypLine = heap.alloc(<usize>(2 * cfg.bands * cfg.pixels + 16));
+  const s = hypInit(hypState, hypStateBytes, hypParams);      // checks every parameter now, at boot
+  if (s != OK) return setDetail(s, 19, cfg.compression, 0, 0);
+  hypLines = 0; hypReal = 0; hypFill = 0; hypOffset = 0;
+  return OK;
+}
+
+function codeLine123(samples: usize, counter: u32, coarse: u32, fine: u32): void {
+  const n = cfg.bands * cfg.pixels;
+  const maxV: u32 = (1 << <u32>cfg.bitDepth) - 1;
+  let clipped: u32 = 0;
+  for (let i = 0; i < n; i++) {                         // bus big-endian → native, clipped to D bits
+    let v = <u32>bswap<u16>(load<u16>(samples + (<usize>i << 1)));
+    if (v > maxV) { v = maxV; clipped++; }
+    store<u16>(hypLine + (<usize>i << 1), <u16>v);
+  }
+  if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
+  if (hypLines == 0) { hypFirst = counter; hypCoarse = coarse; hypFine = fine; }
+  pushHyperLine();
+  hypReal = hypLines;
+  if (hypLines == cfg.unitLines) finishHyperSegment();
+}
+
+function pushHyperLine(): void {
+  if (hypLines == 0) {
+    let s = hypInit(hypState, hypStateBytes, hypParams);
+    if (s != OK) { hk.hkSetLastStatus(s); return; }
+    s = hypHeader(hypState, hypParams, hypOut + <usize>hypFill, hypCap - hypFill);   // 123.0-B-2 §5.3
+    if (s < 0) { hk.hkSetLastStatus(s); return; }
+    hypFill += s;
+    hypOffset = 0;
+  }
+  const s = hypPushLine(hypState, hypLine);
+  if (s < 0) hk.hkSetLastStatus(s);
+  hypLines++;
+  drainHyper(false);
+}
+
+/** Moves pending codewords into the output, sending every full packet. Bounded: each pass writes or sends. */
+function drainHyper(final: bool): void {
+  const seg = cfg.maxPacketLen - UNIT_HDR_LEN;
+  for (let guard = 0; guard < 1 << 24; guard++) {
+    if (hypFill >= seg) { sendHyperSegment(seg, false); continue; }
+    const more = final ? hypDone(hypState) == 0 : hypPending(hypState) != 0;
+    if (!more) break;
+    const w = hypDrain(hypState, hypOut + <usize>hypFill, hypCap - hypFill);
+    if (w < 0) { hk.hkSetLastStatus(w); break; }
+    hypFill += w;
+    if (w == 0 && hypFill < seg) break;                  // nothing more to write
+  }
+}
+
+function finishHyperSegment(): void {
+  drainHyper(true);
+  const seg = cfg.maxPacketLen - UNIT_HDR_LEN;
+  while (hypFill > seg) sendHyperSegment(seg, false);
+  sendHyperSegment(hypFill, true);
+  hypLines = 0; hypReal = 0; hypFill = 0; hypOffset = 0;
+}
+
+function sendHyperSegment(len: i32, last: bool): void {
+  const first = hypOffset == 0;
+  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
+  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
+  packUnitHeader(sh, hypCoarse, hypFine, hypFirst, hypReal, 0, cfg.pixels, cfg.bitDepth, 0, 0, 0, hypOffset, 0);
+  store<u8>(sh + 17, <u8>CODER_123_ID);
+  copyBytes(sh + <usize>UNIT_HDR_LEN, hypOut, <usize>len);
+  packPrimaryHeader(packPtr, bandApid(cfg, 0), true, flags, nextSeq(0), UNIT_HDR_LEN + len);
+  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
+  hk.hkInc(hk.HK_PACKETS_SENT);
+  copyBytes(hypOut, hypOut + <usize>len, <usize>(hypFill - len));
+  hypFill -= len;
+  hypOffset += <u32>len;
+}

@@ -13,7 +13,7 @@ export interface CaduServerOptions {
   port?: number;
   /** CADU length: chunks given to broadcast() must be whole CADUs. */
   caduLen: number;
-  /** Octets a client may have queued before CADUs are dropped for it (default 4 MiB). */
+  /** Octets a client may have queued before CADUs are dropped for it (default 4 MiB; a queue holds at most this plus one chunk). */
   maxClientBuffer?: number;
   onClient?(e: { kind: "connect" | "close"; id: number; remote: string }): void;
 }
@@ -66,17 +66,16 @@ export class CaduTcpServer {
     this.o.onClient?.({ kind: "connect", id, remote: s.remote });
   }
 
-  /** Sends whole CADUs to every client (dropped for a client whose buffer is full). */
+  /** Sends whole CADUs to every client (dropped for a client whose queue is over the limit). */
   broadcast(chunk: Uint8Array): void {
     const L = this.o.caduLen;
     if (chunk.length % L) throw new CaduServerError("chunk", `${chunk.length} octets is not a whole number of ${L}-octet CADUs`);
     for (const { sock, s } of this.clients.values()) {
       if (sock.destroyed || !sock.writable) continue;
-      const room = this.limit - sock.writableLength;
-      if (room >= chunk.length) { sock.write(chunk); s.bytesSent += chunk.length; continue; }
-      const n = Math.max(0, Math.floor(room / L)) * L;
-      if (n > 0) { sock.write(chunk.subarray(0, n)); s.bytesSent += n; }
-      s.cadusDropped += (chunk.length - n) / L;
+      // Queued octets stay under the limit plus one chunk: a client still behind by more than
+      // the limit loses this chunk's CADUs (whole ones: the stream stays aligned).
+      if (sock.writableLength <= this.limit) { sock.write(chunk); s.bytesSent += chunk.length; }
+      else s.cadusDropped += chunk.length / L;
     }
   }
 

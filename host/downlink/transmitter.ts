@@ -24,6 +24,8 @@ export interface TransmitterOptions {
   tcp?: { host?: string; port?: number; maxClientBuffer?: number };
   /** Send each decoded transfer frame as a UDP datagram. */
   udp?: { host: string; port: number; idle?: boolean };
+  /** Every batch of CADUs as it leaves the transmitter (e.g. into the channel and the ground station). */
+  onCadus?(chunk: Uint8Array): void;
 }
 
 export interface TransmitterReport {
@@ -75,6 +77,7 @@ export class Transmitter {
     this.file?.write(buf);
     this.tcp?.broadcast(buf);
     this.udp?.push(buf);
+    this.o.onCadus?.(buf);
   }
 
   /** Drains the store to the window's end, flushes and closes the outputs. */

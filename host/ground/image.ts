@@ -1,5 +1,6 @@
 import { aec121Decode, Aec121DecodeError } from "./aec121-decoder.ts";
 import type { ScreeningGround } from "./screening.ts";
+import { decodeHyper123, Hyper123DecodeError } from "./hyper123-decoder.ts";
 
 // Image reconstruction from the raw-mode image packets or the CCSDS 121 compressed units: per band and line, the samples are
 // unpacked from their segments and checked against what the imager produced (by a hash kept
@@ -54,6 +55,7 @@ export function lineHash(samples: Uint16Array): number {
 /** CCSDS 121 unit header (README, "Compressed units"), 28 octets after the primary header. */
 export const UNIT_HDR_LEN = 28;
 export const CODER_CCSDS121 = 1;
+export const CODER_CCSDS123 = 2;
 
 export interface UnitHeader { line: number; lines: number; firstPixel: number; count: number; coder: number; bitDepth: number; blockSize: number; flags: number; rsi: number; offset: number; shift: number; timeS: number }
 
@@ -110,7 +112,7 @@ export class ImageReconstructor {
    * mode: "raw" (one packet per band line or segment) or "ccsds121" (compressed units);
    * unitLines: lines per unit (lines stay open that long before they are final).
    */
-  constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void, readonly mode: "raw" | "ccsds121" = "raw", unitLines = 1, readonly bitDepth = 16) {
+  constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void, readonly mode: "raw" | "ccsds121" | "ccsds123" = "raw", unitLines = 1, readonly bitDepth = 16) {
     this.window = 2 + (mode === "raw" ? 0 : unitLines + 1);
     this.codedBytes = new Array(bands).fill(0);
   }
@@ -122,8 +124,13 @@ export class ImageReconstructor {
    */
   useScreening(g: ScreeningGround, delayLines: number): void {
     this.screening = g;
+    this.sampleCheck = true;
     this.window = delayLines + 4;
   }
+
+  /** Compare samples (not hashes): lossy products (near-lossless CCSDS 123) within each piece's error bound. */
+  useSampleCheck(): void { this.sampleCheck = true; }
+  private sampleCheck = false;
 
   /** Screening mode: the line as the imager produced it (copied; held only until the line is final). */
   expectSamples(line: number, samples: Uint16Array): void { this.expectedSamples.set(line, samples.slice()); }
@@ -133,7 +140,7 @@ export class ImageReconstructor {
 
   /** One image packet of a band (seqFlags: 133.0-B-2 sequence flags). The data is not kept. */
   addPacket(band: number, data: Uint8Array, seqFlags = 3): void {
-    if (this.mode === "ccsds121") { this.addUnitSegment(band, data, seqFlags); return; }
+    if (this.mode !== "raw") { this.addUnitSegment(band, data, seqFlags); return; }
     let piece: LinePiece;
     try { piece = decodeImagePacket(band, data, this.pixels); } catch { this.stats.badPackets++; return; }
     this.stats.segmentsReceived++;
@@ -149,10 +156,11 @@ export class ImageReconstructor {
   private addUnitSegment(band: number, data: Uint8Array, seqFlags: number): void {
     let h: UnitHeader;
     try { h = decodeUnitHeader(data); } catch { this.stats.badPackets++; return; }
-    if (h.coder !== CODER_CCSDS121 || h.firstPixel + h.count > this.pixels || h.count === 0) { this.stats.badPackets++; return; }
+    if ((h.coder !== CODER_CCSDS121 && h.coder !== CODER_CCSDS123) || h.firstPixel + h.count > this.pixels || h.count === 0) { this.stats.badPackets++; return; }
     this.stats.segmentsReceived++;
     const body = data.subarray(UNIT_HDR_LEN);
-    this.codedBytes[band] += body.length;
+    if (h.coder === CODER_CCSDS123) for (let b = 0; b < this.bands; b++) this.codedBytes[b] += body.length / this.bands;   // a segment codes every band
+    else this.codedBytes[band] += body.length;
     const key = `${band}:${h.firstPixel}:${h.line}`;
     const first = seqFlags === 1 || seqFlags === 3, last = seqFlags === 2 || seqFlags === 3;
     let u = this.units.get(key);
@@ -180,6 +188,7 @@ export class ImageReconstructor {
     const stream = new Uint8Array(u.next);
     let o = 0;
     for (const c of u.chunks) { stream.set(c, o); o += c.length; }
+    if (h.coder === CODER_CCSDS123) { this.decodeSegment123(h, stream); return; }
     const n = h.lines * h.count;
     let samples: Uint32Array | Int32Array;
     try {
@@ -198,6 +207,27 @@ export class ImageReconstructor {
     }
   }
 
+  /** A CCSDS 123 segment: a complete 123.0-B-2 image (its header says Nx, Ny, Nz); the unit header's line count says how many of its lines are real. */
+  private decodeSegment123(h: UnitHeader, stream: Uint8Array): void {
+    let d;
+    try { d = decodeHyper123(stream, { maxSamples: this.pixels * this.bands * 65536 }); } catch (e) {
+      this.unitLost(e instanceof Hyper123DecodeError ? `decode-${e.code}` : "decode");
+      return;
+    }
+    const { nx, ny, nz } = d.header;
+    if (nx !== this.pixels || nz !== this.bands || h.lines > ny) { this.unitLost("geometry"); return; }
+    this.stats.unitsDecoded++;
+    for (let l = 0; l < h.lines; l++) {
+      for (let z = 0; z < nz; z++) {
+        const off = (z * ny + l) * nx;
+        const s = new Uint16Array(nx);
+        let tol = 0;
+        for (let x = 0; x < nx; x++) { s[x] = d.samples[off + x]; if (d.maxError && d.maxError[off + x] > tol) tol = d.maxError[off + x]; }
+        this.addPiece({ band: z, line: h.line + l, firstPixel: 0, count: nx, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: tol });
+      }
+    }
+  }
+
   private addPiece(piece: LinePiece): void {
     const band = piece.band;
     let l = this.open.get(piece.line);
@@ -209,7 +239,7 @@ export class ImageReconstructor {
     if (!b) b = l.bands[band] = new Uint16Array(this.pixels);
     b.set(piece.samples, piece.firstPixel);
     l.got[band] += piece.count;
-    if (this.screening) l.pieces.push({ ...piece, samples: new Uint16Array(0) });
+    if (this.sampleCheck) l.pieces.push({ ...piece, samples: new Uint16Array(0) });
     // Lines older than the window are final (packets arrive in line order per channel; units
     // of a band column arrive whole once their last line is coded).
     this.advanceTo(piece.line);
@@ -219,11 +249,11 @@ export class ImageReconstructor {
   advanceTo(line: number): void {
     if (line > this.lastLine) this.lastLine = line;
     for (const key of [...this.open.keys()]) if (key < this.lastLine - this.window) this.finish(key);
-    if (this.screening) for (const key of [...this.expectedSamples.keys()]) if (key < this.lastLine - this.window) this.finishScreened(key);
+    if (this.sampleCheck) for (const key of [...this.expectedSamples.keys()]) if (key < this.lastLine - this.window) this.finishScreened(key);
   }
 
   private finish(line: number): void {
-    if (this.screening) { this.finishScreened(line); return; }
+    if (this.sampleCheck) { this.finishScreened(line); return; }
     const l = this.open.get(line)!;
     this.open.delete(line);
     const exp = this.expected.get(line);
@@ -253,7 +283,7 @@ export class ImageReconstructor {
     this.open.delete(line);
     const exp = this.expectedSamples.get(line);
     this.expectedSamples.delete(line);
-    const g = this.screening!;
+    const g = this.screening;
     const lostBands: number[] = [];
     let exact = true;
     for (let b = 0; b < this.bands; b++) {
@@ -274,7 +304,7 @@ export class ImageReconstructor {
       let lost = false;
       for (let x = 0; x < this.pixels; x++) {
         if (covered[x]) continue;
-        if (g.decisionAt(line, x)?.decision === "drop") this.stats.pixelsScreenedOut++;
+        if (g?.decisionAt(line, x)?.decision === "drop") this.stats.pixelsScreenedOut++;
         else lost = true;
       }
       if (lost) lostBands.push(b);
@@ -283,7 +313,7 @@ export class ImageReconstructor {
     if (lostBands.length) {
       this.stats.linesPartial++;
       this.stats.bandLinesLost += lostBands.length;
-      this.stats.lostLines.push({ line, bands: lostBands, reason: "tiles lost on the link" });
+      this.stats.lostLines.push({ line, bands: lostBands, reason: g ? "tiles lost on the link" : "segments lost on the link" });
     } else {
       this.stats.linesComplete++;
       if (exact) this.stats.linesExact++; else this.stats.linesMismatch++;
@@ -293,7 +323,7 @@ export class ImageReconstructor {
 
   /** End of pass: finalise open lines; every expected line never seen is missing. */
   end(): ReconstructionStats {
-    if (this.screening) {
+    if (this.sampleCheck) {
       const all = new Set([...this.open.keys(), ...this.expectedSamples.keys()]);
       for (const key of [...all].sort((a, b) => a - b)) this.finishScreened(key);
     }

@@ -1,11 +1,13 @@
 // Compiles a hardware profile into the flight image's binary configuration table (layout in
 // assembly/abi/config-table.ts and the README). The flight image validates it again.
 import type { Profile } from "../profiles/index.ts";
-import { derived } from "../profiles/index.ts";
+import { derived, ProfileError } from "../profiles/index.ts";
 import { crc16 } from "../util/crc16.ts";
 import { encodeRecord, RecordType } from "./bus.ts";
+import { hyper123Defaults, type Hyper123Params } from "../commands/hyper123.ts";
 
-export const CONFIG_VERSION = 3;
+export const CONFIG_VERSION = 4;
+export const HYPER_PARAMS = 45;
 export const SCREEN_FIXED_LEN = 96;
 export const CODEC_BLOCK_LEN = 12;
 export const CONFIG_FIXED_LEN = 48;
@@ -25,7 +27,7 @@ export interface ConfigOverrides {
 
 export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
   const bands = p.sensor.bands.length;
-  const len = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 2;
+  const len = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + 2;
   const t = new Uint8Array(len);
   const dv = new DataView(t.buffer);
   const d = derived(p);
@@ -45,7 +47,7 @@ export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
   t[15] = bands;
   dv.setUint16(16, p.sensor.pixelsPerLine);
   t[18] = p.sensor.bitDepth;
-  const coder = p.products.image.compression === "raw" ? 0 : p.products.image.compression === "ccsds121" ? 1 : 255;
+  const coder = p.products.image.compression === "raw" ? 0 : p.products.image.compression === "ccsds121" ? 1 : p.products.image.compression === "ccsds123" ? 2 : 255;
   t[19] = coder;
   dv.setUint16(20, p.products.housekeeping.apid);
   dv.setUint16(22, p.products.housekeeping.everyLines);
@@ -82,6 +84,12 @@ export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
     dv.setInt32(sb + 16, Math.round(p.pass.headingDeg * 1e6));
     dv.setUint32(sb + 20, Math.round(p.spacecraft.groundSpeedMps * 1000));
     sc.params.forEach((v, i) => dv.setInt32(sb + 24 + 4 * i, v));
+  }
+  const hb = sb + SCREEN_FIXED_LEN + 12 * bands;
+  if (coder === 2) {
+    const h = hyperOptions(p);
+    dv.setUint16(c + 6, h.segmentLines);
+    h.words.forEach((v, i) => dv.setInt32(hb + 4 * i, v));
   }
   p.sensor.bands.forEach((b, i) => {
     dv.setFloat32(sb + SCREEN_FIXED_LEN + 12 * i, b.gain);
@@ -133,7 +141,48 @@ export function screeningOptions(p: Profile): ScreeningProduct | null {
     (1 << p.sensor.bitDepth) - 1, Math.round(num("minSunElevationDeg", 5) * 100),
     nearestBand(p, 490), nearestBand(p, 665), nearestBand(p, 842), p.sensor.bands.length, p.sensor.pixelsPerLine,
   ];
-  return { tileSize: tile, degradeShift: num("degradeShift", 2), thumbnailFactor: num("thumbnailFactor", 8), statsApid: num("statsApid", 17), maskApid: num("maskApid", 18), params };
+  const statsApid = num("statsApid", 17), maskApid = num("maskApid", 18);
+  const taken = new Set([...p.products.image.apids, p.products.housekeeping.apid]);
+  if (taken.has(statsApid) || statsApid > 0x7fe) throw new ProfileError("/products/image/screening/statsApid", `APID ${statsApid} is already used or not in 0..2046`, p.name);
+  if (taken.has(maskApid) || maskApid === statsApid || maskApid > 0x7fe) throw new ProfileError("/products/image/screening/maskApid", `APID ${maskApid} is already used or not in 0..2046`, p.name);
+  if (p.products.image.compression === "ccsds123") throw new ProfileError("/products/image/screening", "screening codes its tiles with CCSDS 121: use compression ccsds121 or raw", p.name);
+  return { tileSize: tile, degradeShift: num("degradeShift", 2), thumbnailFactor: num("thumbnailFactor", 8), statsApid, maskApid, params };
+}
+
+export interface Hyper123Product { segmentLines: number; params: Hyper123Params; words: number[] }
+
+const LOCAL_SUMS: Record<string, number> = { "wide-neighbour": 0, "narrow-neighbour": 1, "wide-column": 2, "narrow-column": 3 };
+
+/**
+ * The profile's CCSDS 123 options (products.image.ccsds123) over the standard's defaults of
+ * the Salinas-A reference set (P = 3, full prediction, wide neighbour-oriented sums, Ω = 13,
+ * R = 32, t_inc = 2^6, ν −1..3, sample-adaptive U_max 18, γ* 6, γ0 1, K 7), in band-interleaved
+ * by line order as the imager delivers, on segments of segmentLines lines (default 64).
+ * Near-lossless: `maxAbsError` (absolute, band-independent) with Θ = 4, φ = ψ = 4 as in the reference.
+ */
+export function hyperOptions(p: Profile): Hyper123Product {
+  const o = (p.products.image.ccsds123 ?? {}) as Record<string, unknown>;
+  const segmentLines = typeof o.segmentLines === "number" ? o.segmentLines : 64;
+  const h = hyper123Defaults(p.sensor.pixelsPerLine, segmentLines, p.sensor.bands.length);
+  h.d = p.sensor.bitDepth; h.order = "bi"; h.m = 1;
+  if (typeof o.p === "number") h.p = o.p;
+  if (o.reduced === true) h.reduced = true;
+  if (typeof o.localSum === "string" && o.localSum in LOCAL_SUMS) h.localSum = LOCAL_SUMS[o.localSum];
+  if (o.coder === "hybrid" || o.coder === "block-adaptive" || o.coder === "sample-adaptive") h.coder = o.coder;
+  if (typeof o.maxAbsError === "number" && o.maxAbsError > 0) {
+    h.fidelity = 1; h.absLimit = o.maxAbsError; h.absBits = Math.max(1, Math.ceil(Math.log2(o.maxAbsError + 1)));
+    h.repFlag = true; h.theta = 4; h.phi = 4; h.psi = 4;
+  }
+  if (h.r < Math.max(32, h.d + h.omega + 2)) h.r = Math.max(32, h.d + h.omega + 2);
+  if (h.k > Math.min(h.d - 2, 14)) h.k = Math.min(h.d - 2, 14);
+  const w = new Array(HYPER_PARAMS).fill(0);
+  w[0] = h.nx; w[1] = h.ny; w[2] = h.nz; w[3] = h.d; w[4] = h.signed ? 1 : 0; w[5] = 0; w[6] = h.m; w[7] = h.wordBytes;
+  w[8] = h.coder === "block-adaptive" ? 2 : h.coder === "hybrid" ? 1 : 0; w[9] = h.p; w[10] = h.reduced ? 1 : 0; w[11] = h.localSum;
+  w[12] = h.r; w[13] = h.omega; w[14] = h.tIncLog; w[15] = h.nuMin; w[16] = h.nuMax; w[17] = h.fidelity;
+  w[19] = h.absBits; w[20] = h.absLimit; w[22] = h.relBits; w[23] = h.relLimit; w[24] = h.repFlag ? 1 : 0;
+  w[25] = h.theta; w[26] = h.phi; w[27] = h.psi; w[28] = h.uMax; w[29] = h.gammaStar; w[30] = h.gamma0; w[31] = h.k;
+  w[35] = h.blockSize; w[36] = h.rsi; w[37] = h.restricted ? 1 : 0; w[41] = -1;
+  return { segmentLines, params: h, words: w };
 }
 
 export function configRecord(p: Profile, o: ConfigOverrides = {}): Uint8Array {

@@ -1,17 +1,17 @@
-import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, F_RS_DEPTH, F_FRAME_LEN, F_APIDS, F_BIT_DEPTH, F_COMPRESSION } from "../../../assembly/abi/config-table";
+import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, F_RS_DEPTH, F_FRAME_LEN, F_APIDS, F_BIT_DEPTH, F_COMPRESSION } from "../../../assembly/abi/config-table";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "../../../assembly/abi/status";
 import { detailField, detailFound } from "../../../assembly/abi/control";
 
 const BANDS = 4;
-const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + 2;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + 2;
 const CB: i32 = CONFIG_FIXED_LEN + 2 * BANDS;
 
 function table(): usize {
   const t = heap.alloc(<usize>LEN);
   for (let i = 0; i < LEN; i++) store<u8>(t + <usize>i, 0);
-  storeU16BE(t, 3); storeU16BE(t + 2, LEN); storeU16BE(t + 4, 171);
+  storeU16BE(t, 4); storeU16BE(t + 2, LEN); storeU16BE(t + 4, 171);
   store<u8>(t + 6, 0); store<u8>(t + 7, 5);
   storeU16BE(t + 8, 1115); store<u8>(t + 10, 16); store<u8>(t + 11, 5);
   store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, BANDS);
@@ -47,7 +47,7 @@ describe("boot configuration table", () => {
   });
 
   it("an unknown version is refused", () => {
-    const t = table(); storeU16BE(t, 2); seal(t);
+    const t = table(); storeU16BE(t, 3); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VERSION);
   });
 
