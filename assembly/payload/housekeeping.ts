@@ -3,7 +3,7 @@
 import { storeU32BE } from "../util/be";
 
 export const HK_VERSION: u8 = 1;
-export const HK_DATA_LEN: i32 = 12 + 4 * 26;
+export const HK_DATA_LEN: i32 = 12 + 4 * 27;
 
 export const STATE_WAITING_CONFIG: u8 = 0;
 export const STATE_ACQUIRING: u8 = 1;
@@ -36,7 +36,8 @@ export const HK_SEQUENCE: i32 = 22;
 export const HK_TILES_KEPT: i32 = 23;
 export const HK_TILES_DEGRADED: i32 = 24;
 export const HK_TILES_DROPPED: i32 = 25;
-export const HK_COUNTERS: i32 = 26;
+export const HK_FRAMES_OVERFLOW: i32 = 26;    // frames lost because the output buffer was full (must stay 0)
+export const HK_COUNTERS: i32 = 27;
 
 export const hkCounters: usize = memory.data(HK_COUNTERS * 4);
 export let hkState: u8 = STATE_WAITING_CONFIG;

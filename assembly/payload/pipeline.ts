@@ -141,7 +141,11 @@ export function outputLen(): i32 { return outLen; }
 export function outputDrained(): void { outLen = 0; }
 
 function emit(framePtr: usize): void {
-  if (outLen + cadu > outCap) { hk.hkSetLastStatus(E_OUT_FULL); return; } // impossible by sizing; counted
+  if (outLen + cadu > outCap) {                       // impossible by sizing: counted, never silent
+    hk.hkSetLastStatus(E_OUT_FULL);
+    hk.hkInc(hk.HK_FRAMES_OVERFLOW);
+    return;
+  }
   const n = caduEncode(framePtr, cfg.frameLen, cfg.rsDepth, cfg.rsE, cfg.randomizer, outPtr + <usize>outLen);
   if (n < 0) { hk.hkSetLastStatus(n); return; }
   outLen += n;
@@ -368,6 +372,13 @@ export function endPassStep(): bool {
     const r = screenFlush(scrClass);
     if (r >= 0) classLineReady(r); else scrFlushed = true;
     return true;
+  }
+  if (cfg.compression == CODER_CCSDS121 && !cfg.screen) {
+    // Close the open units, one per step.
+    const cols = unitColumns();
+    for (let u = 0; u < cfg.bands * cols; u++) {
+      if (unitOpen(u)) { finishUnit(u / cols, u); return true; }
+    }
   }
   if (cfg.compression == CODER_CCSDS123 && hypLines > 0) {
     // A short last segment: repeat its last line up to the segment length (cheap to code);

@@ -4,7 +4,7 @@ export const HK_FIELDS = [
   "recordsAccepted", "linesAccepted", "rejectedBadSync", "rejectedBadCrc", "rejectedBadLength", "rejectedBadType",
   "rejectedBadLine", "rejectedLineJump", "rejectedTimeJump", "rejectedNoConfig", "bytesSkipped", "linesMissing",
   "samplesClipped", "packetsSent", "dataFrames", "idleFrames", "idlePackets", "cadus", "backlogFrames",
-  "memoryBytes", "heapUsedBytes", "lastLineCounter", "hkSequence", "tilesKept", "tilesDegraded", "tilesDropped",
+  "memoryBytes", "heapUsedBytes", "lastLineCounter", "hkSequence", "tilesKept", "tilesDegraded", "tilesDropped", "framesOverflowed",
 ] as const;
 export type HkField = (typeof HK_FIELDS)[number];
 export type Housekeeping = Record<HkField, number> & { version: number; state: "waiting-config" | "acquiring" | "ended"; lastStatus: number; configStatus: number; timeS: number };

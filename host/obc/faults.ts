@@ -129,7 +129,10 @@ export interface FaultPassResult {
 
 /** One pass with one fault (or none: a baseline). */
 export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions): Promise<FaultPassResult> {
-  const p = typeof o.profile === "string" ? loadProfile(o.profile) : o.profile;
+  // The campaign's ground check reads raw image packets: the product is made raw here (the
+  // supervisor itself handles compressed units too, see watchdog.ts).
+  const p = structuredClone(typeof o.profile === "string" ? loadProfile(o.profile) : o.profile);
+  p.products.image.compression = "raw";
   const lines = o.lines ?? 60;
   const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
   const image = flash(readFileSync(o.wasmPath ?? DEFAULT_FLIGHT_WASM), p, "tengri-faults");

@@ -62,7 +62,7 @@ export interface SupervisedOptions {
   /** Reboots before giving up (default 8). */
   maxReboots?: number;
   childFaults?: LineFault[];
-  /** Bus octets written without a line acknowledged before the image is declared stalled (default 4 MiB). */
+  /** Bus octets written without a line acknowledged before the image is declared stalled (default 16 MiB + 256 line records). */
   stallBytes?: number;
 }
 
@@ -98,50 +98,93 @@ export interface SupervisedResult {
 }
 
 /**
- * Onboard view of the image's output: the image VC's last frame count, and the newest line
- * whose every band left complete (acknowledged) with the sequence count of its last packet.
- * Image packets leave in line order, band after band, so a line is complete when its last
- * band's last segment has left.
+ * Onboard view of the image's output: the image VC's last frame count, how far each band has
+ * left complete, and the newest line every band has left complete (acknowledged). Raw mode:
+ * one packet per band line or segment (line, first pixel, count in its secondary header).
+ * Compressed modes: units of several lines, segmented across packets; every segment carries
+ * the unit header (line, lines so far, first pixel, count) and a unit is complete at its last
+ * segment, whose line count is final. CCSDS 123 codes every band in one stream (one unit
+ * stands for all bands); with cloud screening a dropped tile's statistics packet stands for
+ * its pixels in every band. Either way image packets leave in line order, band after band.
  */
 class OutputTracker {
   private readonly dec: LinkDecoder;
   private readonly bandOf: Map<number, number>;
+  private readonly raw: boolean;
+  private readonly screening: boolean;
+  private readonly allBands: boolean;
   lastVcCount = -1;
-  /** Newest acknowledged line, and the packet sequence count of its last packet. */
+  /** Newest acknowledged line; in raw mode the sequence count of its last packet. */
   ackLine = -1;
   ackSeq = -1;
-  /** The line being sent, and pixels out per band. */
-  curLine = -1;
-  private pixelsOut: number[];
-  private curSeq = -1;
-  /** The image-APID sequence count furthest ahead of ackSeq seen (packets the tracker could not use included). */
-  anySeq = -1;
+  /** Per band: the last line it has left complete. */
+  readonly through: number[];
+  /** Per image APID: the last sequence count seen. */
+  readonly lastSeq = new Map<number, number>();
   constructor(private readonly p: Profile) {
     this.bandOf = new Map(p.products.image.apids.map((a, i) => [a, i]));
-    this.pixelsOut = new Array(p.sensor.bands.length).fill(0);
-    const vc = p.products.image.vcid, px = p.sensor.pixelsPerLine;
+    const bands = p.sensor.bands.length;
+    this.through = new Array(bands).fill(-1);
+    this.raw = (p.products.image.compression ?? "raw") === "raw";
+    this.allBands = p.products.image.compression === "ccsds123";
+    const vc = p.products.image.vcid;
+    const scr = p.products.image.screening as { enabled?: boolean; statsApid?: number } | undefined;
+    const statsApid = scr?.enabled ? scr.statsApid ?? -1 : -1;
+    this.screening = statsApid >= 0;
     this.dec = new LinkDecoder(linkConfigOfProfile(p), {
       onFrame: (f) => { if (f.vcid === vc && !f.idle) this.lastVcCount = f.vcCount; },
       onPacket: (pkt) => {
+        if (pkt.apid === statsApid && pkt.data.length >= 49 && pkt.data[45] === 2) {
+          // Cloud screening: a dropped tile sends no band data; its statistics packet (which
+          // leaves before the data of later tiles) stands for every band's pixels of the tile.
+          const dv = new DataView(pkt.data.buffer, pkt.data.byteOffset, pkt.data.byteLength);
+          const t = { line: dv.getUint32(11), lines: dv.getUint16(15), first: dv.getUint16(17), count: dv.getUint16(19) };
+          for (let b = 0; b < bands; b++) this.complete(b, t, pkt.seqCount);
+          return;
+        }
         const band = this.bandOf.get(pkt.apid);
         if (band === undefined) return;
-        this.anySeq = this.ackSeq < 0 || ((pkt.seqCount - this.ackSeq) & 0x3fff) > ((this.anySeq - this.ackSeq) & 0x3fff) ? pkt.seqCount : this.anySeq;
-        if (pkt.data.length < 16) return;
-        const dv = new DataView(pkt.data.buffer, pkt.data.byteOffset, pkt.data.byteLength);
-        const line = dv.getUint32(7), count = dv.getUint16(13);
-        if (line !== this.curLine) { this.curLine = line; this.pixelsOut.fill(0); }
-        this.pixelsOut[band] += count;
-        this.curSeq = pkt.seqCount;
-        if (this.pixelsOut.every((n) => n >= px)) { this.ackLine = line; this.ackSeq = this.curSeq; }
+        this.lastSeq.set(pkt.apid, pkt.seqCount);
+        const d = pkt.data;
+        const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+        let done: { line: number; lines: number; first: number; count: number } | null = null;
+        if (this.raw) {
+          if (d.length >= 16) done = { line: dv.getUint32(7), lines: 1, first: dv.getUint16(11), count: dv.getUint16(13) };
+        } else {
+          // Every segment carries the unit header; its line count is final in the last segment.
+          if ((pkt.seqFlags === 2 || pkt.seqFlags === 3) && d.length >= 17 && d[0] === 0x1e) done = { line: dv.getUint32(7), lines: dv.getUint16(11), first: dv.getUint16(13), count: dv.getUint16(15) };
+        }
+        if (!done) return;
+        // CCSDS 123: one stream for every band (BIL) on the first band's APID.
+        if (this.allBands) for (let b = 0; b < bands; b++) this.complete(b, done, pkt.seqCount);
+        else this.complete(band, done, pkt.seqCount);
       },
     });
   }
+  /** A piece of a band has left: the piece reaching the last pixel completes its lines. */
+  private complete(band: number, t: { line: number; lines: number; first: number; count: number }, seq: number): void {
+    if (t.first + t.count < this.p.sensor.pixelsPerLine) return;
+    const last = t.line + Math.max(1, t.lines) - 1;
+    if (last > this.through[band]) this.through[band] = last;
+    const ack = Math.min(...this.through);
+    if (ack > this.ackLine) { this.ackLine = ack; this.ackSeq = seq; }
+  }
   push(c: Uint8Array): void { this.dec.push(c); }
-  /** Bands of the line being sent that already left complete (re-sent: duplicates at the ground). */
-  bandsOut(): number[] {
-    if (this.curLine === this.ackLine) return [];
-    const px = this.p.sensor.pixelsPerLine;
-    return this.pixelsOut.flatMap((n, b) => (n > 0 ? [b] : []));
+  /** Every band's packets of a line carry the same sequence count (raw, no screening). */
+  get isRaw(): boolean { return this.raw && !this.screening; }
+  /** Bands already past the acknowledged line (their packets of the next lines will repeat). */
+  bandsAhead(): { line: number; bands: number[] } | null {
+    const bands = this.through.flatMap((t, b) => (t > this.ackLine ? [b] : []));
+    return bands.length ? { line: this.ackLine + 1, bands } : null;
+  }
+  /** One past the furthest sequence count seen on any image APID (relative to ackSeq). */
+  beyondAll(): number {
+    let best = -1, bestD = -1;
+    for (const s of this.lastSeq.values()) {
+      const d = this.ackSeq < 0 ? s : (s - this.ackSeq) & 0x3fff;
+      if (d > bestD) { bestD = d; best = s; }
+    }
+    return best;
   }
 }
 
@@ -217,7 +260,8 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     return child.write(configRecord(p, overrides));
   };
 
-  const stallBytes = o.stallBytes ?? 4 << 20;
+  const lineRecordLen = 10 + 18 + 2 * p.sensor.bands.length * p.sensor.pixelsPerLine + 2;
+  const stallBytes = o.stallBytes ?? (16 << 20) + 256 * lineRecordLen;
   let sinceAck = 0, ackSeen = -1, stalled = false;
 
   const write = async (it: BusItem): Promise<boolean> => {
@@ -267,16 +311,19 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     const discarded = remLen;
     remLen = 0;
     const acked = tracker.ackLine;
-    const out = tracker.bandsOut();
-    const partial: Reboot["partialLine"] = out.length ? { line: tracker.curLine, bandsRepeated: out } : null;
+    const ahead = tracker.bandsAhead();
+    const partial: Reboot["partialLine"] = ahead ? { line: ahead.line, bandsRepeated: ahead.bands } : null;
     // Only what was written after the last acknowledged line goes again.
     const ackIdx = window.findIndex((w) => w.line !== undefined && w.line > acked);
     const resend = (ackIdx < 0 ? [] : window.slice(ackIdx)).filter((w) => w.resend !== null);
     const vcMod = p.link.frame.type === "tm" ? 256 : 0x1000000;
     const ifc = tracker.lastVcCount >= 0 ? (tracker.lastVcCount + 1) % vcMod : (o.config?.initialFrameCount ?? 0);
-    // After a stall the dead image may have sent image packets the tracker could not use: start
-    // beyond every count it used, so re-sent lines are not taken for duplicates.
-    const seq = cause === "stall" ? tracker.anySeq : tracker.ackSeq;
+    // Raw mode: every band's packets of a line carry the same count, so the first line re-sent
+    // gets the counts it had (repeats are recognisable). Compressed modes (bands differ), and
+    // after a stall (the dead image may have sent packets the tracker could not use): start
+    // beyond every count used, so nothing re-sent is taken for a duplicate; the APIDs behind
+    // the furthest one then show a sequence gap at the ground.
+    const seq = cause === "stall" || !tracker.isRaw ? tracker.beyondAll() : tracker.ackSeq;
     const ipc = seq >= 0 ? (seq + 1) & 0x3fff : (o.config?.initialPacketCount ?? 0);
     reboots.push({ boot, cause, exitCode: code, lastLineWritten: lastWritten, lastLineAcked: acked, linesResent: resend.filter((w) => w.line !== undefined).length, partialLine: partial, discardedBytes: discarded, initialFrameCount: ifc, initialPacketCount: ipc });
     log.push(`tengri-obc: watchdog: ${cause} (exit ${code}); reboot ${reboots.length}, resuming after line ${acked}`);

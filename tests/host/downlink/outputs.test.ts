@@ -24,6 +24,7 @@ import { parseHostPort, UdpTargetError } from "../../../host/downlink/udp-frames
 function smallProfile(): Profile {
   const p = structuredClone(loadProfile("cubesat-mcu"));
   p.sensor.pixelsPerLine = 256;
+  p.products.image.compression = "raw"; // raw image packets: what these tests' ground checks read
   return p;
 }
 

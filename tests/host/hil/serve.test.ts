@@ -24,6 +24,7 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 function smallProfile(): Profile {
   const p = structuredClone(loadProfile("cubesat-mcu"));
   p.sensor.pixelsPerLine = 256;
+  p.products.image.compression = "raw"; // raw image packets: what these tests' ground checks read
   return p;
 }
 

@@ -8,6 +8,7 @@ import { runFaultPass, runCampaign, formatCampaign, type FaultSpec } from "../..
 function smallProfile(): Profile {
   const p = structuredClone(loadProfile("cubesat-mcu"));
   p.sensor.pixelsPerLine = 256;
+  p.products.image.compression = "raw"; // raw image packets: what these tests' ground checks read
   return p;
 }
 const O = { profile: smallProfile(), lines: 50, watchdogMs: 600 };

@@ -13,10 +13,12 @@ import { configRecord } from "../../../host/obc/config-table.ts";
 import { DEFAULT_FLIGHT_WASM } from "../../../host/obc/faults.ts";
 import { LinkDecoder } from "../../../host/ground/link-decoder.ts";
 import { linkConfigOfProfile } from "../../../host/obc/link-config.ts";
+import { ImageReconstructor, lineHash } from "../../../host/ground/image.ts";
 
 function smallProfile(): Profile {
   const p = structuredClone(loadProfile("cubesat-mcu"));
   p.sensor.pixelsPerLine = 256;
+  p.products.image.compression = "raw"; // raw image packets: what these tests' ground checks read
   return p;
 }
 const LINES = 60;
@@ -94,4 +96,33 @@ test("runImage keeps its contract and reports the image's processing time and ru
   assert.match(r.timing!.runtime, /node v\d+.*V8 .*node:wasi/);
   const m = realTimeMargin(r.timing!, 40, p.sensor.lineRateHz);
   assert.ok(Number.isFinite(m.margin) && m.linePeriodMs > 0);
+});
+
+test("a compressed (CCSDS 121 units) pass also resumes after a reset: acknowledgement follows whole units, every line arrives exact", async () => {
+  const p = structuredClone(loadProfile("cubesat-mcu"));
+  p.sensor.pixelsPerLine = 256;
+  p.products.image.compression = "ccsds121";
+  p.products.image.ccsds121 = { blockSize: 16, rsi: 64, preprocess: true, unitLines: 8, unitPixels: 0 };
+  const bands = p.sensor.bands.length, px = p.sensor.pixelsPerLine;
+  const recon = new ImageReconstructor(bands, px, undefined, "ccsds121", 8, p.sensor.bitDepth);
+  const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
+  const dec = new LinkDecoder(linkConfigOfProfile(p), { onPacket(pkt) { const b = apidBand.get(pkt.apid); if (b !== undefined) recon.addPacket(b, pkt.data, pkt.seqFlags); } });
+  const N = 96;
+  function* its(): Iterable<BusItem> {
+    for (let n = 0; n < N; n++) {
+      const rec = lineRec(p, n);
+      const s = new Uint16Array(bands * px).map((_, i) => (i * 13 + n * 101) & 0xfff);
+      const h = new Uint32Array(bands);
+      for (let b = 0; b < bands; b++) h[b] = lineHash(s.subarray(b * px, (b + 1) * px));
+      recon.expect(n, h);
+      yield { record: rec, line: n };
+    }
+    yield { record: encodeEnd(N) };
+  }
+  const r = await runSupervised({ image: flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"), profile: p, items: its(), onOutput: (c) => dec.push(c), childFaults: [{ line: 50, kind: "reset" }], watchdogMs: 600 });
+  dec.end();
+  const img = recon.end();
+  assert.equal(r.exitCode, 0);
+  assert.equal(r.reboots.length, 1);
+  assert.equal(img.linesExact, N, JSON.stringify(img.lostLines.slice(0, 3)));
 });
