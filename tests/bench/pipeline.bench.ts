@@ -27,7 +27,8 @@ function busOf(p: Profile, lines: number): Buffer {
 function timeImage(bus: Buffer, reps = 3): number {
   let best = Infinity;
   for (let r = 0; r <= reps; r++) {
-    const wasi = new WASI([], [], [new OpenFile(new File(bus)), new OpenFile(new File(new Uint8Array())), ConsoleStdout.lineBuffered(() => {})]);
+    // stdout counts octets (the shim's in-memory File copies itself on every append)
+    const wasi = new WASI([], [], [new OpenFile(new File(bus)), new ConsoleStdout(() => {}), ConsoleStdout.lineBuffered(() => {})]);
     const inst = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
     const t0 = performance.now();
     const code = wasi.start(inst as unknown as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
