@@ -1,0 +1,84 @@
+// Ground reconstruction of the cloud-screening products from packets built by hand from the
+// documented layouts (README, "Cloud screening products"), the mask coded by Debian's libaec
+// when present (else by the flight coder), independently of the flight pipeline.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ScreeningGround, decodeTileStats, TILE_STATS_FIXED, ScreeningPacketError } from "../../../host/ground/screening.ts";
+import { UNIT_HDR_LEN } from "../../../host/ground/image.ts";
+import { loadFlightLib } from "../../../host/obc/lib.ts";
+
+function statsPacket(o: { row: number; line: number; lines: number; x0: number; count: number; counts: number[]; decision: number; thumb?: Uint8Array }): Uint8Array {
+  const d = new Uint8Array(TILE_STATS_FIXED + (o.thumb?.length ?? 0));
+  const dv = new DataView(d.buffer);
+  d[0] = 0x1e; dv.setUint32(1, 2_100_000_000); dv.setUint16(5, 0x8000);
+  dv.setUint32(7, o.row); dv.setUint32(11, o.line); dv.setUint16(15, o.lines); dv.setUint16(17, o.x0); dv.setUint16(19, o.count);
+  o.counts.forEach((c, i) => dv.setUint32(21 + 4 * i, c));
+  d[45] = o.decision; d[46] = 0; d[47] = 8; d[48] = 4;
+  if (o.thumb) d.set(o.thumb, TILE_STATS_FIXED);
+  return d;
+}
+
+test("tile statistics decode field by field; a dropped tile carries its thumbnail; a bad decision is a typed error", () => {
+  const thumb = new Uint8Array(4 * 8 * 8).map((_, i) => i & 0xff);
+  const t = decodeTileStats(statsPacket({ row: 3, line: 192, lines: 64, x0: 128, count: 64, counts: [100, 3900, 96, 0, 0, 0], decision: 2, thumb }));
+  assert.deepEqual([t.tileRow, t.firstLine, t.lines, t.firstPixel, t.count, t.clear, t.cloud, t.uncertain], [3, 192, 64, 128, 64, 100, 3900, 96]);
+  assert.equal(t.decision, "drop");
+  assert.deepEqual(t.thumbnail, thumb);
+  const bad = statsPacket({ row: 0, line: 0, lines: 64, x0: 0, count: 64, counts: [0, 0, 0, 0, 0, 0], decision: 7 });
+  assert.throws(() => decodeTileStats(bad), (e: unknown) => e instanceof ScreeningPacketError && e.reason === "decision");
+  assert.throws(() => decodeTileStats(bad.subarray(0, 20)), (e: unknown) => e instanceof ScreeningPacketError && e.reason === "short");
+});
+
+test("decisions cover their tile's pixels; the summary counts tiles, cloud fraction and dropped pixels", () => {
+  const g = new ScreeningGround(64);
+  g.addStats(statsPacket({ row: 0, line: 0, lines: 64, x0: 0, count: 64, counts: [4096, 0, 0, 0, 0, 0], decision: 0 }));
+  g.addStats(statsPacket({ row: 0, line: 0, lines: 64, x0: 64, count: 64, counts: [0, 4096, 0, 0, 0, 0], decision: 2 }));
+  g.addStats(statsPacket({ row: 1, line: 64, lines: 64, x0: 0, count: 64, counts: [2048, 1024, 1024, 0, 0, 0], decision: 1 }));
+  assert.equal(g.decisionAt(10, 70)?.decision, "drop");
+  assert.equal(g.decisionAt(10, 5)?.decision, "keep");
+  assert.equal(g.decisionAt(100, 5)?.decision, "degrade");
+  assert.equal(g.decisionAt(200, 5), undefined);
+  const s = g.end();
+  assert.deepEqual([s.tiles, s.kept, s.degraded, s.dropped, s.droppedPixels], [3, 1, 1, 1, 4096]);
+  assert.equal(s.cloudFraction, (4096 + 1024) / (4096 * 3));
+});
+
+test("[121.0-B-3 §5] the cloud mask unit (1-bit samples) decodes to the mask lines and agrees with the statistics", () => {
+  const W = 96, L = 8;
+  const mask = new Uint8Array(W * L).map((_, i) => ((i % W) > 40 && (i % W) < 70 ? 1 : 0));
+  let coded: Uint8Array;
+  const dir = mkdtempSync(join(tmpdir(), "tengri-mask-"));
+  try {
+    writeFileSync(join(dir, "m.raw"), mask);
+    const r = spawnSync("aec", ["-n", "1", "-j", "16", "-r", "128", "-t", join(dir, "m.raw"), join(dir, "m.rz")]);
+    if (r.status === 0) coded = new Uint8Array(readFileSync(join(dir, "m.rz")));
+    else {
+      const lib = loadFlightLib(); const x = lib.exports;
+      const st = lib.alloc(x.aec121StateLen()), src = lib.alloc(2 * W * L), out = lib.alloc(65536);
+      x.aec121Init(st, 1, 16, 128, 8 | 16);
+      new Uint16Array(lib.memory.buffer, src, W * L).set(mask);
+      const n = x.aec121EncodeUnit(st, src, W * L, out, 65536);
+      coded = lib.u8().slice(out, out + n);
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+  const hdr = new Uint8Array(UNIT_HDR_LEN);
+  const dv = new DataView(hdr.buffer);
+  hdr[0] = 0x1e; dv.setUint32(7, 0); dv.setUint16(11, L); dv.setUint16(13, 0); dv.setUint16(15, W);
+  hdr[17] = 1; hdr[18] = 1; hdr[19] = 16; hdr[20] = 8 | 16; dv.setUint16(21, 128); dv.setUint32(23, 0); hdr[27] = 0;
+  const lines: Uint8Array[] = [];
+  const g = new ScreeningGround(64, (_, m) => lines.push(m));
+  g.addStats(statsPacket({ row: 0, line: 0, lines: L, x0: 0, count: W, counts: [W * L - 29 * L, 29 * L, 0, 0, 0, 0], decision: 1 }));
+  const pkt = new Uint8Array(UNIT_HDR_LEN + coded.length);
+  pkt.set(hdr); pkt.set(coded, UNIT_HDR_LEN);
+  g.addMask(pkt, 3);
+  assert.equal(lines.length, L);
+  assert.deepEqual(lines[3], mask.subarray(3 * W, 4 * W));
+  const s = g.end();
+  assert.equal(s.maskUnits, 1);
+  assert.equal(s.maskCloudPixels, 29 * L);
+  assert.equal(s.maskAgrees, true);
+});
