@@ -115,6 +115,7 @@ export class ImageReconstructor {
   constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void, readonly mode: "raw" | "ccsds121" | "ccsds123" = "raw", unitLines = 1, readonly bitDepth = 16) {
     this.window = 2 + (mode === "raw" ? 0 : unitLines + 1);
     this.codedBytes = new Array(bands).fill(0);
+    this.screenedOut = new Array(bands).fill(0);
   }
 
   /**
@@ -131,6 +132,7 @@ export class ImageReconstructor {
   /** Compare samples (not hashes): lossy products (near-lossless CCSDS 123) within each piece's error bound. */
   useSampleCheck(): void { this.sampleCheck = true; }
   private sampleCheck = false;
+  private screenedOut: number[] = [];
 
   /** Screening mode: the line as the imager produced it (copied; held only until the line is final). */
   expectSamples(line: number, samples: Uint16Array): void { this.expectedSamples.set(line, samples.slice()); }
@@ -304,7 +306,7 @@ export class ImageReconstructor {
       let lost = false;
       for (let x = 0; x < this.pixels; x++) {
         if (covered[x]) continue;
-        if (g?.decisionAt(line, x)?.decision === "drop") this.stats.pixelsScreenedOut++;
+        if (g?.decisionAt(line, x)?.decision === "drop") { this.stats.pixelsScreenedOut++; this.screenedOut[b]++; }
         else lost = true;
       }
       if (lost) lostBands.push(b);
@@ -338,9 +340,11 @@ export class ImageReconstructor {
     }
     this.expected.clear();
     const lines = this.stats.linesComplete + this.stats.linesPartial + this.stats.linesMissing;
+    // Over the samples that were sent: pixels of tiles dropped by screening are not counted.
     this.stats.compression = this.codedBytes.map((bytes, band) => {
-      const rawBits = lines * this.pixels * this.bitDepth;
-      return { band, rawBits, codedBits: bytes * 8, ratio: bytes ? rawBits / (bytes * 8) : 0, bitsPerSample: lines ? (bytes * 8) / (lines * this.pixels) : 0 };
+      const sent = lines * this.pixels - this.screenedOut[band];
+      const rawBits = sent * this.bitDepth;
+      return { band, rawBits, codedBits: bytes * 8, ratio: bytes ? rawBits / (bytes * 8) : 0, bitsPerSample: sent ? (bytes * 8) / sent : 0 };
     });
     return this.stats;
   }
