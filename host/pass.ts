@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 import { loadProfile, derived, type Profile } from "./profiles/index.ts";
 import { openScene as openSensorScene, type OpenSceneOptions, type SceneSource } from "./sensor/index.ts";
 import { flash } from "./obc/image.ts";
-import { runImage } from "./obc/obc.ts";
+import { runImage, realTimeMargin } from "./obc/obc.ts";
+import { runSupervised, type BusItem, type LineFault, type Reboot } from "./obc/watchdog.ts";
+import { Transmitter } from "./downlink/transmitter.ts";
+import type { StorePolicy, StoreReport } from "./downlink/store.ts";
 import { configRecord, aecOptions, screeningOptions, hyperOptions, type ConfigOverrides } from "./obc/config-table.ts";
 import { ScreeningGround, type ScreeningSummary, type TileStats } from "./ground/screening.ts";
 import { createReportObserver } from "./report/index.ts";
@@ -41,6 +44,16 @@ export interface PassOptions {
   wasmPath?: string;
   onProgress?(linesSent: number, total: number): void;
   observers?: PassObserver[];
+  /** Run under the OBC supervisor: watchdog (ms without progress) and scripted faults at lines. */
+  watchdogMs?: number;
+  obcFaults?: LineFault[];
+  /** Contact window (pass-relative seconds); CADUs outside it wait in the onboard store. */
+  contactWindow?: { startS: number; endS: number };
+  storeBytes?: number;
+  storePolicy?: StorePolicy;
+  /** Serve the transmitted CADUs on TCP, and send decoded frames as UDP datagrams. */
+  caduTcp?: { host?: string; port?: number };
+  udpFrames?: { host: string; port: number };
 }
 
 /** Watches a pass as it streams (report builders, progress, HIL taps). All optional. */
@@ -70,7 +83,12 @@ export interface PassSummary {
   bands: number;
   pixels: number;
   bitDepth: number;
-  flight: { exitCode: number; log: string[]; housekeeping: Housekeeping | null; busBytes: number; caduBytes: number };
+  flight: {
+    exitCode: number; log: string[]; housekeeping: Housekeeping | null; busBytes: number; caduBytes: number;
+    /** The image's own processing time per line against the line period (null when not measured). */
+    realTime: { perLineMs: number; linePeriodMs: number; margin: number; runtime: string } | null;
+    reboots: Reboot[];
+  };
   link: { bytes: number; bitErrors: number; bursts: number; dropped: number; slips: number };
   ground: {
     cadus: number; bitSlips: number; syncLosses: number; rsSymbolsCorrected: number; rsCodewordsCorrected: number; rsCodewordsUncorrectable: number;
@@ -86,7 +104,7 @@ export interface PassSummary {
    * dataLinkTimeS: for the CADUs that carry data (the ground's non-idle frames). The link keeps up
    * when the data fits the pass; the backlog is the data time beyond the pass.
    */
-  downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean };
+  downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean; store: StoreReport };
   wallS: number;
   throughputMbitS: number;
 }
@@ -120,11 +138,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const lossy = mode === "ccsds123" && (hyperOptions(p).params.fidelity !== 0);
   if (lossy) recon.useSampleCheck();
 
-  let caduOut: WriteStream | null = null;
-  if (o.out) {
-    mkdirSync(o.out, { recursive: true });
-    caduOut = createWriteStream(join(o.out, "pass.cadu"));
-  }
+  if (o.out) mkdirSync(o.out, { recursive: true });
   const events: Record<string, number> = {};
   const scr = screeningOptions(p);
   const screening = scr ? new ScreeningGround(scr.tileSize,
@@ -151,8 +165,8 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const channel = new Channel(chOpts);
 
   let sent = 0;
-  function* records(): Iterable<Uint8Array> {
-    yield configRecord(p, o.config);
+  let tNow = 0;                                       // pass time of the last line handed to the OBC
+  function* items(): Iterable<BusItem> {
     for (let line = scene.next(); line; line = scene.next()) {
       if (screening || lossy) recon.expectSamples(line.counter, line.samples);
       else {
@@ -161,28 +175,35 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         recon.expect(line.counter, h);
       }
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
-      yield encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples });
+      tNow = sent / p.sensor.lineRateHz;
+      yield { record: encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples }), line: line.counter };
       sent++;
       if (o.onProgress && sent % 64 === 0) o.onProgress(sent, lines);
     }
-    yield encodeEnd(sent);
+    yield { record: encodeEnd(sent) };
   }
-  const busStream = o.busFilter ? o.busFilter(records()) : records();
+  function* records(): Iterable<Uint8Array> {
+    yield configRecord(p, o.config);
+    for (const it of items()) yield it.record;
+  }
   let caduBytes = 0;
-  const run = await runImage({
-    image, profile: p, records: busStream,
-    onOutput(chunk) {
-      caduBytes += chunk.length;
-      caduOut?.write(chunk);
-      for (const c of channel.push(chunk)) decoder.push(c);
-    },
+  // The transmitter: the onboard store between the pipeline and the radio (contact window, bit
+  // rate, capacity), and the outputs (file, TCP, UDP); what it sends goes through the channel.
+  const tx = await Transmitter.open({
+    profile: p, window: o.contactWindow, storeBytes: o.storeBytes, policy: o.storePolicy, file: o.out ? join(o.out, "pass.cadu") : undefined,
+    tcp: o.caduTcp, udp: o.udpFrames, onCadus: (c) => { for (const x of channel.push(c)) decoder.push(x); },
   });
+  const onOutput = (chunk: Uint8Array) => { caduBytes += chunk.length; tx.push(chunk, tNow); };
+  const supervised = !o.busFilter && (o.watchdogMs !== undefined || (o.obcFaults?.length ?? 0) > 0);
+  const run = supervised
+    ? await runSupervised({ image, profile: p, config: o.config, items: items(), watchdogMs: o.watchdogMs, childFaults: o.obcFaults, onOutput })
+    : await runImage({ image, profile: p, records: o.busFilter ? o.busFilter(records()) : records(), onOutput });
+  const txReport = await tx.end();
   for (const c of channel.end()) decoder.push(c);
   decoder.end();
   scene.close?.();
   const img = recon.end();
   const screeningSummary = screening?.end() ?? null;
-  await new Promise<void>((res) => (caduOut ? caduOut.end(res) : res()));
 
   const gs = decoder.stats;
   let gapFrames = 0, dataFrames = 0;
@@ -194,7 +215,11 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const wallS = (performance.now() - t0) / 1000;
   const summary: PassSummary = {
     profile: p.name, mode, lines: sent, bands, pixels, bitDepth: p.sensor.bitDepth,
-    flight: { exitCode: run.exitCode, log: run.log, housekeeping: hk, busBytes: run.busBytes, caduBytes },
+    flight: {
+      exitCode: run.exitCode, log: run.log, housekeeping: hk, busBytes: run.busBytes, caduBytes,
+      realTime: run.timing ? { ...realTimeMargin(run.timing, (hk as Housekeeping | null)?.linesAccepted ?? sent, p.sensor.lineRateHz), runtime: run.timing.runtime } : null,
+      reboots: "reboots" in run ? (run.reboots as Reboot[]) : [],
+    },
     link: { ...channel.stats },
     ground: {
       cadus: gs.cadus, bitSlips: gs.bitSlips, syncLosses: gs.syncLosses, rsSymbolsCorrected: gs.rsSymbolsCorrected,
@@ -208,7 +233,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     downlink: {
       passDurationS, rawBitRate: d.rawBitRate, downlinkBitRate: p.link.downlinkBitRate, caduBits, linkTimeS, dataLinkTimeS,
       linkUse: passDurationS > 0 ? dataLinkTimeS / passDurationS : 0,
-      backlogS: Math.max(0, dataLinkTimeS - passDurationS), keepsUp: dataLinkTimeS <= passDurationS * 1.0001,
+      backlogS: Math.max(0, dataLinkTimeS - passDurationS), keepsUp: dataLinkTimeS <= passDurationS * 1.0001, store: txReport.store,
     },
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,

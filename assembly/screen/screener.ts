@@ -34,6 +34,11 @@ const HOT_MIN: i32 = -512;
 const HOT_BINS: i32 = 2048;
 const HIST_HALVE_AT: i32 = 1 << 22; // halve all bins past this many pixels: background follows the scene
 const Q16_ONE: i32 = 65536;
+// SWAR on 8 flag/age bytes per i64 (WebAssembly 1.0 has no SIMD here).
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+const AGE_MAX: u8 = 127;            // saturated age: farther than any window (≤ 2·MAX_GROW)
+const SWAR_MIN_WIDTH: i32 = 8;      // below this the column states are walked byte by byte
 
 // ---- Pixel classes (one byte per pixel in the class line output).
 export const CLASS_CLEAR: u8 = 0;
@@ -81,8 +86,10 @@ let coreBlue: i32 = 0, coreHot: i32 = 0, coreNdvi: i32 = 0, hazeHot: i32 = 0, br
 let dilate: i32 = 0, grow: i32 = 0, tileSize: i32 = 0, degradeFrac: i32 = 0, dropFrac: i32 = 0, minValid: i32 = 0;
 let satDn: u32 = 0, minElevCdeg: i32 = 0;
 let ringPtr: usize = 0;       // (R2+1) lines × width flag bytes
-let lastCorePtr: usize = 0;   // width × i32: last row ≤ newest line with an R2 horizontal core in that column
-let lastCore1Ptr: usize = 0;  // width × i32: last row ≤ emitted row + R1 with an R1 horizontal core
+// Column states as saturating ages (u8, 0..AGE_MAX): rows since the last horizontal core in that
+// column, so that "a core within the window" is one byte compare, 8 columns per i64 (SWAR).
+let lastCorePtr: usize = 0;   // width u8 (region 4·width): age2 = newest line − last line with an R2 horizontal core
+let lastCore1Ptr: usize = 0;  // width u8 (region 4·width): age1 = last folded line (≤ emitted row + R1) − last R1-core line
 let histPtr: usize = 0;       // HOT_BINS × i32 background histogram
 let histTotal: i32 = 0;
 let lc1Next: i32 = 0;          // next ring line to fold into the R1 column state
@@ -92,6 +99,9 @@ let tilePtr: usize = 0;       // tileCols × TILE_WORDS × i32
 let calPtr: usize = 0;
 let scratchPtr: usize = 0;    // width bytes: class line when the caller wants none        // 3 × (gain, offset, esun) f64 for blue, red, NIR
 let tileCols: i32 = 0;
+let coreHist: u64 = 0;        // bit i: line (newest − i) has a core pixel (i ≤ MAX_GROW < 64)
+let age2Quiet: i32 = 0;       // lines since the last one with an R2 horizontal core (≥ AGE_MAX: all age2 saturated)
+let age1Quiet: i32 = 0;       // folds since the last one with an R1 horizontal core (≥ AGE_MAX: all age1 saturated)
 let rowsIn: i32 = 0;          // lines pushed
 let rowsOut: i32 = 0;         // class lines produced
 let tileRowDone: i32 = -1;    // tile row completed by the last produced line, else −1
@@ -189,8 +199,11 @@ export function screenInit(p: usize, wsPtr: usize, wsLen: i32): i32 {
 export function screenReset(): i32 {
   if (!inited) return E_SCR_NO_INIT;
   rowsIn = 0; rowsOut = 0; tileRowDone = -1;
-  const far: i32 = -(1 << 30);
-  for (let x = 0; x < width; x++) { store<i32>(lastCorePtr + (<usize>x << 2), far); store<i32>(lastCore1Ptr + (<usize>x << 2), far); }
+  // Ages start saturated ("no core seen"); the SWAR paths touch width rounded up to 8 bytes,
+  // inside each 4·width region once width ≥ SWAR_MIN_WIDTH.
+  const n = width >= SWAR_MIN_WIDTH ? (width + 7) & ~7 : width;
+  for (let x = 0; x < n; x++) { store<u8>(lastCorePtr + <usize>x, AGE_MAX); store<u8>(lastCore1Ptr + <usize>x, AGE_MAX); }
+  age2Quiet = AGE_MAX; age1Quiet = AGE_MAX; coreHist = 0;
   for (let i = 0; i < HOT_BINS; i++) store<i32>(histPtr + (<usize>i << 2), 0);
   histTotal = 0; hotBackground = 0; lc1Next = 0; medBin = 0; medBelow = 0;
   clearTiles();
@@ -266,6 +279,8 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
       else if (b >= sat || r >= sat || n >= sat) f = F_SAT;
       store<u8>(slotPtr + <usize>x, <u8>f);
     }
+    coreHist <<= 1;
+    age2Update(slotPtr, false);
     return;
   }
   const kb = kB, ob = oB, kr = kR, or = oR, kn = kN, on = oN;
@@ -278,46 +293,98 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
   for (let x = 0; x < w; x++) {
     const ox = <usize>x << 1;
     const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
-    let f: u32 = 0;
+    // Branch-free: scenes mix cloud, soil and water pixel by pixel, so data-dependent branches
+    // mispredict; every pixel computes all three reflectances and the flags are selected.
     // One unsigned compare per band catches both zero (wraps to 0xFFFFFFFF) and saturated.
-    if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) {
-      f = b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT;
-    } else {
-      const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
-      const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
-      // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
-      // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
-      // (vegetation seen through no or thin cloud keeps a strong red edge; NIR is only
-      // converted for the pixels that pass the first two).
-      const hot2 = (rb << 1) - rr;
-      let core = false;
-      if (rb > cBlue && hot2 > cHot2) {
-        const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
-        const sum = rn + rr;
-        core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
-      }
-      if (core) { f = F_CORE; last = x; if (firstCore < 0) firstCore = x; }
-      else if ((x & 3) == 0) {
-        // Background histogram of HOT over valid non-core pixels (every fourth column: the
-        // median needs no more, and neighbouring pixels hitting one bin serialise the update).
-        let bin = (hot2 >> 1) - HOT_MIN;
-        bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
-        const q = hist + (<usize>bin << 2);
-        store<i32>(q, load<i32>(q) + 1);
-        if (bin < med) below++;
-        added++;
-      }
-      f |= (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2); // F_GATE 0x02, F_BRIGHT 0x04
+    const bad = (b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1);
+    const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
+    const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
+    const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
+    // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
+    // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
+    // (vegetation seen through no or thin cloud keeps a strong red edge), NDVI < max as a
+    // cross-multiplication (no division).
+    const hot2 = (rb << 1) - rr;
+    const sum = rn + rr;
+    const ndviLow = <u32>(sum <= 0) | <u32>((<i64>(rn - rr) << 12) < cNdvi * <i64>sum);
+    const core = <u32>(rb > cBlue) & <u32>(hot2 > cHot2) & ndviLow & (bad ^ 1);
+    if ((x & 3) == 0) {
+      // Background histogram of HOT over valid non-core pixels (every fourth column: the
+      // median needs no more, and neighbouring pixels hitting one bin serialise the update).
+      const inc = (core | bad) ^ 1;
+      let bin = (hot2 >> 1) - HOT_MIN;
+      bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
+      const q = hist + (<usize>bin << 2);
+      store<i32>(q, load<i32>(q) + inc);
+      below += inc & <u32>(bin < med);
+      added += inc;
     }
+    // F_CORE 0x01, F_GATE 0x02, F_BRIGHT 0x04; a bad pixel is F_MISSING or F_SAT only.
+    const fv = core | (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2);
+    const fb: u32 = (b == 0) | (r == 0) | (n == 0) ? F_MISSING : F_SAT;
+    let f = select<u32>(fb, fv, bad);
+    last = select<i32>(x, last, core);
+    firstCore = select<i32>(x, firstCore, core & <u32>(firstCore < 0));
     const dist = x - last;
-    if (dist <= d2) f |= dist <= d1 ? (F_HCORE1 | F_HCORE2) : F_HCORE2;
+    f |= select<u32>(select<u32>(F_HCORE1 | F_HCORE2, F_HCORE2, dist <= d1), 0, dist <= d2);
     store<u8>(slotPtr + <usize>x, <u8>f);
   }
   medBelow = below;
   histTotal += added;
   updateBackground();
-  dilateBackward(slotPtr, row, firstCore, last);
+  dilateBackward(slotPtr, firstCore, last);
+  const has = firstCore >= 0;
+  coreHist = (coreHist << 1) | <u64>has;
+  age2Update(slotPtr, has);
 }
+
+/** a + 1 per byte, saturating at AGE_MAX (every byte ≤ AGE_MAX on entry: no carry between bytes). */
+@inline function satInc8(a: u64): u64 { const t = a + ONES; return t - ((t & HIGHS) >> 7); }
+
+/**
+ * Ages after one more line (R2 state, newest line): +1, 0 where the line has F_HCORE2. Skipped
+ * when every age is already saturated and the line has no core (the ages would not change).
+ */
+function age2Update(slotPtr: usize, has: bool): void {
+  if (!has && age2Quiet >= <i32>AGE_MAX) return;
+  age2Quiet = has ? 0 : age2Quiet + 1;
+  const w = width, a2 = lastCorePtr;
+  if (w >= SWAR_MIN_WIDTH) {
+    // Flag bytes past the line (next ring slot or padding) only touch the padding ages.
+    const n = <usize>((w + 7) & ~7);
+    for (let x: usize = 0; x < n; x += 8) {
+      const f = load<u64>(slotPtr + x);
+      store<u64>(a2 + x, satInc8(load<u64>(a2 + x)) & ~(((f >> 7) & ONES) * 0xff)); // F_HCORE2 = 0x80
+    }
+  } else {
+    for (let x = 0; x < w; x++) {
+      const a = load<u8>(a2 + <usize>x);
+      store<u8>(a2 + <usize>x, load<u8>(slotPtr + <usize>x) & F_HCORE2 ? 0 : a < AGE_MAX ? a + 1 : a);
+    }
+  }
+}
+
+/** Folds one ring line into the R1 ages (+1, 0 where F_HCORE1); skipped when it changes nothing. */
+function fold1(rowPtr: usize, has: bool): void {
+  if (!has && age1Quiet >= <i32>AGE_MAX) return;
+  age1Quiet = has ? 0 : age1Quiet + 1;
+  const w = width, a1 = lastCore1Ptr;
+  if (w >= SWAR_MIN_WIDTH) {
+    const n = <usize>((w + 7) & ~7);
+    for (let x: usize = 0; x < n; x += 8) {
+      const f = load<u64>(rowPtr + x);
+      store<u64>(a1 + x, satInc8(load<u64>(a1 + x)) & ~(((f >> 5) & ONES) * 0xff)); // F_HCORE1 = 0x20
+    }
+  } else {
+    for (let x = 0; x < w; x++) {
+      const a = load<u8>(a1 + <usize>x);
+      store<u8>(a1 + <usize>x, load<u8>(rowPtr + <usize>x) & F_HCORE1 ? 0 : a < AGE_MAX ? a + 1 : a);
+    }
+  }
+}
+
+/** Whether ring line `r` (newest − MAX_GROW ≤ r ≤ newest) has a core pixel. */
+@inline function lineHasCore(r: i32, newest: i32): bool { return ((coreHist >> <u64>(newest - r)) & 1) != 0; }
 
 /**
  * Median of the background histogram, tracked incrementally (bin medBin, medBelow pixels in
@@ -346,11 +413,10 @@ function updateBackground(): void {
   hotBackground = m + HOT_MIN;
 }
 
-/** Backward half of the horizontal square-window dilation; per-column last R2-core row. */
-function dilateBackward(slotPtr: usize, row: i32, firstCore: i32, lastCore: i32): void {
+/** Backward half of the horizontal square-window dilation. */
+function dilateBackward(slotPtr: usize, firstCore: i32, lastCore: i32): void {
   if (firstCore < 0) return; // no core on this line: nothing to dilate or record
   const w = width, d1 = dilate, d2 = grow;
-  const lc = lastCorePtr;
   let next: i32 = 1 << 20;
   // Only columns within R2 of the first and last core can change.
   const x0 = firstCore - d2 > 0 ? firstCore - d2 : 0;
@@ -361,71 +427,123 @@ function dilateBackward(slotPtr: usize, row: i32, firstCore: i32, lastCore: i32)
     if (f & F_CORE) next = x;
     const dist = next - x;
     if (dist <= d2) { f |= dist <= d1 ? (F_HCORE1 | F_HCORE2) : F_HCORE2; store<u8>(p, f); }
-    if (f & F_HCORE2) store<i32>(lc + (<usize>x << 2), row);
   }
 }
 
 /**
  * Stage B: classes of ring row `row` and tile statistics. Needs the lines up to row + R2 in
  * the ring (fewer at the end of the image). A pixel is cloud when a core lies within R1
- * (square window) or, if it is hazy, within R2.
+ * (square window) or, if it is hazy, within R2: with A the last line folded into the R1 ages,
+ * age1 ≤ A − row + R1 and age2 ≤ newest − row + R2 say exactly that.
  */
 function emitRow(row: i32, classPtr: usize, newest: i32): void {
   const w = width, d1 = dilate, d2 = grow, t = tileSize;
   const slots = d2 + 1;
   const slotPtr = ringPtr + <usize>((row % slots) * w);
-  const lc = lastCorePtr, lc1 = lastCore1Ptr;
-  // Bring the R1 column state up to row + R1 (those lines are still in the ring). In steady
-  // state that is one line, folded into the pixel loop below (aheadPtr); else caught up here.
+  // Bring the R1 ages up to row + R1 (those lines are still in the ring). In steady state that
+  // is one line, folded into the pixel loop below (foldPtr); else caught up here.
   const ahead = row + d1 < newest ? row + d1 : newest;
-  for (; lc1Next < ahead; lc1Next++) {
-    const ap = ringPtr + <usize>((lc1Next % slots) * w);
-    for (let x = 0; x < w; x++) if (load<u8>(ap + <usize>x) & F_HCORE1) store<i32>(lc1 + (<usize>x << 2), lc1Next);
+  for (; lc1Next < ahead; lc1Next++) fold1(ringPtr + <usize>((lc1Next % slots) * w), lineHasCore(lc1Next, newest));
+  let foldPtr: usize = 0; // 0: nothing to fold in the loop
+  if (lc1Next == ahead) {
+    const has = lineHasCore(ahead, newest);
+    if (has || age1Quiet < <i32>AGE_MAX) {
+      foldPtr = ringPtr + <usize>((ahead % slots) * w);
+      age1Quiet = has ? 0 : age1Quiet + 1;
+    }
+    lc1Next++;
   }
-  let aheadRow: i32 = -1;
-  let aheadPtr: usize = slotPtr;
-  if (lc1Next == ahead) { aheadRow = ahead; aheadPtr = ringPtr + <usize>((ahead % slots) * w); lc1Next++; }
-  const aheadMask: u32 = aheadRow >= 0 ? F_HCORE1 : 0;
-  const min1 = row - d1, min2 = row - d2;
+  const k1 = lc1Next - 1 - row + d1, k2 = newest - row + d2; // 0 ≤ k ≤ 2·MAX_GROW < AGE_MAX
   const out = classPtr != 0 ? classPtr : scratchPtr; // no test per pixel
   if (row % t == 0) clearTiles();
   tileRowDone = -1;
+  const a1 = lastCore1Ptr, a2 = lastCorePtr;
+  if (w >= SWAR_MIN_WIDTH && (t & 7) == 0) {
+    // 8 pixels per step; tiles start on multiples of 8, only the line's last word is partial.
+    // Every age saturated and nothing to fold: no pixel can be cloud, the ages need no reading.
+    const quiet = foldPtr == 0 && age1Quiet >= <i32>AGE_MAX && age2Quiet >= <i32>AGE_MAX;
+    const c1: u64 = <u64>(<i32>AGE_MAX - k1) * ONES, c2: u64 = <u64>(<i32>AGE_MAX - k2) * ONES;
+    let x0 = 0;
+    for (let tc = 0; tc < tileCols; tc++) {
+      const x1 = x0 + t < w ? x0 + t : w;
+      let nCloud: u64 = 0, nUnc: u64 = 0, nSat: u64 = 0, nMiss: u64 = 0, nUnj: u64 = 0;
+      for (let x = x0; x < x1; x += 8) {
+        const ox = <usize>x;
+        const f = load<u64>(slotPtr + ox);
+        let cloud: u64 = 0;
+        if (!quiet) {
+          let g1 = load<u64>(a1 + ox);
+          if (foldPtr != 0) {
+            g1 = satInc8(g1) & ~(((load<u64>(foldPtr + ox) >> 5) & ONES) * 0xff); // F_HCORE1 = 0x20
+            store<u64>(a1 + ox, g1);
+          }
+          // Per byte, age + (AGE_MAX − k) < 0x80 ⇔ age ≤ k (no carry: both ≤ AGE_MAX).
+          const near1 = ~(g1 + c1) & HIGHS, near2 = ~(load<u64>(a2 + ox) + c2) & HIGHS;
+          cloud = (near1 | ((f << 6) & near2)) >> 7; // (f << 6) & 0x80: F_GATE (0x02) of the same byte
+        }
+        const lm: u64 = x + 8 <= x1 ? <u64>-1 : ((<u64>1) << (<u64>(x1 - x) << 3)) - 1; // pixels of this tile
+        let unc = (f >> 2) & ONES & ~cloud; // F_BRIGHT (0x04) and not cloud
+        let c: u64;
+        if ((f & lm & (<u64>(F_SAT | F_MISSING | F_UNJUDGED) * ONES)) != 0) {
+          const miss = (f >> 4) & ONES;                    // F_MISSING 0x10
+          const sat = (f >> 3) & ONES & ~miss;             // F_SAT 0x08
+          const unj = (f >> 6) & ONES & ~(miss | sat);     // F_UNJUDGED 0x40
+          const ok = ~(miss | sat | unj);
+          cloud &= ok; unc &= ok;
+          c = cloud | (unc << 1) | (miss * <u64>CLASS_MISSING) | (sat * <u64>CLASS_SATURATED) | (unj * <u64>CLASS_UNJUDGED);
+          nMiss += popcnt<u64>(miss & lm); nSat += popcnt<u64>(sat & lm); nUnj += popcnt<u64>(unj & lm);
+        } else {
+          c = cloud | (unc << 1); // CLASS_CLOUD = 1, CLASS_UNCERTAIN = 2, CLASS_CLEAR = 0
+        }
+        nCloud += popcnt<u64>(cloud & lm); nUnc += popcnt<u64>(unc & lm);
+        if (x + 8 <= w) store<u64>(out + ox, c);
+        else for (let i = x; i < w; i++) { store<u8>(out + <usize>i, <u8>c); c >>= 8; }
+      }
+      addTile(tc, x1 - x0, <i32>nCloud, <i32>nUnc, <i32>nSat, <i32>nMiss, <i32>nUnj);
+      x0 = x1;
+    }
+    return;
+  }
   let x0 = 0;
   for (let tc = 0; tc < tileCols; tc++) {
     const x1 = x0 + t < w ? x0 + t : w;
     let nCloud = 0, nUnc = 0, nSat = 0, nMiss = 0, nUnj = 0;
     for (let x = x0; x < x1; x++) {
       const f = <u32>load<u8>(slotPtr + <usize>x);
-      const ox = <usize>x << 2;
-      // R1 column state: this column's last R1-core row, updated with line row + R1.
-      let l1 = load<i32>(lc1 + ox);
-      l1 = select<i32>(aheadRow, l1, (<u32>load<u8>(aheadPtr + <usize>x) & aheadMask) != 0);
-      store<i32>(lc1 + ox, l1);
+      let g1 = <u32>load<u8>(a1 + <usize>x);
+      if (foldPtr != 0) {
+        g1 = load<u8>(foldPtr + <usize>x) & F_HCORE1 ? 0 : g1 < <u32>AGE_MAX ? g1 + 1 : g1;
+        store<u8>(a1 + <usize>x, <u8>g1);
+      }
       let c: u32;
       if (f & (F_MISSING | F_SAT | F_UNJUDGED)) {
         if (f & F_MISSING) { c = CLASS_MISSING; nMiss++; }
         else if (f & F_SAT) { c = CLASS_SATURATED; nSat++; }
         else { c = CLASS_UNJUDGED; nUnj++; }
       } else {
-        // Branch-free on the common path: class edges are where branches would mispredict.
         // (f >> 1) & 1 is F_GATE (0x02), (f >> 2) & 1 is F_BRIGHT (0x04).
-        const cloud = <u32>(l1 >= min1) | (((f >> 1) & 1) & <u32>(load<i32>(lc + ox) >= min2));
+        const cloud = <u32>(g1 <= <u32>k1) | (((f >> 1) & 1) & <u32>(<i32>load<u8>(a2 + <usize>x) <= k2));
         const unc = (cloud ^ 1) & ((f >> 2) & 1);
-        c = cloud | (unc << 1); // CLASS_CLOUD = 1, CLASS_UNCERTAIN = 2, CLASS_CLEAR = 0
+        c = cloud | (unc << 1);
         nCloud += cloud; nUnc += unc;
       }
       store<u8>(out + <usize>x, <u8>c);
     }
-    const nClear = (x1 - x0) - nCloud - nUnc - nSat - nMiss - nUnj;
-    const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);
-    store<i32>(tp + (T_CLEAR << 2), load<i32>(tp + (T_CLEAR << 2)) + nClear);
-    store<i32>(tp + (T_CLOUD << 2), load<i32>(tp + (T_CLOUD << 2)) + nCloud);
-    store<i32>(tp + (T_UNCERTAIN << 2), load<i32>(tp + (T_UNCERTAIN << 2)) + nUnc);
-    store<i32>(tp + (T_SATURATED << 2), load<i32>(tp + (T_SATURATED << 2)) + nSat);
-    store<i32>(tp + (T_MISSING << 2), load<i32>(tp + (T_MISSING << 2)) + nMiss);
-    store<i32>(tp + (T_UNJUDGED << 2), load<i32>(tp + (T_UNJUDGED << 2)) + nUnj);
+    addTile(tc, x1 - x0, nCloud, nUnc, nSat, nMiss, nUnj);
     x0 = x1;
   }
+}
+
+/** Adds one line's counts over tile column tc (n pixels) to its record. */
+@inline function addTile(tc: i32, n: i32, nCloud: i32, nUnc: i32, nSat: i32, nMiss: i32, nUnj: i32): void {
+  const nClear = n - nCloud - nUnc - nSat - nMiss - nUnj;
+  const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);
+  store<i32>(tp + (T_CLEAR << 2), load<i32>(tp + (T_CLEAR << 2)) + nClear);
+  store<i32>(tp + (T_CLOUD << 2), load<i32>(tp + (T_CLOUD << 2)) + nCloud);
+  store<i32>(tp + (T_UNCERTAIN << 2), load<i32>(tp + (T_UNCERTAIN << 2)) + nUnc);
+  store<i32>(tp + (T_SATURATED << 2), load<i32>(tp + (T_SATURATED << 2)) + nSat);
+  store<i32>(tp + (T_MISSING << 2), load<i32>(tp + (T_MISSING << 2)) + nMiss);
+  store<i32>(tp + (T_UNJUDGED << 2), load<i32>(tp + (T_UNJUDGED << 2)) + nUnj);
 }
 
 /** Decision of one tile from its counts (pure; also used by the tests). Returns decision | reason << 8. */

@@ -85,6 +85,8 @@ export interface ReconstructionStats {
   unitsLost: number;
   /** Screening: band-line pixels not sent because their tile was dropped (not a loss). */
   pixelsScreenedOut: number;
+  /** Pieces received twice (lines re-sent after an OBC reboot); the last copy is kept. */
+  duplicatePieces: number;
   /** Screening: band-line pieces of degraded tiles, and the largest error seen in them. */
   piecesDegraded: number;
   maxDegradedError: number;
@@ -97,10 +99,10 @@ export interface ReconstructionStats {
  * band (or at the end). Holds at most a few lines in memory.
  */
 export class ImageReconstructor {
-  private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[]; pieces: LinePiece[] }>();
+  private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[]; pieces: LinePiece[]; seen: Set<number> }>();
   private expected = new Map<number, Uint32Array>();
   private lastLine = -1;
-  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [], pixelsScreenedOut: 0, piecesDegraded: 0, maxDegradedError: 0 };
+  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [], pixelsScreenedOut: 0, piecesDegraded: 0, maxDegradedError: 0, duplicatePieces: 0 };
   private expectedSamples = new Map<number, Uint16Array>();
   private screening: ScreeningGround | null = null;
   private units = new Map<string, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
@@ -234,12 +236,16 @@ export class ImageReconstructor {
     const band = piece.band;
     let l = this.open.get(piece.line);
     if (!l) {
-      l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [] };
+      l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [], seen: new Set() };
       this.open.set(piece.line, l);
     }
     let b = l.bands[band];
     if (!b) b = l.bands[band] = new Uint16Array(this.pixels);
     b.set(piece.samples, piece.firstPixel);
+    // A piece sent again (after an OBC reboot the unacknowledged lines are re-sent): the last copy counts once.
+    const key = band * 65536 + piece.firstPixel;
+    if (l.seen.has(key)) { this.stats.duplicatePieces++; return; }
+    l.seen.add(key);
     l.got[band] += piece.count;
     if (this.sampleCheck) l.pieces.push({ ...piece, samples: new Uint16Array(0) });
     // Lines older than the window are final (packets arrive in line order per channel; units
@@ -281,7 +287,7 @@ export class ImageReconstructor {
   }
 
   private finishScreened(line: number): void {
-    const l = this.open.get(line) ?? { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [] };
+    const l = this.open.get(line) ?? { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [], seen: new Set<number>() };
     this.open.delete(line);
     const exp = this.expectedSamples.get(line);
     this.expectedSamples.delete(line);

@@ -140,15 +140,10 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
   const recon = new LineCheck(bands, pixels);
   const hk = new HkAccumulator();
-  // A packet repeating its APID's last sequence count (or behind it) is a duplicate: after a
-  // reboot the line partly sent is sent again whole with the same counts (watchdog.ts).
-  const lastSeq = new Map<number, number>();
-  let dups = 0;
+  // After a reboot the line partly sent is sent again whole: its bands already out arrive
+  // twice (watchdog.ts); LineCheck keeps the last complete copy of a band line.
   const dec = new LinkDecoder(linkConfigOfProfile(p), {
     onPacket(pkt) {
-      const prev = lastSeq.get(pkt.apid);
-      if (prev !== undefined && ((pkt.seqCount - prev) & 0x3fff) >= 0x2000 || prev === pkt.seqCount) { dups++; return; }
-      lastSeq.set(pkt.apid, pkt.seqCount);
       const b = apidBand.get(pkt.apid);
       if (b !== undefined) recon.add(b, pkt.data);
       else if (pkt.apid === p.products.housekeeping.apid) { try { hk.add(decodeHousekeeping(pkt.data)); } catch { /* counted by the decoder */ } }
@@ -208,7 +203,7 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
   if (mismatches) notes.push(`line(s) ${img.corrupted.join(",")} arrived corrupted`);
   if (img.repeated.length) notes.push(`line(s) ${img.repeated.join(",")} arrived more than once (the last copy counts)`);
   if (recon.badPackets) notes.push(`${recon.badPackets} image packet(s) undecodable at the ground`);
-  for (const r of sup.reboots) notes.push(`reboot (${r.cause}) after line ${r.lastLineAcked}: ${r.linesResent} line(s) re-sent${r.partialLine ? `, line ${r.partialLine.line} bands ${r.partialLine.bandsRepeated.join(",")} repeated (${dups} duplicate packet(s) discarded by the ground)` : ""}`);
+  for (const r of sup.reboots) notes.push(`reboot (${r.cause}) after line ${r.lastLineAcked}: ${r.linesResent} line(s) re-sent${r.partialLine ? `, line ${r.partialLine.line} bands ${r.partialLine.bandsRepeated.join(",")} repeated` : ""}`);
   for (const f of sup.faultsApplied) if (f.kind === "seu") notes.push(`SEU at 0x${f.address!.toString(16)} bit ${f.bit} (memory ${f.memoryBytes} B, boot ${f.boot})`);
   if (fault && (fault.kind === "hang" || fault.kind === "reset" || fault.kind === "seu") && !sup.faultsApplied.length) notes.push("fault not applied (the pass ended first)");
   const timing = sup.timing;

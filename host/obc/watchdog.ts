@@ -11,12 +11,15 @@
 // (an onboard view, before the channel) to know that. On reboot it boots a new child, sends
 // the configuration record again with the frame counter preset to the image VC's next count
 // and the packet sequence counter to the count the first unacknowledged line's packets
-// carry (every band has the same count per line), then re-sends every line after the last
-// one acknowledged. Nothing the image accepted is lost. A line partly out when the OBC died
-// (some bands sent, the rest in the dead image's partial frame) is sent again whole: its
-// bands already out arrive twice at the ground with the same APID and sequence count, so a
-// ground that discards a packet repeating the last sequence count of its APID sees no
-// duplicate and no gap (reported as partialLine). The master channel count and the
+// carry, then re-sends every line after the last one acknowledged. Nothing the image
+// accepted is lost. A line partly out when the OBC died (some bands sent, the rest in the
+// dead image's partial frame) is sent again whole (reported as partialLine). In raw mode
+// without screening every band's packets of a line carry the same count, so the repeated
+// bands arrive with the APID and sequence count they had: a ground that discards a packet
+// repeating its APID's last count sees no duplicate and no gap. In compressed or screened
+// modes the counts differ per APID: the preset goes beyond every count used, so repeated
+// units arrive as new packets (a ground keeps the last copy) and the APIDs behind the
+// furthest one show a sequence gap at the reboot. The master channel count and the
 // housekeeping and idle VCs restart from the same preset: a discontinuity there is expected
 // at each reboot. A trailing partial CADU of a dead child is discarded (counted) so the
 // stream stays CADU-aligned.
@@ -24,7 +27,10 @@
 // Stall: an image that keeps running but stops acknowledging lines (e.g. an SEU in its
 // configuration sends image packets elsewhere) is rebooted when more than `stallBytes` of
 // bus records were written since the last acknowledgement, or when it ends the pass with
-// lines unacknowledged.
+// lines unacknowledged. Self-check: the image's own output, before any channel, must decode
+// cleanly; a bad FECF, an uncorrectable codeword, a bad header or a malformed packet there is
+// an onboard fault (e.g. an SEU in the CRC table): acknowledgement stops at once and the
+// image is rebooted at the next bus write (or at the end of the pass).
 import { mkdtempSync, rmSync, writeFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,11 +72,13 @@ export interface SupervisedOptions {
   stallBytes?: number;
 }
 
-export type RebootCause = "hang" | "trap" | "reset" | "exit" | "stall";
+export type RebootCause = "hang" | "trap" | "reset" | "exit" | "stall" | "self-check";
 
 export interface Reboot {
   boot: number;
   cause: RebootCause;
+  /** For "self-check": the first error found decoding the image's own output. */
+  selfCheck: string | null;
   exitCode: number | null;
   /** Last line record written to the dead image, last one acknowledged. */
   lastLineWritten: number;
@@ -108,7 +116,8 @@ export interface SupervisedResult {
  * its pixels in every band. Either way image packets leave in line order, band after band.
  */
 class OutputTracker {
-  private readonly dec: LinkDecoder;
+  private dec!: LinkDecoder;
+  private readonly newDecoder: () => LinkDecoder;
   private readonly bandOf: Map<number, number>;
   private readonly raw: boolean;
   private readonly screening: boolean;
@@ -119,6 +128,8 @@ class OutputTracker {
   ackSeq = -1;
   /** Per band: the last line it has left complete. */
   readonly through: number[];
+  /** The first self-check failure on the image's output (a link event kind), or null. */
+  fault: string | null = null;
   /** Per image APID: the last sequence count seen. */
   readonly lastSeq = new Map<number, number>();
   constructor(private readonly p: Profile) {
@@ -127,12 +138,17 @@ class OutputTracker {
     this.through = new Array(bands).fill(-1);
     this.raw = (p.products.image.compression ?? "raw") === "raw";
     this.allBands = p.products.image.compression === "ccsds123";
-    const vc = p.products.image.vcid;
+    const vc = p.products.image.vcid, depth = p.sensor.bitDepth;
     const scr = p.products.image.screening as { enabled?: boolean; statsApid?: number } | undefined;
     const statsApid = scr?.enabled ? scr.statsApid ?? -1 : -1;
     this.screening = statsApid >= 0;
-    this.dec = new LinkDecoder(linkConfigOfProfile(p), {
-      onFrame: (f) => { if (f.vcid === vc && !f.idle) this.lastVcCount = f.vcCount; },
+    this.newDecoder = () => new LinkDecoder(linkConfigOfProfile(p), {
+      onFrame: (f) => { if (f.vcid === vc && !f.idle && !this.fault) this.lastVcCount = f.vcCount; },
+      // The image's own output, before any channel, must decode cleanly: an error here is an
+      // onboard fault (a corrupted coder, table or buffer). Counter gaps are not: reboots preset them.
+      onEvent: (e) => {
+        if (!this.fault && SELF_CHECK_EVENTS.has(e.kind) && !(e.kind === "packet-error" && e.reason === "lost-in-gap")) this.fault = e.kind;
+      },
       onPacket: (pkt) => {
         if (pkt.apid === statsApid && pkt.data.length >= 49 && pkt.data[45] === 2) {
           // Cloud screening: a dropped tile sends no band data; its statistics packet (which
@@ -149,7 +165,12 @@ class OutputTracker {
         const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
         let done: { line: number; lines: number; first: number; count: number } | null = null;
         if (this.raw) {
-          if (d.length >= 16) done = { line: dv.getUint32(7), lines: 1, first: dv.getUint16(11), count: dv.getUint16(13) };
+          // Checked as the ground would read it (README, "Image packets"): a packet the ground
+          // cannot use does not acknowledge its line.
+          if (d.length >= 16 && d[0] === 0x1e && d[15] === depth) {
+            const count = dv.getUint16(13);
+            if (d.length === 16 + Math.ceil((count * depth) / 8)) done = { line: dv.getUint32(7), lines: 1, first: dv.getUint16(11), count };
+          }
         } else {
           // Every segment carries the unit header; its line count is final in the last segment.
           if ((pkt.seqFlags === 2 || pkt.seqFlags === 3) && d.length >= 17 && d[0] === 0x1e) done = { line: dv.getUint32(7), lines: dv.getUint16(11), first: dv.getUint16(13), count: dv.getUint16(15) };
@@ -160,9 +181,13 @@ class OutputTracker {
         else this.complete(band, done, pkt.seqCount);
       },
     });
+    this.dec = this.newDecoder();
   }
+  /** A new boot starts new frames and packets: packet reassembly starts afresh (counts kept). */
+  reboot(): void { this.dec = this.newDecoder(); this.fault = null; }
   /** A piece of a band has left: the piece reaching the last pixel completes its lines. */
   private complete(band: number, t: { line: number; lines: number; first: number; count: number }, seq: number): void {
+    if (this.fault) return; // acknowledgement stops at the first self-check failure
     if (t.first + t.count < this.p.sensor.pixelsPerLine) return;
     const last = t.line + Math.max(1, t.lines) - 1;
     if (last > this.through[band]) this.through[band] = last;
@@ -187,6 +212,8 @@ class OutputTracker {
     return best;
   }
 }
+
+const SELF_CHECK_EVENTS = new Set<string>(["fecf-bad", "rs-uncorrectable", "bad-header", "packet-error", "sync-lost"]);
 
 function atomicWrite(path: string, text: string): void {
   writeFileSync(path + ".tmp", text);
@@ -266,7 +293,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
 
   const write = async (it: BusItem): Promise<boolean> => {
     if (tracker.ackLine !== ackSeen) { ackSeen = tracker.ackLine; sinceAck = 0; }
-    if (sinceAck > stallBytes && child.alive) {
+    if ((sinceAck > stallBytes || tracker.fault) && child.alive) {
       stalled = true;
       child.kill();
       await child.exited;
@@ -302,11 +329,12 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     if (child.stats) timings.push(timingOf(child.stats)!);
     // A clean end with lines never acknowledged: the image ran but its output went wrong.
     if (code === EXIT_OK && !hung && !stalled) {
-      if (!unacked().length) return false;
+      if (!unacked().length && !tracker.fault) return false;
       stalled = true;
     }
     if (code === EXIT_NO_CONFIG && !hung && !stalled) throw new ObcConfigError(child.log);
-    const cause: RebootCause = hung ? "hang" : stalled ? "stall" : code === EXIT_TRAP ? "trap" : code === EXIT_RESET ? "reset" : "exit";
+    const cause: RebootCause = hung ? "hang" : tracker.fault ? "self-check" : stalled ? "stall" : code === EXIT_TRAP ? "trap" : code === EXIT_RESET ? "reset" : "exit";
+    const selfCheck = tracker.fault;
     if (reboots.length >= maxReboots) throw new ObcCrashError(code, child.exit?.signal ?? null, child.log);
     const discarded = remLen;
     remLen = 0;
@@ -323,9 +351,10 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     // after a stall (the dead image may have sent packets the tracker could not use): start
     // beyond every count used, so nothing re-sent is taken for a duplicate; the APIDs behind
     // the furthest one then show a sequence gap at the ground.
-    const seq = cause === "stall" || !tracker.isRaw ? tracker.beyondAll() : tracker.ackSeq;
+    const seq = cause === "stall" || cause === "self-check" || !tracker.isRaw ? tracker.beyondAll() : tracker.ackSeq;
     const ipc = seq >= 0 ? (seq + 1) & 0x3fff : (o.config?.initialPacketCount ?? 0);
-    reboots.push({ boot, cause, exitCode: code, lastLineWritten: lastWritten, lastLineAcked: acked, linesResent: resend.filter((w) => w.line !== undefined).length, partialLine: partial, discardedBytes: discarded, initialFrameCount: ifc, initialPacketCount: ipc });
+    tracker.reboot();
+    reboots.push({ boot, cause, selfCheck, exitCode: code, lastLineWritten: lastWritten, lastLineAcked: acked, linesResent: resend.filter((w) => w.line !== undefined).length, partialLine: partial, discardedBytes: discarded, initialFrameCount: ifc, initialPacketCount: ipc });
     log.push(`tengri-obc: watchdog: ${cause} (exit ${code}); reboot ${reboots.length}, resuming after line ${acked}`);
     await start({ ...o.config, initialFrameCount: ifc, initialPacketCount: ipc });
     stalled = false; sinceAck = 0;

@@ -410,6 +410,117 @@ function bandReducedLossless(st: usize, z: i32, y: i32, line: usize): i32 { retu
 function bandFullNear(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, true, true); }
 function bandReducedNear(st: usize, z: i32, y: i32, line: usize): i32 { return bandLine(st, z, y, line, false, true); }
 
+/** The flight configuration's hot path, bit-exact with bandLine(full, lossless): P = 3, full
+ *  prediction, wide neighbour-oriented local sums, no weight exponent offsets, a band z ≥ 3
+ *  (P*_z = 3) of a line y > 0. T is the sample word (u16, or i16 for signed samples). The six
+ *  weights, the neighbours and the interband differences live in locals along the line. */
+function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
+  const nx = gi(st, S_NX), omega = gi(st, S_OMEGA);
+  const smin = gi(st, S_SMIN), smax = gi(st, S_SMAX), smid = gi(st, S_SMID);
+  const srange = <u32>(smax - smin);
+  const numin = gi(st, S_NU_MIN), numax = gi(st, S_NU_MAX), tinc = gi(st, S_TINC_LOG);
+  const rshift = <i64>(64 - gi(st, S_R));
+  const nxz = <usize>(nx << 2);
+  const lineOdd = (y & 1) != 0;
+  const cur = (lineOdd ? gp(st, S_REP1) : gp(st, S_REP0)) + <usize>z * nxz;
+  const prev = (lineOdd ? gp(st, S_REP0) : gp(st, S_REP1)) + <usize>z * nxz;
+  const dc = gp(st, S_DC) + <usize>z * nxz;
+  const dc1 = dc - nxz, dc2 = dc1 - nxz, dc3 = dc2 - nxz;     // bands z−1, z−2, z−3 (§4.5 central differences)
+  const wp = gp(st, S_W) + <usize>(z * gi(st, S_CMAX) * 4);
+  const src = line + <usize>(z * nx * 2);
+  const dst = gi(st, S_ORDER) == 1 ? gp(st, S_DBUF) + (<usize>z * <usize>gi(st, S_NY) + <usize>y) * <usize>(nx * 2)
+                                   : gp(st, S_DBUF) + <usize>(z * nx * 2);
+  // §4.7.2 constants: the high-resolution offset and its clipping range, s_mid term of the sum
+  const hrOff = ((<i64>smid) << (omega + 2)) + ((<i64>1) << (omega + 1));
+  const hrLo = (<i64>smin) << (omega + 2), hrHi = ((<i64>smax) << (omega + 2)) + ((<i64>1) << (omega + 1));
+  const mid4 = 4 * smid;
+  const sh1r = omega + 1;
+  const rhoBase = gi(st, S_D) - omega;
+  const wmax = (1 << (omega + 2)) - 1, wmin = -(1 << (omega + 2)), wrange = <u32>(wmax - wmin);
+  // §4.6 weight vector: directional N, W, NW, then bands z−1, z−2, z−3
+  let w0 = load<i32>(wp), w1 = load<i32>(wp, 4), w2 = load<i32>(wp, 8);
+  let w3 = load<i32>(wp, 12), w4 = load<i32>(wp, 16), w5 = load<i32>(wp, 20);
+  const tBase = y * nx - nx;                                     // t − Nx at x = 0 (≥ 0 here)
+  const last = nx - 1;
+  let sW = 0, sNW = 0;                                           // s''(x−1, y), s''(x−1, y−1)
+  let sN = load<i32>(prev);                                      // s''(x, y−1)
+  let x = 0;
+  while (x < nx) {
+    // §4.10.2 ρ(t) is constant while ⌊(t − Nx)/t_inc⌋ is: one run of x at a time
+    const k = (tBase + x) >> tinc;
+    let xEnd = ((k + 1) << tinc) - tBase;
+    if (xEnd > nx) xEnd = nx;
+    let rho = numin + k;
+    rho = (rho < numin ? numin : (rho > numax ? numax : rho)) + rhoBase;
+    const lsh = -rho, half = rho >= 0 ? 1 << rho : 0, rsh = rho + 1;
+    for (; x < xEnd; x++) {
+      const xo = <usize>(x << 2);
+      const s = <i32>load<T>(src + <usize>(x << 1));
+      if (<u32>(s - smin) > srange) {
+        store<i32>(wp, w0); store<i32>(wp, w1, 4); store<i32>(wp, w2, 8);
+        store<i32>(wp, w3, 12); store<i32>(wp, w4, 16); store<i32>(wp, w5, 20);
+        return E_HYP_BAD_SAMPLE;
+      }
+      // §4.4 wide neighbour-oriented local sum, y > 0; §4.5 directional local differences
+      let sigma: i32, dN: i32, dW: i32, dNW: i32;
+      const n0 = sN;
+      if (x == 0) {
+        const ne = load<i32>(prev, 4);
+        sigma = 2 * (n0 + ne);
+        dN = 4 * n0 - sigma; dW = dN; dNW = dN;
+        sN = ne;
+      } else {
+        if (x == last) sigma = sW + sNW + 2 * n0;
+        else { const ne = load<i32>(prev + xo, 4); sigma = sW + sNW + n0 + ne; sN = ne; }
+        dN = 4 * n0 - sigma; dW = 4 * sW - sigma; dNW = 4 * sNW - sigma;
+      }
+      sNW = n0;
+      const u1 = load<i32>(dc1 + xo), u2 = load<i32>(dc2 + xo), u3 = load<i32>(dc3 + xo);
+      store<i32>(cur + xo, s);
+      store<i32>(dc + xo, 4 * s - sigma);                          // §4.5 central local difference
+      sW = s;
+      // §4.7.1 predicted central local difference d̂ = Wᵀ U
+      const dhat = <i64>w0 * dN + <i64>w1 * dW + <i64>w2 * dNW + <i64>w3 * u1 + <i64>w4 * u2 + <i64>w5 * u3;
+      // §4.7.2 high-resolution predicted sample with the R-bit register wrap mod*_R, clipped
+      let v = dhat + ((<i64>(sigma - mid4)) << omega);
+      v = (v << rshift) >> rshift;
+      let hr = v + hrOff;
+      hr = hr < hrLo ? hrLo : (hr > hrHi ? hrHi : hr);
+      const stl = <i32>(hr >> sh1r);                               // §4.7.3 s̃z(t)
+      const sh = stl >> 1;                                         // §4.7.4 ŝz(t)
+      const q = s - sh;                                            // §4.8.1 lossless: q = Δz(t)
+      // §4.11 mapped quantizer index δz(t)
+      const th0 = sh - smin, th1 = smax - sh;
+      const th = th0 < th1 ? th0 : th1;
+      const aq = q < 0 ? -q : q;
+      const qs = (stl & 1) == 0 ? q : -q;
+      const dm = aq > th ? aq + th : (qs >= 0 ? 2 * aq : 2 * aq - 1);
+      store<u16>(dst + <usize>(x << 1), <u16>dm);
+      // §4.10 weight update: e = 2s' − s̃ (§4.10.1), a = sign(e)·u
+      const sgn = (2 * s - stl) >> 31;                             // −1 when e < 0, else 0
+      const a0 = (dN ^ sgn) - sgn, a1 = (dW ^ sgn) - sgn, a2 = (dNW ^ sgn) - sgn;
+      const a3 = (u1 ^ sgn) - sgn, a4 = (u2 ^ sgn) - sgn, a5 = (u3 ^ sgn) - sgn;
+      if (rho >= 0) {
+        w0 += (a0 + half) >> rsh; w1 += (a1 + half) >> rsh; w2 += (a2 + half) >> rsh;
+        w3 += (a3 + half) >> rsh; w4 += (a4 + half) >> rsh; w5 += (a5 + half) >> rsh;
+      } else {
+        w0 += ((a0 << lsh) + 1) >> 1; w1 += ((a1 << lsh) + 1) >> 1; w2 += ((a2 << lsh) + 1) >> 1;
+        w3 += ((a3 << lsh) + 1) >> 1; w4 += ((a4 << lsh) + 1) >> 1; w5 += ((a5 << lsh) + 1) >> 1;
+      }
+      // §4.10.4 clipping to [ω_min, ω_max], rarely needed: one test for all six
+      if ((<u32>(w0 - wmin) > wrange) | (<u32>(w1 - wmin) > wrange) | (<u32>(w2 - wmin) > wrange) |
+          (<u32>(w3 - wmin) > wrange) | (<u32>(w4 - wmin) > wrange) | (<u32>(w5 - wmin) > wrange)) {
+        w0 = w0 < wmin ? wmin : (w0 > wmax ? wmax : w0); w1 = w1 < wmin ? wmin : (w1 > wmax ? wmax : w1);
+        w2 = w2 < wmin ? wmin : (w2 > wmax ? wmax : w2); w3 = w3 < wmin ? wmin : (w3 > wmax ? wmax : w3);
+        w4 = w4 < wmin ? wmin : (w4 > wmax ? wmax : w4); w5 = w5 < wmin ? wmin : (w5 > wmax ? wmax : w5);
+      }
+    }
+  }
+  store<i32>(wp, w0); store<i32>(wp, w1, 4); store<i32>(wp, w2, 8);
+  store<i32>(wp, w3, 12); store<i32>(wp, w4, 16); store<i32>(wp, w5, 20);
+  return 0;
+}
+
 /** §4.8.2.3 periodic error-limit updating: sets the limits for the update period that starts at
  *  the next line (call before every 2^u-th line, first line included). absPtr / relPtr: u16
  *  values, one (band-independent) or Nz (band-dependent), for the limits in use (else 0).
@@ -456,9 +567,13 @@ export function hypPushLine(st: usize, line: usize): i32 {
     } else { si(st, S_LIM_N, 0); si(st, S_LIM_POS, 0); }
   }
   const full = gi(st, S_REDUCED) == 0, near = gi(st, S_NEAR) != 0;
+  // the flight configuration (P = 3, full, lossless, wide neighbour-oriented, no offsets)
+  const fastP3 = full && !near && y > 0 && gi(st, S_P) == 3 && gi(st, S_LSUM) == 0 && gi(st, S_WEO) == 0;
+  const signed = gi(st, S_SIGNED) != 0;
   for (let z = 0; z < nz; z++) {
     let r: i32;
-    if (full) r = near ? bandFullNear(st, z, y, line) : bandFullLossless(st, z, y, line);
+    if (fastP3 && z >= 3) r = signed ? bandFullLosslessP3<i16>(st, z, y, line) : bandFullLosslessP3<u16>(st, z, y, line);
+    else if (full) r = near ? bandFullNear(st, z, y, line) : bandFullLossless(st, z, y, line);
     else r = near ? bandReducedNear(st, z, y, line) : bandReducedLossless(st, z, y, line);
     if (r < 0) return r;
   }
