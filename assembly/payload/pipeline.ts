@@ -310,15 +310,22 @@ function finishUnit(band: i32, u: i32): void {
 }
 
 function sendSegment(band: i32, u: i32, len: i32, last: bool): void {
-  const first = unitOffset(u) == 0;
-  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION); // 133.0-B-2 §4.1.3.4.2.2
-  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
-  unitHeader(u, sh);
-  copyBytes(sh + <usize>UNIT_HDR_LEN, unitOutPtr(u), <usize>len);
-  packPrimaryHeader(packPtr, bandApid(cfg, band), true, flags, nextSeq(band), UNIT_HDR_LEN + len);
+  unitHeader(u, packPtr + <usize>PRIMARY_HEADER_LEN);
+  sendUnitPacket(bandApid(cfg, band), band, unitOutPtr(u), len, unitOffset(u) == 0, last);
+  unitConsumed(u, len);
+}
+
+/**
+ * One packet of a compressed unit on the image channel: the unit header is already written
+ * after the primary header in the packet buffer; len octets of coded data follow it. The
+ * sequence flags say where the packet stands in its unit (133.0-B-2 §4.1.3.4.2.2).
+ */
+function sendUnitPacket(apid: u32, seqIndex: i32, data: usize, len: i32, first: bool, last: bool): void {
+  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
+  copyBytes(packPtr + <usize>(PRIMARY_HEADER_LEN + UNIT_HDR_LEN), data, <usize>len);
+  packPrimaryHeader(packPtr, apid, true, flags, nextSeq(seqIndex), UNIT_HDR_LEN + len);
   putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
   hk.hkInc(hk.HK_PACKETS_SENT);
-  unitConsumed(u, len);
 }
 
 /** The frame clock: what the transmitter could have sent by time t, at the configured rate. */
@@ -555,15 +562,10 @@ function aecStartUnitMask(): void {
 }
 
 function sendMaskSegment(row0: i32, len: i32, last: bool): void {
-  const first = maskOffset == 0;
-  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
   const m = metaSlot(row0);
-  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
   const rsi = cfg.aecRsi == 0 ? 128 : cfg.aecRsi;
-  packUnitHeader(sh, load<u32>(m, 4), load<u32>(m, 8), load<u32>(m), maskLines, 0, cfg.pixels, SCR_MASK_BITS, 16, SCR_MASK_FLAGS, rsi, maskOffset, 0);
-  copyBytes(sh + <usize>UNIT_HDR_LEN, maskOut, <usize>len);
-  packPrimaryHeader(packPtr, cfg.maskApid, true, flags, nextSeq(cfg.bands + 1), UNIT_HDR_LEN + len);
-  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
+  packUnitHeader(packPtr + <usize>PRIMARY_HEADER_LEN, load<u32>(m, 4), load<u32>(m, 8), load<u32>(m), maskLines, 0, cfg.pixels, SCR_MASK_BITS, 16, SCR_MASK_FLAGS, rsi, maskOffset, 0);
+  sendUnitPacket(cfg.maskApid, cfg.bands + 1, maskOut, len, maskOffset == 0, last);
   copyBytes(maskOut, maskOut + <usize>len, <usize>(maskFill - len));
   maskFill -= len;
   maskOffset += <u32>len;
@@ -658,15 +660,9 @@ function sendTile121(band: i32, row0: i32, lines: i32, x0: i32, count: i32, shif
 }
 
 function sendTileSegment(band: i32, coarse: u32, fine: u32, line0: u32, lines: i32, x0: i32, count: i32, shift: i32, offset: u32, len: i32, last: bool, fill: i32): void {
-  const first = offset == 0;
-  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
-  const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
   const J = cfg.aecJ == 0 ? 16 : cfg.aecJ, rsi = cfg.aecRsi == 0 ? 128 : cfg.aecRsi;
-  packUnitHeader(sh, coarse, fine, line0, lines, x0, count, cfg.bitDepth - shift, J, cfg.aecFlags, rsi, offset, shift);
-  copyBytes(sh + <usize>UNIT_HDR_LEN, tileOut, <usize>len);
-  packPrimaryHeader(packPtr, bandApid(cfg, band), true, flags, nextSeq(band), UNIT_HDR_LEN + len);
-  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
-  hk.hkInc(hk.HK_PACKETS_SENT);
+  packUnitHeader(packPtr + <usize>PRIMARY_HEADER_LEN, coarse, fine, line0, lines, x0, count, cfg.bitDepth - shift, J, cfg.aecFlags, rsi, offset, shift);
+  sendUnitPacket(bandApid(cfg, band), band, tileOut, len, offset == 0, last);
   copyBytes(tileOut, tileOut + <usize>len, <usize>(fill - len));
 }
 
@@ -794,15 +790,10 @@ function finishHyperSegment(): void {
 }
 
 function sendHyperSegment(len: i32, last: bool): void {
-  const first = hypOffset == 0;
-  const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
   const sh = packPtr + <usize>PRIMARY_HEADER_LEN;
   packUnitHeader(sh, hypCoarse, hypFine, hypFirst, hypReal, 0, cfg.pixels, cfg.bitDepth, 0, 0, 0, hypOffset, 0);
   store<u8>(sh + 17, <u8>CODER_123_ID);
-  copyBytes(sh + <usize>UNIT_HDR_LEN, hypOut, <usize>len);
-  packPrimaryHeader(packPtr, bandApid(cfg, 0), true, flags, nextSeq(0), UNIT_HDR_LEN + len);
-  putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + UNIT_HDR_LEN + len, true);
-  hk.hkInc(hk.HK_PACKETS_SENT);
+  sendUnitPacket(bandApid(cfg, 0), 0, hypOut, len, hypOffset == 0, last);
   copyBytes(hypOut, hypOut + <usize>len, <usize>(hypFill - len));
   hypFill -= len;
   hypOffset += <u32>len;

@@ -39,6 +39,10 @@ const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
 const AGE_MAX: u8 = 127;            // saturated age: farther than any window (≤ 2·MAX_GROW)
 const SWAR_MIN_WIDTH: i32 = 8;      // below this the column states are walked byte by byte
+// Word-wise dilation: two zero-padded byte buffers in the spare room of the column-state regions
+// (4·width each, the ages use width rounded up to 8): needs 2·⌈w⌉₈ + 2·DIL_PAD ≤ 4·w.
+const DIL_PAD: i32 = 40;            // ≥ the largest step (32 = MAX_GROW) and a multiple of 8
+const DIL_SWAR_MIN_WIDTH: i32 = 64;
 
 // ---- Pixel classes (one byte per pixel in the class line output).
 export const CLASS_CLEAR: u8 = 0;
@@ -99,6 +103,7 @@ let tilePtr: usize = 0;       // tileCols × TILE_WORDS × i32
 let calPtr: usize = 0;
 let scratchPtr: usize = 0;    // width bytes: class line when the caller wants none        // 3 × (gain, offset, esun) f64 for blue, red, NIR
 let tileCols: i32 = 0;
+let dilAPtr: usize = 0, dilBPtr: usize = 0; // ⌈width⌉₈ + 2·DIL_PAD bytes each (wide lines only)
 let coreHist: u64 = 0;        // bit i: line (newest − i) has a core pixel (i ≤ MAX_GROW < 64)
 let age2Quiet: i32 = 0;       // lines since the last one with an R2 horizontal core (≥ AGE_MAX: all age2 saturated)
 let age1Quiet: i32 = 0;       // folds since the last one with an R1 horizontal core (≥ AGE_MAX: all age1 saturated)
@@ -204,6 +209,12 @@ export function screenReset(): i32 {
   const n = width >= SWAR_MIN_WIDTH ? (width + 7) & ~7 : width;
   for (let x = 0; x < n; x++) { store<u8>(lastCorePtr + <usize>x, AGE_MAX); store<u8>(lastCore1Ptr + <usize>x, AGE_MAX); }
   age2Quiet = AGE_MAX; age1Quiet = AGE_MAX; coreHist = 0;
+  if (width >= DIL_SWAR_MIN_WIDTH) {
+    dilAPtr = lastCorePtr + <usize>((width + 7) & ~7);
+    dilBPtr = lastCore1Ptr + <usize>((width + 7) & ~7);
+    const m = ((width + 7) & ~7) + 2 * DIL_PAD;
+    for (let i = 0; i < m; i++) { store<u8>(dilAPtr + <usize>i, 0); store<u8>(dilBPtr + <usize>i, 0); }
+  }
   for (let i = 0; i < HOT_BINS; i++) store<i32>(histPtr + (<usize>i << 2), 0);
   histTotal = 0; hotBackground = 0; lc1Next = 0; medBin = 0; medBelow = 0;
   clearTiles();
@@ -293,46 +304,44 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
   for (let x = 0; x < w; x++) {
     const ox = <usize>x << 1;
     const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
-    // Branch-free: scenes mix cloud, soil and water pixel by pixel, so data-dependent branches
-    // mispredict; every pixel computes all three reflectances and the flags are selected.
+    let f: u32 = 0;
     // One unsigned compare per band catches both zero (wraps to 0xFFFFFFFF) and saturated.
-    const bad = (b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1);
-    const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
-    const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
-    const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
-    // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
-    // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
-    // (vegetation seen through no or thin cloud keeps a strong red edge), NDVI < max as a
-    // cross-multiplication (no division).
-    const hot2 = (rb << 1) - rr;
-    const sum = rn + rr;
-    const ndviLow = <u32>(sum <= 0) | <u32>((<i64>(rn - rr) << 12) < cNdvi * <i64>sum);
-    const core = <u32>(rb > cBlue) & <u32>(hot2 > cHot2) & ndviLow & (bad ^ 1);
-    if ((x & 3) == 0) {
-      // Background histogram of HOT over valid non-core pixels (every fourth column: the
-      // median needs no more, and neighbouring pixels hitting one bin serialise the update).
-      const inc = (core | bad) ^ 1;
-      let bin = (hot2 >> 1) - HOT_MIN;
-      bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
-      const q = hist + (<usize>bin << 2);
-      store<i32>(q, load<i32>(q) + inc);
-      below += inc & <u32>(bin < med);
-      added += inc;
+    if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) {
+      f = b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT;
+    } else {
+      const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
+      const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
+      // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
+      // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
+      // (vegetation seen through no or thin cloud keeps a strong red edge; NIR is only
+      // converted for the pixels that pass the first two).
+      const hot2 = (rb << 1) - rr;
+      let core = false;
+      if (rb > cBlue && hot2 > cHot2) {
+        const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
+        const sum = rn + rr;
+        core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
+      }
+      if (core) { f = F_CORE; last = x; if (firstCore < 0) firstCore = x; }
+      else if ((x & 3) == 0) {
+        // Background histogram of HOT over valid non-core pixels (every fourth column: the
+        // median needs no more, and neighbouring pixels hitting one bin serialise the update).
+        let bin = (hot2 >> 1) - HOT_MIN;
+        bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
+        const q = hist + (<usize>bin << 2);
+        store<i32>(q, load<i32>(q) + 1);
+        if (bin < med) below++;
+        added++;
+      }
+      f |= (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2); // F_GATE 0x02, F_BRIGHT 0x04
     }
-    // F_CORE 0x01, F_GATE 0x02, F_BRIGHT 0x04; a bad pixel is F_MISSING or F_SAT only.
-    const fv = core | (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2);
-    const fb: u32 = (b == 0) | (r == 0) | (n == 0) ? F_MISSING : F_SAT;
-    let f = select<u32>(fb, fv, bad);
-    last = select<i32>(x, last, core);
-    firstCore = select<i32>(x, firstCore, core & <u32>(firstCore < 0));
-    const dist = x - last;
-    f |= select<u32>(select<u32>(F_HCORE1 | F_HCORE2, F_HCORE2, dist <= d1), 0, dist <= d2);
     store<u8>(slotPtr + <usize>x, <u8>f);
   }
   medBelow = below;
   histTotal += added;
   updateBackground();
-  dilateBackward(slotPtr, firstCore, last);
+  if (width >= DIL_SWAR_MIN_WIDTH) dilateLineSwar(slotPtr, firstCore, last);
+  else dilateLine(slotPtr, firstCore, last);
   const has = firstCore >= 0;
   coreHist = (coreHist << 1) | <u64>has;
   age2Update(slotPtr, has);
@@ -413,21 +422,69 @@ function updateBackground(): void {
   hotBackground = m + HOT_MIN;
 }
 
-/** Backward half of the horizontal square-window dilation. */
-function dilateBackward(slotPtr: usize, firstCore: i32, lastCore: i32): void {
-  if (firstCore < 0) return; // no core on this line: nothing to dilate or record
+/**
+ * Horizontal square-window dilation of the line's cores: F_HCORE1 within R1 columns of a core,
+ * F_HCORE2 within R2 (distance to the nearest core: a forward pass, then a backward pass). Only
+ * columns within R2 of the first and last core can change, so clear lines cost nothing here.
+ */
+function dilateLine(slotPtr: usize, firstCore: i32, lastCore: i32): void {
+  if (firstCore < 0) return; // no core on this line: nothing to dilate
   const w = width, d1 = dilate, d2 = grow;
-  let next: i32 = 1 << 20;
-  // Only columns within R2 of the first and last core can change.
   const x0 = firstCore - d2 > 0 ? firstCore - d2 : 0;
-  const xStart = lastCore + d2 < w - 1 ? lastCore + d2 : w - 1;
-  for (let x = xStart; x >= x0; x--) {
+  const x1 = lastCore + d2 < w - 1 ? lastCore + d2 : w - 1;
+  let prev: i32 = firstCore;
+  for (let x = firstCore; x <= x1; x++) {
+    const p = slotPtr + <usize>x;
+    let f = load<u8>(p);
+    if (f & F_CORE) prev = x;
+    const dist = x - prev;
+    if (dist <= d2) { f |= dist <= d1 ? (F_HCORE1 | F_HCORE2) : F_HCORE2; store<u8>(p, f); }
+  }
+  let next: i32 = lastCore;
+  for (let x = lastCore; x >= x0; x--) {
     const p = slotPtr + <usize>x;
     let f = load<u8>(p);
     if (f & F_CORE) next = x;
     const dist = next - x;
     if (dist <= d2) { f |= dist <= d1 ? (F_HCORE1 | F_HCORE2) : F_HCORE2; store<u8>(p, f); }
   }
+}
+
+/**
+ * The same dilation 8 columns per step on wide lines: the cores as 0/1 bytes in a zero-padded
+ * buffer, dilated by R1 and then by R2 − R1 as a chain of dilations by powers of two (a square
+ * window of radius a then of radius b is one of radius a + b), each step an OR of the buffer read
+ * at byte offsets −s, 0, +s. Words are limited to those within R2 of a core; they are cleared
+ * after use, so everything outside them reads as zero.
+ */
+function dilateLineSwar(slotPtr: usize, firstCore: i32, lastCore: i32): void {
+  if (firstCore < 0) return;
+  const w = width, d1 = dilate, d2 = grow;
+  const lo = <usize>((firstCore - d2 > 0 ? firstCore - d2 : 0) & ~7);
+  const hiPx = lastCore + d2 + 1 < w ? lastCore + d2 + 1 : w;        // first column past the reach
+  const hi = <usize>((hiPx + 7) & ~7);
+  let src = dilAPtr + <usize>DIL_PAD, dst = dilBPtr + <usize>DIL_PAD;
+  for (let x = lo; x < hi; x += 8) {
+    let m = load<u64>(slotPtr + x) & ONES;                            // F_CORE = 0x01
+    if (x + 8 > <usize>w) m &= ((<u64>1) << (<u64>(<usize>w - x) << 3)) - 1; // bytes past the line
+    store<u64>(src + x, m);
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    let r = pass == 0 ? d1 : d2 - d1;
+    for (let s: usize = 1; r != 0; s <<= 1, r >>= 1) {
+      if ((r & 1) == 0) continue;
+      for (let x = lo; x < hi; x += 8) store<u64>(dst + x, load<u64>(src + x) | load<u64>(src + x - s) | load<u64>(src + x + s));
+      const t = src; src = dst; dst = t;
+    }
+    // Merge: F_HCORE1 (0x20) and F_HCORE2 (0x80) after R1, F_HCORE2 after R2; never past the line.
+    const bits: u64 = pass == 0 ? <u64>(F_HCORE1 | F_HCORE2) : <u64>F_HCORE2;
+    for (let x = lo; x < hi; x += 8) {
+      let m = load<u64>(src + x) * bits;
+      if (x + 8 > <usize>w) m &= ((<u64>1) << (<u64>(<usize>w - x) << 3)) - 1;
+      store<u64>(slotPtr + x, load<u64>(slotPtr + x) | m);
+    }
+  }
+  for (let x = lo; x < hi; x += 8) { store<u64>(src + x, 0); store<u64>(dst + x, 0); }
 }
 
 /**

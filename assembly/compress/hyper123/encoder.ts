@@ -417,7 +417,7 @@ function bandReducedNear(st: usize, z: i32, y: i32, line: usize): i32 { return b
 function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
   const nx = gi(st, S_NX), omega = gi(st, S_OMEGA);
   const smin = gi(st, S_SMIN), smax = gi(st, S_SMAX), smid = gi(st, S_SMID);
-  const srange = <u32>(smax - smin);
+  const d = gi(st, S_D);
   const numin = gi(st, S_NU_MIN), numax = gi(st, S_NU_MAX), tinc = gi(st, S_TINC_LOG);
   const rshift = <i64>(64 - gi(st, S_R));
   const nxz = <usize>(nx << 2);
@@ -435,8 +435,8 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
   const hrLo = (<i64>smin) << (omega + 2), hrHi = ((<i64>smax) << (omega + 2)) + ((<i64>1) << (omega + 1));
   const mid4 = 4 * smid;
   const sh1r = omega + 1;
-  const rhoBase = gi(st, S_D) - omega;
-  const wmax = (1 << (omega + 2)) - 1, wmin = -(1 << (omega + 2)), wrange = <u32>(wmax - wmin);
+  const rhoBase = d - omega;
+  const wmax = (1 << (omega + 2)) - 1, wmin = -(1 << (omega + 2)), wsh = <u32>(omega + 3);
   // §4.6 weight vector: directional N, W, NW, then bands z−1, z−2, z−3
   let w0 = load<i32>(wp), w1 = load<i32>(wp, 4), w2 = load<i32>(wp, 8);
   let w3 = load<i32>(wp, 12), w4 = load<i32>(wp, 16), w5 = load<i32>(wp, 20);
@@ -444,7 +444,7 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
   const last = nx - 1;
   let sW = 0, sNW = 0;                                           // s''(x−1, y), s''(x−1, y−1)
   let sN = load<i32>(prev);                                      // s''(x, y−1)
-  let x = 0;
+  let x = 0, bad = 0;
   while (x < nx) {
     // §4.10.2 ρ(t) is constant while ⌊(t − Nx)/t_inc⌋ is: one run of x at a time
     const k = (tBase + x) >> tinc;
@@ -456,11 +456,7 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
     for (; x < xEnd; x++) {
       const xo = <usize>(x << 2);
       const s = <i32>load<T>(src + <usize>(x << 1));
-      if (<u32>(s - smin) > srange) {
-        store<i32>(wp, w0); store<i32>(wp, w1, 4); store<i32>(wp, w2, 8);
-        store<i32>(wp, w3, 12); store<i32>(wp, w4, 16); store<i32>(wp, w5, 20);
-        return E_HYP_BAD_SAMPLE;
-      }
+      bad |= s - smin;                                             // bits ≥ D: s outside [smin, smax]
       // §4.4 wide neighbour-oriented local sum, y > 0; §4.5 directional local differences
       let sigma: i32, dN: i32, dW: i32, dNW: i32;
       const n0 = sN;
@@ -507,15 +503,18 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
         w0 += ((a0 << lsh) + 1) >> 1; w1 += ((a1 << lsh) + 1) >> 1; w2 += ((a2 << lsh) + 1) >> 1;
         w3 += ((a3 << lsh) + 1) >> 1; w4 += ((a4 << lsh) + 1) >> 1; w5 += ((a5 << lsh) + 1) >> 1;
       }
-      // §4.10.4 clipping to [ω_min, ω_max], rarely needed: one test for all six
-      if ((<u32>(w0 - wmin) > wrange) | (<u32>(w1 - wmin) > wrange) | (<u32>(w2 - wmin) > wrange) |
-          (<u32>(w3 - wmin) > wrange) | (<u32>(w4 - wmin) > wrange) | (<u32>(w5 - wmin) > wrange)) {
+      // §4.10.4 clipping to [ω_min, ω_max] = [−2^(Ω+2), 2^(Ω+2) − 1], rarely needed: one test for
+      // all six, ω − ω_min < 2^(Ω+3) (unsigned) for each
+      if ((<u32>((w0 - wmin) | (w1 - wmin) | (w2 - wmin) | (w3 - wmin) | (w4 - wmin) | (w5 - wmin)) >> wsh) != 0) {
         w0 = w0 < wmin ? wmin : (w0 > wmax ? wmax : w0); w1 = w1 < wmin ? wmin : (w1 > wmax ? wmax : w1);
         w2 = w2 < wmin ? wmin : (w2 > wmax ? wmax : w2); w3 = w3 < wmin ? wmin : (w3 > wmax ? wmax : w3);
         w4 = w4 < wmin ? wmin : (w4 > wmax ? wmax : w4); w5 = w5 < wmin ? wmin : (w5 > wmax ? wmax : w5);
       }
     }
   }
+  // §4.2 a sample out of range: nothing of this band kept that a later push would read without
+  // rewriting it first; the general path redoes the band and stops where the original stops
+  if ((<u32>bad >> <u32>d) != 0) return bandFullLossless(st, z, y, line);
   store<i32>(wp, w0); store<i32>(wp, w1, 4); store<i32>(wp, w2, 8);
   store<i32>(wp, w3, 12); store<i32>(wp, w4, 16); store<i32>(wp, w5, 20);
   return 0;
@@ -863,12 +862,19 @@ function code(st: usize, out: usize, end: usize): usize {
       for (; z < nz; z++) {
         let sigma = load<i32>(sg + <usize>(z << 2)), gamma = load<i32>(gg + <usize>(z << 2));
         const src = dbuf + <usize>z * <usize>nt * 2;
-        for (; t < nt; t++) {
+        while (t < nt) {
           if (o + 16 > end) { stop = true; break; }
-          const dm = <i32>load<u16>(src + (<usize>t << 1));
           if (t0 + t == 0) {
-            acc = (acc << d) | <u64>dm; n += d;                    // §5.4.3.2.1: δz(0) in D bits
-          } else {
+            acc = (acc << d) | <u64>load<u16>(src); n += d;        // §5.4.3.2.1: δz(0) in D bits
+            if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+            t++;
+            continue;
+          }
+          // a run of codewords that all find the 16 free bytes: each writes at most 8
+          const room = (end - o - 16) >> 3;
+          const tEnd = <usize>(nt - t) <= room ? nt : t + <i32>room + 1;
+          for (; t < tEnd; t++) {
+            const dm = <i32>load<u16>(src + (<usize>t << 1));
             // §5.4.3.2.3 code selection: largest k ≤ D−2 with Γ·2^k ≤ Σ + ⌊49Γ/2^7⌋
             const lim = sigma + ((49 * gamma) >> 7);
             let k = 0;
@@ -895,8 +901,8 @@ function code(st: usize, out: usize, end: usize): usize {
             // §5.4.3.2.2 adaptation
             if (gamma < glim) { sigma += dm; gamma++; }
             else { sigma = (sigma + dm + 1) >> 1; gamma = (gamma + 1) >> 1; }
+            if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
           }
-          if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
         }
         store<i32>(sg + <usize>(z << 2), sigma); store<i32>(gg + <usize>(z << 2), gamma);
         if (stop) break;
