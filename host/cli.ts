@@ -66,6 +66,24 @@ records, end of pass), for use with another WASI runtime or a hardware bench:
 
 Packages a flight .wasm into an image file (magic, format, build id, target profile, length,
 SHA-256) with its memory maximum set to the profile's RAM, after checking its imports.`,
+  aec: `Usage: tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-t] [-p] [-m] [-3] INFILE OUTFILE
+
+A drop-in for libaec's aec tool (same flags, same meaning): encodes INFILE with the flight
+CCSDS 121.0-B-3 encoder (build/lib.wasm), or decodes it with -d through the ground decoder.
+  -d  decode                               -n  bits per sample, 1..32 (default 8)
+  -j  block size 8/16/32/64 (default 8)    -r  reference sample interval in blocks, 1..4096 (default 2)
+  -s  signed samples                       -N  no preprocessing (predictor + mapper off)
+  -t  restricted code options (n <= 4)     -p  pad each RSI to a byte boundary
+  -m  samples stored MSB first             -3  24-bit samples stored in 3 bytes
+Exit codes as libaec's aec: 0 success, 1 usage or coding error, 99 file error, 255 bad option value.`,
+  "eval-cloud": `Usage: tengri eval-cloud [--data DIR] [--json] [--no-loo]     (npm run eval:cloud [-- …])
+
+Runs the flight cloud screener (the real WASM, build/lib.wasm) over labelled tiles in the layout
+of ../shared/data/cloud (<id>.u16, <id>.mask.u8, <id>.json) and prints, per tile and pooled,
+overall accuracy, precision, recall, F1, IoU, commission and omission, the 64 × 64 block decision
+accuracy, and a leave-one-out result (thresholds fixed on the other tiles).
+  --data DIR  the tiles (default ../shared/data/cloud)   --json  machine-readable output
+  --no-loo    skip the leave-one-out runs`,
   profiles: `Usage: tengri profiles [--json]
 
 Lists the hardware profiles in hardware-profiles/ and validates each against schema.json.`,

@@ -470,9 +470,10 @@ function dilateLineSwar(slotPtr: usize, firstCore: i32, lastCore: i32): void {
     store<u64>(src + x, m);
   }
   for (let pass = 0; pass < 2; pass++) {
-    let r = pass == 0 ? d1 : d2 - d1;
-    for (let s: usize = 1; r != 0; s <<= 1, r >>= 1) {
-      if ((r & 1) == 0) continue;
+    const r = pass == 0 ? d1 : d2 - d1;
+    for (let k = 0; k < 6; k++) {                                     // radius ≤ MAX_GROW = 32 < 2^6
+      if (((r >> k) & 1) == 0) continue;
+      const s = <usize>1 << <usize>k;
       for (let x = lo; x < hi; x += 8) store<u64>(dst + x, load<u64>(src + x) | load<u64>(src + x - s) | load<u64>(src + x + s));
       const t = src; src = dst; dst = t;
     }

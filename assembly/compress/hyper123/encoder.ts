@@ -452,7 +452,7 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
     if (xEnd > nx) xEnd = nx;
     let rho = numin + k;
     rho = (rho < numin ? numin : (rho > numax ? numax : rho)) + rhoBase;
-    const lsh = -rho, half = rho >= 0 ? 1 << rho : 0, rsh = rho + 1;
+    const lsh = rho >= 0 ? 0 : -rho, half = rho >= 0 ? 1 << rho : 1, rsh = rho >= 0 ? rho + 1 : 1;
     for (; x < xEnd; x++) {
       const xo = <usize>(x << 2);
       const s = <i32>load<T>(src + <usize>(x << 1));
@@ -496,13 +496,8 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
       const sgn = (2 * s - stl) >> 31;                             // −1 when e < 0, else 0
       const a0 = (dN ^ sgn) - sgn, a1 = (dW ^ sgn) - sgn, a2 = (dNW ^ sgn) - sgn;
       const a3 = (u1 ^ sgn) - sgn, a4 = (u2 ^ sgn) - sgn, a5 = (u3 ^ sgn) - sgn;
-      if (rho >= 0) {
-        w0 += (a0 + half) >> rsh; w1 += (a1 + half) >> rsh; w2 += (a2 + half) >> rsh;
-        w3 += (a3 + half) >> rsh; w4 += (a4 + half) >> rsh; w5 += (a5 + half) >> rsh;
-      } else {
-        w0 += ((a0 << lsh) + 1) >> 1; w1 += ((a1 << lsh) + 1) >> 1; w2 += ((a2 << lsh) + 1) >> 1;
-        w3 += ((a3 << lsh) + 1) >> 1; w4 += ((a4 << lsh) + 1) >> 1; w5 += ((a5 << lsh) + 1) >> 1;
-      }
+      w0 += ((a0 << lsh) + half) >> rsh; w1 += ((a1 << lsh) + half) >> rsh; w2 += ((a2 << lsh) + half) >> rsh;
+      w3 += ((a3 << lsh) + half) >> rsh; w4 += ((a4 << lsh) + half) >> rsh; w5 += ((a5 << lsh) + half) >> rsh;
       // §4.10.4 clipping to [ω_min, ω_max] = [−2^(Ω+2), 2^(Ω+2) − 1], rarely needed: one test for
       // all six, ω − ω_min < 2^(Ω+3) (unsigned) for each
       if ((<u32>((w0 - wmin) | (w1 - wmin) | (w2 - wmin) | (w3 - wmin) | (w4 - wmin) | (w5 - wmin)) >> wsh) != 0) {
@@ -901,7 +896,12 @@ function code(st: usize, out: usize, end: usize): usize {
             // §5.4.3.2.2 adaptation
             if (gamma < glim) { sigma += dm; gamma++; }
             else { sigma = (sigma + dm + 1) >> 1; gamma = (gamma + 1) >> 1; }
-            if (n >= 32) { n -= 32; store<u32>(o, bswap<u32>(<u32>(acc >> n))); o += 4; }
+            // whole 32-bit word out when n ≥ 32, without a branch: the word is always stored, o
+            // only moves on when it is complete (a partial word is rewritten later)
+            const f = n >> 5;
+            n -= f << 5;
+            store<u32>(o, bswap<u32>(<u32>(acc >> <u64>n)));
+            o += <usize>(f << 2);
           }
         }
         store<i32>(sg + <usize>(z << 2), sigma); store<i32>(gg + <usize>(z << 2), gamma);

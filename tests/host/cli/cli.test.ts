@@ -12,7 +12,7 @@ const BIN = fileURLToPath(new URL("../../../bin/tengri.mjs", import.meta.url));
 const tengri = (args: string[], input?: Buffer) => spawnSync(process.execPath, [BIN, ...args], { encoding: "buffer", input, maxBuffer: 1 << 28 });
 
 test("--help for every command, exit 0; no command is a usage error (2)", () => {
-  for (const c of ["pass", "sensor", "flash", "profiles", "decode"]) {
+  for (const c of ["pass", "sensor", "flash", "profiles", "decode", "aec", "hyper123", "eval-cloud", "serve", "faults"]) {
     const r = tengri([c, "--help"]);
     assert.equal(r.status, 0, c);
     assert.match(r.stdout.toString(), /Usage|usage/, c);
