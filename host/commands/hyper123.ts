@@ -283,10 +283,8 @@ function run(argv: string[]): number {
       opt.set(a.slice(2), argv[++i]);
     } else files.push(a);
   }
-  if (flags.has("-h") || flags.has("--help") || files.length !== 2) {
-    process.stderr.write(`${USAGE}\n`);
-    return flags.has("-h") || flags.has("--help") ? 0 : 1;
-  }
+  if (flags.has("-h") || flags.has("--help")) { process.stdout.write(`${USAGE}\n`); return 0; }
+  if (files.length !== 2) { process.stderr.write(`${USAGE}\n`); return 1; }
   const [inFile, outFile] = files;
   if (flags.has("-d")) {
     const known = new Set(["output-order", "max-samples"]);
