@@ -169,7 +169,7 @@ function printSummary(s: PassSummary): void {
   if (s.flight.realTime) {
     const rt = s.flight.realTime;
     row("OBC time per line", `${rt.perLineMs.toFixed(3)} ms of a ${rt.linePeriodMs.toFixed(3)} ms line period (${rt.margin >= 0 ? `${(100 * rt.margin).toFixed(0)} % spare` : "slower than real time"})`);
-    row("", dim(`measured in the child under ${rt.runtime}; includes the warm-up before V8 tiers up and waits on a slow ground; npm run bench gives the steady figure`));
+    row("", dim(`the image's CPU time under ${rt.runtime}; includes V8 compiling the module (short passes understate the margin); npm run bench gives the steady figure`));
   }
   const st = s.downlink.store;
   if (st && (st.cadusLost > 0 || st.cadusLeft > 0)) row("onboard store", yellow(`${st.cadusLost} CADUs lost to overflow, ${st.cadusLeft} left after the contact window`));

@@ -68,9 +68,14 @@ export function timingOf(s: ChildStats | null): ObcTiming | null {
   return { runtime: runtimeName(s), busyMs: s.busyMs, waitMs: s.waitMs, wallMs: s.wallMs, cpuMs: (s.cpu.user + s.cpu.system) / 1000, reads: s.reads, maxBusyPerReadMs: s.maxBusyMs };
 }
 
-/** Real-time margin: 1 − (mean processing time per line / line period). Negative: the OBC falls behind. */
+/**
+ * Real-time margin: 1 − (mean processing time per line / line period); negative: the OBC falls
+ * behind. Processing time is the child's CPU time (user + system): the time between bus reads
+ * would also count the image blocked on a full output pipe while a slow ground station reads it.
+ * It includes V8's compilation of the module, so short passes understate the margin.
+ */
 export function realTimeMargin(t: ObcTiming, lines: number, lineRateHz: number): { perLineMs: number; linePeriodMs: number; margin: number } {
-  const perLineMs = lines > 0 ? t.busyMs / lines : NaN;
+  const perLineMs = lines > 0 ? Math.min(t.cpuMs, t.busyMs) / lines : NaN;
   const linePeriodMs = 1000 / lineRateHz;
   return { perLineMs, linePeriodMs, margin: 1 - perLineMs / linePeriodMs };
 }
