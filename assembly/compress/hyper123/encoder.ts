@@ -452,7 +452,7 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
     if (xEnd > nx) xEnd = nx;
     let rho = numin + k;
     rho = (rho < numin ? numin : (rho > numax ? numax : rho)) + rhoBase;
-    const lsh = rho >= 0 ? 0 : -rho, half = rho >= 0 ? 1 << rho : 1, rsh = rho >= 0 ? rho + 1 : 1;
+    const lsh = -rho, half = rho >= 0 ? 1 << rho : 0, rsh = rho + 1;
     for (; x < xEnd; x++) {
       const xo = <usize>(x << 2);
       const s = <i32>load<T>(src + <usize>(x << 1));
@@ -494,10 +494,18 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
       store<u16>(dst + <usize>(x << 1), <u16>dm);
       // §4.10 weight update: e = 2s' − s̃ (§4.10.1), a = sign(e)·u
       const sgn = (2 * s - stl) >> 31;                             // −1 when e < 0, else 0
-      const a0 = (dN ^ sgn) - sgn, a1 = (dW ^ sgn) - sgn, a2 = (dNW ^ sgn) - sgn;
-      const a3 = (u1 ^ sgn) - sgn, a4 = (u2 ^ sgn) - sgn, a5 = (u3 ^ sgn) - sgn;
-      w0 += ((a0 << lsh) + half) >> rsh; w1 += ((a1 << lsh) + half) >> rsh; w2 += ((a2 << lsh) + half) >> rsh;
-      w3 += ((a3 << lsh) + half) >> rsh; w4 += ((a4 << lsh) + half) >> rsh; w5 += ((a5 << lsh) + half) >> rsh;
+      if (rho >= 0) {
+        // (±u + 2^ρ) >> (ρ+1): for −u, ⌊(2^ρ − u)/2^(ρ+1)⌋ = ~((u − 2^ρ − 1) >> (ρ+1)), and
+        // −2^ρ − 1 = ~2^ρ: so ((u + (2^ρ ^ sgn)) >> (ρ+1)) ^ sgn for both signs
+        const hs = half ^ sgn;
+        w0 += ((dN + hs) >> rsh) ^ sgn; w1 += ((dW + hs) >> rsh) ^ sgn; w2 += ((dNW + hs) >> rsh) ^ sgn;
+        w3 += ((u1 + hs) >> rsh) ^ sgn; w4 += ((u2 + hs) >> rsh) ^ sgn; w5 += ((u3 + hs) >> rsh) ^ sgn;
+      } else {
+        const a0 = (dN ^ sgn) - sgn, a1 = (dW ^ sgn) - sgn, a2 = (dNW ^ sgn) - sgn;
+        const a3 = (u1 ^ sgn) - sgn, a4 = (u2 ^ sgn) - sgn, a5 = (u3 ^ sgn) - sgn;
+        w0 += ((a0 << lsh) + 1) >> 1; w1 += ((a1 << lsh) + 1) >> 1; w2 += ((a2 << lsh) + 1) >> 1;
+        w3 += ((a3 << lsh) + 1) >> 1; w4 += ((a4 << lsh) + 1) >> 1; w5 += ((a5 << lsh) + 1) >> 1;
+      }
       // §4.10.4 clipping to [ω_min, ω_max] = [−2^(Ω+2), 2^(Ω+2) − 1], rarely needed: one test for
       // all six, ω − ω_min < 2^(Ω+3) (unsigned) for each
       if ((<u32>((w0 - wmin) | (w1 - wmin) | (w2 - wmin) | (w3 - wmin) | (w4 - wmin) | (w5 - wmin)) >> wsh) != 0) {
@@ -628,7 +636,7 @@ let hAcc: u64 = 0, hN: i32 = 0, hO: usize = 0;
 
 /** One mapped index δz(t) of the hybrid coder, t > 0: accumulator update (with the rescaling
  *  bit), then a high-entropy reversed GPO2 codeword or a symbol of a low-entropy code. */
-function hybSample(st: usize, z: i32, dm: i32, d: i32, umax: i32, glim: i32, kcap: i32): void {
+@inline function hybSample(st: usize, z: i32, dm: i32, d: i32, umax: i32, glim: i32, kcap: i32): void {
   const zo = <usize>(z << 2);
   const sp = gp(st, S_SIGMA) + zo, gpz = gp(st, S_GAMMA) + zo;
   let sig = load<i32>(sp), gam = load<i32>(gpz);
@@ -871,13 +879,11 @@ function code(st: usize, out: usize, end: usize): usize {
           for (; t < tEnd; t++) {
             const dm = <i32>load<u16>(src + (<usize>t << 1));
             // §5.4.3.2.3 code selection: largest k ≤ D−2 with Γ·2^k ≤ Σ + ⌊49Γ/2^7⌋
+            // (branch-free: a negative bit-length difference leaves k < 0, clipped to 0 below)
             const lim = sigma + ((49 * gamma) >> 7);
-            let k = 0;
-            if (2 * gamma <= lim) {
-              k = <i32>clz<u32>(gamma) - <i32>clz<u32>(lim);
-              if ((gamma << k) > lim) k--;
-              if (k > kmax) k = kmax;
-            }
+            let k = <i32>clz<u32>(gamma) - <i32>clz<u32>(lim);
+            k -= <i32>((<u32>gamma << (<u32>k & 31)) > <u32>lim);
+            k = k < 0 ? 0 : (k > kmax ? kmax : k);
             const u = dm >> k;
             if (u < umax) {
               const len = u + 1 + k;
