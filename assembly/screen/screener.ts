@@ -37,12 +37,12 @@ const Q16_ONE: i32 = 65536;
 // SWAR on 8 flag/age bytes per i64 (WebAssembly 1.0 has no SIMD here).
 const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
-const AGE_MAX: u8 = 127;            // saturated age: farther than any window (≤ 2·MAX_GROW)
+const AGE_MAX: u8 = 127;            // saturated age: beyond every window (2·MAX_GROW = 64 lines at most)
 const SWAR_MIN_WIDTH: i32 = 8;      // below this the column states are walked byte by byte
 // Word-wise dilation: two zero-padded byte buffers in the spare room of the column-state regions
 // (4·width each, the ages use width rounded up to 8): needs 2·⌈w⌉₈ + 2·DIL_PAD ≤ 4·w.
-const DIL_PAD: i32 = 40;            // ≥ the largest step (32 = MAX_GROW) and a multiple of 8
-const DIL_SWAR_MIN_WIDTH: i32 = 64;
+const DIL_PAD: i32 = 72;            // virtual columns (≤ MAX_GROW + 7) + the largest step (MAX_GROW), multiple of 8
+const DIL_SWAR_MIN_WIDTH: i32 = 128; // 2·⌈w⌉₈ + 2·DIL_PAD ≤ 4·w from w = 79 on
 
 // ---- Pixel classes (one byte per pixel in the class line output).
 export const CLASS_CLEAR: u8 = 0;
@@ -271,11 +271,10 @@ export function screenRadState(): i32 { return radState; }
 
 /**
  * Stage A: flags of every pixel of the arriving line into the ring slot (tests, haze against the
- * background of the lines before, forward half of the horizontal dilation), then the backward
- * half and the per-column last-core row.
+ * background of the lines before), then the horizontal dilation of its cores and the R2 ages.
  */
-function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
-  const w = width, d1 = dilate, d2 = grow;
+function classifyLine(linePtr: usize, slotPtr: usize): void {
+  const w = width;
   const rowBytes = <usize>w << 1;
   const pb = linePtr + <usize>bBlue * rowBytes;
   const pr = linePtr + <usize>bRed * rowBytes;
@@ -300,51 +299,102 @@ function classifyLine(linePtr: usize, slotPtr: usize, row: i32): void {
   const lim2: i32 = histTotal > 0 ? (hotBackground + hazeHot) << 1 : 0x7fffffff;
   const hist = histPtr, med = medBin, satM1 = sat - 1;
   let below = medBelow, added = 0;
-  let last: i32 = -(1 << 20), firstCore: i32 = -1;
-  for (let x = 0; x < w; x++) {
+  let anyCore: u32 = 0; // F_CORE in some byte: the line has a core (found below, not per pixel)
+  // Four columns per step: the first feeds the background histogram (every fourth column: the
+  // median needs no more, and neighbouring pixels hitting one bin would serialise the update).
+  let x = 0;
+  for (; x + 3 < w; x += 4) {
     const ox = <usize>x << 1;
-    const b = <u32>load<u16>(pb + ox), r = <u32>load<u16>(pr + ox), n = <u32>load<u16>(pn + ox);
-    let f: u32 = 0;
-    // One unsigned compare per band catches both zero (wraps to 0xFFFFFFFF) and saturated.
-    if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) {
-      f = b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT;
-    } else {
-      const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
-      const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
-      // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
-      // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
-      // (vegetation seen through no or thin cloud keeps a strong red edge; NIR is only
-      // converted for the pixels that pass the first two).
-      const hot2 = (rb << 1) - rr;
-      let core = false;
-      if (rb > cBlue && hot2 > cHot2) {
-        const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
-        const sum = rn + rr;
-        core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
-      }
-      if (core) { f = F_CORE; last = x; if (firstCore < 0) firstCore = x; }
-      else if ((x & 3) == 0) {
-        // Background histogram of HOT over valid non-core pixels (every fourth column: the
-        // median needs no more, and neighbouring pixels hitting one bin serialise the update).
-        let bin = (hot2 >> 1) - HOT_MIN;
-        bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
-        const q = hist + (<usize>bin << 2);
-        store<i32>(q, load<i32>(q) + 1);
-        if (bin < med) below++;
-        added++;
-      }
-      f |= (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2); // F_GATE 0x02, F_BRIGHT 0x04
+    const v = pixelFlags(load<u16>(pb + ox), load<u16>(pr + ox), load<u16>(pn + ox), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f0 = <u32>v;
+    if ((f0 & (F_CORE | F_MISSING | F_SAT)) == 0) {
+      let bin = (<i32>(v >> 32) >> 1) - HOT_MIN;
+      bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
+      const q = hist + (<usize>bin << 2);
+      store<i32>(q, load<i32>(q) + 1);
+      if (bin < med) below++;
+      added++;
+    }
+    const f1 = <u32>pixelFlags(load<u16>(pb + ox, 2), load<u16>(pr + ox, 2), load<u16>(pn + ox, 2), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f2 = <u32>pixelFlags(load<u16>(pb + ox, 4), load<u16>(pr + ox, 4), load<u16>(pn + ox, 4), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f3 = <u32>pixelFlags(load<u16>(pb + ox, 6), load<u16>(pr + ox, 6), load<u16>(pn + ox, 6), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const word = f0 | (f1 << 8) | (f2 << 16) | (f3 << 24);
+    anyCore |= word;
+    store<u32>(slotPtr + <usize>x, word);
+  }
+  for (; x < w; x++) {
+    const ox = <usize>x << 1;
+    const v = pixelFlags(load<u16>(pb + ox), load<u16>(pr + ox), load<u16>(pn + ox), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f = <u32>v;
+    anyCore |= f;
+    if ((x & 3) == 0 && (f & (F_CORE | F_MISSING | F_SAT)) == 0) {
+      let bin = (<i32>(v >> 32) >> 1) - HOT_MIN;
+      bin = bin < 0 ? 0 : bin >= HOT_BINS ? HOT_BINS - 1 : bin;
+      const q = hist + (<usize>bin << 2);
+      store<i32>(q, load<i32>(q) + 1);
+      if (bin < med) below++;
+      added++;
     }
     store<u8>(slotPtr + <usize>x, <u8>f);
   }
   medBelow = below;
   histTotal += added;
   updateBackground();
+  let firstCore = -1, last = -1;
+  if (anyCore & <u32>(F_CORE * 0x01010101)) { firstCore = firstFlag(slotPtr, w); last = lastFlag(slotPtr, w); }
   if (width >= DIL_SWAR_MIN_WIDTH) dilateLineSwar(slotPtr, firstCore, last);
   else dilateLine(slotPtr, firstCore, last);
   const has = firstCore >= 0;
   coreHist = (coreHist << 1) | <u64>has;
   age2Update(slotPtr, has);
+}
+
+/**
+ * Flags of one pixel (F_CORE, F_GATE, F_BRIGHT; F_MISSING or F_SAT alone when a band is zero or
+ * saturated), with 2·HOT of a valid pixel in the high word (for the background histogram).
+ */
+@inline function pixelFlags(b16: u16, r16: u16, n16: u16, satM1: u32, kb: i64, ob: i64, kr: i64, or: i64, kn: i64, on: i64,
+                            cBlue: i32, cHot2: i32, cNdvi: i64, bri: i32, lim2: i32): u64 {
+  const b = <u32>b16, r = <u32>r16, n = <u32>n16;
+  // One unsigned compare per band catches both zero (wraps to 0xFFFFFFFF) and saturated.
+  if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) return <u64>(b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT);
+  const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
+  const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
+  // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
+  // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
+  // (vegetation seen through no or thin cloud keeps a strong red edge; NIR is only
+  // converted for the pixels that pass the first two; NDVI < max as a cross-multiplication).
+  const hot2 = (rb << 1) - rr;
+  let core = false;
+  if (rb > cBlue && hot2 > cHot2) {
+    const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
+    const sum = rn + rr;
+    core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
+  }
+  const f = <u32>core | (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2); // F_CORE, F_GATE 0x02, F_BRIGHT 0x04
+  return (<u64><u32>hot2 << 32) | <u64>f;
+}
+
+/** First column of a line of w flag bytes with F_CORE (the line has one). */
+function firstFlag(p: usize, w: i32): i32 {
+  let x = 0;
+  for (; x + 8 <= w; x += 8) {
+    const m = load<u64>(p + <usize>x) & ONES; // F_CORE = 0x01
+    if (m != 0) return x + <i32>(ctz<u64>(m) >> 3);
+  }
+  for (; x < w; x++) if (load<u8>(p + <usize>x) & F_CORE) return x;
+  return -1;
+}
+
+/** Last column of a line of w flag bytes with F_CORE (the line has one). */
+function lastFlag(p: usize, w: i32): i32 {
+  let x = w;
+  for (; x >= 8; x -= 8) {
+    const m = load<u64>(p + <usize>(x - 8)) & ONES;
+    if (m != 0) return x - 1 - <i32>(clz<u64>(m) >> 3);
+  }
+  for (; x > 0; x--) if (load<u8>(p + <usize>(x - 1)) & F_CORE) return x - 1;
+  return -1;
 }
 
 /** a + 1 per byte, saturating at AGE_MAX (every byte ≤ AGE_MAX on entry: no carry between bytes). */
@@ -452,40 +502,47 @@ function dilateLine(slotPtr: usize, firstCore: i32, lastCore: i32): void {
 
 /**
  * The same dilation 8 columns per step on wide lines: the cores as 0/1 bytes in a zero-padded
- * buffer, dilated by R1 and then by R2 − R1 as a chain of dilations by powers of two (a square
- * window of radius a then of radius b is one of radius a + b), each step an OR of the buffer read
- * at byte offsets −s, 0, +s. Words are limited to those within R2 of a core; they are cleared
- * after use, so everything outside them reads as zero.
+ * buffer, dilated to radius R1 and then R2 by steps that OR the buffer read at byte offsets −s, 0, +s
+ * (radius a becomes a + s, without gaps while s ≤ 2a + 1: radii 1, 4, 13, …). Words are
+ * limited to those within R2 of a core; they are cleared after use, so all else reads as zero.
  */
 function dilateLineSwar(slotPtr: usize, firstCore: i32, lastCore: i32): void {
   if (firstCore < 0) return;
   const w = width, d1 = dilate, d2 = grow;
-  const lo = <usize>((firstCore - d2 > 0 ? firstCore - d2 : 0) & ~7);
-  const hiPx = lastCore + d2 + 1 < w ? lastCore + d2 + 1 : w;        // first column past the reach
-  const hi = <usize>((hiPx + 7) & ~7);
+  // Steps may pass through columns up to R2 outside the line (the path −1 + 3 = 2 does), so the
+  // words run over virtual columns in the padding too: lo ≥ −(MAX_GROW + 7), hi ≤ ⌈w⌉₈ + MAX_GROW.
+  const lo = (firstCore - d2) & ~7, hi = (lastCore + d2 + 8) & ~7;
+  const w8 = (w + 7) & ~7;
+  const inLo = lo > 0 ? lo : 0, inHi = hi < w8 ? hi : w8;            // words holding real columns
   let src = dilAPtr + <usize>DIL_PAD, dst = dilBPtr + <usize>DIL_PAD;
-  for (let x = lo; x < hi; x += 8) {
-    let m = load<u64>(slotPtr + x) & ONES;                            // F_CORE = 0x01
-    if (x + 8 > <usize>w) m &= ((<u64>1) << (<u64>(<usize>w - x) << 3)) - 1; // bytes past the line
-    store<u64>(src + x, m);
+  for (let x = inLo; x < inHi; x += 8) {                              // virtual columns stay zero
+    let m = load<u64>(slotPtr + <usize>x) & ONES;                     // F_CORE = 0x01
+    if (x + 8 > w) m &= ((<u64>1) << (<u64>(w - x) << 3)) - 1;        // bytes past the line
+    store<u64>(src + <usize>x, m);
   }
+  let radius = 0;
   for (let pass = 0; pass < 2; pass++) {
-    const r = pass == 0 ? d1 : d2 - d1;
-    for (let k = 0; k < 6; k++) {                                     // radius ≤ MAX_GROW = 32 < 2^6
-      if (((r >> k) & 1) == 0) continue;
-      const s = <usize>1 << <usize>k;
-      for (let x = lo; x < hi; x += 8) store<u64>(dst + x, load<u64>(src + x) | load<u64>(src + x - s) | load<u64>(src + x + s));
+    const target = pass == 0 ? d1 : d2;
+    for (let k = 0; k < MAX_GROW && radius < target; k++) {           // bounded: radius grows ≥ 1 per step
+      // Window [−a, a] then offsets {−s, 0, s} is the window [−(a + s), a + s] while s ≤ 2a + 1.
+      const step = 2 * radius + 1 < target - radius ? 2 * radius + 1 : target - radius;
+      const s = <usize>step;
+      for (let x = lo; x < hi; x += 8) {
+        const q = src + <usize>x;
+        store<u64>(dst + <usize>x, load<u64>(q) | load<u64>(q - s) | load<u64>(q + s));
+      }
       const t = src; src = dst; dst = t;
+      radius += step;
     }
     // Merge: F_HCORE1 (0x20) and F_HCORE2 (0x80) after R1, F_HCORE2 after R2; never past the line.
     const bits: u64 = pass == 0 ? <u64>(F_HCORE1 | F_HCORE2) : <u64>F_HCORE2;
-    for (let x = lo; x < hi; x += 8) {
-      let m = load<u64>(src + x) * bits;
-      if (x + 8 > <usize>w) m &= ((<u64>1) << (<u64>(<usize>w - x) << 3)) - 1;
-      store<u64>(slotPtr + x, load<u64>(slotPtr + x) | m);
+    for (let x = inLo; x < inHi; x += 8) {
+      let m = load<u64>(src + <usize>x) * bits;
+      if (x + 8 > w) m &= ((<u64>1) << (<u64>(w - x) << 3)) - 1;
+      store<u64>(slotPtr + <usize>x, load<u64>(slotPtr + <usize>x) | m);
     }
   }
-  for (let x = lo; x < hi; x += 8) { store<u64>(src + x, 0); store<u64>(dst + x, 0); }
+  for (let x = lo; x < hi; x += 8) { store<u64>(src + <usize>x, 0); store<u64>(dst + <usize>x, 0); }
 }
 
 /**
@@ -642,7 +699,7 @@ export function screenPushLine(linePtr: usize, lineLen: i32, classPtr: usize): i
   if (lineLen != nbands * width * 2) return E_BAD_LENGTH;
   if (rowsIn >= 0x3fffffff) return E_BAD_LENGTH;
   const slotPtr = ringPtr + <usize>((rowsIn % (grow + 1)) * width);
-  classifyLine(linePtr, slotPtr, rowsIn);
+  classifyLine(linePtr, slotPtr);
   rowsIn++;
   if (rowsIn <= grow) return E_NEED_INPUT;
   return produce(classPtr, false);
