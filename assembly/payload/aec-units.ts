@@ -87,21 +87,10 @@ export function unitHeader(index: i32, dst: usize): void {
   const first = col * colPixels;
   let count = pixelsPerLine - first;
   if (count > colPixels) count = colPixels;
-  packCuc(dst, load<u32>(r, U_COARSE), load<u32>(r, U_FINE));
-  storeU32BE(dst + 7, load<u32>(r, U_FIRST_LINE));
-  storeU16BE(dst + 11, <u32>load<i32>(r, U_LINES));
-  storeU16BE(dst + 13, <u32>first);
-  storeU16BE(dst + 15, <u32>count);
-  store<u8>(dst + 17, CODER_CCSDS121);
-  store<u8>(dst + 18, <u8>depth);
-  store<u8>(dst + 19, <u8>blockJ);
-  store<u8>(dst + 20, <u8>aecFlags);
-  storeU16BE(dst + 21, <u32>rsiBlocks);
-  storeU32BE(dst + 23, load<u32>(r, U_OFFSET));
-  store<u8>(dst + 27, 0);
+  packUnitHeader(dst, load<u32>(r, U_COARSE), load<u32>(r, U_FINE), load<u32>(r, U_FIRST_LINE), load<i32>(r, U_LINES), first, count, depth, blockJ, aecFlags, rsiBlocks, load<u32>(r, U_OFFSET), 0);
 }
 
-/** Writes a unit header from explicit fields (the screening tile coder's units). */
+/** Writes a unit header from explicit fields (every compressed unit: 121 units and tiles, the mask, 123 segments). */
 export function packUnitHeader(dst: usize, coarse: u32, fine: u32, firstLine: u32, lines: i32, firstPixel: i32, count: i32, codedBits: i32, J: i32, flags: i32, rsi: i32, offset: u32, shift: i32): void {
   packCuc(dst, coarse, fine);
   storeU32BE(dst + 7, firstLine);

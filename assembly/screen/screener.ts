@@ -3,7 +3,7 @@
 // and a keep / degrade / drop decision. The physics and thresholds are in README.md.
 //
 // One screener instance per flight image (state in module globals, buffers carved by the
-// caller once: screenWorkspaceLen → screenInit). No allocation, no throw, bounded loops.
+// caller once: screenWorkspaceLen → screenInit). No allocation, never throws, bounded loops.
 import { E_NULL, E_BAD_LENGTH, E_NEED_INPUT, E_SCR_BAD_PARAM, E_SCR_NO_INIT, E_SCR_NIGHT, E_SCR_BAD_CAL, OK } from "../abi/status";
 import { reflCoefficients, reflSlope, reflIntercept, REFL_COEF_SHIFT, CAL_OK, CAL_NIGHT, CAL_ABSURD, sinDeg } from "./radiometry";
 
