@@ -3,7 +3,7 @@
 //   → downlink channel → ground station (link decoder, image reconstruction, housekeeping)
 //   → pass summary (and, with an output folder, pass.cadu, the ground image and report.json).
 // Everything streams: host memory stays bounded however long the pass is.
-import { readFileSync, mkdirSync, createWriteStream, writeFileSync, type WriteStream } from "node:fs";
+import { readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadProfile, derived, type Profile } from "./profiles/index.ts";

@@ -38,7 +38,7 @@ export class UdpFrameSender {
   bytesSent = 0;
   sendErrors = 0;
 
-  constructor(private readonly o: UdpFramesOptions) {
+  constructor(o: UdpFramesOptions) {
     this.sock = createSocket(isIP(o.host) === 6 ? "udp6" : "udp4");
     this.sock.on("error", () => { this.sendErrors++; });
     const idle = o.idle ?? true;

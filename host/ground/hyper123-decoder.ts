@@ -137,8 +137,6 @@ function readLimits(h: Hyper123Header, abs: () => number, rel: () => number): Pe
  *  samples, in encoding order, are the mapped indices, the last block completed with fill
  *  samples. Decoded with the ground CCSDS 121 decoder; returns the bytes of the stream used. */
 function decodeBlockAdaptive(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, limits: PeriodLimits[]): number {
-  const { nx, ny, nz } = h;
-  const nt = nx * ny;
   const n = delta.length + limitCount(h);
   const padded = Math.ceil(n / h.blockSize) * h.blockSize;
   const dec = new Aec121StreamDecoder({ bitsPerSample: h.d, blockSize: h.blockSize, rsi: h.rsi, preprocess: false, restricted: h.restricted },
@@ -374,7 +372,7 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
 export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Decoded {
   const h = parseHyper123Header(stream);
-  const { nx, ny, nz, d } = h;
+  const { nx, ny, nz } = h;
   const n = nx * ny * nz;
   const maxSamples = opts.maxSamples ?? 2 ** 27;
   if (n > maxSamples) throw new Hyper123DecodeError("TOO_LARGE", "samples", n, 0);
