@@ -1,5 +1,6 @@
 // CCSDS 123.0-B-2 §5.3 header parser for the ground station. Written from the standard,
-// independently of the flight encoder (assembly/compress/hyper123/): it reads the image,
+// independently of the flight encoder (assembly/compress/hyper123/): it reads the image
+// metadata (with any supplementary information tables, §5.3.2.3, exposed but not used),
 // predictor and entropy-coder metadata and reports the body offset. Impossible values and
 // features this ground station does not decode end in a Hyper123DecodeError naming the field.
 
@@ -75,13 +76,45 @@ export interface Hyper123Header {
   blockSize: number;
   rsi: number;
   restricted: boolean;
+  /** Supplementary information tables (§5.3.2.3), in stream order; empty when τ = 0. */
+  supplementaryTables: Hyper123SupplementaryTable[];
   /** Byte offset of the body. */
   bodyOffset: number;
+}
+
+/** Table type (§5.3.2.3): unsigned integer '00', signed integer '01', float '10' ('11' reserved). */
+export type Hyper123TableType = "unsigned" | "signed" | "float";
+/** Table structure (§5.3.2.3): one element; one per band z; one per (z, x); one per (y, x). */
+export type Hyper123TableStructure = "zero-dimensional" | "one-dimensional" | "two-dimensional-zx" | "two-dimensional-yx";
+
+/** One supplementary information table (123.0-B-2 §5.3.2.3). The decoder does not use the
+ *  tables; they are exposed to the application that knows what the purpose code means. */
+export interface Hyper123SupplementaryTable {
+  type: Hyper123TableType;
+  /** Table purpose (4 bits), as sent. */
+  purpose: number;
+  structure: Hyper123TableStructure;
+  /** Supplementary user-defined data (4 bits). */
+  userData: number;
+  /** Table dimensions: [] zero-dimensional, [Nz] one-dimensional, [Nz, Nx] two-dimensional-zx,
+   *  [Ny, Nx] two-dimensional-yx. `data` holds the elements in stream order, the last index
+   *  varying fastest: element (z, x) of a zx table is `data[z * Nx + x]`. */
+  dims: number[];
+  /** Integer tables: element bit depth D_I (1..32). Float tables: 1 + D_E + D_F. */
+  elementBits: number;
+  /** Float tables: significand bit depth D_F, exponent bit depth D_E and exponent bias β; null for integer tables. */
+  float: { significandBits: number; exponentBits: number; bias: number } | null;
+  /** Element values: integers as sent (two's complement decoded for signed tables); floats as
+   *  (−1)^s · 2^(e−β) · (1 + f/2^D_F), and (−1)^s · 2^(1−β) · f/2^D_F when e = 0. */
+  data: number[];
+  /** Element bit patterns as sent (unsigned, elementBits wide; for floats sign ‖ exponent ‖ significand). */
+  raw: number[];
 }
 
 class HeaderReader {
   pos = 0; // bit position
   constructor(private readonly buf: Uint8Array) {}
+  get length(): number { return this.buf.length; }
   bits(n: number): number {
     let v = 0;
     for (let i = 0; i < n; i++) {
@@ -102,6 +135,58 @@ class HeaderReader {
 
 function bad(field: string, value: number, at: number): never { throw new Hyper123DecodeError("BAD_HEADER", field, value, at); }
 function unsupported(field: string, value: number, at: number): never { throw new Hyper123DecodeError("UNSUPPORTED", field, value, at); }
+
+const TABLE_TYPES: readonly (Hyper123TableType | null)[] = ["unsigned", "signed", "float", null];
+const TABLE_STRUCTURES: readonly Hyper123TableStructure[] = ["zero-dimensional", "one-dimensional", "two-dimensional-zx", "two-dimensional-yx"];
+/** Field widths of a supplementary information table (123.0-B-2 §5.3.2.3). */
+const SIT_TYPE_BITS = 2, SIT_PURPOSE_BITS = 4, SIT_STRUCTURE_BITS = 2, SIT_USER_BITS = 4;
+const SIT_INT_DEPTH_BITS = 5, SIT_FLOAT_SIGNIFICAND_BITS = 5, SIT_FLOAT_EXPONENT_BITS = 3;
+
+/** Reads supplementary information table `index` (123.0-B-2 §5.3.2.3) and its fill bits. */
+function readSupplementaryTable(r: HeaderReader, index: number, nx: number, ny: number, nz: number): Hyper123SupplementaryTable {
+  const name = `supplementary table ${index}`;
+  const start = r.pos;
+  const typeField = r.bits(SIT_TYPE_BITS);
+  const type = TABLE_TYPES[typeField];
+  if (type === null) bad(`${name} type`, typeField, start);
+  r.reserved(2, `reserved (${name})`);
+  const purpose = r.bits(SIT_PURPOSE_BITS);
+  r.reserved(1, `reserved (${name})`);
+  const structure = TABLE_STRUCTURES[r.bits(SIT_STRUCTURE_BITS)];
+  r.reserved(1, `reserved (${name})`);
+  const userData = r.bits(SIT_USER_BITS);
+  // §5.3.2.3 table data subblock: element format, then the elements, then fill bits
+  const dims = structure === "zero-dimensional" ? [] : structure === "one-dimensional" ? [nz]
+    : structure === "two-dimensional-zx" ? [nz, nx] : [ny, nx];
+  const count = dims.reduce((a, b) => a * b, 1);
+  let elementBits: number, float: Hyper123SupplementaryTable["float"] = null;
+  if (type === "float") {
+    const significandBits = r.bits(SIT_FLOAT_SIGNIFICAND_BITS);          // D_F
+    const exponentBits = r.bits(SIT_FLOAT_EXPONENT_BITS) || 8;           // D_E, '000' means 8
+    const bias = r.bits(exponentBits);                                  // β
+    float = { significandBits, exponentBits, bias };
+    elementBits = 1 + exponentBits + significandBits;
+  } else {
+    elementBits = r.bits(SIT_INT_DEPTH_BITS) || 32;                     // D_I, '00000' means 32
+  }
+  // refuse before allocating when the stream cannot hold the elements
+  if (r.pos + count * elementBits > r.length * 8) throw new Hyper123DecodeError("TRUNCATED", `${name} data`, count, r.pos);
+  const data: number[] = new Array<number>(count), raw: number[] = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    const v = r.bits(elementBits);
+    raw[i] = v;
+    if (type === "unsigned") data[i] = v;
+    else if (type === "signed") data[i] = v >= 2 ** (elementBits - 1) ? v - 2 ** elementBits : v;
+    else {
+      const { significandBits: df, exponentBits: de, bias } = float!;
+      const f = v % 2 ** df, e = Math.floor(v / 2 ** df) % 2 ** de, s = Math.floor(v / 2 ** (df + de));
+      const mag = e === 0 ? 2 ** (1 - bias) * (f / 2 ** df) : 2 ** (e - bias) * (1 + f / 2 ** df);
+      data[i] = s ? -mag : mag;
+    }
+  }
+  r.align();
+  return { type, purpose, structure, userData, dims, elementBits, float, data, raw };
+}
 
 /** Parses the header at the start of `stream` (123.0-B-2 §5.3). */
 export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
@@ -130,7 +215,9 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   const fidelity = r.bits(2) as 0 | 1 | 2 | 3;
   r.reserved(2, "reserved (image metadata)");
   const supp = r.bits(4);
-  if (supp !== 0) unsupported("supplementary information table count", supp, r.pos - 4);
+  // §5.3.2.3 image metadata, supplementary information subpart: τ tables, each byte-aligned
+  const supplementaryTables: Hyper123SupplementaryTable[] = [];
+  for (let i = 0; i < supp; i++) supplementaryTables.push(readSupplementaryTable(r, i, nx, ny, nz));
   // §5.3.3.2 predictor primary structure
   r.reserved(1, "reserved (predictor)");
   const repFlag = r.bits(1);
@@ -242,7 +329,7 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
     rsi = r.bits(12) || 4096;
     return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
       tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, periodExp, absBits, relBits, absDependent, relDependent, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
-      bodyOffset: r.pos >> 3 };
+      supplementaryTables, bodyOffset: r.pos >> 3 };
   }
   uMax = r.bits(5) || 32;
   if (uMax < 8) bad("U_max", uMax, r.pos - 5);
@@ -254,7 +341,7 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
     r.reserved(5, "reserved (hybrid coder)");
     return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
       tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, periodExp, absBits, relBits, absDependent, relDependent,
-      theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted, bodyOffset: r.pos >> 3 };
+      theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted, supplementaryTables, bodyOffset: r.pos >> 3 };
   }
   const k = r.bits(4);
   const accTable = r.bits(1);
@@ -269,5 +356,5 @@ export function parseHyper123Header(stream: Uint8Array): Hyper123Header {
   }
   return { userData, nx, ny, nz, signed, d, order, m, wordBytes, coder, fidelity, p, reduced, localSum, r: rr, omega,
     tIncLog, nuMin, nuMax, weightInit, weightOffsets, absLimits, relLimits, periodExp, absBits, relBits, absDependent, relDependent, theta, phi, psi, uMax, gammaStar, gamma0, kz, blockSize, rsi, restricted,
-    bodyOffset: r.pos >> 3 };
+    supplementaryTables, bodyOffset: r.pos >> 3 };
 }
