@@ -11,7 +11,7 @@ import { setDetail } from "../abi/control";
 import { loadU32BE, loadU16BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { packPrimaryHeader, PRIMARY_HEADER_LEN, SEQ_UNSEGMENTED, SEQ_FIRST, SEQ_CONTINUATION, SEQ_LAST } from "../packet/space-packet";
 import { packCuc, CUC_LEN } from "../packet/cuc";
-import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerIsEmpty, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame, framerZoneLen, framerDataFrames, framerIdleFrames, framerIdlePackets, FRAME_TM } from "../frame/framer";
+import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerIsEmpty, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame, framerDataFrames, framerIdleFrames, framerIdlePackets } from "../frame/framer";
 import { caduEncode, caduLen } from "../sync/cadu";
 import { rsInit } from "../sync/reed-solomon";
 import { randomizerInit } from "../sync/randomizer";
@@ -19,7 +19,7 @@ import { crc16Init } from "../util/crc16";
 import { LINE_HEADER_LEN, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./bus-record";
 import * as hk from "./housekeeping";
 import { CODER_CCSDS121 } from "../abi/config-table";
-import { screenCheckParams, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr, screenLinesOut, P_TILE_SIZE, P_GROW_PX, P_COUNT, TILE_WORDS, T_CLOUD, T_DECISION, T_REASON, DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD } from "../screen/screener";
+import { screenCheckParams, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr, screenLinesOut, P_TILE_SIZE, P_GROW_PX, P_COUNT, TILE_WORDS, T_DECISION, T_REASON, DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD } from "../screen/screener";
 import { aecInit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN } from "../compress/aec121/encoder";
 import { sunForLine, sunElevationDeg, sunDistanceAu } from "./sun";
 import { SCREEN_FIXED_LEN, SCREEN_PARAMS, CODER_CCSDS123, HYPER_PARAMS } from "../abi/config-table";
@@ -409,9 +409,6 @@ function endPass(): void {
   if (!framerIsEmpty(hkSlot)) { framerPadIdle(hkSlot); closeAndEmit(hkSlot); }
 }
 
-export function frameTypeIsTm(): bool { return cfg.frameType == FRAME_TM; }
-export function caduLength(): i32 { return cadu; }
-export function zoneLength(): i32 { return framerZoneLen(); }
 
 // ---- cloud screening stage ---------------------------------------------------------------
 // Lines wait in a ring while the screener (assembly/screen/) classifies them; when a tile row's
@@ -455,8 +452,6 @@ let scrT0: f64 = 0;
 let tilesKept: u32 = 0, tilesDegraded: u32 = 0, tilesDropped: u32 = 0;
 
 function screenMemory(c: Config): i32 {
-  const T = 1024, grow = 32;                 // bounds: the exact figures need the parameter block
-  void T; void grow;
   const tile = loadParamBE(c, P_TILE_SIZE), g = loadParamBE(c, P_GROW_PX);
   const depth = tile + g + 1;
   const lineBytes = 2 * c.bands * c.pixels;
@@ -630,7 +625,6 @@ function sendTileStats(tileRow: i32, row0: i32, lines: i32, x0: i32, count: i32,
   }
   packPrimaryHeader(packPtr, cfg.statsApid, true, SEQ_UNSEGMENTED, nextSeq(cfg.bands + 2), len);
   putStream(imageSlot, packPtr, PRIMARY_HEADER_LEN + len, true);
-  void T_CLOUD;
 }
 
 function sendTile121(band: i32, row0: i32, lines: i32, x0: i32, count: i32, shift: i32): void {
@@ -688,9 +682,6 @@ function sendTileRaw(band: i32, row0: i32, lines: i32, x0: i32, count: i32): voi
   }
 }
 
-export function tilesKeptCount(): u32 { return tilesKept; }
-export function tilesDegradedCount(): u32 { return tilesDegraded; }
-export function tilesDroppedCount(): u32 { return tilesDropped; }
 
 // ---- CCSDS 123 segments ---------------------------------------------------------------------
 // The image is cut into segments of unitLines lines × all bands × all pixels, each compressed
