@@ -295,8 +295,9 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
   }
   const kb = kB, ob = oB, kr = kR, or = oR, kn = kN, on = oN;
   const cBlue = coreBlue, cHot2 = coreHot << 1, cNdvi = <i64>coreNdvi, bri = bright;
-  // Haze limit on 2·HOT from the background of the previous lines (none before the first line).
-  const lim2: i32 = histTotal > 0 ? (hotBackground + hazeHot) << 1 : 0x7fffffff;
+  // Haze limit on 2·HOT from the background of the previous lines (none before the first line:
+  // 2^30 is above every 2·HOT and keeps lim2 − hot2 inside i32, see pixelFlags).
+  const lim2: i32 = histTotal > 0 ? (hotBackground + hazeHot) << 1 : 1 << 30;
   const hist = histPtr, med = medBin, satM1 = sat - 1;
   let below = medBelow, added = 0;
   let anyCore: u32 = 0; // F_CORE in some byte: the line has a core (found below, not per pixel)
@@ -315,9 +316,9 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
       if (bin < med) below++;
       added++;
     }
-    const f1 = <u32>pixelFlags(load<u16>(pb + ox, 2), load<u16>(pr + ox, 2), load<u16>(pn + ox, 2), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
-    const f2 = <u32>pixelFlags(load<u16>(pb + ox, 4), load<u16>(pr + ox, 4), load<u16>(pn + ox, 4), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
-    const f3 = <u32>pixelFlags(load<u16>(pb + ox, 6), load<u16>(pr + ox, 6), load<u16>(pn + ox, 6), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f1 = pixelFlags32(load<u16>(pb + ox, 2), load<u16>(pr + ox, 2), load<u16>(pn + ox, 2), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f2 = pixelFlags32(load<u16>(pb + ox, 4), load<u16>(pr + ox, 4), load<u16>(pn + ox, 4), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f3 = pixelFlags32(load<u16>(pb + ox, 6), load<u16>(pr + ox, 6), load<u16>(pn + ox, 6), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
     const word = f0 | (f1 << 8) | (f2 << 16) | (f3 << 24);
     anyCore |= word;
     store<u32>(slotPtr + <usize>x, word);
@@ -356,23 +357,50 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
 @inline function pixelFlags(b16: u16, r16: u16, n16: u16, satM1: u32, kb: i64, ob: i64, kr: i64, or: i64, kn: i64, on: i64,
                             cBlue: i32, cHot2: i32, cNdvi: i64, bri: i32, lim2: i32): u64 {
   const b = <u32>b16, r = <u32>r16, n = <u32>n16;
-  // One unsigned compare per band catches both zero (wraps to 0xFFFFFFFF) and saturated.
-  if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) return <u64>(b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT);
+  // b − 1 ≥ sat − 1 (unsigned) catches both zero (wraps to 0xFFFFFFFF) and saturated. The OR of
+  // the three is ≥ each of them, so one compare lets every valid pixel through; it also fires
+  // for some valid ones (bits of different bands add up), hence the exact per-band test then.
+  if (((b - 1) | (r - 1) | (n - 1)) >= satM1) {
+    if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) return <u64>(b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT);
+  }
   const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
   const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
   // Brightness (cloud is bright in blue, where ground is dark), HOT (haze-optimised
   // transform: cloud lifts blue as much as red, soil lifts red twice as much) and NDVI
   // (vegetation seen through no or thin cloud keeps a strong red edge; NIR is only
   // converted for the pixels that pass the first two; NDVI < max as a cross-multiplication).
+  // The tests "v > t" are the sign bit of t − v, without overflow: K ≤ 2^32 and |O| ≤ 2^32
+  // (radiometry) give ρ in [−2^12, 2^28], 2·HOT in [−2^28 − 2^13, 2^29 + 2^12]; every threshold
+  // is within ±2^18 (screenCheckParams, the background in HOT_MIN..HOT_MIN + HOT_BINS) or 2^30.
   const hot2 = (rb << 1) - rr;
   let core = false;
-  if (rb > cBlue && hot2 > cHot2) {
+  if (((cBlue - rb) & (cHot2 - hot2)) < 0) {
     const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
     const sum = rn + rr;
     core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
   }
-  const f = <u32>core | (<u32>(hot2 > lim2) << 1) | (<u32>((rb > bri) | (rr > bri)) << 2); // F_CORE, F_GATE 0x02, F_BRIGHT 0x04
+  // F_CORE, F_GATE (0x02: hot2 > lim2), F_BRIGHT (0x04: ρ_blue > bright or ρ_red > bright)
+  const f = <u32>core | ((<u32>(lim2 - hot2) >> 30) & 2) | ((<u32>((bri - rb) | (bri - rr)) >> 29) & 4);
   return (<u64><u32>hot2 << 32) | <u64>f;
+}
+
+/** pixelFlags without the 2·HOT word (the columns that do not feed the histogram); same tests. */
+@inline function pixelFlags32(b16: u16, r16: u16, n16: u16, satM1: u32, kb: i64, ob: i64, kr: i64, or: i64, kn: i64, on: i64,
+                              cBlue: i32, cHot2: i32, cNdvi: i64, bri: i32, lim2: i32): u32 {
+  const b = <u32>b16, r = <u32>r16, n = <u32>n16;
+  if (((b - 1) | (r - 1) | (n - 1)) >= satM1) {
+    if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) return b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT;
+  }
+  const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
+  const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
+  const hot2 = (rb << 1) - rr;
+  let core = false;
+  if (((cBlue - rb) & (cHot2 - hot2)) < 0) {
+    const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
+    const sum = rn + rr;
+    core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
+  }
+  return <u32>core | ((<u32>(lim2 - hot2) >> 30) & 2) | ((<u32>((bri - rb) | (bri - rr)) >> 29) & 4);
 }
 
 /** First column of a line of w flag bytes with F_CORE (the line has one). */
