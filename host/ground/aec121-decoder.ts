@@ -441,12 +441,7 @@ export class Aec121StreamDecoder {
       w = (w << z) << 1;
     }
     if (pos + (J - first) * k > endBits) return NEED_MORE;
-    if (this.produced + J > this.maxSamples) this.fail("TOO_MANY_SAMPLES", `more than ${this.maxSamples} samples`);
-    if (this.outLen + J > this.out.length) {
-      const bigger = new Int32Array(Math.min(this.out.length * 2 + J, this.maxSamples + J));
-      bigger.set(this.out.subarray(0, this.outLen));
-      this.out = bigger;
-    }
+    this.reserve(J);
     const out = this.out;
     let o = this.outLen;
     const xmin = this.xmin, xmax = this.xmax;
@@ -485,14 +480,19 @@ export class Aec121StreamDecoder {
     return this.fail(code, detail);
   }
 
-  /** Postprocess one block of mapped values into samples (121.0-B-3 §4.2, §4.4). */
-  private finishBlock(ref: boolean, refSample: number, J: number, mapped: Float64Array): void {
+  /** Room for J more samples in the output (bounded by maxSamples). */
+  private reserve(J: number): void {
     if (this.produced + J > this.maxSamples) this.fail("TOO_MANY_SAMPLES", `more than ${this.maxSamples} samples`);
     if (this.outLen + J > this.out.length) {
       const bigger = new Int32Array(Math.min(this.out.length * 2 + J, this.maxSamples + J));
       bigger.set(this.out.subarray(0, this.outLen));
       this.out = bigger;
     }
+  }
+
+  /** Postprocess one block of mapped values into samples (121.0-B-3 §4.2, §4.4). */
+  private finishBlock(ref: boolean, refSample: number, J: number, mapped: Float64Array): void {
+    this.reserve(J);
     const out = this.out;
     let o = this.outLen;
     const n = this.n;

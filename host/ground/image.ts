@@ -255,9 +255,13 @@ export class ImageReconstructor {
 
   /** The ground has seen data of `line`: lines older than the window are final. */
   advanceTo(line: number): void {
-    if (line > this.lastLine) this.lastLine = line;
-    for (const key of [...this.open.keys()]) if (key < this.lastLine - this.window) this.finish(key);
-    if (this.sampleCheck) for (const key of [...this.expectedSamples.keys()]) if (key < this.lastLine - this.window) this.finishScreened(key);
+    if (line <= this.lastLine) return;                 // the window did not move: nothing new is final
+    this.lastLine = line;
+    const limit = line - this.window;
+    const due = [...this.open.keys()].filter((k) => k < limit);
+    if (this.sampleCheck) for (const k of this.expectedSamples.keys()) if (k < limit && !this.open.has(k)) due.push(k);
+    due.sort((a, b) => a - b);                         // in line order: finished lines release their tile decisions
+    for (const k of due) this.finish(k);
   }
 
   private finish(line: number): void {
@@ -309,13 +313,14 @@ export class ImageReconstructor {
           if (tol > 0 && e > this.stats.maxDegradedError) this.stats.maxDegradedError = e;
         }
       }
-      let lost = false;
-      for (let x = 0; x < this.pixels; x++) {
-        if (covered[x]) continue;
-        if (g?.decisionAt(line, x)?.decision === "drop") { this.stats.pixelsScreenedOut++; this.screenedOut[b]++; }
-        else lost = true;
+      // Pixels of dropped tiles were not sent on purpose; any other gap is a loss.
+      for (const t of g?.tilesAt(line) ?? []) {
+        if (t.decision !== "drop") continue;
+        for (let x = t.firstPixel; x < t.firstPixel + t.count; x++) {
+          if (!covered[x]) { covered[x] = 1; this.stats.pixelsScreenedOut++; this.screenedOut[b]++; }
+        }
       }
-      if (lost) lostBands.push(b);
+      if (covered.indexOf(0) >= 0) lostBands.push(b);
     }
     if (!exp) exact = false;
     if (lostBands.length) {
@@ -326,6 +331,7 @@ export class ImageReconstructor {
       this.stats.linesComplete++;
       if (exact) this.stats.linesExact++; else this.stats.linesMismatch++;
     }
+    g?.forgetBefore(line - 1);
     this.onLine?.(line, l.bands);
   }
 

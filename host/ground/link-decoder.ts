@@ -4,7 +4,7 @@
 // space packets (133.0-B-2), with statistics and events. Independent of the flight code.
 
 import { Derandomizer } from "./derandomize.ts";
-import { FrameSync, type SyncEvent, type FrameSyncOptions } from "./frame-sync.ts";
+import { FrameSync, type SyncEvent, type SyncStats, type FrameSyncOptions } from "./frame-sync.ts";
 import { RsCodec } from "./reed-solomon.ts";
 import { crc16 } from "./crc16.ts";
 import { parseTmHeader, TM_HEADER_LEN, TM_SEC_HDR_LEN_MASK, TM_SEC_HDR_LEN_SHIFT, OCF_LEN, FECF_LEN, TM_VERSION } from "./tm-frame.ts";
@@ -97,15 +97,8 @@ export interface VcStats {
   packets: number;
 }
 
-export interface LinkStats {
-  bytesIn: number;
-  cadus: number;
-  bitSlips: number;
-  syncLosses: number;
-  garbageBytes: number;
-  flywheels: number;
-  truncatedCadus: number;
-  asmBitErrors: number;
+/** The frame synchronizer's counters, then the decoder's own. */
+export interface LinkStats extends SyncStats {
   rsCodewordsOk: number;
   rsCodewordsCorrected: number;
   rsCodewordsUncorrectable: number;

@@ -53,7 +53,7 @@ export interface ScreeningSummary {
 
 /** Collects decisions (for verification and the report) and rebuilds the mask. */
 export class ScreeningGround {
-  readonly decisions = new Map<string, TileStats>();   // key: `${firstLine}:${firstPixel}`
+  /** Tile rows by first line, oldest first; rows the reconstruction has finished are forgotten. */
   private rows = new Map<number, TileStats[]>();
   private maskParts = new Map<number, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
   readonly s: ScreeningSummary = { tiles: 0, kept: 0, degraded: 0, dropped: 0, cloudFraction: 0, uncertainFraction: 0, unjudgedPixels: 0, maskUnits: 0, maskUnitsLost: 0, maskCloudPixels: 0, maskAgrees: true, droppedPixels: 0, totalPixels: 0 };
@@ -62,19 +62,28 @@ export class ScreeningGround {
   badPackets = 0;
   constructor(readonly tileSize: number, private onMaskLine?: (line: number, mask: Uint8Array) => void, private onTile?: (t: TileStats) => void) {}
 
-  /** The decision covering a band-line pixel, if its statistics arrived. */
-  decisionAt(line: number, pixel: number): TileStats | undefined {
-    return this.rowOf(line)?.find((t) => pixel >= t.firstPixel && pixel < t.firstPixel + t.count);
-  }
-  private rowOf(line: number): TileStats[] | undefined {
+  /** The tiles (with their decisions) covering a line, if their statistics arrived. */
+  tilesAt(line: number): TileStats[] | undefined {
     for (const [first, row] of this.rows) if (line >= first && line < first + (row[0]?.lines ?? this.tileSize)) return row;
     return undefined;
+  }
+
+  /** The decision covering a band-line pixel, if its statistics arrived. */
+  decisionAt(line: number, pixel: number): TileStats | undefined {
+    return this.tilesAt(line)?.find((t) => pixel >= t.firstPixel && pixel < t.firstPixel + t.count);
+  }
+
+  /** Lines before `line` are final: their tile rows are no longer needed (bounded memory). */
+  forgetBefore(line: number): void {
+    for (const [first, row] of this.rows) {
+      if (first + (row[0]?.lines ?? this.tileSize) <= line) this.rows.delete(first);
+      else break;
+    }
   }
 
   addStats(data: Uint8Array): void {
     let t: TileStats;
     try { t = decodeTileStats(data); } catch { this.badPackets++; return; }
-    this.decisions.set(`${t.firstLine}:${t.firstPixel}`, t);
     let row = this.rows.get(t.firstLine);
     if (!row) { row = []; this.rows.set(t.firstLine, row); }
     row.push(t);
