@@ -19,7 +19,7 @@ import { createReportObserver } from "./report/index.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
-import { ImageReconstructor, lineHash, type ReconstructionStats } from "./ground/image.ts";
+import { ImageReconstructor, type ReconstructionStats } from "./ground/image.ts";
 import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts";
 
 export const FLIGHT_WASM = fileURLToPath(new URL("../build/flight.wasm", import.meta.url));
@@ -135,8 +135,6 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const unitLines = mode === "ccsds121" ? aecOptions(p).unitLines : mode === "ccsds123" ? hyperOptions(p).segmentLines : 1;
   const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined,
     mode, unitLines, p.sensor.bitDepth);
-  const lossy = mode === "ccsds123" && (hyperOptions(p).params.fidelity !== 0);
-  if (lossy) recon.useSampleCheck();
 
   if (o.out) mkdirSync(o.out, { recursive: true });
   const events: Record<string, number> = {};
@@ -168,12 +166,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   let tNow = 0;                                       // pass time of the last line handed to the OBC
   function* items(): Iterable<BusItem> {
     for (let line = scene.next(); line; line = scene.next()) {
-      if (screening || lossy) recon.expectSamples(line.counter, line.samples);
-      else {
-        const h = new Uint32Array(bands);
-        for (let b = 0; b < bands; b++) h[b] = lineHash(line.samples.subarray(b * pixels, (b + 1) * pixels));
-        recon.expect(line.counter, h);
-      }
+      recon.expectSamples(line.counter, line.samples);
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       tNow = sent / p.sensor.lineRateHz;
       yield { record: encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples }), line: line.counter };

@@ -100,7 +100,6 @@ export interface ReconstructionStats {
  */
 export class ImageReconstructor {
   private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[]; pieces: LinePiece[]; seen: Set<number> }>();
-  private expected = new Map<number, Uint32Array>();
   private lastLine = -1;
   readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [], pixelsScreenedOut: 0, piecesDegraded: 0, maxDegradedError: 0, duplicatePieces: 0 };
   private expectedSamples = new Map<number, Uint16Array>();
@@ -127,20 +126,16 @@ export class ImageReconstructor {
    */
   useScreening(g: ScreeningGround, delayLines: number): void {
     this.screening = g;
-    this.sampleCheck = true;
     this.window = delayLines + 4;
   }
-
-  /** Compare samples (not hashes): lossy products (near-lossless CCSDS 123) within each piece's error bound. */
-  useSampleCheck(): void { this.sampleCheck = true; }
-  private sampleCheck = false;
   private screenedOut: number[] = [];
 
-  /** Screening mode: the line as the imager produced it (copied; held only until the line is final). */
+  /**
+   * The line as the imager produced it (band-interleaved; copied, and held only until the line
+   * is final, a few lines or one unit later): every pixel that arrives is checked against it,
+   * exactly or within its piece's error bound (degraded tiles, near-lossless CCSDS 123).
+   */
   expectSamples(line: number, samples: Uint16Array): void { this.expectedSamples.set(line, samples.slice()); }
-
-  /** The sender's hashes of one line (bands entries), registered before the ground sees it. */
-  expect(line: number, hashes: Uint32Array): void { this.expected.set(line, hashes); }
 
   /** One image packet of a band (seqFlags: 133.0-B-2 sequence flags). The data is not kept. */
   addPacket(band: number, data: Uint8Array, seqFlags = 3): void {
@@ -247,7 +242,7 @@ export class ImageReconstructor {
     if (l.seen.has(key)) { this.stats.duplicatePieces++; return; }
     l.seen.add(key);
     l.got[band] += piece.count;
-    if (this.sampleCheck) l.pieces.push({ ...piece, samples: new Uint16Array(0) });
+    l.pieces.push({ ...piece, samples: new Uint16Array(0) });
     // Lines older than the window are final (packets arrive in line order per channel; units
     // of a band column arrive whole once their last line is coded).
     this.advanceTo(piece.line);
@@ -259,39 +254,14 @@ export class ImageReconstructor {
     this.lastLine = line;
     const limit = line - this.window;
     const due = [...this.open.keys()].filter((k) => k < limit);
-    if (this.sampleCheck) for (const k of this.expectedSamples.keys()) if (k < limit && !this.open.has(k)) due.push(k);
+    for (const k of this.expectedSamples.keys()) if (k < limit && !this.open.has(k)) due.push(k);
     due.sort((a, b) => a - b);                         // in line order: finished lines release their tile decisions
     for (const k of due) this.finish(k);
   }
 
   private finish(line: number): void {
-    if (this.sampleCheck) { this.finishScreened(line); return; }
-    const l = this.open.get(line)!;
-    this.open.delete(line);
-    const exp = this.expected.get(line);
-    this.expected.delete(line);
-    const lostBands: number[] = [];
-    let exact = true;
-    for (let b = 0; b < this.bands; b++) {
-      const s = l.bands[b];
-      if (!s || l.got[b] !== this.pixels) { lostBands.push(b); exact = false; continue; }
-      if (exp && lineHash(s) !== exp[b]) exact = false;
-    }
-    if (lostBands.length) {
-      this.stats.linesPartial++;
-      this.stats.bandLinesLost += lostBands.length;
-      this.stats.lostLines.push({ line, bands: lostBands, reason: "segments lost on the link" });
-    } else {
-      this.stats.linesComplete++;
-      if (!exp) this.stats.linesMismatch++;
-      else if (exact) this.stats.linesExact++;
-      else this.stats.linesMismatch++;
-    }
-    this.onLine?.(line, l.bands);
-  }
-
-  private finishScreened(line: number): void {
-    const l = this.open.get(line) ?? { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [], seen: new Set<number>() };
+    const seen = this.open.get(line);
+    const l = seen ?? { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [], seen: new Set<number>() };
     this.open.delete(line);
     const exp = this.expectedSamples.get(line);
     this.expectedSamples.delete(line);
@@ -323,7 +293,11 @@ export class ImageReconstructor {
       if (covered.indexOf(0) >= 0) lostBands.push(b);
     }
     if (!exp) exact = false;
-    if (lostBands.length) {
+    if (!seen && lostBands.length === this.bands) {
+      this.stats.linesMissing++;
+      this.stats.bandLinesLost += this.bands;
+      this.stats.lostLines.push({ line, bands: lostBands, reason: "no packet of this line arrived" });
+    } else if (lostBands.length) {
       this.stats.linesPartial++;
       this.stats.bandLinesLost += lostBands.length;
       this.stats.lostLines.push({ line, bands: lostBands, reason: g ? "tiles lost on the link" : "segments lost on the link" });
@@ -337,20 +311,11 @@ export class ImageReconstructor {
 
   /** End of pass: finalise open lines; every expected line never seen is missing. */
   end(): ReconstructionStats {
-    if (this.sampleCheck) {
-      const all = new Set([...this.open.keys(), ...this.expectedSamples.keys()]);
-      for (const key of [...all].sort((a, b) => a - b)) this.finishScreened(key);
-    }
+    const all = new Set([...this.open.keys(), ...this.expectedSamples.keys()]);
+    for (const key of [...all].sort((a, b) => a - b)) this.finish(key);
     for (const [, u] of this.units) { void u; this.unitLost("unfinished"); }
     this.units.clear();
     this.dead.clear();
-    for (const key of [...this.open.keys()].sort((a, b) => a - b)) this.finish(key);
-    for (const line of [...this.expected.keys()].sort((a, b) => a - b)) {
-      this.stats.linesMissing++;
-      this.stats.bandLinesLost += this.bands;
-      this.stats.lostLines.push({ line, bands: [...Array(this.bands).keys()], reason: "no packet of this line arrived" });
-    }
-    this.expected.clear();
     const lines = this.stats.linesComplete + this.stats.linesPartial + this.stats.linesMissing;
     // Over the samples that were sent: pixels of tiles dropped by screening are not counted.
     this.stats.compression = this.codedBytes.map((bytes, band) => {
