@@ -5,11 +5,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 // @ts-ignore: plain ES module without types
-import { render, renderGround, buildTables, LIMITS, THRESHOLDS } from "../../vectors/ccsds123/gen-hybrid-tables.mjs";
+import { render, buildTables, LIMITS, THRESHOLDS } from "../../vectors/ccsds123/gen-hybrid-tables.mjs";
 
 test("[123.0-B-2 §5.4.3.3] the flight low-entropy code tries regenerate from the ground's transcription of the standard's tables", () => {
   assert.equal(readFileSync(fileURLToPath(new URL("../../../assembly/compress/hyper123/hybrid-tables.ts", import.meta.url)), "utf8"), render());
-  void renderGround;
 });
 
 test("[123.0-B-2 §5.4.3.3] table 5-16 input symbol limits and thresholds; every code is a complete prefix code with a flush word per prefix", () => {

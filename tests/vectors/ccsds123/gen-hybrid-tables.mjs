@@ -14,7 +14,6 @@ import { fileURLToPath } from "node:url";
 import { HYBRID_CODES, HYBRID_FLUSH } from "../../../host/ground/hyper123-hybrid-tables.ts";
 
 const out = fileURLToPath(new URL("../../../assembly/compress/hyper123/hybrid-tables.ts", import.meta.url));
-const outGround = fileURLToPath(new URL("../../../host/ground/hyper123-hybrid-tables.ts", import.meta.url));
 export const LIMITS = [12, 10, 8, 6, 6, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0];
 export const THRESHOLDS = [303336, 225404, 166979, 128672, 95597, 69670, 50678, 34898, 23331, 14935, 9282, 5510, 3195, 1928, 1112, 408];
 
@@ -89,23 +88,10 @@ export function render() {
 }
 
 /** The ground decoder's copy: the CCSDS table lines, verbatim as data (input, output word). */
-export function renderGround() {
-  let s = "// The CCSDS 123.0-B-2 §5.4.3.3 low-entropy component code tables (A. Kiely, \"Low Entropy Component\n";
-  s += "// Code Tables\", CCSDS, 2018), transcribed. The flight tries are generated from these. Do not edit.\n";
-  s += "// Per code: \"input,output;...\" codeword pairs and flush pairs (\"\" is the empty prefix).\n\n";
-  s += `export const HYBRID_LIMITS: readonly number[] = [${LIMITS.join(", ")}];\n`;
-  s += `export const HYBRID_THRESHOLDS: readonly number[] = [${THRESHOLDS.join(", ")}];\n`;
-  s += "export const HYBRID_CODES: readonly string[] = [\n";
-  for (let i = 0; i < 16; i++) s += `  "${lines(`code_${String(i).padStart(2, "0")}.txt`).map(([a, b]) => `${a},${b}`).join(";")}",\n`;
-  s += "];\nexport const HYBRID_FLUSH: readonly string[] = [\n";
-  for (let i = 0; i < 16; i++) s += `  "${lines(`flush_${String(i).padStart(2, "0")}.txt`).map(([a, b]) => `${a === "<root>" ? "" : a},${b}`).join(";")}",\n`;
-  s += "];\n";
-  return s;
-}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = render(), ground = renderGround();
+  const text = render();
   if (process.argv.includes("--check")) {
-    if (readFileSync(out, "utf8") !== text || readFileSync(outGround, "utf8") !== ground) { console.error("hybrid tables are stale"); process.exit(1); }
+    if (readFileSync(out, "utf8") !== text) { console.error("hybrid tables are stale"); process.exit(1); }
   } else { writeFileSync(out, text); console.log(`wrote ${out}`); }
 }
