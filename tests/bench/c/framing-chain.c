@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "../../c/ccsds-pn.h"
 
 #define FRAME 1115
 #define DEPTH 5
@@ -23,20 +24,7 @@ static void tables(void) {
     for (int k = 0; k < 8; k++) c = (c & 0x8000) ? (uint16_t)((c << 1) ^ 0x1021) : (uint16_t)(c << 1);
     crc_table[i] = c;
   }
-  /* h(x) = x^8+x^7+x^5+x^3+1, all-ones preset: bit-serial Fibonacci LFSR, MSB first output. */
-  uint8_t s[8];
-  for (int i = 0; i < 8; i++) s[i] = 1;
-  for (int i = 0; i < (int)sizeof pn; i++) {
-    uint8_t byte = 0;
-    for (int b = 0; b < 8; b++) {
-      uint8_t o = s[0];
-      uint8_t fb = (uint8_t)(s[0] ^ s[3] ^ s[5] ^ s[7]);
-      memmove(s, s + 1, 7);
-      s[7] = fb;
-      byte = (uint8_t)((byte << 1) | o);
-    }
-    pn[i] = byte;
-  }
+  ccsds_pn(pn, (int)sizeof pn);
 }
 
 static uint16_t crc16(const uint8_t *p, size_t n) {

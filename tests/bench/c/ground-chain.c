@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "../../c/ccsds-pn.h"
 
 static double now(void) {
   struct timespec t;
@@ -28,17 +29,7 @@ int main(int argc, char **argv) {
     len += n;
   }
   unsigned char pn[255 * 40], *cb = malloc(cbLen), cw[255];
-  unsigned reg = 0xff;
-  for (int i = 0; i < 255; i++) {
-    unsigned char byte = 0;
-    for (int k = 0; k < 8; k++) {
-      unsigned b0 = (reg >> 7) & 1, nb = ((reg >> 0) ^ (reg >> 2) ^ (reg >> 4) ^ (reg >> 7)) & 1;
-      byte = (unsigned char)((byte << 1) | b0);
-      reg = ((reg << 1) | nb) & 0xff;
-    }
-    pn[i] = byte;
-  }
-  for (int i = 255; i < (int)sizeof pn; i++) pn[i] = pn[i - 255];
+  ccsds_pn(pn, (int)sizeof pn);
   static const unsigned char asm_[4] = {0x1a, 0xcf, 0xfc, 0x1d};
   double best = 1e30;
   long bad = 0;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../c/ccsds-pn.h"
 
 int main(int argc, char **argv) {
   if (argc != 6) { fprintf(stderr, "usage: ground-rs-encode E I K N CADU\n"); return 2; }
@@ -23,16 +24,7 @@ int main(int argc, char **argv) {
   int cbLen = I * (K + nroots);
   unsigned char *frame = malloc(I * K), *cb = malloc(cbLen), pn[255];
   unsigned char data[255], par[32];
-  unsigned reg = 0xff;
-  for (int i = 0; i < 255; i++) {
-    unsigned char byte = 0;
-    for (int k = 0; k < 8; k++) {
-      unsigned b0 = (reg >> 7) & 1, nb = ((reg >> 0) ^ (reg >> 2) ^ (reg >> 4) ^ (reg >> 7)) & 1;
-      byte = (unsigned char)((byte << 1) | b0);
-      reg = ((reg << 1) | nb) & 0xff;
-    }
-    pn[i] = byte;
-  }
+  ccsds_pn(pn, 255);
   static const unsigned char asm_[4] = {0x1a, 0xcf, 0xfc, 0x1d};
   for (long n = 0; n < N; n++) {
     if (fread(frame, 1, I * K, stdin) != (size_t)(I * K)) { fprintf(stderr, "short input\n"); return 1; }
