@@ -7,18 +7,19 @@
 // accepted; nothing is allocated afterwards, so memory size stays constant for the pass.
 import { fd_read, fd_write, proc_exit } from "bindings/wasi_snapshot_preview1";
 import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
-import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed } from "./payload/pipeline";
+import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed, inputPtr, inputCap, configMemoryNeeded, BOOT_BUF_LEN } from "./payload/pipeline";
+import { heapTop } from "./payload/carve";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
 import { detailField, detailFound, detailExpected } from "./abi/control";
 import { copyBytes } from "./util/be";
-import { CONFIG_FIXED_LEN, MAX_BANDS, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN } from "./abi/config-table";
+import { CONFIG_FIXED_LEN, MAX_BANDS, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN } from "./abi/config-table";
 
 const EXIT_OK: u32 = 0;
 const EXIT_IO: u32 = 3;
 const EXIT_NO_CONFIG: u32 = 2;
-const BOOT_BUF_LEN: i32 = 4096;
-const MAX_CONFIG_PAYLOAD: i32 = CONFIG_FIXED_LEN + 2 * MAX_BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * MAX_BANDS + 2; // fits the boot buffer
+/** The largest legal configuration table (every block, CRC included): 3908 octets, its record fits the boot buffer (4096). */
+const MAX_CONFIG_PAYLOAD: i32 = CONFIG_FIXED_LEN + 2 * MAX_BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * MAX_BANDS + HYPER_BLOCK_LEN + 2;
 const LOG_FIRST: u32 = 8;          // log the first N events of each kind, then every 1000th
 
 // ---- I/O ------------------------------------------------------------------------------
@@ -144,8 +145,7 @@ function main(): u32 {
       pos += recConsumed;
       if (recType == REC_CONFIG) {
         if (configured) { reject(E_BUS_BAD_TYPE, hk.HK_REJ_TYPE, "second configuration (reconfiguration needs a reboot)"); continue; }
-        const heapNow = <u32>memory.size() << 16;
-        const s = configure(recPayloadPtr, recPayloadLen, heapNow, 0xFFFFFFFF);
+        const s = configure(recPayloadPtr, recPayloadLen);
         hk.hkSetConfigStatus(s);
         if (s != OK) {
           hk.hkSetLastStatus(s);
@@ -154,19 +154,18 @@ function main(): u32 {
         }
         configured = true;
         hk.hkInc(hk.HK_RECORDS_ACCEPTED);
-        // Carve the line input buffer and move what is left of the boot buffer into it.
-        // At least the boot buffer: it may already hold more than two line records.
-        let newCap = 2 * maxRecordLen(cfg);
-        if (newCap < BOOT_BUF_LEN) newCap = BOOT_BUF_LEN;
-        const nb = heap.alloc(<usize>newCap);
+        // Move what is left of the boot buffer into the line input buffer carved for the pass
+        // (at least the boot buffer: it may already hold more than two line records).
+        const nb = inputPtr();
         copyBytes(nb, buf + <usize>pos, <usize>(avail - pos));
-        buf = nb; avail -= pos; pos = 0; cap = newCap;
+        buf = nb; avail -= pos; pos = 0; cap = inputCap();
         maxPayload = maxRecordLen(cfg) - RECORD_HEADER_LEN - RECORD_CRC_LEN;
-        setHeapUsed(<u32>heap.alloc(0));             // the bump pointer: every buffer of the pass is below it
+        const top = heapTop();                       // the bump pointer: every buffer of the pass is below it
+        setHeapUsed(<u32>top);
         hk.hkSetState(hk.STATE_ACQUIRING);
         logStr("tengri: configuration accepted: "); logInt(cfg.bands); logStr(" bands x "); logInt(cfg.pixels);
         logStr(" pixels, "); logInt(cfg.bitDepth); logStr("-bit; frame "); logInt(cfg.frameLen); logStr(" octets; RS E="); logInt(cfg.rsE);
-        logStr(" I="); logInt(cfg.rsDepth); logStr("; memory in use "); logInt(<i64>heap.alloc(0)); logStr(" of "); logInt(<i64>cfg.ramBytes); logStr(" bytes"); logEnd();
+        logStr(" I="); logInt(cfg.rsDepth); logStr("; memory in use "); logInt(<i64>top); logStr(" of "); logInt(<i64>cfg.ramBytes); logStr(" bytes (need "); logInt(configMemoryNeeded()); logStr(")"); logEnd();
         sendHousekeeping();
         if (!drainOutput()) return EXIT_IO;
         continue;

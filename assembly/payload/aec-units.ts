@@ -1,21 +1,17 @@
-// CCSDS 121 compressed units for the pipeline. A unit is one band × unitLines lines × one
-// column of unitPixels pixels, coded as an independent CCSDS 121.0-B-3 stream (the reference
-// sample interval restarts at every unit: 121.0-B-3 §4.3), so a lost packet loses only its
-// own unit. A unit's coded octets leave in space packets as soon as a packet's worth is ready
-// (segmented with the sequence flags, 133.0-B-2 §4.1.3.4.2), each packet carrying the unit
-// header below so that every packet is self-describing:
-//   CUC (7) of the unit's first line | first line u32 | line count u16 (final in the last
-//   segment) | first pixel u16 | pixel count u16 | coder u8 (1 = CCSDS 121) | bit depth n u8 |
-//   J u8 | flags u8 (libaec's: 8 preprocess, 16 restricted) | RSI u16 | octet offset u32 |
-//   requantization shift k u8 (0: lossless; k > 0: the unit codes v >> k with n − k bits and the
-//   ground restores (v' << k) + 2^(k−1), an error of at most 2^(k−1) — cloud-screening "degrade")
-import { aecInit, aecStartUnit, aecEncode16, aecEndUnit, aecMaxOutLen, AEC_STATE_LEN } from "../compress/aec121/encoder";
-import { storeU16BE, storeU32BE, copyBytes } from "../util/be";
-import { packCuc, CUC_LEN } from "../packet/cuc";
+// CCSDS 121 units packetizer. A unit is one band × unitLines lines × one column of unitPixels
+// pixels, coded as an independent CCSDS 121.0-B-3 stream (the reference sample interval
+// restarts at every unit: 121.0-B-3 §4.3), so a lost packet loses only its own unit. A unit's
+// coded octets leave in space packets as soon as a packet's worth is ready (segmented with the
+// sequence flags, 133.0-B-2 §4.1.3.4.2), each packet carrying the unit header (unit-header.ts).
+import { Config, bandApid } from "../abi/config-table";
+import { aecCheckConfig, aecInit, aecStartUnit, aecEncode16, aecEndUnit, aecMaxOutLenOf, AEC_STATE_LEN } from "../compress/aec121/encoder";
+import { copyBytes } from "../util/be";
 import { OK } from "../abi/status";
-
-export const UNIT_HDR_LEN: i32 = CUC_LEN + 4 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 2 + 4 + 1;   // 28
-export const CODER_CCSDS121: u8 = 1;
+import { setDetail } from "../abi/control";
+import * as hk from "./housekeeping";
+import { carve, carveLen, carveState, carveStateLen } from "./carve";
+import { UNIT_HDR_LEN, packUnitHeader } from "./unit-header";
+import { packetDataPtr, sendUnitPacket } from "./downlink";
 
 // Per-unit record (one per band × column), little-endian fields in carved memory.
 const U_STATE = 0;       // usize: encoder state
@@ -28,89 +24,82 @@ const U_COARSE = 24;     // u32 time of the first line
 const U_FINE = 28;       // u32
 const U_REC = 32;
 
-let units: usize = 0;
-let columns: i32 = 0;
-let colPixels: i32 = 0;
-let pixelsPerLine: i32 = 0;
-let unitLines: i32 = 0;
-let depth: i32 = 0;
-let blockJ: i32 = 0;
-let rsiBlocks: i32 = 0;
-let aecFlags: i32 = 0;
-let segPayload: i32 = 0;
-let outCap: i32 = 0;
-let lineBuf: usize = 0;     // one band line as native u16
-
-@inline function rec(index: i32): usize { return units + <usize>index * <usize>U_REC; }
-
-/** Octets of memory the unit coder needs for a configuration. */
-export function unitMemory(bands: i32, pixels: i32, unitPx: i32, maxPacketLen: i32): i32 {
-  const colPx = unitPx == 0 || unitPx > pixels ? pixels : unitPx;
-  const cols = (pixels + colPx - 1) / colPx;
-  const worst = (colPx * 32 + 16) * 2 + 1024;             // bound of one call's output (aecMaxOutLen) with slack
-  const per = AEC_STATE_LEN + (maxPacketLen - UNIT_HDR_LEN) + worst + U_REC + 16;
-  return bands * cols * per + 2 * pixels + 64;
+@unmanaged class Units {
+  recs: usize;           // U_REC octets per unit
+  columns: i32;
+  colPixels: i32;
+  pixelsPerLine: i32;
+  unitLines: i32;
+  depth: i32;
+  blockJ: i32;
+  rsiBlocks: i32;
+  aecFlags: i32;
+  segPayload: i32;       // coded octets per packet
+  outCap: i32;           // octets of each unit's coded-octet buffer
+  lineBuf: usize;        // one band line as native u16
 }
 
-/**
- * Carves and initialises the coder of every unit. Returns OK or the coder's status naming the
- * bad option (E_AEC_*).
- */
-export function unitsConfigure(bands: i32, pixels: i32, bitDepth: i32, unitPx: i32, lines: i32, J: i32, rsi: i32, flags: i32, maxPacketLen: i32): i32 {
-  colPixels = unitPx == 0 || unitPx > pixels ? pixels : unitPx;
-  columns = (pixels + colPixels - 1) / colPixels;
-  pixelsPerLine = pixels; unitLines = lines; depth = bitDepth; blockJ = J; rsiBlocks = rsi; aecFlags = flags;
-  segPayload = maxPacketLen - UNIT_HDR_LEN;
-  const n = bands * columns;
-  units = heap.alloc(<usize>(n * U_REC));
-  lineBuf = heap.alloc(<usize>(2 * pixels + 16));
+let u: Units = changetype<Units>(0);
+
+@inline function rec(index: i32): usize { return u.recs + <usize>index * <usize>U_REC; }
+
+function columnPixels(c: Config): i32 { return c.unitPixels == 0 || c.unitPixels > c.pixels ? c.pixels : c.unitPixels; }
+function unitCount(c: Config): i64 { const colPx = columnPixels(c); return <i64>c.bands * ((<i64>c.pixels + colPx - 1) / colPx); }
+function unitOutLen(c: Config): i64 { return <i64>(c.maxPacketLen - UNIT_HDR_LEN) + aecMaxOutLenOf(c.bitDepth, c.aecJ, c.aecFlags, columnPixels(c)) + 64; }
+
+/** Checks what parseConfig leaves to the coder (the CCSDS 121 options); OK or −402 naming the field. */
+export function unitsCheck(c: Config, codecOffset: i32): i32 {
+  const s = aecCheckConfig(c.bitDepth, c.aecJ, c.aecRsi, c.aecFlags);
+  if (s != OK) return setDetail(-402, codecOffset + 1, s, OK, codecOffset + 1);
+  return OK;
+}
+
+/** Octets the unit coder carves for a configuration unitsCheck accepted. */
+export function unitsMemory(c: Config): i64 {
+  const n = unitCount(c);
+  return carveStateLen<Units>() + carveLen(n * U_REC) + carveLen(2 * <i64>c.pixels + 16)
+    + n * (carveLen(<i64>AEC_STATE_LEN) + carveLen(unitOutLen(c)));
+}
+
+/** Carves and initialises the coder of every unit (checked by unitsCheck: cannot fail, but the status is kept). */
+export function unitsConfigure(c: Config): i32 {
+  u = carveState<Units>();
+  u.colPixels = columnPixels(c);
+  u.columns = (c.pixels + u.colPixels - 1) / u.colPixels;
+  u.pixelsPerLine = c.pixels; u.unitLines = c.unitLines; u.depth = c.bitDepth; u.blockJ = c.aecJ; u.rsiBlocks = c.aecRsi; u.aecFlags = c.aecFlags;
+  u.segPayload = c.maxPacketLen - UNIT_HDR_LEN;
+  u.outCap = <i32>unitOutLen(c);
+  const n = c.bands * u.columns;
+  u.recs = carve(<i64>n * U_REC);
+  u.lineBuf = carve(2 * <i64>c.pixels + 16);
   for (let i = 0; i < n; i++) {
     const r = rec(i);
-    const st = heap.alloc(<usize>AEC_STATE_LEN);
-    const s = aecInit(st, bitDepth, J, rsi, flags);
+    const st = carve(AEC_STATE_LEN);
+    const s = aecInit(st, c.bitDepth, c.aecJ, c.aecRsi, c.aecFlags);
     if (s != OK) return s;
-    if (i == 0) outCap = segPayload + aecMaxOutLen(st, colPixels) + 64;
     store<usize>(r, st, U_STATE);
-    store<usize>(r, heap.alloc(<usize>outCap), U_OUT);
+    store<usize>(r, carve(u.outCap), U_OUT);
     store<i32>(r, 0, U_FILL); store<u32>(r, 0, U_OFFSET); store<i32>(r, 0, U_LINES);
   }
   return OK;
 }
 
-export function unitColumns(): i32 { return columns; }
-export function unitLineBuffer(): usize { return lineBuf; }
-
 /** Writes the unit header of unit `index` at dst (for the segment at the current offset). */
-export function unitHeader(index: i32, dst: usize): void {
+function unitHeader(index: i32, dst: usize): void {
   const r = rec(index);
-  const col = index % columns;
-  const first = col * colPixels;
-  let count = pixelsPerLine - first;
-  if (count > colPixels) count = colPixels;
-  packUnitHeader(dst, load<u32>(r, U_COARSE), load<u32>(r, U_FINE), load<u32>(r, U_FIRST_LINE), load<i32>(r, U_LINES), first, count, depth, blockJ, aecFlags, rsiBlocks, load<u32>(r, U_OFFSET), 0);
-}
-
-/** Writes a unit header from explicit fields (every compressed unit: 121 units and tiles, the mask, 123 segments). */
-export function packUnitHeader(dst: usize, coarse: u32, fine: u32, firstLine: u32, lines: i32, firstPixel: i32, count: i32, codedBits: i32, J: i32, flags: i32, rsi: i32, offset: u32, shift: i32): void {
-  packCuc(dst, coarse, fine);
-  storeU32BE(dst + 7, firstLine);
-  storeU16BE(dst + 11, <u32>lines);
-  storeU16BE(dst + 13, <u32>firstPixel);
-  storeU16BE(dst + 15, <u32>count);
-  store<u8>(dst + 17, CODER_CCSDS121);
-  store<u8>(dst + 18, <u8>codedBits);
-  store<u8>(dst + 19, <u8>J);
-  store<u8>(dst + 20, <u8>flags);
-  storeU16BE(dst + 21, <u32>rsi);
-  storeU32BE(dst + 23, offset);
-  store<u8>(dst + 27, <u8>shift);
+  const col = index % u.columns;
+  const first = col * u.colPixels;
+  let count = u.pixelsPerLine - first;
+  if (count > u.colPixels) count = u.colPixels;
+  packUnitHeader(dst, load<u32>(r, U_COARSE), load<u32>(r, U_FINE), load<u32>(r, U_FIRST_LINE), load<i32>(r, U_LINES), first, count, u.depth, u.blockJ, u.aecFlags, u.rsiBlocks, load<u32>(r, U_OFFSET), 0);
 }
 
 /**
- * Codes the band line in unitLineBuffer() (native u16) into the units of `band`. Returns OK or
- * a coder status. Starts units on their first line.
+ * Codes the band line in lineBuf (native u16) into the units of `band`. Returns OK or a coder
+ * status. Starts units on their first line.
  */
-export function unitsCodeLine(band: i32, line: u32, coarse: u32, fine: u32): i32 {
+function unitsCodeLine(band: i32, line: u32, coarse: u32, fine: u32): i32 {
+  const columns = u.columns;
   for (let c = 0; c < columns; c++) {
     const r = rec(band * columns + c);
     const st = load<usize>(r, U_STATE);
@@ -119,11 +108,11 @@ export function unitsCodeLine(band: i32, line: u32, coarse: u32, fine: u32): i32
       store<u32>(r, line, U_FIRST_LINE); store<u32>(r, coarse, U_COARSE); store<u32>(r, fine, U_FINE);
       store<u32>(r, 0, U_OFFSET);
     }
-    const first = c * colPixels;
-    let count = pixelsPerLine - first;
-    if (count > colPixels) count = colPixels;
+    const first = c * u.colPixels;
+    let count = u.pixelsPerLine - first;
+    if (count > u.colPixels) count = u.colPixels;
     const fill = load<i32>(r, U_FILL);
-    const n = aecEncode16(st, lineBuf + <usize>(2 * first), count, load<usize>(r, U_OUT) + <usize>fill, outCap - fill);
+    const n = aecEncode16(st, u.lineBuf + <usize>(2 * first), count, load<usize>(r, U_OUT) + <usize>fill, u.outCap - fill);
     if (n < 0) return n;
     store<i32>(r, fill + n, U_FILL);
     store<i32>(r, load<i32>(r, U_LINES) + 1, U_LINES);
@@ -131,38 +120,61 @@ export function unitsCodeLine(band: i32, line: u32, coarse: u32, fine: u32): i32
   return OK;
 }
 
-/** True when unit `index` has a full segment waiting. */
-@inline export function unitSegmentReady(index: i32): bool { return load<i32>(rec(index), U_FILL) >= segPayload; }
-/** True when unit `index` has coded all its lines. */
-@inline export function unitComplete(index: i32): bool { return load<i32>(rec(index), U_LINES) >= unitLines; }
-@inline export function unitOpen(index: i32): bool { return load<i32>(rec(index), U_LINES) > 0; }
-export function unitSegmentPayload(): i32 { return segPayload; }
-export function unitOutPtr(index: i32): usize { return load<usize>(rec(index), U_OUT); }
-export function unitFill(index: i32): i32 { return load<i32>(rec(index), U_FILL); }
-export function unitOffset(index: i32): u32 { return load<u32>(rec(index), U_OFFSET); }
-
-/** Drops `len` octets (just sent) from the front of the unit's buffer. */
-export function unitConsumed(index: i32, len: i32): void {
+/** One packet of unit `index`: len octets from the front of its buffer. */
+function sendSegment(c: Config, band: i32, index: i32, len: i32, last: bool): void {
   const r = rec(index);
-  const fill = load<i32>(r, U_FILL);
+  unitHeader(index, packetDataPtr());
   const out = load<usize>(r, U_OUT);
+  const offset = load<u32>(r, U_OFFSET);
+  sendUnitPacket(bandApid(c, band), band, out, len, offset == 0, last);
+  const fill = load<i32>(r, U_FILL);
   copyBytes(out, out + <usize>len, <usize>(fill - len));
   store<i32>(r, fill - len, U_FILL);
-  store<u32>(r, load<u32>(r, U_OFFSET) + <u32>len, U_OFFSET);
+  store<u32>(r, offset + <u32>len, U_OFFSET);
 }
 
-/** Closes unit `index` (last partial block, byte padding). Returns octets added or a status. */
-export function unitClose(index: i32): i32 {
+/** Closes unit `index` (last partial block, byte padding) and sends what is left of it. */
+function finishUnit(c: Config, band: i32, index: i32): void {
   const r = rec(index);
   const fill = load<i32>(r, U_FILL);
-  const n = aecEndUnit(load<usize>(r, U_STATE), load<usize>(r, U_OUT) + <usize>fill, outCap - fill);
-  if (n < 0) return n;
-  store<i32>(r, fill + n, U_FILL);
-  return n;
+  const n = aecEndUnit(load<usize>(r, U_STATE), load<usize>(r, U_OUT) + <usize>fill, u.outCap - fill);
+  if (n < 0) hk.hkSetLastStatus(n); else store<i32>(r, fill + n, U_FILL);
+  const seg = u.segPayload;
+  while (load<i32>(r, U_FILL) > seg) sendSegment(c, band, index, seg, false);   // bounded: each sends seg octets
+  sendSegment(c, band, index, load<i32>(r, U_FILL), true);
+  store<i32>(r, 0, U_LINES); store<i32>(r, 0, U_FILL);       // the next line starts a new unit
 }
 
-/** After the last segment of a unit left: the next line starts a new unit. */
-export function unitReset(index: i32): void {
-  const r = rec(index);
-  store<i32>(r, 0, U_LINES); store<i32>(r, 0, U_FILL);
+/** CCSDS 121 mode: each band line is coded into its units; full segments and closed units leave. */
+export function codeLine121(c: Config, samples: usize, counter: u32, coarse: u32, fine: u32): void {
+  const bands = c.bands, pixels = c.pixels;
+  const maxV: u32 = (1 << <u32>c.bitDepth) - 1;
+  const lb = u.lineBuf;
+  const cols = u.columns;
+  for (let b = 0; b < bands; b++) {
+    const src = samples + <usize>(2 * b * pixels);
+    let clipped: u32 = 0;
+    for (let i = 0; i < pixels; i++) {                 // big-endian on the bus → native, clipped to n bits
+      let v = <u32>bswap<u16>(load<u16>(src + (<usize>i << 1)));
+      if (v > maxV) { v = maxV; clipped++; }
+      store<u16>(lb + (<usize>i << 1), <u16>v);
+    }
+    if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
+    const s = unitsCodeLine(b, counter, coarse, fine);
+    if (s != OK) { hk.hkSetLastStatus(s); continue; }
+    for (let col = 0; col < cols; col++) {
+      const x = b * cols + col;
+      while (load<i32>(rec(x), U_FILL) >= u.segPayload) sendSegment(c, b, x, u.segPayload, false);
+      if (load<i32>(rec(x), U_LINES) >= u.unitLines) finishUnit(c, b, x);
+    }
+  }
+}
+
+/** End of pass: closes one open unit. Returns false when none is left. */
+export function unitsEndStep(c: Config): bool {
+  const cols = u.columns;
+  for (let x = 0; x < c.bands * cols; x++) {
+    if (load<i32>(rec(x), U_LINES) > 0) { finishUnit(c, x / cols, x); return true; }
+  }
+  return false;
 }

@@ -139,25 +139,39 @@ export function screenDefaults(paramPtr: usize, w: i32, nb: i32): i32 {
 
 @inline function param(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 
-/** Checks a parameter block; returns OK or E_SCR_BAD_PARAM. */
+let badParam: i32 = -1;
+/** The index of the word the last screenCheckParams refused (−1: none). */
+export function screenBadParam(): i32 { return badParam; }
+@inline function refuse(i: i32): i32 { badParam = i; return E_SCR_BAD_PARAM; }
+
+/** Checks a parameter block; returns OK or E_SCR_BAD_PARAM (screenBadParam names the word). */
 export function screenCheckParams(p: usize): i32 {
+  badParam = -1;
   if (p == 0) return E_NULL;
   const w = param(p, P_WIDTH), nb = param(p, P_NBANDS);
-  if (w < 1 || w > 65535 || nb < 3 || nb > 255) return E_SCR_BAD_PARAM;
+  if (w < 1 || w > 65535) return refuse(P_WIDTH);
+  if (nb < 3 || nb > 255) return refuse(P_NBANDS);
   const b = param(p, P_BAND_BLUE), r = param(p, P_BAND_RED), n = param(p, P_BAND_NIR);
-  if (b < 0 || b >= nb || r < 0 || r >= nb || n < 0 || n >= nb || b == r || b == n || r == n) return E_SCR_BAD_PARAM;
+  if (b < 0 || b >= nb) return refuse(P_BAND_BLUE);
+  if (r < 0 || r >= nb || b == r) return refuse(P_BAND_RED);
+  if (n < 0 || n >= nb || b == n || r == n) return refuse(P_BAND_NIR);
   const d = param(p, P_DILATE_PX), g = param(p, P_GROW_PX), t = param(p, P_TILE_SIZE);
-  if (d < 0 || g < d || g > MAX_GROW || t < 8 || t > 4096) return E_SCR_BAD_PARAM;
+  if (d < 0 || d > MAX_GROW) return refuse(P_DILATE_PX);
+  if (g < d || g > MAX_GROW) return refuse(P_GROW_PX);
+  if (t < 8 || t > 4096) return refuse(P_TILE_SIZE);
   const dg = param(p, P_DEGRADE_FRAC), dr = param(p, P_DROP_FRAC), mv = param(p, P_MIN_VALID_FRAC);
-  if (dg < 0 || dg > Q16_ONE || dr < 0 || dr > Q16_ONE + 1 || dg > dr || mv < 0 || mv > Q16_ONE) return E_SCR_BAD_PARAM;
+  if (dg < 0 || dg > Q16_ONE) return refuse(P_DEGRADE_FRAC);
+  if (dr < 0 || dr > Q16_ONE + 1 || dg > dr) return refuse(P_DROP_FRAC);
+  if (mv < 0 || mv > Q16_ONE) return refuse(P_MIN_VALID_FRAC);
   const sd = param(p, P_SAT_DN), me = param(p, P_MIN_ELEV_CDEG);
-  if (sd < 1 || sd > 65535 || me < 0 || me > 9000) return E_SCR_BAD_PARAM;
+  if (sd < 1 || sd > 65535) return refuse(P_SAT_DN);
+  if (me < 0 || me > 9000) return refuse(P_MIN_ELEV_CDEG);
   const nv = param(p, P_CORE_NDVI_MAX);
-  if (nv < -4096 || nv > 4097) return E_SCR_BAD_PARAM;
+  if (nv < -4096 || nv > 4097) return refuse(P_CORE_NDVI_MAX);
   for (let i = P_CORE_BLUE; i <= P_BRIGHT; i++) {
     if (i == P_CORE_NDVI_MAX) continue;
     const v = param(p, i);
-    if (v < -65536 || v > 65536) return E_SCR_BAD_PARAM;
+    if (v < -65536 || v > 65536) return refuse(i);
   }
   return OK;
 }

@@ -133,12 +133,18 @@ export function aecMaxOutLen(statePtr: usize, count: i32): i32 {
   if (statePtr == 0) return E_NULL;
   const st = changetype<AecState>(statePtr);
   if (st.magic != STATE_MAGIC || count < 0) return E_AEC_BAD_STATE;
-  const blocks = <i64>count / st.blockSize + 2;
+  const bytes = aecMaxOutLenOf(st.n, st.blockSize, st.flags, count);
+  return bytes > 0x7fffffff ? E_BAD_LENGTH : <i32>bytes;
+}
+
+/** aecMaxOutLen for a configuration aecCheckConfig accepted, without a state (memory sizing). */
+export function aecMaxOutLenOf(n: i32, blockSize: i32, flags: i32, count: i64): i64 {
+  const idLen = aecIdLen(n, (flags & AEC_RESTRICTED) != 0);
+  const blocks = count / blockSize + 2;
   // per block at most: ID + extra bit + reference + J uncompressed samples + 7 RSI fill bits;
   // plus a pending zero-block CDS (ID + bit + reference + FS of up to 65 bits) and byte padding.
-  const bits = blocks * (<i64>(st.blockSize + 1) * st.n + st.idLen + 8) + (st.idLen + 1 + st.n + 66) + 16;
-  const bytes = (bits + 7) >> 3;
-  return bytes > 0x7fffffff ? E_BAD_LENGTH : <i32>bytes;
+  const bits = blocks * (<i64>(blockSize + 1) * n + idLen + 8) + (idLen + 1 + n + 66) + 16;
+  return (bits + 7) >> 3;
 }
 
 /** Code `count` unsigned 16-bit containers (n <= 16). Returns bytes written to out. */
