@@ -33,6 +33,12 @@ export const HK_SEC_HDR_LEN: i32 = CUC_LEN;
 export const BOOT_BUF_LEN: i32 = 4096;
 /** Octets the bump-pointer readings after carving may take (flight.ts logs and housekeeping). */
 const TOP_READINGS: i64 = 64;
+/**
+ * The heap the image may use before its configuration (static data, the boot buffer): the RAM
+ * rule is need + BOOT_HEAP ≤ the table's RAM, the same in the image and in lib.wasm's
+ * configCheck, whatever either build's own heap base is (a test checks the image's is below).
+ */
+export const BOOT_HEAP: i64 = 65536;
 
 /** The configuration in force (valid once configure returned OK). */
 export const cfg = new Config();
@@ -70,10 +76,10 @@ function memoryNeeded(c: Config, tableLen: i32): i64 {
 
 /**
  * Checks a configuration table whole, applying nothing: every field (parseConfig), the
- * cross-block rules of the stage it selects, and the memory it needs beyond `heapBase` against
+ * cross-block rules of the stage it selects, and the memory it needs (with BOOT_HEAP) against
  * the table's RAM. OK (configMemoryNeeded() then gives the need) or a status with detail.
  */
-export function configCheck(tableSrc: usize, tableLen: i32, heapBase: usize): i32 {
+export function configCheck(tableSrc: usize, tableLen: i32): i32 {
   crc16Init();
   lastNeed = 0;
   const status = parseConfig(tableSrc, tableLen, scratch);
@@ -86,7 +92,7 @@ export function configCheck(tableSrc: usize, tableLen: i32, heapBase: usize): i3
   if (s != OK) return s;
   const need = memoryNeeded(scratch, tableLen);
   if (need > MAX_CARVE) return setDetail(E_CFG_NO_MEMORY, F_RAM, clampI32(need), <i32>MAX_CARVE, F_RAM);
-  if (<i64>heapBase + need > <i64>scratch.ramBytes) return setDetail(E_CFG_NO_MEMORY, F_RAM, <i32>need, clampI32(<i64>scratch.ramBytes - <i64>heapBase), F_RAM);
+  if (BOOT_HEAP + need > <i64>scratch.ramBytes) return setDetail(E_CFG_NO_MEMORY, F_RAM, <i32>need, clampI32(<i64>scratch.ramBytes - BOOT_HEAP), F_RAM);
   lastNeed = need;
   return OK;
 }
@@ -123,7 +129,7 @@ export function configure(tableSrc: usize, tableLen: i32): i32 {
   // Static tables are filled at boot, not at first use in the middle of a pass.
   crc16Init(); rsInit(); randomizerInit();
   const base = heapTop();
-  const s = configCheck(tableSrc, tableLen, base);
+  const s = configCheck(tableSrc, tableLen);
   if (s != OK) return s;
   const need = lastNeed;
   const g = growTo(<i64>base + need, base, need);
@@ -159,6 +165,9 @@ export function outputDrained(): void { dl.outLen = 0; }
 
 // ---- lines ----------------------------------------------------------------------------
 
+/** f64 → i32 without a trap (WebAssembly 1.0 float-to-int conversions trap out of range): saturates, NaN → 0. */
+function satI32(x: f64): i32 { return x != x ? 0 : x >= 2147483647.0 ? 2147483647 : x <= -2147483648.0 ? -2147483648 : <i32>x; }
+
 @inline function timeOf(coarse: u32, fine: u32): f64 { return <f64>coarse + <f64>fine * (1.0 / 4294967296.0); }
 
 /** Checks a line record against the configuration. Returns OK or a rejection status. */
@@ -176,7 +185,7 @@ export function checkLine(payload: usize, len: i32): i32 {
   if (p.started) {
     const jump = counter - p.lastCounter;             // modulo 2^32
     if (jump == 0 || jump > cfg.maxLineJump) return setDetail(E_BUS_LINE_JUMP, 0, <i32>counter, <i32>(p.lastCounter + 1), 0);
-    if (t < p.lastTime) return setDetail(E_BUS_TIME_JUMP, 4, <i32>(t - p.lastTime), 0, 4);
+    if (t < p.lastTime) return setDetail(E_BUS_TIME_JUMP, 4, satI32(t - p.lastTime), 0, 4);   // seconds backwards
   }
   return OK;
 }
@@ -207,7 +216,7 @@ function transmitterTick(t: f64): void {
   const credits = Math.floor((t - p.t0) * <f64>cfg.bitRate / <f64>(dl.caduLen * 8)) + 1.0 - p.creditSkip;
   let spare = credits - <f64>dl.caduCount;
   if (spare <= 0) {
-    hk.hkSet(hk.HK_BACKLOG_FRAMES, <u32>(<i32>(-spare)));
+    hk.hkSet(hk.HK_BACKLOG_FRAMES, <u32>satI32(-spare));
     return;
   }
   hk.hkSet(hk.HK_BACKLOG_FRAMES, 0);
