@@ -11,7 +11,7 @@ import { setMemoryMax } from "../../../host/obc/image.ts";
 import { flightConfigCheck, loadFlightLib } from "../../../host/obc/lib.ts";
 import { loadProfile, type Profile } from "../../../host/profiles/index.ts";
 import { openScene, FLIGHT_WASM } from "../../../host/pass.ts";
-import { runFlight, flightModule, tableRecord, fixRecordCrc, records, concat } from "./image-run.ts";
+import { runFlight, flightModule, tableRecord, fixRecordCrc, concat } from "./image-run.ts";
 
 const PROFILES = ["default", "cubesat-mcu", "eo-5band", "hyperspectral"];
 const BOOT_HEAP = 65536;     // assembly/payload/pipeline.ts BOOT_HEAP
