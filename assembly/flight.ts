@@ -99,7 +99,6 @@ function main(): u32 {
   let avail = 0;
   let configured = false;
   let maxPayload = MAX_CONFIG_PAYLOAD;
-  let discard: i64 = 0;               // octets of an unusable record still to skip
   let inSyncHunt = false;
   let ended = false;
   let eof = false;
@@ -114,20 +113,16 @@ function main(): u32 {
     }
     let pos = 0;
     while (true) {                    // bounded: each pass consumes octets or breaks
-      if (discard > 0) {
-        const d = <i64>(avail - pos) < discard ? avail - pos : <i32>discard;
-        pos += d; discard -= d;
-        hk.hkAdd(hk.HK_BYTES_SKIPPED, <u32>d);
-        if (discard > 0) break;
-      }
       const st = scanRecord(buf + <usize>pos, avail - pos, maxPayload);
       if (st == E_NEED_INPUT) {
         pos += recConsumed;
-        // Before the configuration a line record does not fit the boot buffer: skip it whole.
+        // Before the configuration a record that is not one cannot be checked (it may not fit the
+        // boot buffer, its CRC is unknown): reject it and hunt for the next sync word one octet on,
+        // never trusting its length, so that a configuration record behind it is not lost.
         if (!configured && avail - pos >= RECORD_HEADER_LEN && load<u8>(buf + <usize>pos + 4) != <u8>REC_CONFIG) {
-          const len = bswap<u32>(load<u32>(buf + <usize>pos + 6));
           reject(E_BUS_NO_CONFIG, hk.HK_REJ_NO_CONFIG, "record before configuration");
-          discard = <i64>RECORD_HEADER_LEN + <i64>len + <i64>RECORD_CRC_LEN;
+          pos += 1; inSyncHunt = true;
+          hk.hkAdd(hk.HK_BYTES_SKIPPED, 1);
           continue;
         }
         break;

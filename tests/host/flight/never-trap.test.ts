@@ -204,3 +204,17 @@ test("[tengri §config] one-field mutations of every shipped profile's table (bo
     assert.ok(refused > 0 && ran > 0, `${name}: ${refused} refused, ${ran} ran`);
   }
 });
+
+test("[tengri §bus] a record before the configuration lying about its length does not swallow the configuration behind it (its length was trusted)", () => {
+  const p = loadProfile("cubesat-mcu");
+  const liar = new Uint8Array(10);
+  const dv = new DataView(liar.buffer);
+  dv.setUint32(0, 0x54474252); liar[4] = 2; liar[5] = 1; dv.setUint32(6, 3000);          // a line header claiming 3000 octets, nothing behind it
+  const lines = lineRecords(p, 2);
+  const run = runFlight(concat([liar, configRecord(p), ...lines, encodeEnd(2)]), { chunk: 64 });     // a pipe delivers it in pieces
+  assert.equal(run.trap, null);
+  assert.equal(run.exitCode, 0, run.log);
+  assert.match(run.log, /reject record before configuration status=-307/);
+  assert.match(run.log, /configuration accepted/);
+  assert.match(run.log, /pass ended: lines 2,/);
+});
