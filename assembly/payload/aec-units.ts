@@ -3,10 +3,10 @@
 // restarts at every unit: 121.0-B-3 §4.3), so a lost packet loses only its own unit. A unit's
 // coded octets leave in space packets as soon as a packet's worth is ready (segmented with the
 // sequence flags, 133.0-B-2 §4.1.3.4.2), each packet carrying the unit header (unit-header.ts).
-import { Config, bandApid } from "../abi/config-table";
+import { Config, bandApid, F_BIT_DEPTH } from "../abi/config-table";
 import { aecCheckConfig, aecInit, aecStartUnit, aecEncode16, aecEndUnit, aecMaxOutLenOf, AEC_STATE_LEN } from "../compress/aec121/encoder";
 import { copyBytes } from "../util/be";
-import { OK } from "../abi/status";
+import { OK, E_CFG_BAD_VALUE, E_AEC_BAD_BITS, E_AEC_BAD_BLOCK, E_AEC_BAD_RSI } from "../abi/status";
 import { setDetail } from "../abi/control";
 import * as hk from "./housekeeping";
 import { carve, carveLen, carveState, carveStateLen } from "./carve";
@@ -47,11 +47,14 @@ function columnPixels(c: Config): i32 { return c.unitPixels == 0 || c.unitPixels
 function unitCount(c: Config): i64 { const colPx = columnPixels(c); return <i64>c.bands * ((<i64>c.pixels + colPx - 1) / colPx); }
 function unitOutLen(c: Config): i64 { return <i64>(c.maxPacketLen - UNIT_HDR_LEN) + aecMaxOutLenOf(c.bitDepth, c.aecJ, c.aecFlags, columnPixels(c)) + 64; }
 
-/** Checks what parseConfig leaves to the coder (the CCSDS 121 options); OK or −402 naming the field. */
+/** Checks the CCSDS 121 options with the coder's own rules (parseConfig checks them too); OK or −402 naming the field. */
 export function unitsCheck(c: Config, codecOffset: i32): i32 {
   const s = aecCheckConfig(c.bitDepth, c.aecJ, c.aecRsi, c.aecFlags);
-  if (s != OK) return setDetail(-402, codecOffset + 1, s, OK, codecOffset + 1);
-  return OK;
+  if (s == OK) return OK;
+  if (s == E_AEC_BAD_BITS) return setDetail(E_CFG_BAD_VALUE, F_BIT_DEPTH, c.bitDepth, 16, F_BIT_DEPTH);
+  if (s == E_AEC_BAD_BLOCK) return setDetail(E_CFG_BAD_VALUE, codecOffset + 1, c.aecJ, 16, codecOffset + 1);
+  if (s == E_AEC_BAD_RSI) return setDetail(E_CFG_BAD_VALUE, codecOffset + 4, c.aecRsi, 4096, codecOffset + 4);
+  return setDetail(E_CFG_BAD_VALUE, codecOffset + 2, c.aecFlags, 8, codecOffset + 2);   // flags, restricted with n > 4
 }
 
 /** Octets the unit coder carves for a configuration unitsCheck accepted. */

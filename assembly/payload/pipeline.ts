@@ -9,9 +9,9 @@
 // The transmitter is modelled by a frame clock driven by the line time tags: when the link
 // has spare capacity, partial frames leave padded with an idle packet and idle frames fill
 // the rest; when it has none, frames leave only when full and the backlog is reported.
-import { Config, parseConfig, CODER_CCSDS121, CODER_CCSDS123, F_RAM } from "../abi/config-table";
-import { OK, E_CFG_NO_MEMORY, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP } from "../abi/status";
-import { setDetail } from "../abi/control";
+import { Config, parseConfig, CODER_CCSDS121, CODER_CCSDS123, F_RAM, F_TABLE_LEN } from "../abi/config-table";
+import { OK, E_BAD_LENGTH, E_CFG_BAD_VALUE, E_CFG_NO_MEMORY, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP } from "../abi/status";
+import { setDetail, detailFound, detailExpected } from "../abi/control";
 import { loadU32BE, loadU16BE, copyBytes } from "../util/be";
 import { framerIsEmpty, framerIdleFrame, framerDataFrames, framerIdleFrames, framerIdlePackets } from "../frame/framer";
 import { rsInit } from "../sync/reed-solomon";
@@ -83,6 +83,9 @@ export function configCheck(tableSrc: usize, tableLen: i32): i32 {
   crc16Init();
   lastNeed = 0;
   const status = parseConfig(tableSrc, tableLen, scratch);
+  // A table length that disagrees with the record or the band count is an impossible value of
+  // the length field (−402, field 2), like every other refused field.
+  if (status == E_BAD_LENGTH) return setDetail(E_CFG_BAD_VALUE, F_TABLE_LEN, detailFound(), detailExpected(), F_TABLE_LEN);
   if (status != OK) return status;
   const codecOffset = 48 + 2 * scratch.bands;
   let s = OK;
