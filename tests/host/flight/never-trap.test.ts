@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { compileConfig, configRecord } from "../../../host/obc/config-table.ts";
 import { encodeLine, encodeEnd } from "../../../host/obc/bus.ts";
-import { setMemoryMax } from "../../../host/obc/image.ts";
+import { setMemoryMax, flash } from "../../../host/obc/image.ts";
+import { runImage, ObcConfigError } from "../../../host/obc/obc.ts";
 import { flightConfigCheck, loadFlightLib } from "../../../host/obc/lib.ts";
 import { loadProfile, type Profile } from "../../../host/profiles/index.ts";
 import { openScene, FLIGHT_WASM } from "../../../host/pass.ts";
@@ -78,6 +79,13 @@ test("[tengri §memory] an image whose memory maximum cannot hold the table refu
   const c = loadProfile("cubesat-mcu");
   const ok = runFlight(concat([configRecord(c), ...lineRecords(c, 2), encodeEnd(2)]), { module: small });
   assert.equal(ok.exitCode, 0, ok.log);
+});
+
+test("[tengri §memory] under node:wasi, an image flashed for cubesat-mcu (1 MiB) given the default table exits refusing it (−403), no trap", async () => {
+  const image = flash(new Uint8Array(readFileSync(FLIGHT_WASM)), loadProfile("cubesat-mcu"), "test");
+  const records = [configRecord(loadProfile("default")), encodeEnd(0)];
+  await assert.rejects(runImage({ image, profile: loadProfile("cubesat-mcu"), records, onOutput: () => {} }),
+    (e: unknown) => e instanceof ObcConfigError && e.log.some((l) => /status=-403 field=28 found=\d+ expected=\d+/.test(l)) && !e.log.some((l) => l.includes("TRAP")));
 });
 
 test("[tengri §memory] lib.wasm configCheck gives the exact memory need: the image's own carving takes at most it (every shipped profile), grown once", () => {
