@@ -19,6 +19,9 @@ function run(cmd, args, env = {}) {
 
 const trace = run("node", ["tests/tools/traceability.mjs", "--check"]);
 if (trace.status !== 0) failed++;
+// The wire contract: every generated copy (flight, host, schema, README) must be current.
+const contract = run("node", ["--import", "tsx", "host/contract/generate.ts", "--check"]);
+if (contract.status !== 0) failed++; else passed++;
 
 // as-pect: checks forced on for every unchecked() in the flight modules.
 const asp = run("npx", ["asp", "--config", "as-pect.config.js", "--no-logo"], { FORCE_COLOR: "0" });
