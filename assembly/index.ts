@@ -10,3 +10,4 @@ export * from "./lib/aec121";
 export * from "./lib/hyper123";
 export * from "./lib/screen";
 export * from "./lib/frame";
+export * from "./lib/config";

@@ -139,6 +139,34 @@ function structs(): Record<string, StructDef> {
   return { busRecord: contract.busRecord, lineHeader: contract.lineHeader, unitHeader: contract.unitHeader, tileStatistics: contract.tileStatistics, housekeeping: contract.housekeeping, controlBlock: contract.controlBlock };
 }
 
+// ---- library build: the flight parser's read-back of every field --------------------------
+function readBackTs(): string {
+  const out = [HEADER, "// Library build only: the flight parser's view of a table, field by field (contract order), so the",
+    "// host can check that what it compiled is what the flight code reads (tests/host/contract).",
+    'import { Config, parseConfig, bandApid } from "../abi/config-table";', 'import { loadU32BE } from "../util/be";',
+    'import { SCREENING_LEN, CALIBRATION_STRIDE } from "../abi/contract";', 'import { controlBlock } from "../abi/control";', "",
+    "const cfg = new Config();", "",
+    "/** Parses a table with the flight parser (status as at boot). */",
+    "export function cfgParse(ptr: usize, len: i32): i32 { return parseConfig(ptr, len, cfg); }", "",
+    "/** Word i of the control block (contract.controlBlock): status, field, found, expected, offset. */",
+    "export function cfgDetail(i: i32): i32 { return load<i32>(controlBlock + (<usize>(i & 7) << 2)); }", "",
+    "/** The parsed value of field `id` (its index in the contract's table fields), band `band` for per-band fields; NaN if not kept. */",
+    "export function cfgReadBack(id: i32, band: i32): f64 {", "  switch (id) {"];
+  let id = 0;
+  for (const b of contract.configTable.blocks) {
+    for (const f of b.fields) {
+      let e: string | null = f.flight ?? null;
+      if (!e && b.name === "screening") e = `<i32>loadU32BE(cfg.screenBlockPtr + ${f.offset})`;
+      if (!e && b.name === "ccsds123") e = `<i32>loadU32BE(cfg.hyperBlockPtr + ${f.offset})`;
+      if (!e && b.name === "calibration") e = `reinterpret<f32>(loadU32BE(cfg.screenBlockPtr + <usize>(SCREENING_LEN + CALIBRATION_STRIDE * band + ${f.offset})))`;
+      if (e) out.push(`    case ${id}: return <f64>(${e}); // ${b.name}.${f.name}`);
+      id++;
+    }
+  }
+  out.push("    default: return NaN;", "  }", "}");
+  return out.join("\n") + "\n";
+}
+
 // ---- host: typed copy ----------------------------------------------------------------------
 function hostTs(): string {
   const fields = contract.configTable.blocks.flatMap((b) => b.fields.map((f) => f.name));
@@ -229,7 +257,7 @@ function readme(): string {
 }
 
 const outputs: [string, () => string][] = [
-  ["assembly/abi/status.ts", statusTs], ["assembly/abi/contract.ts", contractTs], ["host/contract/contract.gen.ts", hostTs],
+  ["assembly/abi/status.ts", statusTs], ["assembly/abi/contract.ts", contractTs], ["assembly/lib/config.ts", readBackTs], ["host/contract/contract.gen.ts", hostTs],
   ["hardware-profiles/schema.json", schemaJson], ["README.md", readme],
 ];
 const check = process.argv.includes("--check");
