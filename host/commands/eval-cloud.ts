@@ -10,6 +10,7 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
+import { screenRadiiPx, DEFAULT_THRESHOLDS as FLIGHT_DEFAULTS } from "../obc/config-table.ts";
 
 export class EvalCloudError extends Error {
   constructor(readonly kind: "no-data" | "bad-tile" | "flight-status" | "usage", readonly detail: string, readonly status?: number) {
@@ -33,13 +34,15 @@ export interface ScreenThresholds {
   /** Haze test: HOT above the scene's background HOT by more than this. */
   hazeHot: number;
   bright: number;
-  /** Radii in metres (pixels = floor(metres / GSD)): every pixel within dilateMetres of a core, hazy ones within growMetres. */
+  /** Radii in metres (pixels as the flight configuration has them: screenRadiiPx): every pixel within dilateMetres of a core, hazy ones within growMetres. */
   dilateMetres: number; growMetres: number;
   degradeFrac: number; dropFrac: number;
 }
+/** The flight defaults (host/contract/contract.json), in this evaluation's names. */
 export const DEFAULT_THRESHOLDS: ScreenThresholds = {
-  coreBlue: 0.2, coreHot: 0.04, coreNdviMax: 0.5, hazeHot: 0.02, bright: 0.2, dilateMetres: 50, growMetres: 150,
-  degradeFrac: 0.3, dropFrac: 0.7,
+  coreBlue: FLIGHT_DEFAULTS.coreBlue, coreHot: FLIGHT_DEFAULTS.coreHot, coreNdviMax: FLIGHT_DEFAULTS.coreNdviMax, hazeHot: FLIGHT_DEFAULTS.hazeHot,
+  bright: FLIGHT_DEFAULTS.bright, dilateMetres: FLIGHT_DEFAULTS.coreDilateM, growMetres: FLIGHT_DEFAULTS.hazeGrowM,
+  degradeFrac: FLIGHT_DEFAULTS.degradeFraction, dropFrac: FLIGHT_DEFAULTS.dropFraction,
 };
 
 export interface CloudTile {
@@ -103,8 +106,8 @@ class Screener {
     const set = (i: number, v: number) => { this.i32()[(this.paramPtr >>> 2) + i] = v; };
     set(P.CORE_BLUE, q12(th.coreBlue)); set(P.CORE_HOT, q12(th.coreHot)); set(P.CORE_NDVI_MAX, q12(th.coreNdviMax));
     set(P.HAZE_HOT, q12(th.hazeHot)); set(P.BRIGHT, q12(th.bright));
-    const r1 = Math.min(32, Math.floor(th.dilateMetres / tile.gsdM + 1e-9));
-    set(P.DILATE_PX, r1); set(P.GROW_PX, Math.max(r1, Math.min(32, Math.floor(th.growMetres / tile.gsdM + 1e-9))));
+    const r = screenRadiiPx({ coreDilateM: th.dilateMetres, hazeGrowM: th.growMetres }, tile.gsdM);   // as the flight configuration has them
+    set(P.DILATE_PX, r.dilate); set(P.GROW_PX, r.grow);
     set(P.TILE_SIZE, tileSize);
     set(P.DEGRADE_FRAC, q16(th.degradeFrac)); set(P.DROP_FRAC, q16(th.dropFrac));
     const need = e.screenWorkspaceLen(this.paramPtr);

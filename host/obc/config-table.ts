@@ -122,10 +122,15 @@ const THRESHOLD_KEYS = ["coreBlue", "coreHot", "coreNdviMax", "hazeHot", "bright
 /** The contract's default thresholds. */
 export const DEFAULT_THRESHOLDS: ScreenThresholds = Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, optionDefault<number>("screening", k)])) as unknown as ScreenThresholds;
 
-/** Screening radii in pixels, as the flight configuration has them: R2 = round(hazeGrowM / GSD) in 1..32, R1 = round(coreDilateM / GSD) in 0..R2. */
+/**
+ * Screening radii in whole pixels, one rule for the flight configuration and the evaluation: a
+ * pixel is "within D metres" when its Chebyshev distance in pixels times the GSD is at most D, so
+ * R = ⌊D / GSD⌋; R2 (haze growth) in 1..32, R1 (core dilation) in 0..R2.
+ */
 export function screenRadiiPx(t: Pick<ScreenThresholds, "coreDilateM" | "hazeGrowM">, gsdM: number): { dilate: number; grow: number } {
-  const grow = Math.min(32, Math.max(1, Math.round(t.hazeGrowM / gsdM)));
-  return { grow, dilate: Math.min(grow, Math.max(0, Math.round(t.coreDilateM / gsdM))) };
+  const px = (m: number) => Math.floor(m / gsdM + 1e-9);
+  const grow = Math.min(32, Math.max(1, px(t.hazeGrowM)));
+  return { grow, dilate: Math.min(grow, Math.max(0, px(t.coreDilateM))) };
 }
 
 /**
