@@ -245,6 +245,73 @@ export const CONTROL_BLOCK_OFF_EXPECTED: i32 = 12;
 export const CONTROL_BLOCK_OFF_OFFSET: i32 = 16;
 export const CONTROL_BLOCK_LEN: i32 = 20;
 
+// screening: parameter word indices (i32 words of the block, in order)
+export const P_CORE_BLUE: i32 = 0; // scrCoreBlue: core test ρ_blue >
+export const P_CORE_HOT: i32 = 1; // scrCoreHot: core test HOT = ρ_blue − ρ_red/2 >
+export const P_CORE_NDVI_MAX: i32 = 2; // scrCoreNdviMax: core test NDVI <
+export const P_HAZE_HOT: i32 = 3; // scrHazeHot: haze test HOT − background >
+export const P_BRIGHT: i32 = 4; // scrBright: uncertain-bright max(ρ_blue, ρ_red) >
+export const P_DILATE_PX: i32 = 5; // scrDilatePx: core dilation radius R1 (≤ R2)
+export const P_GROW_PX: i32 = 6; // scrGrowPx: haze growth radius R2 (also the line delay)
+export const P_TILE_SIZE: i32 = 7; // scrTileSize: tile side
+export const P_DEGRADE_FRAC: i32 = 8; // scrDegradeFrac: cloud fraction ≥ this → degrade (≤ drop fraction)
+export const P_DROP_FRAC: i32 = 9; // scrDropFrac: cloud fraction ≥ this → drop (65537: never)
+export const P_MIN_VALID_FRAC: i32 = 10; // scrMinValidFrac: fewer valid pixels → keep, cannot judge
+export const P_SAT_DN: i32 = 11; // scrSatDn: DN ≥ this is saturated (2^bitDepth − 1)
+export const P_MIN_ELEV_CDEG: i32 = 12; // scrMinElevation: sun lower → night, keep
+export const P_BAND_BLUE: i32 = 13; // scrBandBlue: band nearest 490 nm
+export const P_BAND_RED: i32 = 14; // scrBandRed: band nearest 665 nm
+export const P_BAND_NIR: i32 = 15; // scrBandNir: band nearest 842 nm
+export const P_NBANDS: i32 = 16; // scrBands: must equal bands
+export const P_WIDTH: i32 = 17; // scrWidth: must equal pixels
+
+// ccsds123: parameter word indices (i32 words of the block, in order)
+export const PRM_NX: i32 = 0; // hypNx: Nx, must equal pixels
+export const PRM_NY: i32 = 1; // hypNy: Ny, must equal unitLines
+export const PRM_NZ: i32 = 2; // hypNz: Nz, must equal bands
+export const PRM_D: i32 = 3; // hypD: dynamic range D, must equal bitDepth
+export const PRM_SIGNED: i32 = 4; // hypSigned: unsigned samples only
+export const PRM_ORDER: i32 = 5; // hypOrder: 0 band-interleaved (the imager's order)
+export const PRM_M: i32 = 6; // hypM: 1 = BIL
+export const PRM_B: i32 = 7; // hypWordBytes: output word size B
+export const PRM_CODER: i32 = 8; // hypCoder
+export const PRM_P: i32 = 9; // hypP: prediction bands
+export const PRM_REDUCED: i32 = 10; // hypReduced
+export const PRM_LSUM: i32 = 11; // hypLocalSum
+export const PRM_R: i32 = 12; // hypR: register size, ≥ max(32, D+Ω+2)
+export const PRM_OMEGA: i32 = 13; // hypOmega: weight resolution Ω
+export const PRM_TINC_LOG: i32 = 14; // hypTIncLog: log2 t_inc
+export const PRM_NU_MIN: i32 = 15; // hypNuMin
+export const PRM_NU_MAX: i32 = 16; // hypNuMax: (≥ ν_min)
+export const PRM_FIDELITY: i32 = 17; // hypFidelity
+export const PRM_ABS_DEP: i32 = 18; // hypAbsDep: band-independent limits only in the table
+export const PRM_ABS_BITS: i32 = 19; // hypAbsBits: D_A
+export const PRM_ABS: i32 = 20; // hypAbs: A*
+export const PRM_REL_DEP: i32 = 21; // hypRelDep
+export const PRM_REL_BITS: i32 = 22; // hypRelBits: D_R
+export const PRM_REL: i32 = 23; // hypRel: R*
+export const PRM_REP_FLAG: i32 = 24; // hypRepFlag
+export const PRM_THETA: i32 = 25; // hypTheta: Θ
+export const PRM_PHI: i32 = 26; // hypPhi: φ (< 2^Θ)
+export const PRM_PSI: i32 = 27; // hypPsi: ψ (< 2^Θ)
+export const PRM_UMAX: i32 = 28; // hypUMax: U_max
+export const PRM_GSTAR: i32 = 29; // hypGammaStar: γ*
+export const PRM_G0: i32 = 30; // hypGamma0: γ0
+export const PRM_K: i32 = 31; // hypK: K ≤ min(D−2, 14)
+export const PRM_USER: i32 = 32; // hypUser: user-defined header octet
+export const PRM_ABS_TABLE: i32 = 33; // hypAbsTable: pointer, must be 0 in a table
+export const PRM_REL_TABLE: i32 = 34; // hypRelTable: pointer, must be 0
+export const PRM_BA_J: i32 = 35; // hypBaJ: block-adaptive J
+export const PRM_BA_RSI: i32 = 36; // hypBaRsi: block-adaptive r
+export const PRM_BA_RESTRICTED: i32 = 37; // hypBaRestricted: (D ≤ 4 only)
+export const PRM_WINIT_Q: i32 = 38; // hypWinitQ: default weight initialisation only
+export const PRM_WINIT_TABLE: i32 = 39; // hypWinitTable: pointer, must be 0
+export const PRM_WEO_TABLE: i32 = 40; // hypWeoTable: pointer, must be 0
+export const PRM_PERIOD_U: i32 = 41; // hypPeriodU: −1, no periodic error-limit update
+export const PRM_PHI_TABLE: i32 = 42; // hypPhiTable: pointer, must be 0
+export const PRM_PSI_TABLE: i32 = 43; // hypPsiTable: pointer, must be 0
+export const PRM_K_TABLE: i32 = 44; // hypKTable: pointer, must be 0
+
 // Housekeeping counters: index i is the u32 at HOUSEKEEPING_OFF_RECORDS_ACCEPTED + 4·i of the packet data field.
 export const HKC_RECORDS_ACCEPTED: i32 = 0;
 export const HKC_LINES_ACCEPTED: i32 = 1;

@@ -10,7 +10,8 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
-import { screenRadiiPx, DEFAULT_THRESHOLDS as FLIGHT_DEFAULTS } from "../obc/config-table.ts";
+import { screenRadiiPx, SCREENER_WORDS, DEFAULT_THRESHOLDS as FLIGHT_DEFAULTS } from "../obc/config-table.ts";
+import { WORD } from "../contract/contract.gen.ts";
 
 export class EvalCloudError extends Error {
   constructor(readonly kind: "no-data" | "bad-tile" | "flight-status" | "usage", readonly detail: string, readonly status?: number) {
@@ -18,12 +19,12 @@ export class EvalCloudError extends Error {
   }
 }
 
-// Parameter block word indices (assembly/screen/screener.ts P_*).
+// Parameter block word indices of the screener (P_* of the contract, without the prefix), and their count.
+type PName<K> = K extends `P_${infer N}` ? N : never;
 export const P = {
-  CORE_BLUE: 0, CORE_HOT: 1, CORE_NDVI_MAX: 2, HAZE_HOT: 3, BRIGHT: 4, DILATE_PX: 5, GROW_PX: 6, TILE_SIZE: 7,
-  DEGRADE_FRAC: 8, DROP_FRAC: 9, MIN_VALID_FRAC: 10, SAT_DN: 11, MIN_ELEV_CDEG: 12,
-  BAND_BLUE: 13, BAND_RED: 14, BAND_NIR: 15, NBANDS: 16, WIDTH: 17, COUNT: 18,
-} as const;
+  ...Object.fromEntries(Object.entries(WORD).filter(([k]) => k.startsWith("P_")).map(([k, v]) => [k.slice(2), v])),
+  COUNT: SCREENER_WORDS.length,
+} as { readonly [K in PName<keyof typeof WORD>]: number } & { readonly COUNT: number };
 export const CLASS = { CLEAR: 0, CLOUD: 1, UNCERTAIN: 2, SATURATED: 3, MISSING: 4, UNJUDGED: 5 } as const;
 export const DECISION = { KEEP: 0, DEGRADE: 1, DROP: 2 } as const;
 export const TILE_WORDS = 8;

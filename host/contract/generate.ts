@@ -77,6 +77,11 @@ function contractTs(): string {
     else if (last.type !== "bytes" || last.len) out.push(`export const ${snake(key)}_LEN: i32 = ${(last.offset as number) + size(last)};`);
     else out.push(`export const ${snake(key)}_FIXED_LEN: i32 = ${last.offset};`);
   }
+  for (const b of blocks.filter((x) => x.fields.some((f) => f.word))) {
+    out.push("", `// ${b.name}: parameter word indices (i32 words of the block, in order)`);
+    const first = b.fields.find((f) => f.word)!.offset as number;
+    for (const f of b.fields) if (f.word) out.push(`export const ${f.word}: i32 = ${((f.offset as number) - first) / 4}; // ${f.name}${f.doc ? `: ${f.doc}` : ""}`);
+  }
   const hk = contract.housekeeping.fields.filter((f) => f.counter);
   out.push("", "// Housekeeping counters: index i is the u32 at HOUSEKEEPING_OFF_" + snake(hk[0].name) + " + 4·i of the packet data field.");
   hk.forEach((f, i) => out.push(`export const HKC_${snake(f.name)}: i32 = ${i};`));
@@ -183,6 +188,8 @@ function hostTs(): string {
     `export type StatusName = ${contract.statuses.map((s) => JSON.stringify(s.name)).join(" | ")};`,
     `export const STATUS = { ${contract.statuses.map((s) => `${s.name}: ${s.code}`).join(", ")} } as const;`,
     `export const HK_COUNTERS = ${JSON.stringify(hk)} as const;`,
+    "/** Parameter word indices of the screener (P_*) and of the CCSDS 123 compressor (PRM_*), as in the flight code. */",
+    `export const WORD = { ${contract.configTable.blocks.flatMap((b) => b.fields.filter((f) => f.word).map((f) => `${f.word}: ${((f.offset as number) - (b.fields.find((x) => x.word)!.offset as number)) / 4}`)).join(", ")} } as const;`,
     "export type HkCounter = (typeof HK_COUNTERS)[number];", ""].join("\n");
 }
 

@@ -6,7 +6,7 @@ import { derived } from "../profiles/index.ts";
 import { crc16 } from "../util/crc16.ts";
 import { encodeRecord, RecordType } from "./bus.ts";
 import { hyper123Defaults, type Hyper123Params } from "../commands/hyper123.ts";
-import { CONTRACT, CONFIG_VERSION } from "../contract/contract.gen.ts";
+import { CONTRACT, CONFIG_VERSION, WORD } from "../contract/contract.gen.ts";
 import { encodeTable, tableLayout, type TableValues } from "../contract/layout.ts";
 
 export { CONFIG_VERSION };
@@ -189,12 +189,14 @@ export function hyperOptions(p: Profile): Hyper123Product {
   if (h.r < Math.max(32, h.d + h.omega + 2)) h.r = Math.max(32, h.d + h.omega + 2);
   if (h.k > Math.min(h.d - 2, 14)) h.k = Math.min(h.d - 2, 14);
   const w = new Array(HYPER_WORDS.length).fill(0);
-  w[0] = h.nx; w[1] = h.ny; w[2] = h.nz; w[3] = h.d; w[4] = h.signed ? 1 : 0; w[5] = 0; w[6] = h.m; w[7] = h.wordBytes;
-  w[8] = h.coder === "block-adaptive" ? 2 : h.coder === "hybrid" ? 1 : 0; w[9] = h.p; w[10] = h.reduced ? 1 : 0; w[11] = h.localSum;
-  w[12] = h.r; w[13] = h.omega; w[14] = h.tIncLog; w[15] = h.nuMin; w[16] = h.nuMax; w[17] = h.fidelity;
-  w[19] = h.absBits; w[20] = h.absLimit; w[22] = h.relBits; w[23] = h.relLimit; w[24] = h.repFlag ? 1 : 0;
-  w[25] = h.theta; w[26] = h.phi; w[27] = h.psi; w[28] = h.uMax; w[29] = h.gammaStar; w[30] = h.gamma0; w[31] = h.k;
-  w[35] = h.blockSize; w[36] = h.rsi; w[37] = h.restricted ? 1 : 0; w[41] = -1;
+  const W = WORD, coderId = { "sample-adaptive": 0, hybrid: 1, "block-adaptive": 2 }[h.coder];
+  const set: [number, number][] = [[W.PRM_NX, h.nx], [W.PRM_NY, h.ny], [W.PRM_NZ, h.nz], [W.PRM_D, h.d], [W.PRM_SIGNED, h.signed ? 1 : 0], [W.PRM_ORDER, 0],
+    [W.PRM_M, h.m], [W.PRM_B, h.wordBytes], [W.PRM_CODER, coderId], [W.PRM_P, h.p], [W.PRM_REDUCED, h.reduced ? 1 : 0], [W.PRM_LSUM, h.localSum],
+    [W.PRM_R, h.r], [W.PRM_OMEGA, h.omega], [W.PRM_TINC_LOG, h.tIncLog], [W.PRM_NU_MIN, h.nuMin], [W.PRM_NU_MAX, h.nuMax], [W.PRM_FIDELITY, h.fidelity],
+    [W.PRM_ABS_BITS, h.absBits], [W.PRM_ABS, h.absLimit], [W.PRM_REL_BITS, h.relBits], [W.PRM_REL, h.relLimit], [W.PRM_REP_FLAG, h.repFlag ? 1 : 0],
+    [W.PRM_THETA, h.theta], [W.PRM_PHI, h.phi], [W.PRM_PSI, h.psi], [W.PRM_UMAX, h.uMax], [W.PRM_GSTAR, h.gammaStar], [W.PRM_G0, h.gamma0], [W.PRM_K, h.k],
+    [W.PRM_BA_J, h.blockSize], [W.PRM_BA_RSI, h.rsi], [W.PRM_BA_RESTRICTED, h.restricted ? 1 : 0], [W.PRM_PERIOD_U, -1]];
+  for (const [i, v] of set) w[i] = v;
   return { segmentLines, params: h, words: w };
 }
 
