@@ -12,6 +12,10 @@ import { layoutBlocks, type Contract, type FieldDef, type StructDef, type BlockD
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const read = (p: string) => readFileSync(root + p, "utf8");
 const contract = JSON.parse(read("host/contract/contract.json")) as Contract;
+// A version field takes its value from `versions`: each version is stated once.
+for (const s of [contract.busRecord, contract.housekeeping, ...contract.configTable.blocks]) {
+  for (const f of s.fields) if (f.version) f.value = contract.versions[f.version];
+}
 const HEADER = "// GENERATED from host/contract/contract.json by host/contract/generate.ts — do not edit; run `npm run contract`.\n";
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toUpperCase();

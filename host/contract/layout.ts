@@ -6,7 +6,9 @@ export type FieldType = "u8" | "u16" | "u32" | "i32" | "f32" | "bytes";
 export interface FieldDef {
   name: string; offset: number | string; type: FieldType; len?: number;
   min?: number; max?: number; enum?: Record<string, string>; bits?: Record<string, string>; value?: number;
-  default?: number; unit?: string; profile?: string; flight?: string; word?: string; when?: string; doc?: string; clause?: string; counter?: boolean;
+  default?: number; unit?: string; profile?: string; flight?: string; word?: string;
+  /** The field holds this entry of `versions`. */
+  version?: "configTable" | "busRecord" | "housekeeping"; when?: string; doc?: string; clause?: string; counter?: boolean;
 }
 export interface StructDef { title: string; fields: FieldDef[] }
 export interface BlockDef { name: string; at: string; repeat?: "bands"; stride?: number; fields: FieldDef[] }
