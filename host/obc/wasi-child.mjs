@@ -69,6 +69,17 @@ function applyFaults() {
   }
 }
 
+// The image's configuration refusal (contract.controlBlock layout, little-endian i32s) when it
+// exports one: how a refused table reaches the host as data, never as log text.
+function refusal() {
+  const f = instance && instance.exports.tengri_config_refusal;
+  if (typeof f !== "function") return;
+  const at = f() >>> 0, dv = new DataView(instance.exports.memory.buffer);
+  if (at + 20 > dv.byteLength) return;
+  const w = [0, 4, 8, 12, 16].map((o) => dv.getInt32(at + o, true));
+  if (w[0] !== 0) ctl({ type: "refusal", status: w[0], field: w[1], found: w[2], expected: w[3], offset: w[4] });
+}
+
 function stats() {
   ctl({ type: "stats", reads, consumed, busyMs, maxBusyMs, waitMs, wallMs: performance.now() - t0, cpu: process.cpuUsage(), node: process.version, v8: process.versions.v8, execArgv: process.execArgv });
 }
@@ -92,6 +103,7 @@ try {
   instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), imports);
   const code = wasi.start(instance);
   if (lastReturn >= 0) { const b = performance.now() - lastReturn; busyMs += b; if (b > maxBusyMs) maxBusyMs = b; }
+  refusal();
   stats();
   process.exitCode = code ?? 0;
 } catch (e) {
