@@ -189,7 +189,7 @@ export class HilServer {
     this.productive = false;
     this.refused = false;
     const sendConfig = this.o.sendConfig ?? true;
-    let lastLine = "";
+    let lastLine = "", refusal = "";
     const child = new ObcChild(this.imgPath, {
       onOutput: (c) => this.output(c),
       onLog: (line) => {
@@ -199,7 +199,7 @@ export class HilServer {
         this.o.onEvent?.({ kind: "log", boot, line });
         // The image's own event log is the only channel it has before a link exists: the
         // configuration the server sent was refused, so no line can be accepted in this boot.
-        if (sendConfig && !this.closing && !this.productive && REFUSED.test(line)) { this.refused = true; child.end(); }
+        if (sendConfig && !this.closing && !this.productive && !this.refused && REFUSED.test(line)) { this.refused = true; refusal = line.trim(); child.end(); }
       },
     });
     this.child = child;
@@ -213,7 +213,7 @@ export class HilServer {
       if (code === 0 && !this.refused) this.failedRow.length = 0; // an end-of-pass: a good boot
       else if (this.productive && !this.refused) this.failedRow.length = 0; // it ran: a crash mid-pass is not a loop
       else {
-        const cause = lastLine || (code !== null ? `exit ${code} without a word` : `killed by ${signal}`);
+        const cause = refusal || lastLine || (code !== null ? `exit ${code} without a word` : `killed by ${signal}`);
         this.failedRow.push({ boot, code, signal, refused: this.refused, cause });
         this.o.onEvent?.({ kind: "boot-failed", boot, inARow: this.failedRow.length, cause });
         if (this.failedRow.length >= (this.o.maxFailedBoots ?? 3)) {
