@@ -5,7 +5,7 @@ import { flash, verifyImage, ImageError } from "../obc/image.ts";
 import { HilServer, type HilEvent } from "../hil/server.ts";
 import { parseHostPort, UdpTargetError } from "../downlink/udp-frames.ts";
 import { DEFAULT_FLIGHT_WASM } from "../obc/faults.ts";
-import { UsageError, numberOption, parseOptions, readBuild, readInput, displayPath } from "./usage.ts";
+import { UsageError, CliFailure, numberOption, parseOptions, readBuild, readInput, displayPath } from "./usage.ts";
 
 export const SERVE_HELP = `Usage: tengri serve --profile P [--bus-port N] [--cadu-port M] [--udp-frames HOST:PORT]
                     [--host ADDR] [--image IMAGE.bin | --wasm FLIGHT.wasm] [--no-config] [--json]
@@ -31,8 +31,9 @@ Stops on Ctrl-C, SIGINT, SIGTERM or SIGHUP, or when the process that started it 
 when \`npx tengri serve … &\` is killed): the image and every child process end, the ports are freed.
 After 3 failed boots in a row (the image trapped, exited or refused the configuration before
 accepting a line) it stops and names the cause: the image's own last log line.
-Exit: 0 after an interrupt, 2 bad usage, a port in use or an address not available, 3 the image
-file was refused, or the image failed 3 boots in a row.`;
+Exit: 0 after an interrupt, 1 a file that cannot be read (build/flight.wasm before npm run build),
+2 bad usage, a port in use or an address not available, 3 the image file was refused, or the image
+failed 3 boots in a row.`;
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -68,6 +69,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || e instanceof UdpTargetError || e instanceof ProfileError) { console.error(`tengri serve: ${e.message}`); return 2; }
     if (e instanceof ImageError) { console.error(`tengri serve: image refused: ${e.message}`); return 3; }
+    if (e instanceof CliFailure) { console.error(`tengri serve: ${e.message}`); return e.exitCode; }
     throw e;
   } finally {
     stop.dispose();

@@ -5,10 +5,12 @@
 // Exit codes (README "Command line"): 0 success, 1 failure, 2 bad usage, 3 the flight image
 // refused its configuration or crashed, or the image file was refused.
 //
-// Output paths, one rule for every command:
+// Files, one rule for every command (a file that cannot be read or written is a failure, exit 1,
+// with the option and the path named; tengri aec keeps libaec's 99):
+//   input FILE: must exist and be readable; a directory is refused.
 //   -o FILE (and --frames-out, --packets-out, OUTFILE): an existing regular file is overwritten,
 //     as the shell's `>` does; a directory, a folder that does not exist or a place that cannot
-//     be written is refused before any work is done (exit 2, the option and the path named).
+//     be written is refused before any work is done.
 //   --out DIR: created with its parents if missing; files of the same names in it are
 //     overwritten; an existing path that is not a directory, or one that cannot be written, is
 //     refused before the pass runs.
@@ -52,59 +54,59 @@ export function readInput(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new UsageError(`${what}: ${ioReason(e as NodeJS.ErrnoException, path)}`);
+    throw new CliFailure(`${what}: ${ioReason(e as NodeJS.ErrnoException, path)}`);
   }
 }
 
 /** The flight build a command needs: a missing one says how to make it. */
 export function readBuild(path: string): Buffer {
-  if (!existsSync(path)) throw new UsageError(`${shown(path)} not found: run npm run build`);
+  if (!existsSync(path)) throw new CliFailure(`${shown(path)} not found: run npm run build`);
   return readInput(path, shown(path));
 }
 
 export function ioReason(e: NodeJS.ErrnoException, path: string): string {
   const p = shown(path);
   switch (e.code) {
-    case "ENOENT": return `${p}: no such file`;
-    case "EISDIR": return `${p} is a directory`;
-    case "ENOTDIR": return `${p}: a part of the path is not a directory`;
-    case "EACCES": case "EPERM": return `${p}: permission denied`;
-    case "EROFS": return `${p}: read-only file system`;
-    case "ENOSPC": return `${p}: no space left on the device`;
+    case "ENOENT": return `${p}: no such file (ENOENT)`;
+    case "EISDIR": return `${p} is a directory (EISDIR)`;
+    case "ENOTDIR": return `${p}: a part of the path is not a directory (ENOTDIR)`;
+    case "EACCES": case "EPERM": return `${p}: permission denied (${e.code})`;
+    case "EROFS": return `${p}: read-only file system (EROFS)`;
+    case "ENOSPC": return `${p}: no space left on the device (ENOSPC)`;
     default: return `${p}: ${e.code ?? ""} ${e.message}`.trim();
   }
 }
 
 /** Checks, before any work, that FILE can be written under the rule above. */
 export function checkOutputFile(path: string, option: string): void {
-  if (path === "") throw new UsageError(`${option}: an empty path`);
+  if (path === "") throw new CliFailure(`${option}: an empty path`);
   const p = shown(path);
   let st;
   try { st = statSync(path); } catch { st = null; }
-  if (st?.isDirectory()) throw new UsageError(`${option} ${p} is a directory: give a file name`);
+  if (st?.isDirectory()) throw new CliFailure(`${option} ${p} is a directory: give a file name`);
   if (st) {
-    try { accessSync(path, constants.W_OK); } catch { throw new UsageError(`${option} ${p}: cannot be written (permission denied)`); }
+    try { accessSync(path, constants.W_OK); } catch { throw new CliFailure(`${option} ${p}: cannot be written (permission denied)`); }
     return;
   }
   const dir = dirname(resolve(path));
   let ds;
   try { ds = statSync(dir); } catch { ds = null; }
-  if (!ds) throw new UsageError(`${option} ${p}: folder ${shown(dir)} does not exist`);
-  if (!ds.isDirectory()) throw new UsageError(`${option} ${p}: ${shown(dir)} is not a folder`);
-  try { accessSync(dir, constants.W_OK); } catch { throw new UsageError(`${option} ${p}: folder ${shown(dir)} cannot be written (permission denied)`); }
+  if (!ds) throw new CliFailure(`${option} ${p}: folder ${shown(dir)} does not exist`);
+  if (!ds.isDirectory()) throw new CliFailure(`${option} ${p}: ${shown(dir)} is not a folder`);
+  try { accessSync(dir, constants.W_OK); } catch { throw new CliFailure(`${option} ${p}: folder ${shown(dir)} cannot be written (permission denied)`); }
 }
 
 /** Checks, before any work, that DIR exists or can be made, and can be written. Creates it. */
 export function prepareOutputDir(path: string, option: string): void {
-  if (path === "") throw new UsageError(`${option}: an empty path`);
+  if (path === "") throw new CliFailure(`${option}: an empty path`);
   const p = shown(path);
   let st;
   try { st = statSync(path); } catch { st = null; }
-  if (st && !st.isDirectory()) throw new UsageError(`${option} ${p} exists and is not a folder`);
+  if (st && !st.isDirectory()) throw new CliFailure(`${option} ${p} exists and is not a folder`);
   if (!st) {
-    try { mkdirSync(path, { recursive: true }); } catch (e) { throw new UsageError(`${option} ${p}: cannot be created (${ioReason(e as NodeJS.ErrnoException, path)})`); }
+    try { mkdirSync(path, { recursive: true }); } catch (e) { throw new CliFailure(`${option} ${p}: cannot be created (${ioReason(e as NodeJS.ErrnoException, path)})`); }
   }
-  try { accessSync(path, constants.W_OK); } catch { throw new UsageError(`${option} ${p}: cannot be written (permission denied)`); }
+  try { accessSync(path, constants.W_OK); } catch { throw new CliFailure(`${option} ${p}: cannot be written (permission denied)`); }
 }
 
 /** Where the user sees a path: relative to the working directory when inside it. */
