@@ -25,7 +25,7 @@ virtual channels, frame-counter gaps, space packet extraction. FILE "-" reads st
   --help                 this text
 
 Exit status: 0 decoded; 1 nothing decoded (an empty input, no CADU found, no frame good), most
-frames failed (RS uncorrectable, bad FECF, bad header) or most packets were broken, or an I/O
+frames failed (RS uncorrectable, bad FECF, bad header) or packets broke in most data frames, or an I/O
 error; 2 bad arguments. On 1 the statistics are still printed, and the other settings (frame
 type, FECF, randomizer, RS E and depth, frame lengths that fit the CADU spacing) are tried on the
 first CADUs: a hint names the options that decode them ("frames decode with --frame aos
@@ -173,8 +173,8 @@ const packetErrorCount = (s: LinkStats) => s.packetErrors["fhp-mismatch"] + s.pa
 
 /**
  * The decode failed when nothing decoded (no CADU, no frame) or when most frames failed
- * (uncorrectable RS, bad FECF, inconsistent header) or most packets were broken (a wrong FECF
- * setting leaves frames "good" but packets cut at every frame boundary).
+ * (uncorrectable RS, bad FECF, inconsistent header) or packets broke in most data frames (a
+ * wrong FECF setting leaves frames "good" but cuts the packets at every frame boundary).
  */
 export function verdict(s: LinkStats): DecodeVerdict {
   if (s.bytesIn === 0) return { ok: false, reason: "the input is empty" };
@@ -184,7 +184,8 @@ export function verdict(s: LinkStats): DecodeVerdict {
   if (s.framesGood === 0) return { ok: false, reason: `no frame decoded from ${s.cadus} CADUs${why ? ` (${why})` : ""}` };
   if (bad > s.framesGood) return { ok: false, reason: `most frames failed: ${s.framesGood} good of ${s.framesGood + bad}${why ? ` (${why})` : ""}` };
   const perr = packetErrorCount(s);
-  if (perr > 0 && perr >= s.packets) return { ok: false, reason: `most packets broken: ${perr} packet errors for ${s.packets} packets` };
+  const dataFrames = s.framesGood - s.idleFrames;
+  if (perr > 0 && 2 * perr >= dataFrames) return { ok: false, reason: `packets broken in most data frames: ${perr} packet errors in ${dataFrames} data frames (${s.packets} packets whole)` };
   return { ok: true };
 }
 
