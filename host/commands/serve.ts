@@ -5,6 +5,7 @@ import { flash, verifyImage, ImageError } from "../obc/image.ts";
 import { HilServer, type HilEvent } from "../hil/server.ts";
 import { parseHostPort, UdpTargetError } from "../downlink/udp-frames.ts";
 import { DEFAULT_FLIGHT_WASM } from "../obc/faults.ts";
+import { SERVE_OPTIONS } from "./options.ts";
 import { UsageError, CliFailure, numberOption, parseOptions, readBuild, readInput, displayPath } from "./usage.ts";
 
 export const SERVE_HELP = `Usage: tengri serve --profile P [--bus-port N] [--cadu-port M] [--udp-frames HOST:PORT]
@@ -77,10 +78,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
 }
 
 async function serve(argv: string[], stopped: Promise<string>): Promise<number> {
-  const { values: v } = parseOptions("serve", argv, {
-    profile: { type: "string" }, "bus-port": { type: "string" }, "cadu-port": { type: "string" }, "udp-frames": { type: "string" },
-    host: { type: "string" }, image: { type: "string" }, wasm: { type: "string" }, "no-config": { type: "boolean" }, json: { type: "boolean" },
-  });
+  const { values: v } = parseOptions("serve", argv, SERVE_OPTIONS);
   const port = (x: string | undefined, name: string, def: number) => numberOption(x, name, def, { min: 0, max: 65535, integer: true });
   if (!v.profile) throw new UsageError("missing --profile (tengri profiles lists them)");
   if (v.image !== undefined && v.wasm !== undefined) throw new UsageError("--image and --wasm: give one of them");
