@@ -24,7 +24,7 @@ const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
 const SCENE_HELP = `Scene options (pass and sensor):
   --scene FILE       "synthetic" (default), or a scene file: an ENVI cube (.hdr beside it), a
                      GeoTIFF (.tif), or a raw cube whose geometry comes from its name
-                     (…_bsq_u16le_z224_y83_x86.raw), a sidecar JSON, or the --cube-* options
+                     (…_bsq_u16le_z224_y83_x86.raw), a sidecar JSON, or the cube options below
   --format F         raw, envi or geotiff: overrides the guess from the name
   --cloud-fraction F share of the synthetic scene under cloud, 0..1
   --cube-bands N, --cube-lines N, --cube-pixels N   a raw cube's geometry
@@ -93,7 +93,7 @@ Exit: 0 written, 1 a file that cannot be read or written, 2 bad usage.`,
 
 Packages a flight .wasm (default build/flight.wasm) into an image file (magic, format, build id,
 target profile, length, SHA-256) with its memory maximum set to the profile's RAM, after
-checking its imports. The image boots only with a profile of that RAM (tengri serve --image).
+checking its imports. The image boots only with a profile of that RAM (as tengri serve checks).
   --profile    hardware profile name or path (required)
   -o, --output IMAGE.bin   the image file (an existing file is overwritten; its folder must exist)
   --build-id   build identifier recorded in the header, at most 32 ASCII characters (default tengri-dev)

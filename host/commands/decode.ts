@@ -32,6 +32,9 @@ first CADUs: a hint names the options that decode them ("frames decode with --fr
 and without --no-fecf: 48 of 48 in the first 48 CADUs").
 `;
 
+/** Every option parseDecodeArgs accepts (its switch below), for the help agreement test. */
+export const DECODE_OPTIONS = ["--frame", "--frame-length", "--rs-depth", "--rs-e", "--no-fecf", "--no-randomizer", "--ocf", "--insert-zone", "--fhec", "--frames-out", "--packets-out", "--json", "--help", "-h"] as const;
+
 export class DecodeArgError extends Error {
   constructor(readonly option: string, readonly problem: string) {
     super(`tengri decode: ${option}: ${problem}`);
