@@ -21,6 +21,14 @@ const bold = c(1), green = c(32), red = c(31), yellow = c(33), dim = c(2);
 
 const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
 
+// `tengri … | head`: once the reader is gone there is nothing more to say (as for any Unix tool).
+// tengri serve keeps serving (its log has nowhere to go, its clients still do: commands/serve.ts).
+if (process.argv[2] !== "serve") {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") process.exit(process.exitCode ?? 0); else throw e; });
+  }
+}
+
 const SCENE_HELP = `Scene options (pass and sensor):
   --scene FILE       "synthetic" (default), or a scene file: an ENVI cube (.hdr beside it), a
                      GeoTIFF (.tif), or a raw cube whose geometry comes from its name
