@@ -14,8 +14,9 @@
 // Boots: an end-of-pass record ends the image (exit 0); a crash ends it too. Either way the
 // server boots a new image at once (configuration first again): the next pass can begin.
 // No crash loop: a boot fails when the image ends other than at an end-of-pass (a trap, a
-// scripted reset, a non-zero exit, a signal the server did not send) or refuses the
-// configuration record the server sent, before it has accepted any line. After maxFailedBoots
+// scripted reset, a non-zero exit, a signal the server did not send, an exit before a client fed
+// it anything) or refuses the configuration record the server sent, before it has accepted any
+// line. After maxFailedBoots
 // (default 3) failures in a row the server boots no more: `failed` resolves with the cause,
 // the image's own last words (its trap message or its status line). A boot that accepts a
 // line (seen in its housekeeping) or ends at an end-of-pass resets the count.
@@ -189,6 +190,8 @@ export class HilServer {
     this.productive = false;
     this.refused = false;
     const sendConfig = this.o.sendConfig ?? true;
+    const config = configRecord(this.o.profile);
+    const configLen = sendConfig ? config.length : 0;
     let lastLine = "", refusal = "";
     const child = new ObcChild(this.imgPath, {
       onOutput: (c) => this.output(c),
@@ -210,10 +213,13 @@ export class HilServer {
       this.st.discardedBytes += this.remLen;
       this.remLen = 0;
       if (this.closing) return;
-      if (code === 0 && !this.refused) this.failedRow.length = 0; // an end-of-pass: a good boot
+      // An end-of-pass: a good boot. An exit 0 before a client fed it anything is the image
+      // ending on its own, before any line: that is a failed boot like a trap.
+      const fed = child.busBytes > configLen;
+      if (code === 0 && !this.refused && fed) this.failedRow.length = 0;
       else if (this.productive && !this.refused) this.failedRow.length = 0; // it ran: a crash mid-pass is not a loop
       else {
-        const cause = refusal || lastLine || (code !== null ? `exit ${code} without a word` : `killed by ${signal}`);
+        const cause = refusal || lastLine || (code === 0 ? "exit 0 before any bus input, without a word" : code !== null ? `exit ${code} without a word` : `killed by ${signal}`);
         this.failedRow.push({ boot, code, signal, refused: this.refused, cause });
         this.o.onEvent?.({ kind: "boot-failed", boot, inARow: this.failedRow.length, cause });
         if (this.failedRow.length >= (this.o.maxFailedBoots ?? 3)) {
@@ -228,7 +234,7 @@ export class HilServer {
       // The next pass (or the recovery from a crash) starts at once; the bus master keeps the bus.
       this.bootDone = this.startImage();
     });
-    if (sendConfig) await child.write(configRecord(this.o.profile));
+    if (sendConfig) await child.write(config);
   }
 
   private accept(sock: Socket): void {

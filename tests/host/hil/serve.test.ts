@@ -229,11 +229,13 @@ test("[tengri §serve] an image that traps at boot is booted 3 times, then the s
   assert.equal(ev.list.filter((e) => e.kind === "boot-failed").length, 3);
 });
 
-test("[tengri §serve] an image that exits before reading a line is booted 3 times, then the server stops naming the exit", async () => {
+test("[tengri §serve] an image that exits before reading a line (exit 1, or exit 0 on its own) is booted 3 times, then the server stops naming the exit", async () => {
   const p = smallProfile();
-  const { f } = await untilGaveUp(p, flash(tinyImage({ exit: 1 }), p, "exit"));
-  assert.ok(f.boots.every((b) => b.code === 1));
-  assert.match(f.message, /failed 3 boots in a row.*exit 1/);
+  for (const code of [1, 0]) {
+    const { f } = await untilGaveUp(p, flash(tinyImage({ exit: code }), p, "exit"));
+    assert.ok(f.boots.every((b) => b.code === code));
+    assert.match(f.message, new RegExp(`failed 3 boots in a row.*exit ${code}`));
+  }
 });
 
 test("[tengri §serve] a configuration the image refuses (too little RAM, −403): 3 boots, then the server stops with the image's status line", async () => {
@@ -243,4 +245,28 @@ test("[tengri §serve] a configuration the image refuses (too little RAM, −403
   const { f } = await untilGaveUp(p, flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"));
   assert.ok(f.boots.every((b) => b.refused));
   assert.match(f.message, /refused its configuration.*configuration table refused, status=-403/);
+});
+
+test("[tengri §serve] passes that end at an end-of-pass record, even empty ones, are good boots: 4 in a row and the server still serves", async () => {
+  const p = smallProfile();
+  const ev = events();
+  const srv = await HilServer.start({ profile: p, image: flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"), busPort: 0, caduPort: 0, onEvent: (e) => ev.on(e) });
+  let gaveUp = false;
+  void srv.failed.then(() => { gaveUp = true; });
+  try {
+    for (let k = 1; k <= 4; k++) {
+      const bench = connect(srv.busPort, "127.0.0.1");
+      await once(bench, "connect");
+      await sendAll(bench, [encodeEnd(0)]);
+      const exit = await ev.wait((e) => e.kind === "image-exit" && e.boot === k);
+      assert.equal((exit as { code: number }).code, 0);
+      bench.end();
+      await ev.wait((e) => e.kind === "bus-client" && e.state === "closed" && e.id === k);
+    }
+    await ev.wait((e) => e.kind === "boot" && e.boot === 5);
+    assert.equal(gaveUp, false);
+    assert.equal(ev.list.filter((e) => e.kind === "boot-failed").length, 0);
+  } finally {
+    await srv.close();
+  }
 });
