@@ -155,6 +155,9 @@ function sceneOpt(v: Record<string, string | boolean | undefined>) {
     try { st = statSync(scene); } catch (e) { throw new CliFailure(`--scene ${ioReason(e as NodeJS.ErrnoException, scene)}`); }
     if (st.isDirectory()) throw new CliFailure(`--scene ${displayPath(scene)} is a directory, not a scene file`);
     if (v["cloud-fraction"] !== undefined) throw new UsageError("--cloud-fraction is for the synthetic scene only");
+  } else {
+    const fileOnly = ["format", "cube-bands", "cube-lines", "cube-pixels", "cube-layout", "cube-type", "cube-fit", "band-map", "wavelengths", "right-shift"].find((k) => v[k] !== undefined);
+    if (fileOnly) throw new UsageError(`--${fileOnly} is for a scene file (--scene FILE), not the synthetic scene`);
   }
   const bandMap = v["band-map"] === undefined ? undefined : intList(v["band-map"] as string, "band-map", 0, 65535);
   const wavelengthsNm = v.wavelengths === undefined ? undefined : (v.wavelengths as string).split(",").map((x) => numberOption(x.trim(), "wavelengths", 0, { min: 1, max: 1e6 }));
@@ -360,7 +363,9 @@ function report(e: unknown): number {
   if (pa) { say(pa.message); return 2; }
   if (e instanceof UsageError) { say(e.message); return 2; }
   if (e instanceof CliFailure) { say(e.message); return e.exitCode; }
-  if (e instanceof ProfileError || e instanceof SceneError) { say(e.message); return 2; }
+  if (e instanceof ProfileError) { say(e.message); return 2; }
+  // The scene readers name their option fields; the user typed the command-line options.
+  if (e instanceof SceneError) { say(e.message.replace(/\bbandMap\b/g, "--band-map").replace(/\brightShift\b/g, "--right-shift").replace(/\bwavelengthsNm\b/g, "--wavelengths")); return 2; }
   if (e instanceof ImageError) { say(`image refused: ${e.message}`); return 3; }
   if (e instanceof ObcConfigError || e instanceof ObcCrashError) { say(e.message); return 3; }
   const err = e as NodeJS.ErrnoException;

@@ -94,7 +94,8 @@ test("[tengri §cli] numbers: negative, zero, fractional or non-numeric values n
     [["pass", "--ber", "2"], /--ber must be ≤ 0\.5/],
     [["pass", "--cloud-fraction", "1.5"], /--cloud-fraction must be ≤ 1/],
     [["pass", "--burst-every", "100"], /--burst-every and --burst-len go together/],
-    [["pass", "--band-map", "0,-1,2"], /--band-map must be ≥ 0/],
+    [["pass", "--scene", "package.json", "--band-map", "0,-1,2"], /--band-map must be ≥ 0/],
+    [["pass", "--band-map", "0,1,2,3"], /--band-map is for a scene file/],
     [["serve", "--profile", "default", "--bus-port", "-1"], /--bus-port must be ≥ 0/],
     [["serve", "--profile", "default", "--bus-port", "99999"], /--bus-port must be ≤ 65535/],
     [["pass", "--lines"], /--lines needs a value/],
@@ -217,6 +218,26 @@ test("[tengri §cli] pass --out DIR creates DIR and lists each file it wrote", (
     assert.equal(j.status, 0, j.stderr);
     assert.equal(typeof JSON.parse(j.stdout).verified, "boolean");
     assert.match(j.stderr, /pass\.cadu/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("[tengri §cli] a scene whose bands differ from the profile's: refused naming --band-map, then read with --band-map", () => {
+  const dir = tmp();
+  try {
+    const cube = join(dir, "scene_bsq_u16le_z3_y8_x2048.raw");
+    writeFileSync(cube, new Uint8Array(3 * 8 * 2048 * 2).map((_, i) => (i % 2 ? 0x03 : i & 0xff)));
+    const a = tengri(["sensor", "--profile", "cubesat-mcu", "--scene", cube, "--lines", "4", "-o", join(dir, "bus.bin")]);
+    assert.equal(a.status, 2);
+    assert.match(a.stderr, /the cube has 3 bands but the profile needs 4: give a --band-map/);
+    oneLine(a, "no band map");
+    const b = tengri(["sensor", "--profile", "cubesat-mcu", "--scene", cube, "--band-map", "2,1,0,0", "--lines", "4", "-o", join(dir, "bus.bin")]);
+    assert.equal(b.status, 0, b.stderr);
+    assert.ok(statSync(join(dir, "bus.bin")).size > 4 * 4 * 2048 * 2, "four lines of four bands");
+    const c = tengri(["sensor", "--profile", "cubesat-mcu", "--scene", cube, "--band-map", "0,1,2,3", "--lines", "4", "-o", join(dir, "bus.bin")]);
+    assert.equal(c.status, 2);
+    assert.match(c.stderr, /--band-map\[3\]: cube band 3 outside 0\.\.2/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
