@@ -232,6 +232,11 @@ export function optionsDiff(a: LinkConfig, b: LinkConfig): string {
  * sample. Returns the settings that decode best, if they decode cleanly and beat the user's.
  */
 export function findBetter(user: LinkConfig, sample: Uint8Array): { cfg: LinkConfig; good: number; total: number } | null {
+  return searchSettings(user, sample).better;
+}
+
+/** findBetter, with what the user's own settings gave on the same sample. */
+export function searchSettings(user: LinkConfig, sample: Uint8Array): { better: { cfg: LinkConfig; good: number; total: number } | null; base: { good: number; total: number } | null } {
   const spacing = caduSpacing(sample);
   const cbLens = new Set<number>();
   if (spacing && spacing > 4) cbLens.add(spacing - 4);
@@ -273,10 +278,11 @@ export function findBetter(user: LinkConfig, sample: Uint8Array): { cfg: LinkCon
       if (!best || sc > best.score || (sc === best.score && changes < best.changes)) best = { cfg, good: r.good, total: r.total, score: sc, changes };
     }
   }
-  if (!best || best.score <= baseScore || optionsDiff(user, best.cfg) === "") return null;
+  const b = base ? { good: base.good, total: base.total } : null;
+  if (!best || best.score <= baseScore || optionsDiff(user, best.cfg) === "") return { better: null, base: b };
   // Clean enough to name: most frames good and packets not broken.
-  if (best.good * 2 <= best.total) return null;
-  return { cfg: best.cfg, good: best.good, total: best.total };
+  if (best.good * 2 <= best.total) return { better: null, base: b };
+  return { better: { cfg: best.cfg, good: best.good, total: best.total }, base: b };
 }
 
 /** Chunks of the input: a file read in bounded pieces, or standard input for "-". */
@@ -354,8 +360,10 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
   const v = verdict(s);
   if (v.ok) return 0;
   io.err(`tengri decode: ${v.reason}\n`);
-  const better = sampleLen > 0 ? findBetter(args.link, sample.subarray(0, sampleLen)) : null;
+  if (sampleLen === 0) return 1;
+  const { better, base } = searchSettings(args.link, sample.subarray(0, sampleLen));
   if (better) io.err(`tengri decode: frames decode ${optionsDiff(args.link, better.cfg)}: ${better.good} of ${better.total} in the first ${better.total} CADUs\n`);
-  else if (sampleLen > 0) io.err(`tengri decode: no other frame type, FECF, randomizer, RS or frame-length setting decodes the first CADUs either: not a CADU stream, or one this decoder cannot read\n`);
+  else if (base && base.good > 0) io.err(`tengri decode: no other frame type, FECF, randomizer, RS or frame-length setting does better on the first CADUs (${base.good} of ${base.total} frames good with these options): the link itself may be damaged\n`);
+  else io.err(`tengri decode: no other frame type, FECF, randomizer, RS or frame-length setting decodes the first CADUs either: not a CADU stream, or one this decoder cannot read\n`);
   return 1;
 }

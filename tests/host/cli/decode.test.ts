@@ -132,3 +132,16 @@ test("[tengri §decode] a stream that is mostly good (a few CADUs damaged beyond
   assert.equal(b.status, 1);
   assert.match(b.stderr, /most frames failed: 20 good of 60 \(\d+ RS codewords uncorrectable\)/);
 }));
+
+test("[tengri §decode] right options on a badly damaged link: exit 1, and the hint does not blame the options", () => withFiles((dir) => {
+  const s = stream(TM);
+  const cadu = 4 + 1275;
+  // Every other CADU damaged beyond RS, plus a few more: most frames fail, the options are right.
+  for (let k = 0; k < 60; k++) if (k % 2 === 0 || k % 7 === 0) for (let i = 0; i < 200; i++) s[k * cadu + 10 + i] ^= 0x5a;
+  writeFileSync(join(dir, "noisy.cadu"), s);
+  const r = tengri(["decode", join(dir, "noisy.cadu"), ...tmArgs]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /most frames failed/);
+  assert.match(r.stderr, /does better on the first CADUs \(\d+ of 48 frames good with these options\): the link itself may be damaged/);
+  assert.doesNotMatch(r.stderr, /frames decode with/);
+}));
