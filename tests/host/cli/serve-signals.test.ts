@@ -54,7 +54,11 @@ async function poll(cond: () => boolean | Promise<boolean>, ms: number): Promise
 /** Starts the command, waits for "bus … cadu …", signals the top process, checks nothing is left. */
 async function startThenSignal(cmd: string, args: string[], o: { group?: boolean; signal?: NodeJS.Signals } = {}) {
   const [bus, cadu] = await freePorts();
-  const child: ChildProcess = spawn(cmd, [...args, "serve", "--profile", "cubesat-mcu", "--bus-port", String(bus), "--cadu-port", String(cadu)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: !!o.group });
+  const child: ChildProcess = spawn(cmd, [...args, "serve", "--profile", "cubesat-mcu", "--bus-port", String(bus), "--cadu-port", String(cadu)], {
+    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: !!o.group,
+    // npx resolves tengri to this checkout; offline, so that the test never waits on a registry.
+    env: { ...process.env, npm_config_offline: "true", npm_config_update_notifier: "false" },
+  });
   let out = "", err = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => { out += s; });
   child.stderr!.setEncoding("utf8").on("data", (s: string) => { err += s; });
