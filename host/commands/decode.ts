@@ -24,12 +24,12 @@ virtual channels, frame-counter gaps, space packet extraction. FILE "-" reads st
   --json                 print the statistics as JSON
   --help                 this text
 
-Exit status: 0 decoded; 1 nothing decoded (an empty input, no CADU found, no frame good), most
-frames failed (RS uncorrectable, bad FECF, bad header) or packets broke in most data frames, or an I/O
-error; 2 bad arguments. On 1 the statistics are still printed, and the other settings (frame
-type, FECF, randomizer, RS E and depth, frame lengths that fit the CADU spacing) are tried on the
-first CADUs: a hint names the options that decode them ("frames decode with --frame aos
-and without --no-fecf: 48 of 48 in the first 48 CADUs").
+Exit status: 0 decoded; 1 nothing decoded (an empty input, no CADU found, no frame good),
+most frames failed (RS uncorrectable, bad FECF, bad header), packets broke in most data frames,
+or an I/O error; 2 bad arguments. On 1 the statistics are still printed, and the other settings
+(frame type, FECF, randomizer, RS E and depth, frame lengths that fit the CADU spacing) are tried
+on the first 48 CADUs: a hint names the options that decode them, e.g.
+  frames decode with --frame aos --no-fecf: 48 of 48 in the first 48 CADUs
 `;
 
 /** Every option parseDecodeArgs accepts (its switch below), for the help agreement test. */
