@@ -16,10 +16,10 @@
 // No crash loop: a boot fails when the image ends other than at an end-of-pass (a trap, a
 // scripted reset, a non-zero exit, a signal the server did not send, an exit before a client fed
 // it anything) or refuses the configuration record the server sent, before it has accepted any
-// line. After maxFailedBoots
-// (default 3) failures in a row the server boots no more: `failed` resolves with the cause,
-// the image's own last words (its trap message or its status line). A boot that accepts a
-// line (seen in its housekeeping) or ends at an end-of-pass resets the count.
+// line. After maxFailedBoots (default 3) failures in a row the server boots no more: `failed`
+// resolves with the cause, the image's own last words (its trap message or its status line). A
+// boot that accepts a line (seen in its housekeeping) or ends at an end-of-pass resets the count;
+// so a crash after the first housekeeping packet that counts a line is not part of a loop.
 // CADU port: see downlink/tcp-server.ts (raw CADUs, late joiners start on a CADU boundary,
 // slow clients lose CADUs, not the others). Binds 127.0.0.1 unless told otherwise.
 import { createServer, type Server, type Socket } from "node:net";
