@@ -71,12 +71,12 @@ test("[tengri §cli] output paths: a directory, a missing folder, an existing fi
     writeFileSync(f, "old");
     assert.equal(tengri(["sensor", "--profile", "cubesat-mcu", "--lines", "2", "-o", f]).status, 0);
     assert.ok(statSync(f).size > 1000, "overwritten with the bus stream");
-    if (process.getuid?.() !== 0) {
-      mkdirSync(join(dir, "ro"), { mode: 0o555 });
-      const r = tengri(["sensor", "--lines", "2", "-o", join(dir, "ro", "bus.bin")]);
-      assert.equal(r.status, 1);
-      assert.match(r.stderr, /cannot be written/);
-    }
+    // An unwritable folder: a read-only one for an ordinary user; /proc/self, which not even root can write into.
+    const ro = process.getuid?.() === 0 ? "/proc/self" : join(dir, "ro");
+    if (ro !== "/proc/self") mkdirSync(ro, { mode: 0o555 });
+    const r = tengri(["sensor", "--lines", "2", "-o", join(ro, "bus.bin")]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /cannot be written/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
