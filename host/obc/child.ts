@@ -27,6 +27,8 @@ export interface ChildHandlers {
   onOutput(chunk: Uint8Array): void;
   onLog?(line: string): void;
   onFault?(f: ChildFaultReport): void;
+  /** The image refused a configuration table (its own control block, as soon as it reads on). */
+  onRefusal?(r: ChildRefusal): void;
 }
 
 /** CPU time (user + system, ms) of a live process from /proc, or NaN where /proc is absent. */
@@ -84,7 +86,7 @@ export class ObcChild {
         const m = JSON.parse(ctlTail.slice(0, i));
         ctlTail = ctlTail.slice(i + 1);
         if (m.type === "stats") this.stats = m as ChildStats;
-        else if (m.type === "refusal") this.refusal = m as ChildRefusal;
+        else if (m.type === "refusal") { this.refusal = m as ChildRefusal; h.onRefusal?.(this.refusal); }
         else if (m.type === "fault") h.onFault?.(m as ChildFaultReport);
       }
     });

@@ -70,14 +70,23 @@ function applyFaults() {
 }
 
 // The image's configuration refusal (contract.controlBlock layout, little-endian i32s) when it
-// exports one: how a refused table reaches the host as data, never as log text.
+// exports one: how a refused table reaches the host as data, never as log text. Looked at on
+// every bus read (the image reads again right after refusing a table) and at exit; reported once
+// per refusal.
+let refusalAt = -1, lastRefusal = "";
 function refusal() {
-  const f = instance && instance.exports.tengri_config_refusal;
-  if (typeof f !== "function") return;
-  const at = f() >>> 0, dv = new DataView(instance.exports.memory.buffer);
-  if (at + 20 > dv.byteLength) return;
-  const w = [0, 4, 8, 12, 16].map((o) => dv.getInt32(at + o, true));
-  if (w[0] !== 0) ctl({ type: "refusal", status: w[0], field: w[1], found: w[2], expected: w[3], offset: w[4] });
+  if (refusalAt === -1) {
+    const f = instance && instance.exports.tengri_config_refusal;
+    refusalAt = typeof f === "function" ? f() >>> 0 : -2;
+  }
+  if (refusalAt < 0) return;
+  const dv = new DataView(instance.exports.memory.buffer);
+  if (refusalAt + 20 > dv.byteLength || dv.getInt32(refusalAt, true) === 0) return;
+  const w = [0, 4, 8, 12, 16].map((o) => dv.getInt32(refusalAt + o, true));
+  const key = w.join(",");
+  if (key === lastRefusal) return;
+  lastRefusal = key;
+  ctl({ type: "refusal", status: w[0], field: w[1], found: w[2], expected: w[3], offset: w[4] });
 }
 
 function stats() {
@@ -87,6 +96,7 @@ function stats() {
 w.fd_read = (fd, iovs, iovsLen, nreadPtr) => {
   const now = performance.now();
   if (lastReturn >= 0) { const b = now - lastReturn; busyMs += b; if (b > maxBusyMs) maxBusyMs = b; }
+  if (fd === 0 && ctlFd >= 0) refusal();
   if (fd === 0 && faultFile) reloadFaults();
   if (fd === 0 && fi < faults.length) applyFaults();
   const r = realRead(fd, iovs, iovsLen, nreadPtr);
