@@ -109,11 +109,12 @@ export class PieceLedger {
     this.sent++;
   }
 
-  /** An image piece (raw segment, unit, CCSDS 123 segment: band 0) arrived and decoded; line: its first line. */
+  /**
+   * An image piece (raw segment, unit, CCSDS 123 segment: band 0) arrived and decoded; line: its
+   * first line. A copy that arrives whole counts, even after a broken one (lines re-sent after a reboot).
+   */
   imageArrived(band: number, line: number, firstPixel: number): void {
-    const r = this.row(line);
-    const k = PieceLedger.key(band, line, firstPixel);
-    if (r && !r.pieces.has(k)) r.pieces.set(k, "ok");
+    this.row(line)?.pieces.set(PieceLedger.key(band, line, firstPixel), "ok");
   }
 
   /** A piece whose header arrived but which could not be rebuilt (a segment lost, a decode error). */
