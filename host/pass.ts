@@ -44,6 +44,8 @@ export interface PassOptions {
   config?: ConfigOverrides;
   /** Bus-level fault injection: transform the record stream (e.g. corrupt a record). */
   busFilter?: (records: Iterable<Uint8Array>) => Iterable<Uint8Array>;
+  /** Ground-level fault injection: lose the nth (0-based) packet of an APID after the link decoder. */
+  losePacket?: (apid: number, nth: number) => boolean;
   wasmPath?: string;
   onProgress?(linesSent: number, total: number): void;
   observers?: PassObserver[];
@@ -164,8 +166,14 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2, scr.degradeShift);
   let hk: Housekeeping | null = null;
   let hkPackets = 0;
+  const perApid = new Map<number, number>();
   const decoder = new LinkDecoder(linkConfigOf(p), {
     onPacket(pkt) {
+      if (o.losePacket) {
+        const nth = perApid.get(pkt.apid) ?? 0;
+        perApid.set(pkt.apid, nth + 1);
+        if (o.losePacket(pkt.apid, nth)) return;
+      }
       const band = apidBand.get(pkt.apid);
       if (band !== undefined) recon.addPacket(band, pkt.data, pkt.seqFlags);
       else if (screening && pkt.apid === scr!.statsApid) screening.addStats(pkt.data);
