@@ -16,6 +16,9 @@ export interface Backlog {
   /** The figures, in order: one per housekeeping packet, then the end of imaging (at most MAX_SAMPLES, merged by maximum). */
   samples: BacklogSample[];
   maxFrames: number;
+  /** Housekeeping reports of the figure (during the pass), and the largest of them. */
+  reports: number;
+  maxReportedFrames: number;
   /** Frames still to send when imaging ended, and the downlink time they need. */
   endFrames: number;
   endS: number;
@@ -47,14 +50,18 @@ export function computeBacklog(hk: BacklogSample[], o: { cadusProduced: number; 
   const endFrames = Math.max(0, o.cadusProduced - capacityFrames);
   const samples = [...hk.map((s) => ({ cadu: s.cadu, frames: Math.max(0, s.frames) })), { cadu: o.cadusProduced, frames: endFrames }];
   const maxFrames = samples.reduce((m, s) => Math.max(m, s.frames), 0);
-  return { samples, maxFrames, endFrames, endS: (endFrames * o.caduBits) / o.bitRate, keptPace: maxFrames === 0, capacityFrames, cadusProduced: o.cadusProduced };
+  const maxReportedFrames = hk.reduce((m, s) => Math.max(m, s.frames), 0);
+  return { samples, maxFrames, reports: hk.length, maxReportedFrames, endFrames, endS: (endFrames * o.caduBits) / o.bitRate, keptPace: maxFrames === 0, capacityFrames, cadusProduced: o.cadusProduced };
 }
 
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** The backlog in words, the same everywhere. */
 export function backlogWords(b: Backlog): string {
-  if (b.keptPace) return "none: the link kept pace with imaging all pass (max backlog 0 frames)";
-  if (b.endFrames > 0) return `${n(b.endFrames)} frames (${b.endS.toFixed(3)} s of downlink) still to send when imaging ended; max ${n(b.maxFrames)} frames: the link did not keep pace`;
-  return `none when imaging ended, but the link fell behind during the pass (max ${n(b.maxFrames)} frames)`;
+  const reports = `${n(b.reports)} housekeeping report${b.reports === 1 ? "" : "s"}`;
+  if (b.keptPace) return `none: 0 frames at every one of ${reports} and when imaging ended; the link kept pace`;
+  const end = `${n(b.endFrames)} frames (${b.endS.toFixed(3)} s of downlink) still to send when imaging ended`;
+  if (b.endFrames > 0 && b.maxReportedFrames === 0) return `0 frames at ${reports} during the pass, but ${end}: the link did not keep pace at the end`;
+  if (b.endFrames > 0) return `${end}; up to ${n(b.maxReportedFrames)} frames at ${reports} during the pass: the link fell behind`;
+  return `none when imaging ended, but the link fell behind during the pass (up to ${n(b.maxReportedFrames)} frames at ${reports})`;
 }

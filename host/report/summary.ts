@@ -29,7 +29,7 @@ export function printSummary(s: PassSummary, out: (line: string) => void = (l) =
   row("frames good / dropped", `${s.ground.framesGood} / ${s.ground.framesDropped}`);
   row("packets", s.ground.packets);
   const within = s.image.linesExact - s.image.linesBitExact;
-  row("lines verified / lost", `${s.image.linesExact} / ${s.image.linesMissing + s.image.linesPartial}${within > 0 ? ` (${s.image.linesBitExact} bit-exact, ${within} with pixels within their bound)` : ""}`);
+  row("lines verified / lost", `${s.image.linesExact} / ${s.image.linesMissing + s.image.linesPartial}${within > 0 ? ` (${s.image.linesBitExact} bit-exact, ${within} with degraded pixels within their bound)` : ""}`);
   for (const l of s.image.lostLines.slice(0, 5)) row(dim(`  line ${l.line}`), dim(`bands ${l.bands.join(",")}: ${l.reason}`));
   if (s.image.lostLines.length > 5) row(dim("  …"), dim(`${s.image.lostLines.length - 5} more`));
   const comp = s.image.compression.filter((x) => x.codedBits > 0);
