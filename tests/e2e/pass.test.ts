@@ -63,7 +63,7 @@ test("[132.0-B-3 §4.1.2.6] a dropped CADU loses exactly the band lines whose pa
   // The verdict names exactly those band lines, as the raw segments that did not arrive, in line then band order.
   const c = s.verdict.checks.find((x) => x.name === "raw line segments")!;
   assert.equal(c.ok, false);
-  assert.equal(c.expected - c.got, expected.size);
+  assert.equal(Number(c.expected) - Number(c.got), expected.size);
   const order = [...expected].map((x) => x.split(":").map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const [l0, b0] = order[0];
   assert.ok(c.detail.startsWith(`${expected.size} of ${c.expected} not as owed: raw segment of band ${b0} (${p.sensor.bands[b0].name}), line ${l0}, pixels 0–${p.sensor.pixelsPerLine - 1} missing`), c.detail);
@@ -76,7 +76,7 @@ test("[tengri §verdict] heavy bit errors (BER 8e-3, beyond Reed-Solomon): NOT V
   assert.equal(s.verified, false);
   const c = s.verdict.checks.find((x) => x.name === "raw line segments")!;
   assert.equal(c.ok, false);
-  assert.equal(c.expected - c.got, s.image.bandLinesLost, "one segment per band line lost");
+  assert.equal(Number(c.expected) - Number(c.got), s.image.bandLinesLost, "one segment per band line lost");
   assert.match(s.verdict.headline, /^NOT VERIFIED: /);
 });
 
