@@ -234,7 +234,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const completeness = ledger.end(reboots);
   const verdict = computeVerdict({
     completeness, image: img, exitCode: run.exitCode, screening: scr !== null,
-    degradeBound: scr && scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0,
+    degradeBound: scr && scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0, maskTotals: screeningSummary ?? undefined,
   });
 
   const gs = decoder.stats;

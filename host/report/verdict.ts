@@ -33,6 +33,8 @@ export interface VerdictInput {
   /** Screening: the degrade bound 2^(k−1) in DN (0 without degraded tiles). */
   degradeBound: number;
   screening: boolean;
+  /** Screening: the mask and statistics totals over the pass (a mask unit for no owed tile row still shows here). */
+  maskTotals?: { maskAgrees: boolean; maskCloudPixels: number; maskUnitsLost: number };
 }
 
 const n = (v: number) => v.toLocaleString("en-US");
@@ -62,6 +64,11 @@ export function computeVerdict(x: VerdictInput): Verdict {
     const a = pieceCheck(c.maskAgreement, "agree");
     a.name = "cloud mask agrees with the tile statistics";
     if (c.maskAgreement.expected === 0 && c.tiles && c.tiles.expected > 0) { a.ok = false; a.detail = "nothing to compare: no tile has both its mask and its statistics"; }
+    else if (a.ok && c.mask?.problems === 0 && x.maskTotals && !x.maskTotals.maskAgrees) {
+      // Every owed unit arrived and agrees, yet the pass's totals do not: a unit for no owed row, or a broken extra one.
+      a.ok = false;
+      a.detail = `every owed tile agrees, but over the pass the mask has ${n(x.maskTotals.maskCloudPixels)} cloud pixels and ${n(x.maskTotals.maskUnitsLost)} units lost, which the statistics do not match`;
+    }
     checks.push(a);
   }
   checks.push(pieceCheck(c.housekeeping));

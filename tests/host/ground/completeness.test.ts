@@ -160,3 +160,10 @@ test("[tengri §verdict] raw mode: every segment of every band line is owed; a r
   assert.equal(c.image.issues[2], "raw segment of band 0 (blue), line 1, pixels 128–149 missing");
   assert.deepEqual([c.housekeeping.expected, c.housekeeping.ok], [2, 2]);
 });
+
+test("[tengri §verdict] the pass's mask totals disagreeing (a unit for no owed row) fail the agreement check even when every owed tile agrees", () => {
+  const v = computeVerdict({ completeness: ledgerPass().end(), image: image(), exitCode: 0, screening: true, degradeBound: 2, maskTotals: { maskAgrees: false, maskCloudPixels: 999, maskUnitsLost: 0 } });
+  assert.deepEqual(failing(v), ["cloud mask agrees with the tile statistics"]);
+  const ok = computeVerdict({ completeness: ledgerPass().end(), image: image(), exitCode: 0, screening: true, degradeBound: 2, maskTotals: { maskAgrees: true, maskCloudPixels: 0, maskUnitsLost: 0 } });
+  assert.equal(ok.verified, true);
+});
