@@ -198,7 +198,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   let tNow = 0;                                       // pass time of the last line handed to the OBC
   function* items(): Iterable<BusItem> {
     for (let line = scene.next(); line; line = scene.next()) {
-      recon.expectSamples(line.counter, line.samples);
+      recon.expectSamples(line.counter, line.samples, line.timeCoarse + line.timeFine / 2 ** 32);
       ledger.lineSent(line.counter);
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       tNow = sent / p.sensor.lineRateHz;

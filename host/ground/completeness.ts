@@ -132,6 +132,12 @@ export class PieceLedger {
     if (r && (!m || Number(m[1]) < maxError)) r.pieces.set(k, `pixels wrong: error ${maxError} DN, bound ${bound} DN`);
   }
 
+  /** A piece whose time tag is not the one the imager gave its first line. */
+  imageTimeWrong(band: number, line: number, firstPixel: number, gotS: number, sentS: number): void {
+    const r = this.row(line);
+    if (r) r.pieces.set(PieceLedger.key(band, line, firstPixel), `time tag wrong: ${gotS.toFixed(6)} s, the imager's ${sentS.toFixed(6)} s`);
+  }
+
   /** A tile statistics record. */
   tile(t: { firstLine: number; firstPixel: number; lines: number; count: number; decision: string; cloud: number }): void {
     this.row(t.firstLine)?.tiles.set(t.firstPixel, { decision: t.decision, cloud: t.cloud, lines: t.lines, count: t.count });

@@ -148,7 +148,12 @@ export class ImageReconstructor {
    * is final, a few lines or one unit later): every pixel that arrives is checked against it,
    * exactly or within its piece's error bound (degraded tiles, near-lossless CCSDS 123).
    */
-  expectSamples(line: number, samples: Uint16Array): void { this.expectedSamples.set(line, samples.slice()); }
+  expectSamples(line: number, samples: Uint16Array, timeS?: number): void {
+    this.expectedSamples.set(line, samples.slice());
+    if (timeS !== undefined) this.sentTimes.set(line, timeS);
+  }
+  /** Time tags the imager gave the lines still open (CUC seconds), to check every piece's against. */
+  private sentTimes = new Map<number, number>();
 
   /** One image packet of a band (seqFlags: 133.0-B-2 sequence flags). The data is not kept. */
   addPacket(band: number, data: Uint8Array, seqFlags = 3): void {
@@ -245,6 +250,10 @@ export class ImageReconstructor {
 
   private addPiece(piece: LinePiece): void {
     const band = piece.band;
+    // A piece carries the time tag of its unit's first line (raw segments: of their line), to 2^-16 s.
+    const first = piece.unitLine ?? piece.line, sent = this.sentTimes.get(first);
+    if (sent !== undefined && piece.line === first && Math.abs(piece.timeS - Math.floor(sent * 65536) / 65536) > 1e-9)
+      this.ledger?.imageTimeWrong(this.mode === "ccsds123" ? 0 : band, first, piece.firstPixel, piece.timeS, sent);
     let l = this.open.get(piece.line);
     if (!l) {
       l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [], seen: new Set() };
@@ -281,6 +290,7 @@ export class ImageReconstructor {
     this.open.delete(line);
     const exp = this.expectedSamples.get(line);
     this.expectedSamples.delete(line);
+    this.sentTimes.delete(line);
     const g = this.screening;
     const lostBands: number[] = [];
     let exact = true, bitExact = true;
