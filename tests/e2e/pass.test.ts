@@ -193,3 +193,14 @@ test("[tengri §verdict] tengri pass: the terminal's last line, report.json and 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("[tengri §verdict] shipped profiles one line past a unit boundary (cubesat-mcu: 8-line CCSDS 121 units, 17 lines; hyperspectral: 64-line CCSDS 123 segments, 65 lines): every piece owed arrives; VERIFIED", async () => {
+  for (const [name, lines, what, owed] of [["cubesat-mcu", 17, "image units", 4 * 3], ["hyperspectral", 65, "CCSDS 123 segments", 2]] as const) {
+    const s = await runPass({ profile: name, lines, seed: 15 });
+    assert.deepEqual(s.verdict.checks.filter((c) => !c.ok).map((c) => c.name), [], `${name}: ${s.verdict.headline}`);
+    const c = s.verdict.checks.find((x) => x.name === what)!;
+    assert.deepEqual([c.expected, c.got], [owed, owed], name);
+    assert.equal(s.verdict.checks.find((x) => x.name === "housekeeping packets")!.expected, 2);
+    assert.equal(s.verified, true);
+  }
+});
