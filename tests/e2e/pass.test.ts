@@ -188,6 +188,10 @@ test("[tengri §verdict] tengri pass: the terminal's last line, report.json and 
       assert.match(html, new RegExp(`<title>[^<]*, ${json.verdict.label}</title>`));
       if (code === 0) assert.doesNotMatch(html, /NOT VERIFIED/);
       for (const c of json.verdict.checks) assert.match(r.stdout, new RegExp(`${c.ok ? "✓" : "✗"} ${c.name}`));
+      // "Keeps up" and the backlog chart are the same figures.
+      const chart = json.report.timeline.backlogFrames.filter((v: number | null) => v !== null);
+      assert.equal(Math.max(...chart), json.downlink.backlog.maxFrames);
+      assert.equal(json.downlink.keepsUp, json.downlink.backlog.maxFrames === 0);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

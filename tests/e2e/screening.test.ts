@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { runPass } from "../../host/pass.ts";
 import { loadProfile, type Profile } from "../../host/profiles/index.ts";
 import { screeningOptions } from "../../host/obc/config-table.ts";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function screened(f: (p: Profile) => void = () => {}, on = true): Profile {
   const p = structuredClone(loadProfile("default"));
@@ -57,8 +60,13 @@ test("a dropped CADU in a screened pass loses only tiles, reported; everything e
   const s = await runPass({ profile: p, lines: 128, seed: 44, dropCadus: [dataCadus[Math.floor(dataCadus.length / 2)]] });
   assert.equal(s.link.dropped, 1);
   assert.equal(s.image.linesMismatch, 0);
-  assert.ok(s.image.lostLines.length > 0 || s.screening!.maskUnitsLost > 0 || (s.ground.events["packet-error"] ?? 0) > 0);
   for (const l of s.image.lostLines) assert.match(l.reason, /lost on the link/);
+  // Whatever the frame carried, the verdict says NOT VERIFIED and names the pieces: image units,
+  // tile records, mask units or housekeeping, each missing or not rebuilt.
+  assert.equal(s.verified, false);
+  const bad = s.verdict.checks.filter((c) => !c.ok);
+  assert.ok(bad.length > 0);
+  for (const c of bad) assert.match(c.detail, /(image unit of band \d \(\w+\), lines \d+–\d+, pixels \d+–\d+ (missing|not rebuilt)|tile statistics of tile row \d+|mask unit of tile row \d+|housekeeping packet \d+ of \d+|^\d+ of \d+:)/, `${c.name}: ${c.detail}`);
 });
 
 const failing = (s: { verdict: { checks: { name: string; ok: boolean }[] } }) => s.verdict.checks.filter((c) => !c.ok).map((c) => c.name);
@@ -93,9 +101,14 @@ test("[tengri §verdict] a screened pass with degraded tiles never says bit-exac
   assert.match(s.verdict.headline, /^VERIFIED: every expected piece arrived and checked \(.*\); kept tiles bit-exact, degraded tiles within their bound/);
 });
 
-test("[tengri §verdict] a lost mask unit: NOT VERIFIED naming that tile row, nothing else", async () => {
+test("[tengri §verdict] a lost mask unit: NOT VERIFIED naming that tile row, nothing else; the report's badge is red beside \"mask agrees: no\"", async () => {
   const p = screened();
-  const s = await runPass({ profile: p, lines: 300, seed: 46, losePacket: (apid, nth) => apid === screeningOptions(p)!.maskApid && nth === 4 });
+  const dir = mkdtempSync(join(tmpdir(), "tengri-mask-lost-"));
+  const s = await runPass({ profile: p, lines: 300, seed: 46, out: dir, losePacket: (apid, nth) => apid === screeningOptions(p)!.maskApid && nth === 4 });
+  const html = readFileSync(join(dir, "report.html"), "utf8");
+  rmSync(dir, { recursive: true, force: true });
+  assert.match(html, /<div class="verdict fail"><span class="fig" id="verdict"[^>]*>NOT VERIFIED<\/span>/);
+  assert.match(html, /mask agrees with tile statistics<\/th><td><span class="fig" data-k="report.screening.summary.maskAgrees" data-v="false">no</);
   assert.equal(s.verified, false);
   assert.deepEqual(failing(s), ["cloud mask units"]);
   assert.equal(s.verdict.checks.find((c) => c.name === "cloud mask units")!.detail, "1 of 5 not as owed: mask unit of tile row 4 (lines 256–299) missing");
