@@ -19,7 +19,7 @@ import { createReportObserver } from "./report/index.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
-import { ImageReconstructor, type ReconstructionStats } from "./ground/image.ts";
+import { ImageReconstructor, cucTime16, type ReconstructionStats } from "./ground/image.ts";
 import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts";
 import { PieceLedger } from "./ground/completeness.ts";
 import { computeVerdict, type Verdict } from "./report/verdict.ts";
@@ -198,7 +198,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   let tNow = 0;                                       // pass time of the last line handed to the OBC
   function* items(): Iterable<BusItem> {
     for (let line = scene.next(); line; line = scene.next()) {
-      recon.expectSamples(line.counter, line.samples, line.timeCoarse + line.timeFine / 2 ** 32);
+      recon.expectSamples(line.counter, line.samples, cucTime16(line.timeCoarse, line.timeFine));
       ledger.lineSent(line.counter);
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       tNow = sent / p.sensor.lineRateHz;

@@ -12,6 +12,9 @@ import { decodeHyper123, Hyper123DecodeError } from "./hyper123-decoder.ts";
 
 export const IMAGE_SEC_HDR_LEN = 16;
 
+/** A bus time tag (coarse seconds, fine in 2^-32 s) as the 4 + 2 octet CUC of the packets carries it, in seconds. */
+export function cucTime16(coarse: number, fine32: number): number { return coarse + Math.floor(fine32 / 65536) / 65536; }
+
 export interface LinePiece {
   band: number; line: number; firstPixel: number; count: number; bitDepth: number; timeS: number; samples: Uint16Array; tolerance?: number;
   /** First line of the unit or segment the piece came in (the ledger's key); the line itself for raw segments. */
@@ -152,7 +155,7 @@ export class ImageReconstructor {
     this.expectedSamples.set(line, samples.slice());
     if (timeS !== undefined) this.sentTimes.set(line, timeS);
   }
-  /** Time tags the imager gave the lines still open (CUC seconds), to check every piece's against. */
+  /** Time tags the imager gave the lines still open (CUC seconds to 2^-16 s: cucTime16), to check every piece's against. */
   private sentTimes = new Map<number, number>();
 
   /** One image packet of a band (seqFlags: 133.0-B-2 sequence flags). The data is not kept. */
@@ -250,9 +253,10 @@ export class ImageReconstructor {
 
   private addPiece(piece: LinePiece): void {
     const band = piece.band;
-    // A piece carries the time tag of its unit's first line (raw segments: of their line), to 2^-16 s.
+    // A piece carries the time tag of its unit's first line (raw segments: of their line): the
+    // CUC the imager gave it, fine time cut to 2^-16 s (exact in a double, compared exactly).
     const first = piece.unitLine ?? piece.line, sent = this.sentTimes.get(first);
-    if (sent !== undefined && piece.line === first && Math.abs(piece.timeS - Math.floor(sent * 65536) / 65536) > 1e-9)
+    if (sent !== undefined && piece.line === first && piece.timeS !== sent)
       this.ledger?.imageTimeWrong(this.mode === "ccsds123" ? 0 : band, first, piece.firstPixel, piece.timeS, sent);
     let l = this.open.get(piece.line);
     if (!l) {

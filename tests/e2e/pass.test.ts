@@ -208,3 +208,15 @@ test("[tengri §verdict] shipped profiles one line past a unit boundary (cubesat
     assert.equal(s.verified, true);
   }
 });
+
+test("[tengri §verdict] housekeeping owed at boot, after every N lines and at the end (N = 16, 48 lines: 5 packets); one lost is named", async () => {
+  const p = variant("cubesat-mcu", (x) => { x.products.housekeeping.everyLines = 16; });
+  const s = await runPass({ profile: p, lines: 48, seed: 16 });
+  const c = s.verdict.checks.find((x) => x.name === "housekeeping packets")!;
+  assert.deepEqual([c.expected, c.got, c.ok], [5, 5, true]);
+  assert.equal(s.flight.housekeeping?.hkSequence, 5);
+  assert.equal(s.verified, true);
+  const lost = await runPass({ profile: p, lines: 48, seed: 16, losePacket: (apid, nth) => apid === p.products.housekeeping.apid && nth === 2 });
+  assert.equal(lost.verified, false);
+  assert.equal(lost.verdict.checks.find((x) => x.name === "housekeeping packets")!.detail, "1 of 5 not as owed: housekeeping packet 3 of 5 (after 32 lines) missing");
+});

@@ -169,7 +169,7 @@ test("[tengri §verdict] the pass's mask totals disagreeing (a unit for no owed 
 });
 
 test("[tengri §verdict] a raw segment carrying another line's time tag is named; the right time tag (to 2^-16 s) passes", async () => {
-  const { ImageReconstructor } = await import("../../../host/ground/image.ts");
+  const { ImageReconstructor, cucTime16 } = await import("../../../host/ground/image.ts");
   const px = 4;
   const seg = (line: number, coarse: number, fine16: number, samples: number[]) => {
     const d = new Uint8Array(16 + 2 * px), dv = new DataView(d.buffer);
@@ -180,12 +180,12 @@ test("[tengri §verdict] a raw segment carrying another line's time tag is named
   const g = new PieceLedger({ ...SPEC, mode: "raw", bands: 1, pixels: px, tileSize: null, segPixels: px, hkEveryLines: 0 });
   const r = new ImageReconstructor(1, px, undefined, "raw", 1, 16);
   r.useLedger(g);
-  const t0 = 2_000_000_000 + 0x12345678 / 2 ** 32;           // fine time 0x1234 5678: the packet carries 0x1234
-  for (let l = 0; l < 2; l++) { g.lineSent(l); r.expectSamples(l, new Uint16Array([l, 2, 3, 4]), t0 + l); }
+  // Fine time 0x1234 5678 on the bus: the packet's CUC carries 0x1234.
+  for (let l = 0; l < 2; l++) { g.lineSent(l); r.expectSamples(l, new Uint16Array([l, 2, 3, 4]), cucTime16(2_000_000_000 + l, 0x12345678)); }
   r.addPacket(0, seg(0, 2_000_000_000, 0x1234, [0, 2, 3, 4]));
   r.addPacket(0, seg(1, 2_000_000_000, 0x1234, [1, 2, 3, 4]));   // line 1 with line 0's time
   r.end();
   const c = g.end();
   assert.deepEqual([c.image.expected, c.image.ok, c.image.problems], [2, 1, 1]);
-  assert.match(c.image.issues[0], /^raw segment of band 0 \(blue\), line 1, pixels 0–3 time tag wrong: 2000000000\.071106 s, the imager's 2000000001\.071111 s$/);
+  assert.match(c.image.issues[0], /^raw segment of band 0 \(blue\), line 1, pixels 0–3 time tag wrong: 2000000000\.071106 s, the imager's 2000000001\.071106 s$/);
 });
