@@ -156,6 +156,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     unitLines, unitPixels: mode === "ccsds121" ? aec.unitPixels : 0, tileSize: scr ? scr.tileSize : null, hkEveryLines: p.products.housekeeping.everyLines ?? 0,
   });
   recon.useLedger(ledger);
+  if (mode === "ccsds123") { const h = hyperOptions(p).params; recon.useHyperBound(h.fidelity ? h.absLimit : 0); }
   const backlogHk = new BacklogSamples();
 
   if (o.out) mkdirSync(o.out, { recursive: true });

@@ -141,6 +141,10 @@ export class ImageReconstructor {
     this.degradeBound = degradeShift > 0 ? 1 << (degradeShift - 1) : 0;
   }
   private degradeBound = 0;
+  /** CCSDS 123: the configured absolute error limit (0: lossless); null: trust the stream's header. */
+  private hyperBound: number | null = null;
+  /** CCSDS 123 near-lossless: every sample's bound is the configuration's, not the stream's. */
+  useHyperBound(maxAbsError: number): void { this.hyperBound = maxAbsError; }
   private ledger: PieceLedger | null = null;
   /** Every piece that arrives, fails or is wrong is reported to the ledger of what was owed. */
   useLedger(l: PieceLedger): void { this.ledger = l; }
@@ -246,7 +250,7 @@ export class ImageReconstructor {
         const s = new Uint16Array(nx);
         let tol = 0;
         for (let x = 0; x < nx; x++) { s[x] = d.samples[off + x]; if (d.maxError && d.maxError[off + x] > tol) tol = d.maxError[off + x]; }
-        this.addPiece({ band: z, line: h.line + l, firstPixel: 0, count: nx, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: tol, unitLine: h.line });
+        this.addPiece({ band: z, line: h.line + l, firstPixel: 0, count: nx, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: this.hyperBound ?? tol, unitLine: h.line });
       }
     }
   }
