@@ -5,7 +5,8 @@
 // one line on stderr, never a stack trace (host/commands/usage.ts).
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runPass, FLIGHT_WASM, openScene, type PassSummary } from "./pass.ts";
+import { runPass, FLIGHT_WASM, openScene } from "./pass.ts";
+import { printSummary } from "./report/summary.ts";
 import { loadProfile, listProfiles, derived, ProfileError } from "./profiles/index.ts";
 import { flash, verifyImage, ImageError, IMAGE_MAGIC } from "./obc/image.ts";
 import { configRecord } from "./obc/config-table.ts";
@@ -17,7 +18,7 @@ import { PASS_OPTIONS, SENSOR_OPTIONS, FLASH_OPTIONS, PROFILES_OPTIONS } from ".
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const c = (code: number) => (s: string | number) => (tty ? `\x1b[${code}m${s}\x1b[0m` : String(s));
-const bold = c(1), green = c(32), red = c(31), yellow = c(33), dim = c(2);
+const green = c(32), red = c(31);
 
 const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
 
@@ -174,65 +175,6 @@ function snapshot(dir: string): Map<string, string> {
   const m = new Map<string, string>();
   try { for (const f of readdirSync(dir)) { const s = statSync(join(dir, f)); if (s.isFile()) m.set(f, `${s.size}:${s.mtimeMs}`); } } catch { /* none yet */ }
   return m;
-}
-
-function printSummary(s: PassSummary): void {
-  const hk = s.flight.housekeeping;
-  const rejected = hk ? hk.rejectedBadSync + hk.rejectedBadCrc + hk.rejectedBadLength + hk.rejectedBadType + hk.rejectedBadLine + hk.rejectedLineJump + hk.rejectedTimeJump + hk.rejectedNoConfig : NaN;
-  const row = (k: string, v: string | number) => console.log(`  ${k.padEnd(28)} ${v}`);
-  console.log(bold(`Pass on profile ${s.profile}: ${s.lines} lines × ${s.bands} bands × ${s.pixels} pixels, ${s.bitDepth}-bit`));
-  console.log(bold("Flight image"));
-  row("lines in / accepted", `${s.lines} / ${hk?.linesAccepted ?? "?"}`);
-  row("records rejected", rejected);
-  row("packets sent", hk?.packetsSent ?? "?");
-  row("frames (data / idle)", `${hk?.dataFrames ?? "?"} / ${hk?.idleFrames ?? "?"}`);
-  row("CADU bytes", s.flight.caduBytes);
-  console.log(bold("Link"));
-  row("bit errors / bursts", `${s.link.bitErrors} / ${s.link.bursts}`);
-  row("CADUs dropped / slips", `${s.link.dropped} / ${s.link.slips}`);
-  console.log(bold("Ground station"));
-  row("CADUs / sync losses", `${s.ground.cadus} / ${s.ground.syncLosses}`);
-  row("RS symbols corrected", s.ground.rsSymbolsCorrected);
-  row("codewords uncorrectable", s.ground.rsCodewordsUncorrectable > 0 ? red(s.ground.rsCodewordsUncorrectable) : s.ground.rsCodewordsUncorrectable);
-  row("frames good / dropped", `${s.ground.framesGood} / ${s.ground.framesDropped}`);
-  row("packets", s.ground.packets);
-  row("lines exact / lost", `${s.image.linesExact} / ${s.image.linesMissing + s.image.linesPartial}`);
-  for (const l of s.image.lostLines.slice(0, 5)) row(dim(`  line ${l.line}`), dim(`bands ${l.bands.join(",")}: ${l.reason}`));
-  if (s.image.lostLines.length > 5) row(dim("  …"), dim(`${s.image.lostLines.length - 5} more`));
-  const comp = s.image.compression.filter((c) => c.codedBits > 0);
-  if (comp.length) {
-    const raw = comp.reduce((a, c) => a + c.rawBits, 0), coded = comp.reduce((a, c) => a + c.codedBits, 0);
-    console.log(bold(`Compression (${s.mode})`));
-    row("ratio per band", comp.map((c) => c.ratio.toFixed(2)).join(" "));
-    row("overall", `${(raw / coded).toFixed(2)} (${((coded / raw) * s.bitDepth).toFixed(2)} bits/sample)`);
-    if (s.image.unitsDecoded + s.image.unitsLost > 0) row("units decoded / lost", `${s.image.unitsDecoded} / ${s.image.unitsLost}`);
-  }
-  if (s.screening) {
-    const c = s.screening;
-    console.log(bold("Cloud screening"));
-    row("cloud cover", `${(100 * c.cloudFraction).toFixed(1)} % of valid pixels (uncertain-bright ${(100 * c.uncertainFraction).toFixed(1)} %)`);
-    row("tiles kept / degraded / dropped", `${c.kept} / ${c.degraded} / ${c.dropped} of ${c.tiles}`);
-    row("pixels not sent", `${((100 * c.droppedPixels) / Math.max(1, c.totalPixels)).toFixed(1)} % (statistics and thumbnails sent instead)`);
-    row("degraded tiles: max error", `${s.image.maxDegradedError} DN`);
-    row("cloud mask", c.maskAgrees ? green(`${c.maskUnits} units, agrees with the tile statistics`) : red(`${c.maskUnitsLost} units lost or disagreeing`));
-  }
-  console.log(bold("Downlink budget"));
-  row("raw sensor rate", `${(s.downlink.rawBitRate / 1e6).toFixed(1)} Mbit/s`);
-  row("downlink rate", `${(s.downlink.downlinkBitRate / 1e6).toFixed(1)} Mbit/s`);
-  row("pass / link time for data", `${s.downlink.passDurationS.toFixed(2)} s / ${s.downlink.dataLinkTimeS.toFixed(2)} s (link ${(100 * s.downlink.linkUse).toFixed(0)} % busy with data)`);
-  row("backlog at end of pass", s.downlink.keepsUp ? green("none: the downlink keeps up") : yellow(`${s.downlink.backlogS.toFixed(2)} s of downlink (${((s.downlink.backlogS * s.downlink.downlinkBitRate) / 8 / 1e6).toFixed(1)} MB stored)`));
-  if (s.flight.realTime) {
-    const rt = s.flight.realTime;
-    row("OBC time per line", `${rt.perLineMs.toFixed(3)} ms of a ${rt.linePeriodMs.toFixed(3)} ms line period (${rt.margin >= 0 ? `${(100 * rt.margin).toFixed(0)} % spare` : "slower than real time"})`);
-    row("", dim(`the image's CPU time under ${rt.runtime}; includes V8 compiling the module (short passes understate the margin); npm run bench gives the steady figure`));
-  }
-  const st = s.downlink.store;
-  if (st && (st.cadusLost > 0 || st.cadusLeft > 0)) row("onboard store", yellow(`${st.cadusLost} CADUs lost to overflow, ${st.cadusLeft} left after the contact window`));
-  else if (st) row("onboard store", `max fill ${(st.maxFillBytes / 1e6).toFixed(1)} MB, ${st.waited} CADUs waited (max ${st.maxWaitS.toFixed(2)} s)`);
-  if (s.flight.reboots.length) row("OBC reboots", yellow(`${s.flight.reboots.length} (${s.flight.reboots.map((r) => r.cause).join(", ")})`));
-  row("wall time / throughput", `${s.wallS.toFixed(2)} s / ${s.throughputMbitS.toFixed(1)} Mbit/s of CADUs`);
-  const what = s.screening ? "every pixel sent arrived bit-exact or within its degrade bound" : "every line arrived bit-exact";
-  console.log(s.verified ? green(bold(`VERIFIED: ${what}`)) : red(bold(`NOT VERIFIED: ${s.image.linesExact} of ${s.lines} lines as expected`)));
 }
 
 async function main(argv: string[]): Promise<number> {
