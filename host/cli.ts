@@ -202,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
         onProgress: progress ? (n, t) => { const w = 30, f = Math.round((w * n) / t); process.stderr.write(`\r  [${"#".repeat(f)}${".".repeat(w - f)}] ${n}/${t} lines`); } : undefined,
       });
       if (progress) process.stderr.write("\r\x1b[K");
-      if (v.json) console.log(JSON.stringify(s, null, 2)); else printSummary(s);
+      // Where --out wrote, first: the summary's last line stays the verdict.
       if (v.out !== undefined) {
         const written = [...snapshot(v.out)].filter(([f, k]) => before.get(f) !== k).map(([f]) => f).sort();
         // With --json, stdout holds the JSON document alone: the list goes to stderr.
@@ -210,6 +210,7 @@ async function main(argv: string[]): Promise<number> {
         say(`wrote ${written.length} file(s) to ${displayPath(v.out)}/:`);
         for (const f of written) say(`  ${displayPath(join(v.out, f))}  ${statSync(join(v.out, f)).size} bytes`);
       }
+      if (v.json) console.log(JSON.stringify(s, null, 2)); else printSummary(s);
       return s.verified ? 0 : 1;
     }
     case "sensor": {
