@@ -13,13 +13,13 @@ import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
 import { detailField, detailFound, detailExpected } from "./abi/control";
 import { copyBytes } from "./util/be";
-import { CONFIG_FIXED_LEN, MAX_BANDS, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN } from "./abi/config-table";
+import { MAX_CONFIG_TABLE_LEN } from "./abi/config-table";
 
 const EXIT_OK: u32 = 0;
 const EXIT_IO: u32 = 3;
 const EXIT_NO_CONFIG: u32 = 2;
-/** The largest legal configuration table (every block, CRC included): 3908 octets, its record fits the boot buffer (4096). */
-const MAX_CONFIG_PAYLOAD: i32 = CONFIG_FIXED_LEN + 2 * MAX_BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * MAX_BANDS + HYPER_BLOCK_LEN + 2;
+/** The largest legal configuration table (255 bands, every block, CRC included): its record fits the boot buffer. */
+const MAX_CONFIG_PAYLOAD: i32 = MAX_CONFIG_TABLE_LEN;
 const LOG_FIRST: u32 = 8;          // log the first N events of each kind, then every 1000th
 
 // ---- I/O ------------------------------------------------------------------------------

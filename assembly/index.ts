@@ -10,4 +10,5 @@ export * from "./lib/aec121";
 export * from "./lib/hyper123";
 export * from "./lib/screen";
 export * from "./lib/frame";
+export * from "./lib/config";
 export * from "./lib/config-check";

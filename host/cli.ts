@@ -1,21 +1,50 @@
 // The `tengri` command: argument parsing only; the work is in the modules it calls.
-// Exit codes: 0 success, 1 failure (a pass that did not verify, an I/O error), 2 bad usage,
-// 3 the flight image refused its configuration or crashed.
-import { parseArgs } from "node:util";
-import { readFileSync, writeFileSync } from "node:fs";
-import { runPass, FLIGHT_WASM, openScene, type PassSummary } from "./pass.ts";
+// Exit codes: 0 success, 1 failure (a pass that did not verify, a file that cannot be read or
+// written, nothing decoded), 2 bad usage (the message names the option), 3 the flight image
+// refused its configuration or crashed, or the image file was refused. An ordinary mistake is
+// one line on stderr, never a stack trace (host/commands/usage.ts).
+import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runPass, FLIGHT_WASM, openScene } from "./pass.ts";
+import { printSummary } from "./report/summary.ts";
 import { loadProfile, listProfiles, derived, ProfileError } from "./profiles/index.ts";
-import { flash, verifyImage, ImageError } from "./obc/image.ts";
+import { flash, verifyImage, ImageError, IMAGE_MAGIC } from "./obc/image.ts";
 import { configRecord } from "./obc/config-table.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { ObcCrashError, ObcConfigError } from "./obc/obc.ts";
 import { SceneError } from "./sensor/index.ts";
+import { UsageError, CliFailure, numberOption, parseOptions, parseArgsError, readBuild, readInput, checkOutputFile, prepareOutputDir, displayPath, ioReason } from "./commands/usage.ts";
+import { PASS_OPTIONS, SENSOR_OPTIONS, FLASH_OPTIONS, PROFILES_OPTIONS } from "./commands/options.ts";
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const c = (code: number) => (s: string | number) => (tty ? `\x1b[${code}m${s}\x1b[0m` : String(s));
-const bold = c(1), green = c(32), red = c(31), yellow = c(33), dim = c(2);
+const green = c(32), red = c(31);
 
-class UsageError extends Error {}
+const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
+
+// `tengri … | head`: once the reader is gone there is nothing more to say (as for any Unix tool).
+// tengri serve keeps serving (its log has nowhere to go, its clients still do: commands/serve.ts).
+if (process.argv[2] !== "serve") {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") process.exit(process.exitCode ?? 0); else throw e; });
+  }
+}
+
+const SCENE_HELP = `Scene options (pass and sensor):
+  --scene FILE       "synthetic" (default), or a scene file: an ENVI cube (.hdr beside it), a
+                     GeoTIFF (.tif), or a raw cube whose geometry comes from its name
+                     (…_bsq_u16le_z224_y83_x86.raw), a sidecar JSON, or the cube options below
+  --format F         raw, envi or geotiff: overrides the guess from the name
+  --cloud-fraction F share of the synthetic scene under cloud, 0..1
+  --cube-bands N, --cube-lines N, --cube-pixels N   a raw cube's geometry
+  --cube-layout L    a raw cube's layout: bsq, bil or bip
+  --cube-type T      a raw cube's samples: u16le, u16be, i16le, i16be or u8
+  --cube-fit F       fits the file's width to the profile's pixels per line: nearest, area, pad
+  --band-map I,J,…   the file band (0-based) for each profile band, when the file's bands differ
+                     from the profile's (default: nearest wavelength when the file names them,
+                     else the same bands, or evenly spaced when the file has more)
+  --wavelengths NM,… GeoTIFF: centre wavelength of each file band (nm), for mapping by wavelength
+  --right-shift K    samples shifted right by K bits (0..15), for a file deeper than the profile`;
 
 const HELP: Record<string, string> = {
   main: `tengri — onboard payload data handling for EO satellites, and its test bench
@@ -33,40 +62,53 @@ Commands:
   aec        CCSDS 121.0-B-3 coder, a drop-in for libaec's aec tool
   hyper123   CCSDS 123.0-B-2 compressor and decompressor
   eval-cloud run the flight cloud screener over labelled tiles and score it
+
+Exit: 0 success, 1 failure, 2 bad usage, 3 the flight image refused its configuration or crashed,
+or the image file was refused (aec, hyper123: libaec's codes, see their --help).
 `,
-  pass: `Usage: tengri pass [--profile NAME|FILE] [--scene synthetic|FILE] [--lines N] [--seed S]
-                   [--ber X] [--burst-every BYTES --burst-len BYTES] [--drop-cadu I,...]
+  pass: `Usage: tengri pass [--profile NAME|FILE] [--scene synthetic|FILE] [scene options] [--lines N]
+                   [--seed S] [--ber X] [--burst-every BYTES --burst-len BYTES] [--drop-cadu I,...]
                    [--out DIR] [--json]
 
 Runs a whole imaging pass on the emulated OBC and verifies, line by line, what the ground
 received against what the imager produced.
   --profile    hardware profile name (hardware-profiles/NAME.json) or path (default: default)
-  --scene      "synthetic" (default), or a scene FILE: an ENVI cube (.hdr beside it), a
-               GeoTIFF (.tif), or a raw cube whose geometry comes from its name
-               (…_bsq_u16le_z224_y83_x86.raw), a sidecar JSON, or --cube-bands, --cube-lines,
-               --cube-pixels, --cube-layout bsq|bil|bip, --cube-type u16le|u16be|i16le|i16be|u8;
-               --format raw|envi|geotiff overrides the guess; --cube-fit nearest|area|pad fits
-               its width to the profile's pixels per line
-  --cloud-fraction  share of the synthetic scene under cloud (0..1)
-  --lines      lines to image (default 2000)
-  --seed       seed of the scene and the channel (default 1)
-  --ber        random bit error rate on the downlink (default 0)
-  --burst-every, --burst-len   mean bytes between error bursts, and their length
+  --lines      lines to image, ≥ 1 (default 2000)
+  --seed       seed of the scene and the channel, ≥ 0 (default 1)
+  --ber        random bit error rate on the downlink, 0..0.5 (default 0)
+  --burst-every, --burst-len   mean bytes between error bursts, and their length (≥ 1)
   --drop-cadu  comma-separated CADU indices the link loses
-  --out DIR    write pass.cadu, report.json, report.html and PNG quicklooks there
+  --out DIR    write pass.cadu, report.json, report.html and PNG quicklooks there (DIR is
+               created if missing; files of the same names are overwritten); each file written
+               is listed at the end
   --json       print the summary as JSON
-Exit: 0 verified, 1 not verified, 2 bad usage, 3 the OBC refused its configuration or crashed.`,
-  sensor: `Usage: tengri sensor --profile P [--scene synthetic|FILE] [--lines N] [--seed S] [-o FILE]
+${SCENE_HELP}
+Exit: 0 verified, 1 not verified (or a file that cannot be read or written), 2 bad usage,
+3 the OBC refused its configuration or crashed.`,
+  sensor: `Usage: tengri sensor --profile P [--scene synthetic|FILE] [scene options] [--lines N] [--seed S] [-o FILE]
 
 Writes the payload-bus stream a flight image reads on stdin (configuration table, line
 records, end of pass), for use with another WASI runtime or a hardware bench:
   tengri sensor --profile default --lines 500 > bus.bin
-  wasmtime build/flight.wasm < bus.bin > pass.cadu`,
-  flash: `Usage: tengri flash FLIGHT.wasm --profile P -o IMAGE.bin [--build-id ID]
+  wasmtime build/flight.wasm < bus.bin > pass.cadu
+  --profile    hardware profile name or path (default: default)
+  --lines      lines, ≥ 1 (default 1000)
+  --seed       seed of the synthetic scene, ≥ 0 (default 1)
+  -o, --output FILE   write there instead of stdout (an existing file is overwritten; its
+               folder must exist)
+${SCENE_HELP}
+Exit: 0 written, 1 a file that cannot be read or written, 2 bad usage.`,
+  flash: `Usage: tengri flash [FLIGHT.wasm] --profile P -o IMAGE.bin [--build-id ID]
 
-Packages a flight .wasm into an image file (magic, format, build id, target profile, length,
-SHA-256) with its memory maximum set to the profile's RAM, after checking its imports.`,
-  aec: `Usage: tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-t] [-p] [-m] [-3] INFILE OUTFILE
+Packages a flight .wasm (default build/flight.wasm) into an image file (magic, format, build id,
+target profile, length, SHA-256) with its memory maximum set to the profile's RAM, after
+checking its imports. The image boots only with a profile of that RAM (as tengri serve checks).
+  --profile    hardware profile name or path (required)
+  -o, --output IMAGE.bin   the image file (an existing file is overwritten; its folder must exist)
+  --build-id   build identifier recorded in the header, at most 32 ASCII characters (default tengri-dev)
+Exit: 0 flashed, 1 a file that cannot be read or written, 2 bad usage (a file that is not a
+WebAssembly module), 3 the module was refused (imports, memory).`,
+  aec: `Usage: tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-t] [-p] [-m] [-3] [-b SIZE] INFILE OUTFILE
 
 A drop-in for libaec's aec tool (same flags, same meaning): encodes INFILE with the flight
 CCSDS 121.0-B-3 encoder (build/lib.wasm), or decodes it with -d through the ground decoder.
@@ -75,6 +117,8 @@ CCSDS 121.0-B-3 encoder (build/lib.wasm), or decodes it with -d through the grou
   -s  signed samples                       -N  no preprocessing (predictor + mapper off)
   -t  restricted code options (n <= 4)     -p  pad each RSI to a byte boundary
   -m  samples stored MSB first             -3  24-bit samples stored in 3 bytes
+  -b  buffer size (accepted and ignored, as libaec's aec)
+OUTFILE is overwritten if it exists; its folder must exist.
 Exit codes as libaec's aec: 0 success, 1 usage or coding error, 99 file error, 255 bad option value.`,
   "eval-cloud": `Usage: tengri eval-cloud [--data DIR] [--json] [--no-loo]     (npm run eval:cloud [-- …])
 
@@ -86,98 +130,51 @@ accuracy, and a leave-one-out result (thresholds fixed on the other tiles).
   --no-loo    skip the leave-one-out runs`,
   profiles: `Usage: tengri profiles [--json]
 
-Lists the hardware profiles in hardware-profiles/ and validates each against schema.json.`,
+Lists the hardware profiles in hardware-profiles/ and validates each against schema.json.
+  --json       the list as JSON
+Exit: 0 every profile valid, 1 one is not.`,
 };
 
 function need<T>(v: T | undefined, what: string): T {
   if (v === undefined) throw new UsageError(`missing ${what}`);
   return v;
 }
-function num(v: string | undefined, name: string, def: number, min = -Infinity, max = Infinity): number {
-  if (v === undefined) return def;
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < min || x > max) throw new UsageError(`--${name} must be a number in [${min}, ${max}], got "${v}"`);
-  return x;
-}
+
+const intList = (v: string, name: string, min: number, max: number) => v.split(",").map((x) => numberOption(x.trim(), name, 0, { min, max, integer: true }));
 
 function sceneOpt(v: Record<string, string | boolean | undefined>) {
-  const opt = (k: string, min: number, max: number) => (v[k] === undefined ? undefined : num(v[k] as string, k, 0, min, max));
+  const opt = (k: string, min: number, max: number, integer = true) => (v[k] === undefined ? undefined : numberOption(v[k] as string, k, 0, { min, max, integer }));
   const layout = v["cube-layout"] as string | undefined, type = v["cube-type"] as string | undefined;
   if (layout !== undefined && !["bsq", "bil", "bip"].includes(layout)) throw new UsageError(`--cube-layout must be bsq, bil or bip, got "${layout}"`);
   if (type !== undefined && !["u16le", "u16be", "u8", "i16le", "i16be"].includes(type)) throw new UsageError(`--cube-type must be u16le, u16be, i16le, i16be or u8, got "${type}"`);
   const fit = v["cube-fit"] as string | undefined, format = v.format as string | undefined;
   if (fit !== undefined && !["nearest", "area", "pad"].includes(fit)) throw new UsageError(`--cube-fit must be nearest, area or pad, got "${fit}"`);
   if (format !== undefined && !["raw", "envi", "geotiff"].includes(format)) throw new UsageError(`--format must be raw, envi or geotiff, got "${format}"`);
+  const scene = (v.scene as string | undefined) ?? "synthetic";
+  if (scene !== "synthetic") {
+    let st;
+    try { st = statSync(scene); } catch (e) { throw new CliFailure(`--scene ${ioReason(e as NodeJS.ErrnoException, scene)}`); }
+    if (st.isDirectory()) throw new CliFailure(`--scene ${displayPath(scene)} is a directory, not a scene file`);
+    if (v["cloud-fraction"] !== undefined) throw new UsageError("--cloud-fraction is for the synthetic scene only");
+  } else {
+    const fileOnly = ["format", "cube-bands", "cube-lines", "cube-pixels", "cube-layout", "cube-type", "cube-fit", "band-map", "wavelengths", "right-shift"].find((k) => v[k] !== undefined);
+    if (fileOnly) throw new UsageError(`--${fileOnly} is for a scene file (--scene FILE), not the synthetic scene`);
+  }
+  const bandMap = v["band-map"] === undefined ? undefined : intList(v["band-map"] as string, "band-map", 0, 65535);
+  const wavelengthsNm = v.wavelengths === undefined ? undefined : (v.wavelengths as string).split(",").map((x) => numberOption(x.trim(), "wavelengths", 0, { min: 1, max: 1e6 }));
   return {
-    scene: (v.scene as string | undefined) ?? "synthetic",
+    scene,
     cube: { bands: opt("cube-bands", 1, 65535), cubeLines: opt("cube-lines", 1, 1e9), pixels: opt("cube-pixels", 1, 65535), layout: layout as "bsq" | undefined, sampleType: type as "u16le" | undefined,
-      fit: fit as "nearest" | undefined, format: format as "raw" | undefined, cloudFraction: opt("cloud-fraction", 0, 1) },
+      fit: fit as "nearest" | undefined, format: format as "raw" | undefined, cloudFraction: opt("cloud-fraction", 0, 1, false),
+      bandMap, wavelengthsNm, rightShift: opt("right-shift", 0, 15) },
   };
 }
 
-const sceneArgs = {
-  scene: { type: "string" }, "cube-bands": { type: "string" }, "cube-lines": { type: "string" }, "cube-pixels": { type: "string" },
-  "cube-layout": { type: "string" }, "cube-type": { type: "string" }, "cube-fit": { type: "string" }, format: { type: "string" },
-  "cloud-fraction": { type: "string" },
-} as const;
-
-function printSummary(s: PassSummary): void {
-  const hk = s.flight.housekeeping;
-  const rejected = hk ? hk.rejectedBadSync + hk.rejectedBadCrc + hk.rejectedBadLength + hk.rejectedBadType + hk.rejectedBadLine + hk.rejectedLineJump + hk.rejectedTimeJump + hk.rejectedNoConfig : NaN;
-  const row = (k: string, v: string | number) => console.log(`  ${k.padEnd(28)} ${v}`);
-  console.log(bold(`Pass on profile ${s.profile}: ${s.lines} lines × ${s.bands} bands × ${s.pixels} pixels, ${s.bitDepth}-bit`));
-  console.log(bold("Flight image"));
-  row("lines in / accepted", `${s.lines} / ${hk?.linesAccepted ?? "?"}`);
-  row("records rejected", rejected);
-  row("packets sent", hk?.packetsSent ?? "?");
-  row("frames (data / idle)", `${hk?.dataFrames ?? "?"} / ${hk?.idleFrames ?? "?"}`);
-  row("CADU bytes", s.flight.caduBytes);
-  console.log(bold("Link"));
-  row("bit errors / bursts", `${s.link.bitErrors} / ${s.link.bursts}`);
-  row("CADUs dropped / slips", `${s.link.dropped} / ${s.link.slips}`);
-  console.log(bold("Ground station"));
-  row("CADUs / sync losses", `${s.ground.cadus} / ${s.ground.syncLosses}`);
-  row("RS symbols corrected", s.ground.rsSymbolsCorrected);
-  row("codewords uncorrectable", s.ground.rsCodewordsUncorrectable > 0 ? red(s.ground.rsCodewordsUncorrectable) : s.ground.rsCodewordsUncorrectable);
-  row("frames good / dropped", `${s.ground.framesGood} / ${s.ground.framesDropped}`);
-  row("packets", s.ground.packets);
-  row("lines exact / lost", `${s.image.linesExact} / ${s.image.linesMissing + s.image.linesPartial}`);
-  for (const l of s.image.lostLines.slice(0, 5)) row(dim(`  line ${l.line}`), dim(`bands ${l.bands.join(",")}: ${l.reason}`));
-  if (s.image.lostLines.length > 5) row(dim("  …"), dim(`${s.image.lostLines.length - 5} more`));
-  const comp = s.image.compression.filter((c) => c.codedBits > 0);
-  if (comp.length) {
-    const raw = comp.reduce((a, c) => a + c.rawBits, 0), coded = comp.reduce((a, c) => a + c.codedBits, 0);
-    console.log(bold(`Compression (${s.mode})`));
-    row("ratio per band", comp.map((c) => c.ratio.toFixed(2)).join(" "));
-    row("overall", `${(raw / coded).toFixed(2)} (${((coded / raw) * s.bitDepth).toFixed(2)} bits/sample)`);
-    if (s.image.unitsDecoded + s.image.unitsLost > 0) row("units decoded / lost", `${s.image.unitsDecoded} / ${s.image.unitsLost}`);
-  }
-  if (s.screening) {
-    const c = s.screening;
-    console.log(bold("Cloud screening"));
-    row("cloud cover", `${(100 * c.cloudFraction).toFixed(1)} % of valid pixels (uncertain-bright ${(100 * c.uncertainFraction).toFixed(1)} %)`);
-    row("tiles kept / degraded / dropped", `${c.kept} / ${c.degraded} / ${c.dropped} of ${c.tiles}`);
-    row("pixels not sent", `${((100 * c.droppedPixels) / Math.max(1, c.totalPixels)).toFixed(1)} % (statistics and thumbnails sent instead)`);
-    row("degraded tiles: max error", `${s.image.maxDegradedError} DN`);
-    row("cloud mask", c.maskAgrees ? green(`${c.maskUnits} units, agrees with the tile statistics`) : red(`${c.maskUnitsLost} units lost or disagreeing`));
-  }
-  console.log(bold("Downlink budget"));
-  row("raw sensor rate", `${(s.downlink.rawBitRate / 1e6).toFixed(1)} Mbit/s`);
-  row("downlink rate", `${(s.downlink.downlinkBitRate / 1e6).toFixed(1)} Mbit/s`);
-  row("pass / link time for data", `${s.downlink.passDurationS.toFixed(2)} s / ${s.downlink.dataLinkTimeS.toFixed(2)} s (link ${(100 * s.downlink.linkUse).toFixed(0)} % busy with data)`);
-  row("backlog at end of pass", s.downlink.keepsUp ? green("none: the downlink keeps up") : yellow(`${s.downlink.backlogS.toFixed(2)} s of downlink (${((s.downlink.backlogS * s.downlink.downlinkBitRate) / 8 / 1e6).toFixed(1)} MB stored)`));
-  if (s.flight.realTime) {
-    const rt = s.flight.realTime;
-    row("OBC time per line", `${rt.perLineMs.toFixed(3)} ms of a ${rt.linePeriodMs.toFixed(3)} ms line period (${rt.margin >= 0 ? `${(100 * rt.margin).toFixed(0)} % spare` : "slower than real time"})`);
-    row("", dim(`the image's CPU time under ${rt.runtime}; includes V8 compiling the module (short passes understate the margin); npm run bench gives the steady figure`));
-  }
-  const st = s.downlink.store;
-  if (st && (st.cadusLost > 0 || st.cadusLeft > 0)) row("onboard store", yellow(`${st.cadusLost} CADUs lost to overflow, ${st.cadusLeft} left after the contact window`));
-  else if (st) row("onboard store", `max fill ${(st.maxFillBytes / 1e6).toFixed(1)} MB, ${st.waited} CADUs waited (max ${st.maxWaitS.toFixed(2)} s)`);
-  if (s.flight.reboots.length) row("OBC reboots", yellow(`${s.flight.reboots.length} (${s.flight.reboots.map((r) => r.cause).join(", ")})`));
-  row("wall time / throughput", `${s.wallS.toFixed(2)} s / ${s.throughputMbitS.toFixed(1)} Mbit/s of CADUs`);
-  const what = s.screening ? "every pixel sent arrived bit-exact or within its degrade bound" : "every line arrived bit-exact";
-  console.log(s.verified ? green(bold(`VERIFIED: ${what}`)) : red(bold(`NOT VERIFIED: ${s.image.linesExact} of ${s.lines} lines as expected`)));
+/** Files in DIR with their size and modification time, to tell what a pass wrote. */
+function snapshot(dir: string): Map<string, string> {
+  const m = new Map<string, string>();
+  try { for (const f of readdirSync(dir)) { const s = statSync(join(dir, f)); if (s.isFile()) m.set(f, `${s.size}:${s.mtimeMs}`); } } catch { /* none yet */ }
+  return m;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -186,42 +183,74 @@ async function main(argv: string[]): Promise<number> {
   if ((rest.includes("--help") || rest.includes("-h")) && HELP[cmd]) { console.log(HELP[cmd]); return 0; }
   switch (cmd) {
     case "pass": {
-      const { values: v } = parseArgs({ args: rest, options: { profile: { type: "string" }, ...sceneArgs, lines: { type: "string" }, seed: { type: "string" }, ber: { type: "string" },
-        "burst-every": { type: "string" }, "burst-len": { type: "string" }, "drop-cadu": { type: "string" }, out: { type: "string" }, json: { type: "boolean" } } });
-      const lines = num(v.lines, "lines", 2000, 1, 1e8);
+      const { values: v } = parseOptions("pass", rest, PASS_OPTIONS);
+      const lines = numberOption(v.lines, "lines", 2000, { min: 1, max: 1e8, integer: true });
+      const seed = numberOption(v.seed, "seed", 1, { min: 0, max: 2 ** 31, integer: true });
+      const ber = numberOption(v.ber, "ber", 0, { min: 0, max: 0.5 });
+      const burstEvery = v["burst-every"] !== undefined ? numberOption(v["burst-every"], "burst-every", 0, { min: 1 }) : undefined;
+      const burstLen = v["burst-len"] !== undefined ? numberOption(v["burst-len"], "burst-len", 0, { min: 1 }) : undefined;
+      if ((burstEvery === undefined) !== (burstLen === undefined)) throw new UsageError("--burst-every and --burst-len go together");
+      const dropCadus = v["drop-cadu"] !== undefined ? intList(v["drop-cadu"], "drop-cadu", 0, 2 ** 52) : undefined;
+      const scene = sceneOpt(v);
+      const profile = loadProfile(v.profile ?? "default");
+      readBuild(FLIGHT_WASM);
+      if (v.out !== undefined) prepareOutputDir(v.out, "--out");
+      const before = v.out !== undefined ? snapshot(v.out) : new Map<string, string>();
       const progress = process.stderr.isTTY && !v.json;
       const s = await runPass({
-        profile: v.profile ?? "default", ...sceneOpt(v), lines, seed: num(v.seed, "seed", 1, 0, 2 ** 31), ber: num(v.ber, "ber", 0, 0, 0.5),
-        burstEvery: v["burst-every"] ? num(v["burst-every"], "burst-every", 0, 1) : undefined, burstLen: v["burst-len"] ? num(v["burst-len"], "burst-len", 0, 1) : undefined,
-        dropCadus: v["drop-cadu"] ? v["drop-cadu"].split(",").map((x) => num(x, "drop-cadu", 0, 0)) : undefined, out: v.out,
+        profile, ...scene, lines, seed, ber, burstEvery, burstLen, dropCadus, out: v.out,
         onProgress: progress ? (n, t) => { const w = 30, f = Math.round((w * n) / t); process.stderr.write(`\r  [${"#".repeat(f)}${".".repeat(w - f)}] ${n}/${t} lines`); } : undefined,
       });
       if (progress) process.stderr.write("\r\x1b[K");
+      // Where --out wrote, first: the summary's last line stays the verdict.
+      if (v.out !== undefined) {
+        const written = [...snapshot(v.out)].filter(([f, k]) => before.get(f) !== k).map(([f]) => f).sort();
+        // With --json, stdout holds the JSON document alone: the list goes to stderr.
+        const say = v.json ? (t: string) => console.error(t) : (t: string) => console.log(t);
+        say(`wrote ${written.length} file(s) to ${displayPath(v.out)}/:`);
+        for (const f of written) say(`  ${displayPath(join(v.out, f))}  ${statSync(join(v.out, f)).size} bytes`);
+      }
       if (v.json) console.log(JSON.stringify(s, null, 2)); else printSummary(s);
       return s.verified ? 0 : 1;
     }
     case "sensor": {
-      const { values: v } = parseArgs({ args: rest, options: { profile: { type: "string" }, ...sceneArgs, lines: { type: "string" }, seed: { type: "string" }, output: { type: "string", short: "o" } } });
+      const { values: v } = parseOptions("sensor", rest, SENSOR_OPTIONS);
+      const lines = numberOption(v.lines, "lines", 1000, { min: 1, max: 1e8, integer: true });
+      const seed = numberOption(v.seed, "seed", 1, { min: 0, max: 2 ** 31, integer: true });
+      const sc = sceneOpt(v);
       const p = loadProfile(v.profile ?? "default");
-      const lines = num(v.lines, "lines", 1000, 1, 1e8);
-      const scene = openScene(p, { ...sceneOpt(v), seed: num(v.seed, "seed", 1, 0, 2 ** 31) }, lines);
+      if (v.output !== undefined) checkOutputFile(v.output, "-o");
+      const scene = openScene(p, { ...sc, seed }, lines);
       const chunks: Buffer[] = [];
-      const out = v.output ? (b: Uint8Array) => chunks.push(Buffer.from(b)) : (b: Uint8Array) => process.stdout.write(b);
+      const out = v.output !== undefined ? (b: Uint8Array) => chunks.push(Buffer.from(b)) : (b: Uint8Array) => process.stdout.write(b);
       out(configRecord(p));
       let n = 0;
       for (let l = scene.next(); l; l = scene.next(), n++) out(encodeLine({ ...l, bands: p.sensor.bands.length, pixels: p.sensor.pixelsPerLine, bitDepth: p.sensor.bitDepth }));
       out(encodeEnd(n));
-      if (v.output) writeFileSync(v.output, Buffer.concat(chunks));
+      if (v.output !== undefined) writeFileSync(v.output, Buffer.concat(chunks));
       return 0;
     }
     case "flash": {
-      const { values: v, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { profile: { type: "string" }, output: { type: "string", short: "o" }, "build-id": { type: "string" } } });
+      const { values: v, positionals } = parseOptions("flash", rest, FLASH_OPTIONS, true);
+      if (positionals.length > 1) throw new UsageError(`one FLIGHT.wasm only, got ${positionals.length} files: ${positionals.join(" ")}`);
+      const p = loadProfile(need(v.profile, "--profile (tengri profiles lists them)"));
+      const output = need(v.output, "-o IMAGE.bin");
+      const buildId = v["build-id"] ?? "tengri-dev";
+      if (!/^[\x20-\x7e]{1,32}$/.test(buildId)) throw new UsageError(`--build-id must be 1 to 32 printable ASCII characters, got "${buildId}"`);
+      checkOutputFile(output, "-o");
       const wasmPath = positionals[0] ?? FLIGHT_WASM;
-      const p = loadProfile(need(v.profile, "--profile"));
-      const img = flash(readFileSync(wasmPath), p, v["build-id"] ?? "tengri-dev");
+      const wasm = positionals[0] !== undefined ? readInput(wasmPath, "FLIGHT.wasm") : readBuild(FLIGHT_WASM);
+      if (IMAGE_MAGIC.every((b, i) => wasm[i] === b)) throw new UsageError(`${displayPath(wasmPath)} is already a flashed image: give the flight .wasm (e.g. build/flight.wasm)`);
+      if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) throw new UsageError(`${displayPath(wasmPath)} is not a WebAssembly module: give the flight .wasm (e.g. build/flight.wasm)`);
+      let img: Uint8Array;
+      try { img = flash(wasm, p, buildId); } catch (e) {
+        if (e instanceof ImageError && e.reason === "wasm") throw new UsageError(`${displayPath(wasmPath)}: ${e.message}`);
+        if (e instanceof WebAssembly.CompileError) throw new UsageError(`${displayPath(wasmPath)} is not a valid WebAssembly module: ${e.message}`);
+        throw e;
+      }
       verifyImage(img, p);
-      writeFileSync(need(v.output, "-o IMAGE"), img);
-      console.log(`flashed ${wasmPath} for profile ${p.name}: ${img.length} bytes, memory limit ${p.obc.ramBytes} bytes`);
+      writeFileSync(output, img);
+      console.log(`flashed ${displayPath(wasmPath)} for profile ${p.name}: ${displayPath(output)}, ${img.length} bytes, memory limit ${p.obc.ramBytes} bytes`);
       return 0;
     }
     case "decode": {
@@ -233,8 +262,13 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand(rest);
     }
     case "faults": {
+      if (!rest.includes("--help") && !rest.includes("-h")) readBuild(FLIGHT_WASM);
       const { faultsCommand } = await import("./obc/faults-cli.ts");
-      return faultsCommand(rest);
+      try {
+        return await faultsCommand(rest);
+      } catch (e) {
+        throw parseArgsError(e, "faults") ?? e;
+      }
     }
     case "aec": {
       const { aecCommand } = await import("./commands/aec.ts");
@@ -245,11 +279,12 @@ async function main(argv: string[]): Promise<number> {
       return hyper123Command(rest);
     }
     case "eval-cloud": {
+      readBuild(LIB_WASM);
       const { evalCloudCommand } = await import("./commands/eval-cloud.ts");
       return evalCloudCommand(rest);
     }
     case "profiles": {
-      const { values: v } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
+      const { values: v } = parseOptions("profiles", rest, PROFILES_OPTIONS);
       const list = listProfiles();
       if (v.json) { console.log(JSON.stringify(list.map((x) => ({ name: x.name, file: x.file, ok: x.ok, error: x.error?.message })), null, 2)); return list.every((x) => x.ok) ? 0 : 1; }
       for (const x of list) {
@@ -264,12 +299,25 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The error a user sees: one line and the documented exit code; a stack only for a bug. */
+function report(e: unknown): number {
+  const say = (m: string) => console.error(`tengri: ${m}`);
+  const pa = parseArgsError(e, process.argv[2] ?? "");
+  if (pa) { say(pa.message); return 2; }
+  if (e instanceof UsageError) { say(e.message); return 2; }
+  if (e instanceof CliFailure) { say(e.message); return e.exitCode; }
+  if (e instanceof ProfileError) { say(e.message); return 2; }
+  // The scene readers name their option fields; the user typed the command-line options.
+  if (e instanceof SceneError) { say(e.message.replace(/\bbandMap\b/g, "--band-map").replace(/\brightShift\b/g, "--right-shift").replace(/\bwavelengthsNm\b/g, "--wavelengths")); return 2; }
+  if (e instanceof ImageError) { say(`image refused: ${e.message}`); return 3; }
+  if (e instanceof ObcConfigError || e instanceof ObcCrashError) { say(e.message); return 3; }
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code === "string" && typeof err.syscall === "string") { say(ioReason(err, err.path ?? err.syscall)); return 1; }
+  console.error(`tengri: internal error (please report it): ${e instanceof Error ? e.stack : e}`);
+  return 1;
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (e) => {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) { console.error(`tengri: ${e.message}`); process.exitCode = 2; }
-    else if (e instanceof ProfileError || e instanceof SceneError) { console.error(`tengri: ${e.message}`); process.exitCode = 2; }
-    else if (e instanceof ObcConfigError || e instanceof ObcCrashError || e instanceof ImageError) { console.error(`tengri: ${e.message}`); process.exitCode = 3; }
-    else { console.error(`tengri: ${e instanceof Error ? e.stack : e}`); process.exitCode = 1; }
-  },
+  (e) => { process.exitCode = report(e); },
 );

@@ -19,8 +19,11 @@ import { createReportObserver } from "./report/index.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
-import { ImageReconstructor, type ReconstructionStats } from "./ground/image.ts";
+import { ImageReconstructor, cucTime16, type ReconstructionStats } from "./ground/image.ts";
 import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts";
+import { PieceLedger } from "./ground/completeness.ts";
+import { computeVerdict, type Verdict } from "./report/verdict.ts";
+import { BacklogSamples, computeBacklog, type Backlog } from "./report/backlog.ts";
 
 export const FLIGHT_WASM = fileURLToPath(new URL("../build/flight.wasm", import.meta.url));
 
@@ -41,6 +44,8 @@ export interface PassOptions {
   config?: ConfigOverrides;
   /** Bus-level fault injection: transform the record stream (e.g. corrupt a record). */
   busFilter?: (records: Iterable<Uint8Array>) => Iterable<Uint8Array>;
+  /** Ground-level fault injection: lose the nth (0-based) packet of an APID after the link decoder. */
+  losePacket?: (apid: number, nth: number) => boolean;
   wasmPath?: string;
   onProgress?(linesSent: number, total: number): void;
   observers?: PassObserver[];
@@ -98,13 +103,17 @@ export interface PassSummary {
   image: ReconstructionStats;
   /** Cloud screening, when the profile enables it. */
   screening: ScreeningSummary | null;
+  /** The verdict and its words (host/report/verdict.ts); `verified` is verdict.verified. */
+  verdict: Verdict;
   verified: boolean;
   /**
    * linkTimeS: time the transmitter needs for every CADU sent (idle ones included);
-   * dataLinkTimeS: for the CADUs that carry data (the ground's non-idle frames). The link keeps up
-   * when the data fits the pass; the backlog is the data time beyond the pass.
+   * dataLinkTimeS: for the CADUs that carry data (the ground's non-idle frames), and linkUse that
+   * over the pass (the link's average load with data). backlog (host/report/backlog.ts): frames
+   * beyond the link's capacity, at every housekeeping report and at the end of imaging;
+   * keepsUp = backlog.keptPace, backlogS = backlog.endS.
    */
-  downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean; store: StoreReport };
+  downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean; backlog: Backlog; store: StoreReport };
   wallS: number;
   throughputMbitS: number;
 }
@@ -135,25 +144,49 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const unitLines = mode === "ccsds121" ? aecOptions(p).unitLines : mode === "ccsds123" ? hyperOptions(p).segmentLines : 1;
   const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined,
     mode, unitLines, p.sensor.bitDepth);
+  const scr = screeningOptions(p);
+  const aec = aecOptions(p);
+  // What the flight image owes the link, from the configuration; checked piece by piece.
+  const segPixels = (() => {
+    const userMax = p.products.image.maxPacketDataLen - 16;
+    return pixels * p.sensor.bitDepth <= userMax * 8 ? pixels : Math.floor((userMax * 8) / p.sensor.bitDepth) & ~7;
+  })();
+  const ledger = new PieceLedger({
+    mode, bands, pixels, bandNames: p.sensor.bands.map((b) => b.name), segPixels,
+    unitLines, unitPixels: mode === "ccsds121" ? aec.unitPixels : 0, tileSize: scr ? scr.tileSize : null, hkEveryLines: p.products.housekeeping.everyLines ?? 0,
+  });
+  recon.useLedger(ledger);
+  if (mode === "ccsds123") { const h = hyperOptions(p).params; recon.useHyperBound(h.fidelity ? h.absLimit : 0); }
+  const backlogHk = new BacklogSamples();
 
   if (o.out) mkdirSync(o.out, { recursive: true });
   const events: Record<string, number> = {};
-  const scr = screeningOptions(p);
   const screening = scr ? new ScreeningGround(scr.tileSize,
     obs.some((x) => x.maskLine) ? (line, m) => { for (const x of obs) x.maskLine?.(line, m); } : undefined,
-    (t) => { recon.advanceTo(t.firstLine + t.lines - 1); for (const x of obs) x.tile?.(t); }) : null;
-  if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2);
+    (t) => { recon.advanceTo(t.firstLine + t.lines - 1); for (const x of obs) x.tile?.(t); }, ledger) : null;
+  if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2, scr.degradeShift);
   let hk: Housekeeping | null = null;
   let hkPackets = 0;
+  const perApid = new Map<number, number>();
   const decoder = new LinkDecoder(linkConfigOf(p), {
     onPacket(pkt) {
+      if (o.losePacket) {
+        const nth = perApid.get(pkt.apid) ?? 0;
+        perApid.set(pkt.apid, nth + 1);
+        if (o.losePacket(pkt.apid, nth)) return;
+      }
       const band = apidBand.get(pkt.apid);
       if (band !== undefined) recon.addPacket(band, pkt.data, pkt.seqFlags);
       else if (screening && pkt.apid === scr!.statsApid) screening.addStats(pkt.data);
       else if (screening && pkt.apid === scr!.maskApid) screening.addMask(pkt.data, pkt.seqFlags);
       else if (pkt.apid === p.products.housekeeping.apid) {
         hkPackets++;
-        try { hk = decodeHousekeeping(pkt.data); for (const x of obs) x.housekeeping?.(hk); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; }
+        let h: Housekeeping;
+        try { h = decodeHousekeeping(pkt.data); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; return; }
+        hk = h;
+        ledger.housekeeping(h);
+        backlogHk.add(h.cadus, h.backlogFrames);
+        for (const x of obs) x.housekeeping?.(h);
       }
     },
     onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; for (const x of obs) x.linkEvent?.(e); },
@@ -166,7 +199,8 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   let tNow = 0;                                       // pass time of the last line handed to the OBC
   function* items(): Iterable<BusItem> {
     for (let line = scene.next(); line; line = scene.next()) {
-      recon.expectSamples(line.counter, line.samples);
+      recon.expectSamples(line.counter, line.samples, cucTime16(line.timeCoarse, line.timeFine));
+      ledger.lineSent(line.counter);
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       tNow = sent / p.sensor.lineRateHz;
       yield { record: encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples }), line: line.counter };
@@ -197,6 +231,12 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   scene.close?.();
   const img = recon.end();
   const screeningSummary = screening?.end() ?? null;
+  const reboots: Reboot[] = "reboots" in run ? (run.reboots as Reboot[]) : [];
+  const completeness = ledger.end(reboots);
+  const verdict = computeVerdict({
+    completeness, image: img, exitCode: run.exitCode, screening: scr !== null,
+    degradeBound: scr && scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0, maskTotals: screeningSummary ?? undefined,
+  });
 
   const gs = decoder.stats;
   let gapFrames = 0, dataFrames = 0;
@@ -205,13 +245,14 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const passDurationS = sent / p.sensor.lineRateHz;
   const linkTimeS = (caduBytes * 8) / p.link.downlinkBitRate;
   const dataLinkTimeS = (dataFrames * caduBits) / p.link.downlinkBitRate;
+  const backlog = computeBacklog(backlogHk.list, { cadusProduced: Math.floor(caduBytes / d.caduLen), passDurationS, bitRate: p.link.downlinkBitRate, caduBits });
   const wallS = (performance.now() - t0) / 1000;
   const summary: PassSummary = {
     profile: p.name, mode, lines: sent, bands, pixels, bitDepth: p.sensor.bitDepth,
     flight: {
       exitCode: run.exitCode, log: run.log, housekeeping: hk, busBytes: run.busBytes, caduBytes,
       realTime: run.timing ? { ...realTimeMargin(run.timing, (hk as Housekeeping | null)?.linesAccepted ?? sent, p.sensor.lineRateHz), runtime: run.timing.runtime } : null,
-      reboots: "reboots" in run ? (run.reboots as Reboot[]) : [],
+      reboots,
     },
     link: { ...channel.stats },
     ground: {
@@ -222,11 +263,12 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     },
     image: img,
     screening: screeningSummary,
-    verified: img.linesExact === sent && img.linesMismatch === 0 && img.linesMissing === 0 && img.linesPartial === 0,
+    verdict,
+    verified: verdict.verified,
     downlink: {
       passDurationS, rawBitRate: d.rawBitRate, downlinkBitRate: p.link.downlinkBitRate, caduBits, linkTimeS, dataLinkTimeS,
       linkUse: passDurationS > 0 ? dataLinkTimeS / passDurationS : 0,
-      backlogS: Math.max(0, dataLinkTimeS - passDurationS), keepsUp: dataLinkTimeS <= passDurationS * 1.0001, store: txReport.store,
+      backlogS: backlog.endS, keepsUp: backlog.keptPace, backlog, store: txReport.store,
     },
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,

@@ -1,70 +1,37 @@
 // The boot configuration table (binary, big-endian, versioned, CRC-protected), compiled by the
 // host from the hardware profile (host/obc/config-table.ts). Flight software never parses JSON.
-// Layout, version 1 (offsets in octets):
-//   0 u16 version            2 u16 tableLen (octets, CRC included)
-//   4 u16 SCID               6 u8 frame type (0 TM, 1 AOS)   7 u8 flags (b0 FECF, b1 OCF, b2 randomizer)
-//   8 u16 frame length      10 u8 RS E (0, 8, 16)           11 u8 RS depth I
-//  12 u8 image VCID         13 u8 HK VCID                   14 u8 idle VCID   15 u8 bands
-//  16 u16 pixels per line   18 u8 bit depth                 19 u8 compression (0 raw)
-//  20 u16 HK APID           22 u16 HK every N lines (0: only at boot and end)
-//  24 u32 max packet data field length
-//  28 u32 RAM bytes (the OBC's; the image refuses a configuration that needs more)
-//  32 u32 downlink bit rate [bit/s]
-//  36 u32 initial frame count (preset of every frame counter)
-//  40 u16 initial packet sequence count   42 u16 AOS insert zone length
-//  44 u16 max line counter jump accepted  46 u16 max idle frames per line record
-//  48 u16 APID of band 0 … band (bands−1)
-//  then the codec block (CODEC_BLOCK_LEN octets), at c = 48 + 2·bands:
-//   c+0 u8 coder (0 raw, 1 CCSDS 121)   c+1 u8 J (block size)   c+2 u8 flags (libaec's: 8 preprocess, 16 restricted)
-//   c+3 u8 reserved   c+4 u16 RSI (blocks)   c+6 u16 unit lines   c+8 u16 unit pixels (0: whole line)   c+10 u16 reserved
-//  then the screening block (SCREEN_FIXED_LEN + 12·bands octets), at s = c + 12:
-//   s+0 u8 enabled   s+1 u8 degrade shift k (0..7)   s+2 u16 tile statistics APID   s+4 u16 mask APID
-//   s+6 u8 TAI−UTC seconds   s+7 u8 thumbnail factor (2..64)
-//   s+8 i32 pass start latitude (µdeg)   s+12 i32 start longitude (µdeg)   s+16 i32 heading (µdeg)
-//   s+20 u32 ground speed (mm/s)   s+24 18 × i32 screener parameters (assembly/screen/screener.ts P_*)
-//   s+96 per band: f32 gain, f32 offset (radiance = gain·DN + offset), f32 ESUN at 1 AU
-//  then the CCSDS 123 block (HYPER_BLOCK_LEN octets): the compressor's parameter words
-//   (assembly/compress/hyper123/params.ts PRM_*, i32 each; table pointers must be 0), used when
-//   the coder is 2; Ny is the segment length (the codec block's unit lines)
-//  end−2 u16 CRC-16/CCITT-FALSE over all preceding octets
+// The layout, every field's allowed values and the version are defined once, in
+// host/contract/contract.json, and generated into ./contract.ts (offsets, checkConfigFields) and
+// the README. This file adds the rules that span fields, then applies the table.
 import { loadU16BE, loadU32BE } from "../util/be";
 import { crc16 } from "../util/crc16";
 import { setDetail } from "./control";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "./status";
+import {
+  CONFIG_VERSION, FIXED_LEN, CODEC_LEN, SCREENING_LEN, CCSDS123_LEN, CALIBRATION_STRIDE, APIDS_STRIDE, configTableLen, checkConfigFields,
+  codecBlockAt, screeningBlockAt, ccsds123BlockAt, apidsBlockAt,
+  OFF_VERSION, OFF_TABLE_LEN, OFF_SCID, OFF_FRAME_TYPE, OFF_LINK_FLAGS, OFF_FRAME_LENGTH, OFF_RS_E, OFF_RS_DEPTH, OFF_IMAGE_VCID, OFF_HK_VCID,
+  OFF_IDLE_VCID, OFF_BANDS, OFF_PIXELS, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_HK_APID, OFF_HK_EVERY_LINES, OFF_MAX_PACKET_DATA_LEN, OFF_RAM_BYTES,
+  OFF_DOWNLINK_BIT_RATE, OFF_INITIAL_FRAME_COUNT, OFF_INITIAL_PACKET_COUNT, OFF_INSERT_ZONE_LEN, OFF_MAX_LINE_JUMP, OFF_MAX_IDLE_PER_LINE,
+  OFF_CODER, OFF_AEC_BLOCK_SIZE, OFF_AEC_FLAGS, OFF_AEC_RSI, OFF_UNIT_LINES, OFF_UNIT_PIXELS,
+  OFF_SCREEN_ENABLED, OFF_DEGRADE_SHIFT, OFF_STATS_APID, OFF_MASK_APID, OFF_TAI_UTC, OFF_THUMBNAIL_FACTOR, OFF_START_LAT, OFF_START_LON,
+  OFF_HEADING, OFF_GROUND_SPEED, OFF_SCR_BANDS, OFF_SCR_WIDTH, OFF_SCR_SAT_DN,
+  OFF_HYP_NX, OFF_HYP_NY, OFF_HYP_NZ, OFF_HYP_D,
+} from "./contract";
 
-export const CONFIG_VERSION: u32 = 4;
-export const HYPER_PARAMS: i32 = 45;
-export const HYPER_BLOCK_LEN: i32 = HYPER_PARAMS * 4;
-export const CODER_CCSDS123: i32 = 2;
-export const SCREEN_FIXED_LEN: i32 = 96;
+export { CONFIG_VERSION };
+export const HYPER_PARAMS: i32 = CCSDS123_LEN / 4;
+export const HYPER_BLOCK_LEN: i32 = CCSDS123_LEN;
+export const SCREEN_FIXED_LEN: i32 = SCREENING_LEN;
 export const SCREEN_PARAMS: i32 = 18;
-export const CODEC_BLOCK_LEN: i32 = 12;
+export const CODEC_BLOCK_LEN: i32 = CODEC_LEN;
+export const CONFIG_FIXED_LEN: i32 = FIXED_LEN;
 export const CODER_RAW: i32 = 0;
 export const CODER_CCSDS121: i32 = 1;
-export const CONFIG_FIXED_LEN: i32 = 48;
+export const CODER_CCSDS123: i32 = 2;
 export const MAX_BANDS: i32 = 255;
-
-// Field identifiers reported in the control block (the offset of the field in the table).
-export const F_VERSION: i32 = 0;
-export const F_TABLE_LEN: i32 = 2;
-export const F_SCID: i32 = 4;
-export const F_FRAME_TYPE: i32 = 6;
-export const F_FLAGS: i32 = 7;
-export const F_FRAME_LEN: i32 = 8;
-export const F_RS_E: i32 = 10;
-export const F_RS_DEPTH: i32 = 11;
-export const F_IMAGE_VCID: i32 = 12;
-export const F_HK_VCID: i32 = 13;
-export const F_IDLE_VCID: i32 = 14;
-export const F_BANDS: i32 = 15;
-export const F_PIXELS: i32 = 16;
-export const F_BIT_DEPTH: i32 = 18;
-export const F_COMPRESSION: i32 = 19;
-export const F_HK_APID: i32 = 20;
-export const F_MAX_PACKET: i32 = 24;
-export const F_RAM: i32 = 28;
-export const F_RATE: i32 = 32;
-export const F_APIDS: i32 = 48;
+/** The largest legal table (255 bands), CRC included. */
+export const MAX_CONFIG_TABLE_LEN: i32 = FIXED_LEN + APIDS_STRIDE * MAX_BANDS + CODEC_LEN + SCREENING_LEN + CALIBRATION_STRIDE * MAX_BANDS + CCSDS123_LEN + 2;
 export const F_CRC: i32 = -1;
 
 export const FLAG_FECF: u32 = 1;
@@ -121,116 +88,112 @@ function bad(field: i32, found: i32, expected: i32): i32 {
   return setDetail(E_CFG_BAD_VALUE, field, found, expected, field);
 }
 
-/** Validates every field before applying any (never half-applied). Returns OK or a status. */
+/**
+ * Validates the whole table before applying any of it (never half-applied): length, version, CRC,
+ * every field's range (contract.ts), then the rules that span fields. Returns OK or a status with
+ * the field's offset, the value found and a limit in the control block.
+ */
 export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
-  if (len < CONFIG_FIXED_LEN + 2) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, len, CONFIG_FIXED_LEN + 2, 0);
-  const version = loadU16BE(ptr);
-  if (version != CONFIG_VERSION) return setDetail(E_CFG_BAD_VERSION, F_VERSION, <i32>version, <i32>CONFIG_VERSION, 0);
-  const tableLen = <i32>loadU16BE(ptr + 2);
-  if (tableLen != len) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, tableLen, len, 2);
+  if (len < FIXED_LEN + 2) return setDetail(E_BAD_LENGTH, OFF_TABLE_LEN, len, FIXED_LEN + 2, 0);
+  const version = loadU16BE(ptr + <usize>OFF_VERSION);
+  if (version != CONFIG_VERSION) return setDetail(E_CFG_BAD_VERSION, OFF_VERSION, <i32>version, <i32>CONFIG_VERSION, 0);
+  const tableLen = <i32>loadU16BE(ptr + <usize>OFF_TABLE_LEN);
+  if (tableLen != len) return setDetail(E_BAD_LENGTH, OFF_TABLE_LEN, tableLen, len, OFF_TABLE_LEN);
   const crcAt = len - 2;
   const want = loadU16BE(ptr + <usize>crcAt);
   const got = crc16(ptr, <usize>crcAt, 0xFFFF);
   if (want != got) return setDetail(E_CFG_BAD_CRC, F_CRC, <i32>got, <i32>want, crcAt);
+  const bands = <i32>load<u8>(ptr + <usize>OFF_BANDS);
+  if (bands < 1) return bad(OFF_BANDS, bands, 1);
+  const expectLen = configTableLen(bands);
+  if (len != expectLen) return setDetail(E_BAD_LENGTH, OFF_TABLE_LEN, len, expectLen, OFF_TABLE_LEN);
+  const ranges = checkConfigFields(ptr, bands);
+  if (ranges != OK) return ranges;
 
-  const frameType = <i32>load<u8>(ptr + 6);
-  const flags = <u32>load<u8>(ptr + 7);
-  const scid = loadU16BE(ptr + 4);
-  const frameLen = <i32>loadU16BE(ptr + 8);
-  const rsE = <i32>load<u8>(ptr + 10);
-  const rsDepth = <i32>load<u8>(ptr + 11);
-  const imageVcid = <u32>load<u8>(ptr + 12);
-  const hkVcid = <u32>load<u8>(ptr + 13);
-  const idleVcid = <u32>load<u8>(ptr + 14);
-  const bands = <i32>load<u8>(ptr + 15);
-  const pixels = <i32>loadU16BE(ptr + 16);
-  const bitDepth = <i32>load<u8>(ptr + 18);
-  const compression = <i32>load<u8>(ptr + 19);
-  const hkApid = loadU16BE(ptr + 20);
-  const maxPacketLen = <i32>loadU32BE(ptr + 24);
-  const ram = loadU32BE(ptr + 28);
-  const rate = loadU32BE(ptr + 32);
-  const insertZoneLen = <i32>loadU16BE(ptr + 42);
+  const frameType = <i32>load<u8>(ptr + <usize>OFF_FRAME_TYPE);
+  const flags = <u32>load<u8>(ptr + <usize>OFF_LINK_FLAGS);
+  const scid = loadU16BE(ptr + <usize>OFF_SCID);
+  const frameLen = <i32>loadU16BE(ptr + <usize>OFF_FRAME_LENGTH);
+  const rsE = <i32>load<u8>(ptr + <usize>OFF_RS_E);
+  const rsDepth = <i32>load<u8>(ptr + <usize>OFF_RS_DEPTH);
+  const imageVcid = <u32>load<u8>(ptr + <usize>OFF_IMAGE_VCID);
+  const hkVcid = <u32>load<u8>(ptr + <usize>OFF_HK_VCID);
+  const idleVcid = <u32>load<u8>(ptr + <usize>OFF_IDLE_VCID);
+  const pixels = <i32>loadU16BE(ptr + <usize>OFF_PIXELS);
+  const bitDepth = <i32>load<u8>(ptr + <usize>OFF_BIT_DEPTH);
+  const compression = <i32>load<u8>(ptr + <usize>OFF_COMPRESSION);
+  const hkApid = loadU16BE(ptr + <usize>OFF_HK_APID);
+  const maxPacketLen = <i32>loadU32BE(ptr + <usize>OFF_MAX_PACKET_DATA_LEN);
+  const insertZoneLen = <i32>loadU16BE(ptr + <usize>OFF_INSERT_ZONE_LEN);
 
-  if (frameType != 0 && frameType != 1) return bad(F_FRAME_TYPE, frameType, 1);
-  if ((flags & ~(FLAG_FECF | FLAG_OCF | FLAG_RANDOMIZER)) != 0) return bad(F_FLAGS, <i32>flags, 7);
+  // Link: field widths per frame type, Reed-Solomon lengths, virtual channels.
   const maxVcid: u32 = frameType == 0 ? 7 : 63;
-  if (scid > (frameType == 0 ? <u32>0x3FF : <u32>0xFF)) return bad(F_SCID, <i32>scid, frameType == 0 ? 0x3FF : 0xFF);
-  if (rsE != 0 && rsE != 8 && rsE != 16) return bad(F_RS_E, rsE, 16);
-  if (!(rsDepth == 1 || rsDepth == 2 || rsDepth == 3 || rsDepth == 4 || rsDepth == 5 || rsDepth == 8)) return bad(F_RS_DEPTH, rsDepth, 1); // 131.0-B-5 §4.3.5
-  if (frameLen < 32 || (frameType == 0 && frameLen > 2048)) return bad(F_FRAME_LEN, frameLen, 2048);
-  if (rsE != 0 && (frameLen % rsDepth != 0 || frameLen / rsDepth > 255 - 2 * rsE)) return bad(F_FRAME_LEN, frameLen, rsDepth * (255 - 2 * rsE));
-  if (imageVcid > maxVcid) return bad(F_IMAGE_VCID, <i32>imageVcid, <i32>maxVcid);
-  if (hkVcid > maxVcid) return bad(F_HK_VCID, <i32>hkVcid, <i32>maxVcid);
-  if (idleVcid > maxVcid || (frameType == 1 && idleVcid != 63)) return bad(F_IDLE_VCID, <i32>idleVcid, <i32>maxVcid);
-  if (idleVcid == imageVcid || idleVcid == hkVcid) return bad(F_IDLE_VCID, <i32>idleVcid, -1);
-  if (bands < 1) return bad(F_BANDS, bands, 1);
-  const expectLen = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + HYPER_BLOCK_LEN + 2;
-  if (len != expectLen) return setDetail(E_BAD_LENGTH, F_TABLE_LEN, len, expectLen, 2);
-  if (pixels < 1) return bad(F_PIXELS, pixels, 1);
-  if (bitDepth < 1 || bitDepth > 16) return bad(F_BIT_DEPTH, bitDepth, 16);
-  if (hkApid >= 0x7FF) return bad(F_HK_APID, <i32>hkApid, 0x7FE);
-  if (maxPacketLen < 64 || maxPacketLen > 65536) return bad(F_MAX_PACKET, maxPacketLen, 65536);
-  if (ram < 65536) return bad(F_RAM, <i32>ram, 65536);
-  if (rate == 0) return bad(F_RATE, 0, 1);
-  if (frameType == 0 && insertZoneLen != 0) return bad(42, insertZoneLen, 0);
+  if (frameType == 1 && scid > 0xFF) return bad(OFF_SCID, <i32>scid, 0xFF);                       // 732.0-B-4 §4.1.2.3
+  if (frameType == 0 && frameLen > 2048) return bad(OFF_FRAME_LENGTH, frameLen, 2048);             // 132.0-B-3 §4.1.4
+  if (rsE != 0 && (frameLen % rsDepth != 0 || frameLen / rsDepth > 255 - 2 * rsE)) return bad(OFF_FRAME_LENGTH, frameLen, rsDepth * (255 - 2 * rsE)); // 131.0-B-5 §4.3
+  if (imageVcid > maxVcid) return bad(OFF_IMAGE_VCID, <i32>imageVcid, <i32>maxVcid);
+  if (hkVcid > maxVcid) return bad(OFF_HK_VCID, <i32>hkVcid, <i32>maxVcid);
+  if (idleVcid > maxVcid || (frameType == 1 && idleVcid != 63)) return bad(OFF_IDLE_VCID, <i32>idleVcid, <i32>maxVcid);
+  if (idleVcid == imageVcid || idleVcid == hkVcid) return bad(OFF_IDLE_VCID, <i32>idleVcid, -1);
+  if (frameType == 0 && insertZoneLen != 0) return bad(OFF_INSERT_ZONE_LEN, insertZoneLen, 0);
+  // The frame must hold its headers, trailers and at least one octet of data.
+  const overhead = 6 + insertZoneLen + ((flags & FLAG_OCF) != 0 ? 4 : 0) + ((flags & FLAG_FECF) != 0 ? 2 : 0) + (frameType == 1 ? 2 : 0);
+  if (frameLen <= overhead) return bad(OFF_FRAME_LENGTH, frameLen, overhead + 1);
+  const ab = ptr + <usize>apidsBlockAt(bands);
   for (let b = 0; b < bands; b++) {
-    const apid = loadU16BE(ptr + <usize>(CONFIG_FIXED_LEN + 2 * b));
-    if (apid >= 0x7FF || apid == hkApid) return bad(F_APIDS + 2 * b, <i32>apid, 0x7FE);
+    const apid = loadU16BE(ab + <usize>(APIDS_STRIDE * b));
+    if (apid == hkApid) return bad(apidsBlockAt(bands) + APIDS_STRIDE * b, <i32>apid, -1);
     for (let c = 0; c < b; c++) {
-      if (loadU16BE(ptr + <usize>(CONFIG_FIXED_LEN + 2 * c)) == apid) return bad(F_APIDS + 2 * b, <i32>apid, -1);
+      if (loadU16BE(ab + <usize>(APIDS_STRIDE * c)) == apid) return bad(apidsBlockAt(bands) + APIDS_STRIDE * b, <i32>apid, -1);
     }
   }
   // Codec block.
-  const cb = ptr + <usize>(CONFIG_FIXED_LEN + 2 * bands);
-  const coder = <i32>load<u8>(cb);
-  const aecJ = <i32>load<u8>(cb + 1);
-  const aecFlags = <i32>load<u8>(cb + 2);
-  const aecRsi = <i32>loadU16BE(cb + 4);
-  const unitLines = <i32>loadU16BE(cb + 6);
-  const unitPixels = <i32>loadU16BE(cb + 8);
-  const fc = CONFIG_FIXED_LEN + 2 * bands;
-  if (coder != CODER_RAW && coder != CODER_CCSDS121 && coder != CODER_CCSDS123) return bad(fc, coder, CODER_CCSDS123);
-  if (compression != coder) return bad(F_COMPRESSION, compression, coder);
+  const fc = codecBlockAt(bands);
+  const cb = ptr + <usize>fc;
+  const coder = <i32>load<u8>(cb + <usize>OFF_CODER);
+  const aecJ = <i32>load<u8>(cb + <usize>OFF_AEC_BLOCK_SIZE);
+  const aecFlags = <i32>load<u8>(cb + <usize>OFF_AEC_FLAGS);
+  const aecRsi = <i32>loadU16BE(cb + <usize>OFF_AEC_RSI);
+  const unitLines = <i32>loadU16BE(cb + <usize>OFF_UNIT_LINES);
+  const unitPixels = <i32>loadU16BE(cb + <usize>OFF_UNIT_PIXELS);
+  if (compression != coder) return bad(OFF_COMPRESSION, compression, coder);
   if (coder == CODER_CCSDS121) {
-    if (aecJ != 8 && aecJ != 16 && aecJ != 32 && aecJ != 64) return bad(fc + 1, aecJ, 16);     // 121.0-B-3 §3.1.1
-    if ((aecFlags & ~(8 | 16)) != 0 || ((aecFlags & 16) != 0 && bitDepth > 4)) return bad(fc + 2, aecFlags, 8); // §5.1.2
-    if (aecRsi < 1 || aecRsi > 4096) return bad(fc + 4, aecRsi, 4096);                          // §4.3
-    if (unitLines < 1) return bad(fc + 6, unitLines, 1);
-    if (unitPixels < 0 || unitPixels > pixels || (unitPixels != 0 && unitPixels < aecJ)) return bad(fc + 8, unitPixels, pixels);
-    if (maxPacketLen < 128) return bad(F_MAX_PACKET, maxPacketLen, 128);
+    if ((aecFlags & 16) != 0 && bitDepth > 4) return bad(fc + OFF_AEC_FLAGS, aecFlags, 8);          // 121.0-B-3 §5.1.2
+    if (unitPixels > pixels || (unitPixels != 0 && unitPixels < aecJ)) return bad(fc + OFF_UNIT_PIXELS, unitPixels, pixels);
+    if (maxPacketLen < 128) return bad(OFF_MAX_PACKET_DATA_LEN, maxPacketLen, 128);
   }
-  // Screening block (the screener checks its own parameter words when it is initialised).
-  const sb = cb + <usize>CODEC_BLOCK_LEN;
-  const fs = fc + CODEC_BLOCK_LEN;
-  const screen = <i32>load<u8>(sb);
-  const shift = <i32>load<u8>(sb + 1);
-  const statsApid = loadU16BE(sb + 2);
-  const maskApid = loadU16BE(sb + 4);
-  const thumb = <i32>load<u8>(sb + 7);
-  if (screen > 1) return bad(fs, screen, 1);
+  // Screening block: the screener's words must describe this table's line.
+  const fs = screeningBlockAt(bands);
+  const sb = ptr + <usize>fs;
+  const screen = <i32>load<u8>(sb + <usize>OFF_SCREEN_ENABLED);
+  const shift = <i32>load<u8>(sb + <usize>OFF_DEGRADE_SHIFT);
+  const statsApid = loadU16BE(sb + <usize>OFF_STATS_APID);
+  const maskApid = loadU16BE(sb + <usize>OFF_MASK_APID);
+  const thumb = <i32>load<u8>(sb + <usize>OFF_THUMBNAIL_FACTOR);
   if (screen == 1) {
-    if (shift > 7 || shift >= bitDepth) return bad(fs + 1, shift, 7);
-    if (statsApid >= 0x7FF || statsApid == hkApid) return bad(fs + 2, <i32>statsApid, 0x7FE);
-    if (maskApid >= 0x7FF || maskApid == hkApid || maskApid == statsApid) return bad(fs + 4, <i32>maskApid, 0x7FE);
+    if (bands < 3) return bad(OFF_BANDS, bands, 3);
+    if (coder == CODER_CCSDS123) return bad(fs + OFF_SCREEN_ENABLED, screen, 0);                    // screening tiles are coded with CCSDS 121
+    if (shift >= bitDepth) return bad(fs + OFF_DEGRADE_SHIFT, shift, bitDepth - 1);
+    if (statsApid == hkApid) return bad(fs + OFF_STATS_APID, <i32>statsApid, -1);
+    if (maskApid == hkApid || maskApid == statsApid) return bad(fs + OFF_MASK_APID, <i32>maskApid, -1);
     for (let b = 0; b < bands; b++) {
-      const a = loadU16BE(ptr + <usize>(CONFIG_FIXED_LEN + 2 * b));
-      if (a == statsApid || a == maskApid) return bad(F_APIDS + 2 * b, <i32>a, -1);
+      const a = loadU16BE(ab + <usize>(APIDS_STRIDE * b));
+      if (a == statsApid || a == maskApid) return bad(apidsBlockAt(bands) + APIDS_STRIDE * b, <i32>a, -1);
     }
-    if (thumb < 2 || thumb > 64) return bad(fs + 7, thumb, 8);
-    if (bands < 3) return bad(F_BANDS, bands, 3);
-    if (coder == CODER_CCSDS123) return bad(fs, screen, 0);            // screening tiles are coded with CCSDS 121
+    const nb = <i32>loadU32BE(sb + <usize>OFF_SCR_BANDS), w = <i32>loadU32BE(sb + <usize>OFF_SCR_WIDTH);
+    if (nb != bands) return bad(fs + OFF_SCR_BANDS, nb, bands);
+    if (w != pixels) return bad(fs + OFF_SCR_WIDTH, w, pixels);
+    const sat = <i32>loadU32BE(sb + <usize>OFF_SCR_SAT_DN);
+    if (sat > (1 << bitDepth) - 1) return bad(fs + OFF_SCR_SAT_DN, sat, (1 << bitDepth) - 1);
   }
-  const hb = sb + <usize>(SCREEN_FIXED_LEN + 12 * bands);
+  // CCSDS 123 block: the compressor checks its own parameters at boot; the geometry must be the line's.
+  const fh = ccsds123BlockAt(bands);
+  const hb = ptr + <usize>fh;
   if (coder == CODER_CCSDS123) {
-    if (unitLines < 1) return bad(fc + 6, unitLines, 1);
-    // The compressor checks its own parameters at boot; the geometry must be the line's.
-    if (<i32>loadU32BE(hb) != pixels || <i32>loadU32BE(hb + 8) != bands || <i32>loadU32BE(hb + 4) != unitLines || <i32>loadU32BE(hb + 12) != bitDepth) return bad(fs + SCREEN_FIXED_LEN + 12 * bands, 0, 0);
-    for (let i = 33; i < HYPER_PARAMS; i++) {
-      if (i == 35 || i == 36 || i == 37 || i == 38 || i == 41) continue;          // scalars, not table pointers
-      if (loadU32BE(hb + <usize>(4 * i)) != 0) return bad(fs + SCREEN_FIXED_LEN + 12 * bands + 4 * i, 1, 0);
-    }
-    if (<i32>loadU32BE(hb + 4 * 38) != 0 || <i32>loadU32BE(hb + 4 * 41) != -1) return bad(fs + SCREEN_FIXED_LEN + 12 * bands + 4 * 38, 1, 0);
+    if (<i32>loadU32BE(hb + <usize>OFF_HYP_NX) != pixels) return bad(fh + OFF_HYP_NX, <i32>loadU32BE(hb + <usize>OFF_HYP_NX), pixels);
+    if (<i32>loadU32BE(hb + <usize>OFF_HYP_NY) != unitLines) return bad(fh + OFF_HYP_NY, <i32>loadU32BE(hb + <usize>OFF_HYP_NY), unitLines);
+    if (<i32>loadU32BE(hb + <usize>OFF_HYP_NZ) != bands) return bad(fh + OFF_HYP_NZ, <i32>loadU32BE(hb + <usize>OFF_HYP_NZ), bands);
+    if (<i32>loadU32BE(hb + <usize>OFF_HYP_D) != bitDepth) return bad(fh + OFF_HYP_D, <i32>loadU32BE(hb + <usize>OFF_HYP_D), bitDepth);
   }
   // All valid: apply.
   cfg.scid = scid; cfg.frameType = frameType;
@@ -238,19 +201,19 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   cfg.frameLen = frameLen; cfg.rsE = rsE; cfg.rsDepth = rsDepth;
   cfg.imageVcid = imageVcid; cfg.hkVcid = hkVcid; cfg.idleVcid = idleVcid;
   cfg.bands = bands; cfg.pixels = pixels; cfg.bitDepth = bitDepth; cfg.compression = compression;
-  cfg.hkApid = hkApid; cfg.hkEveryLines = loadU16BE(ptr + 22);
-  cfg.maxPacketLen = maxPacketLen; cfg.ramBytes = ram; cfg.bitRate = rate;
-  cfg.initialFrameCount = loadU32BE(ptr + 36); cfg.initialPacketCount = loadU16BE(ptr + 40) & 0x3FFF;
+  cfg.hkApid = hkApid; cfg.hkEveryLines = loadU16BE(ptr + <usize>OFF_HK_EVERY_LINES);
+  cfg.maxPacketLen = maxPacketLen; cfg.ramBytes = loadU32BE(ptr + <usize>OFF_RAM_BYTES); cfg.bitRate = loadU32BE(ptr + <usize>OFF_DOWNLINK_BIT_RATE);
+  cfg.initialFrameCount = loadU32BE(ptr + <usize>OFF_INITIAL_FRAME_COUNT); cfg.initialPacketCount = loadU16BE(ptr + <usize>OFF_INITIAL_PACKET_COUNT);
   cfg.insertZoneLen = insertZoneLen;
-  cfg.maxLineJump = loadU16BE(ptr + 44); cfg.maxIdlePerLine = loadU16BE(ptr + 46);
-  cfg.apidsPtr = ptr + <usize>CONFIG_FIXED_LEN;
+  cfg.maxLineJump = loadU16BE(ptr + <usize>OFF_MAX_LINE_JUMP); cfg.maxIdlePerLine = loadU16BE(ptr + <usize>OFF_MAX_IDLE_PER_LINE);
+  cfg.apidsPtr = ab;
   cfg.aecJ = aecJ; cfg.aecFlags = aecFlags; cfg.aecRsi = aecRsi; cfg.unitLines = unitLines; cfg.unitPixels = unitPixels;
   cfg.screen = screen == 1; cfg.degradeShift = shift; cfg.statsApid = statsApid; cfg.maskApid = maskApid;
-  cfg.taiUtc = <i32>load<u8>(sb + 6); cfg.thumbFactor = thumb;
-  cfg.lat0Deg = <f64><i32>loadU32BE(sb + 8) * 1e-6;
-  cfg.lon0Deg = <f64><i32>loadU32BE(sb + 12) * 1e-6;
-  cfg.headingDeg = <f64><i32>loadU32BE(sb + 16) * 1e-6;
-  cfg.groundSpeedMps = <f64>loadU32BE(sb + 20) * 1e-3;
+  cfg.taiUtc = <i32>load<u8>(sb + <usize>OFF_TAI_UTC); cfg.thumbFactor = thumb;
+  cfg.lat0Deg = <f64><i32>loadU32BE(sb + <usize>OFF_START_LAT) * 1e-6;
+  cfg.lon0Deg = <f64><i32>loadU32BE(sb + <usize>OFF_START_LON) * 1e-6;
+  cfg.headingDeg = <f64><i32>loadU32BE(sb + <usize>OFF_HEADING) * 1e-6;
+  cfg.groundSpeedMps = <f64>loadU32BE(sb + <usize>OFF_GROUND_SPEED) * 1e-3;
   cfg.screenBlockPtr = sb;
   cfg.hyperBlockPtr = hb;
   return OK;

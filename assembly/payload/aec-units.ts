@@ -3,7 +3,8 @@
 // restarts at every unit: 121.0-B-3 §4.3), so a lost packet loses only its own unit. A unit's
 // coded octets leave in space packets as soon as a packet's worth is ready (segmented with the
 // sequence flags, 133.0-B-2 §4.1.3.4.2), each packet carrying the unit header (unit-header.ts).
-import { Config, bandApid, F_BIT_DEPTH } from "../abi/config-table";
+import { Config, bandApid } from "../abi/config-table";
+import { OFF_BIT_DEPTH as F_BIT_DEPTH } from "../abi/contract";
 import { aecCheckConfig, aecInit, aecStartUnit, aecEncode16, aecEndUnit, aecMaxOutLenOf, AEC_STATE_LEN } from "../compress/aec121/encoder";
 import { copyBytes } from "../util/be";
 import { OK, E_CFG_BAD_VALUE, E_AEC_BAD_BITS, E_AEC_BAD_BLOCK, E_AEC_BAD_RSI } from "../abi/status";

@@ -9,7 +9,8 @@
 // The transmitter is modelled by a frame clock driven by the line time tags: when the link
 // has spare capacity, partial frames leave padded with an idle packet and idle frames fill
 // the rest; when it has none, frames leave only when full and the backlog is reported.
-import { Config, parseConfig, CODER_CCSDS121, CODER_CCSDS123, F_RAM, F_TABLE_LEN } from "../abi/config-table";
+import { Config, parseConfig, CODER_CCSDS121, CODER_CCSDS123 } from "../abi/config-table";
+import { OFF_RAM_BYTES as F_RAM, OFF_TABLE_LEN as F_TABLE_LEN } from "../abi/contract";
 import { OK, E_BAD_LENGTH, E_CFG_BAD_VALUE, E_CFG_NO_MEMORY, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP } from "../abi/status";
 import { setDetail, detailFound, detailExpected } from "../abi/control";
 import { loadU32BE, loadU16BE, copyBytes } from "../util/be";

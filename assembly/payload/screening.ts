@@ -10,7 +10,8 @@
 //   decision u8 (0 keep, 1 degrade, 2 drop) | reason u8 | thumbnail factor f u8 | bands u8 |
 //   thumbnail (dropped tiles only): per band ⌈lines/f⌉ × ⌈count/f⌉ octets, the top 8 bits of
 //   each f × f block's mean.
-import { Config, bandApid, CODER_CCSDS121, SCREEN_FIXED_LEN, SCREEN_PARAMS, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, F_MAX_PACKET } from "../abi/config-table";
+import { Config, bandApid, CODER_CCSDS121, SCREEN_FIXED_LEN, SCREEN_PARAMS, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN } from "../abi/config-table";
+import { OFF_MAX_PACKET_DATA_LEN as F_MAX_PACKET } from "../abi/contract";
 import { OK, E_CFG_BAD_VALUE } from "../abi/status";
 import { setDetail } from "../abi/control";
 import { loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";

@@ -5,8 +5,12 @@
 // little-endian in 1 (n <= 8), 2 (n <= 16), 3 (n <= 24 with -3) or 4 bytes. -b is accepted and
 // ignored. Exit codes: 0 success, 1 usage or decoding error, 99 input/output file error,
 // 255 invalid option value (aec's "initialization failed").
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
+import { checkOutputFile, displayPath, ioReason } from "./usage.ts";
+
+const LIB_WASM = fileURLToPath(new URL("../../build/lib.wasm", import.meta.url));
 import { aec121Decode, Aec121DecodeError, type Aec121Options } from "../ground/aec121-decoder.ts";
 
 /** Option flag bits of the flight encoder (libaec's values). */
@@ -161,22 +165,33 @@ const USAGE = `usage: tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-
   -t  restricted code options (n <= 4)     -p  pad each RSI to a byte boundary
   -m  samples stored MSB first             -3  24-bit samples stored in 3 bytes
   -b  buffer size (accepted, ignored)
+OUTFILE is overwritten if it exists; its folder must exist.
+Exit: 0 success, 1 usage or coding error, 99 file error, 255 bad option value (as libaec's aec).
 `;
 
-/** Parse aec's command line (options before the two file names, values attached or separate). */
+/** The flags tengri aec accepts (libaec's aec 1.0.6), for the help agreement test. */
+export const AEC_FLAGS = ["-3", "-N", "-b", "-d", "-j", "-m", "-n", "-p", "-r", "-s", "-t"] as const;
+
+/**
+ * Parse aec's command line: options (values attached, -n8, or separate, -n 8; a value may be
+ * negative, to be refused by its range check) and exactly two file names, INFILE then OUTFILE.
+ */
 export function parseAecArgs(argv: string[]): AecArgs {
   const a: AecArgs = { decode: false, bits: 8, blockSize: 8, rsi: 2, signed: false, preprocess: true, restricted: false, padRsi: false, msb: false, threeByte: false, input: "", output: "" };
+  const files: string[] = [];
   let i = 0;
   const value = (opt: string): number => {
-    let s: string;
+    let s: string | undefined;
     if (argv[i].length > 2) s = argv[i].slice(2);
-    else { i++; s = argv[i]; if (s === undefined || i >= argv.length - 2 || s.startsWith("-")) throw new AecUsageError(opt, `option ${opt} needs a value`); }
+    else { i++; s = argv[i]; if (s === undefined || (s.startsWith("-") && !/^-\d+$/.test(s))) throw new AecUsageError(opt, `option ${opt} needs a value`); }
     if (!/^-?\d+$/.test(s)) throw new AecUsageError(opt, `option ${opt}: "${s}" is not a number`);
     return Number(s);
   };
-  while (i < argv.length - 2) {
+  let optionsDone = false;
+  for (; i < argv.length; i++) {
     const opt = argv[i];
-    if (!opt.startsWith("-") || opt.length < 2) throw new AecUsageError(null, `unexpected argument "${opt}"`);
+    if (optionsDone || !opt.startsWith("-") || opt === "-") { files.push(opt); continue; }
+    if (opt === "--") { optionsDone = true; continue; }
     switch (opt[1]) {
       case "3": a.threeByte = true; break;
       case "N": a.preprocess = false; break;
@@ -191,11 +206,12 @@ export function parseAecArgs(argv: string[]): AecArgs {
       case "t": a.restricted = true; break;
       default: throw new AecUsageError(opt, `unknown option ${opt}`);
     }
-    i++;
   }
-  if (argv.length - i < 2) throw new AecUsageError(null, "INFILE and OUTFILE are required");
-  a.input = argv[i];
-  a.output = argv[i + 1];
+  if (files.length === 0) throw new AecUsageError(null, "INFILE and OUTFILE are required");
+  if (files.length === 1) throw new AecUsageError(null, `OUTFILE is missing (after INFILE ${files[0]})`);
+  if (files.length > 2) throw new AecUsageError(null, `one INFILE and one OUTFILE, got ${files.length} files: ${files.join(" ")}`);
+  a.input = files[0];
+  a.output = files[1];
   return a;
 }
 
@@ -224,10 +240,18 @@ export async function aecCommand(argv: string[]): Promise<number> {
   let input: Uint8Array;
   try {
     input = readFileSync(a.input);
-  } catch {
-    process.stderr.write(`tengri aec: cannot open input file ${a.input}\n`);
+  } catch (e) {
+    process.stderr.write(`tengri aec: cannot open input file ${ioReason(e as NodeJS.ErrnoException, a.input)}\n`);
     return 99;
   }
+  // OUTFILE is checked before the work (an existing file is overwritten; its folder must exist).
+  try {
+    checkOutputFile(a.output, "OUTFILE");
+  } catch (e) {
+    process.stderr.write(`tengri aec: cannot open output file: ${(e as Error).message}\n`);
+    return 99;
+  }
+  if (!a.decode && !existsSync(LIB_WASM)) { process.stderr.write(`tengri aec: ${displayPath(LIB_WASM)} not found: run npm run build\n`); return 99; }
   const opts: Aec121Options = { bitsPerSample: a.bits, blockSize: a.blockSize, rsi: a.rsi, signed: a.signed, preprocess: a.preprocess, restricted: a.restricted, padRsi: a.padRsi };
   const st = storageFor(a.bits, a);
   let output: Uint8Array;
@@ -255,8 +279,8 @@ export async function aecCommand(argv: string[]): Promise<number> {
   }
   try {
     writeFileSync(a.output, output);
-  } catch {
-    process.stderr.write(`tengri aec: cannot open output file ${a.output}\n`);
+  } catch (e) {
+    process.stderr.write(`tengri aec: cannot open output file ${ioReason(e as NodeJS.ErrnoException, a.output)}\n`);
     return 99;
   }
   return 0;

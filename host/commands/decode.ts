@@ -1,13 +1,14 @@
 // `tengri decode FILE --frame tm|aos --frame-length N --rs-depth I [options]`: decodes any CCSDS
 // CADU stream with the ground station's link decoder, in bounded memory.
-import { openSync, readSync, writeSync, closeSync } from "node:fs";
+import { openSync, readSync, writeSync, closeSync, statSync } from "node:fs";
+import { CliFailure, checkOutputFile, displayPath, ioReason } from "./usage.ts";
 import { LinkDecoder, LinkConfigError, type LinkConfig, type LinkStats } from "../ground/link-decoder.ts";
 
-export const DECODE_USAGE = `usage: tengri decode FILE --frame tm|aos --frame-length N --rs-depth I [options]
+export const DECODE_USAGE = `usage: tengri decode FILE|- --frame tm|aos --frame-length N --rs-depth I [options]
 
 Decodes a CCSDS CADU stream (ASM + optionally randomized, Reed-Solomon coded transfer frames):
 frame sync at any bit offset, derandomization, RS correction, FECF check, TM/AOS headers,
-virtual channels, frame-counter gaps, space packet extraction.
+virtual channels, frame-counter gaps, space packet extraction. FILE "-" reads standard input.
 
   --frame tm|aos         transfer frame type (132.0-B-3 TM or 732.0-B-4 AOS)
   --frame-length N       transfer frame length in octets (e.g. 1115, 892, 223)
@@ -23,8 +24,16 @@ virtual channels, frame-counter gaps, space packet extraction.
   --json                 print the statistics as JSON
   --help                 this text
 
-Exit status: 0 decoded, 1 I/O error, 2 bad arguments.
+Exit status: 0 decoded; 1 nothing decoded (an empty input, no CADU found, no frame good),
+most frames failed (RS uncorrectable, bad FECF, bad header), packets broke in most data frames,
+or an I/O error; 2 bad arguments. On 1 the statistics are still printed, and the other settings
+(frame type, FECF, randomizer, RS E and depth, frame lengths that fit the CADU spacing) are tried
+on the first 48 CADUs: a hint names the options that decode them, e.g.
+  frames decode with --frame aos --no-fecf: 48 of 48 in the first 48 CADUs
 `;
+
+/** Every option parseDecodeArgs accepts (its switch below), for the help agreement test. */
+export const DECODE_OPTIONS = ["--frame", "--frame-length", "--rs-depth", "--rs-e", "--no-fecf", "--no-randomizer", "--ocf", "--insert-zone", "--fhec", "--frames-out", "--packets-out", "--json", "--help", "-h"] as const;
 
 export class DecodeArgError extends Error {
   constructor(readonly option: string, readonly problem: string) {
@@ -74,7 +83,7 @@ export function parseDecodeArgs(argv: string[]): DecodeArgs {
       case "--packets-out": packetsOut = val(); break;
       case "--json": json = true; break;
       default:
-        if (a.startsWith("-")) throw new DecodeArgError(a, "unknown option");
+        if (a.startsWith("-") && a !== "-") throw new DecodeArgError(a, "unknown option");
         if (file !== undefined) throw new DecodeArgError(a, "only one input FILE");
         file = a;
     }
@@ -150,8 +159,150 @@ export function statsTable(s: LinkStats): string {
 export interface DecodeIo {
   out(s: string): void;
   err(s: string): void;
+  /** Standard input, for FILE "-" (default: process.stdin). */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 const stdio: DecodeIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
+/** Octets of the input kept to try other settings on when the decode fails. */
+export const HINT_SAMPLE_BYTES = 256 * 1024;
+/** CADUs at most in that sample. */
+export const HINT_SAMPLE_CADUS = 48;
+
+/** What the decode came to: ok, or why not (exit 1). */
+export interface DecodeVerdict { ok: boolean; reason?: string }
+
+const packetErrorCount = (s: LinkStats) => s.packetErrors["fhp-mismatch"] + s.packetErrors["bad-fhp"] + s.packetErrors["bad-version"] + s.packetErrors["impossible-length"];
+
+/**
+ * The decode failed when nothing decoded (no CADU, no frame) or when most frames failed
+ * (uncorrectable RS, bad FECF, inconsistent header) or packets broke in most data frames (a
+ * wrong FECF setting leaves frames "good" but cuts the packets at every frame boundary).
+ */
+export function verdict(s: LinkStats): DecodeVerdict {
+  if (s.bytesIn === 0) return { ok: false, reason: "the input is empty" };
+  if (s.cadus === 0) return { ok: false, reason: `no CADU found in ${s.bytesIn} octets (no attached sync marker 1ACFFC1D at the spacing these options give)` };
+  const bad = s.framesDropped;
+  const why = [s.rsCodewordsUncorrectable ? `${s.rsCodewordsUncorrectable} RS codewords uncorrectable` : "", s.framesBadFecf ? `${s.framesBadFecf} bad FECF` : "", s.framesBadHeader ? `${s.framesBadHeader} bad headers` : ""].filter(Boolean).join(", ");
+  if (s.framesGood === 0) return { ok: false, reason: `no frame decoded from ${s.cadus} CADUs${why ? ` (${why})` : ""}` };
+  if (bad > s.framesGood) return { ok: false, reason: `most frames failed: ${s.framesGood} good of ${s.framesGood + bad}${why ? ` (${why})` : ""}` };
+  const perr = packetErrorCount(s);
+  const dataFrames = s.framesGood - s.idleFrames;
+  if (perr > 0 && 2 * perr >= dataFrames) return { ok: false, reason: `packets broken in most data frames: ${perr} packet errors in ${dataFrames} data frames (${s.packets} packets whole)` };
+  return { ok: true };
+}
+
+/** Scores a link configuration on a sample: frames good, frames failed, packet errors. */
+function trial(cfg: LinkConfig, sample: Uint8Array): { good: number; total: number; perr: number; packets: number } | null {
+  let d: LinkDecoder;
+  try { d = new LinkDecoder(cfg); } catch { return null; }
+  d.push(sample);
+  d.end();
+  const s = d.stats;
+  return { good: s.framesGood, total: s.framesGood + s.framesDropped, perr: packetErrorCount(s), packets: s.packets };
+}
+
+/** The most frequent distance between byte-aligned ASMs in the sample: the CADU length. */
+export function caduSpacing(b: Uint8Array): number | null {
+  const at: number[] = [];
+  for (let i = 0; i + 4 <= b.length && at.length < 512; i++) if (b[i] === 0x1a && b[i + 1] === 0xcf && b[i + 2] === 0xfc && b[i + 3] === 0x1d) at.push(i);
+  const n = new Map<number, number>();
+  for (let k = 1; k < at.length; k++) { const d = at[k] - at[k - 1]; n.set(d, (n.get(d) ?? 0) + 1); }
+  let best: number | null = null, bc = 0;
+  for (const [d, c] of n) if (c > bc || (c === bc && best !== null && d < best)) { best = d; bc = c; }
+  return best;
+}
+
+/** The options that turn link configuration a into b, as a user types them: "--frame aos --no-fecf", "without --no-fecf". */
+export function optionsDiff(a: LinkConfig, b: LinkConfig): string {
+  const add: string[] = [], drop: string[] = [];
+  if (a.frameType !== b.frameType) add.push(`--frame ${b.frameType}`);
+  if (a.frameLen !== b.frameLen) add.push(`--frame-length ${b.frameLen}`);
+  if (a.rsE !== b.rsE) add.push(`--rs-e ${b.rsE}`);
+  if (b.rsE !== 0 && (a.rsDepth !== b.rsDepth || a.rsE === 0)) add.push(`--rs-depth ${b.rsDepth}`);
+  if (a.fecf !== b.fecf) (b.fecf ? drop : add).push("--no-fecf");
+  if (a.randomizer !== b.randomizer) (b.randomizer ? drop : add).push("--no-randomizer");
+  if (a.ocf !== b.ocf) (b.ocf ? add : drop).push("--ocf");
+  return [add.length ? `with ${add.join(" ")}` : "", drop.length ? `without ${drop.join(" ")}` : ""].filter(Boolean).join(" and ");
+}
+
+/**
+ * Tries the other settings on a bounded sample (at most HINT_SAMPLE_CADUS CADUs): frame type,
+ * FECF, randomizer, RS E and depth, and frame lengths that fit the CADU spacing found in the
+ * sample. Returns the settings that decode best, if they decode cleanly and beat the user's.
+ */
+export function findBetter(user: LinkConfig, sample: Uint8Array): { cfg: LinkConfig; good: number; total: number } | null {
+  return searchSettings(user, sample).better;
+}
+
+/** findBetter, with what the user's own settings gave on the same sample. */
+export function searchSettings(user: LinkConfig, sample: Uint8Array): { better: { cfg: LinkConfig; good: number; total: number } | null; base: { good: number; total: number } | null } {
+  const spacing = caduSpacing(sample);
+  const cbLens = new Set<number>();
+  if (spacing && spacing > 4) cbLens.add(spacing - 4);
+  const userCb = user.rsE ? (user.frameLen / user.rsDepth + 2 * user.rsE) * user.rsDepth : user.frameLen;
+  cbLens.add(userCb);
+  const cadu = Math.max(...[...cbLens].map((x) => x + 4));
+  const bytes = sample.subarray(0, Math.min(sample.length, HINT_SAMPLE_CADUS * cadu + 4));
+  // Reed-Solomon and frame length: every (E, I) whose codeblock is a CADU length seen.
+  const rsShapes: { rsE: 0 | 8 | 16; rsDepth: number; frameLen: number }[] = [];
+  for (const cb of cbLens) {
+    rsShapes.push({ rsE: 0, rsDepth: 1, frameLen: cb });
+    for (const rsE of [16, 8] as const) for (const I of [1, 2, 3, 4, 5, 8]) {
+      if (cb % I) continue;
+      const n = cb / I;
+      if (n > 255 || n <= 2 * rsE) continue;
+      rsShapes.push({ rsE, rsDepth: I, frameLen: (n - 2 * rsE) * I });
+    }
+  }
+  const tried = new Set<string>();
+  let best: { cfg: LinkConfig; good: number; total: number; score: number; changes: number } | null = null;
+  const base = trial(user, bytes);
+  // Frames whose FECF checks count half as much again: a CRC-16 that matches on frame after frame
+  // is evidence that the field is there (idle frames, which carry no packets, still say so).
+  const score = (r: { good: number; total: number; perr: number }, fecf: boolean) => r.good - (r.total - r.good) - r.perr + (fecf ? r.good / 2 : 0);
+  const baseScore = base ? score(base, user.fecf) : -Infinity;
+  for (const shape of rsShapes) for (const randomizer of [user.randomizer, !user.randomizer]) {
+    // RS first: a shape whose codewords do not decode cannot be the answer, whatever the frame.
+    const rsOnly = trial({ ...user, ...shape, randomizer, frameType: "tm", fecf: false, ocf: false }, bytes);
+    if (shape.rsE && (!rsOnly || rsOnly.total === 0)) continue;
+    for (const frameType of [user.frameType, user.frameType === "tm" ? "aos" : "tm"] as const) for (const fecf of [user.fecf, !user.fecf]) {
+      const cfg: LinkConfig = { ...user, ...shape, randomizer, frameType, fecf, ocf: frameType === "aos" ? user.ocf : false };
+      const key = JSON.stringify([cfg.frameType, cfg.frameLen, cfg.rsE, cfg.rsDepth, cfg.randomizer, cfg.fecf, cfg.ocf]);
+      if (tried.has(key)) continue;
+      tried.add(key);
+      const r = trial(cfg, bytes);
+      if (!r || r.good === 0) continue;
+      const sc = score(r, cfg.fecf);
+      const changes = optionsDiff(user, cfg).split("--").length;
+      if (!best || sc > best.score || (sc === best.score && changes < best.changes)) best = { cfg, good: r.good, total: r.total, score: sc, changes };
+    }
+  }
+  const b = base ? { good: base.good, total: base.total } : null;
+  if (!best || best.score <= baseScore || optionsDiff(user, best.cfg) === "") return { better: null, base: b };
+  // Clean enough to name: most frames good and packets not broken.
+  if (best.good * 2 <= best.total) return { better: null, base: b };
+  return { better: { cfg: best.cfg, good: best.good, total: best.total }, base: b };
+}
+
+/** Chunks of the input: a file read in bounded pieces, or standard input for "-". */
+async function* chunks(file: string, io: DecodeIo): AsyncGenerator<Uint8Array> {
+  if (file === "-") {
+    for await (const c of io.stdin ?? (process.stdin as AsyncIterable<Uint8Array>)) yield c;
+    return;
+  }
+  const fd = openSync(file, "r");
+  try {
+    const buf = new Uint8Array(1 << 20);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promise<number> {
   let args: DecodeArgs;
@@ -163,7 +314,9 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
   }
   if (args.help) { io.out(DECODE_USAGE); return 0; }
   let decoder: LinkDecoder;
-  let framesSink: FileSink | undefined, packetsSink: FileSink | undefined, fd: number | undefined;
+  let framesSink: FileSink | undefined, packetsSink: FileSink | undefined;
+  const sample = new Uint8Array(HINT_SAMPLE_BYTES);
+  let sampleLen = 0;
   try {
     try {
       decoder = new LinkDecoder(args.link, {
@@ -178,30 +331,39 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
       }
       throw e;
     }
-    fd = openSync(args.file, "r");
+    for (const [opt, path] of [["--frames-out", args.framesOut], ["--packets-out", args.packetsOut]] as const) if (path !== undefined) checkOutputFile(path, opt);
+    if (args.file !== "-") {
+      const st = statSync(args.file);
+      if (st.isDirectory()) throw new CliFailure(`${displayPath(args.file)} is a directory, not a CADU file`);
+    }
     if (args.framesOut) framesSink = new FileSink(args.framesOut);
     if (args.packetsOut) packetsSink = new FileSink(args.packetsOut);
-    const buf = new Uint8Array(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      decoder.push(buf.subarray(0, n));
+    for await (const c of chunks(args.file, io)) {
+      if (sampleLen < sample.length) { const k = Math.min(c.length, sample.length - sampleLen); sample.set(c.subarray(0, k), sampleLen); sampleLen += k; }
+      decoder.push(c);
     }
     decoder.end();
     framesSink?.close();
     packetsSink?.close();
     framesSink = packetsSink = undefined;
   } catch (e) {
+    if (e instanceof CliFailure) { io.err(`tengri decode: ${e.message}\n`); return e.exitCode; }
     const err = e as NodeJS.ErrnoException;
     if (typeof err?.code === "string") {
-      io.err(`tengri decode: ${err.path ?? args.file}: ${err.code} ${err.message}\n`);
+      io.err(`tengri decode: ${ioReason(err, err.path ?? args.file)}\n`);
       return 1;
     }
     throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
   const s = decoder.stats;
-  io.out(args.json ? JSON.stringify(statsJson(s), null, 2) + "\n" : statsTable(s));
-  return 0;
+  io.out(args.json ? JSON.stringify({ ...statsJson(s), verdict: verdict(s) }, null, 2) + "\n" : statsTable(s));
+  const v = verdict(s);
+  if (v.ok) return 0;
+  io.err(`tengri decode: ${v.reason}\n`);
+  if (sampleLen === 0) return 1;
+  const { better, base } = searchSettings(args.link, sample.subarray(0, sampleLen));
+  if (better) io.err(`tengri decode: frames decode ${optionsDiff(args.link, better.cfg)}: ${better.good} of ${better.total} in the first ${better.total} CADUs\n`);
+  else if (base && base.good > 0) io.err(`tengri decode: no other frame type, FECF, randomizer, RS or frame-length setting does better on the first CADUs (${base.good} of ${base.total} frames good with these options): the link itself may be damaged\n`);
+  else io.err(`tengri decode: no other frame type, FECF, randomizer, RS or frame-length setting decodes the first CADUs either: not a CADU stream, or one this decoder cannot read\n`);
+  return 1;
 }

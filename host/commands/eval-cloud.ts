@@ -10,6 +10,8 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
+import { screenRadiiPx, SCREENER_WORDS, DEFAULT_THRESHOLDS as FLIGHT_DEFAULTS } from "../obc/config-table.ts";
+import { WORD } from "../contract/contract.gen.ts";
 
 export class EvalCloudError extends Error {
   constructor(readonly kind: "no-data" | "bad-tile" | "flight-status" | "usage", readonly detail: string, readonly status?: number) {
@@ -17,12 +19,12 @@ export class EvalCloudError extends Error {
   }
 }
 
-// Parameter block word indices (assembly/screen/screener.ts P_*).
+// Parameter block word indices of the screener (P_* of the contract, without the prefix), and their count.
+type PName<K> = K extends `P_${infer N}` ? N : never;
 export const P = {
-  CORE_BLUE: 0, CORE_HOT: 1, CORE_NDVI_MAX: 2, HAZE_HOT: 3, BRIGHT: 4, DILATE_PX: 5, GROW_PX: 6, TILE_SIZE: 7,
-  DEGRADE_FRAC: 8, DROP_FRAC: 9, MIN_VALID_FRAC: 10, SAT_DN: 11, MIN_ELEV_CDEG: 12,
-  BAND_BLUE: 13, BAND_RED: 14, BAND_NIR: 15, NBANDS: 16, WIDTH: 17, COUNT: 18,
-} as const;
+  ...Object.fromEntries(Object.entries(WORD).filter(([k]) => k.startsWith("P_")).map(([k, v]) => [k.slice(2), v])),
+  COUNT: SCREENER_WORDS.length,
+} as { readonly [K in PName<keyof typeof WORD>]: number } & { readonly COUNT: number };
 export const CLASS = { CLEAR: 0, CLOUD: 1, UNCERTAIN: 2, SATURATED: 3, MISSING: 4, UNJUDGED: 5 } as const;
 export const DECISION = { KEEP: 0, DEGRADE: 1, DROP: 2 } as const;
 export const TILE_WORDS = 8;
@@ -33,13 +35,15 @@ export interface ScreenThresholds {
   /** Haze test: HOT above the scene's background HOT by more than this. */
   hazeHot: number;
   bright: number;
-  /** Radii in metres (pixels = floor(metres / GSD)): every pixel within dilateMetres of a core, hazy ones within growMetres. */
+  /** Radii in metres (pixels as the flight configuration has them: screenRadiiPx): every pixel within dilateMetres of a core, hazy ones within growMetres. */
   dilateMetres: number; growMetres: number;
   degradeFrac: number; dropFrac: number;
 }
+/** The flight defaults (host/contract/contract.json), in this evaluation's names. */
 export const DEFAULT_THRESHOLDS: ScreenThresholds = {
-  coreBlue: 0.2, coreHot: 0.04, coreNdviMax: 0.5, hazeHot: 0.02, bright: 0.2, dilateMetres: 50, growMetres: 150,
-  degradeFrac: 0.3, dropFrac: 0.7,
+  coreBlue: FLIGHT_DEFAULTS.coreBlue, coreHot: FLIGHT_DEFAULTS.coreHot, coreNdviMax: FLIGHT_DEFAULTS.coreNdviMax, hazeHot: FLIGHT_DEFAULTS.hazeHot,
+  bright: FLIGHT_DEFAULTS.bright, dilateMetres: FLIGHT_DEFAULTS.coreDilateM, growMetres: FLIGHT_DEFAULTS.hazeGrowM,
+  degradeFrac: FLIGHT_DEFAULTS.degradeFraction, dropFrac: FLIGHT_DEFAULTS.dropFraction,
 };
 
 export interface CloudTile {
@@ -103,8 +107,8 @@ class Screener {
     const set = (i: number, v: number) => { this.i32()[(this.paramPtr >>> 2) + i] = v; };
     set(P.CORE_BLUE, q12(th.coreBlue)); set(P.CORE_HOT, q12(th.coreHot)); set(P.CORE_NDVI_MAX, q12(th.coreNdviMax));
     set(P.HAZE_HOT, q12(th.hazeHot)); set(P.BRIGHT, q12(th.bright));
-    const r1 = Math.min(32, Math.floor(th.dilateMetres / tile.gsdM + 1e-9));
-    set(P.DILATE_PX, r1); set(P.GROW_PX, Math.max(r1, Math.min(32, Math.floor(th.growMetres / tile.gsdM + 1e-9))));
+    const r = screenRadiiPx({ coreDilateM: th.dilateMetres, hazeGrowM: th.growMetres }, tile.gsdM);   // as the flight configuration has them
+    set(P.DILATE_PX, r.dilate); set(P.GROW_PX, r.grow);
     set(P.TILE_SIZE, tileSize);
     set(P.DEGRADE_FRAC, q16(th.degradeFrac)); set(P.DROP_FRAC, q16(th.dropFrac));
     const need = e.screenWorkspaceLen(this.paramPtr);

@@ -6,8 +6,12 @@
 // --signed), in the order given by --input-order (default bsq). Without -d, every parameter of
 // the issue's reference set is the default (P = 3, full, wide neighbour, Ω = 13, R = 32 ...).
 // Exit codes: 0 success, 1 usage or decoding error, 2 invalid parameter value, 99 file error.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
+import { checkOutputFile, displayPath, ioReason } from "./usage.ts";
+
+const LIB_WASM = fileURLToPath(new URL("../../build/lib.wasm", import.meta.url));
 import { decodeHyper123, Hyper123DecodeError } from "../ground/hyper123-decoder.ts";
 
 export type Hyper123Order = "bsq" | "bil" | "bip";
@@ -237,7 +241,17 @@ compress:   --nx N --ny N --nz N [--d 2..16] [--signed] [--input-order bsq|bil|b
             [--weight-init FILE.json {"q":Q,"lambda":[[..],..]}] [--intraband-offset -6..5]
             [--interband-offset -6..5] [--weight-offsets FILE.json [[intra, inter1, ..], ..]]
             [--period-exp 0..9 --limits FILE.json [{"abs":[..],"rel":[..]}, ..] (one entry per period)]
-decompress: -d [--output-order bsq|bil|bip] INFILE OUTFILE   (parameters from the header)`;
+decompress: -d [--output-order bsq|bil|bip] INFILE OUTFILE   (parameters from the header)
+OUTFILE is overwritten if it exists; its folder must exist.
+Exit: 0 success, 1 usage or decoding error, 2 invalid parameter value, 99 file error.`;
+
+/** Long options of compression and of decompression (-d), besides the flags --signed, --reduced, --restricted. */
+export const HYPER123_ENCODE_OPTIONS = new Set(["nx", "ny", "nz", "d", "input-order", "order", "depth", "word-bytes", "p", "local-sum", "r", "omega", "t-inc",
+  "nu-min", "nu-max", "abs-error", "abs-bits", "abs-table", "rel-error", "rel-bits", "rel-table", "theta", "phi", "psi", "u-max",
+  "gamma-star", "gamma0", "k", "user-data", "coder", "block-size", "rsi", "weight-init", "intraband-offset", "interband-offset",
+  "weight-offsets", "period-exp", "limits"]);
+export const HYPER123_DECODE_OPTIONS = new Set(["output-order"]);
+export const HYPER123_FLAGS = ["-d", "--signed", "--reduced", "--restricted"];
 
 const LSUMS = ["wide-neighbour", "narrow-neighbour", "wide-column", "narrow-column"];
 
@@ -263,9 +277,11 @@ export async function hyper123Command(argv: string[]): Promise<number> {
     if (err instanceof Hyper123ParamError) { process.stderr.write(`${err.message}\n`); return 2; }
     if (err instanceof Hyper123DecodeError) { process.stderr.write(`${err.message}\n`); return 1; }
     if (err instanceof Hyper123FlightError) { process.stderr.write(`${err.message}\n`); return 1; }
-    if ((err as NodeJS.ErrnoException)?.code && /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code!)) {
-      process.stderr.write(`hyper123: ${(err as Error).message}\n`); return 99;
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code && /^E[A-Z]+$/.test(e.code)) {
+      process.stderr.write(`hyper123: ${ioReason(e, e.path ?? "")}\n`); return 99;
     }
+    if (err instanceof SyntaxError) { process.stderr.write(`hyper123: a JSON option file is not valid JSON: ${err.message}\n`); return 2; }
     throw err;
   }
 }
@@ -284,11 +300,21 @@ function run(argv: string[]): number {
     } else files.push(a);
   }
   if (flags.has("-h") || flags.has("--help")) { process.stdout.write(`${USAGE}\n`); return 0; }
-  if (files.length !== 2) { process.stderr.write(`${USAGE}\n`); return 1; }
+  const unknownFlag = files.find((f) => f.startsWith("-") && f !== "-");
+  if (unknownFlag) { process.stderr.write(`hyper123: unknown option ${unknownFlag}\n${USAGE}\n`); return 1; }
+  const known = flags.has("-d") ? HYPER123_DECODE_OPTIONS : HYPER123_ENCODE_OPTIONS;
+  for (const k of opt.keys()) if (!known.has(k)) {
+    const other = flags.has("-d") ? HYPER123_ENCODE_OPTIONS.has(k) : HYPER123_DECODE_OPTIONS.has(k);
+    process.stderr.write(`hyper123: ${other ? `--${k} is a ${flags.has("-d") ? "compression" : "decompression (-d)"} option` : `unknown option --${k}`} (see --help)\n`);
+    return 1;
+  }
+  if (files.length !== 2) {
+    process.stderr.write(`hyper123: ${files.length === 0 ? "INFILE and OUTFILE are required" : files.length === 1 ? `OUTFILE is missing (after INFILE ${files[0]})` : `one INFILE and one OUTFILE, got ${files.length}: ${files.join(" ")}`}\n${USAGE}\n`);
+    return 1;
+  }
   const [inFile, outFile] = files;
+  try { checkOutputFile(outFile, "OUTFILE"); } catch (e) { process.stderr.write(`hyper123: ${(e as Error).message}\n`); return 99; }
   if (flags.has("-d")) {
-    const known = new Set(["output-order", "max-samples"]);
-    for (const k of opt.keys()) if (!known.has(k)) throw new Hyper123ParamError(k, opt.get(k), "not a decompression option");
     const to = (opt.get("output-order") ?? "bsq") as Hyper123Order;
     if (!["bsq", "bil", "bip"].includes(to)) throw new Hyper123ParamError("output-order", to, "bsq, bil, bip");
     const dec = decodeHyper123(new Uint8Array(readFileSync(inFile)));
@@ -301,11 +327,6 @@ function run(argv: string[]): number {
   const nx = intArg("nx", opt.get("nx"), 1, 65535), ny = intArg("ny", opt.get("ny"), 1, 65535), nz = intArg("nz", opt.get("nz"), 1, 65535);
   const p = hyper123Defaults(nx, ny, nz);
   const get = (k: string): string | undefined => opt.get(k);
-  const known = new Set(["nx", "ny", "nz", "d", "input-order", "order", "depth", "word-bytes", "p", "local-sum", "r", "omega", "t-inc",
-    "nu-min", "nu-max", "abs-error", "abs-bits", "abs-table", "rel-error", "rel-bits", "rel-table", "theta", "phi", "psi", "u-max",
-    "gamma-star", "gamma0", "k", "user-data", "coder", "block-size", "rsi", "weight-init", "intraband-offset", "interband-offset",
-    "weight-offsets", "period-exp", "limits"]);
-  for (const k of opt.keys()) if (!known.has(k)) throw new Hyper123ParamError(k, opt.get(k), "not a compression option (see --help)");
   if (get("d") !== undefined) p.d = intArg("d", get("d"), 2, 16);
   p.signed = flags.has("--signed");
   p.reduced = flags.has("--reduced");
@@ -390,6 +411,7 @@ function run(argv: string[]): number {
   if (raw.length !== nx * ny * nz * 2) throw new Hyper123ParamError("INFILE size", raw.length, `${nx * ny * nz * 2} bytes (Nx·Ny·Nz 16-bit samples)`);
   const words = p.signed ? new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length)) : new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
   const bsq = from === "bsq" ? words : Uint16Array.from(reorder(words, nx, ny, nz, from, "bsq"));
+  if (!existsSync(LIB_WASM)) { process.stderr.write(`hyper123: ${displayPath(LIB_WASM)} not found: run npm run build\n`); return 99; }
   const lib = loadFlightLib();
   const stream = compressHyper123(lib, p, bsq as Uint16Array);
   writeFileSync(outFile, stream);

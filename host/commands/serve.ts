@@ -1,11 +1,12 @@
-// `tengri serve`: hardware in the loop (host/hil/server.ts). Runs until SIGINT or SIGTERM.
-import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
-import { loadProfile, ProfileError } from "../profiles/index.ts";
+// `tengri serve`: hardware in the loop (host/hil/server.ts). Runs until SIGINT, SIGTERM or SIGHUP,
+// until the process that started it goes away, or until the image fails 3 boots in a row.
+import { loadProfile, ProfileError, type Profile } from "../profiles/index.ts";
 import { flash, verifyImage, ImageError } from "../obc/image.ts";
 import { HilServer, type HilEvent } from "../hil/server.ts";
 import { parseHostPort, UdpTargetError } from "../downlink/udp-frames.ts";
 import { DEFAULT_FLIGHT_WASM } from "../obc/faults.ts";
+import { SERVE_OPTIONS } from "./options.ts";
+import { UsageError, CliFailure, numberOption, parseOptions, readBuild, readInput, displayPath } from "./usage.ts";
 
 export const SERVE_HELP = `Usage: tengri serve --profile P [--bus-port N] [--cadu-port M] [--udp-frames HOST:PORT]
                     [--host ADDR] [--image IMAGE.bin | --wasm FLIGHT.wasm] [--no-config] [--json]
@@ -21,58 +22,119 @@ a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
   --udp-frames   also send each decoded transfer frame (no ASM, no RS parity) as one UDP
                  datagram to HOST:PORT
   --host         address to bind (default 127.0.0.1)
-  --image        a flashed image file (tengri flash); default: build/flight.wasm flashed now
+  --image        a flashed image file (tengri flash), refused before any boot if it was
+                 flashed for a profile with other RAM
+  --wasm         a flight .wasm to flash for the profile now (default build/flight.wasm)
   --no-config    do not send the profile's configuration record at boot: the bench sends it
   --json         events as JSON lines instead of text
 Prints the ports once listening ("bus 127.0.0.1:5100 cadu 127.0.0.1:5101"), then events.
-Exit: 0 after an interrupt, 2 bad usage or a port in use, 3 the image file was refused.`;
+Stops on Ctrl-C, SIGINT, SIGTERM or SIGHUP, or when the process that started it goes away (as
+when \`npx tengri serve … &\` is killed): the image and every child process end, the ports are freed.
+After 3 failed boots in a row (the image trapped, exited or refused the configuration before
+accepting a line) it stops and names the cause: the image's own last log line.
+Exit: 0 after an interrupt, 1 a file that cannot be read (build/flight.wasm before npm run build),
+2 bad usage, a port in use or an address not available, 3 the image file was refused, or the image
+failed 3 boots in a row.`;
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP, or when this process is orphaned: npx
+ * (npm exec → sh → node) dies on SIGTERM without passing it on, so the server watches its parent.
+ */
+function stopRequest(): { stopped: Promise<string>; dispose(): void } {
+  let resolve!: (why: string) => void;
+  const stopped = new Promise<string>((r) => { resolve = r; });
+  const handlers = SIGNALS.map((sig) => {
+    const h = () => {
+      resolve(sig);
+      // A second signal while closing: leave at once (the children see their pipes close and end).
+      process.once(sig, () => process.exit(128 + (sig === "SIGINT" ? 2 : sig === "SIGTERM" ? 15 : 1)));
+    };
+    process.once(sig, h);
+    return [sig, h] as const;
+  });
+  const parent = process.ppid;
+  const poll = parent > 1 ? setInterval(() => { if (process.ppid !== parent) resolve("parent-exit"); }, 200) : null;
+  poll?.unref();
+  return { stopped, dispose() { if (poll) clearInterval(poll); for (const [sig, h] of handlers) process.off(sig, h); } };
+}
 
 export async function serveCommand(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) { console.log(SERVE_HELP); return 0; }
-  let v;
+  // Once the terminal or the pipe reading us is gone, what we print has nowhere to go: not a crash.
+  for (const s of [process.stdout, process.stderr]) s.on("error", () => undefined);
+  const stop = stopRequest();
   try {
-    v = parseArgs({ args: argv, options: {
-      profile: { type: "string" }, "bus-port": { type: "string" }, "cadu-port": { type: "string" }, "udp-frames": { type: "string" },
-      host: { type: "string" }, image: { type: "string" }, wasm: { type: "string" }, "no-config": { type: "boolean" }, json: { type: "boolean" },
-    } }).values;
-  } catch (e) { console.error(`tengri serve: ${(e as Error).message}`); return 2; }
-  const port = (x: string | undefined, name: string, def: number) => {
-    if (x === undefined) return def;
-    const n = Number(x);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number 0..65535, got "${x}"`);
-    return n;
-  };
-  let server: HilServer;
-  try {
-    if (!v.profile) throw new UsageError("missing --profile");
-    const p = loadProfile(v.profile);
-    const udp = v["udp-frames"] ? parseHostPort(v["udp-frames"]) : undefined;
-    const image = v.image ? new Uint8Array(readFileSync(v.image)) : flash(readFileSync(v.wasm ?? DEFAULT_FLIGHT_WASM), p, "tengri-serve");
-    verifyImage(image, p);
-    const json = !!v.json;
-    const onEvent = (e: HilEvent) => {
-      if (e.kind === "housekeeping") return;
-      if (json) { console.log(JSON.stringify(e)); return; }
-      if (e.kind === "log") console.log(`  [boot ${e.boot}] ${e.line}`);
-      else if (e.kind === "boot") console.log(`image boot ${e.boot}`);
-      else if (e.kind === "image-exit") console.log(`image boot ${e.boot} ended: exit ${e.code ?? e.signal}`);
-      else console.log(`${e.kind} #${e.id} ${e.remote}: ${e.state}${"bytes" in e ? ` (${e.bytes} octets)` : ""}`);
-    };
-    server = await HilServer.start({ profile: p, image, host: v.host, busPort: port(v["bus-port"], "bus-port", 5100), caduPort: port(v["cadu-port"], "cadu-port", 5101), udpFrames: udp, sendConfig: !v["no-config"], onEvent });
-    const host = v.host ?? "127.0.0.1";
-    if (json) console.log(JSON.stringify({ kind: "listening", host, busPort: server.busPort, caduPort: server.caduPort, udpFrames: udp ?? null }));
-    else console.log(`bus ${host}:${server.busPort} cadu ${host}:${server.caduPort}${udp ? ` udp-frames ${udp.host}:${udp.port}` : ""}`);
+    return await serve(argv, stop.stopped);
   } catch (e) {
     if (e instanceof UsageError || e instanceof UdpTargetError || e instanceof ProfileError) { console.error(`tengri serve: ${e.message}`); return 2; }
-    if (e instanceof ImageError) { console.error(`tengri serve: ${e.message}`); return 3; }
-    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE" || (e as NodeJS.ErrnoException).code === "EACCES") { console.error(`tengri serve: ${(e as Error).message}`); return 2; }
+    if (e instanceof ImageError) { console.error(`tengri serve: image refused: ${e.message}`); return 3; }
+    if (e instanceof CliFailure) { console.error(`tengri serve: ${e.message}`); return e.exitCode; }
+    throw e;
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function serve(argv: string[], stopped: Promise<string>): Promise<number> {
+  const { values: v } = parseOptions("serve", argv, SERVE_OPTIONS);
+  const port = (x: string | undefined, name: string, def: number) => numberOption(x, name, def, { min: 0, max: 65535, integer: true });
+  if (!v.profile) throw new UsageError("missing --profile (tengri profiles lists them)");
+  if (v.image !== undefined && v.wasm !== undefined) throw new UsageError("--image and --wasm: give one of them");
+  const busPort = port(v["bus-port"], "bus-port", 5100), caduPort = port(v["cadu-port"], "cadu-port", 5101);
+  if (busPort !== 0 && busPort === caduPort) throw new UsageError(`--bus-port and --cadu-port are both ${busPort}`);
+  const p = loadProfile(v.profile);
+  const udp = v["udp-frames"] ? parseHostPort(v["udp-frames"]) : undefined;
+  // Refused before any boot: a foreign, tampered or mismatched image (verifyImage names the figures).
+  const image = v.image !== undefined ? new Uint8Array(readInput(v.image, "--image"))
+    : flashOrRefuse(v.wasm !== undefined ? readInput(v.wasm, "--wasm") : readBuild(DEFAULT_FLIGHT_WASM), p, v.wasm ?? DEFAULT_FLIGHT_WASM);
+  verifyImage(image, p);
+  const json = !!v.json;
+  const onEvent = (e: HilEvent) => {
+    if (e.kind === "housekeeping") return;
+    if (json) { console.log(JSON.stringify(e)); return; }
+    if (e.kind === "log") console.log(`  [boot ${e.boot}] ${e.line}`);
+    else if (e.kind === "boot") console.log(`image boot ${e.boot}`);
+    else if (e.kind === "image-exit") console.log(`image boot ${e.boot} ended: exit ${e.code ?? e.signal}`);
+    else if (e.kind === "boot-failed") console.log(`image boot ${e.boot} failed (${e.inARow} in a row): ${e.cause}`);
+    else if (e.kind === "gave-up") return;
+    else console.log(`${e.kind} #${e.id} ${e.remote}: ${e.state}${"bytes" in e ? ` (${e.bytes} octets)` : ""}`);
+  };
+  const host = v.host ?? "127.0.0.1";
+  let server: HilServer;
+  try {
+    server = await HilServer.start({ profile: p, image, host, busPort, caduPort, udpFrames: udp, sendConfig: !v["no-config"], onEvent });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
+    const which = err.port === busPort && busPort !== 0 ? `--bus-port ${busPort}` : err.port === caduPort && caduPort !== 0 ? `--cadu-port ${caduPort}` : `port ${err.port ?? "?"}`;
+    if (err.code === "EADDRINUSE") throw new UsageError(`${which} on ${host} is in use by another program`);
+    if (err.code === "EACCES") throw new UsageError(`${which} on ${host}: permission denied (ports below 1024 need privileges)`);
+    if (err.code === "EADDRNOTAVAIL") throw new UsageError(`--host ${host}: address not available on this machine`);
+    if (err.code === "ENOTFOUND" || err.code === "EAI_AGAIN") throw new UsageError(`--host ${host}: no such host`);
+    if (err.code === "EAFNOSUPPORT" || err.code === "EINVAL") throw new UsageError(`--host ${host}: not an address this machine can listen on`);
     throw e;
   }
-  await new Promise<void>((res) => { process.once("SIGINT", res); process.once("SIGTERM", res); });
+  if (json) console.log(JSON.stringify({ kind: "listening", host, busPort: server.busPort, caduPort: server.caduPort, udpFrames: udp ?? null }));
+  else console.log(`bus ${host}:${server.busPort} cadu ${host}:${server.caduPort}${udp ? ` udp-frames ${udp.host}:${udp.port}` : ""}`);
+  const why = await Promise.race([stopped, server.failed]);
   const s = await server.close();
   const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping };
-  console.log(v.json ? JSON.stringify({ kind: "closed", ...summary }) : `closed: ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)`);
+  if (typeof why !== "string") {
+    console.log(json ? JSON.stringify({ kind: "gave-up", message: why.message, boots: why.boots }) : `stopped: ${why.message}`);
+    console.error(`tengri serve: ${why.message}`);
+    return 3;
+  }
+  console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)`);
   return 0;
 }
 
-class UsageError extends Error {}
+/** flash(), with a file that is not a WebAssembly module told as a usage error. */
+function flashOrRefuse(wasm: Uint8Array, p: Profile, path: string): Uint8Array {
+  try {
+    return flash(wasm, p, "tengri-serve");
+  } catch (e) {
+    if (e instanceof ImageError && e.reason === "wasm") throw new UsageError(`${displayPath(path)} is not a WebAssembly module: ${e.message}`);
+    throw e;
+  }
+}

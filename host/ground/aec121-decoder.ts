@@ -581,3 +581,19 @@ function readFs(buf: Uint8Array, pos: number, endBits: number, max: number): num
 export function aec121Decode(stream: Uint8Array, opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number } = {}): Uint32Array | Int32Array {
   return new Aec121StreamDecoder(opts, { maxSamples: limits.maxSamples, expectedSamples: limits.expectedSamples ?? Math.min(stream.length * 2 + 64, 1 << 24) }).decodeAll(stream);
 }
+
+/**
+ * Decode one unit of exactly `samples` samples (an image unit, a cloud-mask unit). The coded
+ * stream may legitimately describe more: the last block is padded to J samples, and a
+ * zero-block run coded as "remainder of segment" (121.0-B-3 §3.4.3, §5.1.2) reaches the end of
+ * its 64-block segment (or RSI) even when the data ended earlier in it, as libaec does. So up
+ * to one block and 63 zero blocks beyond the unit are accepted and trimmed; fewer samples than
+ * the unit holds are an error (TRUNCATED).
+ */
+export function aec121DecodeUnit(stream: Uint8Array, opts: Aec121Options, samples: number): Uint32Array | Int32Array {
+  const J = opts.blockSize;
+  const bound = Math.ceil(samples / J) * J + (SEGMENT - 1) * J;
+  const out = aec121Decode(stream, opts, { maxSamples: bound, expectedSamples: bound });
+  if (out.length < samples) throw new Aec121DecodeError("TRUNCATED", stream.length * 8, out.length, out, undefined, `${out.length} of ${samples} samples`);
+  return out.subarray(0, samples);
+}

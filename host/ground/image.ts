@@ -1,5 +1,6 @@
-import { aec121Decode, Aec121DecodeError } from "./aec121-decoder.ts";
+import { aec121DecodeUnit, Aec121DecodeError } from "./aec121-decoder.ts";
 import type { ScreeningGround } from "./screening.ts";
+import type { PieceLedger } from "./completeness.ts";
 import { decodeHyper123, Hyper123DecodeError } from "./hyper123-decoder.ts";
 
 // Image reconstruction from the raw-mode image packets or the CCSDS 121 compressed units: per band and line, the samples are
@@ -11,7 +12,14 @@ import { decodeHyper123, Hyper123DecodeError } from "./hyper123-decoder.ts";
 
 export const IMAGE_SEC_HDR_LEN = 16;
 
-export interface LinePiece { band: number; line: number; firstPixel: number; count: number; bitDepth: number; timeS: number; samples: Uint16Array; tolerance?: number }
+/** A bus time tag (coarse seconds, fine in 2^-32 s) as the 4 + 2 octet CUC of the packets carries it, in seconds. */
+export function cucTime16(coarse: number, fine32: number): number { return coarse + Math.floor(fine32 / 65536) / 65536; }
+
+export interface LinePiece {
+  band: number; line: number; firstPixel: number; count: number; bitDepth: number; timeS: number; samples: Uint16Array; tolerance?: number;
+  /** First line of the unit or segment the piece came in (the ledger's key); the line itself for raw segments. */
+  unitLine?: number;
+}
 
 export class ImagePacketError extends Error {
   constructor(readonly reason: "short" | "time-code" | "geometry" | "length", message: string) { super(message); this.name = "ImagePacketError"; }
@@ -73,7 +81,10 @@ export interface CompressionStats { band: number; rawBits: number; codedBits: nu
 
 export interface ReconstructionStats {
   linesComplete: number;
+  /** Complete lines whose every pixel is exact or within its piece's bound (degraded tiles, near-lossless CCSDS 123). */
   linesExact: number;
+  /** Of those, lines whose every pixel is bit-exact. */
+  linesBitExact: number;
   linesMismatch: number;
   linesPartial: number;
   linesMissing: number;
@@ -101,7 +112,7 @@ export interface ReconstructionStats {
 export class ImageReconstructor {
   private open = new Map<number, { bands: (Uint16Array | null)[]; got: number[]; pieces: LinePiece[]; seen: Set<number> }>();
   private lastLine = -1;
-  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [], pixelsScreenedOut: 0, piecesDegraded: 0, maxDegradedError: 0, duplicatePieces: 0 };
+  readonly stats: ReconstructionStats = { linesComplete: 0, linesExact: 0, linesBitExact: 0, linesMismatch: 0, linesPartial: 0, linesMissing: 0, bandLinesLost: 0, segmentsReceived: 0, badPackets: 0, lostLines: [], unitsDecoded: 0, unitsLost: 0, unitErrors: {}, compression: [], pixelsScreenedOut: 0, piecesDegraded: 0, maxDegradedError: 0, duplicatePieces: 0 };
   private expectedSamples = new Map<number, Uint16Array>();
   private screening: ScreeningGround | null = null;
   private units = new Map<string, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
@@ -124,10 +135,19 @@ export class ImageReconstructor {
    * bound, dropped ones not at all. The sender registers whole samples (expectSamples) and the
    * ground checks every pixel against them and the decisions.
    */
-  useScreening(g: ScreeningGround, delayLines: number): void {
+  useScreening(g: ScreeningGround, delayLines: number, degradeShift = 0): void {
     this.screening = g;
     this.window = delayLines + 4;
+    this.degradeBound = degradeShift > 0 ? 1 << (degradeShift - 1) : 0;
   }
+  private degradeBound = 0;
+  /** CCSDS 123: the configured absolute error limit (0: lossless); null: trust the stream's header. */
+  private hyperBound: number | null = null;
+  /** CCSDS 123 near-lossless: every sample's bound is the configuration's, not the stream's. */
+  useHyperBound(maxAbsError: number): void { this.hyperBound = maxAbsError; }
+  private ledger: PieceLedger | null = null;
+  /** Every piece that arrives, fails or is wrong is reported to the ledger of what was owed. */
+  useLedger(l: PieceLedger): void { this.ledger = l; }
   private screenedOut: number[] = [];
 
   /**
@@ -135,7 +155,12 @@ export class ImageReconstructor {
    * is final, a few lines or one unit later): every pixel that arrives is checked against it,
    * exactly or within its piece's error bound (degraded tiles, near-lossless CCSDS 123).
    */
-  expectSamples(line: number, samples: Uint16Array): void { this.expectedSamples.set(line, samples.slice()); }
+  expectSamples(line: number, samples: Uint16Array, timeS?: number): void {
+    this.expectedSamples.set(line, samples.slice());
+    if (timeS !== undefined) this.sentTimes.set(line, timeS);
+  }
+  /** Time tags the imager gave the lines still open (CUC seconds to 2^-16 s: cucTime16), to check every piece's against. */
+  private sentTimes = new Map<number, number>();
 
   /** One image packet of a band (seqFlags: 133.0-B-2 sequence flags). The data is not kept. */
   addPacket(band: number, data: Uint8Array, seqFlags = 3): void {
@@ -144,12 +169,14 @@ export class ImageReconstructor {
     try { piece = decodeImagePacket(band, data, this.pixels); } catch { this.stats.badPackets++; return; }
     this.stats.segmentsReceived++;
     this.codedBytes[band] += data.length - IMAGE_SEC_HDR_LEN;
+    this.ledger?.imageArrived(band, piece.line, piece.firstPixel);
     this.addPiece(piece);
   }
 
-  private unitLost(reason: string): void {
+  private unitLost(reason: string, h?: UnitHeader, band = 0): void {
     this.stats.unitsLost++;
     this.stats.unitErrors[reason] = (this.stats.unitErrors[reason] ?? 0) + 1;
+    if (h) this.ledger?.imageFailed(h.coder === CODER_CCSDS123 ? 0 : band, h.line, h.firstPixel, reason);
   }
 
   private addUnitSegment(band: number, data: Uint8Array, seqFlags: number): void {
@@ -164,19 +191,19 @@ export class ImageReconstructor {
     const first = seqFlags === 1 || seqFlags === 3, last = seqFlags === 2 || seqFlags === 3;
     let u = this.units.get(key);
     if (first) {
-      if (u) this.unitLost("restarted");
-      if (h.offset !== 0) { this.unitLost("bad-offset"); return; }
+      if (u) this.unitLost("restarted", u.hdr, band);
+      if (h.offset !== 0) { this.unitLost("bad-offset", h, band); return; }
       u = { hdr: h, chunks: [], next: 0 };
       this.units.set(key, u);
     } else if (!u) {
       // The start of this unit was lost (counted once, at its last segment), or the unit was
       // already counted lost when a middle segment went missing.
-      if (last) { if (!this.dead.delete(key)) this.unitLost("start-lost"); }
+      if (last) { if (!this.dead.delete(key)) this.unitLost("start-lost", h, band); }
       return;
     }
     if (h.offset !== u.next) {
       this.units.delete(key);
-      this.unitLost("segment-lost");
+      this.unitLost("segment-lost", h, band);
       if (!last) this.dead.add(key);
       return;
     }
@@ -191,18 +218,18 @@ export class ImageReconstructor {
     const n = h.lines * h.count;
     let samples: Uint32Array | Int32Array;
     try {
-      samples = aec121Decode(stream, { bitsPerSample: h.bitDepth, blockSize: h.blockSize, rsi: h.rsi, preprocess: (h.flags & 8) !== 0, restricted: (h.flags & 16) !== 0 }, { maxSamples: n + h.blockSize, expectedSamples: n + h.blockSize });
+      samples = aec121DecodeUnit(stream, { bitsPerSample: h.bitDepth, blockSize: h.blockSize, rsi: h.rsi, preprocess: (h.flags & 8) !== 0, restricted: (h.flags & 16) !== 0 }, n);
     } catch (e) {
-      this.unitLost(e instanceof Aec121DecodeError ? `decode-${e.code}` : "decode");
+      this.unitLost(e instanceof Aec121DecodeError ? `decode-${e.code}` : "decode", h, band);
       return;
     }
-    if (samples.length < n) { this.unitLost("short"); return; }
     this.stats.unitsDecoded++;
+    this.ledger?.imageArrived(band, h.line, h.firstPixel);
     for (let l = 0; l < h.lines; l++) {
       const s = new Uint16Array(h.count);
       const k = h.shift, half = k > 0 ? 1 << (k - 1) : 0;
       for (let i = 0; i < h.count; i++) s[i] = k > 0 ? (samples[l * h.count + i] << k) + half : samples[l * h.count + i];
-      this.addPiece({ band, line: h.line + l, firstPixel: h.firstPixel, count: h.count, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: half });
+      this.addPiece({ band, line: h.line + l, firstPixel: h.firstPixel, count: h.count, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: half, unitLine: h.line });
     }
   }
 
@@ -210,25 +237,31 @@ export class ImageReconstructor {
   private decodeSegment123(h: UnitHeader, stream: Uint8Array): void {
     let d;
     try { d = decodeHyper123(stream, { maxSamples: this.pixels * this.bands * 65536 }); } catch (e) {
-      this.unitLost(e instanceof Hyper123DecodeError ? `decode-${e.code}` : "decode");
+      this.unitLost(e instanceof Hyper123DecodeError ? `decode-${e.code}` : "decode", h);
       return;
     }
     const { nx, ny, nz } = d.header;
-    if (nx !== this.pixels || nz !== this.bands || h.lines > ny) { this.unitLost("geometry"); return; }
+    if (nx !== this.pixels || nz !== this.bands || h.lines > ny) { this.unitLost("geometry", h); return; }
     this.stats.unitsDecoded++;
+    this.ledger?.imageArrived(0, h.line, 0);
     for (let l = 0; l < h.lines; l++) {
       for (let z = 0; z < nz; z++) {
         const off = (z * ny + l) * nx;
         const s = new Uint16Array(nx);
         let tol = 0;
         for (let x = 0; x < nx; x++) { s[x] = d.samples[off + x]; if (d.maxError && d.maxError[off + x] > tol) tol = d.maxError[off + x]; }
-        this.addPiece({ band: z, line: h.line + l, firstPixel: 0, count: nx, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: tol });
+        this.addPiece({ band: z, line: h.line + l, firstPixel: 0, count: nx, bitDepth: h.bitDepth, timeS: h.timeS, samples: s, tolerance: this.hyperBound ?? tol, unitLine: h.line });
       }
     }
   }
 
   private addPiece(piece: LinePiece): void {
     const band = piece.band;
+    // A piece carries the time tag of its unit's first line (raw segments: of their line): the
+    // CUC the imager gave it, fine time cut to 2^-16 s (exact in a double, compared exactly).
+    const first = piece.unitLine ?? piece.line, sent = this.sentTimes.get(first);
+    if (sent !== undefined && piece.line === first && piece.timeS !== sent)
+      this.ledger?.imageTimeWrong(this.mode === "ccsds123" ? 0 : band, first, piece.firstPixel, piece.timeS, sent);
     let l = this.open.get(piece.line);
     if (!l) {
       l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [], seen: new Set() };
@@ -265,9 +298,10 @@ export class ImageReconstructor {
     this.open.delete(line);
     const exp = this.expectedSamples.get(line);
     this.expectedSamples.delete(line);
+    this.sentTimes.delete(line);
     const g = this.screening;
     const lostBands: number[] = [];
-    let exact = true;
+    let exact = true, bitExact = true;
     for (let b = 0; b < this.bands; b++) {
       const covered = new Uint8Array(this.pixels);
       const got = l.bands[b];
@@ -275,13 +309,19 @@ export class ImageReconstructor {
         if (pc.band !== b) continue;
         covered.fill(1, pc.firstPixel, pc.firstPixel + pc.count);
         if (!exp || !got) continue;
-        const tol = pc.tolerance ?? 0;
+        // Screening: the bound comes from the tile's decision and the configuration (keep: exact,
+        // degrade: 2^(k−1)), not from the unit header; without the decision, from the header.
+        const t = g?.decisionAt(line, pc.firstPixel);
+        const tol = t ? (t.decision === "degrade" && this.mode === "ccsds121" ? this.degradeBound : 0) : (pc.tolerance ?? 0);
         if (tol > 0) this.stats.piecesDegraded++;
+        let worst = 0;
         for (let x = pc.firstPixel; x < pc.firstPixel + pc.count; x++) {
           const e = Math.abs(got[x] - exp[b * this.pixels + x]);
-          if (e > tol) exact = false;
-          if (tol > 0 && e > this.stats.maxDegradedError) this.stats.maxDegradedError = e;
+          if (e > worst) worst = e;
         }
+        if (worst > 0) bitExact = false;
+        if (worst > tol) { exact = false; this.ledger?.imageWrong(this.mode === "ccsds123" ? 0 : b, pc.unitLine ?? line, pc.firstPixel, worst, tol); }
+        if (tol > 0 && worst > this.stats.maxDegradedError) this.stats.maxDegradedError = worst;
       }
       // Pixels of dropped tiles were not sent on purpose; any other gap is a loss.
       for (const t of g?.tilesAt(line) ?? []) {
@@ -303,18 +343,19 @@ export class ImageReconstructor {
       this.stats.lostLines.push({ line, bands: lostBands, reason: g ? "tiles lost on the link" : "segments lost on the link" });
     } else {
       this.stats.linesComplete++;
-      if (exact) this.stats.linesExact++; else this.stats.linesMismatch++;
+      if (exact) { this.stats.linesExact++; if (bitExact) this.stats.linesBitExact++; } else this.stats.linesMismatch++;
     }
     g?.forgetBefore(line - 1);
+    this.ledger?.lineFinished(line);
     this.onLine?.(line, l.bands);
   }
 
   /** End of pass: finalise open lines; every expected line never seen is missing. */
   end(): ReconstructionStats {
+    for (const [k, u] of this.units) this.unitLost("unfinished", u.hdr, Number(k.split(":")[0]));
+    this.units.clear();
     const all = new Set([...this.open.keys(), ...this.expectedSamples.keys()]);
     for (const key of [...all].sort((a, b) => a - b)) this.finish(key);
-    for (const [, u] of this.units) { void u; this.unitLost("unfinished"); }
-    this.units.clear();
     this.dead.clear();
     const lines = this.stats.linesComplete + this.stats.linesPartial + this.stats.linesMissing;
     // Over the samples that were sent: pixels of tiles dropped by screening are not counted.

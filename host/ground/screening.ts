@@ -2,8 +2,9 @@
 // counts, thumbnails of dropped tiles) and the cloud mask product (CCSDS 121, 1 bit per pixel,
 // one unit per tile row). Layouts: README, "Cloud screening products". Written from the
 // documented layout, independently of the flight code.
-import { aec121Decode } from "./aec121-decoder.ts";
+import { aec121DecodeUnit, Aec121DecodeError } from "./aec121-decoder.ts";
 import { decodeUnitHeader, UNIT_HDR_LEN, type UnitHeader } from "./image.ts";
+import type { PieceLedger } from "./completeness.ts";
 
 export const TILE_STATS_FIXED = 7 + 4 + 4 + 2 + 2 + 2 + 24 + 4;
 export const DECISIONS = ["keep", "degrade", "drop"] as const;
@@ -60,7 +61,7 @@ export class ScreeningGround {
   private clear = 0; private cloud = 0; private uncertain = 0;
   private statsCloud = 0;
   badPackets = 0;
-  constructor(readonly tileSize: number, private onMaskLine?: (line: number, mask: Uint8Array) => void, private onTile?: (t: TileStats) => void) {}
+  constructor(readonly tileSize: number, private onMaskLine?: (line: number, mask: Uint8Array) => void, private onTile?: (t: TileStats) => void, private ledger?: PieceLedger) {}
 
   /** The tiles (with their decisions) covering a line, if their statistics arrived. */
   tilesAt(line: number): TileStats[] | undefined {
@@ -93,6 +94,7 @@ export class ScreeningGround {
     this.clear += t.clear; this.cloud += t.cloud; this.uncertain += t.uncertain;
     this.statsCloud += t.cloud;
     this.s.unjudgedPixels += t.unjudged + t.saturated + t.missing;
+    this.ledger?.tile(t);
     this.onTile?.(t);
   }
 
@@ -102,7 +104,11 @@ export class ScreeningGround {
     const first = seqFlags === 1 || seqFlags === 3, last = seqFlags === 2 || seqFlags === 3;
     let u = this.maskParts.get(h.line);
     if (first) { u = { hdr: h, chunks: [], next: 0 }; this.maskParts.set(h.line, u); }
-    if (!u || h.offset !== u.next) { if (u) this.maskParts.delete(h.line); if (last) this.s.maskUnitsLost++; return; }
+    if (!u || h.offset !== u.next) {
+      if (u) this.maskParts.delete(h.line);
+      if (last) { this.s.maskUnitsLost++; this.ledger?.maskUnit(h.line, null, u ? "a segment lost" : "its start lost"); }
+      return;
+    }
     const body = data.subarray(UNIT_HDR_LEN);
     u.chunks.push(body.slice());
     u.next += body.length;
@@ -111,19 +117,27 @@ export class ScreeningGround {
     const stream = new Uint8Array(u.next);
     let o = 0;
     for (const c of u.chunks) { stream.set(c, o); o += c.length; }
+    let bits: Uint32Array | Int32Array;
     try {
-      const n = h.lines * h.count;
-      const bits = aec121Decode(stream, { bitsPerSample: h.bitDepth, blockSize: h.blockSize, rsi: h.rsi, preprocess: (h.flags & 8) !== 0, restricted: (h.flags & 16) !== 0 }, { maxSamples: n + h.blockSize, expectedSamples: n + h.blockSize });
-      if (bits.length < n) throw new Error("short");
-      this.s.maskUnits++;
-      for (let l = 0; l < h.lines; l++) {
-        const m = new Uint8Array(h.count);
-        for (let i = 0; i < h.count; i++) { m[i] = bits[l * h.count + i]; this.s.maskCloudPixels += m[i]; }
-        this.onMaskLine?.(h.line + l, m);
-      }
-    } catch {
+      bits = aec121DecodeUnit(stream, { bitsPerSample: h.bitDepth, blockSize: h.blockSize, rsi: h.rsi, preprocess: (h.flags & 8) !== 0, restricted: (h.flags & 16) !== 0 }, h.lines * h.count);
+    } catch (e) {
       this.s.maskUnitsLost++;
+      this.ledger?.maskUnit(h.line, null, e instanceof Aec121DecodeError ? `decode-${e.code}` : "decode");
+      return;
     }
+    this.s.maskUnits++;
+    const T = this.tileSize;
+    const perTile = new Array<number>(Math.ceil((h.firstPixel + h.count) / T)).fill(0);
+    for (let l = 0; l < h.lines; l++) {
+      const m = new Uint8Array(h.count);
+      for (let i = 0; i < h.count; i++) {
+        const v = bits[l * h.count + i];
+        m[i] = v;
+        if (v) { this.s.maskCloudPixels++; perTile[Math.floor((h.firstPixel + i) / T)]++; }
+      }
+      this.onMaskLine?.(h.line + l, m);
+    }
+    this.ledger?.maskUnit(h.line, perTile);
   }
 
   end(): ScreeningSummary {

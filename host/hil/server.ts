@@ -13,6 +13,13 @@
 // sendConfig: false the image waits for the first valid configuration record from the bus.
 // Boots: an end-of-pass record ends the image (exit 0); a crash ends it too. Either way the
 // server boots a new image at once (configuration first again): the next pass can begin.
+// No crash loop: a boot fails when the image ends other than at an end-of-pass (a trap, a
+// scripted reset, a non-zero exit, a signal the server did not send, an exit before a client fed
+// it anything) or refuses the configuration record the server sent, before it has accepted any
+// line. After maxFailedBoots (default 3) failures in a row the server boots no more: `failed`
+// resolves with the cause, the image's own last words (its trap message or its status line). A
+// boot that accepts a line (seen in its housekeeping) or ends at an end-of-pass resets the count;
+// so a crash after the first housekeeping packet that counts a line is not part of a loop.
 // CADU port: see downlink/tcp-server.ts (raw CADUs, late joiners start on a CADU boundary,
 // slow clients lose CADUs, not the others). Binds 127.0.0.1 unless told otherwise.
 import { createServer, type Server, type Socket } from "node:net";
@@ -29,6 +36,10 @@ import { UdpFrameSender } from "../downlink/udp-frames.ts";
 import { LinkDecoder } from "../ground/link-decoder.ts";
 import { decodeHousekeeping, type Housekeeping } from "../ground/housekeeping.ts";
 import { linkConfigOfProfile } from "../obc/link-config.ts";
+import { EXIT_TRAP } from "../obc/obc.ts";
+
+/** The image's event-log line for a refused configuration table (assembly/flight.ts). */
+const REFUSED = /configuration table refused/;
 
 export interface HilOptions {
   profile: Profile;
@@ -42,7 +53,16 @@ export interface HilOptions {
   /** Send the profile's configuration record at every boot (default true). */
   sendConfig?: boolean;
   maxCaduClientBuffer?: number;
+  /** Failed boots in a row after which the server stops booting (default 3). */
+  maxFailedBoots?: number;
   onEvent?(e: HilEvent): void;
+}
+
+/** Why the server stopped booting the image: the last failed boots, each with the image's own last log line. */
+export interface HilFailure {
+  boots: { boot: number; code: number | null; signal: string | null; refused: boolean; cause: string }[];
+  /** One line naming the cause, for a user. */
+  message: string;
 }
 
 export type HilEvent =
@@ -51,6 +71,8 @@ export type HilEvent =
   | { kind: "bus-client"; id: number; remote: string; state: "master" | "waiting" | "closed"; bytes: number }
   | { kind: "cadu-client"; id: number; remote: string; state: "connect" | "close" }
   | { kind: "log"; boot: number; line: string }
+  | { kind: "boot-failed"; boot: number; inARow: number; cause: string }
+  | { kind: "gave-up"; failure: HilFailure }
   | { kind: "housekeeping"; hk: Housekeeping };
 
 export interface BusClientStats { id: number; remote: string; bytes: number; state: "master" | "waiting" | "closed"; error?: string }
@@ -91,6 +113,16 @@ export class HilServer {
   private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [] };
   private readonly monitor: LinkDecoder;
   private bootDone: Promise<void> = Promise.resolve();
+  /** Failed boots in a row (reset by a boot that accepts a line or ends at an end-of-pass). */
+  private readonly failedRow: HilFailure["boots"] = [];
+  /** The current boot has accepted a line (its housekeeping said so). */
+  private productive = false;
+  /** The current boot refused the configuration record the server sent it. */
+  private refused = false;
+  private gaveUp: HilFailure | null = null;
+  private resolveFailed!: (f: HilFailure) => void;
+  /** Resolves if the server stops booting the image after maxFailedBoots failed boots in a row. */
+  readonly failed: Promise<HilFailure> = new Promise((res) => { this.resolveFailed = res; });
 
   private constructor(private readonly o: HilOptions) {
     verifyImage(o.image, o.profile);
@@ -103,7 +135,11 @@ export class HilServer {
     this.monitor = new LinkDecoder(linkConfigOfProfile(o.profile), {
       onPacket: (p) => {
         if (p.apid !== hkApid) return;
-        try { this.st.housekeeping = decodeHousekeeping(p.data); this.o.onEvent?.({ kind: "housekeeping", hk: this.st.housekeeping }); } catch { /* counted by the decoder */ }
+        try {
+          this.st.housekeeping = decodeHousekeeping(p.data);
+          if (this.st.housekeeping.linesAccepted > 0) this.productive = true;
+          this.o.onEvent?.({ kind: "housekeeping", hk: this.st.housekeeping });
+        } catch { /* counted by the decoder */ }
       },
     });
   }
@@ -151,9 +187,23 @@ export class HilServer {
   private async startImage(): Promise<void> {
     const boot = ++this.boot;
     this.st.boots = boot;
+    this.productive = false;
+    this.refused = false;
+    const sendConfig = this.o.sendConfig ?? true;
+    const config = configRecord(this.o.profile);
+    const configLen = sendConfig ? config.length : 0;
+    let lastLine = "", refusal = "";
     const child = new ObcChild(this.imgPath, {
       onOutput: (c) => this.output(c),
-      onLog: (line) => { if (this.st.log.length >= 1000) this.st.log.shift(); this.st.log.push(`[boot ${boot}] ${line}`); this.o.onEvent?.({ kind: "log", boot, line }); },
+      onLog: (line) => {
+        if (this.st.log.length >= 1000) this.st.log.shift();
+        this.st.log.push(`[boot ${boot}] ${line}`);
+        if (line.trim()) lastLine = line.trim();
+        this.o.onEvent?.({ kind: "log", boot, line });
+        // The image's own event log is the only channel it has before a link exists: the
+        // configuration the server sent was refused, so no line can be accepted in this boot.
+        if (sendConfig && !this.closing && !this.productive && !this.refused && REFUSED.test(line)) { this.refused = true; refusal = line.trim(); child.end(); }
+      },
     });
     this.child = child;
     this.o.onEvent?.({ kind: "boot", boot });
@@ -163,10 +213,28 @@ export class HilServer {
       this.st.discardedBytes += this.remLen;
       this.remLen = 0;
       if (this.closing) return;
+      // An end-of-pass: a good boot. An exit 0 before a client fed it anything is the image
+      // ending on its own, before any line: that is a failed boot like a trap.
+      const fed = child.busBytes > configLen;
+      if (code === 0 && !this.refused && fed) this.failedRow.length = 0;
+      else if (this.productive && !this.refused) this.failedRow.length = 0; // it ran: a crash mid-pass is not a loop
+      else {
+        const cause = refusal || lastLine || (code === 0 ? "exit 0 before any bus input, without a word" : code !== null ? `exit ${code} without a word` : `killed by ${signal}`);
+        this.failedRow.push({ boot, code, signal, refused: this.refused, cause });
+        this.o.onEvent?.({ kind: "boot-failed", boot, inARow: this.failedRow.length, cause });
+        if (this.failedRow.length >= (this.o.maxFailedBoots ?? 3)) {
+          const n = this.failedRow.length;
+          const what = this.refused ? "refused its configuration" : code === EXIT_TRAP ? "trapped" : code !== null ? `ended with exit ${code}` : `was killed by ${signal}`;
+          this.gaveUp = { boots: [...this.failedRow], message: `the flight image failed ${n} boots in a row before accepting a line (boot ${boot} ${what}): ${cause}` };
+          this.o.onEvent?.({ kind: "gave-up", failure: this.gaveUp });
+          this.resolveFailed(this.gaveUp);
+          return;
+        }
+      }
       // The next pass (or the recovery from a crash) starts at once; the bus master keeps the bus.
       this.bootDone = this.startImage();
     });
-    if (this.o.sendConfig ?? true) await child.write(configRecord(this.o.profile));
+    if (sendConfig) await child.write(config);
   }
 
   private accept(sock: Socket): void {
@@ -199,7 +267,7 @@ export class HilServer {
   /** Forwards the master's held chunks to the image, then lets its socket flow again. */
   private async pump(c: BusClient): Promise<void> {
     while (c === this.master && c.held.length) {
-      if (!this.child.alive) { const old = this.child; await old.exited; await this.bootDone; if (this.closing) return; }
+      if (!this.child.alive) { const old = this.child; await old.exited; await this.bootDone; if (this.closing || this.gaveUp) return; }
       const d = c.held[0];
       const ok = await this.child.write(d);
       c.held.shift();

@@ -20,10 +20,15 @@ export interface ChildStats {
 }
 export interface ChildFaultReport { kind: "seu" | "hang" | "reset"; at: number; consumed: number; address?: number; bit?: number; before?: number; after?: number; memoryBytes?: number }
 
+/** The image's own account of a refused configuration table (its control block at the refusal). */
+export interface ChildRefusal { status: number; field: number; found: number; expected: number; offset: number }
+
 export interface ChildHandlers {
   onOutput(chunk: Uint8Array): void;
   onLog?(line: string): void;
   onFault?(f: ChildFaultReport): void;
+  /** The image refused a configuration table (its own control block, as soon as it reads on). */
+  onRefusal?(r: ChildRefusal): void;
 }
 
 /** CPU time (user + system, ms) of a live process from /proc, or NaN where /proc is absent. */
@@ -39,6 +44,8 @@ export class ObcChild {
   readonly proc: ChildProcess;
   readonly log: string[] = [];
   stats: ChildStats | null = null;
+  /** Set when the image refused a configuration table and exports the refusal (flight.ts). */
+  refusal: ChildRefusal | null = null;
   outBytes = 0;
   busBytes = 0;
   /** Last time (performance.now) the child produced output or consumed input (a write drained). */
@@ -79,6 +86,7 @@ export class ObcChild {
         const m = JSON.parse(ctlTail.slice(0, i));
         ctlTail = ctlTail.slice(i + 1);
         if (m.type === "stats") this.stats = m as ChildStats;
+        else if (m.type === "refusal") { this.refusal = m as ChildRefusal; h.onRefusal?.(this.refusal); }
         else if (m.type === "fault") h.onFault?.(m as ChildFaultReport);
       }
     });

@@ -1,16 +1,29 @@
-// Compiles a hardware profile into the flight image's binary configuration table (layout in
-// assembly/abi/config-table.ts and the README). The flight image validates it again.
+// Compiles a hardware profile into the flight image's binary configuration table. The layout,
+// the allowed values and every default live once, in host/contract/contract.json; this file only
+// says where each value comes from in the profile. The flight image validates the table again.
 import type { Profile } from "../profiles/index.ts";
-import { derived, ProfileError } from "../profiles/index.ts";
+import { derived } from "../profiles/index.ts";
 import { crc16 } from "../util/crc16.ts";
 import { encodeRecord, RecordType } from "./bus.ts";
 import { hyper123Defaults, type Hyper123Params } from "../commands/hyper123.ts";
+import { CONTRACT, CONFIG_VERSION, WORD } from "../contract/contract.gen.ts";
+import { encodeTable, tableLayout, type TableValues } from "../contract/layout.ts";
 
-export const CONFIG_VERSION = 4;
-export const HYPER_PARAMS = 45;
-export const SCREEN_FIXED_LEN = 96;
-export const CODEC_BLOCK_LEN = 12;
-export const CONFIG_FIXED_LEN = 48;
+export { CONFIG_VERSION };
+
+/** The contract's default of a product option (products.image.SECTION.NAME). */
+export function optionDefault<T extends number | boolean | string>(section: "ccsds121" | "screening" | "ccsds123", name: string): T {
+  const o = CONTRACT.profileOptions[section].options[name];
+  if (!o) throw new Error(`contract: no option ${section}.${name}`);
+  return o.default as T;
+}
+const tableDefault = (name: string): number => {
+  for (const b of CONTRACT.configTable.blocks) for (const f of b.fields) if (f.name === name && f.default !== undefined) return f.default;
+  throw new Error(`contract: field ${name} has no default`);
+};
+
+/** Octets of the table for this many bands, CRC included. */
+export function configTableLen(bands: number): number { return tableLayout(CONTRACT, bands).len; }
 
 export interface ConfigOverrides {
   /** Preset of every transfer frame counter (e.g. near a wrap-around in tests, or after a reboot). */
@@ -25,88 +38,65 @@ export interface ConfigOverrides {
   poke?: [number, number][];
 }
 
-export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
+/** Every field of the profile's table, by contract field name (per-band fields as arrays). */
+export function configValues(p: Profile, o: ConfigOverrides = {}): TableValues {
   const bands = p.sensor.bands.length;
-  const len = CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + 2;
-  const t = new Uint8Array(len);
-  const dv = new DataView(t.buffer);
   const d = derived(p);
-  const idlePerLine = o.maxIdlePerLine ?? Math.max(4, Math.ceil(4 * d.caduPerSecond / p.sensor.lineRateHz));
-  const flags = (p.link.frame.fecf ? 1 : 0) | (p.link.frame.ocf ? 2 : 0) | (p.link.coding.randomizer ? 4 : 0);
-  dv.setUint16(0, CONFIG_VERSION);
-  dv.setUint16(2, len);
-  dv.setUint16(4, p.spacecraft.scid);
-  t[6] = p.link.frame.type === "tm" ? 0 : 1;
-  t[7] = flags;
-  dv.setUint16(8, p.link.frame.length);
-  t[10] = p.link.coding.rsE;
-  t[11] = p.link.coding.rsDepth;
-  t[12] = p.products.image.vcid;
-  t[13] = p.products.housekeeping.vcid;
-  t[14] = p.link.frame.idleVcid;
-  t[15] = bands;
-  dv.setUint16(16, p.sensor.pixelsPerLine);
-  t[18] = p.sensor.bitDepth;
-  const coder = p.products.image.compression === "raw" ? 0 : p.products.image.compression === "ccsds121" ? 1 : p.products.image.compression === "ccsds123" ? 2 : 255;
-  t[19] = coder;
-  dv.setUint16(20, p.products.housekeeping.apid);
-  dv.setUint16(22, p.products.housekeeping.everyLines);
-  dv.setUint32(24, p.products.image.maxPacketDataLen);
-  dv.setUint32(28, p.obc.ramBytes);
-  dv.setUint32(32, p.link.downlinkBitRate);
-  dv.setUint32(36, (o.initialFrameCount ?? 0) >>> 0);
-  dv.setUint16(40, (o.initialPacketCount ?? 0) & 0x3fff);
-  dv.setUint16(42, p.link.frame.insertZoneLen ?? 0);
-  dv.setUint16(44, o.maxLineJump ?? 1024);
-  dv.setUint16(46, Math.min(65535, idlePerLine));
-  p.products.image.apids.forEach((a, i) => dv.setUint16(CONFIG_FIXED_LEN + 2 * i, a));
-  const c = CONFIG_FIXED_LEN + 2 * bands;
-  t[c] = coder;
+  const coder = ({ raw: 0, ccsds121: 1, ccsds123: 2 } as Record<string, number>)[p.products.image.compression];
+  const v: TableValues = {
+    version: CONFIG_VERSION, tableLen: configTableLen(bands), scid: p.spacecraft.scid, frameType: p.link.frame.type === "tm" ? 0 : 1,
+    linkFlags: (p.link.frame.fecf ? 1 : 0) | (p.link.frame.ocf ? 2 : 0) | (p.link.coding.randomizer ? 4 : 0),
+    frameLength: p.link.frame.length, rsE: p.link.coding.rsE, rsDepth: p.link.coding.rsDepth,
+    imageVcid: p.products.image.vcid, hkVcid: p.products.housekeeping.vcid, idleVcid: p.link.frame.idleVcid,
+    bands, pixels: p.sensor.pixelsPerLine, bitDepth: p.sensor.bitDepth, compression: coder,
+    hkApid: p.products.housekeeping.apid, hkEveryLines: p.products.housekeeping.everyLines, maxPacketDataLen: p.products.image.maxPacketDataLen,
+    ramBytes: p.obc.ramBytes, downlinkBitRate: p.link.downlinkBitRate,
+    initialFrameCount: (o.initialFrameCount ?? 0) >>> 0, initialPacketCount: (o.initialPacketCount ?? 0) & 0x3fff,
+    insertZoneLen: p.link.frame.insertZoneLen ?? 0, maxLineJump: o.maxLineJump ?? tableDefault("maxLineJump"),
+    maxIdlePerLine: Math.min(65535, o.maxIdlePerLine ?? Math.max(4, Math.ceil((4 * d.caduPerSecond) / p.sensor.lineRateHz))),
+    apid: [...p.products.image.apids], coder,
+    gain: p.sensor.bands.map((b) => b.gain), offset: p.sensor.bands.map((b) => b.offset), esun: p.sensor.bands.map((b) => b.solarIrradiance),
+  };
   if (coder === 1) {
     const a = aecOptions(p);
-    t[c + 1] = a.blockSize;
-    t[c + 2] = (a.preprocess ? 8 : 0) | (a.restricted ? 16 : 0);
-    dv.setUint16(c + 4, a.rsi);
-    dv.setUint16(c + 6, a.unitLines);
-    dv.setUint16(c + 8, a.unitPixels);
+    Object.assign(v, { aecBlockSize: a.blockSize, aecFlags: (a.preprocess ? 8 : 0) | (a.restricted ? 16 : 0), aecRsi: a.rsi, unitLines: a.unitLines, unitPixels: a.unitPixels });
   }
   const sc = screeningOptions(p);
-  const sb = c + CODEC_BLOCK_LEN;
   if (sc) {
-    t[sb] = 1;
-    t[sb + 1] = sc.degradeShift;
-    dv.setUint16(sb + 2, sc.statsApid);
-    dv.setUint16(sb + 4, sc.maskApid);
-    t[sb + 6] = 37;                                          // TAI − UTC since 2017-01-01 (IERS Bulletin C)
-    t[sb + 7] = sc.thumbnailFactor;
-    dv.setInt32(sb + 8, Math.round(p.pass.startLatDeg * 1e6));
-    dv.setInt32(sb + 12, Math.round(p.pass.startLonDeg * 1e6));
-    dv.setInt32(sb + 16, Math.round(p.pass.headingDeg * 1e6));
-    dv.setUint32(sb + 20, Math.round(p.spacecraft.groundSpeedMps * 1000));
-    sc.params.forEach((v, i) => dv.setInt32(sb + 24 + 4 * i, v));
+    Object.assign(v, {
+      screenEnabled: 1, taiUtc: tableDefault("taiUtc"), degradeShift: sc.degradeShift, statsApid: sc.statsApid, maskApid: sc.maskApid, thumbnailFactor: sc.thumbnailFactor,
+      startLat: Math.round(p.pass.startLatDeg * 1e6), startLon: Math.round(p.pass.startLonDeg * 1e6), heading: Math.round(p.pass.headingDeg * 1e6),
+      groundSpeed: Math.round(p.spacecraft.groundSpeedMps * 1000),
+    });
+    SCREENER_WORDS.forEach((name, i) => { v[name] = sc.params[i]; });
   }
-  const hb = sb + SCREEN_FIXED_LEN + 12 * bands;
   if (coder === 2) {
     const h = hyperOptions(p);
-    dv.setUint16(c + 6, h.segmentLines);
-    h.words.forEach((v, i) => dv.setInt32(hb + 4 * i, v));
+    v.unitLines = h.segmentLines;
+    HYPER_WORDS.forEach((name, i) => { v[name] = h.words[i]; });
   }
-  p.sensor.bands.forEach((b, i) => {
-    dv.setFloat32(sb + SCREEN_FIXED_LEN + 12 * i, b.gain);
-    dv.setFloat32(sb + SCREEN_FIXED_LEN + 12 * i + 4, b.offset);
-    dv.setFloat32(sb + SCREEN_FIXED_LEN + 12 * i + 8, b.solarIrradiance);
-  });
-  for (const [off, v] of o.poke ?? []) t[off] = v;
-  dv.setUint16(len - 2, crc16(t.subarray(0, len - 2)));
+  return v;
+}
+
+export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {
+  const t = encodeTable(CONTRACT, p.sensor.bands.length, configValues(p, o));
+  for (const [off, val] of o.poke ?? []) t[off] = val;
+  new DataView(t.buffer).setUint16(t.length - 2, crc16(t.subarray(0, t.length - 2)));
   return t;
 }
 
+/** Contract field names of the screener's parameter words and the CCSDS 123 words, in order. */
+const blockFields = (name: string, prefix: string) => CONTRACT.configTable.blocks.find((b) => b.name === name)!.fields.map((f) => f.name).filter((n) => n.startsWith(prefix) && /[A-Z]/.test(n[prefix.length]));
+export const SCREENER_WORDS = blockFields("screening", "scr");
+export const HYPER_WORDS = blockFields("ccsds123", "hyp");
+
 export interface Aec121Product { blockSize: number; rsi: number; preprocess: boolean; restricted: boolean; unitLines: number; unitPixels: number }
 
-/** The profile's CCSDS 121 options with their defaults (J 16, RSI 128 blocks, preprocessing on, units of 16 lines × the whole line). */
+/** The profile's CCSDS 121 options, the contract's defaults where the profile is silent. */
 export function aecOptions(p: Profile): Aec121Product {
   const o = (p.products.image.ccsds121 ?? {}) as Partial<Aec121Product>;
-  return { blockSize: o.blockSize ?? 16, rsi: o.rsi ?? 128, preprocess: o.preprocess ?? true, restricted: o.restricted ?? false, unitLines: o.unitLines ?? 16, unitPixels: o.unitPixels ?? 0 };
+  const d = <T extends number | boolean>(k: keyof Aec121Product): T => (o[k] ?? optionDefault<T>("ccsds121", k)) as T;
+  return { blockSize: d("blockSize"), rsi: d("rsi"), preprocess: d("preprocess"), restricted: d("restricted"), unitLines: d("unitLines"), unitPixels: d("unitPixels") };
 }
 
 export interface ScreeningProduct {
@@ -122,31 +112,52 @@ function nearestBand(p: Profile, nm: number): number {
   return best;
 }
 
+/** Screening thresholds in the profile's units (reflectances, fractions, metres, degrees). */
+export interface ScreenThresholds {
+  coreBlue: number; coreHot: number; coreNdviMax: number; hazeHot: number; bright: number;
+  degradeFraction: number; dropFraction: number; minValidFraction: number; minSunElevationDeg: number;
+  coreDilateM: number; hazeGrowM: number;
+}
+const THRESHOLD_KEYS = ["coreBlue", "coreHot", "coreNdviMax", "hazeHot", "bright", "degradeFraction", "dropFraction", "minValidFraction", "minSunElevationDeg", "coreDilateM", "hazeGrowM"] as const;
+/** The contract's default thresholds. */
+export const DEFAULT_THRESHOLDS: ScreenThresholds = Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, optionDefault<number>("screening", k)])) as unknown as ScreenThresholds;
+
 /**
- * The profile's cloud-screening options with their defaults, or null when screening is off.
- * Thresholds are reflectances (the screener works in Q12: 1.0 = 4096); distances in metres are
- * turned into pixels with the profile's GSD. See assembly/screen/README.md for the physics.
+ * Screening radii in whole pixels, one rule for the flight configuration and the evaluation: a
+ * pixel is "within D metres" when its Chebyshev distance in pixels times the GSD is at most D, so
+ * R = ⌊D / GSD⌋; R2 (haze growth) in 1..32, R1 (core dilation) in 0..R2.
+ */
+export function screenRadiiPx(t: Pick<ScreenThresholds, "coreDilateM" | "hazeGrowM">, gsdM: number): { dilate: number; grow: number } {
+  const px = (m: number) => Math.floor(m / gsdM + 1e-9);
+  const grow = Math.min(32, Math.max(1, px(t.hazeGrowM)));
+  return { grow, dilate: Math.min(grow, Math.max(0, px(t.coreDilateM))) };
+}
+
+/**
+ * The screener's parameter words (assembly/screen/screener.ts P_*, contract fields scr*), in order.
+ * Thresholds are reflectances in Q12 (1.0 = 4096), fractions Q16, the sun elevation in 0.01°.
+ */
+export function screenerWords(t: ScreenThresholds, g: { gsdM: number; tileSize: number; bitDepth: number; blue: number; red: number; nir: number; bands: number; width: number }): number[] {
+  const q12 = (x: number) => Math.round(x * 4096), q16 = (x: number) => Math.round(x * 65536);
+  const r = screenRadiiPx(t, g.gsdM);
+  return [q12(t.coreBlue), q12(t.coreHot), q12(t.coreNdviMax), q12(t.hazeHot), q12(t.bright), r.dilate, r.grow, g.tileSize,
+    q16(t.degradeFraction), q16(t.dropFraction), q16(t.minValidFraction), (1 << g.bitDepth) - 1, Math.round(t.minSunElevationDeg * 100),
+    g.blue, g.red, g.nir, g.bands, g.width];
+}
+
+/**
+ * The profile's cloud-screening options, the contract's defaults where the profile is silent, or
+ * null when screening is off. See assembly/screen/README.md for the physics. (APID clashes and
+ * the coder are checked by the profile validation and the flight check.)
  */
 export function screeningOptions(p: Profile): ScreeningProduct | null {
   const o = (p.products.image.screening ?? {}) as Record<string, number | boolean | undefined>;
-  if (!o.enabled) return null;
-  const q12 = (x: number) => Math.round(x * 4096), q16 = (x: number) => Math.round(x * 65536);
-  const num = (k: string, d: number) => (typeof o[k] === "number" ? (o[k] as number) : d);
-  const tile = num("tileSize", 64);
-  const grow = Math.min(32, Math.max(1, Math.round(num("hazeGrowM", 150) / p.sensor.gsdM)));
-  const dilate = Math.min(grow, Math.max(0, Math.round(num("coreDilateM", 50) / p.sensor.gsdM)));
-  const params = [
-    q12(num("coreBlue", 0.2)), q12(num("coreHot", 0.04)), q12(num("coreNdviMax", 0.5)), q12(num("hazeHot", 0.02)), q12(num("bright", 0.2)),
-    dilate, grow, tile, q16(num("degradeFraction", 0.3)), q16(num("dropFraction", 0.7)), q16(num("minValidFraction", 0.5)),
-    (1 << p.sensor.bitDepth) - 1, Math.round(num("minSunElevationDeg", 5) * 100),
-    nearestBand(p, 490), nearestBand(p, 665), nearestBand(p, 842), p.sensor.bands.length, p.sensor.pixelsPerLine,
-  ];
-  const statsApid = num("statsApid", 17), maskApid = num("maskApid", 18);
-  const taken = new Set([...p.products.image.apids, p.products.housekeeping.apid]);
-  if (taken.has(statsApid) || statsApid > 0x7fe) throw new ProfileError("/products/image/screening/statsApid", `APID ${statsApid} is already used or not in 0..2046`, p.name);
-  if (taken.has(maskApid) || maskApid === statsApid || maskApid > 0x7fe) throw new ProfileError("/products/image/screening/maskApid", `APID ${maskApid} is already used or not in 0..2046`, p.name);
-  if (p.products.image.compression === "ccsds123") throw new ProfileError("/products/image/screening", "screening codes its tiles with CCSDS 121: use compression ccsds121 or raw", p.name);
-  return { tileSize: tile, degradeShift: num("degradeShift", 2), thumbnailFactor: num("thumbnailFactor", 8), statsApid, maskApid, params };
+  if (!(o.enabled ?? optionDefault<boolean>("screening", "enabled"))) return null;
+  const num = (k: string) => (typeof o[k] === "number" ? (o[k] as number) : optionDefault<number>("screening", k));
+  const th = Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, num(k)])) as unknown as ScreenThresholds;
+  const tile = num("tileSize");
+  const params = screenerWords(th, { gsdM: p.sensor.gsdM, tileSize: tile, bitDepth: p.sensor.bitDepth, blue: nearestBand(p, 490), red: nearestBand(p, 665), nir: nearestBand(p, 842), bands: p.sensor.bands.length, width: p.sensor.pixelsPerLine });
+  return { tileSize: tile, degradeShift: num("degradeShift"), thumbnailFactor: num("thumbnailFactor"), statsApid: num("statsApid"), maskApid: num("maskApid"), params };
 }
 
 export interface Hyper123Product { segmentLines: number; params: Hyper123Params; words: number[] }
@@ -162,26 +173,30 @@ const LOCAL_SUMS: Record<string, number> = { "wide-neighbour": 0, "narrow-neighb
  */
 export function hyperOptions(p: Profile): Hyper123Product {
   const o = (p.products.image.ccsds123 ?? {}) as Record<string, unknown>;
-  const segmentLines = typeof o.segmentLines === "number" ? o.segmentLines : 64;
+  const segmentLines = typeof o.segmentLines === "number" ? o.segmentLines : optionDefault<number>("ccsds123", "segmentLines");
   const h = hyper123Defaults(p.sensor.pixelsPerLine, segmentLines, p.sensor.bands.length);
   h.d = p.sensor.bitDepth; h.order = "bi"; h.m = 1;
-  if (typeof o.p === "number") h.p = o.p;
-  if (o.reduced === true) h.reduced = true;
-  if (typeof o.localSum === "string" && o.localSum in LOCAL_SUMS) h.localSum = LOCAL_SUMS[o.localSum];
-  if (o.coder === "hybrid" || o.coder === "block-adaptive" || o.coder === "sample-adaptive") h.coder = o.coder;
-  if (typeof o.maxAbsError === "number" && o.maxAbsError > 0) {
-    h.fidelity = 1; h.absLimit = o.maxAbsError; h.absBits = Math.max(1, Math.ceil(Math.log2(o.maxAbsError + 1)));
+  const opt = <T extends number | boolean | string>(k: string): T => (o[k] ?? optionDefault<T>("ccsds123", k)) as T;
+  h.p = opt<number>("p");
+  h.reduced = opt<boolean>("reduced");
+  h.localSum = LOCAL_SUMS[opt<string>("localSum")];
+  h.coder = opt<Hyper123Params["coder"]>("coder");
+  const maxAbsError = opt<number>("maxAbsError");
+  if (maxAbsError > 0) {
+    h.fidelity = 1; h.absLimit = maxAbsError; h.absBits = Math.max(1, Math.ceil(Math.log2(maxAbsError + 1)));
     h.repFlag = true; h.theta = 4; h.phi = 4; h.psi = 4;
   }
   if (h.r < Math.max(32, h.d + h.omega + 2)) h.r = Math.max(32, h.d + h.omega + 2);
   if (h.k > Math.min(h.d - 2, 14)) h.k = Math.min(h.d - 2, 14);
-  const w = new Array(HYPER_PARAMS).fill(0);
-  w[0] = h.nx; w[1] = h.ny; w[2] = h.nz; w[3] = h.d; w[4] = h.signed ? 1 : 0; w[5] = 0; w[6] = h.m; w[7] = h.wordBytes;
-  w[8] = h.coder === "block-adaptive" ? 2 : h.coder === "hybrid" ? 1 : 0; w[9] = h.p; w[10] = h.reduced ? 1 : 0; w[11] = h.localSum;
-  w[12] = h.r; w[13] = h.omega; w[14] = h.tIncLog; w[15] = h.nuMin; w[16] = h.nuMax; w[17] = h.fidelity;
-  w[19] = h.absBits; w[20] = h.absLimit; w[22] = h.relBits; w[23] = h.relLimit; w[24] = h.repFlag ? 1 : 0;
-  w[25] = h.theta; w[26] = h.phi; w[27] = h.psi; w[28] = h.uMax; w[29] = h.gammaStar; w[30] = h.gamma0; w[31] = h.k;
-  w[35] = h.blockSize; w[36] = h.rsi; w[37] = h.restricted ? 1 : 0; w[41] = -1;
+  const w = new Array(HYPER_WORDS.length).fill(0);
+  const W = WORD, coderId = { "sample-adaptive": 0, hybrid: 1, "block-adaptive": 2 }[h.coder];
+  const set: [number, number][] = [[W.PRM_NX, h.nx], [W.PRM_NY, h.ny], [W.PRM_NZ, h.nz], [W.PRM_D, h.d], [W.PRM_SIGNED, h.signed ? 1 : 0], [W.PRM_ORDER, 0],
+    [W.PRM_M, h.m], [W.PRM_B, h.wordBytes], [W.PRM_CODER, coderId], [W.PRM_P, h.p], [W.PRM_REDUCED, h.reduced ? 1 : 0], [W.PRM_LSUM, h.localSum],
+    [W.PRM_R, h.r], [W.PRM_OMEGA, h.omega], [W.PRM_TINC_LOG, h.tIncLog], [W.PRM_NU_MIN, h.nuMin], [W.PRM_NU_MAX, h.nuMax], [W.PRM_FIDELITY, h.fidelity],
+    [W.PRM_ABS_BITS, h.absBits], [W.PRM_ABS, h.absLimit], [W.PRM_REL_BITS, h.relBits], [W.PRM_REL, h.relLimit], [W.PRM_REP_FLAG, h.repFlag ? 1 : 0],
+    [W.PRM_THETA, h.theta], [W.PRM_PHI, h.phi], [W.PRM_PSI, h.psi], [W.PRM_UMAX, h.uMax], [W.PRM_GSTAR, h.gammaStar], [W.PRM_G0, h.gamma0], [W.PRM_K, h.k],
+    [W.PRM_BA_J, h.blockSize], [W.PRM_BA_RSI, h.rsi], [W.PRM_BA_RESTRICTED, h.restricted ? 1 : 0], [W.PRM_PERIOD_U, -1]];
+  for (const [i, v] of set) w[i] = v;
   return { segmentLines, params: h, words: w };
 }
 

@@ -120,7 +120,7 @@ export function flash(wasm: Uint8Array, profile: Profile, buildId: string): Uint
 
 export interface BootedImage { wasm: Uint8Array; module: WebAssembly.Module; buildId: string; profileName: string; ramBytes: number; maxPages: number }
 
-/** Verifies an image file before boot: integrity, allowed imports, memory bound to the profile's RAM. */
+/** Verifies an image file before boot: integrity, allowed imports, memory bound to exactly the profile's RAM. */
 export function verifyImage(file: Uint8Array, profile: Profile): BootedImage {
   if (file.length < IMAGE_HEADER_LEN) throw new ImageError("truncated", `image file is ${file.length} bytes, shorter than its ${IMAGE_HEADER_LEN}-byte header`);
   for (let i = 0; i < IMAGE_MAGIC.length; i++) if (file[i] !== IMAGE_MAGIC[i]) throw new ImageError("magic", "not a Tengri flight image (bad magic)");
@@ -137,8 +137,15 @@ export function verifyImage(file: Uint8Array, profile: Profile): BootedImage {
   const ram = dv.getUint32(112);
   const lim = memoryLimits(wasm);
   if (lim.max === null) throw new ImageError("memory", "the image declares no memory maximum: flash it for a profile");
-  const profilePages = Math.floor(profile.obc.ramBytes / WASM_PAGE);
-  if (lim.max > profilePages || ram > profile.obc.ramBytes) throw new ImageError("memory", `the image may use ${lim.max * WASM_PAGE} bytes; profile ${profile.name} has ${profile.obc.ramBytes} bytes of RAM`);
-  if (lim.min > profilePages) throw new ImageError("memory", `the image needs ${lim.min * WASM_PAGE} bytes at start; profile ${profile.name} has ${profile.obc.ramBytes}`);
+  const target = readAscii(file.subarray(80, 112)) || "(unnamed)";
+  const n = (x: number) => x.toLocaleString("en-US");
+  if (lim.max * WASM_PAGE !== ram) throw new ImageError("memory", `image header says ${n(ram)} bytes of RAM but its module is bound to ${n(lim.max * WASM_PAGE)}: not made by tengri flash`);
+  // The image must be bound to exactly the RAM of the profile it boots with: more, and it could
+  // use memory the OBC does not have; less, and the configuration table (which tells the image
+  // the profile's RAM and sizes its buffers from it) would run it out of memory.
+  if (ram !== profile.obc.ramBytes) {
+    throw new ImageError("memory", `image flashed for profile ${target} is bound to ${n(ram)} bytes of RAM; profile ${profile.name} has ${n(profile.obc.ramBytes)}: flash it for this profile (tengri flash FLIGHT.wasm --profile ${profile.name} -o IMAGE.bin)`);
+  }
+  if (lim.min > lim.max) throw new ImageError("memory", `the image needs ${n(lim.min * WASM_PAGE)} bytes at start, more than its bound of ${n(ram)}`);
   return { wasm, module: new WebAssembly.Module(wasm as BufferSource), buildId: readAscii(file.subarray(48, 80)), profileName: readAscii(file.subarray(80, 112)), ramBytes: ram, maxPages: lim.max };
 }

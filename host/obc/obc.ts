@@ -8,6 +8,8 @@ import { join } from "node:path";
 import type { Profile } from "../profiles/index.ts";
 import { verifyImage } from "./image.ts";
 import { ObcChild, type ChildStats } from "./child.ts";
+import { FlightStatusError } from "../contract/flight.ts";
+import type { ChildRefusal } from "./child.ts";
 
 
 export const EXIT_OK = 0;
@@ -23,10 +25,18 @@ export class ObcCrashError extends Error {
     this.name = "ObcCrashError";
   }
 }
+/**
+ * The flight image ended without a configuration it accepted. `status` is the image's own refusal,
+ * typed (status by name, field, value found, values allowed), read from the control block it
+ * exports; null only for an image that exports none (then the log is all there is).
+ */
 export class ObcConfigError extends Error {
-  constructor(readonly log: string[]) {
-    super(`the flight image refused its configuration: ${log.filter((l) => l.includes("refused") || l.includes("configuration")).join("; ")}`);
+  readonly status: FlightStatusError | null;
+  constructor(readonly log: string[], refusal: ChildRefusal | null = null, bands?: number) {
+    const status = refusal ? new FlightStatusError(refusal.status, refusal, bands) : null;
+    super(`the flight image refused its configuration: ${status ? status.message : log.filter((l) => l.includes("refused") || l.includes("configuration")).join("; ") || "no valid configuration table arrived"}`);
     this.name = "ObcConfigError";
+    this.status = status;
   }
 }
 
@@ -98,7 +108,7 @@ export async function runImage(o: RunOptions): Promise<RunResult> {
   rmSync(dir, { recursive: true, force: true });
   const log = child.log;
   const wallS = (performance.now() - t0) / 1000;
-  if (code === EXIT_NO_CONFIG) throw new ObcConfigError(log);
+  if (code === EXIT_NO_CONFIG) throw new ObcConfigError(log, child.refusal, o.profile.sensor.bands.length);
   if (code !== EXIT_OK) throw new ObcCrashError(code, signal, log);
   return { exitCode: code, log, busBytes: child.busBytes, outBytes: child.outBytes, wallS, timing: timingOf(child.stats) };
 }

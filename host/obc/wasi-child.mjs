@@ -69,6 +69,26 @@ function applyFaults() {
   }
 }
 
+// The image's configuration refusal (contract.controlBlock layout, little-endian i32s) when it
+// exports one: how a refused table reaches the host as data, never as log text. Looked at on
+// every bus read (the image reads again right after refusing a table) and at exit; reported once
+// per refusal.
+let refusalAt = -1, lastRefusal = "";
+function refusal() {
+  if (refusalAt === -1) {
+    const f = instance && instance.exports.tengri_config_refusal;
+    refusalAt = typeof f === "function" ? f() >>> 0 : -2;
+  }
+  if (refusalAt < 0) return;
+  const dv = new DataView(instance.exports.memory.buffer);
+  if (refusalAt + 20 > dv.byteLength || dv.getInt32(refusalAt, true) === 0) return;
+  const w = [0, 4, 8, 12, 16].map((o) => dv.getInt32(refusalAt + o, true));
+  const key = w.join(",");
+  if (key === lastRefusal) return;
+  lastRefusal = key;
+  ctl({ type: "refusal", status: w[0], field: w[1], found: w[2], expected: w[3], offset: w[4] });
+}
+
 function stats() {
   ctl({ type: "stats", reads, consumed, busyMs, maxBusyMs, waitMs, wallMs: performance.now() - t0, cpu: process.cpuUsage(), node: process.version, v8: process.versions.v8, execArgv: process.execArgv });
 }
@@ -76,6 +96,7 @@ function stats() {
 w.fd_read = (fd, iovs, iovsLen, nreadPtr) => {
   const now = performance.now();
   if (lastReturn >= 0) { const b = now - lastReturn; busyMs += b; if (b > maxBusyMs) maxBusyMs = b; }
+  if (fd === 0 && ctlFd >= 0) refusal();
   if (fd === 0 && faultFile) reloadFaults();
   if (fd === 0 && fi < faults.length) applyFaults();
   const r = realRead(fd, iovs, iovsLen, nreadPtr);
@@ -92,6 +113,7 @@ try {
   instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), imports);
   const code = wasi.start(instance);
   if (lastReturn >= 0) { const b = performance.now() - lastReturn; busyMs += b; if (b > maxBusyMs) maxBusyMs = b; }
+  refusal();
   stats();
   process.exitCode = code ?? 0;
 } catch (e) {

@@ -332,7 +332,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
       if (!unacked().length && !tracker.fault) return false;
       stalled = true;
     }
-    if (code === EXIT_NO_CONFIG && !hung && !stalled) throw new ObcConfigError(child.log);
+    if (code === EXIT_NO_CONFIG && !hung && !stalled) throw new ObcConfigError(child.log, child.refusal, p.sensor.bands.length);
     const cause: RebootCause = hung ? "hang" : tracker.fault ? "self-check" : stalled ? "stall" : code === EXIT_TRAP ? "trap" : code === EXIT_RESET ? "reset" : "exit";
     const selfCheck = tracker.fault;
     if (reboots.length >= maxReboots) throw new ObcCrashError(code, child.exit?.signal ?? null, child.log);

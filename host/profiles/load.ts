@@ -7,6 +7,8 @@ import { join, resolve, basename } from "node:path";
 import Ajv2020Module from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Profile, DerivedFigures } from "./types.ts";
+import { compileConfig } from "../obc/config-table.ts";
+import { flightCheckTable, flightChecksAvailable } from "../contract/flight.ts";
 
 export type * from "./types.ts";
 
@@ -106,6 +108,14 @@ export function validateProfile(json: unknown, file = "<profile>"): Profile {
   const expectRate = p.spacecraft.groundSpeedMps / p.sensor.gsdM;
   if (Math.abs(p.sensor.lineRateHz - expectRate) > LINE_RATE_TOLERANCE * expectRate)
     fail("/sensor/lineRateHz", `must be within ${LINE_RATE_TOLERANCE * 100}% of groundSpeedMps/gsdM (${expectRate.toFixed(1)} Hz)`);
+
+  // Last, the flight code's own checks on the table this profile compiles to (the parser the image
+  // runs at boot, through build/lib.wasm): the host refuses everything the image would refuse,
+  // naming the profile field and the values allowed.
+  if (flightChecksAvailable()) {
+    const e = flightCheckTable(compileConfig(p));
+    if (e) fail(e.pointer ?? "/", `the flight image would refuse this profile: ${e.message}`);
+  }
   return p;
 }
 

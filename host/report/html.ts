@@ -5,6 +5,7 @@
 // value in data-v, so a test can compare the page with the JSON.
 import { COLOURS, columns, esc, fmt, fmtBytes, fmtRate, hbars, timelineChart } from "./svg.ts";
 import type { ReportJson } from "./types.ts";
+import { backlogWords } from "./backlog.ts";
 
 /** File name → data: URI of the images the page embeds. */
 export type Assets = ReadonlyMap<string, string>;
@@ -42,26 +43,32 @@ function nth(k: number, what: string): string {
 const secs = (v: number) => `${fmt(v, v < 10 ? 3 : 1)} s`;
 
 const header: Section = (r) => {
-  const ok = r.verified;
+  // The badge, its words and the page title come from the verdict (host/report/verdict.ts) only.
+  const ok = r.verdict.verified;
   const lost = r.image.linesMissing + r.image.linesPartial;
-  const verdict = ok ? "every line arrived bit-exact" : `${fmt(r.image.linesExact)} of ${fmt(r.lines)} lines exact, ${fmt(lost)} lost or partial, ${fmt(r.image.linesMismatch)} wrong`;
   const card = (label: string, body: string, cls = "") => `<div class="card ${cls}"><div class="cl">${esc(label)}</div><div class="cv">${body}</div></div>`;
   const bad = (n: number) => (n > 0 ? "bad" : "");
   return `<header>
 <div class="title"><h1>Pass report <small>profile ${fig(r, "profile")}</small></h1>
 <p class="sub">${fmt(r.lines)} lines × ${fmt(r.bands)} bands × ${fmt(r.pixels)} pixels, ${r.bitDepth}-bit · ${esc(r.report.profile.frameType.toUpperCase())} ${r.report.profile.frameLength}-octet frames, RS E=${r.report.profile.rsE} I=${r.report.profile.rsDepth} · generated ${esc(r.report.generatedUtc)}</p></div>
-<div class="verdict ${ok ? "pass" : "fail"}"><span class="fig" id="verdict" data-k="verified" data-v="${ok}">${ok ? "VERIFIED" : "NOT VERIFIED"}</span><small>${esc(verdict)}</small></div>
+<div class="verdict ${ok ? "pass" : "fail"}"><span class="fig" id="verdict" data-k="verdict.verified" data-v="${ok}">${esc(r.verdict.label)}</span><small id="verdict-reason">${esc(r.verdict.reason)}</small></div>
 </header>
 <div class="cards">
-${card("lines exact / sent", `${fig(r, "image.linesExact")} / ${fig(r, "lines")}`, ok ? "good" : "bad")}
+${card("lines verified / sent", `${fig(r, "image.linesExact")} / ${fig(r, "lines")}`, r.image.linesExact === r.lines ? "good" : "bad")}
 ${card("lines missing / partial", `${fig(r, "image.linesMissing")} / ${fig(r, "image.linesPartial")}`, bad(lost))}
 ${card("CADUs decoded", fig(r, "ground.cadus"))}
 ${card("RS symbols corrected", fig(r, "ground.rsSymbolsCorrected"))}
 ${card("RS codewords uncorrectable", fig(r, "ground.rsCodewordsUncorrectable"), bad(r.ground.rsCodewordsUncorrectable))}
 ${card("frames dropped", fig(r, "ground.framesDropped"), bad(r.ground.framesDropped))}
-${card("downlink backlog at end", fig(r, "downlink.backlogS", secs), r.downlink.keepsUp ? "good" : "warn")}
+${card("backlog when imaging ended", `${fig(r, "downlink.backlog.endFrames")} frames`, r.downlink.keepsUp ? "good" : "warn")}
 ${card("speed vs real time", `${fig(r, "report.realtime.factor", (v) => fmt(v, 2))} ×`, r.report.realtime.realTime ? "good" : "warn")}
 </div>`;
+};
+
+/** Every check of the verdict: what was owed, what arrived and checked, and the first problems by name. */
+const verdictSection: Section = (r) => {
+  const rows = r.verdict.checks.map((c, i) => `<tr class="${c.ok ? "ok" : "bad"}" data-check="${esc(c.name)}"><td>${c.ok ? "✓" : "✗"}</td><td>${esc(c.name)}</td><td>${fig(r, `verdict.checks.${i}.expected`)}</td><td>${fig(r, `verdict.checks.${i}.got`)}</td><td>${esc(c.detail)}</td></tr>`).join("");
+  return section("verdict", "Verdict", `<p class="${r.verdict.verified ? "" : "badt"}">${esc(r.verdict.headline)}</p><table class="grid checks"><thead><tr><th></th><th>check</th><th>expected</th><th>got</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>`);
 };
 
 const quicklooks: Section = (r, a) => {
@@ -133,7 +140,7 @@ const downlink: Section = (r) => {
       { name: "rejected", colour: COLOURS.rejected, values: t.series.framesRejected },
       { name: "sync", colour: COLOURS.sync, values: t.series.syncEvents } ] },
     { title: "Reed-Solomon symbols corrected", unit: "symbols", height: 60, kind: "stack", layers: [{ name: "RS corrected", colour: COLOURS.rs, values: t.series.rsSymbolsCorrected }] },
-    { title: "Onboard backlog: frames waiting in the store (dots: housekeeping reports)", unit: "frames", height: 60, kind: "line", layers: [{ name: "backlog", colour: COLOURS.backlog, values: t.backlogFrames }] },
+    { title: "Backlog: frames produced beyond the link's capacity (dots: housekeeping reports and the end of imaging)", unit: "frames", height: 60, kind: "line", layers: [{ name: "backlog", colour: COLOURS.backlog, values: t.backlogFrames }] },
   ], { buckets: t.buckets, bucketS: t.bucketS, bucketCadus: t.bucketCadus, markers: [{ t: r.downlink.passDurationS, label: "end of imaging" }] });
   return section("downlink", "Downlink", `<div class="two"><div><h3>Link budget</h3>${budget}${time}</div><div>${table([
     ["raw sensor rate", fig(r, "report.budget.rawBitRate", fmtRate)],
@@ -141,11 +148,12 @@ const downlink: Section = (r) => {
     ["raw / downlink", fig(r, "report.budget.rawToDownlink", (v) => fmt(v, 2))],
     ["pass duration", fig(r, "downlink.passDurationS", secs)],
     ["downlink time needed", fig(r, "downlink.linkTimeS", secs)],
-    ["backlog at end of pass", `${fig(r, "downlink.backlogS", secs)} of downlink (${fig(r, "report.budget.backlogBytes", fmtBytes)})`],
+    ["link kept pace with imaging", fig(r, "downlink.keepsUp")],
+    ["max backlog", `${fig(r, "downlink.backlog.maxFrames")} frames`],
+    ["backlog when imaging ended", `${fig(r, "downlink.backlog.endFrames")} frames: ${fig(r, "downlink.backlogS", secs)} of downlink (${fig(r, "report.budget.backlogBytes", fmtBytes)})`],
     ["onboard store", `${fig(r, "report.budget.storeBytes", fmtBytes)}, ${fig(r, "report.budget.storeFillPct", (v) => fmt(v, v === 0 ? 0 : v < 0.01 ? 5 : 2))} % filled by the backlog`],
     ["last housekeeping backlog", `${fig(r, "report.budget.hkBacklogFrames")} frames`],
-    ["keeps up with the sensor", fig(r, "downlink.keepsUp")],
-  ])}</div></div><h3>Timeline</h3>${chart}`);
+  ])}<p id="backlog-words">Backlog: ${esc(backlogWords(r.downlink.backlog))}.</p></div></div><h3>Timeline</h3>${chart}`);
 };
 
 /** Consecutive lost lines with the same bands and reason, as runs. */
@@ -183,8 +191,9 @@ const linkQuality: Section = (r) => {
     ["CADUs dropped", fig(r, "link.dropped")],
     ["bit slips", fig(r, "link.slips")],
   ])}<h3>Image</h3>${table([
-    ["lines exact", fig(r, "image.linesExact")],
-    ["lines wrong (hash mismatch)", fig(r, "image.linesMismatch")],
+    ["lines verified (exact or within their bound)", fig(r, "image.linesExact")],
+    ["of which bit-exact", fig(r, "image.linesBitExact")],
+    ["lines with pixels outside their bound", fig(r, "image.linesMismatch")],
     ["lines partial / missing", `${fig(r, "image.linesPartial")} / ${fig(r, "image.linesMissing")}`],
     ["band-lines lost", fig(r, "image.bandLinesLost")],
   ])}</div></div>${lostTable}`);
@@ -227,7 +236,7 @@ const events: Section = (r) => {
 const flightLog: Section = (r) => section("flight-log", "Flight image log", `<p>Exit code ${fig(r, "flight.exitCode")}; ${fig(r, "flight.busBytes", fmtBytes)} in on the bus, ${fig(r, "flight.caduBytes", fmtBytes)} of CADUs out.</p><details><summary>${fmt(r.flight.log.length)} log lines</summary><pre>${esc(r.flight.log.join("\n"))}</pre></details>`);
 
 /** The page, in order. Add a section here (e.g. cloud mask overlay, compression per segment). */
-export const SECTIONS: Section[] = [header, quicklooks, screening, downlink, linkQuality, compression, realtime, housekeeping, events, flightLog];
+export const SECTIONS: Section[] = [header, verdictSection, quicklooks, screening, downlink, linkQuality, compression, realtime, housekeeping, events, flightLog];
 
 const CSS = `
 :root{--fg:#1a202c;--mut:#4a5568;--line:#e2e8f0;--good:#2f855a;--bad:#c53030;--warn:#b7791f}
@@ -237,7 +246,7 @@ header{display:flex;justify-content:space-between;align-items:flex-start;gap:16p
 h1{margin:0;font-size:24px}h1 small{font-size:15px;color:var(--mut);font-weight:normal}.sub{margin:4px 0 0;color:var(--mut)}
 h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:14px 0 6px}
 .verdict{text-align:center;padding:10px 18px;border-radius:6px;color:#fff;min-width:240px}.verdict span{display:block;font-size:26px;font-weight:bold;letter-spacing:1px}
-.verdict small{display:block;font-size:12px;opacity:.95}.verdict.pass{background:var(--good)}.verdict.fail{background:var(--bad)}
+.verdict small{display:block;font-size:12px;opacity:.95;max-width:420px}.verdict.pass{background:var(--good)}.verdict.fail{background:var(--bad)}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:10px;margin:14px 0}
 .card{border:1px solid var(--line);border-left:4px solid #a0aec0;border-radius:4px;padding:8px 10px}.card.good{border-left-color:var(--good)}.card.bad{border-left-color:var(--bad);background:#fff5f5}.card.warn{border-left-color:var(--warn)}
 .cl{font-size:12px;color:var(--mut)}.cv{font-size:20px;font-weight:bold}
@@ -260,7 +269,7 @@ export function renderHtml(r: ReportJson, assets: Assets, sections: Section[] = 
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<title>Tengri pass report: ${esc(r.profile)}, ${r.verified ? "VERIFIED" : "NOT VERIFIED"}</title>
+<title>Tengri pass report: ${esc(r.profile)}, ${esc(r.verdict.label)}</title>
 <style>${CSS}</style></head>
 <body><main>
 ${sections.map((s) => s(r, assets)).join("\n")}

@@ -80,9 +80,6 @@ export function createReportObserver(outDir: string, o: ReportOptions = {}): Pas
     housekeeping(hk) {
       hkPackets++;
       lastHk = hk;
-      // Placed at the flight's own CADU count when it wrote the report: housekeeping frames may
-      // wait in the store and reach the ground much later.
-      timeline?.backlogAt(hk.cadus, hk.backlogFrames);
     },
     end(s: PassSummary) {
       if (!profile || !ql || !timeline) throw new Error("report observer: end() before start()");
@@ -98,6 +95,10 @@ function buildReport(
   x: { counts: Record<string, number>; first: LinkEvent[]; eventsListed: number; hkPackets: number; lastHk: Housekeeping | null; decisions: Record<string, number>; lostLinesListed: number },
 ): Built {
   const d = derived(p);
+  // The backlog chart and "keeps up" come from the same figures (host/report/backlog.ts), each
+  // placed at the flight's own CADU count when it was taken (housekeeping frames may wait in
+  // the store and reach the ground much later).
+  for (const b of s.downlink.backlog?.samples ?? []) timeline.backlogAt(b.cadu, b.frames);
   for (const l of s.image.lostLines) ql.markLost(l.line, l.bands);
   const stretches = new Map<number, Stretch>();
   for (const c of comps) for (const b of c.bands) if (!stretches.has(b)) stretches.set(b, ql.stretch(b));

@@ -4,7 +4,8 @@ import type { PassSummary } from "../pass.ts";
 import type { LinkEvent } from "../ground/link-decoder.ts";
 import type { TimelineJson } from "./timeline.ts";
 
-export const REPORT_VERSION = 1;
+/** 2: `verdict` (checks, headline) and `downlink.backlog`; keepsUp and backlogS from the backlog figures. */
+export const REPORT_VERSION = 2;
 
 export interface QuicklookJson {
   kind: "true" | "false";

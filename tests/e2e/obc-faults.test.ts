@@ -9,7 +9,7 @@ import { loadProfile } from "../../host/profiles/index.ts";
 test("a spontaneous reset and a hang mid-pass: the watchdog reboots the image and every line arrives", async () => {
   const p = structuredClone(loadProfile("default"));
   p.products.image.screening = { enabled: false };
-  const s = await runPass({ profile: p, lines: 96, seed: 61, watchdogMs: 1500, obcFaults: [{ line: 30, kind: "reset" }, { line: 70, kind: "hang" }] });
+  const s = await runPass({ profile: p, lines: 96, seed: 61, watchdogMs: 5000, obcFaults: [{ line: 30, kind: "reset" }, { line: 70, kind: "hang" }] });
   assert.equal(s.flight.reboots.length, 2, JSON.stringify(s.flight.reboots.map((r) => r.cause)));
   assert.equal(s.image.linesMissing + s.image.linesPartial, 0);
   assert.equal(s.image.linesMismatch, 0);

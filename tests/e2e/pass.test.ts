@@ -18,12 +18,16 @@ const rawDefault = () => variant("default");
 test("default profile, BER 0: every line arrives bit-exact; the backlog is reported", async () => {
   const s = await runPass({ profile: rawDefault(), lines: 120, seed: 3 });
   assert.equal(s.verified, true);
+  assert.equal(s.verdict.headline, "VERIFIED: every expected piece arrived and checked (480 raw line segments, 2 housekeeping packets); every pixel bit-exact");
   assert.equal(s.image.linesExact, 120);
   assert.equal(s.ground.rsSymbolsCorrected, 0);
   assert.equal(s.ground.framesDropped, 0);
   assert.equal(s.flight.housekeeping?.linesAccepted, 120);
   assert.ok(s.downlink.rawBitRate > s.downlink.downlinkBitRate);
+  // 172 Mbit/s raw into 100: the link falls behind and is still behind when imaging ends.
   assert.equal(s.downlink.keepsUp, false);
+  assert.ok(s.downlink.backlog.endFrames > 0 && s.downlink.backlog.maxFrames >= s.downlink.backlog.endFrames);
+  assert.equal(s.downlink.backlogS, s.downlink.backlog.endS);
   assert.ok(s.downlink.backlogS > 0);
 });
 
@@ -56,6 +60,24 @@ test("[132.0-B-3 §4.1.2.6] a dropped CADU loses exactly the band lines whose pa
   assert.deepEqual([...lost].sort(), [...expected].sort());
   assert.equal(s.image.linesExact, 60 - new Set([...expected].map((x) => x.split(":")[0])).size);
   assert.equal(s.verified, false);
+  // The verdict names exactly those band lines, as the raw segments that did not arrive, in line then band order.
+  const c = s.verdict.checks.find((x) => x.name === "raw line segments")!;
+  assert.equal(c.ok, false);
+  assert.equal(Number(c.expected) - Number(c.got), expected.size);
+  const order = [...expected].map((x) => x.split(":").map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const [l0, b0] = order[0];
+  assert.ok(c.detail.startsWith(`${expected.size} of ${c.expected} not as owed: raw segment of band ${b0} (${p.sensor.bands[b0].name}), line ${l0}, pixels 0–${p.sensor.pixelsPerLine - 1} missing`), c.detail);
+  assert.ok(s.verdict.headline.startsWith("NOT VERIFIED: raw line segments:"), s.verdict.headline);
+});
+
+test("[tengri §verdict] heavy bit errors (BER 8e-3, beyond Reed-Solomon): NOT VERIFIED, every band line lost counted as a missing segment", async () => {
+  const s = await runPass({ profile: rawDefault(), lines: 40, seed: 14, ber: 8e-3 });
+  assert.ok(s.ground.rsCodewordsUncorrectable > 0, "the channel must defeat RS");
+  assert.equal(s.verified, false);
+  const c = s.verdict.checks.find((x) => x.name === "raw line segments")!;
+  assert.equal(c.ok, false);
+  assert.equal(Number(c.expected) - Number(c.got), s.image.bandLinesLost, "one segment per band line lost");
+  assert.match(s.verdict.headline, /^NOT VERIFIED: /);
 });
 
 test("[133.0-B-2 §4.1.3.4.3] counters cross their wrap-around (14-bit packet counts; 8-bit TM frame counts, 132.0-B-3 §4.1.2.5) without loss", async () => {
@@ -89,6 +111,7 @@ test("[132.0-B-3 §4.1.2.7.6.5] a downlink faster than the imager: partial frame
   assert.ok(s.ground.idleFrames > 0, "idle frames expected");
   assert.ok((s.flight.housekeeping?.idlePackets ?? 0) > 0);
   assert.equal(s.downlink.keepsUp, true);
+  assert.deepEqual([s.downlink.backlog.maxFrames, s.downlink.backlog.endFrames], [0, 0]);
   assert.equal(s.verified, true);
   // The CADU count follows the frame clock: about (pass time × rate) / CADU bits.
   const d = derived(p);
@@ -142,4 +165,58 @@ test("[732.0-B-4 §4.1.6] AOS with FECF and an insert zone, RS I=8 (hyperspectra
   assert.equal(s.ground.rsCodewordsUncorrectable, 0);
   assert.equal(s.ground.framesBadFecf, 0);
   assert.equal(s.verified, true);
+});
+
+test("[tengri §verdict] tengri pass: the terminal's last line, report.json and report.html's badge and title say the same verdict; exit 0 verified, 1 not", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const root = mkdtempSync(join(tmpdir(), "tengri-verdict-"));
+  try {
+    for (const [name, extra, code] of [["good", [], 0], ["bad", ["--drop-cadu", Array.from({ length: 40 }, (_, i) => 20 + 3 * i).join(",")], 1]] as const) {
+      const out = join(root, name);
+      const r = spawnSync(process.execPath, ["--import", "tsx", "host/cli.ts", "pass", "--profile", "cubesat-mcu", "--lines", "48", "--out", out, ...extra], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+      assert.equal(r.status, code, r.stderr);
+      const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+      const html = readFileSync(join(out, "report.html"), "utf8");
+      const last = r.stdout.trimEnd().split("\n").pop();
+      assert.equal(last, json.verdict.headline);
+      assert.equal(json.verified, code === 0);
+      assert.equal(json.verdict.label, code === 0 ? "VERIFIED" : "NOT VERIFIED");
+      assert.match(html, new RegExp(`id="verdict"[^>]*>${json.verdict.label}</span>`));
+      assert.match(html, new RegExp(`<title>[^<]*, ${json.verdict.label}</title>`));
+      if (code === 0) assert.doesNotMatch(html, /NOT VERIFIED/);
+      for (const c of json.verdict.checks) assert.match(r.stdout, new RegExp(`${c.ok ? "✓" : "✗"} ${c.name}`));
+      // "Keeps up" and the backlog chart are the same figures.
+      const chart = json.report.timeline.backlogFrames.filter((v: number | null) => v !== null);
+      assert.equal(Math.max(...chart), json.downlink.backlog.maxFrames);
+      assert.equal(json.downlink.keepsUp, json.downlink.backlog.maxFrames === 0);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("[tengri §verdict] shipped profiles one line past a unit boundary (cubesat-mcu: 8-line CCSDS 121 units, 17 lines; hyperspectral: 64-line CCSDS 123 segments, 65 lines): every piece owed arrives; VERIFIED", async () => {
+  for (const [name, lines, what, owed] of [["cubesat-mcu", 17, "image units", 4 * 3], ["hyperspectral", 65, "CCSDS 123 segments", 2]] as const) {
+    const s = await runPass({ profile: name, lines, seed: 15 });
+    assert.deepEqual(s.verdict.checks.filter((c) => !c.ok).map((c) => c.name), [], `${name}: ${s.verdict.headline}`);
+    const c = s.verdict.checks.find((x) => x.name === what)!;
+    assert.deepEqual([c.expected, c.got], [owed, owed], name);
+    assert.equal(s.verdict.checks.find((x) => x.name === "housekeeping packets")!.expected, 2);
+    assert.equal(s.verified, true);
+  }
+});
+
+test("[tengri §verdict] housekeeping owed at boot, after every N lines and at the end (N = 16, 48 lines: 5 packets); one lost is named", async () => {
+  const p = variant("cubesat-mcu", (x) => { x.products.housekeeping.everyLines = 16; });
+  const s = await runPass({ profile: p, lines: 48, seed: 16 });
+  const c = s.verdict.checks.find((x) => x.name === "housekeeping packets")!;
+  assert.deepEqual([c.expected, c.got, c.ok], [5, 5, true]);
+  assert.equal(s.flight.housekeeping?.hkSequence, 5);
+  assert.equal(s.verified, true);
+  const lost = await runPass({ profile: p, lines: 48, seed: 16, losePacket: (apid, nth) => apid === p.products.housekeeping.apid && nth === 2 });
+  assert.equal(lost.verified, false);
+  assert.equal(lost.verdict.checks.find((x) => x.name === "housekeeping packets")!.detail, "1 of 5 not as owed: housekeeping packet 3 of 5 (after 32 lines) missing");
 });

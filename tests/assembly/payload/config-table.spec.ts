@@ -1,4 +1,5 @@
-import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, F_RS_DEPTH, F_FRAME_LEN, F_APIDS, F_BIT_DEPTH, F_COMPRESSION } from "../../../assembly/abi/config-table";
+import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN } from "../../../assembly/abi/config-table";
+import { OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, apidsBlockAt } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "../../../assembly/abi/status";
@@ -54,14 +55,14 @@ describe("boot configuration table", () => {
   it("[131.0-B-5 §4.3.5] an interleaving depth outside {1,2,3,4,5,8} is refused, naming the field", () => {
     const t = table(); store<u8>(t + 11, 6); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
-    expect<i32>(detailField()).toBe(F_RS_DEPTH);
+    expect<i32>(detailField()).toBe(OFF_RS_DEPTH);
     expect<i32>(detailFound()).toBe(6);
   });
 
   it("[131.0-B-5 §4.3.7] a frame length that is not a multiple of I or exceeds I·(255−2E) is refused", () => {
     let t = table(); storeU16BE(t + 8, 1116); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
-    expect<i32>(detailField()).toBe(F_FRAME_LEN);
+    expect<i32>(detailField()).toBe(OFF_FRAME_LENGTH);
     t = table(); store<u8>(t + 11, 4); seal(t);       // 1115 / 4 is not whole
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
     t = table(); storeU16BE(t + 8, 1120); seal(t);    // 224 per codeword > 223
@@ -71,12 +72,12 @@ describe("boot configuration table", () => {
   it("duplicate band APIDs, the idle APID and bit depths over 16 are refused", () => {
     let t = table(); storeU16BE(t + <usize>(CONFIG_FIXED_LEN + 2), 32); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
-    expect<i32>(detailField()).toBe(F_APIDS + 2);
+    expect<i32>(detailField()).toBe(apidsBlockAt(2) + 2);
     t = table(); storeU16BE(t + <usize>CONFIG_FIXED_LEN, 0x7FF); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
     t = table(); store<u8>(t + 18, 17); seal(t);
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
-    expect<i32>(detailField()).toBe(F_BIT_DEPTH);
+    expect<i32>(detailField()).toBe(OFF_BIT_DEPTH);
   });
 
   it("[121.0-B-3 §5.1] the CCSDS 121 codec block: valid options applied, bad J, RSI or restricted-with-wide-samples refused", () => {
@@ -100,7 +101,7 @@ describe("boot configuration table", () => {
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
     t = table(); store<u8>(t + 19, 1); seal(t);                    // coder byte and codec block disagree
     expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
-    expect<i32>(detailField()).toBe(F_COMPRESSION);
+    expect<i32>(detailField()).toBe(OFF_COMPRESSION);
   });
 
   it("a truncated table is refused", () => {

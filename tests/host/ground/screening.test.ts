@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScreeningGround, decodeTileStats, TILE_STATS_FIXED, ScreeningPacketError } from "../../../host/ground/screening.ts";
 import { UNIT_HDR_LEN } from "../../../host/ground/image.ts";
+import { aec121Decode, aec121DecodeUnit, Aec121DecodeError } from "../../../host/ground/aec121-decoder.ts";
 import { loadFlightLib } from "../../../host/obc/lib.ts";
 
 function statsPacket(o: { row: number; line: number; lines: number; x0: number; count: number; counts: number[]; decision: number; thumb?: Uint8Array }): Uint8Array {
@@ -81,4 +82,32 @@ test("[121.0-B-3 §5] the cloud mask unit (1-bit samples) decodes to the mask li
   assert.equal(s.maskUnits, 1);
   assert.equal(s.maskCloudPixels, 29 * L);
   assert.equal(s.maskAgrees, true);
+});
+
+test("[121.0-B-3 §3.4.3] a mask unit whose clear tail is coded as remainder-of-segment decodes to exactly its lines (the eo-5band 44-line tile row)", () => {
+  // 100 × 8 = 800 one-bit samples = 50 blocks of 16: the final zero run, coded as "remainder of
+  // segment", describes 14 blocks beyond the unit; the ground trims them instead of losing the unit.
+  const W = 100, L = 8, n = W * L;
+  const mask = new Uint8Array(n).map((_, i) => (i < 3 * W && (i % W) < 30 ? 1 : 0));
+  const lib = loadFlightLib(); const x = lib.exports;
+  const st = lib.alloc(x.aec121StateLen()), src = lib.alloc(2 * n), out = lib.alloc(65536);
+  x.aec121Init(st, 1, 16, 128, 8 | 16);
+  new Uint16Array(lib.memory.buffer, src, n).set(mask);
+  const coded = lib.u8().slice(out, out + x.aec121EncodeUnit(st, src, n, out, 65536));
+  const opts = { bitsPerSample: 1, blockSize: 16, rsi: 128, preprocess: true, restricted: true };
+  assert.ok(aec121Decode(coded, opts, { maxSamples: 1 << 16 }).length > n + 16, "the stream describes more than the unit plus one block (the case under test)");
+  assert.deepEqual(Array.from(aec121DecodeUnit(coded, opts, n)), Array.from(mask));
+  assert.throws(() => aec121DecodeUnit(coded.subarray(0, 4), opts, n), (e: unknown) => e instanceof Aec121DecodeError);
+  const hdr = new Uint8Array(UNIT_HDR_LEN);
+  const dv = new DataView(hdr.buffer);
+  hdr[0] = 0x1e; dv.setUint32(7, 256); dv.setUint16(11, L); dv.setUint16(13, 0); dv.setUint16(15, W);
+  hdr[17] = 1; hdr[18] = 1; hdr[19] = 16; hdr[20] = 8 | 16; dv.setUint16(21, 128); dv.setUint32(23, 0); hdr[27] = 0;
+  const pkt = new Uint8Array(UNIT_HDR_LEN + coded.length);
+  pkt.set(hdr); pkt.set(coded, UNIT_HDR_LEN);
+  const lines: number[] = [];
+  const g = new ScreeningGround(64, (line) => lines.push(line));
+  g.addMask(pkt, 3);
+  const s = g.end();
+  assert.deepEqual([s.maskUnits, s.maskUnitsLost, s.maskCloudPixels], [1, 0, 90]);
+  assert.deepEqual(lines, [256, 257, 258, 259, 260, 261, 262, 263]);
 });

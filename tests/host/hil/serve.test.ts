@@ -187,3 +187,86 @@ test("tengri serve: prints its ports, serves, and ends cleanly on SIGTERM; a bad
   const [badCode] = await once(bad, "exit");
   assert.equal(badCode, 2);
 });
+
+/** A minimal WASI command: _start traps (`unreachable`) or calls proc_exit(code) before reading anything. */
+function tinyImage(body: "trap" | { exit: number }): Uint8Array {
+  const str = (s: string) => [s.length, ...Buffer.from(s)];
+  const sec = (id: number, c: number[]) => [id, c.length, ...c];
+  const code = body === "trap" ? [0x00, 0x00, 0x0b] : [0x00, 0x41, body.exit, 0x10, 0x00, 0x0b];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...sec(1, [2, 0x60, 0, 0, 0x60, 1, 0x7f, 0]),
+    ...sec(2, [1, ...str("wasi_snapshot_preview1"), ...str("proc_exit"), 0x00, 1]),
+    ...sec(3, [1, 0]),
+    ...sec(5, [1, 0, 1]),
+    ...sec(7, [2, ...str("memory"), 0x02, 0, ...str("_start"), 0x00, 1]),
+    ...sec(10, [1, code.length, ...code]),
+  ]);
+}
+
+/** Runs a server until it gives up (bounded): its events and the failure. */
+async function untilGaveUp(p: Profile, image: Uint8Array) {
+  const ev = events();
+  const srv = await HilServer.start({ profile: p, image, busPort: 0, caduPort: 0, onEvent: (e) => ev.on(e) });
+  try {
+    const f = await Promise.race([srv.failed, new Promise<null>((r) => setTimeout(() => r(null), 60_000).unref())]);
+    assert.ok(f, "the server stopped booting within 60 s");
+    // No boot after it gave up.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(srv.stats().boots, 3);
+    return { f, ev, stats: srv.stats() };
+  } finally {
+    await srv.close();
+  }
+}
+
+test("[tengri §serve] an image that traps at boot is booted 3 times, then the server stops and names the trap", async () => {
+  const p = smallProfile();
+  const { f, ev } = await untilGaveUp(p, flash(tinyImage("trap"), p, "trap"));
+  assert.equal(f.boots.length, 3);
+  assert.ok(f.boots.every((b) => b.code === 70));
+  assert.match(f.message, /failed 3 boots in a row.*trapped.*TRAP.*unreachable/);
+  assert.equal(ev.list.filter((e) => e.kind === "boot-failed").length, 3);
+});
+
+test("[tengri §serve] an image that exits before reading a line (exit 1, or exit 0 on its own) is booted 3 times, then the server stops naming the exit", async () => {
+  const p = smallProfile();
+  for (const code of [1, 0]) {
+    const { f } = await untilGaveUp(p, flash(tinyImage({ exit: code }), p, "exit"));
+    assert.ok(f.boots.every((b) => b.code === code));
+    assert.match(f.message, new RegExp(`failed 3 boots in a row.*exit ${code}`));
+  }
+});
+
+test("[tengri §serve] a configuration the image refuses (too little RAM, −403): 3 boots, then the server stops with the image's status line", async () => {
+  const p = smallProfile();
+  p.obc.ramBytes = 131072; // 2 pages: the image refuses to carve its buffers
+  p.sensor.pixelsPerLine = 2048;
+  const { f } = await untilGaveUp(p, flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"));
+  assert.ok(f.boots.every((b) => b.refused));
+  assert.match(f.message, /refused its configuration.*configuration table refused, status=-403/);
+});
+
+test("[tengri §serve] passes that end at an end-of-pass record, even empty ones, are good boots: 4 in a row and the server still serves", async () => {
+  const p = smallProfile();
+  const ev = events();
+  const srv = await HilServer.start({ profile: p, image: flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"), busPort: 0, caduPort: 0, onEvent: (e) => ev.on(e) });
+  let gaveUp = false;
+  void srv.failed.then(() => { gaveUp = true; });
+  try {
+    for (let k = 1; k <= 4; k++) {
+      const bench = connect(srv.busPort, "127.0.0.1");
+      await once(bench, "connect");
+      await sendAll(bench, [encodeEnd(0)]);
+      const exit = await ev.wait((e) => e.kind === "image-exit" && e.boot === k);
+      assert.equal((exit as { code: number }).code, 0);
+      bench.end();
+      await ev.wait((e) => e.kind === "bus-client" && e.state === "closed" && e.id === k);
+    }
+    await ev.wait((e) => e.kind === "boot" && e.boot === 5);
+    assert.equal(gaveUp, false);
+    assert.equal(ev.list.filter((e) => e.kind === "boot-failed").length, 0);
+  } finally {
+    await srv.close();
+  }
+});

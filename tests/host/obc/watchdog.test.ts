@@ -45,7 +45,7 @@ async function supervised(faults: LineFault[]) {
       seq.set(pkt.apid, [...(seq.get(pkt.apid) ?? []), pkt.seqCount]);
     },
   });
-  const r = await runSupervised({ image, profile: p, items: items(p), onOutput: (c) => dec.push(c), childFaults: faults, watchdogMs: 600 });
+  const r = await runSupervised({ image, profile: p, items: items(p), onOutput: (c) => dec.push(c), childFaults: faults, watchdogMs: 5000 });
   dec.end();
   return { r, lines, seq, stats: dec.stats, p };
 }
@@ -117,7 +117,7 @@ test("a compressed (CCSDS 121 units) pass also resumes after a reset: acknowledg
     }
     yield { record: encodeEnd(N) };
   }
-  const r = await runSupervised({ image: flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"), profile: p, items: its(), onOutput: (c) => dec.push(c), childFaults: [{ line: 50, kind: "reset" }], watchdogMs: 600 });
+  const r = await runSupervised({ image: flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"), profile: p, items: its(), onOutput: (c) => dec.push(c), childFaults: [{ line: 50, kind: "reset" }], watchdogMs: 5000 });
   dec.end();
   const img = recon.end();
   assert.equal(r.exitCode, 0);

@@ -172,15 +172,16 @@ test("refused: sensor limits (bitDepth 1..16, pixels 1..65535, bands 1..255) and
   refused((p) => (p.products.image.maxPacketDataLen = 65537), "/products/image/maxPacketDataLen", /<= 65536/);
 });
 
-test("accepted: later-issue options under products.image (ccsds121, ccsds123, screening, others)", () => {
+test("[tengri §contract] product options: the contract's sections are accepted, anything else under products.image is refused by name", () => {
   const p = raw("default");
   p.products.image.compression = "ccsds121";
   p.products.image.ccsds121 = { blockSize: 16, rsi: 64 };
   p.products.image.screening = { enabled: true };
-  p.products.image.somethingLater = 3;
   const v: Profile = validateProfile(p);
   assert.equal(v.products.image.compression, "ccsds121");
+  refused((q) => (q.products.image.somethingLater = 3), "/products/image/somethingLater", /unknown field/);
   refused((q) => (q.products.image.ccsds123 = 5), "/products/image/ccsds123", /object/);
+  refused((q) => (q.products.image.ccsds121 = { blockSize: 16, rsii: 64 }), "/products/image/ccsds121/rsii", /unknown field/);
 });
 
 test("refused: impossible geometry and dates, TM insert zone", () => {

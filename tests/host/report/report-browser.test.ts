@@ -11,6 +11,8 @@ import { runPass } from "../../../host/pass.ts";
 import { createReportObserver, type ReportJson } from "../../../host/report/index.ts";
 import { valueAt } from "../../../host/report/html.ts";
 import { readPng } from "./png-reader.ts";
+import { printSummary } from "../../../host/report/summary.ts";
+import type { PassSummary } from "../../../host/pass.ts";
 
 const CHROMIUM = process.env.TENGRI_CHROMIUM ?? "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; CI installs it)`;
@@ -20,6 +22,9 @@ interface PageFacts {
   images: { file: string; complete: boolean; naturalWidth: number; naturalHeight: number }[];
   figs: { k: string; v: string; text: string }[];
   verdict: string;
+  reason: string;
+  title: string;
+  checks: { name: string; mark: string }[];
   lostRuns: { first: number; lines: number }[];
   sections: string[];
 }
@@ -40,6 +45,9 @@ async function openReport(dir: string, shot?: string): Promise<{ facts: PageFact
       images: [...document.images].map((i) => ({ file: i.dataset.file ?? "", complete: i.complete, naturalWidth: i.naturalWidth, naturalHeight: i.naturalHeight })),
       figs: [...document.querySelectorAll("[data-k]")].map((e) => ({ k: e.dataset.k, v: e.dataset.v, text: e.textContent })),
       verdict: document.getElementById("verdict")?.textContent ?? "",
+      reason: document.getElementById("verdict-reason")?.textContent ?? "",
+      title: document.title,
+      checks: [...document.querySelectorAll("#verdict table.checks tbody tr")].map((e) => ({ name: e.dataset.check, mark: e.firstElementChild.textContent })),
       lostRuns: [...document.querySelectorAll("#link table.lost tbody tr")].map((e) => ({ first: Number(e.dataset.first), lines: Number(e.dataset.lines) })),
       sections: [...document.querySelectorAll("section")].map((s) => s.id),
     }))()`)) as PageFacts;
@@ -62,7 +70,13 @@ function checkAgainstJson(dir: string, facts: PageFacts): ReportJson {
     assert.ok(shown.length > 0, `${k} is shown`);
     for (const f of shown) assert.equal(digits(f.text), String(valueAt(r, k)), `${k} as shown: "${f.text}"`);
   }
-  assert.equal(facts.verdict, r.verified ? "VERIFIED" : "NOT VERIFIED");
+  // Badge, title and the verdict section say what report.json's verdict says.
+  assert.equal(r.verified, r.verdict.verified);
+  assert.equal(facts.verdict, r.verdict.label);
+  assert.equal(facts.reason, r.verdict.reason);
+  assert.ok(facts.title.endsWith(`, ${r.verdict.label}`), facts.title);
+  assert.deepEqual(facts.checks, r.verdict.checks.map((c) => ({ name: c.name, mark: c.ok ? "✓" : "✗" })));
+  if (r.verdict.verified) assert.ok(r.screening === null || r.screening.maskAgrees, "no green badge beside a mask that disagrees");
   const files = [...r.report.quicklook.composites.flatMap((c) => [c.sent, c.ground]), ...(r.report.screening ? [r.report.screening.overlay] : [])];
   assert.deepEqual(facts.images.map((i) => i.file).sort(), [...files].sort());
   for (const i of facts.images) {
@@ -71,7 +85,7 @@ function checkAgainstJson(dir: string, facts: PageFacts): ReportJson {
     assert.equal(i.naturalHeight, r.report.quicklook.height);
     assert.ok(existsSync(join(dir, i.file)), `${i.file} beside the report`);
   }
-  assert.deepEqual(facts.sections.filter((x) => x !== "screening"), ["quicklooks", "downlink", "link", "compression", "realtime", "housekeeping", "events", "flight-log"]);
+  assert.deepEqual(facts.sections.filter((x) => x !== "screening"), ["verdict", "quicklooks", "downlink", "link", "compression", "realtime", "housekeeping", "events", "flight-log"]);
   assert.equal(facts.sections.includes("screening"), r.report.screening !== null, "screening section exactly when the pass had screening");
   const html = readFileSync(join(dir, "report.html"), "utf8");
   assert.deepEqual(html.match(/\b(src|href)\s*=\s*"(?!data:)[^"]*"/g) ?? [], [], "self-contained: no external src or href");
@@ -79,6 +93,14 @@ function checkAgainstJson(dir: string, facts: PageFacts): ReportJson {
 }
 
 /** Rows of a quicklook PNG that are all magenta. */
+/** The terminal summary of the same pass says the same: its checks and its last line. */
+function checkTerminal(s: PassSummary, r: ReportJson): void {
+  const out: string[] = [];
+  printSummary(s, (l) => out.push(l));
+  assert.equal(out[out.length - 1], r.verdict.headline);
+  for (const c of r.verdict.checks) assert.ok(out.some((l) => l.includes(`${c.ok ? "✓" : "✗"} ${c.name}`) && l.includes(c.detail)), `check "${c.name}" in the terminal`);
+}
+
 function magentaRows(file: string): number {
   const { width: w, height: h, rgb } = readPng(readFileSync(file));
   let n = 0;
@@ -101,6 +123,8 @@ test("pass report in headless Chromium: renders, images load, clean console, no 
     assert.deepEqual(a.errors, []);
     assert.deepEqual(a.requests, []);
     const r = checkAgainstJson(good, a.facts);
+    checkTerminal(s, r);
+    assert.equal(r.verdict.label, "VERIFIED");
     assert.equal(r.report.quicklook.composites.every((c) => c.rowsLost === 0), true);
     assert.equal(magentaRows(join(good, "quicklook-ground-true.png")), 0);
     assert.deepEqual(a.facts.lostRuns, []);
@@ -115,7 +139,9 @@ test("pass report in headless Chromium: renders, images load, clean console, no 
     assert.deepEqual(b.errors, []);
     assert.deepEqual(b.requests, []);
     const r2 = checkAgainstJson(bad, b.facts);
+    checkTerminal(s2, r2);
     assert.equal(b.facts.verdict, "NOT VERIFIED");
+    assert.match(r2.verdict.headline, /^NOT VERIFIED: image units: \d+ of \d+ not as owed: image unit of band \d \(\w+\), lines \d+–\d+/);
     // the listed runs cover the lost lines in order (all of them when no more than lostLinesListed runs)
     assert.ok(b.facts.lostRuns.length > 0 && b.facts.lostRuns.length <= r2.report.lostLinesListed);
     assert.equal(b.facts.lostRuns[0].first, r2.image.lostLines[0].line);

@@ -206,7 +206,7 @@ test("GeoTIFF: unsupported layouts and broken files are SceneErrors naming the t
       writeFileSync(join(dir, "fz.tif"), b);
       try { lines(geoTiffScene(profile(16), { path: join(dir, "fz.tif") })); ok++; } catch (e) { assert.ok(e instanceof SceneError, `case ${i}: ${e}`); refused++; }
     }
-    assert.ok(ok + refused === 24);
+    assert.ok(refused > 0, `no mutated header was refused (${ok} read): the hostile cases did not reach the checks`);
   } finally {
     rmSync(dir, { recursive: true });
   }
