@@ -30,7 +30,7 @@ const screenWords = (p: Profile) => 48 + 2 * p.sensor.bands.length + 12 + 24;   
 test("[tengri §config] a screening block whose band or width word disagrees with the table is refused (−402, the word named, found and expected); it was accepted half-applied and trapped on the first line", () => {
   const p = loadProfile("default");
   const lines = lineRecords(p, 3);
-  for (const [word, value, expected] of [[16, 5, 4], [17, 4095, 4096], [17, 0, 4096]] as const) {
+  for (const [word, value, expected] of [[16, 5, 4], [17, 4095, 4096], [17, 0, 1]] as const) {   // width 0: outside the word's range (1..65535)
     const t = compileConfig(p);
     const off = screenWords(p) + 4 * word;
     new DataView(t.buffer).setInt32(off, value);
