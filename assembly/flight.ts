@@ -11,9 +11,15 @@ import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outpu
 import { heapTop } from "./payload/carve";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
-import { detailField, detailFound, detailExpected } from "./abi/control";
+import { detailField, detailFound, detailExpected, controlBlock } from "./abi/control";
+import { CONTROL_BLOCK_LEN } from "./abi/contract";
 import { copyBytes } from "./util/be";
 import { MAX_CONFIG_TABLE_LEN } from "./abi/config-table";
+
+// The last configuration refusal: the control block as it stood (contract.controlBlock layout),
+// exported so that a host reads the image's own status, field, value and limit as data.
+const refusalBlock = memory.data(CONTROL_BLOCK_LEN);
+export function tengri_config_refusal(): usize { return refusalBlock; }
 
 const EXIT_OK: u32 = 0;
 const EXIT_IO: u32 = 3;
@@ -144,6 +150,7 @@ function main(): u32 {
         hk.hkSetConfigStatus(s);
         if (s != OK) {
           hk.hkSetLastStatus(s);
+          copyBytes(refusalBlock, controlBlock, <usize>CONTROL_BLOCK_LEN);
           logStr("tengri: configuration table refused, status="); logInt(s); logDetail(); logEnd();
           continue;
         }

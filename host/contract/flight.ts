@@ -24,7 +24,7 @@ export class FlightStatusError extends Error {
   readonly allowed?: string;
   constructor(readonly status: number, readonly detail: ControlBlock, bands?: number) {
     const s = CONTRACT.statuses.find((x) => x.code === status);
-    const tf = bands !== undefined && (status === -402 || status === -2) ? fieldAt(CONTRACT, bands, detail.field) : undefined;
+    const tf = bands !== undefined && (status === -402 || status === -403 || status === -2) ? fieldAt(CONTRACT, bands, detail.field) : undefined;
     const allowed = tf ? allowedText(tf.field) : undefined;
     const inRange = tf ? withinOwnRange(tf.field, detail.found) : false;
     const where = tf ? `field ${tf.block}.${tf.field.name}${tf.band !== undefined ? `[${tf.band}]` : ""} (table offset ${tf.offset}${tf.pointer ? `, profile ${tf.pointer}` : ""})` : "";
@@ -64,20 +64,22 @@ function flightLib(): { l: FlightLib; buf: number; cap: number } | undefined {
 /** True when build/lib.wasm exists (the flight's own checks can run on the host). */
 export function flightChecksAvailable(): boolean { return flightLib() !== undefined; }
 
-function parse(table: Uint8Array): { st: number; detail: ControlBlock; l: FlightLib } {
+function parse(table: Uint8Array, whole = false): { st: number; detail: ControlBlock; l: FlightLib } {
   const f = flightLib();
   if (!f) throw new Error("build/lib.wasm not found: run npm run build");
   if (table.length > f.cap) throw new Error(`configuration table of ${table.length} octets is larger than any legal table`);
   f.l.u8().set(table, f.buf);
   const e = f.l.exports;
-  const st = e.cfgParse(f.buf, table.length) as number;
+  // whole: everything the image checks at boot (parser, cross-block rules, the memory it needs);
+  // else the parser alone (for the read-back).
+  const st = (whole ? e.configCheck(f.buf, table.length) : e.cfgParse(f.buf, table.length)) as number;
   const detail = { status: e.cfgDetail(0), field: e.cfgDetail(1), found: e.cfgDetail(2), expected: e.cfgDetail(3), offset: e.cfgDetail(4) } as ControlBlock;
   return { st, detail, l: f.l };
 }
 
-/** The flight parser's verdict on a table: null when accepted, else the typed error. */
+/** The flight image's verdict on a table at boot (configCheck): null when accepted, else the typed error. */
 export function flightCheckTable(table: Uint8Array): FlightStatusError | null {
-  const { st, detail } = parse(table);
+  const { st, detail } = parse(table, true);
   return st === 0 ? null : new FlightStatusError(st, detail, table[BANDS_AT]);
 }
 

@@ -37,9 +37,8 @@ import { LinkDecoder } from "../ground/link-decoder.ts";
 import { decodeHousekeeping, type Housekeeping } from "../ground/housekeeping.ts";
 import { linkConfigOfProfile } from "../obc/link-config.ts";
 import { EXIT_TRAP } from "../obc/obc.ts";
+import { FlightStatusError } from "../contract/flight.ts";
 
-/** The image's event-log line for a refused configuration table (assembly/flight.ts). */
-const REFUSED = /configuration table refused/;
 
 export interface HilOptions {
   profile: Profile;
@@ -200,9 +199,14 @@ export class HilServer {
         this.st.log.push(`[boot ${boot}] ${line}`);
         if (line.trim()) lastLine = line.trim();
         this.o.onEvent?.({ kind: "log", boot, line });
-        // The image's own event log is the only channel it has before a link exists: the
-        // configuration the server sent was refused, so no line can be accepted in this boot.
-        if (sendConfig && !this.closing && !this.productive && !this.refused && REFUSED.test(line)) { this.refused = true; refusal = line.trim(); child.end(); }
+      },
+      // The image's own refusal, read from its exported control block (never from the log): the
+      // configuration the server sent was refused, so no line can be accepted in this boot.
+      onRefusal: (r) => {
+        if (!sendConfig || this.closing || this.productive || this.refused) return;
+        this.refused = true;
+        refusal = new FlightStatusError(r.status, r, this.o.profile.sensor.bands.length).message;
+        child.end();
       },
     });
     this.child = child;

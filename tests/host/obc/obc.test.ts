@@ -116,12 +116,13 @@ test("bad bus records are rejected and counted by reason; the pass goes on and l
   for (let n = 0; n < 40; n++) assert.equal(lines.has(n), ![5, 11, 17].includes(n), `line ${n}`);
 });
 
-test("a configuration table with a bad CRC or an impossible value is refused: acquisition never starts", async () => {
+test("[tengri §contract] a configuration table with a bad CRC or an impossible value is refused: acquisition never starts; the host gets the image's own status, typed", async () => {
   const p = smallProfile();
   const bad = configRecord(p); bad[20] ^= 1;                                   // CRC of the record fails
   await assert.rejects(runRecords(p, [bad, line(p, 0), encodeEnd(1)]), (e: unknown) => e instanceof ObcConfigError);
   const depth6 = configRecord(p, { poke: [[11, 6]] });                          // RS depth 6, CRC valid
-  await assert.rejects(runRecords(p, [depth6, line(p, 0), encodeEnd(1)]), (e: unknown) => e instanceof ObcConfigError && e.log.some((l) => l.includes("field=11")));
+  await assert.rejects(runRecords(p, [depth6, line(p, 0), encodeEnd(1)]), (e: unknown) =>
+    e instanceof ObcConfigError && e.status?.statusName === "E_CFG_BAD_VALUE" && e.status.fieldName === "rsDepth" && e.status.pointer === "/link/coding/rsDepth" && e.status.detail.found === 6 && e.status.allowed === "1, 2, 3, 4, 5, 8");
 });
 
 test("a refused configuration is reported in housekeeping once a valid one arrives; lines before it are counted", async () => {
@@ -137,7 +138,8 @@ test("a refused configuration is reported in housekeeping once a valid one arriv
 test("a configuration needing more memory than the OBC's RAM is refused with a clear status", async () => {
   const p = structuredClone(loadProfile("cubesat-mcu"));
   p.sensor.pixelsPerLine = 60000;                                              // 4 × 60000 × 2 × 2 octets of input buffer > 1 MiB
-  await assert.rejects(runRecords(p, [configRecord(p), encodeEnd(0)]), (e: unknown) => e instanceof ObcConfigError && e.log.some((l) => l.includes("-403")));
+  await assert.rejects(runRecords(p, [configRecord(p), encodeEnd(0)]), (e: unknown) =>
+    e instanceof ObcConfigError && e.status?.statusName === "E_CFG_NO_MEMORY" && e.status.pointer === "/obc/ramBytes" && e.status.detail.found > e.status.detail.expected && /needs \d+ octets of RAM, \d+ available/.test(e.message));
 });
 
 test("memory size stays constant over a 100,000-line pass; the cubesat-mcu image runs within 1 MiB", async () => {
