@@ -34,7 +34,7 @@ export class ObcConfigError extends Error {
   readonly status: FlightStatusError | null;
   constructor(readonly log: string[], refusal: ChildRefusal | null = null, bands?: number) {
     const status = refusal ? new FlightStatusError(refusal.status, refusal, bands) : null;
-    super(`the flight image refused its configuration: ${status ? status.message : log.filter((l) => l.includes("refused") || l.includes("configuration")).join("; ") || "no valid configuration table arrived"}`);
+    super(`the flight image refused its configuration: ${status ? status.message : `no table was accepted, and the image exports no refusal block (its last log line: ${log[log.length - 1] ?? "none"})`}`);
     this.name = "ObcConfigError";
     this.status = status;
   }

@@ -8,6 +8,9 @@ import { createServer } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+/** PATH without the node_modules/.bin entries npm puts in front of it when it runs a script. */
+const USER_PATH = (process.env.PATH ?? "").split(":").filter((d) => !/node_modules[\\/]\.bin$/.test(d)).join(":");
+
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = fileURLToPath(new URL("../../../bin/tengri.mjs", import.meta.url));
 const linux = process.platform === "linux";
@@ -57,7 +60,9 @@ async function startThenSignal(cmd: string, args: string[], o: { group?: boolean
   const child: ChildProcess = spawn(cmd, [...args, "serve", "--profile", "cubesat-mcu", "--bus-port", String(bus), "--cadu-port", String(cadu)], {
     cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: !!o.group,
     // npx resolves tengri to this checkout; offline, so that the test never waits on a registry.
-    env: { ...process.env, npm_config_offline: "true", npm_config_update_notifier: "false" },
+    // The user's own npx, as typed at a shell: under `npm test` PATH starts with node_modules/.bin,
+    // where a dependency of as-pect ships npm 6's npx (which cannot find this checkout's bin).
+    env: { ...process.env, PATH: USER_PATH, npm_config_offline: "true", npm_config_update_notifier: "false" },
   });
   let out = "", err = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => { out += s; });
@@ -93,7 +98,7 @@ test("[tengri §serve] node bin/tengri.mjs serve, then SIGINT (Ctrl-C) to it: th
   assert.equal(r.code, 0, r.err);
 });
 
-const npx = spawnSync("npx", ["--version"], { encoding: "utf8" }).status === 0;
+const npx = spawnSync("npx", ["--version"], { encoding: "utf8", env: { ...process.env, PATH: USER_PATH } }).status === 0;
 
 test("[tengri §serve] npx tengri serve &, then kill of the npx process only: nothing is left behind (npm dies without passing the signal on)", { skip: (!linux && "reads /proc") || (!npx && "no npx") }, async () => {
   await startThenSignal("npx", ["tengri"]);
