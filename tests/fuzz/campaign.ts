@@ -20,6 +20,8 @@ export interface CampaignOptions {
   jobs: number;
   /** Per-band fields of these bands only in the boundary set (undefined: every band). */
   bandSubset?: (bands: number) => number[];
+  /** Truncate the configuration record at every octet (1, the default) or more sparsely in its middle. */
+  truncationStride?: number;
   /** Structured stream cases (all of them) — on by default. */
   structuredStreams?: boolean;
   /** Where reproducers go (none when undefined). */
@@ -107,7 +109,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       };
       // The baselines first (small scene, then the shipped table and geometry): they must run
       // clean, and the shipped one's log names the memory in use (for the RAM cases).
-      const streams = streamCases(f);
+      const streams = streamCases(f, o.truncationStride ?? 1);
       for (let k = 0; k < 2; k++) {
         const c = streams.next().value as FuzzCase;
         const b = await pool.run({ id: nextId++, input: c.input, maxPages: c.maxPages, accept: c.accept, wantLog: true });

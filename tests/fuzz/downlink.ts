@@ -54,7 +54,7 @@ export function checkDownlink(table: Uint8Array, cadus: Uint8Array, log: string)
   }
   const s = dec.stats;
   if (s.cadus === 0) problems.push("no CADU");
-  if (s.garbageBytes || s.syncLosses || s.bitSlips || s.truncatedCadus || s.flywheels) problems.push(`sync: garbage ${s.garbageBytes}, losses ${s.syncLosses}, slips ${s.bitSlips}, truncated ${s.truncatedCadus}, flywheels ${s.flywheels}`);
+  if (s.garbageBytes || s.syncLosses || s.bitSlips || s.truncatedCadus || s.flywheels || s.asmBitErrors) problems.push(`sync: garbage ${s.garbageBytes}, losses ${s.syncLosses}, slips ${s.bitSlips}, truncated ${s.truncatedCadus}, flywheels ${s.flywheels}, ASM bit errors ${s.asmBitErrors}`);
   if (s.rsCodewordsUncorrectable || s.rsCodewordsCorrected) problems.push(`RS: ${s.rsCodewordsUncorrectable} uncorrectable, ${s.rsCodewordsCorrected} corrected codewords`);
   if (s.framesBadFecf || s.framesBadHeader || s.framesDropped) problems.push(`frames: bad FECF ${s.framesBadFecf}, bad header ${s.framesBadHeader}, dropped ${s.framesDropped}`);
   let vcGaps = 0;

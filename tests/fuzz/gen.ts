@@ -289,8 +289,8 @@ function lineWith(r: Uint8Array, edit: (dv: DataView, bytes: Uint8Array) => Uint
   return fixRecordCrc(out);
 }
 
-/** The structured stream cases of a profile. */
-export function* streamCases(f: Fixture, rng = new Rng(0x57ea)): Generator<FuzzCase> {
+/** The structured stream cases of a profile (the configuration record truncated at every octet, or with truncationStride > 1 at every octet of its first 64 and last 16 and every truncationStride-th between). */
+export function* streamCases(f: Fixture, truncationStride = 1, rng = new Rng(0x57ea)): Generator<FuzzCase> {
   const C = f.config, L = f.lines, E = f.end;
   const pass = (...parts: Uint8Array[]) => concat(parts);
   const mk = (name: string, input: Uint8Array, accept: Uint8Array | null = f.table): FuzzCase => ({ profile: f.name, kind: "stream", name, input, maxPages: f.maxPages, accept });
@@ -370,6 +370,7 @@ export function* streamCases(f: Fixture, rng = new Rng(0x57ea)): Generator<FuzzC
   yield mk("table CRC wrong, record CRC right", pass(encodeRecord(RecordType.Config, badTableCrc), ...L, E), null);
   // Truncation at every position of the configuration and end records, and through a line record.
   for (let k = 0; k < C.length; k++) {
+    if (truncationStride > 1 && k >= 64 && k < C.length - 16 && k % truncationStride) continue;
     yield mk(`configuration truncated at ${k}`, C.subarray(0, k), null);
     if (k % 7 === 0) yield mk(`configuration truncated at ${k}, then the pass`, pass(C.subarray(0, k), C, ...L, E));
   }
