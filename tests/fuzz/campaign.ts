@@ -60,9 +60,15 @@ export function writeRepro(dir: string, c: FuzzCase, r: CaseResult, seq: number,
   writeFileSync(`${base}.json`, JSON.stringify({
     profile: c.profile, kind: c.kind, name: c.name, outcome: r.outcome, exit: r.exit, message: r.message, unclean: r.unclean, status: r.status, logTail: r.logTail,
     maxPages: c.maxPages, bus: `${base.split("/").pop()}.bus.bin`, table: c.table ? `${base.split("/").pop()}.table.bin` : undefined,
-    accept: c.accept ? Buffer.from(c.accept).toString("hex") : null, imageSha256,
+    accept: c.accept ? Buffer.from(c.accept).toString("hex") : null, alt: (c.alt ?? []).map((t) => Buffer.from(t).toString("hex")), expect: c.expect, imageSha256,
   }, null, 2) + "\n");
   return `${base}.json`;
+}
+
+/** A stream case that should have run but was refused (a valid record lost), or the reverse, counts as "other". */
+export function expected(c: FuzzCase, r: CaseResult): CaseResult {
+  if (!c.expect || (r.outcome !== "ran" && r.outcome !== "refused") || r.outcome === c.expect) return r;
+  return { ...r, outcome: "other", message: `expected ${c.expect === "ran" ? "the pass to run (a valid table was sent)" : "a refusal (no valid table was sent)"}, got ${r.outcome}${r.status ? ` (${r.status})` : ""}` };
 }
 
 async function drive(pool: Pool, gen: Iterable<FuzzCase>, concurrency: number, each: (c: FuzzCase, r: CaseResult) => void): Promise<void> {
@@ -72,8 +78,8 @@ async function drive(pool: Pool, gen: Iterable<FuzzCase>, concurrency: number, e
       const n = it.next();
       if (n.done) return;
       const c = n.value;
-      const r = await pool.run({ id: nextId++, input: c.input, maxPages: c.maxPages, accept: c.accept });
-      each(c, r);
+      const r = await pool.run({ id: nextId++, input: c.input, maxPages: c.maxPages, accept: c.accept, alt: c.alt });
+      each(c, expected(c, r));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
@@ -112,8 +118,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       const streams = streamCases(f, o.truncationStride ?? 1);
       for (let k = 0; k < 2; k++) {
         const c = streams.next().value as FuzzCase;
-        const b = await pool.run({ id: nextId++, input: c.input, maxPages: c.maxPages, accept: c.accept, wantLog: true });
-        each(c, b);
+        const b = await pool.run({ id: nextId++, input: c.input, maxPages: c.maxPages, accept: c.accept, alt: c.alt, wantLog: true });
+        each(c, expected(c, b));
         const m = /memory in use (\d+)/.exec(b.log ?? "");
         if (k === 1) rep.inUseBytes = m ? Number(m[1]) : null;
       }

@@ -293,7 +293,7 @@ function lineWith(r: Uint8Array, edit: (dv: DataView, bytes: Uint8Array) => Uint
 export function* streamCases(f: Fixture, truncationStride = 1, rng = new Rng(0x57ea)): Generator<FuzzCase> {
   const C = f.config, L = f.lines, E = f.end;
   const pass = (...parts: Uint8Array[]) => concat(parts);
-  const mk = (name: string, input: Uint8Array, accept: Uint8Array | null = f.table): FuzzCase => ({ profile: f.name, kind: "stream", name, input, maxPages: f.maxPages, accept });
+  const mk = (name: string, input: Uint8Array, accept: Uint8Array | null = f.table, alt?: Uint8Array[]): FuzzCase => ({ profile: f.name, kind: "stream", name, input, maxPages: f.maxPages, accept, alt, expect: accept ? "ran" : "refused" });
   yield mk("valid pass (baseline)", pass(C, ...L, E));
   yield mk("shipped table and geometry, 2 lines", f.full.input, f.full.table);
   yield mk("empty input", new Uint8Array(0), null);
@@ -361,7 +361,7 @@ export function* streamCases(f: Fixture, truncationStride = 1, rng = new Rng(0x5
   yield mk("second configuration between lines", pass(C, L[0], C, ...L.slice(1), E));
   for (const other of PROFILES.filter((n) => n !== f.name)) {
     const o = compileConfig(loadProfile(other));
-    yield mk(`configuration of ${other} first, then this one`, pass(encodeRecord(RecordType.Config, o), C, ...L, E), o);
+    yield mk(`configuration of ${other} first, then this one`, pass(encodeRecord(RecordType.Config, o), C, ...L, E), f.table, [o]);
     yield mk(`second configuration is ${other}'s`, pass(C, L[0], encodeRecord(RecordType.Config, o), ...L.slice(1), E));
   }
   const refused = f.table.slice(); refused[0] ^= 0xff; fixTableCrc(refused);

@@ -71,7 +71,7 @@ async function replay(file: string, image: string): Promise<number> {
   const input = new Uint8Array(readFileSync(join(dirname(json), meta.bus)));
   const pool = new Pool({ size: 1, wasmPath: image });
   try {
-    const r = await pool.run({ id: 1, input, maxPages: meta.maxPages, accept: meta.accept ? Uint8Array.from(Buffer.from(meta.accept, "hex")) : null, wantLog: true });
+    const r = await pool.run({ id: 1, input, maxPages: meta.maxPages, accept: meta.accept ? Uint8Array.from(Buffer.from(meta.accept, "hex")) : null, alt: (meta.alt ?? []).map((h: string) => Uint8Array.from(Buffer.from(h, "hex"))), wantLog: true });
     console.log(`${meta.profile} ${meta.kind}: ${meta.name}`);
     console.log(`recorded: ${meta.outcome}${meta.message ? ` (${meta.message})` : ""}${meta.unclean ? ` — downlink not clean: ${meta.unclean}` : ""}`);
     console.log(`now:      ${r.outcome}${r.message ? ` (${r.message})` : ""}${r.status ? ` status=${r.status}` : ""}${r.unclean ? ` — downlink not clean: ${r.unclean}` : ""}`);

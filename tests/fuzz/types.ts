@@ -9,6 +9,8 @@ export interface WireCase {
   maxPages: number | null;
   /** The configuration table (payload, CRC included) the image should accept if it runs: its link settings decode the downlink. */
   accept: Uint8Array | null;
+  /** Other tables the image may accept instead (e.g. another profile's, when this image's RAM can hold it); the one named by the log's "configuration accepted" line is used. */
+  alt?: Uint8Array[];
   /** Return the image's whole event log. */
   wantLog?: boolean;
 }
@@ -38,6 +40,8 @@ export interface FuzzCase extends Omit<WireCase, "id"> {
   kind: string;
   /** What was done, e.g. "screener.P_WIDTH = 0" or "line 2 duplicated". */
   name: string;
+  /** The outcome a correct image must have (stream cases: "ran" when a valid table is in the stream, "refused" when none is); another one counts as "other". */
+  expect?: "ran" | "refused";
   /** The mutated configuration table (table cases), for the reproducer. */
   table?: Uint8Array;
 }

@@ -30,6 +30,17 @@ const dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "te
 const inPath = join(dir, "bus.bin"), outPath = join(dir, "cadu.bin"), errPath = join(dir, "log.txt");
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
+/** The case's table the image accepted, by the figures of its "configuration accepted" log line. */
+function acceptedTable(c: WireCase, log: string): Uint8Array | null | string {
+  const cands = [c.accept, ...(c.alt ?? [])].filter((t): t is Uint8Array => t !== null);
+  if (!cands.length) return null;
+  const m = /configuration accepted: (\d+) bands x (\d+) pixels, (\d+)-bit; frame (\d+) octets; RS E=(\d+) I=(\d+)/.exec(log);
+  if (!m) return cands.length === 1 ? cands[0] : "no \"configuration accepted\" line in the log";
+  const [b, px, d, fl, e, i] = m.slice(1).map(Number);
+  const hit = cands.find((t) => t[15] === b && ((t[16] << 8) | t[17]) === px && t[18] === d && ((t[8] << 8) | t[9]) === fl && t[10] === e && t[11] === i);
+  return hit ?? `the image accepted a table the case did not send (${m[0]})`;
+}
+
 export function runCase(c: WireCase): CaseResult {
   const t0 = performance.now();
   writeFileSync(inPath, c.input);
@@ -56,9 +67,11 @@ export function runCase(c: WireCase): CaseResult {
     if (!r.status) r.status = /no valid configuration/.test(log) ? "no valid configuration table" : "exit 2";
   } else if (exit === 0) {
     r.outcome = "ran";
-    if (c.accept) {
+    const table = acceptedTable(c, log);
+    if (typeof table === "string") r.unclean = table;
+    else if (table) {
       const out = new Uint8Array(readFileSync(outPath));
-      const bad = checkDownlink(c.accept, out, log);
+      const bad = checkDownlink(table, out, log);
       r.outBytes = out.length;
       if (bad) { r.unclean = bad; }
     }
