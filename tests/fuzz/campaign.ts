@@ -34,7 +34,7 @@ export interface Counts { cases: number; refused: number; ran: number; traps: nu
 export interface KindCounts extends Counts { kind: string }
 export interface Failure { profile: string; kind: string; name: string; result: CaseResult; repro?: string }
 export interface ProfileReport { profile: string; total: Counts; byKind: KindCounts[]; failures: Failure[]; trapMessages: Map<string, number>; refusedStatuses: Map<string, number>; inUseBytes: number | null; ms: number }
-export interface CampaignReport { profiles: ProfileReport[]; imageSha256: string; seed: number; tables: number; streams: number; ms: number }
+export interface CampaignReport { profiles: ProfileReport[]; imageSha256: string; seed: number; tables: number; streams: number; ms: number; workerDeaths: number }
 
 const zero = (): Counts => ({ cases: 0, refused: 0, ran: 0, traps: 0, hangs: 0, other: 0, unclean: 0 });
 
@@ -92,7 +92,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
   const minPages = memoryLimits(wasm).min;
   const pool = new Pool({ size: o.jobs, wasmPath: o.wasmPath, baseMs: o.baseMs });
   const reports: ProfileReport[] = [];
-  let done = 0, seq = 0;
+  let done = 0, seq = 0, workerDeaths = 0;
   try {
     for (const name of o.profiles) {
       const p0 = performance.now();
@@ -134,7 +134,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       reports.push(rep);
     }
   } finally {
+    workerDeaths = pool.workerDeaths;
     await pool.close();
   }
-  return { profiles: reports, imageSha256, seed: o.seed, tables: o.tables, streams: o.streams, ms: performance.now() - t0 };
+  return { profiles: reports, imageSha256, seed: o.seed, tables: o.tables, streams: o.streams, ms: performance.now() - t0, workerDeaths };
 }

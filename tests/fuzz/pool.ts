@@ -62,22 +62,41 @@ export class Pool {
 
   boundMs(c: WireCase): number { return this.baseMs + Math.ceil(this.perMiBMs * c.input.length / 1048576); }
 
+  /** Workers that died under a case and were replaced (the case was run again on a fresh one). */
+  workerDeaths = 0;
+
+  /**
+   * Runs a case. A worker that dies under a case (the host process, not the image: V8 aborting
+   * on its own limits) is replaced and the case run once more on a fresh worker; a second death
+   * counts as the case's outcome ("other").
+   */
   async run(c: WireCase): Promise<CaseResult> {
+    const r = await this.runOnce(c);
+    if (r.outcome === "other" && r.message?.startsWith("the worker process died") && !this.closed) {
+      this.workerDeaths++;
+      const again = await this.runOnce(c);
+      if (!(again.outcome === "other" && again.message?.startsWith("the worker process died"))) again.retried = r.message;
+      return again;
+    }
+    return r;
+  }
+
+  private async runOnce(c: WireCase): Promise<CaseResult> {
     if (this.closed) throw new Error("pool closed");
     const slot = await this.acquire();
     const bound = this.boundMs(c);
     const r = await new Promise<CaseResult>((res) => {
       const p = slot.proc;
-      const done = (r: CaseResult) => { clearTimeout(timer); p.off("message", onMsg); p.off("exit", onExit); res(r); };
+      const done = (r: CaseResult) => { clearTimeout(timer); p.off("message", onMsg); p.off("close", onExit); res(r); };
       const onMsg = (m: CaseResult) => { if (m.id === c.id) done(m); };
       const onExit = (code: number | null, sig: string | null) => done({ id: c.id, outcome: "other", exit: null, ms: 0, message: `the worker process died (${sig ?? code}): ${slot.stderr.split("\n").filter(Boolean).slice(-3).join(" | ")}` });
       const timer = setTimeout(() => {
-        p.off("exit", onExit);
+        p.off("close", onExit);
         p.kill("SIGKILL");
         done({ id: c.id, outcome: "hang", exit: null, ms: bound, message: `no exit within ${bound} ms` });
       }, bound);
       p.on("message", onMsg);
-      p.once("exit", onExit);
+      p.once("close", onExit);
       p.send(c);
     });
     if (slot.proc.exitCode !== null || slot.proc.signalCode !== null || r.outcome === "hang" || (r.outcome === "other" && r.message?.startsWith("the worker process died"))) {

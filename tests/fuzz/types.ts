@@ -31,6 +31,8 @@ export interface CaseResult {
   outBytes?: number;
   logTail?: string;
   log?: string;
+  /** The first attempt's worker died (message); this is the second attempt's result. */
+  retried?: string;
 }
 
 /** A case as the campaign knows it: the wire case plus where it comes from. */

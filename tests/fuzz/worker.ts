@@ -41,6 +41,8 @@ function acceptedTable(c: WireCase, log: string): Uint8Array | null | string {
   return hit ?? `the image accepted a table the case did not send (${m[0]})`;
 }
 
+let memBytes = 0;
+
 export function runCase(c: WireCase): CaseResult {
   const t0 = performance.now();
   writeFileSync(inPath, c.input);
@@ -49,6 +51,7 @@ export function runCase(c: WireCase): CaseResult {
   try {
     const wasi = new WASI({ version: "preview1", args: ["flight"], env: {}, stdin: fin, stdout: fout, stderr: ferr, returnOnExit: true });
     const inst = new WebAssembly.Instance(moduleFor(c.maxPages), wasi.getImportObject() as WebAssembly.Imports);
+    memBytes += (inst.exports.memory as WebAssembly.Memory).buffer.byteLength;
     try {
       exit = wasi.start(inst) ?? 0;
     } catch (e) {
@@ -95,7 +98,7 @@ if (process.send) process.on("message", (m: WireCase) => {
   } catch (e) {
     r = { id: m.id, outcome: "other", exit: null, ms: 0, message: `harness error: ${(e as Error)?.stack ?? String(e)}` };
   }
-  if (++sinceGc >= 12) { sinceGc = 0; gc?.(); }
+  if (++sinceGc >= 12 || memBytes > 128 << 20) { sinceGc = 0; memBytes = 0; gc?.(); }
   process.send!(r);
 });
 if (process.send) process.send({ ready: true });
