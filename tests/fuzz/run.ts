@@ -6,7 +6,7 @@
 // mutations, both CRCs right) and N random bus streams. Prints the counts per profile, writes
 // every trap, hang or unclean downlink as a reproducer, updates the "Fuzz campaign" section of
 // tests/bench/RESULTS.md, and exits 1 if anything trapped, hung or decoded unclean.
-import { readFileSync, writeFileSync, existsSync, statSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, statSync, readdirSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join, dirname, resolve, basename } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,7 +82,7 @@ async function replay(file: string, image: string): Promise<number> {
   }
 }
 
-const COLS: [keyof Counts, string][] = [["cases", "cases"], ["refused", "refused"], ["ran", "ran"], ["traps", "traps"], ["hangs", "hangs"], ["other", "other exits"], ["unclean", "downlink not clean"]];
+const COLS: [keyof Counts, string][] = [["cases", "cases"], ["refused", "refused"], ["ran", "ran"], ["traps", "traps"], ["hangs", "hangs"], ["other", "other"], ["unclean", "downlink not clean"]];
 
 function tableMd(rows: [string, Counts][]): string {
   const head = `| profile | ${COLS.map((c) => c[1]).join(" | ")} |\n|---|${COLS.map(() => "---:").join("|")}|`;
@@ -119,7 +119,7 @@ export function resultsSection(r: CampaignReport, o: { jobs: number; image: stri
     for (const f of fails.slice(0, 12)) lines.push(`- ${f.profile} ${f.kind}: ${f.name} → ${f.result.outcome}${f.result.message ? ` (${f.result.message})` : ""}${f.result.unclean ? `: ${f.result.unclean}` : ""}`);
   }
   lines.push("");
-  lines.push(anyFailure(total) ? `**Result: ${total.traps} traps, ${total.hangs} hangs, ${total.other} other exits, ${total.unclean} unclean downlinks.**` : "**Result: 0 traps, 0 hangs, every accepted configuration's downlink decoded clean.**");
+  lines.push(anyFailure(total) ? `**Result: ${total.traps} traps, ${total.hangs} hangs, ${total.other} other (odd exits, dead workers, unexpected outcomes), ${total.unclean} unclean downlinks.**` : "**Result: 0 traps, 0 hangs, every accepted configuration's downlink decoded clean.**");
   return lines.join("\n") + "\n";
 }
 
@@ -163,6 +163,8 @@ async function main(): Promise<number> {
   if (o.replay) {
     try { return await replay(o.replay, o.image); } catch (e) { if (e instanceof ArgError) { console.error(`tengri fuzz: ${e.message}`); return 2; } throw e; }
   }
+  // Reproducers of an earlier run would be mistaken for this one's.
+  if (existsSync(o.out)) for (const n of readdirSync(o.out)) if (/^[a-z0-9-]+-(ram|table-boundary|table-random|stream|stream-random)-\d+\.(json|bus\.bin|table\.bin)$/.test(n)) rmSync(join(o.out, n));
   const t0 = performance.now();
   let lastPrint = 0;
   const r = await runCampaign({
