@@ -89,7 +89,7 @@ test("[tengri §fuzz] the downlink check finds a corrected codeword, a cut CADU 
 
 function summary(p: ProfileReport): string {
   const t = p.total;
-  const lines = [`${p.profile}: ${t.cases} cases, ${t.refused} refused, ${t.ran} ran, ${t.traps} traps, ${t.hangs} hangs, ${t.other} other exits, ${t.unclean} downlinks not clean`];
+  const lines = [`${p.profile}: ${t.cases} cases, ${t.refused} refused, ${t.ran} ran, ${t.traps} traps, ${t.hangs} hangs, ${t.other} other, ${t.unclean} downlinks not clean`];
   for (const f of p.failures.slice(0, 8)) lines.push(`  ${f.kind}: ${f.name} → ${f.result.outcome}${f.result.message ? ` (${f.result.message})` : ""}${f.result.unclean ? `: ${f.result.unclean}` : ""}`);
   if (p.failures.length > 8) lines.push(`  … ${p.failures.length - 8} more (npm run fuzz writes reproducers)`);
   return lines.join("\n");
