@@ -1,7 +1,7 @@
 // `npm run bench`: runs every tests/bench/*.bench.ts, prints the figures and writes
 // tests/bench/RESULTS.md. Figures, not pass/fail timings: each is a ratio against a
 // reference measured in the same run on the same data, with the runtime named.
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, platform, release } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
@@ -39,4 +39,13 @@ let md = `# Benchmark results\n\nWritten by \`npm run bench\` on ${new Date().to
 md += `- Machine: ${machine}\n- Runtime: Node ${process.version} (V8 ${process.versions.v8}), WebAssembly via V8 (Liftoff then TurboFan tier-up), default flags\n- Flight code: build/lib.wasm (asc 0.27.9 -O3, WebAssembly 1.0 features, stub runtime)\n\n`;
 md += `| figure | ours | reference | unit | ratio | reference is | target | notes |\n|---|---|---|---|---|---|---|---|\n`;
 for (const r of rows) md += `| ${r.name} | ${r.ours.toFixed(1)} | ${r.reference?.toFixed(1) ?? "—"} | ${r.unit} | ${r.reference ? (r.ours / r.reference).toFixed(2) : "—"} | ${r.referenceName} | ${r.target ?? ""} | ${r.notes ?? ""} |\n`;
-if (!only.length) writeFileSync(join(dir, "RESULTS.md"), md);
+if (!only.length) {
+  // Sections other tools write (npm run fuzz: "## Fuzz campaign") are kept as they are.
+  let kept = "";
+  try {
+    const prev = readFileSync(join(dir, "RESULTS.md"), "utf8");
+    const i = prev.indexOf("\n## Fuzz campaign");
+    if (i >= 0) kept = prev.slice(i);
+  } catch { /* first run */ }
+  writeFileSync(join(dir, "RESULTS.md"), md + kept);
+}
