@@ -4,13 +4,14 @@
 // All big-endian. The scanner never trusts a length before the CRC confirms it: after any
 // failure it resumes the search for a sync word one octet further on, so nothing valid is lost.
 import { loadU32BE, loadU16BE } from "../util/be";
+import { BUS_RECORD_VERSION } from "../abi/contract";
 import { crc16 } from "../util/crc16";
 import { E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_NEED_INPUT } from "../abi/status";
 
 export const RECORD_SYNC: u32 = 0x54474252;
 export const RECORD_HEADER_LEN: i32 = 10;
 export const RECORD_CRC_LEN: i32 = 2;
-export const RECORD_VERSION: u32 = 1;
+export const RECORD_VERSION: u32 = BUS_RECORD_VERSION;
 export const REC_CONFIG: i32 = 1;
 export const REC_LINE: i32 = 2;
 export const REC_END: i32 = 3;

@@ -1,43 +1,48 @@
 // Housekeeping counters and the housekeeping packet's user data (layout in the README,
 // "Housekeeping packet"). All counters are u32 and wrap.
 import { storeU32BE } from "../util/be";
+import {
+  HK_VERSION, HOUSEKEEPING_LEN, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_OFF_STATE, HOUSEKEEPING_OFF_LAST_STATUS, HOUSEKEEPING_OFF_CONFIG_STATUS, HOUSEKEEPING_OFF_RECORDS_ACCEPTED, HKC_COUNT,
+  HKC_RECORDS_ACCEPTED, HKC_LINES_ACCEPTED, HKC_REJECTED_BAD_SYNC, HKC_REJECTED_BAD_CRC, HKC_REJECTED_BAD_LENGTH, HKC_REJECTED_BAD_TYPE, HKC_REJECTED_BAD_LINE, HKC_REJECTED_LINE_JUMP, HKC_REJECTED_TIME_JUMP, HKC_REJECTED_NO_CONFIG, HKC_BYTES_SKIPPED, HKC_LINES_MISSING, HKC_SAMPLES_CLIPPED, HKC_PACKETS_SENT, HKC_DATA_FRAMES, HKC_IDLE_FRAMES, HKC_IDLE_PACKETS, HKC_CADUS, HKC_BACKLOG_FRAMES, HKC_MEMORY_BYTES, HKC_HEAP_USED_BYTES, HKC_LAST_LINE_COUNTER, HKC_HK_SEQUENCE, HKC_TILES_KEPT, HKC_TILES_DEGRADED, HKC_TILES_DROPPED, HKC_FRAMES_OVERFLOWED,
+} from "../abi/contract";
 
-export const HK_VERSION: u8 = 1;
-export const HK_DATA_LEN: i32 = 12 + 4 * 27;
+export { HK_VERSION };
+/** Octets of the housekeeping user data (after the CUC). */
+export const HK_DATA_LEN: i32 = HOUSEKEEPING_LEN - HOUSEKEEPING_OFF_VERSION;
 
 export const STATE_WAITING_CONFIG: u8 = 0;
 export const STATE_ACQUIRING: u8 = 1;
 export const STATE_ENDED: u8 = 2;
 
-// Counter indices (each a u32 in hkCounters; the packet carries them in this order from offset 12).
-export const HK_RECORDS_ACCEPTED: i32 = 0;
-export const HK_LINES_ACCEPTED: i32 = 1;
-export const HK_REJ_SYNC: i32 = 2;
-export const HK_REJ_CRC: i32 = 3;
-export const HK_REJ_LENGTH: i32 = 4;
-export const HK_REJ_TYPE: i32 = 5;
-export const HK_REJ_LINE: i32 = 6;
-export const HK_REJ_LINE_JUMP: i32 = 7;
-export const HK_REJ_TIME_JUMP: i32 = 8;
-export const HK_REJ_NO_CONFIG: i32 = 9;
-export const HK_BYTES_SKIPPED: i32 = 10;
-export const HK_LINES_MISSING: i32 = 11;
-export const HK_SAMPLES_CLIPPED: i32 = 12;
-export const HK_PACKETS_SENT: i32 = 13;
-export const HK_DATA_FRAMES: i32 = 14;
-export const HK_IDLE_FRAMES: i32 = 15;
-export const HK_IDLE_PACKETS: i32 = 16;
-export const HK_CADUS: i32 = 17;
-export const HK_BACKLOG_FRAMES: i32 = 18;
-export const HK_MEMORY_BYTES: i32 = 19;
-export const HK_HEAP_USED: i32 = 20;
-export const HK_LAST_LINE: i32 = 21;
-export const HK_SEQUENCE: i32 = 22;
-export const HK_TILES_KEPT: i32 = 23;
-export const HK_TILES_DEGRADED: i32 = 24;
-export const HK_TILES_DROPPED: i32 = 25;
-export const HK_FRAMES_OVERFLOW: i32 = 26;    // frames lost because the output buffer was full (must stay 0)
-export const HK_COUNTERS: i32 = 27;
+// Counter indices: the contract's (host/contract/contract.json "housekeeping"), in packet order.
+export const HK_RECORDS_ACCEPTED: i32 = HKC_RECORDS_ACCEPTED;
+export const HK_LINES_ACCEPTED: i32 = HKC_LINES_ACCEPTED;
+export const HK_REJ_SYNC: i32 = HKC_REJECTED_BAD_SYNC;
+export const HK_REJ_CRC: i32 = HKC_REJECTED_BAD_CRC;
+export const HK_REJ_LENGTH: i32 = HKC_REJECTED_BAD_LENGTH;
+export const HK_REJ_TYPE: i32 = HKC_REJECTED_BAD_TYPE;
+export const HK_REJ_LINE: i32 = HKC_REJECTED_BAD_LINE;
+export const HK_REJ_LINE_JUMP: i32 = HKC_REJECTED_LINE_JUMP;
+export const HK_REJ_TIME_JUMP: i32 = HKC_REJECTED_TIME_JUMP;
+export const HK_REJ_NO_CONFIG: i32 = HKC_REJECTED_NO_CONFIG;
+export const HK_BYTES_SKIPPED: i32 = HKC_BYTES_SKIPPED;
+export const HK_LINES_MISSING: i32 = HKC_LINES_MISSING;
+export const HK_SAMPLES_CLIPPED: i32 = HKC_SAMPLES_CLIPPED;
+export const HK_PACKETS_SENT: i32 = HKC_PACKETS_SENT;
+export const HK_DATA_FRAMES: i32 = HKC_DATA_FRAMES;
+export const HK_IDLE_FRAMES: i32 = HKC_IDLE_FRAMES;
+export const HK_IDLE_PACKETS: i32 = HKC_IDLE_PACKETS;
+export const HK_CADUS: i32 = HKC_CADUS;
+export const HK_BACKLOG_FRAMES: i32 = HKC_BACKLOG_FRAMES;
+export const HK_MEMORY_BYTES: i32 = HKC_MEMORY_BYTES;
+export const HK_HEAP_USED: i32 = HKC_HEAP_USED_BYTES;
+export const HK_LAST_LINE: i32 = HKC_LAST_LINE_COUNTER;
+export const HK_SEQUENCE: i32 = HKC_HK_SEQUENCE;
+export const HK_TILES_KEPT: i32 = HKC_TILES_KEPT;
+export const HK_TILES_DEGRADED: i32 = HKC_TILES_DEGRADED;
+export const HK_TILES_DROPPED: i32 = HKC_TILES_DROPPED;
+export const HK_FRAMES_OVERFLOW: i32 = HKC_FRAMES_OVERFLOWED;
+export const HK_COUNTERS: i32 = HKC_COUNT;
 
 export const hkCounters: usize = memory.data(HK_COUNTERS * 4);
 export let hkState: u8 = STATE_WAITING_CONFIG;
@@ -58,12 +63,14 @@ export function hkSetState(s: u8): void { hkState = s; }
 export function hkSetLastStatus(s: i32): void { hkLastStatus = s; }
 export function hkSetConfigStatus(s: i32): void { hkConfigStatus = s; }
 
-/** Writes the HK user data (HK_DATA_LEN octets) at ptr. */
+/** Writes the HK user data (HK_DATA_LEN octets, the contract's layout after the CUC) at ptr. */
 export function packHousekeeping(ptr: usize): void {
+  const u = HOUSEKEEPING_OFF_VERSION;
   store<u8>(ptr, HK_VERSION);
-  store<u8>(ptr + 1, hkState);
-  store<u16>(ptr + 2, 0);
-  storeU32BE(ptr + 4, <u32>hkLastStatus);
-  storeU32BE(ptr + 8, <u32>hkConfigStatus);
-  for (let i = 0; i < HK_COUNTERS; i++) storeU32BE(ptr + 12 + (<usize>i << 2), hkGet(i));
+  store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_STATE - u), hkState);
+  store<u16>(ptr + <usize>(HOUSEKEEPING_OFF_STATE - u + 1), 0);
+  storeU32BE(ptr + <usize>(HOUSEKEEPING_OFF_LAST_STATUS - u), <u32>hkLastStatus);
+  storeU32BE(ptr + <usize>(HOUSEKEEPING_OFF_CONFIG_STATUS - u), <u32>hkConfigStatus);
+  const c = ptr + <usize>(HOUSEKEEPING_OFF_RECORDS_ACCEPTED - u);
+  for (let i = 0; i < HK_COUNTERS; i++) storeU32BE(c + (<usize>i << 2), hkGet(i));
 }

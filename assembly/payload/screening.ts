@@ -11,12 +11,12 @@
 //   thumbnail (dropped tiles only): per band ⌈lines/f⌉ × ⌈count/f⌉ octets, the top 8 bits of
 //   each f × f block's mean.
 import { Config, bandApid, CODER_CCSDS121, SCREEN_FIXED_LEN, SCREEN_PARAMS, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN } from "../abi/config-table";
-import { OFF_MAX_PACKET_DATA_LEN as F_MAX_PACKET } from "../abi/contract";
+import { OFF_MAX_PACKET_DATA_LEN as F_MAX_PACKET, TILE_STATISTICS_FIXED_LEN } from "../abi/contract";
 import { OK, E_CFG_BAD_VALUE } from "../abi/status";
 import { setDetail } from "../abi/control";
 import { loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { SEQ_UNSEGMENTED } from "../packet/space-packet";
-import { packCuc, CUC_LEN } from "../packet/cuc";
+import { packCuc } from "../packet/cuc";
 import { screenCheckParams, screenBadParam, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr,
   P_TILE_SIZE, P_GROW_PX, P_NBANDS, P_WIDTH, P_COUNT, TILE_WORDS, T_DECISION, T_REASON, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD } from "../screen/screener";
 import { aecCheckConfig, aecInit, aecEncode16, aecEndUnit, aecMaxOutLenOf, AEC_STATE_LEN } from "../compress/aec121/encoder";
@@ -30,7 +30,7 @@ import { sendImageSegment, IMAGE_SEC_HDR_LEN } from "./raw-lines";
 const MASK_BITS: i32 = 1;
 const MASK_FLAGS: i32 = 8 | 16;          // preprocessing + restricted code options (n = 1 ≤ 4)
 const MASK_J: i32 = 16;
-export const TILE_STATS_FIXED: i32 = CUC_LEN + 4 + 4 + 2 + 2 + 2 + 24 + 4;
+export const TILE_STATS_FIXED: i32 = TILE_STATISTICS_FIXED_LEN;   // 49 (contract "tileStatistics")
 
 @unmanaged class Screening {
   params: usize;          // the screener's parameter words (native i32)

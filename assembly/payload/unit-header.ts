@@ -7,9 +7,10 @@
 //   v >> k with n − k bits and the ground restores (v' << k) + 2^(k−1), an error of at most
 //   2^(k−1) — cloud-screening "degrade")
 import { storeU16BE, storeU32BE } from "../util/be";
-import { packCuc, CUC_LEN } from "../packet/cuc";
+import { packCuc } from "../packet/cuc";
+import { UNIT_HEADER_LEN } from "../abi/contract";
 
-export const UNIT_HDR_LEN: i32 = CUC_LEN + 4 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 2 + 4 + 1;   // 28
+export const UNIT_HDR_LEN: i32 = UNIT_HEADER_LEN;   // 28 (contract "unitHeader")
 export const UNIT_CODER_CCSDS121: u8 = 1;
 export const UNIT_CODER_CCSDS123: u8 = 2;
 

@@ -8,24 +8,9 @@ import { E_NULL, E_BAD_LENGTH, E_NEED_INPUT, E_SCR_BAD_PARAM, E_SCR_NO_INIT, E_S
 import { reflCoefficients, reflSlope, reflIntercept, REFL_COEF_SHIFT, CAL_OK, CAL_NIGHT, CAL_ABSURD, sinDeg } from "./radiometry";
 
 // ---- Parameter block: P_COUNT little-endian i32 words (the configuration table carries it).
-export const P_CORE_BLUE: i32 = 0;     // core test: ρ_blue > this (Q12 reflectance)
-export const P_CORE_HOT: i32 = 1;      // core test: HOT = ρ_blue − ρ_red/2 > this (Q12)
-export const P_CORE_NDVI_MAX: i32 = 2; // core test: NDVI < this (Q12, −4096..4096)
-export const P_HAZE_HOT: i32 = 3;      // haze test: HOT − scene background HOT > this (Q12)
-export const P_BRIGHT: i32 = 4;        // uncertain-bright: max(ρ_blue, ρ_red) > this, not cloud (Q12)
-export const P_DILATE_PX: i32 = 5;     // R1: every pixel within R1 (square window) of a core is cloud, 0..MAX_GROW
-export const P_GROW_PX: i32 = 6;       // R2 ≥ R1: a hazy pixel within R2 of a core is cloud; also the line delay
-export const P_TILE_SIZE: i32 = 7;     // tile side in pixels (8..4096)
-export const P_DEGRADE_FRAC: i32 = 8;  // cloud fraction of valid pixels ≥ this → degrade (Q16)
-export const P_DROP_FRAC: i32 = 9;     // cloud fraction of valid pixels ≥ this → drop (Q16)
-export const P_MIN_VALID_FRAC: i32 = 10; // fewer valid pixels than this share → keep, cannot judge (Q16)
-export const P_SAT_DN: i32 = 11;       // DN ≥ this is saturated (1..65535)
-export const P_MIN_ELEV_CDEG: i32 = 12; // sun elevation below this (centidegrees) → night, keep
-export const P_BAND_BLUE: i32 = 13;    // band indices within the line
-export const P_BAND_RED: i32 = 14;
-export const P_BAND_NIR: i32 = 15;
-export const P_NBANDS: i32 = 16;       // bands per line (3..255)
-export const P_WIDTH: i32 = 17;        // pixels per line (1..65535)
+// Word indices: the contract's (host/contract/contract.json, the configuration table's screening block).
+export { P_CORE_BLUE, P_CORE_HOT, P_CORE_NDVI_MAX, P_HAZE_HOT, P_BRIGHT, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_DEGRADE_FRAC, P_DROP_FRAC, P_MIN_VALID_FRAC, P_SAT_DN, P_MIN_ELEV_CDEG, P_BAND_BLUE, P_BAND_RED, P_BAND_NIR, P_NBANDS, P_WIDTH } from "../abi/contract";
+import { P_CORE_BLUE, P_CORE_HOT, P_CORE_NDVI_MAX, P_HAZE_HOT, P_BRIGHT, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_DEGRADE_FRAC, P_DROP_FRAC, P_MIN_VALID_FRAC, P_SAT_DN, P_MIN_ELEV_CDEG, P_BAND_BLUE, P_BAND_RED, P_BAND_NIR, P_NBANDS, P_WIDTH } from "../abi/contract";
 export const P_COUNT: i32 = 18;
 export const PARAM_LEN: i32 = P_COUNT * 4;
 export const MAX_GROW: i32 = 32;

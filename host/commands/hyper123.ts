@@ -13,6 +13,7 @@ import { checkOutputFile, displayPath, ioReason } from "./usage.ts";
 
 const LIB_WASM = fileURLToPath(new URL("../../build/lib.wasm", import.meta.url));
 import { decodeHyper123, Hyper123DecodeError } from "../ground/hyper123-decoder.ts";
+import { WORD } from "../contract/contract.gen.ts";
 
 export type Hyper123Order = "bsq" | "bil" | "bip";
 
@@ -59,11 +60,9 @@ export function hyper123Defaults(nx: number, ny: number, nz: number): Hyper123Pa
     gamma0: 1, k: 7, coder: "sample-adaptive", blockSize: 16, rsi: 4096, restricted: false, weightInit: null, weightOffsets: null, periodExp: -1, periodLimits: null, phiTable: null, psiTable: null, kTable: null, userData: 0 };
 }
 
-/** Indices of the flight parameter block (assembly/compress/hyper123/params.ts). */
-const PRM = { NX: 0, NY: 1, NZ: 2, D: 3, SIGNED: 4, ORDER: 5, M: 6, B: 7, CODER: 8, P: 9, REDUCED: 10, LSUM: 11, R: 12,
-  OMEGA: 13, TINC_LOG: 14, NU_MIN: 15, NU_MAX: 16, FIDELITY: 17, ABS_DEP: 18, ABS_BITS: 19, ABS: 20, REL_DEP: 21,
-  REL_BITS: 22, REL: 23, REP_FLAG: 24, THETA: 25, PHI: 26, PSI: 27, UMAX: 28, GSTAR: 29, G0: 30, K: 31, USER: 32,
-  ABS_TABLE: 33, REL_TABLE: 34, BA_J: 35, BA_RSI: 36, BA_RESTRICTED: 37, WINIT_Q: 38, WINIT_TABLE: 39, WEO_TABLE: 40, PERIOD_U: 41, PHI_TABLE: 42, PSI_TABLE: 43, K_TABLE: 44 } as const;
+/** Indices of the flight parameter block: the contract's PRM_* words (host/contract/contract.json), without the prefix. */
+type PrmName<K> = K extends `PRM_${infer N}` ? N : never;
+const PRM = Object.fromEntries(Object.entries(WORD).filter(([k]) => k.startsWith("PRM_")).map(([k, v]) => [k.slice(4), v])) as { readonly [K in PrmName<keyof typeof WORD>]: number };
 /** Parameter names and allowed ranges, by flight parameter index (for error messages). */
 const PRM_INFO: Record<number, [keyof Hyper123Params, string]> = {
   0: ["nx", "1..65535"], 1: ["ny", "1..65535"], 2: ["nz", "1..65535"], 3: ["d", "2..16"], 4: ["signed", "false/true"],

@@ -2,6 +2,8 @@ import { aec121DecodeUnit, Aec121DecodeError } from "./aec121-decoder.ts";
 import type { ScreeningGround } from "./screening.ts";
 import type { PieceLedger } from "./completeness.ts";
 import { decodeHyper123, Hyper123DecodeError } from "./hyper123-decoder.ts";
+import { CONTRACT } from "../contract/contract.gen.ts";
+import { decodeStruct, fieldSize } from "../contract/layout.ts";
 
 // Image reconstruction from the raw-mode image packets or the CCSDS 121 compressed units: per band and line, the samples are
 // unpacked from their segments and checked against what the imager produced (by a hash kept
@@ -60,8 +62,9 @@ export function lineHash(samples: Uint16Array): number {
   return h >>> 0;
 }
 
-/** CCSDS 121 unit header (README, "Compressed units"), 28 octets after the primary header. */
-export const UNIT_HDR_LEN = 28;
+/** The unit header (contract "unitHeader", generated into the README), after the primary header. */
+const UH = CONTRACT.unitHeader;
+export const UNIT_HDR_LEN = Math.max(...UH.fields.map((f) => (f.offset as number) + fieldSize(f)));
 export const CODER_CCSDS121 = 1;
 export const CODER_CCSDS123 = 2;
 
@@ -71,9 +74,10 @@ export function decodeUnitHeader(data: Uint8Array): UnitHeader {
   if (data.length < UNIT_HDR_LEN) throw new ImagePacketError("short", `unit packet data field of ${data.length} octets`);
   if (data[0] !== 0x1e) throw new ImagePacketError("time-code", `unexpected CUC P-field 0x${data[0].toString(16)}`);
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const h = decodeStruct(UH, data);
   return {
-    timeS: dv.getUint32(1) + dv.getUint16(5) / 65536, line: dv.getUint32(7), lines: dv.getUint16(11), firstPixel: dv.getUint16(13), count: dv.getUint16(15),
-    coder: data[17], bitDepth: data[18], blockSize: data[19], flags: data[20], rsi: dv.getUint16(21), offset: dv.getUint32(23), shift: data[27],
+    timeS: dv.getUint32(1) + dv.getUint16(5) / 65536, line: h.firstLine, lines: h.lines, firstPixel: h.firstPixel, count: h.pixelCount,
+    coder: h.coder, bitDepth: h.bitsPerSample, blockSize: h.blockSize, flags: h.aecFlags, rsi: h.rsi, offset: h.segmentOffset, shift: h.shift,
   };
 }
 

@@ -5,8 +5,11 @@
 import { aec121DecodeUnit, Aec121DecodeError } from "./aec121-decoder.ts";
 import { decodeUnitHeader, UNIT_HDR_LEN, type UnitHeader } from "./image.ts";
 import type { PieceLedger } from "./completeness.ts";
+import { CONTRACT } from "../contract/contract.gen.ts";
+import { decodeStruct } from "../contract/layout.ts";
 
-export const TILE_STATS_FIXED = 7 + 4 + 4 + 2 + 2 + 2 + 24 + 4;
+/** Octets of the tile statistics before the thumbnail (contract "tileStatistics"). */
+export const TILE_STATS_FIXED = CONTRACT.tileStatistics.fields.find((f) => f.name === "thumbnail")!.offset as number;
 export const DECISIONS = ["keep", "degrade", "drop"] as const;
 export type Decision = (typeof DECISIONS)[number];
 
@@ -25,13 +28,13 @@ export class ScreeningPacketError extends Error {
 export function decodeTileStats(data: Uint8Array): TileStats {
   if (data.length < TILE_STATS_FIXED) throw new ScreeningPacketError("short", `tile statistics of ${data.length} octets`);
   if (data[0] !== 0x1e) throw new ScreeningPacketError("time-code", `unexpected CUC P-field 0x${data[0].toString(16)}`);
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const d = data[45];
+  const s = decodeStruct(CONTRACT.tileStatistics, data);
+  const d = s.decision;
   if (d > 2) throw new ScreeningPacketError("decision", `decision ${d}`);
   const t: TileStats = {
-    tileRow: dv.getUint32(7), firstLine: dv.getUint32(11), lines: dv.getUint16(15), firstPixel: dv.getUint16(17), count: dv.getUint16(19),
-    clear: dv.getUint32(21), cloud: dv.getUint32(25), uncertain: dv.getUint32(29), saturated: dv.getUint32(33), missing: dv.getUint32(37), unjudged: dv.getUint32(41),
-    decision: DECISIONS[d], reason: data[46], thumbnailFactor: data[47], bands: data[48], thumbnail: null,
+    tileRow: s.tileRow, firstLine: s.firstLine, lines: s.lines, firstPixel: s.firstPixel, count: s.pixelCount,
+    clear: s.clear, cloud: s.cloud, uncertain: s.uncertainBright, saturated: s.saturated, missing: s.missing, unjudged: s.unjudged,
+    decision: DECISIONS[d], reason: s.reason, thumbnailFactor: s.thumbnailFactor, bands: s.bands, thumbnail: null,
   };
   if (t.decision === "drop" && data.length > TILE_STATS_FIXED) t.thumbnail = data.slice(TILE_STATS_FIXED);
   return t;

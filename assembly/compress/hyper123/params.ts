@@ -2,54 +2,9 @@
 // per parameter, indices below), the sample limits of §4.2, and the parameter checks.
 // A parameter given in the standard's value (not its header encoding): Ω, not Ω − 4.
 
-export const PRM_NX: i32 = 0;          // Nx, 1..65535 (§3.2)
-export const PRM_NY: i32 = 1;          // Ny, 1..65535
-export const PRM_NZ: i32 = 2;          // Nz, 1..65535
-export const PRM_D: i32 = 3;           // dynamic range D, 2..16 (this implementation)
-export const PRM_SIGNED: i32 = 4;      // 0 unsigned, 1 signed samples
-export const PRM_ORDER: i32 = 5;       // 0 band-interleaved (BI), 1 BSQ (§5.4.2.2)
-export const PRM_M: i32 = 6;           // sub-frame interleaving depth M, 1..Nz (BI only): 1 = BIL, Nz = BIP
-export const PRM_B: i32 = 7;           // output word size B in bytes, 1..8 (§5.3.3)
-export const PRM_CODER: i32 = 8;       // 0 sample-adaptive, 1 hybrid (§5.4.3.3), 2 block-adaptive (CCSDS 121 coder, §5.4.3.4)
-export const PRM_P: i32 = 9;           // number of prediction bands P, 0..15 (§4.3)
-export const PRM_REDUCED: i32 = 10;    // 0 full, 1 reduced prediction mode (§4.3)
-export const PRM_LSUM: i32 = 11;       // local sum type: 0 wide neighbour, 1 narrow neighbour, 2 wide column, 3 narrow column (§4.4)
-export const PRM_R: i32 = 12;          // register size R, max(32, D+Ω+2)..64 (§4.7.2)
-export const PRM_OMEGA: i32 = 13;      // weight component resolution Ω, 4..19 (§4.6.1)
-export const PRM_TINC_LOG: i32 = 14;   // log2 t_inc, 4..11 (§4.6.2)
-export const PRM_NU_MIN: i32 = 15;     // ν_min, -6..9
-export const PRM_NU_MAX: i32 = 16;     // ν_max, ν_min..9
-export const PRM_FIDELITY: i32 = 17;   // 0 lossless, 1 absolute, 2 relative, 3 absolute and relative (§4.8.2)
-export const PRM_ABS_DEP: i32 = 18;    // absolute error limits: 0 band-independent, 1 band-dependent (table)
-export const PRM_ABS_BITS: i32 = 19;   // D_A, 1..min(D-1, 16)
-export const PRM_ABS: i32 = 20;        // A* (band-independent absolute limit), 0..2^D_A - 1
-export const PRM_REL_DEP: i32 = 21;    // relative error limits: 0 band-independent, 1 band-dependent
-export const PRM_REL_BITS: i32 = 22;   // D_R, 1..min(D-1, 16)
-export const PRM_REL: i32 = 23;        // R* (band-independent relative limit), 0..2^D_R - 1
-export const PRM_REP_FLAG: i32 = 24;   // 1: sample representative parameters in the header (§4.9)
-export const PRM_THETA: i32 = 25;      // Θ, 0..4
-export const PRM_PHI: i32 = 26;        // φ (band-independent), 0..2^Θ - 1
-export const PRM_PSI: i32 = 27;        // ψ (band-independent), 0..2^Θ - 1 (0 when lossless)
-export const PRM_UMAX: i32 = 28;       // unary length limit U_max, 8..32 (§5.4.3.2)
-export const PRM_GSTAR: i32 = 29;      // rescaling counter size γ*, max(4, γ0+1)..11
-export const PRM_G0: i32 = 30;         // initial count exponent γ0, 1..8
-export const PRM_K: i32 = 31;          // accumulator initialisation constant K, 0..min(D-2, 14)
-export const PRM_USER: i32 = 32;       // user-defined data byte of the header
-export const PRM_ABS_TABLE: i32 = 33;  // pointer to Nz u16 absolute limits (band-dependent), else 0
-export const PRM_REL_TABLE: i32 = 34;  // pointer to Nz u16 relative limits (band-dependent), else 0
-export const PRM_BA_J: i32 = 35;       // block-adaptive: block size J, 8/16/32/64
-export const PRM_BA_RSI: i32 = 36;     // block-adaptive: reference sample interval r in blocks, 1..4096
-export const PRM_BA_RESTRICTED: i32 = 37; // block-adaptive: restricted code options (D ≤ 4 only)
-export const PRM_WINIT_Q: i32 = 38;    // 0: default weight initialisation; else custom, resolution Q = 3..Ω+3 (§4.6.3.3)
-export const PRM_WINIT_TABLE: i32 = 39; // custom: pointer to Nz × (P+3) i32 Λ values, band z's C_z first slots used
-                                        // (directional N, W, NW first in full mode, then bands z−1 .. z−P*)
-export const PRM_WEO_TABLE: i32 = 40;  // weight exponent offsets (§4.10.3): pointer to Nz × (P+1) i32, slot 0 the
-                                        // intraband offset (full mode), slots 1..P*_z the interband ones, −6..5; 0: all zero
-export const PRM_PERIOD_U: i32 = 41;   // periodic error-limit updating (§4.8.2.3): −1 off, else u = 0..9 (period 2^u
-                                        // lines, BI order only); limits then come from hypSetLimits, not the block
-export const PRM_PHI_TABLE: i32 = 42;  // band-dependent damping φ_z: pointer to Nz u16 (0..2^Θ−1), else 0 (§4.9)
-export const PRM_PSI_TABLE: i32 = 43;  // band-dependent offset ψ_z: pointer to Nz u16 (0..2^Θ−1; 0 when lossless), else 0
-export const PRM_K_TABLE: i32 = 44;    // sample-adaptive accumulator initialisation k''_z: pointer to Nz u16 (0..min(D−2, 14)), else 0
+// Word indices: the contract's (host/contract/contract.json, the configuration table's ccsds123 block).
+export { PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M, PRM_B, PRM_CODER, PRM_P, PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY, PRM_ABS_DEP, PRM_ABS_BITS, PRM_ABS, PRM_REL_DEP, PRM_REL_BITS, PRM_REL, PRM_REP_FLAG, PRM_THETA, PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_USER, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q, PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U, PRM_PHI_TABLE, PRM_PSI_TABLE, PRM_K_TABLE } from "../../abi/contract";
+import { PRM_NX, PRM_NY, PRM_NZ, PRM_D, PRM_SIGNED, PRM_ORDER, PRM_M, PRM_B, PRM_CODER, PRM_P, PRM_REDUCED, PRM_LSUM, PRM_R, PRM_OMEGA, PRM_TINC_LOG, PRM_NU_MIN, PRM_NU_MAX, PRM_FIDELITY, PRM_ABS_DEP, PRM_ABS_BITS, PRM_ABS, PRM_REL_DEP, PRM_REL_BITS, PRM_REL, PRM_REP_FLAG, PRM_THETA, PRM_PHI, PRM_PSI, PRM_UMAX, PRM_GSTAR, PRM_G0, PRM_K, PRM_USER, PRM_ABS_TABLE, PRM_REL_TABLE, PRM_BA_J, PRM_BA_RSI, PRM_BA_RESTRICTED, PRM_WINIT_Q, PRM_WINIT_TABLE, PRM_WEO_TABLE, PRM_PERIOD_U, PRM_PHI_TABLE, PRM_PSI_TABLE, PRM_K_TABLE } from "../../abi/contract";
 export const PRM_COUNT: i32 = 45;
 
 // Named errors of the parameter check: the index of the offending parameter is kept here.
