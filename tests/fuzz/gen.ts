@@ -9,6 +9,7 @@ import { crc16 } from "../../host/util/crc16.ts";
 import { WASM_PAGE } from "../../host/obc/image.ts";
 import { tableFields, readField, writeField, WIDTH, type TableField } from "./table-fields.ts";
 import type { FuzzCase } from "./types.ts";
+import { concat } from "../host/ground/link-builder.ts";
 
 export const PROFILES = ["default", "cubesat-mcu", "eo-5band", "hyperspectral"];
 
@@ -27,14 +28,6 @@ export class Rng {
   bytes(n: number): Uint8Array { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = this.u32() & 0xff; return b; }
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
 
 /** Recomputes the table's own CRC (its last two octets). */
 export function fixTableCrc(t: Uint8Array): Uint8Array {
