@@ -9,6 +9,7 @@ import { crc16 } from "../../host/util/crc16.ts";
 import { WASM_PAGE } from "../../host/obc/image.ts";
 import { tableFields, readField, writeField, WIDTH, type TableField } from "./table-fields.ts";
 import type { FuzzCase } from "./types.ts";
+export { concat } from "../host/ground/link-builder.ts";
 import { concat } from "../host/ground/link-builder.ts";
 
 export const PROFILES = ["default", "cubesat-mcu", "eo-5band", "hyperspectral"];
