@@ -3,16 +3,11 @@
 // checks, memory need), without carving anything.
 import { configCheck as check, configMemoryNeeded as need, configure } from "../payload/pipeline";
 import { heapTop } from "../payload/carve";
-import { detailField, detailFound, detailExpected } from "../abi/control";
 
-/** OK (0) or the status the image would refuse the table with (−400 … −403); detail in configDetail*. */
+/** OK (0) or the status the image would refuse the table with (−400 … −403); detail in the control block (cfgDetail). */
 export function configCheck(ptr: usize, len: i32): i32 { return check(ptr, len); }
 /** Octets of memory the last table configCheck accepted needs beyond the image's boot heap (0 after a refusal). */
 export function configMemoryNeeded(): i32 { return <i32>need(); }
-/** Detail of the last refusal: the field's offset in the table, the value found, the value expected. */
-export function configDetailField(): i32 { return detailField(); }
-export function configDetailFound(): i32 { return detailFound(); }
-export function configDetailExpected(): i32 { return detailExpected(); }
 
 let carved: i64 = 0;
 /**

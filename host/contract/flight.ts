@@ -83,6 +83,15 @@ export function flightCheckTable(table: Uint8Array): FlightStatusError | null {
   return st === 0 ? null : new FlightStatusError(st, detail, table[BANDS_AT]);
 }
 
+/** The flight image's whole configuration check as figures: status, memory need, and the control block's field, found, expected. */
+export interface FlightConfigCheck { status: number; memoryNeeded: number; field: number; found: number; expected: number }
+export function flightConfigCheck(table: Uint8Array): FlightConfigCheck {
+  const { st, detail, l } = parse(table, true);
+  return st === 0
+    ? { status: 0, memoryNeeded: l.exports.configMemoryNeeded() >>> 0, field: 0, found: 0, expected: 0 }
+    : { status: st, memoryNeeded: 0, field: detail.field, found: detail.found, expected: detail.expected };
+}
+
 /** Every field as the flight parser read it (per-band fields as arrays); fields it does not keep are absent. */
 export function flightReadBack(table: Uint8Array): TableValues {
   const { st, detail, l } = parse(table);
