@@ -57,7 +57,11 @@ test("sensor → flight image (as any WASI runtime runs it) → tengri decode: p
     assert.equal(d.status, 0, d.stderr.toString());
     assert.ok(existsSync(pk) && statSync(pk).size > 50_000, "compressed image packets, tile statistics and mask of 20 lines");
     const stats = JSON.parse(d.stdout.toString());
-    assert.ok(JSON.stringify(stats).includes("rsCodewordsUncorrectable"));
+    // A clean link: every CADU found, every codeword decodable, every frame good.
+    assert.ok(stats.cadus > 0 && stats.framesGood === stats.cadus, `${stats.framesGood} good frames of ${stats.cadus} CADUs`);
+    assert.equal(stats.rsCodewordsUncorrectable, 0);
+    assert.equal(stats.rsCodewordsCorrected, 0);
+    assert.equal(stats.framesBadFecf + stats.framesBadHeader + stats.framesDropped + stats.syncLosses + stats.garbageBytes, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
