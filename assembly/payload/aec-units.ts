@@ -13,6 +13,7 @@ import * as hk from "./housekeeping";
 import { carve, carveLen, carveState, carveStateLen } from "./carve";
 import { UNIT_HDR_LEN, packUnitHeader } from "./unit-header";
 import { packetDataPtr, sendUnitPacket } from "./downlink";
+import { unpackLineSamples } from "./bus-record";
 
 // Per-unit record (one per band × column), little-endian fields in carved memory.
 const U_STATE = 0;       // usize: encoder state
@@ -152,18 +153,10 @@ function finishUnit(c: Config, band: i32, index: i32): void {
 /** CCSDS 121 mode: each band line is coded into its units; full segments and closed units leave. */
 export function codeLine121(c: Config, samples: usize, counter: u32, coarse: u32, fine: u32): void {
   const bands = c.bands, pixels = c.pixels;
-  const maxV: u32 = (1 << <u32>c.bitDepth) - 1;
   const lb = u.lineBuf;
   const cols = u.columns;
   for (let b = 0; b < bands; b++) {
-    const src = samples + <usize>(2 * b * pixels);
-    let clipped: u32 = 0;
-    for (let i = 0; i < pixels; i++) {                 // big-endian on the bus → native, clipped to n bits
-      let v = <u32>bswap<u16>(load<u16>(src + (<usize>i << 1)));
-      if (v > maxV) { v = maxV; clipped++; }
-      store<u16>(lb + (<usize>i << 1), <u16>v);
-    }
-    if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
+    unpackLineSamples(lb, samples + <usize>(2 * b * pixels), pixels, c.bitDepth);
     const s = unitsCodeLine(b, counter, coarse, fine);
     if (s != OK) { hk.hkSetLastStatus(s); continue; }
     for (let col = 0; col < cols; col++) {

@@ -6,6 +6,7 @@
 import { loadU32BE, loadU16BE } from "../util/be";
 import { BUS_RECORD_VERSION } from "../abi/contract";
 import { crc16 } from "../util/crc16";
+import * as hk from "./housekeeping";
 import { E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_NEED_INPUT } from "../abi/status";
 
 export const RECORD_SYNC: u32 = 0x54474252;
@@ -62,4 +63,19 @@ export function scanRecord(buf: usize, avail: i32, maxPayload: i32): i32 {
   recPayloadLen = <i32>len;
   recConsumed = total;
   return type;
+}
+
+/**
+ * Copies n line samples from the bus (u16 big-endian) to native u16 at dst, clipped to bitDepth
+ * bits; clipped samples are counted in housekeeping. The one unpacking loop of every packetizer.
+ */
+export function unpackLineSamples(dst: usize, src: usize, n: i32, bitDepth: i32): void {
+  const maxV: u32 = (1 << <u32>bitDepth) - 1;
+  let clipped: u32 = 0;
+  for (let i = 0; i < n; i++) {
+    let v = <u32>bswap<u16>(load<u16>(src + (<usize>i << 1)));
+    if (v > maxV) { v = maxV; clipped++; }
+    store<u16>(dst + (<usize>i << 1), <u16>v);
+  }
+  if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
 }

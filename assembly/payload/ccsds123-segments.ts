@@ -14,6 +14,7 @@ import * as hk from "./housekeeping";
 import { carve, carveLen, carveState, carveStateLen, MAX_CARVE } from "./carve";
 import { UNIT_HDR_LEN, UNIT_CODER_CCSDS123, packUnitHeader } from "./unit-header";
 import { packetDataPtr, sendUnitPacket } from "./downlink";
+import { unpackLineSamples } from "./bus-record";
 
 @unmanaged class Segments {
   params: usize;         // the compressor's parameter words (native i32)
@@ -78,15 +79,7 @@ export function segmentsConfigure(c: Config): i32 {
 }
 
 export function codeLine123(c: Config, samples: usize, counter: u32, coarse: u32, fine: u32): void {
-  const n = c.bands * c.pixels;
-  const maxV: u32 = (1 << <u32>c.bitDepth) - 1;
-  let clipped: u32 = 0;
-  for (let i = 0; i < n; i++) {                         // bus big-endian → native, clipped to D bits
-    let v = <u32>bswap<u16>(load<u16>(samples + (<usize>i << 1)));
-    if (v > maxV) { v = maxV; clipped++; }
-    store<u16>(g.line + (<usize>i << 1), <u16>v);
-  }
-  if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
+  unpackLineSamples(g.line, samples, c.bands * c.pixels, c.bitDepth);
   if (g.lines == 0) { g.first = counter; g.coarse = coarse; g.fine = fine; }
   pushLine(c);
   g.real = g.lines;

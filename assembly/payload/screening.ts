@@ -26,6 +26,7 @@ import { carve, carveLen, carveState, carveStateLen } from "./carve";
 import { UNIT_HDR_LEN, packUnitHeader } from "./unit-header";
 import { packetDataPtr, sendImagePacket, sendUnitPacket, SEQ_MASK, SEQ_STATS } from "./downlink";
 import { sendImageSegment, IMAGE_SEC_HDR_LEN } from "./raw-lines";
+import { unpackLineSamples } from "./bus-record";
 
 const MASK_BITS: i32 = 1;
 const MASK_FLAGS: i32 = 8 | 16;          // preprocessing + restricted code options (n = 1 ≤ 4)
@@ -158,15 +159,7 @@ export function screeningConfigure(c: Config): i32 {
 export function screenLine(c: Config, samples: usize, counter: u32, coarse: u32, fine: u32, t: f64): void {
   if (s.linesIn == 0) s.t0 = t;
   const slot = ringSlot(s.linesIn);
-  const n = c.bands * c.pixels;
-  const maxV: u32 = (1 << <u32>c.bitDepth) - 1;
-  let clipped: u32 = 0;
-  for (let i = 0; i < n; i++) {                          // bus big-endian → native, clipped to n bits
-    let v = <u32>bswap<u16>(load<u16>(samples + (<usize>i << 1)));
-    if (v > maxV) { v = maxV; clipped++; }
-    store<u16>(slot + (<usize>i << 1), <u16>v);
-  }
-  if (clipped != 0) hk.hkAdd(hk.HK_SAMPLES_CLIPPED, clipped);
+  unpackLineSamples(slot, samples, c.bands * c.pixels, c.bitDepth);
   const m = metaSlot(s.linesIn);
   store<u32>(m, counter); store<u32>(m, coarse, 4); store<u32>(m, fine, 8);
   sunForLine(t, t - s.t0, c.taiUtc, c.lat0Deg, c.lon0Deg, c.headingDeg, c.groundSpeedMps);
