@@ -271,7 +271,10 @@ const outputs: [string, () => string][] = [
   ["assembly/abi/status.ts", statusTs], ["assembly/abi/contract.ts", contractTs], ["assembly/lib/config.ts", readBackTs], ["host/contract/contract.gen.ts", hostTs],
   ["hardware-profiles/schema.json", schemaJson], ["README.md", readme],
 ];
-const check = process.argv.includes("--check");
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== "--check");
+if (unknown.length) { console.error(`contract: unknown option ${unknown.join(" ")} (usage: npm run contract [-- --check])`); process.exit(2); }
+const check = args.includes("--check");
 let stale = 0;
 for (const [file, make] of outputs) {
   const want = make();
