@@ -6,6 +6,7 @@
 // boot). The cost of a line is therefore everything the image does because of it — checks,
 // screening, compression, packets, frames, Reed-Solomon, output — including work it defers to
 // that line (a tile row or a compression unit completed by it).
+import { createHash } from "node:crypto";
 import { meter, COST_EXPORT } from "./meter.ts";
 
 export interface MeteredRun {
@@ -17,6 +18,8 @@ export interface MeteredRun {
   exitCode: number;
   trap: string | null;
   caduBytes: number;
+  /** SHA-256 of everything written to stdout (the CADU stream). */
+  caduSha256: string;
   log: string;
 }
 
@@ -30,7 +33,9 @@ export function meteredModule(wasm: Uint8Array): WebAssembly.Module {
   return m;
 }
 
-export function runMetered(module: WebAssembly.Module, records: Uint8Array[]): MeteredRun {
+/** Runs the module on the records; `unmetered` runs a module without the counter (every count 0), for comparison. */
+export function runMetered(module: WebAssembly.Module, records: Uint8Array[], o: { unmetered?: boolean } = {}): MeteredRun {
+  const hash = createHash("sha256");
   const ends: number[] = [];
   let total = 0;
   for (const r of records) { total += r.length; ends.push(total); }
@@ -43,7 +48,7 @@ export function runMetered(module: WebAssembly.Module, records: Uint8Array[]): M
   const dv = () => new DataView(memory!.buffer);
   /** Instructions since the last read, to the record whose octets came last (or to boot). */
   const settle = () => {
-    const now = counter!.value as bigint;
+    const now = counter ? (counter.value as bigint) : 0n;
     const d = Number(now - last);
     last = now;
     if (pos === 0) boot += d; else perRecord[rec] += d;
@@ -72,7 +77,11 @@ export function runMetered(module: WebAssembly.Module, records: Uint8Array[]): M
       return 0;
     },
     fd_write(fd: number, iovs: number, n: number, nw: number) {
-      const t = io(iovs, n, (p, l) => { if (fd === 2 && log.length < 1 << 16) log += Buffer.from(memory!.buffer, p, l).toString(); return l; });
+      const t = io(iovs, n, (p, l) => {
+        if (fd === 2 && log.length < 1 << 16) log += Buffer.from(memory!.buffer, p, l).toString();
+        if (fd === 1) hash.update(new Uint8Array(memory!.buffer, p, l));
+        return l;
+      });
       if (fd === 1) out += t;
       dv().setUint32(nw, t, true);
       return 0;
@@ -81,11 +90,11 @@ export function runMetered(module: WebAssembly.Module, records: Uint8Array[]): M
   };
   const inst = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi });
   memory = inst.exports.memory as WebAssembly.Memory;
-  counter = inst.exports[COST_EXPORT] as WebAssembly.Global;
-  if (!(counter instanceof WebAssembly.Global)) throw new Error(`the module exports no ${COST_EXPORT} counter: not a metered build`);
+  counter = o.unmetered ? null : (inst.exports[COST_EXPORT] as WebAssembly.Global);
+  if (!o.unmetered && !(counter instanceof WebAssembly.Global)) throw new Error(`the module exports no ${COST_EXPORT} counter: not a metered build`);
   let exitCode = 0, trap: string | null = null;
   try { (inst.exports._start as () => void)(); }
   catch (e) { if (e instanceof Exit) exitCode = e.code; else { exitCode = 70; trap = e instanceof Error ? e.message : String(e); } }
   settle();
-  return { perRecord, boot, total: Number(counter.value as bigint), exitCode, trap, caduBytes: out, log };
+  return { perRecord, boot, total: counter ? Number(counter.value as bigint) : 0, exitCode, trap, caduBytes: out, caduSha256: hash.digest("hex"), log };
 }

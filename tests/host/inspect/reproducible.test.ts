@@ -1,0 +1,74 @@
+// The build is reproducible: two clones of the same commit, in two different folders, built with
+// the project's own build (host/build.mjs), give byte-identical flight images, and the images
+// record that commit (not dirty). A change to a source makes the recorded commit "-dirty" with
+// another source hash: the image never claims a commit it was not built from.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseModule } from "../../../host/inspect/wasm.ts";
+import { readBuildInfo } from "../../../host/inspect/inspect.ts";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const git = (args: string[], cwd = ROOT) => spawnSync("git", args, { cwd, encoding: "utf8" });
+const isGit = git(["rev-parse", "--verify", "HEAD"]).status === 0;
+
+/** Runs `node host/build.mjs <target>` in dir; resolves with its exit status and output. */
+function build(dir: string, target: string): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ["host/build.mjs", target], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => p.kill("SIGKILL"), 540_000);
+    p.on("close", (status) => { clearTimeout(timer); resolve({ status, out }); });
+  });
+}
+
+test("[tengri §inspect §reproducible] two clones of one commit build byte-identical flight images that record that commit", { skip: isGit ? false : "not a git checkout: the test clones the commit" }, async () => {
+  const head = git(["rev-parse", "HEAD"]).stdout.trim();
+  const base = mkdtempSync(join(tmpdir(), "tengri-repro-"));
+  try {
+    const dirs = [join(base, "a"), join(base, "clone-b")];
+    for (const d of dirs) {
+      const c = git(["clone", "-q", "--depth", "1", pathToFileURL(ROOT).href, d], base);
+      assert.equal(c.status, 0, c.stderr);
+      assert.equal(git(["rev-parse", "HEAD"], d).stdout.trim(), head);
+      symlinkSync(join(ROOT, "node_modules"), join(d, "node_modules"));
+    }
+    const runs = await Promise.all(dirs.map((d) => build(d, "flight image")));
+    for (const r of runs) assert.equal(r.status, 0, r.out);
+    for (const f of ["build/flight.wasm", "build/flight.debug.wasm"]) {
+      const [x, y] = dirs.map((d) => readFileSync(join(d, f)));
+      assert.ok(x.length > 1000, f);
+      assert.ok(x.equals(y), `${f}: the two builds differ`);
+    }
+    const info = readBuildInfo(parseModule(readFileSync(join(dirs[0], "build/flight.wasm"))));
+    assert.ok(info, "the image records its source");
+    assert.equal(info.commit, head);
+    assert.equal(info.dirty, false);
+    assert.equal(info.buildId, `tengri-${head.slice(0, 12)}`);
+
+    // A source changed after the commit: the identity says dirty, with the sources' own hash.
+    appendFileSync(join(dirs[1], "assembly", "flight.ts"), "\n// a local change\n");
+    const probe = `import { sourceIdentity, projectTargets } from ${JSON.stringify(pathToFileURL(join(dirs[1], "host/build.mjs")).href)};
+      import { createHash } from "node:crypto"; import { readFileSync, existsSync } from "node:fs"; import { join } from "node:path";
+      const root = ${JSON.stringify(dirs[1])};
+      const t = projectTargets(root).find((x) => x.name === "flight image");
+      const files = Object.fromEntries(t.inputs().map((f) => [f, existsSync(join(root, f)) ? createHash("sha256").update(readFileSync(join(root, f))).digest("hex") : "missing"]));
+      console.log(JSON.stringify(sourceIdentity(root, files)));`;
+    const p = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
+    assert.equal(p.status, 0, p.stderr);
+    const dirty = JSON.parse(p.stdout);
+    assert.equal(dirty.commit, `${head}-dirty`);
+    assert.equal(dirty.dirty, true);
+    assert.notEqual(dirty.sourceHash, info.sourceHash);
+    assert.match(dirty.buildId, new RegExp(`^tengri-${head.slice(0, 12)}-d${dirty.sourceHash.slice(0, 8)}$`));
+    assert.ok(dirty.buildId.length <= 32, "fits the flash header's 32 octets");
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
