@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UsageError, CliFailure, parseOptions, readInput, displayPath } from "./usage.ts";
+import { INSPECT_OPTIONS } from "./options.ts";
 import { inspect, isFlashedImage, WasmError, type InspectReport } from "../inspect/inspect.ts";
 import { isWasm } from "../inspect/wasm.ts";
 import { costForImage } from "../cost/figures.ts";
 
-export const INSPECT_OPTIONS = { json: { type: "boolean" }, cost: { type: "string" } } as const;
 export const DEFAULT_COST_FILE = fileURLToPath(new URL("../../results/cost/cost.json", import.meta.url));
 
 export const INSPECT_HELP = `Usage: tengri inspect FILE [--json] [--cost COST.json]
