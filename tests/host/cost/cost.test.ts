@@ -44,8 +44,8 @@ test("[tengri §cost] the meter counts exactly the instructions executed: a coun
       { name: "early", type: 0, code: early, export: true },
     ],
   });
-  assert.ok(WebAssembly.validate(wasm));
-  assert.ok(WebAssembly.validate(meter(wasm).wasm), "the metered module is valid");
+  assert.ok(WebAssembly.validate(wasm as BufferSource));
+  assert.ok(WebAssembly.validate(meter(wasm).wasm as BufferSource), "the metered module is valid");
   for (const n of [1, 7, 100]) assert.equal(counted(wasm, "loopy", n), 5 * n + 3, `loop of ${n}`);
   assert.equal(counted(wasm, "ifelse", 1), 6, "then arm");
   assert.equal(counted(wasm, "ifelse", 0), 8, "else arm");

@@ -99,7 +99,7 @@ test("[tengri §inspect] the opcode scan names each feature beyond WebAssembly 1
     funcs: cases.map(([name, code]) => ({ name, type: 0, code, export: true })),
     memory: { min: 1 },
   });
-  assert.ok(WebAssembly.validate(all), "the test module is valid WebAssembly");
+  assert.ok(WebAssembly.validate(all as BufferSource), "the test module is valid WebAssembly");
   const r = inspect("all", all);
   assert.deepEqual(r.features.used, ["mvp", "bulk-memory", "multi-value", "nontrapping-f2i", "sign-ext", "simd"]);
   assert.equal(r.flightRules[2].ok, false);
@@ -153,7 +153,7 @@ test("[tengri §inspect] call_indirect: every table function of the call's signa
     { name: "viaTable", type: 0, code: [0x41, 0, 0x11, 0, 0] },
     { name: "other", type: 1, code: [] },
   ] });
-  assert.ok(WebAssembly.validate(cyc));
+  assert.ok(WebAssembly.validate(cyc as BufferSource));
   const g = inspect("cyc", cyc).callGraph;
   assert.equal(g.indirectCallSites, 2);
   assert.deepEqual(g.tableTargets, ["viaTable", "other"]);
@@ -163,7 +163,7 @@ test("[tengri §inspect] call_indirect: every table function of the call's signa
     { name: "viaTable", type: 0, code: [0x41, 0, 0x41, 1, 0x11, 1, 0] },
     { name: "other", type: 1, code: [] },
   ] });
-  assert.ok(WebAssembly.validate(ok));
+  assert.ok(WebAssembly.validate(ok as BufferSource));
   const h = inspect("ok", ok).callGraph;
   assert.equal(h.recursion, false);
   assert.deepEqual(h.deepestChain, ["main", "viaTable", "other"]);
