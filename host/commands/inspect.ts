@@ -65,6 +65,7 @@ function printReport(r: InspectReport): void {
     row("RAM", `${n(r.image.ramBytes)} bytes (${kib(r.image.ramBytes)}): the module's memory maximum`);
     row("build id (header)", r.image.buildId || "(none)");
   }
+  row("code SHA-256", `${r.module.codeSha256} (the module without its build record)`);
   row("build id", r.buildInfo?.buildId ?? "not recorded (no tengri.build section: built before it existed, or by another tool)");
   row("source commit", r.commit ?? "not recorded");
   if (r.buildInfo) row("source hash", `${r.buildInfo.sourceHash}${r.buildInfo.dirty ? " (the tree differed from the commit: dirty)" : ""}`);

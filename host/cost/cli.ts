@@ -11,7 +11,7 @@ import { FLIGHT_WASM } from "../pass.ts";
 import { loadProfile, listProfiles } from "../profiles/index.ts";
 import { flash, IMAGE_HEADER_LEN } from "../obc/image.ts";
 import { parseModule } from "../inspect/wasm.ts";
-import { readBuildInfo } from "../inspect/inspect.ts";
+import { readBuildInfo, codeSha256 } from "../inspect/inspect.ts";
 import { meter } from "./meter.ts";
 import { profileCost, LINE_KINDS } from "./campaign.ts";
 import { loadBounds, costSection, replaceSection, boundViolations, type CostFile } from "./figures.ts";
@@ -34,7 +34,7 @@ function main(): number {
   const m0 = meter(wasm);
   const out: CostFile = {
     format: 1,
-    image: { file: "build/flight.wasm", sha256: sha(wasm), bytes: wasm.length, commit: info?.commit ?? null, buildId: info?.buildId ?? null },
+    image: { file: "build/flight.wasm", sha256: sha(wasm), codeSha256: codeSha256(wasm), bytes: wasm.length, commit: info?.commit ?? null, buildId: info?.buildId ?? null },
     meter: {
       method: `each function body is cut into straight-line segments at every branch, branch target and return; each segment adds its instruction count to an i64 counter (an exported global) when entered, so the counter is the number of the image's own instructions executed (${m0.segments.toLocaleString("en-US")} segments, ${m0.instructions.toLocaleString("en-US")} instructions in the code).`,
       segments: m0.segments, staticInstructions: m0.instructions,
@@ -52,7 +52,7 @@ function main(): number {
     const over = bound === null ? [] : boundViolations(p.name, c.perLine!, bound);
     problems.push(...over);
     delete c.perLine;
-    out.profiles[p.name] = { ...c, flashedModuleSha256: sha(module), bound, withinBound: bound === null ? null : over.length === 0 };
+    out.profiles[p.name] = { ...c, flashedModuleSha256: sha(module), flashedCodeSha256: codeSha256(module), bound, withinBound: bound === null ? null : over.length === 0 };
     console.error(`cost: ${p.name}: mean ${Math.round(c.mean).toLocaleString("en-US")}, worst ${c.worst.toLocaleString("en-US")} (${c.worstKind}) instructions per line; ${(c.instructionsPerSecondMean / 1e6).toFixed(1)} M instr/s mean at ${p.sensor.lineRateHz} lines/s (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
   const dir = join(ROOT, "results", "cost");

@@ -7,10 +7,10 @@ import type { ProfileCost } from "./campaign.ts";
 export const BOUNDS_FILE = fileURLToPath(new URL("./bounds.json", import.meta.url));
 
 export interface Bounds { about?: string; profiles: Record<string, { maxInstructionsPerLine: number; testLinesPerKind: number; why?: string }> }
-export interface ProfileEntry extends ProfileCost { flashedModuleSha256: string; bound: number | null; withinBound: boolean | null }
+export interface ProfileEntry extends ProfileCost { flashedModuleSha256: string; flashedCodeSha256: string; bound: number | null; withinBound: boolean | null }
 export interface CostFile {
   format: 1;
-  image: { file: string; sha256: string; bytes: number; commit: string | null; buildId: string | null };
+  image: { file: string; sha256: string; codeSha256: string; bytes: number; commit: string | null; buildId: string | null };
   meter: { method: string; segments: number; staticInstructions: number };
   campaign: { linesPerKind: number; kinds: string[]; seed: number };
   profiles: Record<string, ProfileEntry>;
@@ -83,15 +83,22 @@ export interface ImageCost {
  * module (a .wasm: all profiles; a flashed image: its profile, matched by the flashed module's
  * SHA-256), else "absent" with the reason.
  */
-export function costForImage(r: { kind: "wasm" | "image"; module: { sha256: string }; profile?: string }, cost: unknown, file: string): ImageCost {
+export function costForImage(r: { kind: "wasm" | "image"; module: { sha256: string; codeSha256?: string }; profile?: string }, cost: unknown, file: string): ImageCost {
   if (!cost) return { status: "absent", message: `no cost figures: ${file} not found (npm run cost writes it)` };
   const c = cost as CostFile;
   if (c.format !== 1 || !c.image || !c.profiles) return { status: "absent", message: `no cost figures: ${file} is not a cost model result (format 1)` };
+  // The same octets; else the same code under another build record (same sources, another commit):
+  // the instructions executed are the same, and the message says which image was measured.
+  const sameCode = (measured: string | undefined) => !!measured && !!r.module.codeSha256 && measured === r.module.codeSha256;
+  const other = `measured on ${c.image.sha256.slice(0, 16)}… (source ${c.image.commit ?? "not recorded"}), which has the same code as this module but another build record`;
   if (r.kind === "wasm") {
-    if (c.image.sha256 !== r.module.sha256) return { status: "absent", message: `no cost figures for this image: ${file} was measured on ${c.image.sha256.slice(0, 16)}…, this module is ${r.module.sha256.slice(0, 16)}… (npm run cost on it)` };
-    return { status: "measured", message: `measured on this module (${file})`, file, profiles: c.profiles };
+    if (c.image.sha256 === r.module.sha256) return { status: "measured", message: `measured on this module (${file})`, file, profiles: c.profiles };
+    if (sameCode(c.image.codeSha256)) return { status: "measured", message: `${other} (${file})`, file, profiles: c.profiles };
+    return { status: "absent", message: `no cost figures for this image: ${file} was measured on ${c.image.sha256.slice(0, 16)}…, this module is ${r.module.sha256.slice(0, 16)}… with other code (npm run cost on it)` };
   }
   const hit = Object.entries(c.profiles).find(([, p]) => p.flashedModuleSha256 === r.module.sha256);
-  if (!hit) return { status: "absent", message: `no cost figures for this image: ${file} was measured on ${c.image.sha256.slice(0, 16)}… (its flashed copies for ${Object.keys(c.profiles).join(", ")}); this image's module is ${r.module.sha256.slice(0, 16)}…` };
-  return { status: "measured", message: `measured on this image's module, profile ${hit[0]} (${file})`, file, profiles: { [hit[0]]: hit[1] } };
+  if (hit) return { status: "measured", message: `measured on this image's module, profile ${hit[0]} (${file})`, file, profiles: { [hit[0]]: hit[1] } };
+  const near = Object.entries(c.profiles).find(([, p]) => sameCode(p.flashedCodeSha256));
+  if (near) return { status: "measured", message: `profile ${near[0]}: ${other} (${file})`, file, profiles: { [near[0]]: near[1] } };
+  return { status: "absent", message: `no cost figures for this image: ${file} was measured on ${c.image.sha256.slice(0, 16)}… (its flashed copies for ${Object.keys(c.profiles).join(", ")}); this image's module is ${r.module.sha256.slice(0, 16)}… with other code` };
 }

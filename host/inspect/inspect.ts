@@ -2,7 +2,7 @@
 // A `.wasm` module or a flashed image (host/obc/image.ts: 128-octet header, then the module).
 import { createHash } from "node:crypto";
 import { IMAGE_MAGIC, IMAGE_HEADER_LEN, IMAGE_FORMAT, ALLOWED_IMPORTS, WASM_PAGE, ImageError } from "../obc/image.ts";
-import { parseModule, typeString, WasmError, type Module } from "./wasm.ts";
+import { parseModule, typeString, withoutCustomSection, WasmError, type Module } from "./wasm.ts";
 import { scanFeatures, callGraph, type FeatureReport, type CallGraphReport } from "./analyze.ts";
 
 export const BUILD_SECTION = "tengri.build";
@@ -16,7 +16,8 @@ export interface InspectReport {
   kind: "wasm" | "image";
   bytes: number;
   sha256: string;
-  module: { bytes: number; sha256: string };
+  /** codeSha256: the module without its tengri.build record (the same for every commit of the same sources). */
+  module: { bytes: number; sha256: string; codeSha256: string };
   image?: { format: number; headerBytes: number; moduleSha256Matches: boolean; buildId: string; profile: string; ramBytes: number };
   buildId: string | null;
   commit: string | null;
@@ -51,6 +52,9 @@ export function readBuildInfo(m: Module): BuildInfo | null {
     return typeof j?.commit === "string" && typeof j?.buildId === "string" ? j : null;
   } catch { return null; }
 }
+
+/** SHA-256 of the module without its tengri.build record: equal for two builds of the same sources at different commits. */
+export function codeSha256(wasm: Uint8Array): string { return sha(withoutCustomSection(wasm, BUILD_SECTION)); }
 
 /** The build id a module records (for tengri flash's default), or null. */
 export function moduleBuildId(wasm: Uint8Array): string | null {
@@ -96,7 +100,7 @@ export function inspect(file: string, b: Uint8Array): InspectReport {
   const ft = (t?: number) => (t === undefined ? undefined : typeString(m.types[t]));
   const r: InspectReport = {
     file, kind: flashed ? "image" : "wasm", bytes: b.length, sha256: sha(b),
-    module: { bytes: wasm.length, sha256: sha(wasm) },
+    module: { bytes: wasm.length, sha256: sha(wasm), codeSha256: codeSha256(wasm) },
     ...(header ? { image: header } : {}),
     buildId: header?.buildId ?? info?.buildId ?? null,
     commit: info?.commit ?? null, dirty: info?.dirty ?? null, sourceHash: info?.sourceHash ?? null, buildInfo: info,

@@ -350,3 +350,13 @@ export function sameType(m: Module, a: number, b: number): boolean {
 export function typeString(t: FuncType | undefined): string {
   return t ? `(${t.params.join(", ")}) -> (${t.results.join(", ")})` : "?";
 }
+
+/** The module without its custom sections named `name` (the other octets unchanged). */
+export function withoutCustomSection(b: Uint8Array, name: string): Uint8Array {
+  const keep = readSections(b).filter((s) => !(s.id === 0 && s.customName === name));
+  const out = new Uint8Array(8 + keep.reduce((a, s) => a + s.end - s.start, 0));
+  out.set(b.subarray(0, 8), 0);
+  let o = 8;
+  for (const s of keep) { out.set(b.subarray(s.start, s.end), o); o += s.end - s.start; }
+  return out;
+}

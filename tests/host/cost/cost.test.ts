@@ -106,4 +106,11 @@ test("[tengri §cost] RESULTS.md: the Cost model section is replaced in place, o
   assert.deepEqual(Object.keys(img.profiles!), ["cubesat-mcu"]);
   assert.equal(costForImage({ kind: "image", module: { sha256: "aa" } }, cost, "c.json").status, "absent");
   assert.match(costForImage({ kind: "wasm", module: { sha256: "aa" } }, null, "c.json").message, /not found/);
+  // Another build record (same sources, another commit): the same code, said so.
+  const code = { format: 1, image: { sha256: "aa", codeSha256: "c1", commit: "abc" }, profiles: { default: { flashedModuleSha256: "bb", flashedCodeSha256: "c2" } } };
+  const same = costForImage({ kind: "wasm", module: { sha256: "a2", codeSha256: "c1" } }, code, "c.json");
+  assert.equal(same.status, "measured");
+  assert.match(same.message, /same code as this module but another build record/);
+  assert.equal(costForImage({ kind: "wasm", module: { sha256: "a2", codeSha256: "c9" } }, code, "c.json").status, "absent");
+  assert.deepEqual(Object.keys(costForImage({ kind: "image", module: { sha256: "b2", codeSha256: "c2" } }, code, "c.json").profiles!), ["default"]);
 });
