@@ -89,6 +89,7 @@ function printReport(r: InspectReport): void {
   row("roots", g.roots.join(", "));
   row("maximum depth", g.maxDepth === null ? "unbounded (cycles below)" : `${g.maxDepth} functions: ${g.deepestChain.join(" → ")}`);
   row("recursion", g.recursion ? `YES: ${g.cycles.map((c) => c.join(" → ")).join("; ")}` : "none");
+  if (g.namesFrom !== "name section") row("function names", "the module has no name section: functions are named by export or index (func[N]); the debug build (build/flight.debug.wasm) carries names");
   console.log("Flight rules");
   for (const x of r.flightRules) console.log(`  ${x.ok ? "✓" : "✗"} ${x.rule.padEnd(42)} ${x.detail}`);
   console.log("Cost model");

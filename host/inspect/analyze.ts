@@ -30,6 +30,8 @@ export interface CallGraphReport {
   /** Each cycle (strongly connected component, or a function calling itself), by function name. */
   cycles: string[][];
   roots: string[];
+  /** Where the function names come from: the module's name section, or only exports and indices (func[N]). */
+  namesFrom: "name section" | "exports and indices";
 }
 
 export function scanFeatures(m: Module): FeatureReport {
@@ -98,6 +100,7 @@ export function callGraph(m: Module): CallGraphReport {
     recursion: cycles.length > 0,
     cycles: cycles.map((c) => c.map((f) => funcName(m, f))),
     roots: roots.map((f) => funcName(m, f)),
+    namesFrom: m.names.size ? "name section" : "exports and indices",
   };
 }
 
