@@ -93,10 +93,12 @@ function printReport(r: InspectReport): void {
   console.log("Flight rules");
   for (const x of r.flightRules) console.log(`  ${x.ok ? "✓" : "✗"} ${x.rule.padEnd(42)} ${x.detail}`);
   console.log("Cost model");
-  const c = r.cost as { status: string; message: string; profiles?: Record<string, { mean: number; worst: number; worstKind: string; linePeriodS: number; instructionsPerSecondMean: number; instructionsPerSecondWorst: number; bound: number | null }> };
-  if (c.status !== "measured" || !c.profiles) { console.log(`  ${c.message}`); return; }
+  const c = r.cost as { status: string; message: string; profiles?: Record<string, { mean: number; worst: number; worstKind: string; worstLine: number; windowLines: number; worstWindowMean: number; linePeriodS: number; instructionsPerSecondMean: number; instructionsPerSecondWindow: number; instructionsPerSecondWorst: number; bound: number | null; withinBound: boolean | null }> };
   console.log(`  ${c.message}`);
+  if (c.status !== "measured" || !c.profiles) return;
+  const rate = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : `${(x / 1e6).toFixed(1)} M`);
   for (const [p, f] of Object.entries(c.profiles)) {
-    row(p, `mean ${n(Math.round(f.mean))}, worst ${n(f.worst)} (${f.worstKind}) instructions per line; line period ${(f.linePeriodS * 1e3).toFixed(4)} ms → ${(f.instructionsPerSecondMean / 1e6).toFixed(1)} M instr/s sustained, ${(f.instructionsPerSecondWorst / 1e6).toFixed(1)} M instr/s for the worst line${f.bound !== null ? `; bound ${n(f.bound)}` : ""}`);
+    row(p, `instructions per line: mean ${n(Math.round(f.mean))}, worst ${n(f.worst)} (${f.worstKind} line ${f.worstLine}), worst ${f.windowLines}-line window mean ${n(Math.round(f.worstWindowMean))}${f.bound !== null ? `; bound ${n(f.bound)} ${f.withinBound ? "held" : "EXCEEDED"}` : ""}`);
+    row("", `real time at ${(f.linePeriodS * 1e3).toFixed(3)} ms per line: ${rate(f.instructionsPerSecondMean)}instr/s at the mean, ${rate(f.instructionsPerSecondWindow)}instr/s over the worst window, ${rate(f.instructionsPerSecondWorst)}instr/s for the worst line alone`);
   }
 }

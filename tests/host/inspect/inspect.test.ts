@@ -191,3 +191,24 @@ test("[tengri §inspect] wrong usage: one line and the documented exit code (no 
   assert.equal(h.status, 0);
   assert.match(h.stdout, /--json/);
 });
+
+test("[tengri §inspect §cost] the cost figures are shown for the image they were measured on (--cost), and said absent for another", () => {
+  const wasm = readFileSync(FLIGHT_WASM);
+  const figures = { mean: 1000, worst: 2000, worstKind: "noisy", worstLine: 3, windowLines: 8, worstWindowMean: 1500, linePeriodS: 0.001, instructionsPerSecondMean: 1e6, instructionsPerSecondWindow: 1.5e6, instructionsPerSecondWorst: 2e6, bound: 5000, withinBound: true };
+  const cost = (sha256: string) => ({ format: 1, image: { file: "build/flight.wasm", sha256, codeSha256: "0", commit: "x", buildId: "y", bytes: 1 }, profiles: { default: { ...figures, flashedModuleSha256: "1", flashedCodeSha256: "2" } } });
+  const hit = file("cost-hit.json", Buffer.from(JSON.stringify(cost(sha(wasm)))));
+  const r = tengri(["inspect", FLIGHT_WASM, "--json", "--cost", hit]);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.cost.status, "measured");
+  assert.equal(j.cost.profiles.default.worst, 2000);
+  const t = tengri(["inspect", FLIGHT_WASM, "--cost", hit]);
+  assert.match(t.stdout, /worst 2,000 \(noisy line 3\)/);
+  const miss = file("cost-miss.json", Buffer.from(JSON.stringify(cost("f".repeat(64)))));
+  const m = JSON.parse(tengri(["inspect", FLIGHT_WASM, "--json", "--cost", miss]).stdout);
+  assert.equal(m.cost.status, "absent");
+  assert.match(m.cost.message, /no cost figures for this image/);
+  const none = tengri(["inspect", FLIGHT_WASM, "--cost", join(tmp, "none.json")]);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /--cost .*no such file/);
+});
