@@ -23,7 +23,7 @@ test.after(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, b: Uint8Array) => { const p = join(tmp, name); writeFileSync(p, b); return p; };
 const oneLine = (stderr: string) => { assert.equal(stderr.trim().split("\n").length, 1, stderr); assert.doesNotMatch(stderr, /\n\s+at /); };
 
-test("[tengri §inspect] build/flight.wasm: SHA-256, WASI imports only, MVP features only, memory, data segments, no recursion, and the commit git reports", () => {
+test("[tengri §inspect] build/flight.wasm: SHA-256, WASI imports only, MVP features only, memory, data segments, no recursion, and a source commit git confirms", () => {
   const r = tengri(["inspect", FLIGHT_WASM, "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
@@ -42,14 +42,18 @@ test("[tengri §inspect] build/flight.wasm: SHA-256, WASI imports only, MVP feat
   assert.equal(j.callGraph.recursion, false);
   assert.ok(Number.isInteger(j.callGraph.maxDepth) && j.callGraph.maxDepth >= 3, `depth ${j.callGraph.maxDepth}`);
   assert.deepEqual(j.flightRules.map((x: { ok: boolean }) => x.ok), [true, true, true]);
-  // Never lies about its source: the commit it records is git's HEAD, marked dirty exactly when
-  // the image's sources differ from it.
+  // Never lies about its source: a clean image names a commit whose sources are exactly those of
+  // this tree (the build runs first in npm test), a dirty one says so — as git sees it.
+  const SOURCES = ["assembly", "asconfig.json", "package-lock.json"];
   const head = spawnSync("git", ["-C", ROOT, "rev-parse", "HEAD"], { encoding: "utf8" });
   if (head.status === 0) {
-    const dirty = spawnSync("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=all", "--", "assembly", "asconfig.json", "package-lock.json"], { encoding: "utf8" }).stdout.trim() !== "";
-    assert.equal(j.commit, head.stdout.trim() + (dirty ? "-dirty" : ""));
+    const dirty = spawnSync("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=all", "--", ...SOURCES], { encoding: "utf8" }).stdout.trim() !== "";
     assert.equal(j.dirty, dirty);
-    assert.match(j.buildId, new RegExp(`^tengri-${head.stdout.trim().slice(0, 12)}${dirty ? "-d[0-9a-f]{8}" : ""}$`));
+    const commit = String(j.commit).replace(/-dirty$/, "");
+    assert.equal(j.commit, commit + (dirty ? "-dirty" : ""));
+    assert.equal(spawnSync("git", ["-C", ROOT, "merge-base", "--is-ancestor", commit, "HEAD"]).status, 0, `${commit} is HEAD or one of its ancestors`);
+    if (!dirty) assert.equal(spawnSync("git", ["-C", ROOT, "diff", "--quiet", commit, "--", ...SOURCES]).status, 0, `the sources of ${commit} are those of this tree`);
+    assert.match(j.buildId, new RegExp(`^tengri-${commit.slice(0, 12)}${dirty ? "-d[0-9a-f]{8}" : ""}$`));
   }
   assert.match(j.sourceHash, /^[0-9a-f]{64}$/);
   // The text report says the same.
