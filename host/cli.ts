@@ -15,6 +15,8 @@ import { ObcCrashError, ObcConfigError } from "./obc/obc.ts";
 import { SceneError } from "./sensor/index.ts";
 import { UsageError, CliFailure, numberOption, parseOptions, parseArgsError, readBuild, readInput, checkOutputFile, prepareOutputDir, displayPath, ioReason } from "./commands/usage.ts";
 import { PASS_OPTIONS, SENSOR_OPTIONS, FLASH_OPTIONS, PROFILES_OPTIONS } from "./commands/options.ts";
+import { moduleBuildId } from "./inspect/inspect.ts";
+import { INSPECT_HELP, inspectCommand } from "./commands/inspect.ts";
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const c = (code: number) => (s: string | number) => (tty ? `\x1b[${code}m${s}\x1b[0m` : String(s));
@@ -55,6 +57,8 @@ Commands:
   pass       run a whole imaging pass: sensor → flight image → link → ground → summary
   sensor     write a payload-bus stream (configuration + line records) to stdout or a file
   flash      package a flight .wasm for a hardware profile into an image file
+  inspect    what a flight .wasm or flashed image is: hashes, build id, source commit, features,
+             memory, call graph and recursion check, cost figures
   decode     decode any CCSDS CADU stream (TM or AOS, RS, randomizer) into frames and packets
   profiles   list and validate the hardware profiles
   serve      hardware in the loop: the flight image's bus and CADU stream on TCP ports
@@ -105,7 +109,8 @@ target profile, length, SHA-256) with its memory maximum set to the profile's RA
 checking its imports. The image boots only with a profile of that RAM (as tengri serve checks).
   --profile    hardware profile name or path (required)
   -o, --output IMAGE.bin   the image file (an existing file is overwritten; its folder must exist)
-  --build-id   build identifier recorded in the header, at most 32 ASCII characters (default tengri-dev)
+  --build-id   build identifier recorded in the header, at most 32 ASCII characters (default: the
+               one the build recorded in the module, else tengri-dev)
 Exit: 0 flashed, 1 a file that cannot be read or written, 2 bad usage (a file that is not a
 WebAssembly module), 3 the module was refused (imports, memory).`,
   aec: `Usage: tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-t] [-p] [-m] [-3] [-b SIZE] INFILE OUTFILE
@@ -128,6 +133,7 @@ overall accuracy, precision, recall, F1, IoU, commission and omission, the 64 ×
 accuracy, and a leave-one-out result (thresholds fixed on the other tiles).
   --data DIR  the tiles (default ../shared/data/cloud)   --json  machine-readable output
   --no-loo    skip the leave-one-out runs`,
+  inspect: INSPECT_HELP,
   profiles: `Usage: tengri profiles [--json]
 
 Lists the hardware profiles in hardware-profiles/ and validates each against schema.json.
@@ -235,11 +241,11 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length > 1) throw new UsageError(`one FLIGHT.wasm only, got ${positionals.length} files: ${positionals.join(" ")}`);
       const p = loadProfile(need(v.profile, "--profile (tengri profiles lists them)"));
       const output = need(v.output, "-o IMAGE.bin");
-      const buildId = v["build-id"] ?? "tengri-dev";
-      if (!/^[\x20-\x7e]{1,32}$/.test(buildId)) throw new UsageError(`--build-id must be 1 to 32 printable ASCII characters, got "${buildId}"`);
+      if (v["build-id"] !== undefined && !/^[\x20-\x7e]{1,32}$/.test(v["build-id"])) throw new UsageError(`--build-id must be 1 to 32 printable ASCII characters, got "${v["build-id"]}"`);
       checkOutputFile(output, "-o");
       const wasmPath = positionals[0] ?? FLIGHT_WASM;
       const wasm = positionals[0] !== undefined ? readInput(wasmPath, "FLIGHT.wasm") : readBuild(FLIGHT_WASM);
+      const buildId = v["build-id"] ?? moduleBuildId(wasm) ?? "tengri-dev";
       if (IMAGE_MAGIC.every((b, i) => wasm[i] === b)) throw new UsageError(`${displayPath(wasmPath)} is already a flashed image: give the flight .wasm (e.g. build/flight.wasm)`);
       if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) throw new UsageError(`${displayPath(wasmPath)} is not a WebAssembly module: give the flight .wasm (e.g. build/flight.wasm)`);
       let img: Uint8Array;
@@ -252,6 +258,9 @@ async function main(argv: string[]): Promise<number> {
       writeFileSync(output, img);
       console.log(`flashed ${displayPath(wasmPath)} for profile ${p.name}: ${displayPath(output)}, ${img.length} bytes, memory limit ${p.obc.ramBytes} bytes`);
       return 0;
+    }
+    case "inspect": {
+      return inspectCommand(rest);
     }
     case "decode": {
       const { decodeCommand } = await import("./commands/decode.ts");

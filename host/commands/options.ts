@@ -25,10 +25,12 @@ export const FLASH_OPTIONS = {
 
 export const PROFILES_OPTIONS = { json: { type: "boolean" } } as const satisfies Spec;
 
+export const INSPECT_OPTIONS = { json: { type: "boolean" }, cost: { type: "string" } } as const satisfies Spec;
+
 export const SERVE_OPTIONS = {
   profile: { type: "string" }, "bus-port": { type: "string" }, "cadu-port": { type: "string" }, "udp-frames": { type: "string" },
   host: { type: "string" }, image: { type: "string" }, wasm: { type: "string" }, "no-config": { type: "boolean" }, json: { type: "boolean" },
 } as const satisfies Spec;
 
 /** Long options per command, for the help/README agreement test (parseArgs commands). */
-export const COMMAND_OPTIONS: Record<string, Spec> = { pass: PASS_OPTIONS, sensor: SENSOR_OPTIONS, flash: FLASH_OPTIONS, profiles: PROFILES_OPTIONS, serve: SERVE_OPTIONS };
+export const COMMAND_OPTIONS: Record<string, Spec> = { pass: PASS_OPTIONS, sensor: SENSOR_OPTIONS, flash: FLASH_OPTIONS, profiles: PROFILES_OPTIONS, serve: SERVE_OPTIONS, inspect: INSPECT_OPTIONS };

@@ -40,12 +40,13 @@ md += `- Machine: ${machine}\n- Runtime: Node ${process.version} (V8 ${process.v
 md += `| figure | ours | reference | unit | ratio | reference is | target | notes |\n|---|---|---|---|---|---|---|---|\n`;
 for (const r of rows) md += `| ${r.name} | ${r.ours.toFixed(1)} | ${r.reference?.toFixed(1) ?? "—"} | ${r.unit} | ${r.reference ? (r.ours / r.reference).toFixed(2) : "—"} | ${r.referenceName} | ${r.target ?? ""} | ${r.notes ?? ""} |\n`;
 if (!only.length) {
-  // Sections other tools write (npm run fuzz: "## Fuzz campaign") are kept as they are.
+  // Sections other tools write (npm run fuzz: "## Fuzz campaign", npm run cost: "## Cost model")
+  // are kept as they are, from the first of them on.
   let kept = "";
   try {
     const prev = readFileSync(join(dir, "RESULTS.md"), "utf8");
-    const i = prev.indexOf("\n## Fuzz campaign");
-    if (i >= 0) kept = prev.slice(i);
+    const at = ["\n## Fuzz campaign", "\n## Cost model"].map((h) => prev.indexOf(h)).filter((i) => i >= 0);
+    if (at.length) kept = prev.slice(Math.min(...at));
   } catch { /* first run */ }
   writeFileSync(join(dir, "RESULTS.md"), md + kept);
 }
