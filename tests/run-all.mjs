@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, statSync, mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createHash } from "node:crypto";
-import { junitDocument, countJunitFile, compareCounts } from "./tools/junit.mjs";
+import { junitDocument, countJunitFile, compareCounts, aspectSummary, nodeSummary } from "./tools/junit.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
@@ -61,8 +61,8 @@ check("[tengri §trace] tests/VERIFICATION.md is current and every requirement h
 
 // as-pect: checks forced on for every unchecked() in the flight modules.
 const asp = run("npx", ["asp", "--config", "tests/tools/as-pect.junit.config.js", "--no-logo"], { FORCE_COLOR: "0", TENGRI_JUNIT_ASPECT: files.aspect });
-const tm = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(strip(asp.stdout));
-const aspCount = tm ? { tests: +tm[2], passed: +tm[1], failed: +tm[2] - +tm[1], skipped: 0 } : { tests: 0, passed: 0, failed: 0, skipped: 0 };
+const tm = aspectSummary(asp.stdout);
+const aspCount = tm ?? { tests: 0, passed: 0, failed: 0, skipped: 0 };
 // A failing exit counts even when a summary was printed: a spec that traps while loading reports
 // "0 / 0" for itself and as-pect exits 1.
 check("as-pect: the runner printed its summary and its exit status agrees with its results", () => {
@@ -86,12 +86,8 @@ if (testFiles.length) {
   const nt = run("node", ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=600000",
     "--test-reporter=spec", "--test-reporter-destination=stdout",
     "--test-reporter=./tests/tools/node-junit.mjs", `--test-reporter-destination=${files.node}`, ...testFiles]);
-  const clean = strip(nt.stdout);
-  const last = (k) => { const all = [...clean.matchAll(new RegExp(`^ℹ ${k} (\\d+)$`, "gm"))]; return all.length ? +all[all.length - 1][1] : null; };
-  const n = { tests: last("tests"), pass: last("pass"), fail: last("fail"), cancelled: last("cancelled"), skipped: last("skipped"), todo: last("todo") };
-  const summary = Object.values(n).every((v) => v !== null);
-  // A cancelled test (a timeout, or its file ended early) is a failure; a todo is a skip.
-  if (summary) ntCount = { tests: n.tests, passed: n.pass, failed: n.fail + n.cancelled, skipped: n.skipped + n.todo };
+  const summary = nodeSummary(nt.stdout);
+  if (summary) ntCount = summary;
   check("node:test: the runner printed its summary and its exit status agrees with its results", () => {
     if (!summary) return { ok: false, message: `node --test printed no complete summary (exit ${nt.status})`, detail: tail(nt) };
     return { ok: (nt.status === 0) === (ntCount.failed === 0), message: `node --test exited ${nt.status} with ${ntCount.failed} failed tests`, detail: tail(nt) };

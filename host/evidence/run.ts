@@ -30,10 +30,11 @@ function usage(msg?: string): never {
   process.exit(2);
 }
 
-let args;
-try {
-  args = parseArgs({ options: { out: { type: "string" }, results: { type: "string" }, reuse: { type: "boolean" }, fresh: { type: "boolean" }, help: { type: "boolean", short: "h" } } }).values;
-} catch (e) { usage((e as Error).message); }
+const OPTIONS = { out: { type: "string" }, results: { type: "string" }, reuse: { type: "boolean" }, fresh: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+function parse() {
+  try { return parseArgs({ options: OPTIONS }).values; } catch (e) { return usage((e as Error).message); }
+}
+const args = parse();
 if (args.help) {
   console.log(`Usage: npm run evidence [-- --out DIR] [--results DIR] [--reuse | --fresh]
 Writes the evidence pack (default results/evidence/) with index.html linking every part.

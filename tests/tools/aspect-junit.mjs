@@ -51,6 +51,12 @@ export function suiteOf(ctx) {
 
 class JUnitReporter extends SummaryReporter {
   suites = [];
+  constructor() {
+    super();
+    // as-pect's CombinationReporter hands every reporter process.stderr as its stdout (its stderr
+    // setter assigns stdout): keep the summary on stdout, where as-pect alone prints it.
+    for (const k of ["stdout", "stderr"]) Object.defineProperty(this, k, { get: () => process[k], set: () => {}, configurable: true });
+  }
   onFinish(ctx) {
     super.onFinish(ctx);
     this.suites.push(suiteOf(ctx));

@@ -77,3 +77,24 @@ export function compareCounts(runner, summary, junit) {
   }
   return out;
 }
+
+const stripAnsi = (s) => (s ?? "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+
+/** as-pect's summary ("[Tests]: P / T") as counts, or null when it printed none. */
+export function aspectSummary(stdout) {
+  const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(stripAnsi(stdout));
+  return m ? { tests: +m[2], passed: +m[1], failed: +m[2] - +m[1], skipped: 0 } : null;
+}
+
+/**
+ * node:test's spec-reporter summary ("ℹ tests N", pass, fail, cancelled, skipped, todo) as
+ * counts, or null when it is incomplete. A cancelled test (a timeout, or its file ended early)
+ * is a failure; a todo is a skip — as node's junit reporter writes them.
+ */
+export function nodeSummary(stdout) {
+  const clean = stripAnsi(stdout);
+  const last = (k) => { const all = [...clean.matchAll(new RegExp(`^ℹ ${k} (\\d+)$`, "gm"))]; return all.length ? +all[all.length - 1][1] : null; };
+  const n = { tests: last("tests"), pass: last("pass"), fail: last("fail"), cancelled: last("cancelled"), skipped: last("skipped"), todo: last("todo") };
+  if (Object.values(n).some((v) => v === null)) return null;
+  return { tests: n.tests, passed: n.pass, failed: n.fail + n.cancelled, skipped: n.skipped + n.todo };
+}

@@ -127,7 +127,7 @@ export function build({ root, requirementsFile }) {
   }
   out += "\n## Tests by requirement\n";
   for (const x of rows) {
-    out += `\n### ${x.r.id}\n\n${md(x.r.title)} (${md(x.r.source ?? "")}).`;
+    out += `\n### ${x.r.id}\n\n${md(x.r.title)}${x.r.source ? ` (${md(x.r.source)})` : ""}.`;
     const by = [...(x.r.tags ?? []).map((t) => `tag \`[${t}]\``), ...(x.r.titles ?? []).map((t) => `title \`/${t}/\``)];
     if (by.length) out += ` Traced by ${by.join(", ")}.`;
     if (x.methods.length) out += ` Also verified by ${x.methods.join(", ")}.`;
