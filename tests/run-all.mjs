@@ -25,6 +25,10 @@ const files = { aspect: join(JUNIT, "as-pect.xml"), node: join(JUNIT, "node-test
 mkdirSync(JUNIT, { recursive: true });
 for (const f of Object.values(files)) rmSync(f, { force: true }); // a runner that writes nothing leaves nothing stale
 const startedAt = new Date().toISOString();
+function git(args) { const r = spawnSync("git", args, { encoding: "utf8" }); return r.status === 0 ? r.stdout.trim() : null; }
+// The tree tested is the tree at the start.
+const commit = git(["rev-parse", "HEAD"]);
+const trackedChanges = (git(["status", "--porcelain", "--untracked-files=no"]) ?? "").split("\n").filter(Boolean);
 
 const strip = (s) => (s ?? "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 function run(cmd, args, env = {}) {
@@ -120,10 +124,9 @@ let exit = failed ? 1 : 0;
 if (junitTotal !== passed + failed + skipped) { console.error(`run-all: the JUnit files hold ${junitTotal} tests, the count is ${passed + failed + skipped}`); exit = 1; }
 
 function sha256(p) { return existsSync(p) ? createHash("sha256").update(readFileSync(p)).digest("hex") : null; }
-function git(args) { const r = spawnSync("git", args, { encoding: "utf8" }); return r.status === 0 ? r.stdout.trim() : null; }
 writeFileSync(files.run, JSON.stringify({
   startedAt, finishedAt: new Date().toISOString(),
-  commit: git(["rev-parse", "HEAD"]), trackedChanges: (git(["status", "--porcelain", "--untracked-files=no"]) ?? "").split("\n").filter(Boolean),
+  commit, trackedChanges,
   images: Object.fromEntries(["build/flight.wasm", "build/flight.debug.wasm", "build/lib.wasm"].map((p) => [p, sha256(p)])),
   ci: process.env.CI === "true", node: process.version,
   counts: { passed, failed, skipped, asPect: aspCount, nodeTest: ntCount, checks: checks.length },
