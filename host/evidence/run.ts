@@ -57,15 +57,16 @@ const readJson = (p: string) => { try { return JSON.parse(readFileSync(p, "utf8"
 const rel = (p: string) => relative(ROOT, p) || ".";
 const mtime = (p: string) => statSync(p).mtime.toISOString().replace(/\.\d+Z$/, "Z");
 
-/** Run a producer with its output in LOG; returns its exit status (null when it could not start). */
-function produce(cmd: string, argv: string[], log: string, env: Record<string, string> = {}): number | null {
+/** Run a producer with its output in LOG (stderr in ERR when given); returns its exit status (null when it could not start). */
+function produce(cmd: string, argv: string[], log: string, env: Record<string, string> = {}, err?: string): number | null {
   mkdirSync(resolve(log, ".."), { recursive: true });
   const fd = openSync(log, "w");
-  console.log(`evidence: ${[cmd, ...argv].join(" ")} (log ${rel(log)})`);
+  const efd = err ? openSync(err, "w") : fd;
+  console.log(`evidence: ${[cmd === process.execPath ? "node" : cmd, ...argv].join(" ")} (output ${rel(log)})`);
   try {
-    const r = spawnSync(cmd, argv, { stdio: ["ignore", fd, fd], env: { ...process.env, ...env } });
+    const r = spawnSync(cmd, argv, { stdio: ["ignore", fd, efd], env: { ...process.env, ...env } });
     return r.error ? null : r.status;
-  } finally { closeSync(fd); }
+  } finally { closeSync(fd); if (efd !== fd) closeSync(efd); }
 }
 
 rmSync(OUT, { recursive: true, force: true });
@@ -168,7 +169,7 @@ const insp = part("inspect", "Inspection of the image tested (tengri inspect)", 
     if (!existsSync("host/commands/inspect.ts")) insp.how = "no tengri inspect in this tree (host/commands/inspect.ts)";
     else {
       mkdirSync(dir, { recursive: true });
-      const a = produce(process.execPath, ["bin/tengri.mjs", "inspect", "build/flight.wasm", "--json"], join(dir, "flight.json"));
+      const a = produce(process.execPath, ["bin/tengri.mjs", "inspect", "build/flight.wasm", "--json"], join(dir, "flight.json"), {}, join(dir, "inspect.log"));
       const b = produce(process.execPath, ["bin/tengri.mjs", "inspect", "build/flight.wasm"], join(dir, "flight.txt"));
       insp.how = `ran now on build/flight.wasm (exit ${a}, ${b})`;
       if (a !== 0 || b !== 0) insp.notes.push("tengri inspect failed");
@@ -232,7 +233,7 @@ const faults = part("faults", "OBC fault-injection campaign", "npm run faults --
   const dir = join(RESULTS, "faults");
   if (!reuse) {
     mkdirSync(dir, { recursive: true });
-    const st = produce(process.execPath, ["--import", "tsx", "host/obc/faults-cli.ts", "--json"], join(dir, "campaign.json"));
+    const st = produce(process.execPath, ["--import", "tsx", "host/obc/faults-cli.ts", "--json"], join(dir, "campaign.json"), {}, join(dir, "campaign.log"));
     faults.how = `ran now (cubesat-mcu, the campaign's defaults; exit ${st})`;
   } else faults.how = `--reuse: ${rel(dir)} as found`;
   const c = readJson(join(dir, "campaign.json"));
