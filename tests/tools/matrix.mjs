@@ -140,11 +140,19 @@ export function build({ root, requirementsFile }) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values: v } = parseArgs({ options: { check: { type: "boolean" }, requirements: { type: "string" }, out: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } } });
-  if (v.help) { console.log("Usage: node tests/tools/matrix.mjs [--check] [--requirements FILE] [--out FILE] [--root DIR]"); process.exit(0); }
+  const USAGE = "Usage: npm run matrix [-- --check] [--requirements FILE] [--out FILE] [--root DIR]";
+  let v;
+  try {
+    v = parseArgs({ options: { check: { type: "boolean" }, requirements: { type: "string" }, out: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
+  } catch (e) { console.error(`matrix: ${e.message}\n${USAGE}`); process.exit(2); }
+  if (v.help) { console.log(USAGE); process.exit(0); }
+  const reqFile = resolve(v.requirements ?? join(v.root ?? new URL("../..", import.meta.url).pathname, "tests/requirements.json"));
+  if (!existsSync(reqFile)) { console.error(`matrix: --requirements: no file ${reqFile}`); process.exit(2); }
   const root = resolve(v.root ?? new URL("../..", import.meta.url).pathname);
   const out = resolve(v.out ?? join(root, "tests/VERIFICATION.md"));
-  const { markdown, problems } = build({ root, requirementsFile: resolve(v.requirements ?? join(root, "tests/requirements.json")) });
+  let built;
+  try { built = build({ root, requirementsFile: reqFile }); } catch (e) { console.error(`matrix: ${reqFile}: ${e.message}`); process.exit(2); }
+  const { markdown, problems } = built;
   const rel = relative(process.cwd(), out) || out;
   if (v.check) {
     const old = existsSync(out) ? readFileSync(out, "utf8") : "";
