@@ -113,7 +113,11 @@ else {
   tests.notes.push(`${run.counts.passed} passed, ${run.counts.failed} failed, ${run.counts.skipped} skipped (as-pect ${run.counts.asPect.tests}, node:test ${run.counts.nodeTest.tests}, run-all checks ${run.counts.checks})`);
   tests.notes.push(`image tested: build/flight.wasm SHA-256 ${testedSha}; commit ${run.commit}${run.trackedChanges?.length ? ` with ${run.trackedChanges.length} changed tracked files` : ""}`);
   if (testedSha !== imageSha) tests.notes.push(`the image tested is not build/flight.wasm as it is now (${imageSha})`);
-  tests.status = run.exit === 0 && testedSha === imageSha ? "OK" : "FAILED";
+  // The pack's JUnit files hold as many test cases as the run counted.
+  const cases = ["as-pect.xml", "node-test.xml", "run-all.xml"].reduce((n, f) => n + (readFileSync(join(OUT, "junit", f), "utf8").replace(/<!--[\s\S]*?-->/g, "").match(/<testcase\b/g)?.length ?? 0), 0);
+  const counted = run.counts.passed + run.counts.failed + run.counts.skipped;
+  if (cases !== counted) tests.notes.push(`the JUnit files hold ${cases} test cases, the run counted ${counted}`);
+  tests.status = run.exit === 0 && testedSha === imageSha && cases === counted ? "OK" : "FAILED";
 }
 
 // --- matrices --------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ export function countJunit(xml) {
   const res = { tests: 0, passed: 0, failed: 0, skipped: 0, names: [] };
   // Strip comments and CDATA-free bodies of failure text before matching elements.
   const src = xml.replace(/<!--[\s\S]*?-->/g, "");
-  const re = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
+  // Attribute values may hold ">" (node's junit reporter escapes "<" and "&" only): match them whole.
+  const re = /<testcase((?:\s+[\w:.-]+\s*=\s*"[^"]*")*)\s*(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (const m of src.matchAll(re)) {
     res.tests++;
     const inner = m[3] ?? "";

@@ -60,12 +60,13 @@ test("[tengri §junit] as-pect through our reporter: one testcase per test with 
   }
 });
 
-test("[tengri §junit] node:test through its junit reporter (classname = file): pass, fail, skip and todo counted as run-all counts them; a file that disagrees is found", () => {
+test("[tengri §junit] node:test through its junit reporter (classname = file): pass, fail, skip and todo counted as run-all counts them, a '>' in a name included; a file that disagrees is found", () => {
   const dir = mkdtempSync(join(tmpdir(), "tengri-junit-"));
   try {
     const file = join(dir, "t.test.mjs");
     writeFileSync(file, `import { test } from "node:test";
 test("${tag("tengri", "cli")} passes", () => {});
+test("restricted-with-n>4 and φ > 0: a '>' in a name", () => {});
 test("fails", () => { throw new Error("no <good>"); });
 test("skipped", { skip: "no tool" }, () => {});
 test("later", { todo: true }, () => {});
@@ -74,14 +75,14 @@ test("later", { todo: true }, () => {});
     const r = sh(process.execPath, ["--test", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=./tests/tools/node-junit.mjs", `--test-reporter-destination=${xmlPath}`, file]);
     assert.equal(r.status, 1);
     const summary = nodeSummary(r.stdout);
-    assert.deepEqual(summary, { tests: 4, passed: 1, failed: 1, skipped: 2 });
+    assert.deepEqual(summary, { tests: 5, passed: 2, failed: 1, skipped: 2 });
     const xml = readFileSync(xmlPath, "utf8");
     const counted = countJunit(xml);
     assert.deepEqual(compareCounts("node:test", summary, counted), []);
     assert.match(xml, /<testcase name="\[tengri §cli\] passes"[^>]*classname="[^"]*t\.test\.mjs"/);
     // The check finds a JUnit file that lost a test, or holds a pass for a failure.
     const lost = xml.replace(/<testcase name="skipped"[\s\S]*?<\/testcase>/, "");
-    assert.deepEqual(compareCounts("node:test", summary, countJunit(lost)), ["node:test: the runner counted 4 tests, its JUnit file holds 3", "node:test: the runner counted 2 skipped, its JUnit file holds 1"]);
+    assert.deepEqual(compareCounts("node:test", summary, countJunit(lost)), ["node:test: the runner counted 5 tests, its JUnit file holds 4", "node:test: the runner counted 2 skipped, its JUnit file holds 1"]);
     const flipped = xml.replace(/<failure[\s\S]*?<\/failure>/, "");
     assert.equal(compareCounts("node:test", summary, countJunit(flipped)).length, 2);
     assert.deepEqual(compareCounts("node:test", summary, null), ["node:test: no JUnit file was written"]);
