@@ -21,6 +21,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, statSync } from "node:fs";
 import { join, resolve, relative } from "node:path";
 import { writeIndex, copyInto, sha256File, brokenLinks, type Part, type PartFile } from "./pack.ts";
+// @ts-ignore: a plain ES module of the test tools (the JUnit counter run-all uses)
+import { countJunitFile } from "../../tests/tools/junit.mjs";
 
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 
@@ -113,10 +115,15 @@ else {
   tests.notes.push(`${run.counts.passed} passed, ${run.counts.failed} failed, ${run.counts.skipped} skipped (as-pect ${run.counts.asPect.tests}, node:test ${run.counts.nodeTest.tests}, run-all checks ${run.counts.checks})`);
   tests.notes.push(`image tested: build/flight.wasm SHA-256 ${testedSha}; commit ${run.commit}${run.trackedChanges?.length ? ` with ${run.trackedChanges.length} changed tracked files` : ""}`);
   if (testedSha !== imageSha) tests.notes.push(`the image tested is not build/flight.wasm as it is now (${imageSha})`);
-  // The pack's JUnit files hold as many test cases as the run counted.
-  const cases = ["as-pect.xml", "node-test.xml", "run-all.xml"].reduce((n, f) => n + (readFileSync(join(OUT, "junit", f), "utf8").replace(/<!--[\s\S]*?-->/g, "").match(/<testcase\b/g)?.length ?? 0), 0);
+  // The pack's JUnit files hold as many test cases as the run counted; name what failed.
+  const counts = ["as-pect.xml", "node-test.xml", "run-all.xml"].map((f) => countJunitFile(join(OUT, "junit", f)) as { tests: number; failedNames: string[] });
+  const cases = counts.reduce((n, c) => n + c.tests, 0);
   const counted = run.counts.passed + run.counts.failed + run.counts.skipped;
   if (cases !== counted) tests.notes.push(`the JUnit files hold ${cases} test cases, the run counted ${counted}`);
+  const unesc = (x: string) => x.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&amp;/g, "&");
+  const failedNames = counts.flatMap((c) => c.failedNames.map(unesc));
+  for (const n of failedNames.slice(0, 10)) tests.notes.push(`failed: ${n}`);
+  if (failedNames.length > 10) tests.notes.push(`… and ${failedNames.length - 10} more failed (see the JUnit files)`);
   tests.status = run.exit === 0 && testedSha === imageSha && cases === counted ? "OK" : "FAILED";
 }
 
@@ -247,7 +254,7 @@ const faults = part("faults", "OBC fault-injection campaign", "npm run faults --
     take(faults, join(dir, "campaign.txt"), "faults/campaign.txt", "campaign table");
     take(faults, join(dir, "campaign.json"), "faults/campaign.json", "campaign (JSON)");
     const n = (k: string) => c.results.filter((r: any) => r.verdict === k).length;
-    faults.notes.push(`${c.results.length} faults on ${c.profile}, ${c.lines} lines: ${[...new Set(c.results.map((r: any) => r.verdict))].map((v) => `${n(v as string)} ${v}`).join(", ")}`);
+    faults.notes.push(`${c.results.length} faults on ${c.profile}, ${c.lines} lines per pass; verdicts: ${[...new Set(c.results.map((r: any) => r.verdict as string))].map((v) => `“${v}” ${n(String(v))}`).join("; ")}`);
     faults.status = c.ok === true ? "OK" : "FAILED";
   }
 }

@@ -42,10 +42,11 @@ export function junitDocument(name, suites) {
 
 /**
  * What a JUnit file holds, counted from its `<testcase>` elements (not from the totals a writer
- * claims): tests, failed (a failure or error child), skipped (a skipped child), passed, and names.
+ * claims): tests, failed (a failure or error child), skipped (a skipped child), passed, the names
+ * of all and of the failed ones (as written: XML-escaped).
  */
 export function countJunit(xml) {
-  const res = { tests: 0, passed: 0, failed: 0, skipped: 0, names: [] };
+  const res = { tests: 0, passed: 0, failed: 0, skipped: 0, names: [], failedNames: [] };
   // Strip comments and CDATA-free bodies of failure text before matching elements.
   const src = xml.replace(/<!--[\s\S]*?-->/g, "");
   // Attribute values may hold ">" (node's junit reporter escapes "<" and "&" only): match them whole.
@@ -55,7 +56,7 @@ export function countJunit(xml) {
     const inner = m[3] ?? "";
     const name = /\bname="([^"]*)"/.exec(m[1])?.[1] ?? "";
     res.names.push(name);
-    if (/<(failure|error)\b/.test(inner)) res.failed++;
+    if (/<(failure|error)\b/.test(inner)) { res.failed++; res.failedNames.push(name); }
     else if (/<skipped\b/.test(inner)) res.skipped++;
     else res.passed++;
   }
