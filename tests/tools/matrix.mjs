@@ -12,7 +12,8 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const TITLE = /\b(it|test|describe|check)\s*\(\s*(["'`])((?:(?!\2)[^\n])*)\2/g;
-const TAG = /^\s*\[([0-9]{3}\.[0-9]-[A-Z]-[0-9]+|tengri)\s+§\s*([0-9A-Za-z._-]+?)\.?\]/;
+// A tag: [DOC §clause], or [DOC §a §b] for two clauses of one document (e.g. [tengri §inspect §cost]).
+const TAG = /^\s*\[([0-9]{3}\.[0-9]-[A-Z]-[0-9]+|tengri)((?:\s+§\s*[0-9A-Za-z._-]+)+)\]/;
 
 function walk(dir, acc) {
   for (const name of readdirSync(dir)) {
@@ -37,7 +38,9 @@ export function collectTests(root) {
       if (m[1] === "describe" && !TAG.test(m[3])) continue; // a group is a test only when tagged
       let rest = m[3];
       const tags = [];
-      for (let t; (t = TAG.exec(rest)); rest = rest.slice(t[0].length)) tags.push({ doc: t[1], clause: t[2] });
+      for (let t; (t = TAG.exec(rest)); rest = rest.slice(t[0].length)) {
+        for (const c of t[2].split("§").map((x) => x.trim().replace(/\.$/, "")).filter(Boolean)) tags.push({ doc: t[1], clause: c });
+      }
       const line = src.slice(0, m.index).split("\n").length;
       tests.push({ title: m[3].trim(), tags, where: `${relative(root, file)}:${line}` });
     }
