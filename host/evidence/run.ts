@@ -269,8 +269,15 @@ const mut = part("mutation", "Mutation testing: score, survivors, equivalent mut
     take(mut, join(dir, "report.json"), "mutation/report.json", "report (JSON)");
     take(mut, join(dir, "report.md"), "mutation/report.md", "report");
     const survived = Array.isArray(r.survived) ? r.survived.length : Number(r.survived ?? 0);
-    mut.notes.push(`score ${r.score}; ${r.killed} killed, ${survived} survived, ${Array.isArray(r.equivalent) ? r.equivalent.length : 0} equivalent of ${r.total}`);
-    mut.status = survived === 0 ? "OK" : "FAILED";
+    const score = typeof r.score === "number" ? `${(r.score * 100).toFixed(1)} %` : String(r.score);
+    mut.notes.push(`score ${score}; ${r.killed} killed, ${survived} survived, ${Array.isArray(r.equivalent) ? r.equivalent.length : 0} equivalent of ${r.total} mutants`);
+    if (Array.isArray(r.survived)) for (const x of r.survived.slice(0, 10)) mut.notes.push(`survived: ${x.id}${x.file ? ` (${x.file})` : ""}`);
+    const buildErrors = Array.isArray(r.buildErrors) ? r.buildErrors.length : 0;
+    if (buildErrors) mut.notes.push(`${buildErrors} mutants did not build`);
+    if (r.partial) mut.notes.push("a partial campaign (some mutants only)");
+    if (r.commit && r.commit !== commit) mut.notes.push(`campaign of commit ${r.commit}, not this one (${commit}); npm run evidence -- --fresh reruns it`);
+    if (r.date) mut.how += `; campaign of ${r.date}`;
+    mut.status = survived === 0 && !buildErrors && !r.partial ? "OK" : "FAILED";
   }
 }
 
