@@ -18,7 +18,7 @@ import { loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { SEQ_UNSEGMENTED } from "../packet/space-packet";
 import { packCuc } from "../packet/cuc";
 import { screenCheckParams, screenBadParam, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr,
-  P_TILE_SIZE, P_GROW_PX, P_NBANDS, P_WIDTH, P_COUNT, TILE_WORDS, T_DECISION, T_REASON, T_BRIGHT, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD, CLASS_BRIGHT } from "../screen/screener";
+  P_TILE_SIZE, P_GROW_PX, P_NBANDS, P_WIDTH, P_COUNT, P_DEGRADE_FRAC, TILE_WORDS, T_DECISION, T_REASON, T_BRIGHT, DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD, CLASS_BRIGHT } from "../screen/screener";
 import { aecCheckConfig, aecInit, aecEncode16, aecEndUnit, aecMaxOutLenOf, AEC_STATE_LEN } from "../compress/aec121/encoder";
 import { sunForLine, sunElevationDeg, sunDistanceAu } from "./sun";
 import * as hk from "./housekeeping";
@@ -217,7 +217,11 @@ function sendTileRow(c: Config, tileRow: i32, row0: i32, lines: i32): void {
   const recs = screenTilePtr();
   for (let col = 0; col < cols; col++) {
     const r = recs + <usize>(col * TILE_WORDS * 4);
-    const decision = load<i32>(r + (<usize>T_DECISION << 2));
+    let decision = load<i32>(r + (<usize>T_DECISION << 2));
+    // Bright, not cloud (snow, ice) is never dropped as cloud; when the link is short (frames
+    // behind the transmitter clock), a kept tile whose bright-not-cloud share reaches the degrade
+    // fraction is degraded instead, and its statistics say so.
+    if (decision == DECIDE_KEEP && hk.hkGet(hk.HK_BACKLOG_FRAMES) > 0 && brightShareDegrades(r)) decision = DECIDE_DEGRADE;
     const x0 = col * s.tile;
     let count = c.pixels - x0;
     if (count > s.tile) count = s.tile;
@@ -230,6 +234,14 @@ function sendTileRow(c: Config, tileRow: i32, row0: i32, lines: i32): void {
       else sendTileRaw(c, b, row0, lines, x0, count);
     }
   }
+}
+
+/** Whether a tile record's bright-not-cloud pixels reach the degrade fraction of its valid pixels. */
+function brightShareDegrades(rec: usize): bool {
+  const bright = <i64>load<i32>(rec + (<usize>T_BRIGHT << 2));
+  if (bright == 0) return false;
+  const valid = <i64>load<i32>(rec) + <i64>load<i32>(rec, 4) + <i64>load<i32>(rec, 8) + bright; // clear, cloud, uncertain, bright
+  return (bright << 16) >= <i64>load<i32>(s.params + (<usize>P_DEGRADE_FRAC << 2)) * valid;
 }
 
 function sendTileStats(c: Config, tileRow: i32, row0: i32, lines: i32, x0: i32, count: i32, rec: usize, decision: i32): void {
