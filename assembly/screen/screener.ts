@@ -441,13 +441,16 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
 /**
  * A pixel that passed the cloud tests: F_CORE, or F_BNC (bright, not cloud) when it shows ice's
  * NIR absorption (ρ_nir < ice·ρ_red) or snow's blue tilt under the full Rayleigh column
- * (ρ_blue > snowBlue and ρ_green < sgb·ρ_blue; green is read only then). Ratios Q12, i64 products.
+ * (ρ_blue > snowBlue and ρ_green < sgb·ρ_blue; green is read only then, and a missing or
+ * saturated green gives no snow verdict). Ratios Q12, i64 products.
  */
 function coreOrBright(rb: i32, rr: i32, rn: i32, snow: u64, pgx: usize): u32 {
   const ice = <i64>(snow >> 48), sgb = <i64>((snow >> 32) & 0xffff), snowB = <i32><u32>snow;
   if ((<i64>rn << 12) < ice * <i64>rr) return F_BNC;
   if (rb > snowB && sgb > 0) {
-    const rg = <i32>((<i64><u32>load<u16>(pgx) * kG + oG) >> REFL_COEF_SHIFT);
+    const g = <u32>load<u16>(pgx);
+    if (g - 1 >= satDn - 1) return F_CORE;      // green missing (0) or saturated: no snow verdict from it
+    const rg = <i32>((<i64>g * kG + oG) >> REFL_COEF_SHIFT);
     if ((<i64>rg << 12) < sgb * <i64>rb) return F_BNC;
   }
   return F_CORE;

@@ -150,6 +150,13 @@ describe("bright, not cloud: snow and ice (issue 14; R1 = R2 = 0 unless said)", 
     expect<u8>(cls0(10)).toBe(CLASS_BRIGHT);
     expect<u8>(cls0(11)).toBe(CLASS_CLOUD);
   });
+  it("a missing (0) or saturated green gives no snow verdict: the snow pixel is then cloud, never bright-not-cloud on a bad sample", () => {
+    setup(0, 0, 64); background(); px(10, 8400, 0, 7700, 8200); px(11, 8400, 65535, 7700, 8200); px(12, 8400, 7200, 7700, 8200);
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_CLOUD);
+    expect<u8>(cls0(11)).toBe(CLASS_CLOUD);
+    expect<u8>(cls0(12)).toBe(CLASS_BRIGHT);
+  });
   it("snow test needs ρ_blue > 0.5: a dimmer bluish pixel (ρ 0.40/0.34/0.36/0.40) stays cloud", () => {
     setup(0, 0, 64); background(); px(10, 4000, 3400, 3600, 4000);
     pushNow();
