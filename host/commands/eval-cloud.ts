@@ -277,24 +277,49 @@ export interface LeaveOneOut { heldOut: string; chosen: ScreenThresholds; trainF
  * with the smallest worst training-tile commission, ties by pooled F1), then score it on the
  * held-out tile. Grid order never decides, except between exact ties of both criteria.
  */
-export function leaveOneOut(lib: FlightLib, tiles: CloudTile[], grid = thresholdGrid(), maxCommission = 0.05): LeaveOneOut[] {
-  const table = grid.map((th) => tiles.map((t) => confusion(screenTile(lib, t, th).classes, t.mask)));
+export function leaveOneOut(lib: FlightLib, tiles: CloudTile[], grid = thresholdGrid(), maxCommission = 0.05, table = gridTable(lib, tiles, grid)): LeaveOneOut[] {
   return tiles.map((t, k) => {
-    let best = -1, bestF1 = -1, bestWorst = Infinity;       // within the limit
-    let alt = -1, altWorst = Infinity, altF1 = -1;            // smallest worst commission
-    for (let g = 0; g < grid.length; g++) {
-      let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 }, worst = 0;
-      for (let j = 0; j < tiles.length; j++) {
-        if (j === k) continue;
-        pooled = addConfusion(pooled, table[g][j]);
-        worst = Math.max(worst, scores(table[g][j]).commission);
-      }
-      const f1 = scores(pooled).f1;
-      if (worst <= maxCommission && f1 > bestF1) { bestF1 = f1; best = g; bestWorst = worst; }
-      if (worst < altWorst || (worst === altWorst && f1 > altF1)) { altWorst = worst; altF1 = f1; alt = g; }
+    const c = chooseOn(table, tiles.map((_, j) => j).filter((j) => j !== k), maxCommission);
+    return { heldOut: t.id, chosen: grid[c.index], trainF1: c.trainF1, trainWorstCommission: c.trainWorstCommission, rule: c.rule, heldOutConfusion: table[c.index][k] };
+  });
+}
+
+/** Confusion of every grid point on every tile (grid-major). */
+export function gridTable(lib: FlightLib, tiles: CloudTile[], grid: ScreenThresholds[]): Confusion[][] {
+  return grid.map((th) => tiles.map((t) => confusion(screenTile(lib, t, th).classes, t.mask)));
+}
+
+/** The grid point LOO_RULES choose on the training tiles `train` (indices into the table's tiles). */
+export function chooseOn(table: Confusion[][], train: number[], maxCommission: number): { index: number; trainF1: number; trainWorstCommission: number; rule: LooRule } {
+  let best = -1, bestF1 = -1, bestWorst = Infinity;       // within the limit
+  let alt = -1, altWorst = Infinity, altF1 = -1;            // smallest worst commission
+  for (let g = 0; g < table.length; g++) {
+    let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 }, worst = 0;
+    for (const j of train) {
+      pooled = addConfusion(pooled, table[g][j]);
+      worst = Math.max(worst, scores(table[g][j]).commission);
     }
-    if (best >= 0) return { heldOut: t.id, chosen: grid[best], trainF1: bestF1, trainWorstCommission: bestWorst, rule: "best-f1-within-commission" as LooRule, heldOutConfusion: table[best][k] };
-    return { heldOut: t.id, chosen: grid[alt], trainF1: altF1, trainWorstCommission: altWorst, rule: "least-worst-commission" as LooRule, heldOutConfusion: table[alt][k] };
+    const f1 = scores(pooled).f1;
+    if (worst <= maxCommission && f1 > bestF1) { bestF1 = f1; best = g; bestWorst = worst; }
+    if (worst < altWorst || (worst === altWorst && f1 > altF1)) { altWorst = worst; altF1 = f1; alt = g; }
+  }
+  if (best >= 0) return { index: best, trainF1: bestF1, trainWorstCommission: bestWorst, rule: "best-f1-within-commission" };
+  return { index: alt, trainF1: altF1, trainWorstCommission: altWorst, rule: "least-worst-commission" };
+}
+
+export interface CrossSet { trainedOn: string; testedOn: string; chosen: ScreenThresholds; rule: LooRule; trainF1: number; scores: Scores; maxCommission: number }
+/** Train on every other set, test on this one (same rule), for each set. */
+export function crossSet(tiles: CloudTile[], grid: ScreenThresholds[], table: Confusion[][], maxCommission = 0.05): CrossSet[] {
+  const sets = [...new Set(tiles.map((t) => t.set ?? ""))];
+  if (sets.length < 2) return [];
+  return sets.map((s) => {
+    const test = tiles.map((_, j) => j).filter((j) => (tiles[j].set ?? "") === s), train = tiles.map((_, j) => j).filter((j) => (tiles[j].set ?? "") !== s);
+    const c = chooseOn(table, train, maxCommission);
+    const conf = test.reduce((a, j) => addConfusion(a, table[c.index][j]), { tp: 0, fp: 0, fn: 0, tn: 0 } as Confusion);
+    return {
+      trainedOn: sets.filter((x) => x !== s).join("+"), testedOn: s, chosen: grid[c.index], rule: c.rule, trainF1: c.trainF1,
+      scores: scores(conf), maxCommission: Math.max(...test.map((j) => scores(table[c.index][j]).commission)),
+    };
   });
 }
 
@@ -328,6 +353,8 @@ export interface EvalReport {
   sets: GroupReport[]; landCovers: GroupReport[];
   leaveOneOut: (LeaveOneOut & { scores: Scores; set: string; landCover: string })[]; leaveOneOutPooled: Scores;
   leaveOneOutSets: GroupReport[]; leaveOneOutLandCovers: GroupReport[];
+  /** Thresholds chosen on the other set(s), scored on each set. */
+  crossSet: CrossSet[];
   /** The simple threshold rule on the same tiles, pooled. */
   simpleRulePooled: Scores;
   /** Blocks with no cloud in the labels that the flight dropped, over the snow/ice, wetlands and all tiles. */
@@ -358,13 +385,16 @@ export function evaluate(lib: FlightLib, tiles: CloudTile[], th: ScreenThreshold
     });
     pooled = addConfusion(pooled, c);
   }
-  const loo = withLoo ? leaveOneOut(lib, tiles, grid).map((l, k) => ({ ...l, scores: scores(l.heldOutConfusion), set: tiles[k].set ?? "", landCover: tiles[k].landCover ?? "mixed", confusion: l.heldOutConfusion })) : [];
+  const g = grid ?? thresholdGrid();
+  const table = withLoo ? gridTable(lib, tiles, g) : [];
+  const loo = withLoo ? leaveOneOut(lib, tiles, g, 0.05, table).map((l, k) => ({ ...l, scores: scores(l.heldOutConfusion), set: tiles[k].set ?? "", landCover: tiles[k].landCover ?? "mixed", confusion: l.heldOutConfusion })) : [];
   const looPooled = scores(loo.reduce((a, l) => addConfusion(a, l.heldOutConfusion), ZERO));
   return {
     thresholds: th, tiles: reps, pooled: scores(pooled), maxCommission: Math.max(...reps.map((r) => r.scores.commission)),
     sets: groups(reps, (r) => r.set), landCovers: groups(reps, (r) => r.landCover),
     leaveOneOut: loo, leaveOneOutPooled: looPooled,
     leaveOneOutSets: groups(loo, (l) => l.set), leaveOneOutLandCovers: groups(loo, (l) => l.landCover),
+    crossSet: withLoo ? crossSet(tiles, g, table) : [],
     simpleRulePooled: scores(tiles.map(simpleRuleConfusion).reduce(addConfusion)),
     clearBlocksDropped: {
       snowIce: reps.filter((r) => r.landCover === "snow/ice").reduce((a, r) => a + r.blocks.clearDropped, 0),
@@ -428,6 +458,11 @@ export async function evalCloudCommand(argv: string[]): Promise<number> {
     console.log(row("POOLED held-out, all", rep.leaveOneOutPooled, `  | max commission ${f3(Math.max(...rep.leaveOneOut.map((l) => l.scores.commission)))}`));
     console.log(`held-out per land-cover class:`);
     for (const g of rep.leaveOneOutLandCovers) console.log(row(`  ${g.name}`, g.scores, `  | ${g.tiles} tiles, max commission ${f3(g.maxCommission)}`));
+    if (rep.crossSet.length) {
+      console.log(`train on one set, test on another (same grid and rule):`);
+      for (const c of rep.crossSet)
+        console.log(row(`  ${c.trainedOn} → ${c.testedOn}`, c.scores, `  | max commission ${f3(c.maxCommission)}; rule ${c.rule === "best-f1-within-commission" ? "1" : "2"}: ${describeThresholds(c.chosen)} (train F1 ${f3(c.trainF1)})`));
+    }
   }
   return 0;
 }
