@@ -128,10 +128,12 @@ Exit codes as libaec's aec: 0 success, 1 usage or coding error, 99 file error, 2
   "eval-cloud": `Usage: tengri eval-cloud [--data DIR] [--json] [--no-loo]     (npm run eval:cloud [-- …])
 
 Runs the flight cloud screener (the real WASM, build/lib.wasm) over labelled tiles in the layout
-of ../shared/data/cloud (<id>.u16, <id>.mask.u8, <id>.json) and prints, per tile and pooled,
-overall accuracy, precision, recall, F1, IoU, commission and omission, the 64 × 64 block decision
-accuracy, and a leave-one-out result (thresholds fixed on the other tiles).
-  --data DIR  the tiles (default ../shared/data/cloud)   --json  machine-readable output
+of ../shared/data/cloud (<id>.u16, <id>.mask.u8, <id>.json) and prints, per tile, per set, per
+land-cover class and pooled, overall accuracy, precision, recall, F1, IoU, commission and
+omission, the 64 × 64 block decisions (clear blocks dropped), the bright-not-cloud share, and a
+leave-one-out result (thresholds chosen on the other tiles by the rule it prints).
+  --data DIR  a folder of tiles, repeatable (default ../shared/data/cloud and, if present,
+              ../shared/data/cloud-biome)   --json  machine-readable output
   --no-loo    skip the leave-one-out runs`,
   inspect: INSPECT_HELP,
   profiles: `Usage: tengri profiles [--json]

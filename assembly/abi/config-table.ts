@@ -23,7 +23,7 @@ export { CONFIG_VERSION };
 export const HYPER_PARAMS: i32 = CCSDS123_LEN / 4;
 export const HYPER_BLOCK_LEN: i32 = CCSDS123_LEN;
 export const SCREEN_FIXED_LEN: i32 = SCREENING_LEN;
-export const SCREEN_PARAMS: i32 = 18;
+export const SCREEN_PARAMS: i32 = 24;  // P_COUNT of assembly/screen/screener.ts
 export const CODEC_BLOCK_LEN: i32 = CODEC_LEN;
 export const CONFIG_FIXED_LEN: i32 = FIXED_LEN;
 export const CODER_RAW: i32 = 0;

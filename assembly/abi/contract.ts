@@ -7,7 +7,7 @@ import { loadU16BE, loadU32BE } from "../util/be";
 import { setDetail } from "./control";
 import { E_CFG_BAD_VALUE } from "./status";
 
-export const CONFIG_VERSION: u32 = 4;
+export const CONFIG_VERSION: u32 = 5;
 export const BUS_RECORD_VERSION: u32 = 1;
 export const HK_VERSION: u8 = 1;
 
@@ -51,8 +51,8 @@ export const OFF_AEC_RSI: i32 = 4;
 export const OFF_UNIT_LINES: i32 = 6;
 export const OFF_UNIT_PIXELS: i32 = 8;
 export const OFF_CODEC_RESERVED2: i32 = 10;
-// block screening (96 octets)
-export const SCREENING_LEN: i32 = 96;
+// block screening (120 octets)
+export const SCREENING_LEN: i32 = 120;
 export const OFF_SCREEN_ENABLED: i32 = 0;
 export const OFF_DEGRADE_SHIFT: i32 = 1;
 export const OFF_STATS_APID: i32 = 2;
@@ -81,6 +81,12 @@ export const OFF_SCR_BAND_RED: i32 = 80;
 export const OFF_SCR_BAND_NIR: i32 = 84;
 export const OFF_SCR_BANDS: i32 = 88;
 export const OFF_SCR_WIDTH: i32 = 92;
+export const OFF_SCR_BAND_GREEN: i32 = 96;
+export const OFF_SCR_CORE_HOT_REL: i32 = 100;
+export const OFF_SCR_HOT_BG_CAP: i32 = 104;
+export const OFF_SCR_ICE_NIR_RED: i32 = 108;
+export const OFF_SCR_SNOW_BLUE: i32 = 112;
+export const OFF_SCR_SNOW_GREEN_BLUE: i32 = 116;
 // block calibration (per band, 12 octets each)
 export const CALIBRATION_STRIDE: i32 = 12;
 export const OFF_GAIN: i32 = 0;
@@ -138,14 +144,14 @@ export const CRC_LEN: i32 = 2;
 export const OFF_CRC: i32 = 0;
 
 /** Octets of a configuration table for this many bands (CRC included). */
-export function configTableLen(bands: i32): i32 { return 338 + 14 * bands; }
+export function configTableLen(bands: i32): i32 { return 362 + 14 * bands; }
 @inline export function fixedBlockAt(bands: i32): i32 { return 0; }
 @inline export function apidsBlockAt(bands: i32): i32 { return 48; }
 @inline export function codecBlockAt(bands: i32): i32 { return 48 + 2 * bands; }
 @inline export function screeningBlockAt(bands: i32): i32 { return 60 + 2 * bands; }
-@inline export function calibrationBlockAt(bands: i32): i32 { return 156 + 2 * bands; }
-@inline export function ccsds123BlockAt(bands: i32): i32 { return 156 + 14 * bands; }
-@inline export function crcBlockAt(bands: i32): i32 { return 336 + 14 * bands; }
+@inline export function calibrationBlockAt(bands: i32): i32 { return 180 + 2 * bands; }
+@inline export function ccsds123BlockAt(bands: i32): i32 { return 180 + 14 * bands; }
+@inline export function crcBlockAt(bands: i32): i32 { return 360 + 14 * bands; }
 
 // Payload bus record
 export const BUS_RECORD_OFF_SYNC: i32 = 0;
@@ -194,12 +200,13 @@ export const TILE_STATISTICS_OFF_UNCERTAIN_BRIGHT: i32 = 29;
 export const TILE_STATISTICS_OFF_SATURATED: i32 = 33;
 export const TILE_STATISTICS_OFF_MISSING: i32 = 37;
 export const TILE_STATISTICS_OFF_UNJUDGED: i32 = 41;
-export const TILE_STATISTICS_OFF_DECISION: i32 = 45;
-export const TILE_STATISTICS_OFF_REASON: i32 = 46;
-export const TILE_STATISTICS_OFF_THUMBNAIL_FACTOR: i32 = 47;
-export const TILE_STATISTICS_OFF_BANDS: i32 = 48;
-export const TILE_STATISTICS_OFF_THUMBNAIL: i32 = 49;
-export const TILE_STATISTICS_FIXED_LEN: i32 = 49;
+export const TILE_STATISTICS_OFF_BRIGHT_NOT_CLOUD: i32 = 45;
+export const TILE_STATISTICS_OFF_DECISION: i32 = 49;
+export const TILE_STATISTICS_OFF_REASON: i32 = 50;
+export const TILE_STATISTICS_OFF_THUMBNAIL_FACTOR: i32 = 51;
+export const TILE_STATISTICS_OFF_BANDS: i32 = 52;
+export const TILE_STATISTICS_OFF_THUMBNAIL: i32 = 53;
+export const TILE_STATISTICS_FIXED_LEN: i32 = 53;
 
 // Housekeeping packet data field (housekeeping APID)
 export const HOUSEKEEPING_OFF_CUC: i32 = 0;
@@ -264,6 +271,12 @@ export const P_BAND_RED: i32 = 14; // scrBandRed: band nearest 665 nm
 export const P_BAND_NIR: i32 = 15; // scrBandNir: band nearest 842 nm
 export const P_NBANDS: i32 = 16; // scrBands: must equal bands
 export const P_WIDTH: i32 = 17; // scrWidth: must equal pixels
+export const P_BAND_GREEN: i32 = 18; // scrBandGreen: band nearest 560 nm
+export const P_CORE_HOT_REL: i32 = 19; // scrCoreHotRel: core test HOT > min(background HOT, cap) +
+export const P_HOT_BG_CAP: i32 = 20; // scrHotBgCap: background HOT used by the core test at most (also before any background)
+export const P_ICE_NIR_RED: i32 = 21; // scrIceNirRed: bright, not cloud: ρ_nir < this · ρ_red (ice, wet snow; 0: off)
+export const P_SNOW_BLUE: i32 = 22; // scrSnowBlue: bright, not cloud: snow test needs ρ_blue >
+export const P_SNOW_GREEN_BLUE: i32 = 23; // scrSnowGreenBlue: bright, not cloud: ρ_green < this · ρ_blue (snow under the full Rayleigh column; 0: off)
 
 // ccsds123: parameter word indices (i32 words of the block, in order)
 export const PRM_NX: i32 = 0; // hypNx: Nx, must equal pixels
@@ -518,6 +531,30 @@ export function checkConfigFields(ptr: usize, bands: i32): i32 {
   if (screen == 1) {
     at = screeningBlockAt(bands) + OFF_SCR_WIDTH; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 65535) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 65535, at);
+  }
+  if (screen == 1) {
+    at = screeningBlockAt(bands) + OFF_SCR_BAND_GREEN; v = <i64><i32>loadU32BE(ptr + <usize>at);
+    if (v < 0 || v > 254) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 254, at);
+  }
+  if (screen == 1) {
+    at = screeningBlockAt(bands) + OFF_SCR_CORE_HOT_REL; v = <i64><i32>loadU32BE(ptr + <usize>at);
+    if (v < -65536 || v > 65536) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < -65536 ? -65536 : 65536, at);
+  }
+  if (screen == 1) {
+    at = screeningBlockAt(bands) + OFF_SCR_HOT_BG_CAP; v = <i64><i32>loadU32BE(ptr + <usize>at);
+    if (v < -65536 || v > 65536) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < -65536 ? -65536 : 65536, at);
+  }
+  if (screen == 1) {
+    at = screeningBlockAt(bands) + OFF_SCR_ICE_NIR_RED; v = <i64><i32>loadU32BE(ptr + <usize>at);
+    if (v < 0 || v > 8192) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 8192, at);
+  }
+  if (screen == 1) {
+    at = screeningBlockAt(bands) + OFF_SCR_SNOW_BLUE; v = <i64><i32>loadU32BE(ptr + <usize>at);
+    if (v < -65536 || v > 65536) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < -65536 ? -65536 : 65536, at);
+  }
+  if (screen == 1) {
+    at = screeningBlockAt(bands) + OFF_SCR_SNOW_GREEN_BLUE; v = <i64><i32>loadU32BE(ptr + <usize>at);
+    if (v < 0 || v > 8192) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 8192, at);
   }
   // ccsds123
   if (coder == 2) {

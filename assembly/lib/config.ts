@@ -76,54 +76,60 @@ export function cfgReadBack(id: i32, band: i32): f64 {
     case 59: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 84)); // screening.scrBandNir
     case 60: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 88)); // screening.scrBands
     case 61: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 92)); // screening.scrWidth
-    case 62: return <f64>(reinterpret<f32>(loadU32BE(cfg.screenBlockPtr + <usize>(SCREENING_LEN + CALIBRATION_STRIDE * band + 0)))); // calibration.gain
-    case 63: return <f64>(reinterpret<f32>(loadU32BE(cfg.screenBlockPtr + <usize>(SCREENING_LEN + CALIBRATION_STRIDE * band + 4)))); // calibration.offset
-    case 64: return <f64>(reinterpret<f32>(loadU32BE(cfg.screenBlockPtr + <usize>(SCREENING_LEN + CALIBRATION_STRIDE * band + 8)))); // calibration.esun
-    case 65: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 0)); // ccsds123.hypNx
-    case 66: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 4)); // ccsds123.hypNy
-    case 67: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 8)); // ccsds123.hypNz
-    case 68: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 12)); // ccsds123.hypD
-    case 69: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 16)); // ccsds123.hypSigned
-    case 70: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 20)); // ccsds123.hypOrder
-    case 71: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 24)); // ccsds123.hypM
-    case 72: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 28)); // ccsds123.hypWordBytes
-    case 73: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 32)); // ccsds123.hypCoder
-    case 74: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 36)); // ccsds123.hypP
-    case 75: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 40)); // ccsds123.hypReduced
-    case 76: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 44)); // ccsds123.hypLocalSum
-    case 77: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 48)); // ccsds123.hypR
-    case 78: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 52)); // ccsds123.hypOmega
-    case 79: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 56)); // ccsds123.hypTIncLog
-    case 80: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 60)); // ccsds123.hypNuMin
-    case 81: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 64)); // ccsds123.hypNuMax
-    case 82: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 68)); // ccsds123.hypFidelity
-    case 83: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 72)); // ccsds123.hypAbsDep
-    case 84: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 76)); // ccsds123.hypAbsBits
-    case 85: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 80)); // ccsds123.hypAbs
-    case 86: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 84)); // ccsds123.hypRelDep
-    case 87: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 88)); // ccsds123.hypRelBits
-    case 88: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 92)); // ccsds123.hypRel
-    case 89: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 96)); // ccsds123.hypRepFlag
-    case 90: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 100)); // ccsds123.hypTheta
-    case 91: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 104)); // ccsds123.hypPhi
-    case 92: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 108)); // ccsds123.hypPsi
-    case 93: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 112)); // ccsds123.hypUMax
-    case 94: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 116)); // ccsds123.hypGammaStar
-    case 95: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 120)); // ccsds123.hypGamma0
-    case 96: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 124)); // ccsds123.hypK
-    case 97: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 128)); // ccsds123.hypUser
-    case 98: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 132)); // ccsds123.hypAbsTable
-    case 99: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 136)); // ccsds123.hypRelTable
-    case 100: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 140)); // ccsds123.hypBaJ
-    case 101: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 144)); // ccsds123.hypBaRsi
-    case 102: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 148)); // ccsds123.hypBaRestricted
-    case 103: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 152)); // ccsds123.hypWinitQ
-    case 104: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 156)); // ccsds123.hypWinitTable
-    case 105: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 160)); // ccsds123.hypWeoTable
-    case 106: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 164)); // ccsds123.hypPeriodU
-    case 107: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 168)); // ccsds123.hypPhiTable
-    case 108: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 172)); // ccsds123.hypPsiTable
-    case 109: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 176)); // ccsds123.hypKTable
+    case 62: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 96)); // screening.scrBandGreen
+    case 63: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 100)); // screening.scrCoreHotRel
+    case 64: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 104)); // screening.scrHotBgCap
+    case 65: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 108)); // screening.scrIceNirRed
+    case 66: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 112)); // screening.scrSnowBlue
+    case 67: return <f64>(<i32>loadU32BE(cfg.screenBlockPtr + 116)); // screening.scrSnowGreenBlue
+    case 68: return <f64>(reinterpret<f32>(loadU32BE(cfg.screenBlockPtr + <usize>(SCREENING_LEN + CALIBRATION_STRIDE * band + 0)))); // calibration.gain
+    case 69: return <f64>(reinterpret<f32>(loadU32BE(cfg.screenBlockPtr + <usize>(SCREENING_LEN + CALIBRATION_STRIDE * band + 4)))); // calibration.offset
+    case 70: return <f64>(reinterpret<f32>(loadU32BE(cfg.screenBlockPtr + <usize>(SCREENING_LEN + CALIBRATION_STRIDE * band + 8)))); // calibration.esun
+    case 71: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 0)); // ccsds123.hypNx
+    case 72: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 4)); // ccsds123.hypNy
+    case 73: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 8)); // ccsds123.hypNz
+    case 74: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 12)); // ccsds123.hypD
+    case 75: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 16)); // ccsds123.hypSigned
+    case 76: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 20)); // ccsds123.hypOrder
+    case 77: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 24)); // ccsds123.hypM
+    case 78: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 28)); // ccsds123.hypWordBytes
+    case 79: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 32)); // ccsds123.hypCoder
+    case 80: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 36)); // ccsds123.hypP
+    case 81: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 40)); // ccsds123.hypReduced
+    case 82: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 44)); // ccsds123.hypLocalSum
+    case 83: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 48)); // ccsds123.hypR
+    case 84: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 52)); // ccsds123.hypOmega
+    case 85: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 56)); // ccsds123.hypTIncLog
+    case 86: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 60)); // ccsds123.hypNuMin
+    case 87: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 64)); // ccsds123.hypNuMax
+    case 88: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 68)); // ccsds123.hypFidelity
+    case 89: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 72)); // ccsds123.hypAbsDep
+    case 90: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 76)); // ccsds123.hypAbsBits
+    case 91: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 80)); // ccsds123.hypAbs
+    case 92: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 84)); // ccsds123.hypRelDep
+    case 93: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 88)); // ccsds123.hypRelBits
+    case 94: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 92)); // ccsds123.hypRel
+    case 95: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 96)); // ccsds123.hypRepFlag
+    case 96: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 100)); // ccsds123.hypTheta
+    case 97: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 104)); // ccsds123.hypPhi
+    case 98: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 108)); // ccsds123.hypPsi
+    case 99: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 112)); // ccsds123.hypUMax
+    case 100: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 116)); // ccsds123.hypGammaStar
+    case 101: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 120)); // ccsds123.hypGamma0
+    case 102: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 124)); // ccsds123.hypK
+    case 103: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 128)); // ccsds123.hypUser
+    case 104: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 132)); // ccsds123.hypAbsTable
+    case 105: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 136)); // ccsds123.hypRelTable
+    case 106: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 140)); // ccsds123.hypBaJ
+    case 107: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 144)); // ccsds123.hypBaRsi
+    case 108: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 148)); // ccsds123.hypBaRestricted
+    case 109: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 152)); // ccsds123.hypWinitQ
+    case 110: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 156)); // ccsds123.hypWinitTable
+    case 111: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 160)); // ccsds123.hypWeoTable
+    case 112: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 164)); // ccsds123.hypPeriodU
+    case 113: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 168)); // ccsds123.hypPhiTable
+    case 114: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 172)); // ccsds123.hypPsiTable
+    case 115: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 176)); // ccsds123.hypKTable
     default: return NaN;
   }
 }

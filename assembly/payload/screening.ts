@@ -2,11 +2,11 @@
 // classifies them; when a tile row's decisions are known its tiles leave as the policy says:
 // keep (CCSDS 121 lossless, or raw segments in raw mode), degrade (CCSDS 121 of v >> k: error
 // ≤ 2^(k−1)) or drop (only the tile's statistics and a thumbnail leave). Every tile's
-// statistics go on the statistics APID before its data; the cloud mask (1 bit per pixel,
-// CCSDS 121 with n = 1) goes on the mask APID, one unit per tile row.
+// statistics go on the statistics APID before its data; the class mask (2 bits per pixel: 0 clear
+// or other, 1 cloud, 2 bright not cloud; CCSDS 121 with n = 2) goes on the mask APID, one unit per tile row.
 // Tile statistics packet (user data after a CUC of the tile row's first line):
 //   tile row u32 | first line u32 | lines u16 | first pixel u16 | pixel count u16 |
-//   6 × u32 pixel counts (clear, cloud, uncertain-bright, saturated, missing, unjudged) |
+//   7 × u32 pixel counts (clear, cloud, uncertain-bright, saturated, missing, unjudged, bright not cloud) |
 //   decision u8 (0 keep, 1 degrade, 2 drop) | reason u8 | thumbnail factor f u8 | bands u8 |
 //   thumbnail (dropped tiles only): per band ⌈lines/f⌉ × ⌈count/f⌉ octets, the top 8 bits of
 //   each f × f block's mean.
@@ -18,7 +18,7 @@ import { loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { SEQ_UNSEGMENTED } from "../packet/space-packet";
 import { packCuc } from "../packet/cuc";
 import { screenCheckParams, screenBadParam, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr,
-  P_TILE_SIZE, P_GROW_PX, P_NBANDS, P_WIDTH, P_COUNT, TILE_WORDS, T_DECISION, T_REASON, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD } from "../screen/screener";
+  P_TILE_SIZE, P_GROW_PX, P_NBANDS, P_WIDTH, P_COUNT, P_DEGRADE_FRAC, TILE_WORDS, T_DECISION, T_REASON, T_BRIGHT, DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD, CLASS_BRIGHT } from "../screen/screener";
 import { aecCheckConfig, aecInit, aecEncode16, aecEndUnit, aecMaxOutLenOf, AEC_STATE_LEN } from "../compress/aec121/encoder";
 import { sunForLine, sunElevationDeg, sunDistanceAu } from "./sun";
 import * as hk from "./housekeeping";
@@ -28,10 +28,10 @@ import { packetDataPtr, sendImagePacket, sendUnitPacket, SEQ_MASK, SEQ_STATS } f
 import { sendImageSegment, IMAGE_SEC_HDR_LEN } from "./raw-lines";
 import { unpackLineSamples } from "./bus-record";
 
-const MASK_BITS: i32 = 1;
-const MASK_FLAGS: i32 = 8 | 16;          // preprocessing + restricted code options (n = 1 ≤ 4)
+const MASK_BITS: i32 = 2;            // 0 clear (or not judged), 1 cloud, 2 bright not cloud
+const MASK_FLAGS: i32 = 8 | 16;          // preprocessing + restricted code options (n = 2 ≤ 4)
 const MASK_J: i32 = 16;
-export const TILE_STATS_FIXED: i32 = TILE_STATISTICS_FIXED_LEN;   // 49 (contract "tileStatistics")
+export const TILE_STATS_FIXED: i32 = TILE_STATISTICS_FIXED_LEN;   // 53 (contract "tileStatistics")
 
 @unmanaged class Screening {
   params: usize;          // the screener's parameter words (native i32)
@@ -180,7 +180,10 @@ export function screeningEndStep(c: Config): bool {
 /** A class line is out: it joins the tile row's mask; a finished tile row leaves. */
 function classLineReady(c: Config, row: i32): void {
   const px = c.pixels;
-  for (let i = 0; i < px; i++) store<u16>(s.maskLine + (<usize>i << 1), load<u8>(s.classLine + <usize>i) == CLASS_CLOUD ? 1 : 0);
+  for (let i = 0; i < px; i++) {
+    const k = load<u8>(s.classLine + <usize>i);
+    store<u16>(s.maskLine + (<usize>i << 1), k == CLASS_CLOUD ? 1 : k == CLASS_BRIGHT ? 2 : 0);
+  }
   if (s.maskLines == 0) { aecInit(s.maskState, MASK_BITS, MASK_J, s.rsi, MASK_FLAGS); s.maskFill = 0; s.maskOffset = 0; }
   const w = aecEncode16(s.maskState, s.maskLine, px, s.maskOut + <usize>s.maskFill, s.maskCap - s.maskFill);
   if (w < 0) hk.hkSetLastStatus(w); else s.maskFill += w;
@@ -214,7 +217,11 @@ function sendTileRow(c: Config, tileRow: i32, row0: i32, lines: i32): void {
   const recs = screenTilePtr();
   for (let col = 0; col < cols; col++) {
     const r = recs + <usize>(col * TILE_WORDS * 4);
-    const decision = load<i32>(r + (<usize>T_DECISION << 2));
+    let decision = load<i32>(r + (<usize>T_DECISION << 2));
+    // Bright, not cloud (snow, ice) is never dropped as cloud; when the link is short (frames
+    // behind the transmitter clock), a kept tile whose bright-not-cloud share reaches the degrade
+    // fraction is degraded instead, and its statistics say so.
+    if (decision == DECIDE_KEEP && hk.hkGet(hk.HK_BACKLOG_FRAMES) > 0 && brightShareDegrades(r)) decision = DECIDE_DEGRADE;
     const x0 = col * s.tile;
     let count = c.pixels - x0;
     if (count > s.tile) count = s.tile;
@@ -229,6 +236,14 @@ function sendTileRow(c: Config, tileRow: i32, row0: i32, lines: i32): void {
   }
 }
 
+/** Whether a tile record's bright-not-cloud pixels reach the degrade fraction of its valid pixels. */
+function brightShareDegrades(rec: usize): bool {
+  const bright = <i64>load<i32>(rec + (<usize>T_BRIGHT << 2));
+  if (bright == 0) return false;
+  const valid = <i64>load<i32>(rec) + <i64>load<i32>(rec, 4) + <i64>load<i32>(rec, 8) + bright; // clear, cloud, uncertain, bright
+  return (bright << 16) >= <i64>load<i32>(s.params + (<usize>P_DEGRADE_FRAC << 2)) * valid;
+}
+
 function sendTileStats(c: Config, tileRow: i32, row0: i32, lines: i32, x0: i32, count: i32, rec: usize, decision: i32): void {
   const m = metaSlot(row0);
   const sh = packetDataPtr();
@@ -239,11 +254,12 @@ function sendTileStats(c: Config, tileRow: i32, row0: i32, lines: i32, x0: i32, 
   storeU16BE(sh + 17, <u32>x0);
   storeU16BE(sh + 19, <u32>count);
   for (let i = 0; i < 6; i++) storeU32BE(sh + 21 + (<usize>i << 2), <u32>load<i32>(rec + (<usize>i << 2)));
-  store<u8>(sh + 45, <u8>decision);
-  store<u8>(sh + 46, <u8>load<i32>(rec + (<usize>T_REASON << 2)));
+  storeU32BE(sh + 45, <u32>load<i32>(rec + (<usize>T_BRIGHT << 2)));
+  store<u8>(sh + 49, <u8>decision);
+  store<u8>(sh + 50, <u8>load<i32>(rec + (<usize>T_REASON << 2)));
   const f = c.thumbFactor;
-  store<u8>(sh + 47, <u8>f);
-  store<u8>(sh + 48, <u8>c.bands);
+  store<u8>(sh + 51, <u8>f);
+  store<u8>(sh + 52, <u8>c.bands);
   let len = TILE_STATS_FIXED;
   if (decision == DECIDE_DROP) {
     const th = (lines + f - 1) / f, tw = (count + f - 1) / f;

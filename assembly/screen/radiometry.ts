@@ -32,11 +32,12 @@ export const CAL_ABSURD: i32 = 2;  // a calibration or geometry value is zero, n
 let coefK0: i64 = 0, coefO0: i64 = 0;
 let coefK1: i64 = 0, coefO1: i64 = 0;
 let coefK2: i64 = 0, coefO2: i64 = 0;
+let coefK3: i64 = 0, coefO3: i64 = 0;
 
 @inline function finite(x: f64): bool { return x - x == 0.0; }
 
 /**
- * Folds one band's calibration and the sun geometry into (K, O); stores them in slot 0..2.
+ * Folds one band's calibration and the sun geometry into (K, O); stores them in slot 0..3 (blue, red, NIR, green).
  * Returns CAL_OK, CAL_NIGHT or CAL_ABSURD (then the slot is left zero).
  */
 export function reflCoefficients(slot: i32, gain: f64, offset: f64, esun: f64, sinElev: f64, earthSunAu: f64): i32 {
@@ -55,12 +56,13 @@ export function reflCoefficients(slot: i32, gain: f64, offset: f64, esun: f64, s
   }
   if (slot == 0) { coefK0 = k; coefO0 = o; }
   else if (slot == 1) { coefK1 = k; coefO1 = o; }
-  else { coefK2 = k; coefO2 = o; }
+  else if (slot == 2) { coefK2 = k; coefO2 = o; }
+  else { coefK3 = k; coefO3 = o; }
   return res;
 }
 
-export function reflSlope(slot: i32): i64 { return slot == 0 ? coefK0 : slot == 1 ? coefK1 : coefK2; }
-export function reflIntercept(slot: i32): i64 { return slot == 0 ? coefO0 : slot == 1 ? coefO1 : coefO2; }
+export function reflSlope(slot: i32): i64 { return slot == 0 ? coefK0 : slot == 1 ? coefK1 : slot == 2 ? coefK2 : coefK3; }
+export function reflIntercept(slot: i32): i64 { return slot == 0 ? coefO0 : slot == 1 ? coefO1 : slot == 2 ? coefO2 : coefO3; }
 
 /** Q12 reflectance of one DN with coefficients (k, o); arithmetic shift rounds towards −∞. */
 @inline export function reflQ12(dn: u32, k: i64, o: i64): i32 {

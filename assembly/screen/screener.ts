@@ -9,9 +9,9 @@ import { reflCoefficients, reflSlope, reflIntercept, REFL_COEF_SHIFT, CAL_OK, CA
 
 // ---- Parameter block: P_COUNT little-endian i32 words (the configuration table carries it).
 // Word indices: the contract's (host/contract/contract.json, the configuration table's screening block).
-export { P_CORE_BLUE, P_CORE_HOT, P_CORE_NDVI_MAX, P_HAZE_HOT, P_BRIGHT, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_DEGRADE_FRAC, P_DROP_FRAC, P_MIN_VALID_FRAC, P_SAT_DN, P_MIN_ELEV_CDEG, P_BAND_BLUE, P_BAND_RED, P_BAND_NIR, P_NBANDS, P_WIDTH } from "../abi/contract";
-import { P_CORE_BLUE, P_CORE_HOT, P_CORE_NDVI_MAX, P_HAZE_HOT, P_BRIGHT, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_DEGRADE_FRAC, P_DROP_FRAC, P_MIN_VALID_FRAC, P_SAT_DN, P_MIN_ELEV_CDEG, P_BAND_BLUE, P_BAND_RED, P_BAND_NIR, P_NBANDS, P_WIDTH } from "../abi/contract";
-export const P_COUNT: i32 = 18;
+export { P_CORE_BLUE, P_CORE_HOT, P_CORE_NDVI_MAX, P_HAZE_HOT, P_BRIGHT, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_DEGRADE_FRAC, P_DROP_FRAC, P_MIN_VALID_FRAC, P_SAT_DN, P_MIN_ELEV_CDEG, P_BAND_BLUE, P_BAND_RED, P_BAND_NIR, P_NBANDS, P_WIDTH, P_BAND_GREEN, P_CORE_HOT_REL, P_HOT_BG_CAP, P_ICE_NIR_RED, P_SNOW_BLUE, P_SNOW_GREEN_BLUE } from "../abi/contract";
+import { P_CORE_BLUE, P_CORE_HOT, P_CORE_NDVI_MAX, P_HAZE_HOT, P_BRIGHT, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_DEGRADE_FRAC, P_DROP_FRAC, P_MIN_VALID_FRAC, P_SAT_DN, P_MIN_ELEV_CDEG, P_BAND_BLUE, P_BAND_RED, P_BAND_NIR, P_NBANDS, P_WIDTH, P_BAND_GREEN, P_CORE_HOT_REL, P_HOT_BG_CAP, P_ICE_NIR_RED, P_SNOW_BLUE, P_SNOW_GREEN_BLUE } from "../abi/contract";
+export const P_COUNT: i32 = 24;
 export const PARAM_LEN: i32 = P_COUNT * 4;
 export const MAX_GROW: i32 = 32;
 // Scene background HOT: histogram of HOT (Q12) over valid non-core pixels, bins HOT_MIN..HOT_MIN+HOT_BINS−1.
@@ -36,6 +36,7 @@ export const CLASS_UNCERTAIN: u8 = 2;  // bright but fails the cloud tests (soil
 export const CLASS_SATURATED: u8 = 3;  // a screening band at or above P_SAT_DN
 export const CLASS_MISSING: u8 = 4;    // a screening band is zero (no data)
 export const CLASS_UNJUDGED: u8 = 5;   // valid data but the screener cannot judge (night, bad calibration)
+export const CLASS_BRIGHT: u8 = 6;     // bright, not cloud: passes the cloud tests but shows snow's or ice's spectrum
 
 // ---- Per-pixel flag bits in the delay ring (named masks, DESIGN §6).
 const F_CORE: u8 = 0x01;      // passes the confident-cloud tests
@@ -46,6 +47,9 @@ const F_MISSING: u8 = 0x10;
 const F_HCORE1: u8 = 0x20;    // within R1 columns of a core pixel on the same line
 const F_HCORE2: u8 = 0x80;    // within R2 columns of a core pixel on the same line
 const F_UNJUDGED: u8 = 0x40;
+// Bright, not cloud (snow, ice): F_SAT | F_MISSING together, a pair no other pixel carries (a
+// missing or saturated pixel has one of them alone), so every byte keeps its eight flag bits.
+const F_BNC: u8 = 0x18;
 
 // ---- Tile record: TILE_WORDS little-endian i32 per tile column of the finished tile row.
 export const T_CLEAR: i32 = 0;
@@ -56,7 +60,8 @@ export const T_MISSING: i32 = 4;
 export const T_UNJUDGED: i32 = 5;
 export const T_DECISION: i32 = 6;
 export const T_REASON: i32 = 7;
-export const TILE_WORDS: i32 = 8;
+export const T_BRIGHT: i32 = 8;       // bright, not cloud (valid, never cloud)
+export const TILE_WORDS: i32 = 9;
 
 export const DECIDE_KEEP: i32 = 0;
 export const DECIDE_DEGRADE: i32 = 1;
@@ -70,8 +75,9 @@ export const RAD_NONE: i32 = 0, RAD_OK: i32 = 1, RAD_NIGHT: i32 = 2, RAD_BAD_CAL
 
 // ---- State (module globals: one screener per image).
 let inited = false;
-let width: i32 = 0, nbands: i32 = 0, bBlue: i32 = 0, bRed: i32 = 0, bNir: i32 = 0;
+let width: i32 = 0, nbands: i32 = 0, bBlue: i32 = 0, bRed: i32 = 0, bNir: i32 = 0, bGreen: i32 = 0;
 let coreBlue: i32 = 0, coreHot: i32 = 0, coreNdvi: i32 = 0, hazeHot: i32 = 0, bright: i32 = 0;
+let coreHotRel: i32 = 0, hotBgCap: i32 = 0, iceNirRed: i32 = 0, snowBlue: i32 = 0, snowGreenBlue: i32 = 0;
 let dilate: i32 = 0, grow: i32 = 0, tileSize: i32 = 0, degradeFrac: i32 = 0, dropFrac: i32 = 0, minValid: i32 = 0;
 let satDn: u32 = 0, minElevCdeg: i32 = 0;
 let ringPtr: usize = 0;       // (R2+1) lines × width flag bytes
@@ -86,7 +92,7 @@ let hotBackground: i32 = 0;   // median HOT of valid non-core pixels so far (Q12
 let medBin: i32 = 0, medBelow: i32 = 0;
 let tilePtr: usize = 0;       // tileCols × TILE_WORDS × i32
 let calPtr: usize = 0;
-let scratchPtr: usize = 0;    // width bytes: class line when the caller wants none        // 3 × (gain, offset, esun) f64 for blue, red, NIR
+let scratchPtr: usize = 0;    // width bytes: class line when the caller wants none (calPtr: 4 × (gain, offset, esun) f64 for blue, red, NIR, green)
 let tileCols: i32 = 0;
 let dilAPtr: usize = 0, dilBPtr: usize = 0; // ⌈width⌉₈ + 2·DIL_PAD bytes each (wide lines only)
 let coreHist: u64 = 0;        // bit i: line (newest − i) has a core pixel (i ≤ MAX_GROW < 64)
@@ -96,7 +102,7 @@ let rowsIn: i32 = 0;          // lines pushed
 let rowsOut: i32 = 0;         // class lines produced
 let tileRowDone: i32 = -1;    // tile row completed by the last produced line, else −1
 let radState: i32 = RAD_NONE;
-let kB: i64 = 0, oB: i64 = 0, kR: i64 = 0, oR: i64 = 0, kN: i64 = 0, oN: i64 = 0;
+let kB: i64 = 0, oB: i64 = 0, kR: i64 = 0, oR: i64 = 0, kN: i64 = 0, oN: i64 = 0, kG: i64 = 0, oG: i64 = 0;
 
 /** Writes the default parameter block for a line of `w` pixels and `nb` bands (B, G, R, NIR order). */
 export function screenDefaults(paramPtr: usize, w: i32, nb: i32): i32 {
@@ -119,6 +125,12 @@ export function screenDefaults(paramPtr: usize, w: i32, nb: i32): i32 {
   store<i32>(paramPtr + (P_BAND_NIR << 2), 3);
   store<i32>(paramPtr + (P_NBANDS << 2), nb);
   store<i32>(paramPtr + (P_WIDTH << 2), w);
+  store<i32>(paramPtr + (P_BAND_GREEN << 2), 1);
+  store<i32>(paramPtr + (P_CORE_HOT_REL << 2), 246);    // 0.06 above the clear background
+  store<i32>(paramPtr + (P_HOT_BG_CAP << 2), 410);      // 0.10
+  store<i32>(paramPtr + (P_ICE_NIR_RED << 2), 3686);    // 0.90
+  store<i32>(paramPtr + (P_SNOW_BLUE << 2), 2048);      // 0.50
+  store<i32>(paramPtr + (P_SNOW_GREEN_BLUE << 2), 3604); // 0.88
   return OK;
 }
 
@@ -140,9 +152,19 @@ export function screenCheckParams(p: usize): i32 {
   if (b < 0 || b >= nb) return refuse(P_BAND_BLUE);
   if (r < 0 || r >= nb || b == r) return refuse(P_BAND_RED);
   if (n < 0 || n >= nb || b == n || r == n) return refuse(P_BAND_NIR);
-  const d = param(p, P_DILATE_PX), g = param(p, P_GROW_PX), t = param(p, P_TILE_SIZE);
+  const g = param(p, P_BAND_GREEN);
+  if (g < 0 || g >= nb) return refuse(P_BAND_GREEN);
+  const ice = param(p, P_ICE_NIR_RED), sgb = param(p, P_SNOW_GREEN_BLUE);
+  if (ice < 0 || ice > 8192) return refuse(P_ICE_NIR_RED);
+  if (sgb < 0 || sgb > 8192) return refuse(P_SNOW_GREEN_BLUE);
+  for (let i = P_CORE_HOT_REL; i <= P_SNOW_BLUE; i++) {
+    if (i == P_ICE_NIR_RED) continue;
+    const v = param(p, i);
+    if (v < -65536 || v > 65536) return refuse(i);
+  }
+  const d = param(p, P_DILATE_PX), gr = param(p, P_GROW_PX), t = param(p, P_TILE_SIZE);
   if (d < 0 || d > MAX_GROW) return refuse(P_DILATE_PX);
-  if (g < d || g > MAX_GROW) return refuse(P_GROW_PX);
+  if (gr < d || gr > MAX_GROW) return refuse(P_GROW_PX);
   if (t < 8 || t > 4096) return refuse(P_TILE_SIZE);
   const dg = param(p, P_DEGRADE_FRAC), dr = param(p, P_DROP_FRAC), mv = param(p, P_MIN_VALID_FRAC);
   if (dg < 0 || dg > Q16_ONE) return refuse(P_DEGRADE_FRAC);
@@ -167,7 +189,7 @@ export function screenWorkspaceLen(p: usize): i32 {
   if (st < 0) return st;
   const w = param(p, P_WIDTH), g = param(p, P_GROW_PX), t = param(p, P_TILE_SIZE);
   const cols = (w + t - 1) / t;
-  return (((g + 1) * w + 7) & ~7) + w * 8 + HOT_BINS * 4 + cols * TILE_WORDS * 4 + 9 * 8 + w;
+  return (((g + 1) * w + 7) & ~7) + w * 8 + HOT_BINS * 4 + cols * TILE_WORDS * 4 + 12 * 8 + w;
 }
 
 /** Validates and applies a parameter block, carving its buffers from the workspace. */
@@ -181,6 +203,9 @@ export function screenInit(p: usize, wsPtr: usize, wsLen: i32): i32 {
   bBlue = param(p, P_BAND_BLUE); bRed = param(p, P_BAND_RED); bNir = param(p, P_BAND_NIR);
   coreBlue = param(p, P_CORE_BLUE); coreHot = param(p, P_CORE_HOT); coreNdvi = param(p, P_CORE_NDVI_MAX);
   hazeHot = param(p, P_HAZE_HOT); bright = param(p, P_BRIGHT);
+  bGreen = param(p, P_BAND_GREEN);
+  coreHotRel = param(p, P_CORE_HOT_REL); hotBgCap = param(p, P_HOT_BG_CAP);
+  iceNirRed = param(p, P_ICE_NIR_RED); snowBlue = param(p, P_SNOW_BLUE); snowGreenBlue = param(p, P_SNOW_GREEN_BLUE);
   dilate = param(p, P_DILATE_PX); grow = param(p, P_GROW_PX); tileSize = param(p, P_TILE_SIZE);
   degradeFrac = param(p, P_DEGRADE_FRAC); dropFrac = param(p, P_DROP_FRAC); minValid = param(p, P_MIN_VALID_FRAC);
   satDn = <u32>param(p, P_SAT_DN); minElevCdeg = param(p, P_MIN_ELEV_CDEG);
@@ -191,11 +216,11 @@ export function screenInit(p: usize, wsPtr: usize, wsLen: i32): i32 {
   histPtr = lastCore1Ptr + (<usize>width << 2);
   tilePtr = histPtr + <usize>(HOT_BINS * 4);
   calPtr = tilePtr + <usize>(tileCols * TILE_WORDS * 4);
-  scratchPtr = calPtr + 9 * 8;
-  for (let i = 0; i < 9; i++) store<f64>(calPtr + (<usize>i << 3), 0.0);
+  scratchPtr = calPtr + 12 * 8;
+  for (let i = 0; i < 12; i++) store<f64>(calPtr + (<usize>i << 3), 0.0);
   inited = true;
   radState = RAD_NONE;
-  kB = oB = kR = oR = kN = oN = 0;
+  kB = oB = kR = oR = kN = oN = kG = oG = 0;
   return screenReset();
 }
 
@@ -225,15 +250,18 @@ function clearTiles(): void {
   for (let i = 0; i < n; i++) store<i32>(tilePtr + (<usize>i << 2), 0);
 }
 
-/** Calibration of a band (radiance = gain·DN + offset; ESUN at 1 AU). Only blue, red, NIR are used. */
+/** Calibration of a band (radiance = gain·DN + offset; ESUN at 1 AU). Only blue, red, NIR and green are used. */
 export function screenSetCalibration(band: i32, gain: f64, offset: f64, esun: f64): i32 {
   if (!inited) return E_SCR_NO_INIT;
   if (band < 0 || band >= nbands) return E_SCR_BAD_PARAM;
-  const slot = band == bBlue ? 0 : band == bRed ? 1 : band == bNir ? 2 : -1;
-  if (slot < 0) return OK;
-  const q = calPtr + <usize>(slot * 24);
-  store<f64>(q, gain); store<f64>(q, offset, 8); store<f64>(q, esun, 16);
-  radState = RAD_NONE; // geometry must be applied again
+  // Slots 0..3: blue, red, NIR, green (green may share a band with another slot).
+  for (let slot = 0; slot < 4; slot++) {
+    const b = slot == 0 ? bBlue : slot == 1 ? bRed : slot == 2 ? bNir : bGreen;
+    if (b != band) continue;
+    const q = calPtr + <usize>(slot * 24);
+    store<f64>(q, gain); store<f64>(q, offset, 8); store<f64>(q, esun, 16);
+    radState = RAD_NONE; // geometry must be applied again
+  }
   return OK;
 }
 
@@ -247,7 +275,7 @@ export function screenSetSun(elevDeg: f64, earthSunAu: f64): i32 {
   let res = CAL_OK;
   if (!(elevDeg - elevDeg == 0.0)) res = CAL_ABSURD;
   const s = res == CAL_OK ? sinDeg(elevDeg) : 0.0;
-  for (let slot = 0; slot < 3 && res != CAL_ABSURD; slot++) {
+  for (let slot = 0; slot < 4 && res != CAL_ABSURD; slot++) {
     const q = calPtr + <usize>(slot * 24);
     const r = reflCoefficients(slot, load<f64>(q), load<f64>(q, 8), load<f64>(q, 16), s, earthSunAu);
     if (r > res) res = r;
@@ -257,6 +285,7 @@ export function screenSetSun(elevDeg: f64, earthSunAu: f64): i32 {
     kB = reflSlope(0); oB = reflIntercept(0);
     kR = reflSlope(1); oR = reflIntercept(1);
     kN = reflSlope(2); oN = reflIntercept(2);
+    kG = reflSlope(3); oG = reflIntercept(3);
     radState = RAD_OK;
     return OK;
   }
@@ -278,6 +307,7 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
   const pb = linePtr + <usize>bBlue * rowBytes;
   const pr = linePtr + <usize>bRed * rowBytes;
   const pn = linePtr + <usize>bNir * rowBytes;
+  const pg = linePtr + <usize>bGreen * rowBytes;
   const sat = satDn;
   if (radState != RAD_OK) {
     for (let x = 0; x < w; x++) {
@@ -293,7 +323,13 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
     return;
   }
   const kb = kB, ob = oB, kr = kR, or = oR, kn = kN, on = oN;
-  const cBlue = coreBlue, cHot2 = coreHot << 1, cNdvi = <i64>coreNdvi, bri = bright;
+  // Core HOT: above the absolute floor and above the scene's clear background (the lines
+  // before; capped, and the cap alone before any background) by P_CORE_HOT_REL: clear TOA ground
+  // carries the Rayleigh path radiance's HOT, bright soil sits just above it, cloud well above.
+  const bgC = histTotal > 0 && hotBackground < hotBgCap ? hotBackground : hotBgCap;
+  const rel2 = (bgC + coreHotRel) << 1, abs2 = coreHot << 1;
+  const cBlue = coreBlue, cHot2 = rel2 > abs2 ? rel2 : abs2, cNdvi = <i64>coreNdvi, bri = bright;
+  const snow = <u64><u32>snowBlue | (<u64><u32>snowGreenBlue << 32) | (<u64><u32>iceNirRed << 48); // packed: fewer arguments
   // Haze limit on 2·HOT from the background of the previous lines (none before the first line:
   // 2^30 is above every 2·HOT and keeps lim2 − hot2 inside i32, see pixelFlags).
   const lim2: i32 = histTotal > 0 ? (hotBackground + hazeHot) << 1 : 1 << 30;
@@ -305,7 +341,7 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
   let x = 0;
   for (; x + 3 < w; x += 4) {
     const ox = <usize>x << 1;
-    const v = pixelFlags(load<u16>(pb + ox), load<u16>(pr + ox), load<u16>(pn + ox), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const v = pixelFlags(load<u16>(pb + ox), load<u16>(pr + ox), load<u16>(pn + ox), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2, snow, pg + ox);
     const f0 = <u32>v;
     if ((f0 & (F_CORE | F_MISSING | F_SAT)) == 0) {
       let bin = (<i32>(v >> 32) >> 1) - HOT_MIN;
@@ -315,16 +351,16 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
       if (bin < med) below++;
       added++;
     }
-    const f1 = pixelFlags32(load<u16>(pb + ox, 2), load<u16>(pr + ox, 2), load<u16>(pn + ox, 2), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
-    const f2 = pixelFlags32(load<u16>(pb + ox, 4), load<u16>(pr + ox, 4), load<u16>(pn + ox, 4), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
-    const f3 = pixelFlags32(load<u16>(pb + ox, 6), load<u16>(pr + ox, 6), load<u16>(pn + ox, 6), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const f1 = pixelFlags32(load<u16>(pb + ox, 2), load<u16>(pr + ox, 2), load<u16>(pn + ox, 2), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2, snow, pg + ox + 2);
+    const f2 = pixelFlags32(load<u16>(pb + ox, 4), load<u16>(pr + ox, 4), load<u16>(pn + ox, 4), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2, snow, pg + ox + 4);
+    const f3 = pixelFlags32(load<u16>(pb + ox, 6), load<u16>(pr + ox, 6), load<u16>(pn + ox, 6), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2, snow, pg + ox + 6);
     const word = f0 | (f1 << 8) | (f2 << 16) | (f3 << 24);
     anyCore |= word;
     store<u32>(slotPtr + <usize>x, word);
   }
   for (; x < w; x++) {
     const ox = <usize>x << 1;
-    const v = pixelFlags(load<u16>(pb + ox), load<u16>(pr + ox), load<u16>(pn + ox), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2);
+    const v = pixelFlags(load<u16>(pb + ox), load<u16>(pr + ox), load<u16>(pn + ox), satM1, kb, ob, kr, or, kn, on, cBlue, cHot2, cNdvi, bri, lim2, snow, pg + ox);
     const f = <u32>v;
     anyCore |= f;
     if ((x & 3) == 0 && (f & (F_CORE | F_MISSING | F_SAT)) == 0) {
@@ -354,7 +390,7 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
  * saturated), with 2·HOT of a valid pixel in the high word (for the background histogram).
  */
 @inline function pixelFlags(b16: u16, r16: u16, n16: u16, satM1: u32, kb: i64, ob: i64, kr: i64, or: i64, kn: i64, on: i64,
-                            cBlue: i32, cHot2: i32, cNdvi: i64, bri: i32, lim2: i32): u64 {
+                            cBlue: i32, cHot2: i32, cNdvi: i64, bri: i32, lim2: i32, snow: u64, pgx: usize): u64 {
   const b = <u32>b16, r = <u32>r16, n = <u32>n16;
   // b − 1 ≥ sat − 1 (unsigned) catches both zero (wraps to 0xFFFFFFFF) and saturated. The OR of
   // the three is ≥ each of them, so one compare lets every valid pixel through; it also fires
@@ -372,20 +408,20 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
   // (radiometry) give ρ in [−2^12, 2^28], 2·HOT in [−2^28 − 2^13, 2^29 + 2^12]; every threshold
   // is within ±2^18 (screenCheckParams, the background in HOT_MIN..HOT_MIN + HOT_BINS) or 2^30.
   const hot2 = (rb << 1) - rr;
-  let core = false;
+  let core: u32 = 0;
   if (((cBlue - rb) & (cHot2 - hot2)) < 0) {
     const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
     const sum = rn + rr;
-    core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
+    if (sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum) core = coreOrBright(rb, rr, rn, snow, pgx);
   }
   // F_CORE, F_GATE (0x02: hot2 > lim2), F_BRIGHT (0x04: ρ_blue > bright or ρ_red > bright)
-  const f = <u32>core | ((<u32>(lim2 - hot2) >> 30) & 2) | ((<u32>((bri - rb) | (bri - rr)) >> 29) & 4);
+  const f = core | ((<u32>(lim2 - hot2) >> 30) & 2) | ((<u32>((bri - rb) | (bri - rr)) >> 29) & 4);
   return (<u64><u32>hot2 << 32) | <u64>f;
 }
 
 /** pixelFlags without the 2·HOT word (the columns that do not feed the histogram); same tests. */
 @inline function pixelFlags32(b16: u16, r16: u16, n16: u16, satM1: u32, kb: i64, ob: i64, kr: i64, or: i64, kn: i64, on: i64,
-                              cBlue: i32, cHot2: i32, cNdvi: i64, bri: i32, lim2: i32): u32 {
+                              cBlue: i32, cHot2: i32, cNdvi: i64, bri: i32, lim2: i32, snow: u64, pgx: usize): u32 {
   const b = <u32>b16, r = <u32>r16, n = <u32>n16;
   if (((b - 1) | (r - 1) | (n - 1)) >= satM1) {
     if ((b - 1 >= satM1) | (r - 1 >= satM1) | (n - 1 >= satM1)) return b == 0 || r == 0 || n == 0 ? F_MISSING : F_SAT;
@@ -393,13 +429,31 @@ function classifyLine(linePtr: usize, slotPtr: usize): void {
   const rb = <i32>((<i64>b * kb + ob) >> REFL_COEF_SHIFT);
   const rr = <i32>((<i64>r * kr + or) >> REFL_COEF_SHIFT);
   const hot2 = (rb << 1) - rr;
-  let core = false;
+  let core: u32 = 0;
   if (((cBlue - rb) & (cHot2 - hot2)) < 0) {
     const rn = <i32>((<i64>n * kn + on) >> REFL_COEF_SHIFT);
     const sum = rn + rr;
-    core = sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum;
+    if (sum <= 0 || (<i64>(rn - rr) << 12) < cNdvi * <i64>sum) core = coreOrBright(rb, rr, rn, snow, pgx);
   }
-  return <u32>core | ((<u32>(lim2 - hot2) >> 30) & 2) | ((<u32>((bri - rb) | (bri - rr)) >> 29) & 4);
+  return core | ((<u32>(lim2 - hot2) >> 30) & 2) | ((<u32>((bri - rb) | (bri - rr)) >> 29) & 4);
+}
+
+/**
+ * A pixel that passed the cloud tests: F_CORE, or F_BNC (bright, not cloud) when it shows ice's
+ * NIR absorption (ρ_nir < ice·ρ_red) or snow's blue tilt under the full Rayleigh column
+ * (ρ_blue > snowBlue and ρ_green < sgb·ρ_blue; green is read only then, and a missing or
+ * saturated green gives no snow verdict). Ratios Q12, i64 products.
+ */
+function coreOrBright(rb: i32, rr: i32, rn: i32, snow: u64, pgx: usize): u32 {
+  const ice = <i64>(snow >> 48), sgb = <i64>((snow >> 32) & 0xffff), snowB = <i32><u32>snow;
+  if ((<i64>rn << 12) < ice * <i64>rr) return F_BNC;
+  if (rb > snowB && sgb > 0) {
+    const g = <u32>load<u16>(pgx);
+    if (g - 1 >= satDn - 1) return F_CORE;      // green missing (0) or saturated: no snow verdict from it
+    const rg = <i32>((<i64>g * kG + oG) >> REFL_COEF_SHIFT);
+    if ((<i64>rg << 12) < sgb * <i64>rb) return F_BNC;
+  }
+  return F_CORE;
 }
 
 /** First column of a line of w flag bytes with F_CORE (the line has one). */
@@ -608,7 +662,7 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
     let x0 = 0;
     for (let tc = 0; tc < tileCols; tc++) {
       const x1 = x0 + t < w ? x0 + t : w;
-      let nCloud: u64 = 0, nUnc: u64 = 0, nSat: u64 = 0, nMiss: u64 = 0, nUnj: u64 = 0;
+      let nCloud: u64 = 0, nUnc: u64 = 0, nSat: u64 = 0, nMiss: u64 = 0, nUnj: u64 = 0, nBnc: u64 = 0;
       for (let x = x0; x < x1; x += 8) {
         const ox = <usize>x;
         const f = load<u64>(slotPtr + ox);
@@ -627,13 +681,15 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
         let unc = (f >> 2) & ONES & ~cloud; // F_BRIGHT (0x04) and not cloud
         let c: u64;
         if ((f & lm & (<u64>(F_SAT | F_MISSING | F_UNJUDGED) * ONES)) != 0) {
-          const miss = (f >> 4) & ONES;                    // F_MISSING 0x10
-          const sat = (f >> 3) & ONES & ~miss;             // F_SAT 0x08
-          const unj = (f >> 6) & ONES & ~(miss | sat);     // F_UNJUDGED 0x40
-          const ok = ~(miss | sat | unj);
-          cloud &= ok; unc &= ok;
-          c = cloud | (unc << 1) | (miss * <u64>CLASS_MISSING) | (sat * <u64>CLASS_SATURATED) | (unj * <u64>CLASS_UNJUDGED);
-          nMiss += popcnt<u64>(miss & lm); nSat += popcnt<u64>(sat & lm); nUnj += popcnt<u64>(unj & lm);
+          const mb = (f >> 4) & ONES, sb = (f >> 3) & ONES; // F_MISSING 0x10, F_SAT 0x08; both: F_BNC
+          const miss = mb & ~sb, sat = sb & ~mb;
+          const unj = (f >> 6) & ONES & ~(mb | sb);        // F_UNJUDGED 0x40
+          const bad = miss | sat | unj;
+          cloud &= ~bad;                                   // bright-not-cloud pixels may still be grown into cloud
+          const bnc = mb & sb & ~cloud;
+          unc &= ~(bad | bnc);
+          c = cloud | (unc << 1) | (miss * <u64>CLASS_MISSING) | (sat * <u64>CLASS_SATURATED) | (unj * <u64>CLASS_UNJUDGED) | (bnc * <u64>CLASS_BRIGHT);
+          nMiss += popcnt<u64>(miss & lm); nSat += popcnt<u64>(sat & lm); nUnj += popcnt<u64>(unj & lm); nBnc += popcnt<u64>(bnc & lm);
         } else {
           c = cloud | (unc << 1); // CLASS_CLOUD = 1, CLASS_UNCERTAIN = 2, CLASS_CLEAR = 0
         }
@@ -641,7 +697,7 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
         if (x + 8 <= w) store<u64>(out + ox, c);
         else for (let i = x; i < w; i++) { store<u8>(out + <usize>i, <u8>c); c >>= 8; }
       }
-      addTile(tc, x1 - x0, <i32>nCloud, <i32>nUnc, <i32>nSat, <i32>nMiss, <i32>nUnj);
+      addTile(tc, x1 - x0, <i32>nCloud, <i32>nUnc, <i32>nSat, <i32>nMiss, <i32>nUnj, <i32>nBnc);
       x0 = x1;
     }
     return;
@@ -649,7 +705,7 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
   let x0 = 0;
   for (let tc = 0; tc < tileCols; tc++) {
     const x1 = x0 + t < w ? x0 + t : w;
-    let nCloud = 0, nUnc = 0, nSat = 0, nMiss = 0, nUnj = 0;
+    let nCloud = 0, nUnc = 0, nSat = 0, nMiss = 0, nUnj = 0, nBnc = 0;
     for (let x = x0; x < x1; x++) {
       const f = <u32>load<u8>(slotPtr + <usize>x);
       let g1 = <u32>load<u8>(a1 + <usize>x);
@@ -658,27 +714,29 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
         store<u8>(a1 + <usize>x, <u8>g1);
       }
       let c: u32;
-      if (f & (F_MISSING | F_SAT | F_UNJUDGED)) {
+      // (f >> 1) & 1 is F_GATE (0x02), (f >> 2) & 1 is F_BRIGHT (0x04).
+      const cloud = <u32>(g1 <= <u32>k1) | (((f >> 1) & 1) & <u32>(<i32>load<u8>(a2 + <usize>x) <= k2));
+      if ((f & F_BNC) == F_BNC) {
+        c = cloud ? CLASS_CLOUD : CLASS_BRIGHT; nCloud += cloud; nBnc += cloud ^ 1;
+      } else if (f & (F_MISSING | F_SAT | F_UNJUDGED)) {
         if (f & F_MISSING) { c = CLASS_MISSING; nMiss++; }
         else if (f & F_SAT) { c = CLASS_SATURATED; nSat++; }
         else { c = CLASS_UNJUDGED; nUnj++; }
       } else {
-        // (f >> 1) & 1 is F_GATE (0x02), (f >> 2) & 1 is F_BRIGHT (0x04).
-        const cloud = <u32>(g1 <= <u32>k1) | (((f >> 1) & 1) & <u32>(<i32>load<u8>(a2 + <usize>x) <= k2));
         const unc = (cloud ^ 1) & ((f >> 2) & 1);
         c = cloud | (unc << 1);
         nCloud += cloud; nUnc += unc;
       }
       store<u8>(out + <usize>x, <u8>c);
     }
-    addTile(tc, x1 - x0, nCloud, nUnc, nSat, nMiss, nUnj);
+    addTile(tc, x1 - x0, nCloud, nUnc, nSat, nMiss, nUnj, nBnc);
     x0 = x1;
   }
 }
 
 /** Adds one line's counts over tile column tc (n pixels) to its record. */
-@inline function addTile(tc: i32, n: i32, nCloud: i32, nUnc: i32, nSat: i32, nMiss: i32, nUnj: i32): void {
-  const nClear = n - nCloud - nUnc - nSat - nMiss - nUnj;
+@inline function addTile(tc: i32, n: i32, nCloud: i32, nUnc: i32, nSat: i32, nMiss: i32, nUnj: i32, nBnc: i32): void {
+  const nClear = n - nCloud - nUnc - nSat - nMiss - nUnj - nBnc;
   const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);
   store<i32>(tp + (T_CLEAR << 2), load<i32>(tp + (T_CLEAR << 2)) + nClear);
   store<i32>(tp + (T_CLOUD << 2), load<i32>(tp + (T_CLOUD << 2)) + nCloud);
@@ -686,6 +744,7 @@ function emitRow(row: i32, classPtr: usize, newest: i32): void {
   store<i32>(tp + (T_SATURATED << 2), load<i32>(tp + (T_SATURATED << 2)) + nSat);
   store<i32>(tp + (T_MISSING << 2), load<i32>(tp + (T_MISSING << 2)) + nMiss);
   store<i32>(tp + (T_UNJUDGED << 2), load<i32>(tp + (T_UNJUDGED << 2)) + nUnj);
+  store<i32>(tp + (T_BRIGHT << 2), load<i32>(tp + (T_BRIGHT << 2)) + nBnc);
 }
 
 /** Decision of one tile from its counts (pure; also used by the tests). Returns decision | reason << 8. */
@@ -705,7 +764,8 @@ export function screenDecide(nClear: i32, nCloud: i32, nUnc: i32, nSat: i32, nMi
 function finishTileRow(tileRow: i32): void {
   for (let tc = 0; tc < tileCols; tc++) {
     const tp = tilePtr + <usize>(tc * TILE_WORDS * 4);
-    const v = screenDecide(load<i32>(tp + (T_CLEAR << 2)), load<i32>(tp + (T_CLOUD << 2)), load<i32>(tp + (T_UNCERTAIN << 2)),
+    // Bright-not-cloud pixels are valid and not cloud (as clear): they can only lower the cloud share.
+    const v = screenDecide(load<i32>(tp + (T_CLEAR << 2)) + load<i32>(tp + (T_BRIGHT << 2)), load<i32>(tp + (T_CLOUD << 2)), load<i32>(tp + (T_UNCERTAIN << 2)),
       load<i32>(tp + (T_SATURATED << 2)), load<i32>(tp + (T_MISSING << 2)), load<i32>(tp + (T_UNJUDGED << 2)),
       degradeFrac, dropFrac, minValid);
     store<i32>(tp + (T_DECISION << 2), v & 0xff);

@@ -1,13 +1,15 @@
-// `npm run eval:cloud [-- --data DIR] [--json]`: runs the flight cloud screener (build/lib.wasm,
-// the real WASM code) over labelled tiles in the layout of ../shared/data/cloud and prints, per
-// tile and pooled, accuracy, precision, recall, F1, IoU, commission and omission, the 64 × 64
-// block decision accuracy, and a leave-one-out result (thresholds tuned on the other tiles).
+// `npm run eval:cloud [-- --data DIR ...] [--json] [--no-loo]`: runs the flight cloud screener
+// (build/lib.wasm, the real WASM code) over labelled tiles in the layout of ../shared/data/cloud
+// (by default every labelled set: cloud/ and cloud-biome/) and prints, per tile, per set, per
+// class of land cover and pooled, accuracy, precision, recall, F1, IoU, commission and omission,
+// the 64 × 64 block decisions (and the clear snow/ice blocks dropped), the bright-not-cloud share,
+// and a leave-one-out result over all tiles (thresholds tuned on the other tiles, by a stated rule).
 //
 // Each tile is fed as DN = stored value with a calibration that maps it back to reflectance
 // through the flight radiometry: gain = scale, offset = offset, ESUN = π, d = 1 AU and the
 // tile's sun elevation (90° for surface-reflectance chips), so ρ = (gain·DN + offset)/sin(el).
 import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
 import { screenRadiiPx, SCREENER_WORDS, DEFAULT_THRESHOLDS as FLIGHT_DEFAULTS } from "../obc/config-table.ts";
@@ -25,9 +27,11 @@ export const P = {
   ...Object.fromEntries(Object.entries(WORD).filter(([k]) => k.startsWith("P_")).map(([k, v]) => [k.slice(2), v])),
   COUNT: SCREENER_WORDS.length,
 } as { readonly [K in PName<keyof typeof WORD>]: number } & { readonly COUNT: number };
-export const CLASS = { CLEAR: 0, CLOUD: 1, UNCERTAIN: 2, SATURATED: 3, MISSING: 4, UNJUDGED: 5 } as const;
+export const CLASS = { CLEAR: 0, CLOUD: 1, UNCERTAIN: 2, SATURATED: 3, MISSING: 4, UNJUDGED: 5, BRIGHT: 6 } as const;
 export const DECISION = { KEEP: 0, DEGRADE: 1, DROP: 2 } as const;
-export const TILE_WORDS = 8;
+/** Words of a flight tile record (clear, cloud, uncertain, saturated, missing, unjudged, decision, reason, bright-not-cloud). */
+export const TILE_WORDS = 9;
+export const T_BRIGHT = 8;
 
 /** Screening thresholds in physical units (converted to the flight parameter block). */
 export interface ScreenThresholds {
@@ -38,16 +42,24 @@ export interface ScreenThresholds {
   /** Radii in metres (pixels as the flight configuration has them: screenRadiiPx): every pixel within dilateMetres of a core, hazy ones within growMetres. */
   dilateMetres: number; growMetres: number;
   degradeFrac: number; dropFrac: number;
+  /** Core HOT above the clear background (capped at hotBgCap) by this. */
+  coreHotRel: number; hotBgCap: number;
+  /** Bright, not cloud: ice ρ_nir < iceNirRed·ρ_red; snow ρ_blue > snowBlue and ρ_green < snowGreenBlue·ρ_blue (0: off). */
+  iceNirRed: number; snowBlue: number; snowGreenBlue: number;
 }
 /** The flight defaults (host/contract/contract.json), in this evaluation's names. */
 export const DEFAULT_THRESHOLDS: ScreenThresholds = {
   coreBlue: FLIGHT_DEFAULTS.coreBlue, coreHot: FLIGHT_DEFAULTS.coreHot, coreNdviMax: FLIGHT_DEFAULTS.coreNdviMax, hazeHot: FLIGHT_DEFAULTS.hazeHot,
   bright: FLIGHT_DEFAULTS.bright, dilateMetres: FLIGHT_DEFAULTS.coreDilateM, growMetres: FLIGHT_DEFAULTS.hazeGrowM,
   degradeFrac: FLIGHT_DEFAULTS.degradeFraction, dropFrac: FLIGHT_DEFAULTS.dropFraction,
+  coreHotRel: FLIGHT_DEFAULTS.coreHotAboveBackground, hotBgCap: FLIGHT_DEFAULTS.hotBackgroundCap,
+  iceNirRed: FLIGHT_DEFAULTS.iceNirRedMax, snowBlue: FLIGHT_DEFAULTS.snowBlue, snowGreenBlue: FLIGHT_DEFAULTS.snowGreenBlueMax,
 };
 
 export interface CloudTile {
   id: string; width: number; height: number; gsdM: number;
+  /** Land-cover class (the L8 Biome class; the older sets' tiles are "mixed"), and the set's folder name. */
+  landCover?: string; set?: string;
   scale: number; offset: number; sunElevationDeg: number;
   /** BSQ u16 (blue, green, red, NIR). */
   bsq: Uint16Array;
@@ -55,9 +67,20 @@ export interface CloudTile {
   mask: Uint8Array;
 }
 
-export function sharedDataDir(): string {
+export function sharedDataDir(set = "cloud"): string {
   const root = fileURLToPath(new URL("../..", import.meta.url));
-  return resolve(process.env.TENGRI_SHARED ?? join(root, "..", "shared"), "data", "cloud");
+  return resolve(process.env.TENGRI_SHARED ?? join(root, "..", "shared"), "data", set);
+}
+/** The labelled sets eval:cloud reads by default. */
+export const DEFAULT_SETS = ["cloud", "cloud-biome"] as const;
+
+const LAND_COVER: Record<string, string> = {
+  barren: "barren", forest: "forest", grasscrops: "grass/crops", shrubland: "shrubland", snowice: "snow/ice", urban: "urban", water: "water", wetlands: "wetlands",
+};
+/** Land-cover class of a tile from its metadata (L8 Biome "biome" field), else "mixed". */
+export function landCoverOf(meta: { biome?: unknown }): string {
+  const m = typeof meta.biome === "string" ? /class '([A-Za-z]+)'/.exec(meta.biome) : null;
+  return m ? (LAND_COVER[m[1].toLowerCase()] ?? m[1].toLowerCase()) : "mixed";
 }
 
 export function loadCloudTiles(dir: string): CloudTile[] {
@@ -77,7 +100,7 @@ export function loadCloudTiles(dir: string): CloudTile[] {
     if (mask.length !== width * height) throw new EvalCloudError("bad-tile", `${id}: mask size`);
     tiles.push({
       id, width, height, gsdM: meta.gsd_m ?? 10, scale: meta.scale ?? 1e-4, offset: meta.offset ?? 0,
-      sunElevationDeg: meta.sun_elevation_deg ?? 90, bsq, mask,
+      sunElevationDeg: meta.sun_elevation_deg ?? 90, bsq, mask, landCover: landCoverOf(meta), set: basename(dir),
     });
   }
   if (!tiles.length) throw new EvalCloudError("no-data", `no tiles in ${dir}`);
@@ -111,6 +134,8 @@ class Screener {
     set(P.DILATE_PX, r.dilate); set(P.GROW_PX, r.grow);
     set(P.TILE_SIZE, tileSize);
     set(P.DEGRADE_FRAC, q16(th.degradeFrac)); set(P.DROP_FRAC, q16(th.dropFrac));
+    set(P.BAND_GREEN, 1); set(P.CORE_HOT_REL, q12(th.coreHotRel)); set(P.HOT_BG_CAP, q12(th.hotBgCap));
+    set(P.ICE_NIR_RED, q12(th.iceNirRed)); set(P.SNOW_BLUE, q12(th.snowBlue)); set(P.SNOW_GREEN_BLUE, q12(th.snowGreenBlue));
     const need = e.screenWorkspaceLen(this.paramPtr);
     if (need < 0) throw new EvalCloudError("flight-status", "screenWorkspaceLen", need);
     if (need > this.wsLen) { this.wsPtr = this.lib.alloc(need); this.wsLen = need; }
@@ -200,10 +225,12 @@ export interface BlockScore {
   harsher: number;
   /** ... and those that send more (kept or degraded a tile the labels would drop or degrade). */
   gentler: number;
+  /** Blocks the labels call wholly clear (no cloud pixel) that the flight dropped. */
+  clearDropped: number;
 }
 /** Flight 64 × 64 tile decisions against the labels' decisions (full blocks and edge blocks alike). */
 export function blockScore(run: ScreenRun, tile: CloudTile, th: ScreenThresholds, tileSize = 64): BlockScore {
-  let ok = 0, okDrop = 0, n = 0, harsher = 0, gentler = 0;
+  let ok = 0, okDrop = 0, n = 0, harsher = 0, gentler = 0, clearDropped = 0;
   for (let tr = 0; tr < run.tileRows; tr++) for (let tc = 0; tc < run.tileCols; tc++) {
     let cloud = 0, valid = 0;
     for (let y = tr * tileSize; y < Math.min(tile.height, (tr + 1) * tileSize); y++)
@@ -215,44 +242,84 @@ export function blockScore(run: ScreenRun, tile: CloudTile, th: ScreenThresholds
     const got = run.tiles[(tr * run.tileCols + tc) * TILE_WORDS + 6];
     n++; if (want === got) ok++; else if (got > want) harsher++; else gentler++;
     if ((want === DECISION.DROP) === (got === DECISION.DROP)) okDrop++;
+    if (cloud === 0 && valid > 0 && got === DECISION.DROP) clearDropped++;
   }
-  return { blocks: n, decisionAccuracy: div(ok, n), dropAccuracy: div(okDrop, n), harsher, gentler };
+  return { blocks: n, decisionAccuracy: div(ok, n), dropAccuracy: div(okDrop, n), harsher, gentler, clearDropped };
 }
 
-/** Threshold grid searched by the leave-one-out evaluation. */
+/**
+ * Threshold grid searched by the leave-one-out evaluation: the cloud tests and the grow. The
+ * bright-not-cloud constants (ice NIR/red, snow blue and green/blue) stay at the physical defaults
+ * (assembly/screen/README.md): with one snow patch among the tiles they cannot be learnt held out.
+ */
 export function thresholdGrid(): ScreenThresholds[] {
   const g: ScreenThresholds[] = [];
   for (const coreBlue of [0.16, 0.2, 0.24])
-    for (const coreHot of [0.02, 0.04, 0.08])
+    for (const coreHotRel of [0.04, 0.06, 0.08])
       for (const coreNdviMax of [0.5, 1.0])
         for (const hazeHot of [0.015, 0.02, 0.03])
           for (const dilateMetres of [30, 50])
             for (const growMetres of [100, 150, 200])
-              g.push({ ...DEFAULT_THRESHOLDS, coreBlue, coreHot, coreNdviMax, hazeHot, dilateMetres, growMetres });
+              g.push({ ...DEFAULT_THRESHOLDS, coreBlue, coreHotRel, coreNdviMax, hazeHot, dilateMetres, growMetres });
   return g;
 }
 
-export interface LeaveOneOut { heldOut: string; chosen: ScreenThresholds; trainF1: number; heldOutConfusion: Confusion }
+/** How a leave-one-out fold chose its thresholds. */
+export type LooRule = "best-f1-within-commission" | "least-worst-commission";
+export const LOO_RULES: Record<LooRule, string> = {
+  "best-f1-within-commission": "best pooled F1 on the training tiles among the sets with commission ≤ the limit on every training tile",
+  "least-worst-commission": "no set meets the commission limit on every training tile: the set with the smallest worst training-tile commission, ties by best pooled F1",
+};
+export interface LeaveOneOut { heldOut: string; chosen: ScreenThresholds; trainF1: number; trainWorstCommission: number; rule: LooRule; heldOutConfusion: Confusion }
 /**
- * For each tile: choose the grid point with the best pooled F1 on the other tiles among those
- * keeping commission ≤ maxCommission on each of them, then score it on the held-out tile.
+ * For each tile: choose a grid point on the other tiles by LOO_RULES (best pooled F1 among the
+ * points keeping commission ≤ maxCommission on each training tile; if there is none, the point
+ * with the smallest worst training-tile commission, ties by pooled F1), then score it on the
+ * held-out tile. Grid order never decides, except between exact ties of both criteria.
  */
-export function leaveOneOut(lib: FlightLib, tiles: CloudTile[], grid = thresholdGrid(), maxCommission = 0.05): LeaveOneOut[] {
-  const table = grid.map((th) => tiles.map((t) => confusion(screenTile(lib, t, th).classes, t.mask)));
+export function leaveOneOut(lib: FlightLib, tiles: CloudTile[], grid = thresholdGrid(), maxCommission = 0.05, table = gridTable(lib, tiles, grid)): LeaveOneOut[] {
   return tiles.map((t, k) => {
-    let best = -1, bestF1 = -1;
-    for (let g = 0; g < grid.length; g++) {
-      let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 }, okCom = true;
-      for (let j = 0; j < tiles.length; j++) {
-        if (j === k) continue;
-        pooled = addConfusion(pooled, table[g][j]);
-        if (scores(table[g][j]).commission > maxCommission) okCom = false;
-      }
-      const f1 = scores(pooled).f1;
-      if (okCom && f1 > bestF1) { bestF1 = f1; best = g; }
+    const c = chooseOn(table, tiles.map((_, j) => j).filter((j) => j !== k), maxCommission);
+    return { heldOut: t.id, chosen: grid[c.index], trainF1: c.trainF1, trainWorstCommission: c.trainWorstCommission, rule: c.rule, heldOutConfusion: table[c.index][k] };
+  });
+}
+
+/** Confusion of every grid point on every tile (grid-major). */
+export function gridTable(lib: FlightLib, tiles: CloudTile[], grid: ScreenThresholds[]): Confusion[][] {
+  return grid.map((th) => tiles.map((t) => confusion(screenTile(lib, t, th).classes, t.mask)));
+}
+
+/** The grid point LOO_RULES choose on the training tiles `train` (indices into the table's tiles). */
+export function chooseOn(table: Confusion[][], train: number[], maxCommission: number): { index: number; trainF1: number; trainWorstCommission: number; rule: LooRule } {
+  let best = -1, bestF1 = -1, bestWorst = Infinity;       // within the limit
+  let alt = -1, altWorst = Infinity, altF1 = -1;            // smallest worst commission
+  for (let g = 0; g < table.length; g++) {
+    let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 }, worst = 0;
+    for (const j of train) {
+      pooled = addConfusion(pooled, table[g][j]);
+      worst = Math.max(worst, scores(table[g][j]).commission);
     }
-    if (best < 0) best = 0;
-    return { heldOut: t.id, chosen: grid[best], trainF1: bestF1, heldOutConfusion: table[best][k] };
+    const f1 = scores(pooled).f1;
+    if (worst <= maxCommission && f1 > bestF1) { bestF1 = f1; best = g; bestWorst = worst; }
+    if (worst < altWorst || (worst === altWorst && f1 > altF1)) { altWorst = worst; altF1 = f1; alt = g; }
+  }
+  if (best >= 0) return { index: best, trainF1: bestF1, trainWorstCommission: bestWorst, rule: "best-f1-within-commission" };
+  return { index: alt, trainF1: altF1, trainWorstCommission: altWorst, rule: "least-worst-commission" };
+}
+
+export interface CrossSet { trainedOn: string; testedOn: string; chosen: ScreenThresholds; rule: LooRule; trainF1: number; scores: Scores; maxCommission: number }
+/** Train on every other set, test on this one (same rule), for each set. */
+export function crossSet(tiles: CloudTile[], grid: ScreenThresholds[], table: Confusion[][], maxCommission = 0.05): CrossSet[] {
+  const sets = [...new Set(tiles.map((t) => t.set ?? ""))];
+  if (sets.length < 2) return [];
+  return sets.map((s) => {
+    const test = tiles.map((_, j) => j).filter((j) => (tiles[j].set ?? "") === s), train = tiles.map((_, j) => j).filter((j) => (tiles[j].set ?? "") !== s);
+    const c = chooseOn(table, train, maxCommission);
+    const conf = test.reduce((a, j) => addConfusion(a, table[c.index][j]), { tp: 0, fp: 0, fn: 0, tn: 0 } as Confusion);
+    return {
+      trainedOn: sets.filter((x) => x !== s).join("+"), testedOn: s, chosen: grid[c.index], rule: c.rule, trainF1: c.trainF1,
+      scores: scores(conf), maxCommission: Math.max(...test.map((j) => scores(table[c.index][j]).commission)),
+    };
   });
 }
 
@@ -273,52 +340,94 @@ export function simpleRuleConfusion(t: CloudTile): Confusion {
   return confusion(cls, t.mask);
 }
 
-export interface TileReport { id: string; confusion: Confusion; scores: Scores; blocks: BlockScore; uncertainShare: number }
+export interface TileReport {
+  id: string; set: string; landCover: string; confusion: Confusion; scores: Scores; blocks: BlockScore;
+  uncertainShare: number;
+  /** Share of the tile's pixels classed bright, not cloud. */
+  brightShare: number;
+}
+export interface GroupReport { name: string; tiles: number; confusion: Confusion; scores: Scores; maxCommission: number }
 export interface EvalReport {
   thresholds: ScreenThresholds; tiles: TileReport[]; pooled: Scores; maxCommission: number;
-  leaveOneOut: (LeaveOneOut & { scores: Scores })[]; leaveOneOutPooled: Scores;
+  /** Pooled per set (folder) and per land-cover class. */
+  sets: GroupReport[]; landCovers: GroupReport[];
+  leaveOneOut: (LeaveOneOut & { scores: Scores; set: string; landCover: string })[]; leaveOneOutPooled: Scores;
+  leaveOneOutSets: GroupReport[]; leaveOneOutLandCovers: GroupReport[];
+  /** Thresholds chosen on the other set(s), scored on each set. */
+  crossSet: CrossSet[];
   /** The simple threshold rule on the same tiles, pooled. */
   simpleRulePooled: Scores;
+  /** Blocks with no cloud in the labels that the flight dropped, over the snow/ice, wetlands and all tiles. */
+  clearBlocksDropped: { snowIce: number; all: number };
 }
 
-export function evaluate(lib: FlightLib, tiles: CloudTile[], th: ScreenThresholds = DEFAULT_THRESHOLDS, withLoo = true): EvalReport {
+const ZERO: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+function groups<T extends { confusion: Confusion }>(items: T[], key: (x: T) => string): GroupReport[] {
+  const m = new Map<string, T[]>();
+  for (const x of items) { const k = key(x); if (!m.has(k)) m.set(k, []); m.get(k)!.push(x); }
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, xs]) => ({
+    name, tiles: xs.length, confusion: xs.reduce((a, x) => addConfusion(a, x.confusion), ZERO),
+    scores: scores(xs.reduce((a, x) => addConfusion(a, x.confusion), ZERO)), maxCommission: Math.max(...xs.map((x) => scores(x.confusion).commission)),
+  }));
+}
+
+export function evaluate(lib: FlightLib, tiles: CloudTile[], th: ScreenThresholds = DEFAULT_THRESHOLDS, withLoo = true, grid?: ScreenThresholds[]): EvalReport {
   const reps: TileReport[] = [];
-  let pooled: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  let pooled: Confusion = ZERO;
   for (const t of tiles) {
     const run = screenTile(lib, t, th, 64);
     const c = confusion(run.classes, t.mask);
-    let unc = 0;
-    for (const v of run.classes) if (v === CLASS.UNCERTAIN) unc++;
-    reps.push({ id: t.id, confusion: c, scores: scores(c), blocks: blockScore(run, t, th), uncertainShare: unc / run.classes.length });
+    let unc = 0, bri = 0;
+    for (const v of run.classes) { if (v === CLASS.UNCERTAIN) unc++; else if (v === CLASS.BRIGHT) bri++; }
+    reps.push({
+      id: t.id, set: t.set ?? "", landCover: t.landCover ?? "mixed", confusion: c, scores: scores(c), blocks: blockScore(run, t, th),
+      uncertainShare: unc / run.classes.length, brightShare: bri / run.classes.length,
+    });
     pooled = addConfusion(pooled, c);
   }
-  const loo = withLoo ? leaveOneOut(lib, tiles).map((l) => ({ ...l, scores: scores(l.heldOutConfusion) })) : [];
-  const looPooled = scores(loo.reduce((a, l) => addConfusion(a, l.heldOutConfusion), { tp: 0, fp: 0, fn: 0, tn: 0 }));
+  const g = grid ?? thresholdGrid();
+  const table = withLoo ? gridTable(lib, tiles, g) : [];
+  const loo = withLoo ? leaveOneOut(lib, tiles, g, 0.05, table).map((l, k) => ({ ...l, scores: scores(l.heldOutConfusion), set: tiles[k].set ?? "", landCover: tiles[k].landCover ?? "mixed", confusion: l.heldOutConfusion })) : [];
+  const looPooled = scores(loo.reduce((a, l) => addConfusion(a, l.heldOutConfusion), ZERO));
   return {
     thresholds: th, tiles: reps, pooled: scores(pooled), maxCommission: Math.max(...reps.map((r) => r.scores.commission)),
+    sets: groups(reps, (r) => r.set), landCovers: groups(reps, (r) => r.landCover),
     leaveOneOut: loo, leaveOneOutPooled: looPooled,
+    leaveOneOutSets: groups(loo, (l) => l.set), leaveOneOutLandCovers: groups(loo, (l) => l.landCover),
+    crossSet: withLoo ? crossSet(tiles, g, table) : [],
     simpleRulePooled: scores(tiles.map(simpleRuleConfusion).reduce(addConfusion)),
+    clearBlocksDropped: {
+      snowIce: reps.filter((r) => r.landCover === "snow/ice").reduce((a, r) => a + r.blocks.clearDropped, 0),
+      all: reps.reduce((a, r) => a + r.blocks.clearDropped, 0),
+    },
   };
 }
 
 const f3 = (v: number) => v.toFixed(3);
-function describe(t: ScreenThresholds): string {
-  return `core blue > ${t.coreBlue}, HOT > ${t.coreHot}, NDVI < ${t.coreNdviMax}; R1 ${t.dilateMetres} m; haze ΔHOT > ${t.hazeHot} within R2 ${t.growMetres} m`;
+export function describeThresholds(t: ScreenThresholds): string {
+  return `core blue > ${t.coreBlue}, HOT > ${t.coreHot} and > min(background, ${t.hotBgCap}) + ${t.coreHotRel}, NDVI < ${t.coreNdviMax}; R1 ${t.dilateMetres} m; haze ΔHOT > ${t.hazeHot} within R2 ${t.growMetres} m`;
+}
+function describeBright(t: ScreenThresholds): string {
+  return `bright, not cloud: NIR < ${t.iceNirRed}·red (ice), or blue > ${t.snowBlue} and green < ${t.snowGreenBlue}·blue (snow)`;
 }
 function row(name: string, s: Scores, extra = ""): string {
   return `${name.padEnd(34)} ${f3(s.accuracy)}  ${f3(s.precision)}  ${f3(s.recall)}  ${f3(s.f1)}  ${f3(s.iou)}  ${f3(s.commission)}  ${f3(s.omission)}${extra}`;
 }
+const HEAD = `acc    prec   recall F1     IoU    commis omiss`;
 
 export async function evalCloudCommand(argv: string[]): Promise<number> {
-  let dir = sharedDataDir(), json = false, loo = true;
+  const dirs: string[] = [];
+  let json = false, loo = true;
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--data" && i + 1 < argv.length) dir = resolve(argv[++i]);
+    if (argv[i] === "--data" && i + 1 < argv.length) dirs.push(resolve(argv[++i]));
     else if (argv[i] === "--json") json = true;
     else if (argv[i] === "--no-loo") loo = false;
-    else { console.error(`eval:cloud: unknown argument ${argv[i]} (use --data DIR, --json, --no-loo)`); return 2; }
+    else { console.error(`eval:cloud: unknown argument ${argv[i]} (use --data DIR (repeatable), --json, --no-loo)`); return 2; }
   }
-  let tiles: CloudTile[];
-  try { tiles = loadCloudTiles(dir); } catch (e) {
+  // Default: every labelled set present (at least the first must be).
+  if (!dirs.length) for (const s of DEFAULT_SETS) { const d = sharedDataDir(s); if (s === DEFAULT_SETS[0] || existsSync(d)) dirs.push(d); }
+  let tiles: CloudTile[] = [];
+  try { for (const d of dirs) tiles = tiles.concat(loadCloudTiles(d)); } catch (e) {
     if (e instanceof EvalCloudError) { console.error(`eval:cloud: ${e.message}`); return 2; }
     throw e;
   }
@@ -326,18 +435,34 @@ export async function evalCloudCommand(argv: string[]): Promise<number> {
   const rep = evaluate(lib, tiles, DEFAULT_THRESHOLDS, loo);
   if (json) { console.log(JSON.stringify(rep, null, 1)); return 0; }
   const th = rep.thresholds;
-  console.log(`Flight cloud screener (build/lib.wasm) on ${tiles.length} tiles in ${dir}`);
-  console.log(`thresholds: ${describe(th)}, bright > ${th.bright}; tile decisions degrade ≥ ${th.degradeFrac}, drop ≥ ${th.dropFrac} of valid pixels`);
-  console.log(`${"tile".padEnd(34)} acc    prec   recall F1     IoU    commis omiss  | 64×64 blocks: keep/degrade/drop right, drop-or-not right, wrong harsher/gentler | uncertain share`);
+  console.log(`Flight cloud screener (build/lib.wasm) on ${tiles.length} tiles in ${dirs.join(", ")}`);
+  console.log(`thresholds: ${describeThresholds(th)}, bright > ${th.bright}; ${describeBright(th)}; tile decisions degrade ≥ ${th.degradeFrac}, drop ≥ ${th.dropFrac} of valid pixels`);
+  console.log(`${"tile".padEnd(34)} ${HEAD}  | 64×64 blocks: keep/degrade/drop right, drop-or-not right, wrong harsher/gentler, clear dropped | uncertain, bright-not-cloud share`);
   for (const r of rep.tiles)
-    console.log(row(r.id, r.scores, `  | ${r.blocks.blocks} blocks ${f3(r.blocks.decisionAccuracy)}  ${f3(r.blocks.dropAccuracy)}  ${r.blocks.harsher}/${r.blocks.gentler} | ${f3(r.uncertainShare)}`));
-  console.log(row("POOLED", rep.pooled, `  | max commission ${f3(rep.maxCommission)}`));
+    console.log(row(r.id, r.scores, `  | ${r.blocks.blocks} blocks ${f3(r.blocks.decisionAccuracy)}  ${f3(r.blocks.dropAccuracy)}  ${r.blocks.harsher}/${r.blocks.gentler}  ${r.blocks.clearDropped} | ${f3(r.uncertainShare)}  ${f3(r.brightShare)}`));
+  for (const g of rep.sets) console.log(row(`POOLED set ${g.name}`, g.scores, `  | ${g.tiles} tiles, max commission ${f3(g.maxCommission)}`));
+  console.log(row("POOLED all", rep.pooled, `  | max commission ${f3(rep.maxCommission)}`));
   console.log(row("simple rule (README floor), pooled", rep.simpleRulePooled));
+  console.log(`\nper land-cover class (pooled over its tiles):`);
+  for (const g of rep.landCovers) console.log(row(`  ${g.name}`, g.scores, `  | ${g.tiles} tiles, max commission ${f3(g.maxCommission)}`));
+  console.log(`clear blocks dropped: ${rep.clearBlocksDropped.snowIce} on snow/ice tiles, ${rep.clearBlocksDropped.all} in all`);
   if (loo) {
-    console.log(`\nleave-one-out (grid of ${thresholdGrid().length} threshold sets; best pooled F1 on the other tiles with commission ≤ 0.05 on each):`);
+    console.log(`\nleave-one-out over all ${tiles.length} tiles (grid of ${thresholdGrid().length} threshold sets; commission limit 0.05 per training tile). Rule:`);
+    console.log(`  1. ${LOO_RULES["best-f1-within-commission"]};`);
+    console.log(`  2. ${LOO_RULES["least-worst-commission"]}.`);
+    console.log(`  The bright-not-cloud constants are not tuned (physical defaults; one snow patch cannot be learnt held out).`);
+    console.log(`${"held-out tile".padEnd(34)} ${HEAD}  | rule, chosen thresholds (training pooled F1, worst training commission)`);
     for (const l of rep.leaveOneOut)
-      console.log(row(l.heldOut, l.scores, `  | ${describe(l.chosen)} (train F1 ${f3(l.trainF1)})`));
-    console.log(row("POOLED (held-out tiles)", rep.leaveOneOutPooled));
+      console.log(row(l.heldOut, l.scores, `  | ${l.rule === "best-f1-within-commission" ? "1" : "2"}: ${describeThresholds(l.chosen)} (train F1 ${f3(l.trainF1)}, worst ${f3(l.trainWorstCommission)})`));
+    for (const g of rep.leaveOneOutSets) console.log(row(`POOLED held-out, set ${g.name}`, g.scores, `  | max commission ${f3(g.maxCommission)}`));
+    console.log(row("POOLED held-out, all", rep.leaveOneOutPooled, `  | max commission ${f3(Math.max(...rep.leaveOneOut.map((l) => l.scores.commission)))}`));
+    console.log(`held-out per land-cover class:`);
+    for (const g of rep.leaveOneOutLandCovers) console.log(row(`  ${g.name}`, g.scores, `  | ${g.tiles} tiles, max commission ${f3(g.maxCommission)}`));
+    if (rep.crossSet.length) {
+      console.log(`train on one set, test on another (same grid and rule):`);
+      for (const c of rep.crossSet)
+        console.log(row(`  ${c.trainedOn} → ${c.testedOn}`, c.scores, `  | max commission ${f3(c.maxCommission)}; rule ${c.rule === "best-f1-within-commission" ? "1" : "2"}: ${describeThresholds(c.chosen)} (train F1 ${f3(c.trainF1)})`));
+    }
   }
   return 0;
 }

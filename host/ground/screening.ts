@@ -1,6 +1,6 @@
 // Ground side of onboard cloud screening: the tile statistics packets (decisions, pixel class
-// counts, thumbnails of dropped tiles) and the cloud mask product (CCSDS 121, 1 bit per pixel,
-// one unit per tile row). Layouts: README, "Cloud screening products". Written from the
+// counts, thumbnails of dropped tiles) and the class mask product (CCSDS 121, 2 bits per pixel:
+// 0 clear, 1 cloud, 2 bright not cloud (snow, ice); one unit per tile row). Layouts: README, "Cloud screening products". Written from the
 // documented layout, independently of the flight code.
 import { aec121DecodeUnit, Aec121DecodeError } from "./aec121-decoder.ts";
 import { decodeUnitHeader, UNIT_HDR_LEN, type UnitHeader } from "./image.ts";
@@ -16,6 +16,8 @@ export type Decision = (typeof DECISIONS)[number];
 export interface TileStats {
   tileRow: number; firstLine: number; lines: number; firstPixel: number; count: number;
   clear: number; cloud: number; uncertain: number; saturated: number; missing: number; unjudged: number;
+  /** Bright, not cloud (snow, ice): valid, never counted as cloud. */
+  bright: number;
   decision: Decision; reason: number; thumbnailFactor: number; bands: number;
   /** Dropped tiles: per band ⌈lines/f⌉ × ⌈count/f⌉ octets (top 8 bits of the block means). */
   thumbnail: Uint8Array | null;
@@ -34,7 +36,7 @@ export function decodeTileStats(data: Uint8Array): TileStats {
   const t: TileStats = {
     tileRow: s.tileRow, firstLine: s.firstLine, lines: s.lines, firstPixel: s.firstPixel, count: s.pixelCount,
     clear: s.clear, cloud: s.cloud, uncertain: s.uncertainBright, saturated: s.saturated, missing: s.missing, unjudged: s.unjudged,
-    decision: DECISIONS[d], reason: s.reason, thumbnailFactor: s.thumbnailFactor, bands: s.bands, thumbnail: null,
+    bright: s.brightNotCloud, decision: DECISIONS[d], reason: s.reason, thumbnailFactor: s.thumbnailFactor, bands: s.bands, thumbnail: null,
   };
   if (t.decision === "drop" && data.length > TILE_STATS_FIXED) t.thumbnail = data.slice(TILE_STATS_FIXED);
   return t;
@@ -42,14 +44,18 @@ export function decodeTileStats(data: Uint8Array): TileStats {
 
 export interface ScreeningSummary {
   tiles: number; kept: number; degraded: number; dropped: number;
-  /** Cloud pixels over valid pixels (clear + cloud + uncertain-bright), from the tile statistics. */
+  /** Cloud pixels over valid pixels (clear + cloud + uncertain-bright + bright-not-cloud), from the tile statistics. */
   cloudFraction: number;
   uncertainFraction: number;
+  /** Bright-not-cloud (snow, ice) pixels over valid pixels. */
+  brightFraction: number;
   /** Pixels the screener could not judge (night, calibration) or that were saturated/missing. */
   unjudgedPixels: number;
   maskUnits: number; maskUnitsLost: number;
-  /** Cloud pixels in the decoded mask, and whether that agrees with the tile statistics. */
+  /** Cloud pixels in the decoded mask, and whether that agrees with the tile statistics (cloud and bright-not-cloud counts). */
   maskCloudPixels: number;
+  /** Bright-not-cloud pixels in the decoded mask. */
+  maskBrightPixels: number;
   maskAgrees: boolean;
   droppedPixels: number;
   totalPixels: number;
@@ -60,9 +66,9 @@ export class ScreeningGround {
   /** Tile rows by first line, oldest first; rows the reconstruction has finished are forgotten. */
   private rows = new Map<number, TileStats[]>();
   private maskParts = new Map<number, { hdr: UnitHeader; chunks: Uint8Array[]; next: number }>();
-  readonly s: ScreeningSummary = { tiles: 0, kept: 0, degraded: 0, dropped: 0, cloudFraction: 0, uncertainFraction: 0, unjudgedPixels: 0, maskUnits: 0, maskUnitsLost: 0, maskCloudPixels: 0, maskAgrees: true, droppedPixels: 0, totalPixels: 0 };
-  private clear = 0; private cloud = 0; private uncertain = 0;
-  private statsCloud = 0;
+  readonly s: ScreeningSummary = { tiles: 0, kept: 0, degraded: 0, dropped: 0, cloudFraction: 0, uncertainFraction: 0, brightFraction: 0, unjudgedPixels: 0, maskUnits: 0, maskUnitsLost: 0, maskCloudPixels: 0, maskBrightPixels: 0, maskAgrees: true, droppedPixels: 0, totalPixels: 0 };
+  private clear = 0; private cloud = 0; private uncertain = 0; private bright = 0;
+  private statsCloud = 0; private statsBright = 0;
   badPackets = 0;
   constructor(readonly tileSize: number, private onMaskLine?: (line: number, mask: Uint8Array) => void, private onTile?: (t: TileStats) => void, private ledger?: PieceLedger) {}
 
@@ -94,8 +100,8 @@ export class ScreeningGround {
     this.s.tiles++;
     if (t.decision === "keep") this.s.kept++; else if (t.decision === "degrade") this.s.degraded++; else { this.s.dropped++; this.s.droppedPixels += t.lines * t.count; }
     this.s.totalPixels += t.lines * t.count;
-    this.clear += t.clear; this.cloud += t.cloud; this.uncertain += t.uncertain;
-    this.statsCloud += t.cloud;
+    this.clear += t.clear; this.cloud += t.cloud; this.uncertain += t.uncertain; this.bright += t.bright;
+    this.statsCloud += t.cloud; this.statsBright += t.bright;
     this.s.unjudgedPixels += t.unjudged + t.saturated + t.missing;
     this.ledger?.tile(t);
     this.onTile?.(t);
@@ -136,7 +142,8 @@ export class ScreeningGround {
       for (let i = 0; i < h.count; i++) {
         const v = bits[l * h.count + i];
         m[i] = v;
-        if (v) { this.s.maskCloudPixels++; perTile[Math.floor((h.firstPixel + i) / T)]++; }
+        if (v === 1) { this.s.maskCloudPixels++; perTile[Math.floor((h.firstPixel + i) / T)]++; }
+        else if (v === 2) this.s.maskBrightPixels++;
       }
       this.onMaskLine?.(h.line + l, m);
     }
@@ -144,10 +151,11 @@ export class ScreeningGround {
   }
 
   end(): ScreeningSummary {
-    const valid = this.clear + this.cloud + this.uncertain;
+    const valid = this.clear + this.cloud + this.uncertain + this.bright;
     this.s.cloudFraction = valid ? this.cloud / valid : 0;
     this.s.uncertainFraction = valid ? this.uncertain / valid : 0;
-    this.s.maskAgrees = this.s.maskUnitsLost === 0 && this.s.maskCloudPixels === this.statsCloud;
+    this.s.brightFraction = valid ? this.bright / valid : 0;
+    this.s.maskAgrees = this.s.maskUnitsLost === 0 && this.s.maskCloudPixels === this.statsCloud && this.s.maskBrightPixels === this.statsBright;
     return this.s;
   }
 }

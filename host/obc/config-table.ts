@@ -117,8 +117,13 @@ export interface ScreenThresholds {
   coreBlue: number; coreHot: number; coreNdviMax: number; hazeHot: number; bright: number;
   degradeFraction: number; dropFraction: number; minValidFraction: number; minSunElevationDeg: number;
   coreDilateM: number; hazeGrowM: number;
+  /** Core HOT above the clear background (capped at hotBackgroundCap) by this. */
+  coreHotAboveBackground: number; hotBackgroundCap: number;
+  /** Bright, not cloud: ice (NIR < iceNirRedMax · red), snow (blue > snowBlue and green < snowGreenBlueMax · blue); 0 turns a ratio test off. */
+  iceNirRedMax: number; snowBlue: number; snowGreenBlueMax: number;
 }
-const THRESHOLD_KEYS = ["coreBlue", "coreHot", "coreNdviMax", "hazeHot", "bright", "degradeFraction", "dropFraction", "minValidFraction", "minSunElevationDeg", "coreDilateM", "hazeGrowM"] as const;
+const THRESHOLD_KEYS = ["coreBlue", "coreHot", "coreNdviMax", "hazeHot", "bright", "degradeFraction", "dropFraction", "minValidFraction", "minSunElevationDeg", "coreDilateM", "hazeGrowM",
+  "coreHotAboveBackground", "hotBackgroundCap", "iceNirRedMax", "snowBlue", "snowGreenBlueMax"] as const;
 /** The contract's default thresholds. */
 export const DEFAULT_THRESHOLDS: ScreenThresholds = Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, optionDefault<number>("screening", k)])) as unknown as ScreenThresholds;
 
@@ -137,12 +142,13 @@ export function screenRadiiPx(t: Pick<ScreenThresholds, "coreDilateM" | "hazeGro
  * The screener's parameter words (assembly/screen/screener.ts P_*, contract fields scr*), in order.
  * Thresholds are reflectances in Q12 (1.0 = 4096), fractions Q16, the sun elevation in 0.01°.
  */
-export function screenerWords(t: ScreenThresholds, g: { gsdM: number; tileSize: number; bitDepth: number; blue: number; red: number; nir: number; bands: number; width: number }): number[] {
+export function screenerWords(t: ScreenThresholds, g: { gsdM: number; tileSize: number; bitDepth: number; blue: number; red: number; nir: number; green: number; bands: number; width: number }): number[] {
   const q12 = (x: number) => Math.round(x * 4096), q16 = (x: number) => Math.round(x * 65536);
   const r = screenRadiiPx(t, g.gsdM);
   return [q12(t.coreBlue), q12(t.coreHot), q12(t.coreNdviMax), q12(t.hazeHot), q12(t.bright), r.dilate, r.grow, g.tileSize,
     q16(t.degradeFraction), q16(t.dropFraction), q16(t.minValidFraction), (1 << g.bitDepth) - 1, Math.round(t.minSunElevationDeg * 100),
-    g.blue, g.red, g.nir, g.bands, g.width];
+    g.blue, g.red, g.nir, g.bands, g.width,
+    g.green, q12(t.coreHotAboveBackground), q12(t.hotBackgroundCap), q12(t.iceNirRedMax), q12(t.snowBlue), q12(t.snowGreenBlueMax)];
 }
 
 /**
@@ -156,7 +162,7 @@ export function screeningOptions(p: Profile): ScreeningProduct | null {
   const num = (k: string) => (typeof o[k] === "number" ? (o[k] as number) : optionDefault<number>("screening", k));
   const th = Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, num(k)])) as unknown as ScreenThresholds;
   const tile = num("tileSize");
-  const params = screenerWords(th, { gsdM: p.sensor.gsdM, tileSize: tile, bitDepth: p.sensor.bitDepth, blue: nearestBand(p, 490), red: nearestBand(p, 665), nir: nearestBand(p, 842), bands: p.sensor.bands.length, width: p.sensor.pixelsPerLine });
+  const params = screenerWords(th, { gsdM: p.sensor.gsdM, tileSize: tile, bitDepth: p.sensor.bitDepth, blue: nearestBand(p, 490), red: nearestBand(p, 665), nir: nearestBand(p, 842), green: nearestBand(p, 560), bands: p.sensor.bands.length, width: p.sensor.pixelsPerLine });
   return { tileSize: tile, degradeShift: num("degradeShift"), thumbnailFactor: num("thumbnailFactor"), statsApid: num("statsApid"), maskApid: num("maskApid"), params };
 }
 

@@ -107,17 +107,19 @@ const screening: Section = (r, a) => {
     const opt = (label: string, k: string, f?: (v: number) => string) => { if (k in sum) rows.push([label, fig(r, `${src}.${k}`, f)]); };
     opt("cloud fraction", "cloudFraction", pct);
     opt("uncertain fraction", "uncertainFraction", pct);
+    opt("bright, not cloud (snow, ice) fraction", "brightFraction", pct);
     opt("pixels not judged", "unjudgedPixels");
     opt("pixels dropped by screening", "droppedPixels");
     opt("total pixels", "totalPixels");
     opt("mask units decoded", "maskUnits");
     opt("mask units lost", "maskUnitsLost");
     opt("mask cloud pixels", "maskCloudPixels");
+    opt("mask bright-not-cloud pixels", "maskBrightPixels");
     opt("mask agrees with tile statistics", "maskAgrees");
   }
   const sw = (c: string) => `<span class="swatch" style="background:${c}"></span>`;
   return section("screening", "Cloud screening", `<figure class="ql"><figcaption><b>Seen by the imager, with the cloud mask and tile decisions that came down</b></figcaption><img src="${a.get(sc.overlay) ?? esc(sc.overlay)}" alt="cloud mask and tile decisions" width="${q.width}" height="${q.height}" data-file="${esc(sc.overlay)}">
-<p class="note">${sw("#00dcff")} cloud in the mask ${sw("#ffe600")} other mask class ${sw("#dc0000")} dropped tile (hatched) ${sw("#ff9600")} degraded tile (hatched); grey lines: the tile grid. Dropped tiles are black in the arrived quicklooks above.</p></figure>
+<p class="note">${sw("#00dcff")} cloud in the mask ${sw("#ffe600")} bright, not cloud (snow, ice) ${sw("#dc0000")} dropped tile (hatched) ${sw("#ff9600")} degraded tile (hatched); grey lines: the tile grid. Dropped tiles are black in the arrived quicklooks above.</p></figure>
 ${bar}<div class="two">${table(rows.slice(0, Math.ceil(rows.length / 2)))}${table(rows.slice(Math.ceil(rows.length / 2)))}</div>`);
 };
 

@@ -154,7 +154,7 @@ export class QuicklookBuffer {
 
   /**
    * What the imager saw (the sent true-colour image) with the screening drawn over it: cloud-mask
-   * pixels tinted cyan (other mask classes yellow), dropped tiles hatched red, degraded tiles
+   * pixels tinted cyan (bright-not-cloud pixels, snow and ice, yellow), dropped tiles hatched red, degraded tiles
    * hatched amber, the tile grid in grey when tiles are at least 4 quicklook pixels wide.
    */
   renderScreening(c: Composite, stretches: Map<number, Stretch>): Uint8Array {

@@ -43,7 +43,7 @@ export function printSummary(s: PassSummary, out: (line: string) => void = (l) =
   if (s.screening) {
     const x = s.screening;
     out(bold("Cloud screening"));
-    row("cloud cover", `${(100 * x.cloudFraction).toFixed(1)} % of valid pixels (uncertain-bright ${(100 * x.uncertainFraction).toFixed(1)} %)`);
+    row("cloud cover", `${(100 * x.cloudFraction).toFixed(1)} % of valid pixels (uncertain-bright ${(100 * x.uncertainFraction).toFixed(1)} %, bright not cloud: snow, ice ${(100 * (x.brightFraction ?? 0)).toFixed(1)} %)`);
     row("tiles kept / degraded / dropped", `${x.kept} / ${x.degraded} / ${x.dropped} of ${x.tiles}`);
     row("pixels not sent", `${((100 * x.droppedPixels) / Math.max(1, x.totalPixels)).toFixed(1)} % (statistics and thumbnails sent instead)`);
     row("degraded tiles: max error", `${s.image.maxDegradedError} DN`);

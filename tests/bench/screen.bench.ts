@@ -21,15 +21,18 @@ const C_SOURCE = String.raw`
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-enum { CLEAR, CLOUD, UNC, SAT, MISS };
+enum { CLEAR, CLOUD, UNC, SAT, MISS, UNJ, BRIGHT };
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
 int main(int argc, char **argv) {
-  /* args: file w h reps coreBlue coreHot ndviMax hazeHot bright r1 r2 kB oB kR oR kN oN satDn */
+  /* args: file w h reps coreBlue coreHot ndviMax hazeHot bright r1 r2 kB oB kR oR kN oN satDn out
+           coreHotRel hotBgCap iceNirRed snowBlue snowGreenBlue kG oG */
   const char *fn = argv[1]; int w = atoi(argv[2]), h = atoi(argv[3]), reps = atoi(argv[4]);
   int cb = atoi(argv[5]), ch = atoi(argv[6]), nv = atoi(argv[7]), hz = atoi(argv[8]), bri = atoi(argv[9]);
   int r1 = atoi(argv[10]), r2 = atoi(argv[11]);
   int64_t k[3] = {atoll(argv[12]), atoll(argv[14]), atoll(argv[16])}, o[3] = {atoll(argv[13]), atoll(argv[15]), atoll(argv[17])};
   unsigned sat = (unsigned)atoi(argv[18]);
+  int chr = atoi(argv[20]), cap = atoi(argv[21]); int64_t ice = atoll(argv[22]), sgb = atoll(argv[24]); int snowB = atoi(argv[23]);
+  int64_t kg = atoll(argv[25]), og = atoll(argv[26]);
   size_t npx = (size_t)w * h;
   uint16_t *img = malloc(npx * 8); FILE *f = fopen(fn, "rb"); if (!f || fread(img, 2, npx * 4, f) != npx * 4) return 2; fclose(f);
   uint8_t *cls = malloc(npx), *ring = malloc((size_t)(r2 + 1) * w);
@@ -43,17 +46,24 @@ int main(int argc, char **argv) {
       if (y < h) { /* classify line y */
         const uint16_t *L = img + (size_t)y * w * 4; uint8_t *s = ring + (size_t)(y % (r2 + 1)) * w;
         int lim2 = haveBg ? (bg + hz) * 2 : 0x7fffffff;
+        int bgc = haveBg && bg < cap ? bg : cap, coreLim2 = 2 * (bgc + chr) > 2 * ch ? 2 * (bgc + chr) : 2 * ch;
         for (int x = 0; x < w; x++) {
           unsigned b = L[x], r = L[2 * w + x], n = L[3 * w + x]; uint8_t fl = 0;
           if (!b || !r || !n) fl = 16; else if (b >= sat || r >= sat || n >= sat) fl = 8;
           else {
             int rb = (int)(((int64_t)b * k[0] + o[0]) >> 20), rr = (int)(((int64_t)r * k[1] + o[1]) >> 20);
-            int hot2 = 2 * rb - rr, isCore = 0;
-            if (rb > cb && hot2 > 2 * ch) {
+            int hot2 = 2 * rb - rr, isCore = 0, isBnc = 0;
+            if (rb > cb && hot2 > coreLim2) {
               int rn = (int)(((int64_t)n * k[2] + o[2]) >> 20), sum = rn + rr;
               isCore = sum <= 0 || (int64_t)(rn - rr) * 4096 < (int64_t)nv * sum;
+              if (isCore && (int64_t)rn * 4096 < ice * rr) { isCore = 0; isBnc = 1; }
+              else if (isCore && rb > snowB && sgb > 0) {
+                int rg = (int)(((int64_t)L[w + x] * kg + og) >> 20);
+                if ((int64_t)rg * 4096 < sgb * rb) { isCore = 0; isBnc = 1; }
+              }
             }
             if (isCore) fl = 1;
+            else if (isBnc) fl = 0x80;
             else if ((x & 3) == 0) { int bin = (hot2 >> 1) + 512; if (bin < 0) bin = 0; if (bin > 2047) bin = 2047; hist[bin]++; total++; }
             if (hot2 > lim2) fl |= 2;
             if (rb > bri || rr > bri) fl |= 4;
@@ -73,7 +83,7 @@ int main(int argc, char **argv) {
       const uint8_t *s = ring + (size_t)(j % (r2 + 1)) * w; uint8_t *c = cls + (size_t)j * w;
       for (int x = 0; x < w; x++) {
         uint8_t fl = s[x];
-        c[x] = (fl & 16) ? MISS : (fl & 8) ? SAT : (lastA[x] >= j - r1 || ((fl & 2) && lastB[x] >= j - r2)) ? CLOUD : (fl & 4) ? UNC : CLEAR;
+        c[x] = (fl & 16) ? MISS : (fl & 8) ? SAT : (lastA[x] >= j - r1 || ((fl & 2) && lastB[x] >= j - r2)) ? CLOUD : (fl & 0x80) ? BRIGHT : (fl & 4) ? UNC : CLEAR;
       }
     }
     double dt = now() - t0; if (dt < best) best = dt;
@@ -148,7 +158,9 @@ export default async function (): Promise<BenchFigure[]> {
         const out = execFileSync(join(dir, "screen"), [join(dir, "img.u16"), String(W), String(H), String(REPEAT),
           String(params[P.CORE_BLUE]), String(params[P.CORE_HOT]), String(params[P.CORE_NDVI_MAX]), String(params[P.HAZE_HOT]),
           String(params[P.BRIGHT]), String(params[P.DILATE_PX]), String(params[P.GROW_PX]),
-          String(k), "0", String(k), "0", String(k), "0", String(params[P.SAT_DN]), join(dir, "cls.u8")], { encoding: "utf8" });
+          String(k), "0", String(k), "0", String(k), "0", String(params[P.SAT_DN]), join(dir, "cls.u8"),
+          String(params[P.CORE_HOT_REL]), String(params[P.HOT_BG_CAP]), String(params[P.ICE_NIR_RED]), String(params[P.SNOW_BLUE]), String(params[P.SNOW_GREEN_BLUE]),
+          String(k), "0"], { encoding: "utf8" });
         refBest = Math.min(refBest, parseFloat(out.split(" ")[0]));
       }
     }

@@ -1,4 +1,4 @@
-import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN } from "../../../assembly/abi/config-table";
+import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
 import { OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, apidsBlockAt } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
@@ -12,7 +12,7 @@ const CB: i32 = CONFIG_FIXED_LEN + 2 * BANDS;
 function table(): usize {
   const t = heap.alloc(<usize>LEN);
   for (let i = 0; i < LEN; i++) store<u8>(t + <usize>i, 0);
-  storeU16BE(t, 4); storeU16BE(t + 2, LEN); storeU16BE(t + 4, 171);
+  storeU16BE(t, <u32>CONFIG_VERSION); storeU16BE(t + 2, LEN); storeU16BE(t + 4, 171);
   store<u8>(t + 6, 0); store<u8>(t + 7, 5);
   storeU16BE(t + 8, 1115); store<u8>(t + 10, 16); store<u8>(t + 11, 5);
   store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, BANDS);

@@ -8,7 +8,8 @@ import {
   screenDefaults, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush,
   screenTileRowDone, screenTilePtr, screenDecide, screenReset, screenRadState, screenLinesOut,
   P_CORE_BLUE, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_SAT_DN, P_BAND_BLUE, P_NBANDS, P_WIDTH, P_DROP_FRAC, P_COUNT,
-  CLASS_CLEAR, CLASS_CLOUD, CLASS_UNCERTAIN, CLASS_SATURATED, CLASS_MISSING, CLASS_UNJUDGED,
+  CLASS_CLEAR, CLASS_CLOUD, CLASS_UNCERTAIN, CLASS_SATURATED, CLASS_MISSING, CLASS_UNJUDGED, CLASS_BRIGHT, T_BRIGHT,
+  P_BAND_GREEN, P_ICE_NIR_RED, P_SNOW_GREEN_BLUE, P_CORE_HOT_REL, screenCheckParams, screenBadParam,
   DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, REASON_JUDGED, REASON_UNJUDGED, REASON_FEW_VALID,
   T_CLEAR, T_CLOUD, T_UNCERTAIN, T_SATURATED, T_MISSING, T_UNJUDGED, T_DECISION, T_REASON, TILE_WORDS, RAD_OK, RAD_NIGHT, RAD_BAD_CAL,
 } from "../../../assembly/screen/screener";
@@ -133,6 +134,88 @@ describe("per-pixel tests (R1 = R2 = 0: no delay, no grow)", () => {
     pushNow();
     expect<u8>(cls0(3)).toBe(CLASS_MISSING);
     expect<u8>(cls0(4)).toBe(CLASS_SATURATED);
+  });
+});
+
+describe("bright, not cloud: snow and ice (issue 14; R1 = R2 = 0 unless said)", () => {
+  it("clear snow (L8 Biome snow patch: ρ 0.84/0.72/0.77/0.82, green < 0.88·blue) is bright-not-cloud; a flat white cloud beside it is cloud", () => {
+    setup(0, 0, 64); background(); px(10, 8400, 7200, 7700, 8200); px(12, 6500, 6200, 6400, 6800);
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_BRIGHT);
+    expect<u8>(cls0(12)).toBe(CLASS_CLOUD);
+  });
+  it("lake ice (ρ 0.31/0.27/0.25/0.17: NIR < 0.9·red) is bright-not-cloud; at NIR = red it would be cloud", () => {
+    setup(0, 0, 64); background(); px(10, 3100, 2700, 2500, 1700); px(11, 3100, 2700, 2500, 2500);
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_BRIGHT);
+    expect<u8>(cls0(11)).toBe(CLASS_CLOUD);
+  });
+  it("a missing (0) or saturated green gives no snow verdict: the snow pixel is then cloud, never bright-not-cloud on a bad sample", () => {
+    setup(0, 0, 64); background(); px(10, 8400, 0, 7700, 8200); px(11, 8400, 65535, 7700, 8200); px(12, 8400, 7200, 7700, 8200);
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_CLOUD);
+    expect<u8>(cls0(11)).toBe(CLASS_CLOUD);
+    expect<u8>(cls0(12)).toBe(CLASS_BRIGHT);
+  });
+  it("snow test needs ρ_blue > 0.5: a dimmer bluish pixel (ρ 0.40/0.34/0.36/0.40) stays cloud", () => {
+    setup(0, 0, 64); background(); px(10, 4000, 3400, 3600, 4000);
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_CLOUD);
+  });
+  it("with both ratio words 0 the tests are off: the same snow is cloud", () => {
+    setup(0, 0, 64);
+    setP(params, P_ICE_NIR_RED, 0); setP(params, P_SNOW_GREEN_BLUE, 0);
+    expect<i32>(screenInit(params, ws, 1 << 16)).toBe(OK);
+    for (let b = 0; b < 4; b++) screenSetCalibration(b, 1e-4, 0.0, Math.PI);
+    screenSetSun(90.0, 1.0);
+    background(); px(10, 8400, 7200, 7700, 8200); px(11, 3100, 2700, 2500, 1700);
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_CLOUD);
+    expect<u8>(cls0(11)).toBe(CLASS_CLOUD);
+  });
+  it("core HOT above the background: before any background the cap (0.10) + 0.06 applies, so HOT 0.12 is not a core", () => {
+    setup(0, 0, 64); background(); px(10, 2700, 2700, 3000, 3200); // HOT = 0.27 − 0.15 = 0.12
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_UNCERTAIN);
+    setup(0, 0, 64);
+    setP(params, P_CORE_HOT_REL, 0);                                   // relative test off: HOT 0.12 > 0.10 + 0 is a core
+    screenInit(params, ws, 1 << 16);
+    for (let b = 0; b < 4; b++) screenSetCalibration(b, 1e-4, 0.0, Math.PI);
+    screenSetSun(90.0, 1.0);
+    background(); px(10, 2700, 2700, 3000, 3200);
+    pushNow();
+    expect<u8>(cls0(10)).toBe(CLASS_CLOUD);
+  });
+  it("tiles: a snow tile is kept with every pixel counted bright-not-cloud; a cloud core next to snow grows into it (R1 = 1)", () => {
+    expect<i32>(setup(1, 1, 8)).toBe(OK);
+    for (let y = 0; y < 9; y++) {
+      background();
+      for (let x = 0; x < 8; x++) px(x, 8400, 7200, 7700, 8200);              // tile 0: snow
+      for (let x = 8; x < 16; x++) px(x, 8400, 7200, 7700, 8200);             // tile 1: snow with a cloud core at x = 12
+      px(12, 6500, 6200, 6400, 6800);
+      pushNow();
+    }
+    expect<i32>(tw(0, T_BRIGHT)).toBe(64);
+    expect<i32>(tw(0, T_CLOUD)).toBe(0);
+    expect<i32>(tw(0, T_DECISION)).toBe(DECIDE_KEEP);
+    expect<i32>(tw(1, T_CLOUD)).toBe(24);                                    // columns 11..13 grown
+    expect<i32>(tw(1, T_BRIGHT)).toBe(40);
+    expect<i32>(tw(1, T_DECISION)).toBe(DECIDE_DEGRADE);
+  });
+  it("parameter words: a green band outside the line and ratios above 2.0 are refused, naming the word", () => {
+    screenDefaults(params, W, 4);
+    setP(params, P_BAND_GREEN, 4);
+    expect<i32>(screenCheckParams(params)).toBe(E_SCR_BAD_PARAM);
+    expect<i32>(screenBadParam()).toBe(P_BAND_GREEN);
+    screenDefaults(params, W, 4);
+    setP(params, P_ICE_NIR_RED, 8193);
+    expect<i32>(screenCheckParams(params)).toBe(E_SCR_BAD_PARAM);
+    expect<i32>(screenBadParam()).toBe(P_ICE_NIR_RED);
+    screenDefaults(params, W, 4);
+    setP(params, P_SNOW_GREEN_BLUE, -1);
+    expect<i32>(screenCheckParams(params)).toBe(E_SCR_BAD_PARAM);
+    screenDefaults(params, W, 4);
+    expect<i32>(screenCheckParams(params)).toBe(OK);
   });
 });
 

@@ -17,16 +17,16 @@ function statsPacket(o: { row: number; line: number; lines: number; x0: number; 
   const dv = new DataView(d.buffer);
   d[0] = 0x1e; dv.setUint32(1, 2_100_000_000); dv.setUint16(5, 0x8000);
   dv.setUint32(7, o.row); dv.setUint32(11, o.line); dv.setUint16(15, o.lines); dv.setUint16(17, o.x0); dv.setUint16(19, o.count);
-  o.counts.forEach((c, i) => dv.setUint32(21 + 4 * i, c));
-  d[45] = o.decision; d[46] = 0; d[47] = 8; d[48] = 4;
+  o.counts.forEach((c, i) => dv.setUint32(21 + 4 * i, c)); // clear, cloud, uncertain, saturated, missing, unjudged, bright not cloud
+  d[49] = o.decision; d[50] = 0; d[51] = 8; d[52] = 4;
   if (o.thumb) d.set(o.thumb, TILE_STATS_FIXED);
   return d;
 }
 
 test("tile statistics decode field by field; a dropped tile carries its thumbnail; a bad decision is a typed error", () => {
   const thumb = new Uint8Array(4 * 8 * 8).map((_, i) => i & 0xff);
-  const t = decodeTileStats(statsPacket({ row: 3, line: 192, lines: 64, x0: 128, count: 64, counts: [100, 3900, 96, 0, 0, 0], decision: 2, thumb }));
-  assert.deepEqual([t.tileRow, t.firstLine, t.lines, t.firstPixel, t.count, t.clear, t.cloud, t.uncertain], [3, 192, 64, 128, 64, 100, 3900, 96]);
+  const t = decodeTileStats(statsPacket({ row: 3, line: 192, lines: 64, x0: 128, count: 64, counts: [100, 3890, 96, 0, 0, 0, 10], decision: 2, thumb }));
+  assert.deepEqual([t.tileRow, t.firstLine, t.lines, t.firstPixel, t.count, t.clear, t.cloud, t.uncertain, t.bright], [3, 192, 64, 128, 64, 100, 3890, 96, 10]);
   assert.equal(t.decision, "drop");
   assert.deepEqual(t.thumbnail, thumb);
   const bad = statsPacket({ row: 0, line: 0, lines: 64, x0: 0, count: 64, counts: [0, 0, 0, 0, 0, 0], decision: 7 });
@@ -38,7 +38,7 @@ test("decisions cover their tile's pixels; the summary counts tiles, cloud fract
   const g = new ScreeningGround(64);
   g.addStats(statsPacket({ row: 0, line: 0, lines: 64, x0: 0, count: 64, counts: [4096, 0, 0, 0, 0, 0], decision: 0 }));
   g.addStats(statsPacket({ row: 0, line: 0, lines: 64, x0: 64, count: 64, counts: [0, 4096, 0, 0, 0, 0], decision: 2 }));
-  g.addStats(statsPacket({ row: 1, line: 64, lines: 64, x0: 0, count: 64, counts: [2048, 1024, 1024, 0, 0, 0], decision: 1 }));
+  g.addStats(statsPacket({ row: 1, line: 64, lines: 64, x0: 0, count: 64, counts: [1024, 1024, 1024, 0, 0, 0, 1024], decision: 1 }));
   assert.equal(g.decisionAt(10, 70)?.decision, "drop");
   assert.equal(g.decisionAt(10, 5)?.decision, "keep");
   assert.equal(g.decisionAt(100, 5)?.decision, "degrade");
@@ -46,6 +46,33 @@ test("decisions cover their tile's pixels; the summary counts tiles, cloud fract
   const s = g.end();
   assert.deepEqual([s.tiles, s.kept, s.degraded, s.dropped, s.droppedPixels], [3, 1, 1, 1, 4096]);
   assert.equal(s.cloudFraction, (4096 + 1024) / (4096 * 3));
+  assert.equal(s.brightFraction, 1024 / (4096 * 3));
+});
+
+test("[121.0-B-3 §5] the class mask unit (2-bit samples: 1 cloud, 2 bright not cloud) decodes, and its counts agree with the statistics only when both classes match", () => {
+  const W = 64, L = 8, n = W * L;
+  const mask = new Uint8Array(n).map((_, i) => ((i % W) < 20 ? 1 : (i % W) < 50 ? 2 : 0));
+  const lib = loadFlightLib(); const x = lib.exports;
+  const st = lib.alloc(x.aec121StateLen()), src = lib.alloc(2 * n), out = lib.alloc(65536);
+  x.aec121Init(st, 2, 16, 128, 8 | 16);
+  new Uint16Array(lib.memory.buffer, src, n).set(mask);
+  const coded = lib.u8().slice(out, out + x.aec121EncodeUnit(st, src, n, out, 65536));
+  const hdr = new Uint8Array(UNIT_HDR_LEN);
+  const dv = new DataView(hdr.buffer);
+  hdr[0] = 0x1e; dv.setUint32(7, 0); dv.setUint16(11, L); dv.setUint16(13, 0); dv.setUint16(15, W);
+  hdr[17] = 2; hdr[18] = 2; hdr[19] = 16; hdr[20] = 8 | 16; dv.setUint16(21, 128); dv.setUint32(23, 0); hdr[27] = 0;
+  const pkt = new Uint8Array(UNIT_HDR_LEN + coded.length);
+  pkt.set(hdr); pkt.set(coded, UNIT_HDR_LEN);
+  for (const brightInStats of [30 * L, 29 * L]) {
+    const lines: Uint8Array[] = [];
+    const g = new ScreeningGround(64, (_, m) => lines.push(m));
+    g.addStats(statsPacket({ row: 0, line: 0, lines: L, x0: 0, count: W, counts: [14 * L, 20 * L, 0, 0, 0, 0, brightInStats], decision: 1 }));
+    g.addMask(pkt, 3);
+    assert.deepEqual(lines[5], mask.subarray(5 * W, 6 * W));
+    const s = g.end();
+    assert.deepEqual([s.maskCloudPixels, s.maskBrightPixels], [20 * L, 30 * L]);
+    assert.equal(s.maskAgrees, brightInStats === 30 * L);
+  }
 });
 
 test("[121.0-B-3 §5] the cloud mask unit (1-bit samples) decodes to the mask lines and agrees with the statistics", () => {
@@ -72,7 +99,7 @@ test("[121.0-B-3 §5] the cloud mask unit (1-bit samples) decodes to the mask li
   hdr[17] = 1; hdr[18] = 1; hdr[19] = 16; hdr[20] = 8 | 16; dv.setUint16(21, 128); dv.setUint32(23, 0); hdr[27] = 0;
   const lines: Uint8Array[] = [];
   const g = new ScreeningGround(64, (_, m) => lines.push(m));
-  g.addStats(statsPacket({ row: 0, line: 0, lines: L, x0: 0, count: W, counts: [W * L - 29 * L, 29 * L, 0, 0, 0, 0], decision: 1 }));
+  g.addStats(statsPacket({ row: 0, line: 0, lines: L, x0: 0, count: W, counts: [W * L - 29 * L, 29 * L, 0, 0, 0, 0, 0], decision: 1 }));
   const pkt = new Uint8Array(UNIT_HDR_LEN + coded.length);
   pkt.set(hdr); pkt.set(coded, UNIT_HDR_LEN);
   g.addMask(pkt, 3);
