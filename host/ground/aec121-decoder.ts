@@ -93,8 +93,18 @@ export class Aec121StreamDecoder {
   private out: Int32Array; // unsigned samples are stored wrapped and handed out as a Uint32Array view
   private outLen = 0;
   private failed: Aec121DecodeError | null = null;
+  /** Samples one push()/resume() hands out at most (the rest waits for resume()). */
+  private readonly budget: number;
+  private stopped = false;
 
-  constructor(opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number } = {}) {
+  /**
+   * limits.maxSamples bounds the samples of the whole stream (TOO_MANY_SAMPLES past it);
+   * limits.expectedSamples sizes the first output buffer; limits.samplesPerCall bounds what one
+   * push() returns (and so the decoder's memory, whatever the input: a few bits of zero-block
+   * code can stand for thousands of samples): when push() stopped there, hasMore is true and
+   * resume() continues.
+   */
+  constructor(opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number; samplesPerCall?: number } = {}) {
     checkAec121Options(opts);
     this.n = opts.bitsPerSample;
     this.J = opts.blockSize;
@@ -109,6 +119,7 @@ export class Aec121StreamDecoder {
     this.xmin = this.signed ? -(2 ** (n - 1)) : 0;
     this.xmax = this.signed ? 2 ** (n - 1) - 1 : 2 ** n - 1;
     this.maxSamples = limits.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    this.budget = limits.samplesPerCall ?? Infinity;
     this.out = new Int32Array(Math.min(limits.expectedSamples ?? 1024, this.maxSamples + 64));
   }
 
@@ -126,9 +137,32 @@ export class Aec121StreamDecoder {
     return this.take();
   }
 
+  /** True when the last push() or resume() stopped at samplesPerCall with whole CDSes still
+   *  buffered: call resume() (before push() or end()) for the rest. */
+  get hasMore(): boolean { return this.stopped; }
+
+  /** The next samples of the input already pushed (after push() stopped at samplesPerCall). */
+  resume(): Uint32Array | Int32Array {
+    if (this.failed) throw this.failed;
+    this.outLen = 0;
+    this.run();
+    return this.take();
+  }
+
   /** End of stream: what remains must be fewer than 8 fill bits or all-zero fill. */
   end(): Uint32Array | Int32Array {
     if (this.failed) throw this.failed;
+    if (this.stopped) {
+      // what push() left for resume() is decoded here, the samples handed out together
+      const parts: (Uint32Array | Int32Array)[] = [];
+      let total = 0;
+      while (this.stopped) { const p = this.resume(); parts.push(p); total += p.length; }
+      this.checkTail();
+      const all = this.signed ? new Int32Array(total) : new Uint32Array(total);
+      let o = 0;
+      for (const p of parts) { all.set(p, o); o += p.length; }
+      return all;
+    }
     this.checkTail();
     return this.take();
   }
@@ -214,9 +248,12 @@ export class Aec121StreamDecoder {
     const idShift = 32 - idLen;
     const q = this.q;
     const xmin = this.xmin, xmax = this.xmax, rsi = this.rsi, padRsi = this.padRsi;
+    const budget = this.budget;
+    this.stopped = false;
     for (;;) {
       let pos = this.pos;
       if (pos >= endBits) return;
+      if (this.outLen >= budget) { this.stopped = true; return; }
       if (fast) {
         // Split-sample CDS, n <= 30, postprocessor on: the common case, all in locals.
         let wi = pos >>> 5, r = pos & 31;
