@@ -183,13 +183,19 @@ export function unpackSamples(data: Uint8Array, st: SampleStorage): Uint32Array 
 
 /** Sample values → bytes as packSamples() gives them, with typed-array copies (no loop per
  *  sample) for 1-, 2- and 4-byte storage. */
-export function packSamplesFast(samples: Uint32Array | Int32Array, st: SampleStorage): Uint8Array {
+export function packSamplesFast(samples: Uint32Array | Int32Array, st: SampleStorage, scratch?: { buf: ArrayBuffer }): Uint8Array {
   const b = st.bytes;
   if (b === 3) return packSamples(samples, st);
   // a typed-array copy wraps each value modulo 2^(8b): the two's complement of a negative value
-  const out = b === 1 ? new Uint8Array(samples.length) : b === 2 ? new Uint16Array(samples.length) : new Uint32Array(samples.length);
+  const len = samples.length * b;
+  let ab: ArrayBuffer;
+  if (scratch) {
+    if (scratch.buf.byteLength < len) scratch.buf = new ArrayBuffer(len);
+    ab = scratch.buf;
+  } else ab = new ArrayBuffer(len);
+  const out = b === 1 ? new Uint8Array(ab, 0, samples.length) : b === 2 ? new Uint16Array(ab, 0, samples.length) : new Uint32Array(ab, 0, samples.length);
   out.set(samples);
-  const bytes = Buffer.from(out.buffer, 0, out.byteLength);
+  const bytes = Buffer.from(ab, 0, len);
   if (st.msb && b === 2) bytes.swap16();
   else if (st.msb && b === 4) bytes.swap32();
   return bytes;
@@ -317,7 +323,7 @@ export async function aecCommand(argv: string[]): Promise<number> {
 }
 
 /** Input read in chunks of this many bytes at most (decoding); encoding reads CHUNK samples. */
-const READ_CHUNK = 1 << 16;
+const READ_CHUNK = 1 << 18;
 /** Samples the decoder hands out per call at most: bounds its memory whatever the input. */
 const DECODE_SAMPLES_PER_CALL = 1 << 20;
 
@@ -380,16 +386,17 @@ function streamAec(a: AecArgs, fdIn: number): number {
     // like aec 1.0.6: without postprocessing, signed samples are written as n-bit patterns
     // (decoded as unsigned, which is what they are without the postprocessor)
     const dec = new Aec121StreamDecoder({ ...opts, signed: a.signed && a.preprocess },
-      { maxSamples: Number.MAX_SAFE_INTEGER, expectedSamples: 1 << 16, samplesPerCall: DECODE_SAMPLES_PER_CALL });
+      { maxSamples: Number.MAX_SAFE_INTEGER, expectedSamples: 1 << 16, samplesPerCall: DECODE_SAMPLES_PER_CALL, outputViews: true });
     const chunk = new Uint8Array(READ_CHUNK);
+    const scratch = { buf: new ArrayBuffer(0) };
     try {
       for (;;) {
         const got = read(chunk);
         if (got === 0) break;
-        write(packSamplesFast(dec.push(chunk.subarray(0, got)), st));
-        while (dec.hasMore) write(packSamplesFast(dec.resume(), st));
+        write(packSamplesFast(dec.push(chunk.subarray(0, got)), st, scratch));
+        while (dec.hasMore) write(packSamplesFast(dec.resume(), st, scratch));
       }
-      write(packSamplesFast(dec.end(), st));
+      write(packSamplesFast(dec.end(), st, scratch));
     } catch (e) {
       if (e instanceof Aec121DecodeError) {
         process.stderr.write(`tengri aec: ${e.message}\n`);
