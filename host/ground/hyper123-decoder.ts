@@ -469,6 +469,15 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
 
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
 export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Decoded {
+  const h = checkedHeader(stream, opts);
+  const delta = new Int32Array(h.nx * h.ny * h.nz);
+  const { limits, usedBytes } = entropyDecodeHyper123(stream, h, delta);
+  const { samples, maxError } = reconstruct(h, delta, limits);
+  return { header: h, samples, maxError, usedBytes };
+}
+
+/** The header, with the size checks made before anything is allocated. */
+export function checkedHeader(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Header {
   const h = parseHyper123Header(stream);
   const { nx, ny, nz } = h;
   const n = nx * ny * nz;
@@ -479,7 +488,19 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   // covers 64 blocks of J samples with its 5 or more bits
   // (a hybrid low-entropy code packs up to 256 indices into one output bit)
   if (bodyBits * (h.coder === "block-adaptive" ? 64 * h.blockSize : h.coder === "hybrid" ? 256 : 1) < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
-  const delta = new Int32Array(n);
+  return h;
+}
+
+/** True when the lossless reconstruction (reconstructLossless) applies to the stream. */
+export function isPlainLossless(h: Hyper123Header): boolean {
+  return h.fidelity === 0 && !h.weightOffsets && h.phi.every((v) => v === 0);
+}
+
+/**
+ * The entropy decoding stage: the mapped quantizer indices of the whole image into delta (BSQ
+ * layout), the periodic error limits, the bytes used.
+ */
+export function entropyDecodeHyper123(stream: Uint8Array, h: Hyper123Header, delta: Int32Array): { limits: PeriodLimits[]; usedBytes: number } {
   const limits: PeriodLimits[] = [];
   let usedBytes: number;
   if (h.coder === "hybrid") usedBytes = decodeHybrid(h, stream, delta, limits);
@@ -492,13 +513,12 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   // §5.4.3.1: the image is padded to a whole number of output words
   usedBytes = Math.ceil(usedBytes / h.wordBytes) * h.wordBytes;
   if (usedBytes > stream.length) throw new Hyper123DecodeError("TRUNCATED", "fill", usedBytes, stream.length * 8);
-  const { samples, maxError } = reconstruct(h, delta, limits);
-  return { header: h, samples, maxError, usedBytes };
+  return { limits, usedBytes };
 }
 
 /** Inverse predictor and quantizer (§4), band by band. */
 function reconstruct(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
-  if (h.fidelity === 0 && !h.weightOffsets && h.phi.every((v) => v === 0)) {
+  if (isPlainLossless(h)) {
     const out = new Int32Array(h.nx * h.ny * h.nz);
     reconstructLossless(h, delta, out, 0, h.nz);
     return { samples: out, maxError: null };
@@ -670,6 +690,7 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
   }
   return cld;
 }
+
 
 /** Inverse predictor and quantizer (§4), band by band: every fidelity and option. */
 function reconstructGeneral(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {

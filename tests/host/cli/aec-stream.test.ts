@@ -60,9 +60,9 @@ test("[121.0-B-3] tengri aec encodes from a pipe and decodes into a pipe in boun
     for (let i = 0; i < TOTAL / (4 * MiB); i++) {
       const b = block(i);
       inHash.update(b);
-      if (!writer.write(b)) await new Promise((r) => writer.once("drain", r));
+      if (!writer.write(b)) await new Promise<void>((r) => writer.once("drain", () => r()));
     }
-    await new Promise((r) => writer.end(r));
+    await new Promise<void>((r) => writer.end(() => r()));
     const e = await enc;
     assert.equal(e.code, 0, e.stderr);
     assert.ok(e.maxRss < BOUND, `encoder peak RSS ${(e.maxRss / MiB).toFixed(0)} MiB`);
