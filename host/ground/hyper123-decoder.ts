@@ -195,13 +195,32 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
     }
     rd.pos = pos;
   } else {
+    // band-interleaved: the bit position in a local, each codeword through fast() when it can
     const m = h.m;
+    let pos = rd.pos;
     for (let y = 0; y < ny; y++) {
-      if (h.periodExp >= 0 && y % 2 ** h.periodExp === 0) limits.push(readLimits(h, () => rd.bits(h.absBits), () => rd.bits(h.relBits)));
-      for (let g0 = 0; g0 < nz; g0 += m)
-        for (let x = 0; x < nx; x++)
-          for (let z = g0; z < Math.min(g0 + m, nz); z++) one(z, y * nx + x);
+      if (h.periodExp >= 0 && y % 2 ** h.periodExp === 0) {
+        rd.pos = pos;
+        limits.push(readLimits(h, () => rd.bits(h.absBits), () => rd.bits(h.relBits)));
+        pos = rd.pos;
+      }
+      for (let g0 = 0; g0 < nz; g0 += m) {
+        const g1 = g0 + m < nz ? g0 + m : nz;
+        for (let x = 0; x < nx; x++) {
+          const t = y * nx + x;
+          for (let z = g0; z < g1; z++) {
+            if (fastK && t !== 0 && pos <= fastEnd) {
+              const np = fast(z, t, pos);
+              if (np >= 0) { pos = np; continue; }
+            }
+            rd.pos = pos;
+            one(z, t);
+            pos = rd.pos;
+          }
+        }
+      }
     }
+    rd.pos = pos;
   }
 }
 
