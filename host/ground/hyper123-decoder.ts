@@ -510,9 +510,11 @@ export function checkedHeader(stream: Uint8Array, opts: Hyper123DecodeOptions = 
   return h;
 }
 
-/** True when the lossless reconstruction (reconstructLossless) applies to the stream. */
+/** True when the lossless reconstruction (reconstructLossless) applies to the stream: lossless,
+ *  no weight exponent offsets, no damping, and D ≤ 28 (its 32-bit integer arithmetic: local
+ *  differences below 2^30, s̃ below 2^31). */
 export function isPlainLossless(h: Hyper123Header): boolean {
-  return h.fidelity === 0 && !h.weightOffsets && h.phi.every((v) => v === 0);
+  return h.fidelity === 0 && !h.weightOffsets && h.phi.every((v) => v === 0) && h.d <= 28;
 }
 
 /**
@@ -642,7 +644,7 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
         if (v >= halfR || v < -halfR) v -= Math.floor((v + halfR) / twoR) * twoR;
         let hr = v + midHr;
         hr = hr < lowHr ? lowHr : hr > highHr ? highHr : hr;
-        const sTilde = Math.floor(hr * invOmega1);
+        const sTilde = Math.floor(hr * invOmega1) | 0;               // |hr| < 2^(D+Ω+3): an int32
         const sHat = sTilde >> 1;
         // §4.11 inverse mapping (θ = distance to the nearer bound)
         const dm = delta[cu];
