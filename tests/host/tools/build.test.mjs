@@ -48,7 +48,7 @@ test("[tengri §build] a target rebuilds on a changed, added or removed input, a
   }
 });
 
-test("[tengri §build] the project's targets cover the flight sources, the library and the host type check", () => {
+test("[tengri §build] the project's targets cover the flight sources, the library, the compiled host and the host type check", () => {
   const t = projectTargets();
   assert.deepEqual(t.map((x) => x.name), ["flight image", "library build", "compiled host", "host type check"]);
   const flight = t[0].inputs();
