@@ -573,7 +573,7 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
   const smin = h.signed ? -(2 ** (d - 1)) : 0;
   const smax = h.signed ? 2 ** (d - 1) - 1 : 2 ** d - 1;
   const smid = h.signed ? 0 : 2 ** (d - 1);
-  const full = !h.reduced, ls = h.localSum;
+  const full = !h.reduced, ls = h.localSum, wideFull = full && ls === 0;
   // central local differences d_z(t) of every band (a band's differences are needed by the
   // P bands above it)
   const cld = cldIn ?? new Int32Array(out.length);
@@ -618,29 +618,41 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
       for (let x = y === 0 ? 1 : 0; x < nx; x++) {
         const t = y * nx + x;
         const cu = base + t, up = cu - nx;
-        // §4.4 local sum
-        let sigma: number;
-        if (y > 0) {
-          if (ls >= 2) sigma = 4 * out[up];
-          else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
-          else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
-          else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
-        } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
-        else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
-        // §4.5 local differences, §4.7.1 predicted central local difference
-        let u0 = 0, u1 = 0, u2 = 0, dHat = 0;
-        if (full && y > 0) {
-          u0 = 4 * out[up] - sigma;
-          if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
-          dHat = w0 * u0 + w1 * u1 + w2 * u2;
+        // §4.7.1 the spectral part of the predicted central local difference (bands below)
+        let d0 = 0, d1 = 0, d2 = 0, spec = 0;
+        if (pz > 0) { d0 = cld[cu - nt]; spec = v0 * d0;
+          if (pz > 1) { d1 = cld[cu - 2 * nt]; spec += v1 * d1;
+            if (pz > 2) { d2 = cld[cu - 3 * nt]; spec += v2 * d2;
+              for (let i = 3, k = cu - 4 * nt; i < pz; i++, k -= nt) { const v = cld[k]; us[i] = v; spec += ws[i] * v; } } } }
+        // §4.4 local sum, §4.5 local differences, §4.7.1–2 predicted central local difference and
+        // the high-resolution predicted sample before its wrap: v = d̂ + 2^Ω(σ − 4s_mid)
+        let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
+        if (wideFull && y > 0 && x > 0 && x < nx - 1) {
+          // full prediction, wide neighbour-oriented sum, inside the image: the same sum of
+          // integers (exact in any order below 2^53) grouped so that only its last term waits
+          // for the previous sample W
+          const N = out[up], NW = out[up - 1], S3 = NW + N + out[up + 1], W = out[cu - 1];
+          sigma = W + S3;
+          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+          u0 = a0 - W; u1 = 3 * W - S3; u2 = a2 - W;
+          v = (w0 * a0 - w1 * S3 + w2 * a2 + spec + pOmega * (S3 - mid4)) + W * (3 * w1 - w0 - w2 + pOmega);
+        } else {
+          if (y > 0) {
+            if (ls >= 2) sigma = 4 * out[up];
+            else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
+            else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
+            else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
+          } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
+          else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
+          let dHat = 0;
+          if (full && y > 0) {
+            u0 = 4 * out[up] - sigma;
+            if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
+            dHat = w0 * u0 + w1 * u1 + w2 * u2;
+          }
+          v = dHat + spec + pOmega * (sigma - mid4);
         }
-        let d0 = 0, d1 = 0, d2 = 0;
-        if (pz > 0) { d0 = cld[cu - nt]; dHat += v0 * d0;
-          if (pz > 1) { d1 = cld[cu - 2 * nt]; dHat += v1 * d1;
-            if (pz > 2) { d2 = cld[cu - 3 * nt]; dHat += v2 * d2;
-              for (let i = 3, k = cu - 4 * nt; i < pz; i++, k -= nt) { const v = cld[k]; us[i] = v; dHat += ws[i] * v; } } } }
-        // §4.7.2 high-resolution predicted sample (mod*_R register wrap), §4.7.3, §4.7.4
-        let v = dHat + pOmega * (sigma - mid4);
+        // §4.7.2 (mod*_R register wrap), §4.7.3, §4.7.4
         if (v >= halfR || v < -halfR) v -= Math.floor((v + halfR) / twoR) * twoR;
         let hr = v + midHr;
         hr = hr < lowHr ? lowHr : hr > highHr ? highHr : hr;
