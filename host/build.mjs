@@ -36,6 +36,9 @@ export function projectTargets(root = ROOT) {
       // every build and whenever the commit or the tree's state changed since (no recompile then).
       after: (files) => embedBuildInfo(root, ["build/flight.wasm", "build/flight.debug.wasm"], sourceIdentity(root, files)) },
     { name: "library build", inputs: assembly, outputs: ["build/lib.wasm"], commands: [[bin("asc"), "assembly/index.ts", "--target", "lib"]] },
+    // The host compiled to JavaScript for bin/tengri.mjs (host/build-host.mjs, esbuild).
+    { name: "compiled host", inputs: () => [...walk(root, "host", /\.(ts|mjs|json)$/), "package-lock.json"], outputs: ["build/host/cli.mjs", "build/host/manifest.json"],
+      commands: [[process.execPath, "host/build-host.mjs"]] },
     { name: "host type check",
       inputs: () => [...["host", "tests/host", "tests/e2e", "tests/interop", "tests/bench"].flatMap((d) => walk(root, d, /\.ts$/)), "tsconfig.json", "package-lock.json"],
       outputs: [], commands: [[bin("tsc"), "-p", "."]] },

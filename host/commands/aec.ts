@@ -1,17 +1,21 @@
 // `tengri aec`: a drop-in for libaec's `aec` tool, running the flight CCSDS 121.0-B-3 encoder
 // (build/lib.wasm) and the independent ground decoder (host/ground/aec121-decoder.ts).
 //   tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-t] [-p] [-m] [-3] [-b SIZE] INFILE OUTFILE
+// Both directions stream: INFILE is read and OUTFILE written in chunks (memory does not grow with
+// the file; INFILE may be a pipe). Encoding reads the file's bytes straight into the flight
+// coder's input buffer (byte order swapped natively for -m, 8-bit samples widened by a typed-array
+// copy): no JavaScript loop per sample, except for 24-bit samples stored in 3 bytes (-3).
 // Defaults and meaning as aec 1.0.6: n = 8, J = 8, RSI = 2, preprocessing on, samples stored
 // little-endian in 1 (n <= 8), 2 (n <= 16), 3 (n <= 24 with -3) or 4 bytes. -b is accepted and
 // ignored. Exit codes: 0 success, 1 usage or decoding error, 99 input/output file error,
 // 255 invalid option value (aec's "initialization failed").
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadFlightLib, type FlightLib } from "../obc/lib.ts";
 import { checkOutputFile, displayPath, ioReason } from "./usage.ts";
 
 const LIB_WASM = fileURLToPath(new URL("../../build/lib.wasm", import.meta.url));
-import { aec121Decode, Aec121DecodeError, type Aec121Options } from "../ground/aec121-decoder.ts";
+import { Aec121StreamDecoder, Aec121DecodeError, type Aec121Options } from "../ground/aec121-decoder.ts";
 
 /** Option flag bits of the flight encoder (libaec's values). */
 export const AEC121_FLAG = { signed: 1, preprocess: 8, restricted: 16, padRsi: 32 } as const;
@@ -96,6 +100,58 @@ export class FlightAec121Encoder {
     return out;
   }
 
+  /**
+   * Code a file's worth of stored samples as one unit, streaming: `read` fills a buffer and
+   * returns the bytes it put there (0 at the end), `write` takes each piece of output (a view
+   * into the library's memory, valid until the next call). A partial sample at the end of the
+   * input is ignored (as the aec tool does). Returns the output length.
+   */
+  encodeStream(st: SampleStorage, read: (into: Uint8Array) => number, write: (bytes: Uint8Array) => void): number {
+    const e = this.lib.exports;
+    const c = this.c;
+    check(e.aec121Init(c.state, this.opts.bitsPerSample, this.opts.blockSize, this.opts.rsi, this.flags()));
+    const b = st.bytes;
+    // 2- and 4-byte samples are read straight into the coder's input (the samples' own width);
+    // 1- and 3-byte samples go through a staging buffer
+    const direct = (b === 2 && !this.wide) || (b === 4 && this.wide);
+    const staging = direct ? null : new Uint8Array(CHUNK * b);
+    let total = 0;
+    for (;;) {
+      const mem = this.lib.memory.buffer;
+      const into = staging ?? new Uint8Array(mem, c.inPtr, CHUNK * b);
+      let got = 0;
+      while (got < into.length) {
+        const r = read(into.subarray(got));
+        if (r === 0) break;
+        got += r;
+      }
+      const cnt = Math.floor(got / b);
+      if (cnt > 0) {
+        if (direct) {
+          if (st.msb) {
+            const raw = Buffer.from(mem, c.inPtr, cnt * b);
+            if (b === 2) raw.swap16(); else raw.swap32();
+          }
+        } else if (b === 1) {
+          if (this.wide) new Uint32Array(mem, c.inPtr, cnt).set(staging!.subarray(0, cnt));
+          else new Uint16Array(mem, c.inPtr, cnt).set(staging!.subarray(0, cnt));
+        } else {
+          // 3-byte or 4-byte storage of another width (not made by storageFor): value by value
+          const v = unpackSamples(staging!.subarray(0, cnt * b), st);
+          if (this.wide) new Uint32Array(mem, c.inPtr, cnt).set(v);
+          else new Uint16Array(mem, c.inPtr, cnt).set(v);
+        }
+        const w = check(this.wide ? e.aec121Encode32(c.state, c.inPtr, cnt, c.outPtr, c.outCap) : e.aec121Encode16(c.state, c.inPtr, cnt, c.outPtr, c.outCap));
+        if (w > 0) write(new Uint8Array(this.lib.memory.buffer, c.outPtr, w));
+        total += w;
+      }
+      if (got < into.length) break;                    // end of input
+    }
+    const w = check(e.aec121EndUnit(c.state, c.outPtr, c.outCap));
+    if (w > 0) write(new Uint8Array(this.lib.memory.buffer, c.outPtr, w));
+    return total + w;
+  }
+
   private flags(): number {
     const o = this.opts;
     return (o.signed ? AEC121_FLAG.signed : 0) | ((o.preprocess ?? true) ? AEC121_FLAG.preprocess : 0)
@@ -125,6 +181,26 @@ export function unpackSamples(data: Uint8Array, st: SampleStorage): Uint32Array 
   return out;
 }
 
+/** Sample values → bytes as packSamples() gives them, with typed-array copies (no loop per
+ *  sample) for 1-, 2- and 4-byte storage. */
+export function packSamplesFast(samples: Uint32Array | Int32Array, st: SampleStorage, scratch?: { buf: ArrayBuffer }): Uint8Array {
+  const b = st.bytes;
+  if (b === 3) return packSamples(samples, st);
+  // a typed-array copy wraps each value modulo 2^(8b): the two's complement of a negative value
+  const len = samples.length * b;
+  let ab: ArrayBuffer;
+  if (scratch) {
+    if (scratch.buf.byteLength < len) scratch.buf = new ArrayBuffer(len);
+    ab = scratch.buf;
+  } else ab = new ArrayBuffer(len);
+  const out = b === 1 ? new Uint8Array(ab, 0, samples.length) : b === 2 ? new Uint16Array(ab, 0, samples.length) : new Uint32Array(ab, 0, samples.length);
+  out.set(samples);
+  const bytes = Buffer.from(ab, 0, len);
+  if (st.msb && b === 2) bytes.swap16();
+  else if (st.msb && b === 4) bytes.swap32();
+  return bytes;
+}
+
 /** Sample values → bytes; signed values are written sign-extended over the storage width. */
 export function packSamples(samples: ArrayLike<number>, st: SampleStorage): Uint8Array {
   const b = st.bytes;
@@ -139,12 +215,6 @@ export function packSamples(samples: ArrayLike<number>, st: SampleStorage): Uint
       out[st.msb ? p + b - 1 - j : p + j] = byte;
     }
   }
-  return out;
-}
-
-function toPatterns(y: ArrayLike<number>, bits: number): number[] {
-  const out = new Array<number>(y.length);
-  for (let i = 0; i < y.length; i++) out[i] = y[i] < 0 ? y[i] + 2 ** bits : y[i];
   return out;
 }
 
@@ -237,13 +307,31 @@ export async function aecCommand(argv: string[]): Promise<number> {
     if (e instanceof AecUsageError) { process.stderr.write(`tengri aec: ${e.message}\n`); return 255; }
     throw e;
   }
-  let input: Uint8Array;
+  let fdIn: number;
   try {
-    input = readFileSync(a.input);
+    fdIn = openSync(a.input, "r");
+    if (fstatSync(fdIn).isDirectory()) { closeSync(fdIn); throw Object.assign(new Error("is a directory"), { code: "EISDIR" }); }
   } catch (e) {
     process.stderr.write(`tengri aec: cannot open input file ${ioReason(e as NodeJS.ErrnoException, a.input)}\n`);
     return 99;
   }
+  try {
+    return streamAec(a, fdIn);
+  } finally {
+    closeSync(fdIn);
+  }
+}
+
+/** Input read in chunks of this many bytes at most (decoding); encoding reads CHUNK samples. */
+const READ_CHUNK = 1 << 18;
+/** Samples the decoder hands out per call at most: bounds its memory whatever the input. */
+const DECODE_SAMPLES_PER_CALL = 1 << 20;
+
+class AecIoError extends Error {
+  constructor(readonly which: "input" | "output", readonly cause: NodeJS.ErrnoException) { super(cause.message); }
+}
+
+function streamAec(a: AecArgs, fdIn: number): number {
   // OUTFILE is checked before the work (an existing file is overwritten; its folder must exist).
   try {
     checkOutputFile(a.output, "OUTFILE");
@@ -254,36 +342,79 @@ export async function aecCommand(argv: string[]): Promise<number> {
   if (!a.decode && !existsSync(LIB_WASM)) { process.stderr.write(`tengri aec: ${displayPath(LIB_WASM)} not found: run npm run build\n`); return 99; }
   const opts: Aec121Options = { bitsPerSample: a.bits, blockSize: a.blockSize, rsi: a.rsi, signed: a.signed, preprocess: a.preprocess, restricted: a.restricted, padRsi: a.padRsi };
   const st = storageFor(a.bits, a);
-  let output: Uint8Array;
-  if (a.decode) {
+  let enc: FlightAec121Encoder | null = null;
+  if (!a.decode) {
     try {
-      const y = aec121Decode(input, opts, { maxSamples: Math.min(2 ** 30, input.length * 8 * 4096 + 65536) });
-      // like aec 1.0.6: without postprocessing, signed samples are written as n-bit patterns
-      output = packSamples(a.preprocess ? y : toPatterns(y, a.bits), st);
-    } catch (e) {
-      if (e instanceof Aec121DecodeError) {
-        process.stderr.write(`tengri aec: ${e.message}\n`);
-        try { writeFileSync(a.output, packSamples(e.samples, st)); } catch { /* reported below */ }
-        return 1;
-      }
-      throw e;
-    }
-  } else {
-    try {
-      const enc = new FlightAec121Encoder(loadFlightLib(), opts);
-      output = enc.encode(unpackSamples(input, st));
+      enc = new FlightAec121Encoder(loadFlightLib(), opts);
     } catch (e) {
       if (e instanceof Aec121FlightError) { process.stderr.write(`tengri aec: ${e.message}\n`); return 255; }
       throw e;
     }
   }
+  let fdOut: number;
   try {
-    writeFileSync(a.output, output);
+    fdOut = openSync(a.output, "w");
   } catch (e) {
     process.stderr.write(`tengri aec: cannot open output file ${ioReason(e as NodeJS.ErrnoException, a.output)}\n`);
     return 99;
   }
-  return 0;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const read = (into: Uint8Array): number => {
+    for (;;) {
+      try { return readSync(fdIn, into, 0, into.length, null); } catch (e) {
+        // a non-blocking pipe with nothing in it yet: wait a little for its writer
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") { Atomics.wait(pause, 0, 0, 5); continue; }
+        throw new AecIoError("input", e as NodeJS.ErrnoException);
+      }
+    }
+  };
+  const write = (bytes: Uint8Array): void => {
+    try {
+      for (let off = 0; off < bytes.length;) off += writeSync(fdOut, bytes, off, bytes.length - off);
+    } catch (e) { throw new AecIoError("output", e as NodeJS.ErrnoException); }
+  };
+  try {
+    if (enc) {
+      try {
+        enc.encodeStream(st, read, write);
+      } catch (e) {
+        if (e instanceof Aec121FlightError) { process.stderr.write(`tengri aec: ${e.message}\n`); return 255; }
+        throw e;
+      }
+      return 0;
+    }
+    // like aec 1.0.6: without postprocessing, signed samples are written as n-bit patterns
+    // (decoded as unsigned, which is what they are without the postprocessor)
+    const dec = new Aec121StreamDecoder({ ...opts, signed: a.signed && a.preprocess },
+      { maxSamples: Number.MAX_SAFE_INTEGER, expectedSamples: 1 << 16, samplesPerCall: DECODE_SAMPLES_PER_CALL, outputViews: true });
+    const chunk = new Uint8Array(READ_CHUNK);
+    const scratch = { buf: new ArrayBuffer(0) };
+    try {
+      for (;;) {
+        const got = read(chunk);
+        if (got === 0) break;
+        write(packSamplesFast(dec.push(chunk.subarray(0, got)), st, scratch));
+        while (dec.hasMore) write(packSamplesFast(dec.resume(), st, scratch));
+      }
+      write(packSamplesFast(dec.end(), st, scratch));
+    } catch (e) {
+      if (e instanceof Aec121DecodeError) {
+        process.stderr.write(`tengri aec: ${e.message}\n`);
+        try { write(packSamplesFast(e.samples, st)); } catch { /* the decoding error is the one reported */ }
+        return 1;
+      }
+      throw e;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof AecIoError) {
+      process.stderr.write(`tengri aec: ${e.which === "input" ? `cannot read input file ${ioReason(e.cause, a.input)}` : `cannot write output file ${ioReason(e.cause, a.output)}`}\n`);
+      return 99;
+    }
+    throw e;
+  } finally {
+    closeSync(fdOut);
+  }
 }
 
 // Direct use: `npx tsx host/commands/aec.ts ARGS`

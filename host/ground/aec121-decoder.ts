@@ -58,6 +58,7 @@ export function checkAec121Options(o: Aec121Options): void {
 }
 
 const NEED_MORE = -1;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Longest FS codeword accepted (bits): far beyond any encoder that picks the shortest option,
  *  and the bound on what the decoder buffers while it waits for a CDS to complete. */
 const MAX_FS = 1 << 24;
@@ -93,8 +94,20 @@ export class Aec121StreamDecoder {
   private out: Int32Array; // unsigned samples are stored wrapped and handed out as a Uint32Array view
   private outLen = 0;
   private failed: Aec121DecodeError | null = null;
+  /** Samples one push()/resume() hands out at most (the rest waits for resume()). */
+  private readonly budget: number;
+  private readonly views: boolean;
+  private stopped = false;
 
-  constructor(opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number } = {}) {
+  /**
+   * limits.maxSamples bounds the samples of the whole stream (TOO_MANY_SAMPLES past it);
+   * limits.expectedSamples sizes the first output buffer; limits.samplesPerCall bounds what one
+   * push() returns (and so the decoder's memory, whatever the input: a few bits of zero-block
+   * code can stand for thousands of samples): when push() stopped there, hasMore is true and
+   * resume() continues. limits.outputViews: push(), resume() and end() return views into the
+   * decoder's own buffer, valid until the next call (no copy), instead of arrays of their own.
+   */
+  constructor(opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number; samplesPerCall?: number; outputViews?: boolean } = {}) {
     checkAec121Options(opts);
     this.n = opts.bitsPerSample;
     this.J = opts.blockSize;
@@ -109,6 +122,8 @@ export class Aec121StreamDecoder {
     this.xmin = this.signed ? -(2 ** (n - 1)) : 0;
     this.xmax = this.signed ? 2 ** (n - 1) - 1 : 2 ** n - 1;
     this.maxSamples = limits.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    this.budget = limits.samplesPerCall ?? Infinity;
+    this.views = !!limits.outputViews;
     this.out = new Int32Array(Math.min(limits.expectedSamples ?? 1024, this.maxSamples + 64));
   }
 
@@ -126,9 +141,32 @@ export class Aec121StreamDecoder {
     return this.take();
   }
 
+  /** True when the last push() or resume() stopped at samplesPerCall with whole CDSes still
+   *  buffered: call resume() (before push() or end()) for the rest. */
+  get hasMore(): boolean { return this.stopped; }
+
+  /** The next samples of the input already pushed (after push() stopped at samplesPerCall). */
+  resume(): Uint32Array | Int32Array {
+    if (this.failed) throw this.failed;
+    this.outLen = 0;
+    this.run();
+    return this.take();
+  }
+
   /** End of stream: what remains must be fewer than 8 fill bits or all-zero fill. */
   end(): Uint32Array | Int32Array {
     if (this.failed) throw this.failed;
+    if (this.stopped) {
+      // what push() left for resume() is decoded here, the samples handed out together
+      const parts: (Uint32Array | Int32Array)[] = [];
+      let total = 0;
+      while (this.stopped) { const p = this.resume().slice(); parts.push(p); total += p.length; }
+      this.checkTail();
+      const all = this.signed ? new Int32Array(total) : new Uint32Array(total);
+      let o = 0;
+      for (const p of parts) { all.set(p, o); o += p.length; }
+      return all;
+    }
     this.checkTail();
     return this.take();
   }
@@ -141,6 +179,11 @@ export class Aec121StreamDecoder {
   }
 
   private take(): Uint32Array | Int32Array {
+    if (this.views) {
+      const v = this.out.subarray(0, this.outLen);
+      this.outLen = 0;
+      return this.signed ? v : new Uint32Array(v.buffer, v.byteOffset, v.length);
+    }
     const r = this.out.slice(0, this.outLen);
     this.outLen = 0;
     return this.signed ? r : new Uint32Array(r.buffer, 0, r.length);
@@ -189,10 +232,15 @@ export class Aec121StreamDecoder {
       w.set(this.words.subarray(0, rebuildFrom >>> 2));
       this.words = w;
     }
-    const buf = this.buf, words = this.words;
-    for (let i = rebuildFrom >>> 2, p = rebuildFrom; i < nw; i++, p += 4) {
-      words[i] = p + 3 < buf.length ? (buf[p] << 24) | (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3] : 0;
-    }
+    // the bytes copied into the words' memory, then each word byte-swapped (big-endian words
+    // on a little-endian machine; Buffer.swap32 is native)
+    const words = this.words;
+    const from = rebuildFrom >>> 2;
+    const avail = Math.min(nw * 4, this.buf.length) - rebuildFrom;   // buf: len + 16 zero-filled
+    const wb = Buffer.from(words.buffer, words.byteOffset + rebuildFrom, (nw - from) * 4);
+    wb.set(this.buf.subarray(rebuildFrom, rebuildFrom + avail));
+    wb.fill(0, avail);
+    if (LITTLE_ENDIAN) wb.swap32();
   }
 
   private fail(code: Aec121ErrorCode, detail: string): never {
@@ -214,9 +262,12 @@ export class Aec121StreamDecoder {
     const idShift = 32 - idLen;
     const q = this.q;
     const xmin = this.xmin, xmax = this.xmax, rsi = this.rsi, padRsi = this.padRsi;
+    const budget = this.budget;
+    this.stopped = false;
     for (;;) {
       let pos = this.pos;
       if (pos >= endBits) return;
+      if (this.outLen >= budget) { this.stopped = true; return; }
       if (fast) {
         // Split-sample CDS, n <= 30, postprocessor on: the common case, all in locals.
         let wi = pos >>> 5, r = pos & 31;

@@ -31,7 +31,7 @@ export interface Hyper123DecodeOptions {
 class BodyReader {
   pos: number;
   readonly endBit: number;
-  private readonly buf: Uint8Array;
+  readonly buf: Uint8Array;
   constructor(stream: Uint8Array, startByte: number) {
     // a copy with 8 zero bytes of slack, so the 32-bit peek never reads out of bounds
     this.buf = new Uint8Array(stream.length + 8);
@@ -85,7 +85,48 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
     sigma[z] = Math.floor((3 * 2 ** (k1 + 6) - 49) * g1 / 128);
   }
   const maxDelta = 2 ** d - 1;
+  // Fast path: the stream as big-endian 32-bit words, every codeword that ends at least 96 bits
+  // before the end of the data read through a 32-bit window, k from the leading zeros. A
+  // codeword the window cannot hold (a unary part of 32 zeros or more, an index out of range,
+  // the last 96 bits) goes to one() below, which decodes it or reports it.
+  const words = bigEndianWords(rd.buf);
+  const fastEnd = rd.endBit - 96;
+  const fastK = d <= 16 && h.gammaStar <= 9;         // Σ + ⌊49Γ/2^7⌋ < 2^30: 32-bit arithmetic
+  const fast = (z: number, t: number, pos: number): number => {
+    const g = gamma[z], s = sigma[z];
+    const lim = s + ((49 * g) >> 7);
+    let k = 0;
+    if (lim >= g) { k = Math.clz32(g) - Math.clz32(lim); if ((g << k) > lim) k--; if (k > kMax) k = kMax; }
+    let wi = pos >>> 5, r = pos & 31;
+    const w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+    if (w === 0) return -1;
+    let u = Math.clz32(w), v: number;
+    if (u < uMax) {
+      pos += u + 1;
+      if (k === 0) v = u;
+      else {
+        wi = pos >>> 5; r = pos & 31;
+        v = (u << k) | ((((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - k)));
+        pos += k;
+      }
+    } else {
+      u = uMax;
+      pos += uMax;
+      wi = pos >>> 5; r = pos & 31;
+      v = (((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - d));
+      pos += d;
+    }
+    if (v > maxDelta) return -1;
+    if (g < rescale) { sigma[z] = s + v; gamma[z] = g + 1; }
+    else { sigma[z] = (s + v + 1) >> 1; gamma[z] = (g + 1) >> 1; }
+    delta[z * nt + t] = v;
+    return pos;
+  };
   const one = (z: number, t: number): void => {
+    if (fastK && t !== 0 && rd.pos <= fastEnd) {
+      const p = fast(z, t, rd.pos);
+      if (p >= 0) { rd.pos = p; return; }
+    }
     let v: number;
     if (t === 0) v = rd.bits(d);                                      // §5.4.3.2.1
     else {
@@ -104,16 +145,92 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
     delta[z * nt + t] = v;
   };
   if (h.order === "bsq") {
-    for (let z = 0; z < nz; z++) for (let t = 0; t < nt; t++) one(z, t);
-  } else {
-    const m = h.m;
-    for (let y = 0; y < ny; y++) {
-      if (h.periodExp >= 0 && y % 2 ** h.periodExp === 0) limits.push(readLimits(h, () => rd.bits(h.absBits), () => rd.bits(h.relBits)));
-      for (let g0 = 0; g0 < nz; g0 += m)
-        for (let x = 0; x < nx; x++)
-          for (let z = g0; z < Math.min(g0 + m, nz); z++) one(z, y * nx + x);
+    // BSQ: one band at a time, its accumulator Σ and counter Γ in locals
+    let pos = rd.pos;
+    for (let z = 0; z < nz; z++) {
+      const row = z * nt;
+      rd.pos = pos;
+      one(z, 0);
+      pos = rd.pos;
+      let g = gamma[z], s = sigma[z];
+      for (let t = 1; t < nt; t++) {
+        if (fastK && pos <= fastEnd) {
+          const lim = s + ((49 * g) >> 7);
+          let k = 0;
+          if (lim >= g) { k = Math.clz32(g) - Math.clz32(lim); if ((g << k) > lim) k--; if (k > kMax) k = kMax; }
+          let wi = pos >>> 5, r = pos & 31;
+          const w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+          if (w !== 0) {
+            const u = Math.clz32(w);
+            let v: number, p: number;
+            if (u < uMax) {
+              p = pos + u + 1;
+              if (k === 0) v = u;
+              else {
+                wi = p >>> 5; r = p & 31;
+                v = (u << k) | ((((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - k)));
+                p += k;
+              }
+            } else {
+              p = pos + uMax;
+              wi = p >>> 5; r = p & 31;
+              v = (((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - d));
+              p += d;
+            }
+            if (v <= maxDelta) {
+              if (g < rescale) { s += v; g++; }
+              else { s = (s + v + 1) >> 1; g = (g + 1) >> 1; }
+              delta[row + t] = v;
+              pos = p;
+              continue;
+            }
+          }
+        }
+        // the general path, which decodes the codeword or reports it
+        gamma[z] = g; sigma[z] = s; rd.pos = pos;
+        one(z, t);
+        g = gamma[z]; s = sigma[z]; pos = rd.pos;
+      }
+      gamma[z] = g; sigma[z] = s;
     }
+    rd.pos = pos;
+  } else {
+    // band-interleaved: the bit position in a local, each codeword through fast() when it can
+    const m = h.m;
+    let pos = rd.pos;
+    for (let y = 0; y < ny; y++) {
+      if (h.periodExp >= 0 && y % 2 ** h.periodExp === 0) {
+        rd.pos = pos;
+        limits.push(readLimits(h, () => rd.bits(h.absBits), () => rd.bits(h.relBits)));
+        pos = rd.pos;
+      }
+      for (let g0 = 0; g0 < nz; g0 += m) {
+        const g1 = g0 + m < nz ? g0 + m : nz;
+        for (let x = 0; x < nx; x++) {
+          const t = y * nx + x;
+          for (let z = g0; z < g1; z++) {
+            if (fastK && t !== 0 && pos <= fastEnd) {
+              const np = fast(z, t, pos);
+              if (np >= 0) { pos = np; continue; }
+            }
+            rd.pos = pos;
+            one(z, t);
+            pos = rd.pos;
+          }
+        }
+      }
+    }
+    rd.pos = pos;
   }
+}
+
+/** The bytes as big-endian 32-bit words (two zero words after them), for 32-bit windows. */
+function bigEndianWords(buf: Uint8Array): Int32Array {
+  const words = new Int32Array(((buf.length + 3) >>> 2) + 2);
+  const wb = new Uint8Array(words.buffer);
+  wb.set(buf);
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) Buffer.from(words.buffer).swap32();
+  return words;
 }
 
 /** Error limits of one update period (§4.8.2.3), per band. */
@@ -371,6 +488,15 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
 
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
 export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Decoded {
+  const h = checkedHeader(stream, opts);
+  const delta = new Int32Array(h.nx * h.ny * h.nz);
+  const { limits, usedBytes } = entropyDecodeHyper123(stream, h, delta);
+  const { samples, maxError } = reconstruct(h, delta, limits);
+  return { header: h, samples, maxError, usedBytes };
+}
+
+/** The header, with the size checks made before anything is allocated. */
+export function checkedHeader(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Header {
   const h = parseHyper123Header(stream);
   const { nx, ny, nz } = h;
   const n = nx * ny * nz;
@@ -381,7 +507,21 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   // covers 64 blocks of J samples with its 5 or more bits
   // (a hybrid low-entropy code packs up to 256 indices into one output bit)
   if (bodyBits * (h.coder === "block-adaptive" ? 64 * h.blockSize : h.coder === "hybrid" ? 256 : 1) < n) throw new Hyper123DecodeError("TRUNCATED", "body", bodyBits, h.bodyOffset * 8);
-  const delta = new Int32Array(n);
+  return h;
+}
+
+/** True when the lossless reconstruction (reconstructLossless) applies to the stream: lossless,
+ *  no weight exponent offsets, no damping, and D ≤ 28 (its 32-bit integer arithmetic: local
+ *  differences below 2^30, s̃ below 2^31). */
+export function isPlainLossless(h: Hyper123Header): boolean {
+  return h.fidelity === 0 && !h.weightOffsets && h.phi.every((v) => v === 0) && h.d <= 28;
+}
+
+/**
+ * The entropy decoding stage: the mapped quantizer indices of the whole image into delta (BSQ
+ * layout), the periodic error limits, the bytes used.
+ */
+export function entropyDecodeHyper123(stream: Uint8Array, h: Hyper123Header, delta: Int32Array): { limits: PeriodLimits[]; usedBytes: number } {
   const limits: PeriodLimits[] = [];
   let usedBytes: number;
   if (h.coder === "hybrid") usedBytes = decodeHybrid(h, stream, delta, limits);
@@ -394,12 +534,199 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
   // §5.4.3.1: the image is padded to a whole number of output words
   usedBytes = Math.ceil(usedBytes / h.wordBytes) * h.wordBytes;
   if (usedBytes > stream.length) throw new Hyper123DecodeError("TRUNCATED", "fill", usedBytes, stream.length * 8);
-  const { samples, maxError } = reconstruct(h, delta, limits);
-  return { header: h, samples, maxError, usedBytes };
+  return { limits, usedBytes };
 }
 
 /** Inverse predictor and quantizer (§4), band by band. */
 function reconstruct(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
+  if (isPlainLossless(h)) {
+    const out = new Int32Array(h.nx * h.ny * h.nz);
+    reconstructLossless(h, delta, out, 0, h.nz);
+    return { samples: out, maxError: null };
+  }
+  return reconstructGeneral(h, delta, limits);
+}
+
+/** The initial weights of band z (§4.6.3.2 default, §4.6.3.3 custom), full ones first. */
+function initialWeights(h: Hyper123Header, z: number, w: Float64Array): void {
+  const { p, omega } = h;
+  const pz = z < p ? z : p;
+  const off = h.reduced ? 0 : 3, c = pz + off;
+  const pOmega = 2 ** omega;
+  w.fill(0);
+  if (h.weightInit) {
+    const { q, lambda } = h.weightInit;
+    for (let i = 0; i < c; i++) w[i] = lambda[z][i] * 2 ** (omega + 3 - q) + Math.floor(2 ** (omega + 2 - q)) - 1;
+  } else for (let i = 0; i < pz; i++) w[off + i] = i === 0 ? Math.floor(7 * pOmega / 8) : Math.floor(w[off + i - 1] / 8);
+}
+
+/**
+ * Lossless reconstruction (§4 with m_z(t) = 0 and φ = 0: s'' = s' = s, no quantizer bins, no
+ * weight exponent offsets), bands z0 .. z1-1 of `out` (the bands below z0 already there): the
+ * same arithmetic as reconstructGeneral() without the near-lossless branches, the central local
+ * differences of the last P bands kept as 32-bit integers, and the local sums split by position
+ * so that the inner loop has no per-sample test of the row or column.
+ */
+export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cldIn?: Int32Array): Int32Array {
+  const { nx, ny, d, omega, p } = h;
+  const nt = nx * ny;
+  const smin = h.signed ? -(2 ** (d - 1)) : 0;
+  const smax = h.signed ? 2 ** (d - 1) - 1 : 2 ** d - 1;
+  const smid = h.signed ? 0 : 2 ** (d - 1);
+  const full = !h.reduced, ls = h.localSum, wideFull = full && ls === 0;
+  // central local differences d_z(t) of every band (a band's differences are needed by the
+  // P bands above it)
+  const cld = cldIn ?? new Int32Array(out.length);
+  const R = h.r, twoR = 2 ** R, halfR = 2 ** (R - 1);
+  const pOmega = 2 ** omega, pOmega2 = 2 ** (omega + 2), invOmega1 = 1 / 2 ** (omega + 1);
+  const wMin = -pOmega2, wMax = pOmega2 - 1;
+  const lowHr = smin * pOmega2, highHr = smax * pOmega2 + 2 ** (omega + 1);
+  const mid4 = 4 * smid, midHr = pOmega2 * smid + 2 ** (omega + 1);
+  // §4.10.2 weight update scaling exponent ρ(t): the update ⌊(±2^−ρ·u + 1)/2⌋ of an integer u
+  // is (±u + 2^ρ) >> (ρ + 1) when ρ ≥ 0 (integer arithmetic), else it is done in floating point
+  const scale = new Float64Array(nt), shift = new Int32Array(nt);
+  let intUpdate = true;
+  for (let t = 0; t < nt; t++) {
+    let rho = h.nuMin + Math.floor((t - nx) / 2 ** h.tIncLog);
+    rho = (rho < h.nuMin ? h.nuMin : rho > h.nuMax ? h.nuMax : rho) + d - omega;
+    scale[t] = 2 ** -rho;
+    shift[t] = rho;
+    if (rho < 0 || rho > 29) intUpdate = false;
+  }
+  const wAll = new Float64Array(18);
+  const ws = new Float64Array(15), us = new Float64Array(15); // spectral weights and differences
+  for (let z = z0; z < z1; z++) {
+    const pz = z < p ? z : p;
+    initialWeights(h, z, wAll);
+    let w0 = 0, w1 = 0, w2 = 0;
+    const off = full ? 3 : 0;
+    if (full) { w0 = wAll[0]; w1 = wAll[1]; w2 = wAll[2]; }
+    for (let i = 0; i < pz; i++) ws[i] = wAll[off + i];
+    // the first three spectral weights in locals (P ≤ 3 is the usual case), the rest in ws
+    let v0 = ws[0], v1 = ws[1], v2 = ws[2];
+    const base = z * nt, lower = (z - 1) * nt;
+    // t = 0 (§4.7.3, §4.8): no quantization of the first sample, no weight update
+    {
+      const sTilde = pz > 0 ? 2 * out[lower] : 2 * smid;
+      const sHat = sTilde >> 1;
+      const lo = sHat - smin, hi = smax - sHat;
+      const s0 = sHat + unmap(delta[base], lo < hi ? lo : hi, sTilde, lo <= hi);
+      if (s0 < smin || s0 > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s0, -1);
+      out[base] = s0; cld[base] = 0;
+    }
+    for (let y = 0; y < ny; y++) {
+      for (let x = y === 0 ? 1 : 0; x < nx; x++) {
+        const t = y * nx + x;
+        const cu = base + t, up = cu - nx;
+        // §4.7.1 the spectral part of the predicted central local difference (bands below)
+        let d0 = 0, d1 = 0, d2 = 0, spec = 0;
+        if (pz > 0) { d0 = cld[cu - nt]; spec = v0 * d0;
+          if (pz > 1) { d1 = cld[cu - 2 * nt]; spec += v1 * d1;
+            if (pz > 2) { d2 = cld[cu - 3 * nt]; spec += v2 * d2;
+              for (let i = 3, k = cu - 4 * nt; i < pz; i++, k -= nt) { const v = cld[k]; us[i] = v; spec += ws[i] * v; } } } }
+        // §4.4 local sum, §4.5 local differences, §4.7.1–2 predicted central local difference and
+        // the high-resolution predicted sample before its wrap: v = d̂ + 2^Ω(σ − 4s_mid)
+        let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
+        if (wideFull && y > 0 && x > 0 && x < nx - 1) {
+          // full prediction, wide neighbour-oriented sum, inside the image: the same sum of
+          // integers (exact in any order below 2^53) grouped so that only its last term waits
+          // for the previous sample W
+          const N = out[up], NW = out[up - 1], S3 = NW + N + out[up + 1], W = out[cu - 1];
+          sigma = W + S3;
+          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+          u0 = a0 - W; u1 = 3 * W - S3; u2 = a2 - W;
+          v = (w0 * a0 - w1 * S3 + w2 * a2 + spec + pOmega * (S3 - mid4)) + W * (3 * w1 - w0 - w2 + pOmega);
+        } else {
+          if (y > 0) {
+            if (ls >= 2) sigma = 4 * out[up];
+            else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
+            else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
+            else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
+          } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
+          else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
+          let dHat = 0;
+          if (full && y > 0) {
+            u0 = 4 * out[up] - sigma;
+            if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
+            dHat = w0 * u0 + w1 * u1 + w2 * u2;
+          }
+          v = dHat + spec + pOmega * (sigma - mid4);
+        }
+        // §4.7.2 (mod*_R register wrap), §4.7.3, §4.7.4
+        if (v >= halfR || v < -halfR) v -= Math.floor((v + halfR) / twoR) * twoR;
+        let hr = v + midHr;
+        hr = hr < lowHr ? lowHr : hr > highHr ? highHr : hr;
+        const sTilde = Math.floor(hr * invOmega1) | 0;               // |hr| < 2^(D+Ω+3): an int32
+        const sHat = sTilde >> 1;
+        // §4.11 inverse mapping (θ = distance to the nearer bound)
+        const dm = delta[cu];
+        const lo = sHat - smin, hi = smax - sHat;
+        const theta = lo < hi ? lo : hi;
+        let q: number;
+        if (dm > 2 * theta) q = lo <= hi ? dm - theta : theta - dm;
+        else {
+          // |q| = ⌈δ/2⌉, negative when the parities of δ and s̃ differ (no branch on them)
+          const neg = (dm ^ sTilde) & 1, mag = (dm + 1) >> 1;
+          q = (mag ^ -neg) + neg;
+        }
+        const s = sHat + q;
+        if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
+        out[cu] = s;
+        cld[cu] = 4 * s - sigma;
+        // §4.10 weight update
+        if (intUpdate) {
+          const rho = shift[t], half = 1 << rho, sh = rho + 1;
+          // m = 0 when 2s' − s̃ ≥ 0 (add), −1 when negative (subtract): (u ^ m) − m = ±u
+          const m = (2 * s - sTilde) >> 31;
+          let nw: number;
+          if (full) {
+            nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          }
+          if (pz > 0) {
+            nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            if (pz > 1) {
+              nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+              if (pz > 2) {
+                nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+                for (let i = 3; i < pz; i++) {
+                  nw = ws[i] + ((((us[i] ^ m) - m) + half) >> sh);
+                  ws[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+                }
+              }
+            }
+          }
+          continue;
+        }
+        const sc = 2 * s - sTilde >= 0 ? scale[t] : -scale[t];
+        if (full) {
+          let nw = w0 + Math.floor((u0 * sc + 1) * 0.5); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = w1 + Math.floor((u1 * sc + 1) * 0.5); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = w2 + Math.floor((u2 * sc + 1) * 0.5); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+        }
+        if (pz > 0) {
+          let nw = v0 + Math.floor((d0 * sc + 1) * 0.5); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          if (pz > 1) {
+            nw = v1 + Math.floor((d1 * sc + 1) * 0.5); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            if (pz > 2) {
+              nw = v2 + Math.floor((d2 * sc + 1) * 0.5); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+              for (let i = 3; i < pz; i++) {
+                nw = ws[i] + Math.floor((us[i] * sc + 1) * 0.5);
+                ws[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return cld;
+}
+
+
+/** Inverse predictor and quantizer (§4), band by band: every fidelity and option. */
+function reconstructGeneral(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
   const { nx, ny, nz, d, omega, p } = h;
   const nt = nx * ny;
   const smin = h.signed ? -(2 ** (d - 1)) : 0;

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, resolve, basename } from "node:path";
-import Ajv2020Module from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Profile, DerivedFigures } from "./types.ts";
 import { compileConfig } from "../obc/config-table.ts";
@@ -34,8 +34,9 @@ const LINE_RATE_TOLERANCE = 0.1;
 let validator: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (!validator) {
-    // ajv ships CommonJS: under ESM the class sits on `.default` or is the module itself.
-    const mod = Ajv2020Module as unknown as { default?: unknown };
+    // ajv ships CommonJS: loaded here, on first use (not at start-up: `tengri --help` never pays
+    // for it); the class sits on `.default` or is the module itself.
+    const mod = createRequire(import.meta.url)("ajv/dist/2020.js") as { default?: unknown };
     const Ajv2020 = (mod.default ?? mod) as new (o: object) => { compile(schema: object): ValidateFunction };
     const ajv = new Ajv2020({ allErrors: false, strict: true });
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, "utf8")));

@@ -80,13 +80,15 @@ export default async function (): Promise<BenchFigure[]> {
   figs.push({ name: "hyper123 flight compress, P=3 full, block-adaptive J=16", ours: ba.msps, reference: bsq.msps, unit: "Msamples/s",
     referenceName: "flight SA BSQ figure above", notes: `${(ba.stream.length * 8 / N).toFixed(4)} bits/sample (reference 5.022)` });
   let dbest = 0;
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < 8; r++) {
     const t0 = performance.now();
-    decodeHyper123(bsq.stream);
+    const back = decodeHyper123(bsq.stream);
     dbest = Math.max(dbest, N / ((performance.now() - t0) / 1000) / 1e6);
+    if (r === 0) for (let i = 0; i < N; i++) if (back.samples[i] !== cube[i]) throw new Error(`hyper123 bench: ground decoder mismatch at ${i}`);
   }
   figs.push({ name: "hyper123 ground decompress (TypeScript), SA coder", ours: dbest, reference: bsq.msps, unit: "Msamples/s",
-    referenceName: "flight compressor figure above", target: "≥ 5 Msamples/s" });
+    referenceName: "flight compressor figure above", target: "≥ 30 Msamples/s (goal: the flight compressor's speed)",
+    notes: "one core (the ground decoder runs on one thread), whole cube, best of 8" });
   const hyb = flightSpeed(lib, { ...sa, coder: "hybrid" }, bil, 5);
   figs.push({ name: "hyper123 flight compress, P=3 full, hybrid coder", ours: hyb.msps, reference: bsq.msps, unit: "Msamples/s",
     referenceName: "flight SA BSQ figure above", notes: `${(hyb.stream.length * 8 / N).toFixed(4)} bits/sample (reference 4.845)` });
@@ -126,6 +128,18 @@ export default async function (): Promise<BenchFigure[]> {
       reference: typeof href === "string" ? null : href.msps, unit: "Msamples/s",
       referenceName: typeof href === "string" ? href : "own C implementation of the same path (BSQ output), gcc -O2 native",
       target: "≥ 45 Msamples/s (real time 27.7)", notes: `C body ${hsame ? "byte-identical" : "DIFFERS"} to the flight BSQ body of the same cube` });
+    // the ground decoding the same profile's stream (BIL, as the satellite sends it): it must keep
+    // up with the imager (27.7 Msamples/s)
+    const hstream = compressHyper123(lib, hp, hbsq);
+    let gbest = 0;
+    for (let r = 0; r < 4; r++) {
+      const t0 = performance.now();
+      const back = decodeHyper123(hstream);
+      gbest = Math.max(gbest, HN / ((performance.now() - t0) / 1000) / 1e6);
+      if (r === 0) for (let i = 0; i < HN; i++) if (back.samples[i] !== hbsq[i]) throw new Error(`hyper123 bench: ground decoder mismatch at ${i} (hyperspectral profile)`);
+    }
+    figs.push({ name: "hyper123 ground decompress, hyperspectral profile 1000×120 14-bit, BIL", ours: gbest, reference: hbest, unit: "Msamples/s",
+      referenceName: "flight compressor figure above (same profile)", target: "≥ 30 Msamples/s (imager 27.7)", notes: "one core" });
   }
   for (const [a, bits, want] of [[1, 1, 3.159], [4, 3, 1.772], [16, 5, 0.622]]) {
     const near = compressHyper123(lib, { ...sa, coder: "hybrid", fidelity: 1, absLimit: a, absBits: bits, repFlag: true, theta: 4, phi: 4, psi: 4 }, cube);

@@ -48,11 +48,12 @@ test("[tengri §build] a target rebuilds on a changed, added or removed input, a
   }
 });
 
-test("[tengri §build] the project's targets cover the flight sources, the library and the host type check", () => {
+test("[tengri §build] the project's targets cover the flight sources, the library, the compiled host and the host type check", () => {
   const t = projectTargets();
-  assert.deepEqual(t.map((x) => x.name), ["flight image", "library build", "host type check"]);
+  assert.deepEqual(t.map((x) => x.name), ["flight image", "library build", "compiled host", "host type check"]);
   const flight = t[0].inputs();
   assert.ok(flight.includes("assembly/flight.ts") && flight.includes("assembly/abi/contract.ts") && flight.includes("asconfig.json"));
-  assert.ok(t[2].inputs().includes("host/cli.ts") && t[2].inputs().includes("tsconfig.json"));
+  assert.ok(t[2].inputs().includes("host/cli.ts") && t[2].inputs().includes("host/build-host.mjs") && t[2].outputs.includes("build/host/cli.mjs"));
+  assert.ok(t[3].inputs().includes("host/cli.ts") && t[3].inputs().includes("tsconfig.json"));
   for (const o of [...t[0].outputs, ...t[1].outputs]) assert.ok(existsSync(o), `${o} built`);
 });
