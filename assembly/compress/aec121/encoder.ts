@@ -311,7 +311,10 @@ function blockFs(d: usize, J: i32, k: i32): u64 {
   return s;
 }
 
-/** Choose and emit the code option for a block with at least one nonzero mapped sample. */
+/** Choose and emit the code option for a block with at least one nonzero mapped sample.
+ *  Inlined (as emitSplit): a call per block costs an interpreter more than the block's sums. */
+// @ts-ignore: decorator
+@inline
 function codeNonZero(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSample: u32, sum0: u64, fsDone: bool): void {
   const idLen = st.idLen;
   const thisBs = <u64>(J - (ref ? 1 : 0));
@@ -401,6 +404,8 @@ function codeNonZero(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSampl
   }
 }
 
+// @ts-ignore: decorator
+@inline
 function emitSplit(st: AecState, d: usize, J: i32, n: i32, k: i32, ref: bool, refSample: u32): void {
   put(<u64>(k + 1), st.idLen);                        // ID = k + 1; k = 0 is FS (table 5-1)
   if (ref) put(<u64>refSample, n);                     // 121.0-B-3 §5.1.3
