@@ -9,6 +9,7 @@
 // Quick run of this part only:  npm run bench -- runtimes
 // Environment: TENGRI_BENCH_PROFILES=default,cubesat-mcu  (subset of profiles)
 //              TENGRI_BENCH_REPS=3                        (best of N runs per row)
+//              TENGRI_BENCH_IMAGE=path/to/flight.wasm     (the image to run; build/flight.wasm by default)
 //              TENGRI_BENCH_REF=path/to/flight.wasm       (also require CADUs byte-identical to
 //                                                          those of this reference image, run
 //                                                          under node:wasi: the before/after check)
@@ -188,8 +189,9 @@ export function writeSection(rows: RuntimeRow[], reps: number): void {
 
 export default async function (): Promise<BenchFigure[]> {
   const reps = Number(process.env.TENGRI_BENCH_REPS ?? 3);
-  const rows = measure(FLIGHT_WASM, { reps });
-  if (!process.env.TENGRI_BENCH_PROFILES) writeSection(rows, reps);
+  const image = process.env.TENGRI_BENCH_IMAGE ?? FLIGHT_WASM;
+  const rows = measure(image, { reps });
+  if (!process.env.TENGRI_BENCH_PROFILES && !process.env.TENGRI_BENCH_IMAGE) writeSection(rows, reps);
   return rows.map((r) => {
     const p = loadProfile(r.profile);
     const samples = r.lines * p.sensor.bands.length * p.sensor.pixelsPerLine;
