@@ -142,7 +142,11 @@ export function measure(image = FLIGHT_WASM, opts: { profiles?: string[]; reps?:
       }
       for (const rt of rts) {
         const argv = rt.argv(img);
-        if (rt.skip || !argv) { rows.push({ profile: name, lines, imagingS, runtime: rt, seconds: null, cpu: null, sha: null, skip: rt.skip }); continue; }
+        if (rt.skip || !argv) {
+          process.stderr.write(`  ${name.padEnd(14)} ${rt.id.padEnd(6)} skipped: ${rt.skip}\n`);
+          rows.push({ profile: name, lines, imagingS, runtime: rt, seconds: null, cpu: null, sha: null, skip: rt.skip });
+          continue;
+        }
         const out = join(tmp, `${name}.${rt.id}.cadu`);
         let best = Infinity, bestCpu = Infinity;
         for (let r = 0; r < Math.max(1, reps); r++) {
@@ -197,7 +201,7 @@ export default async function (): Promise<BenchFigure[]> {
     const samples = r.lines * p.sensor.bands.length * p.sensor.pixelsPerLine;
     const need = p.sensor.lineRateHz * p.sensor.bands.length * p.sensor.pixelsPerLine;
     return {
-      name: `flight image, ${r.profile}, ${r.runtime.label}`,
+      name: `flight image, ${r.profile}, ${r.runtime.label}${r.seconds === null ? ` (skipped: ${r.skip})` : ""}`,
       ours: r.seconds === null ? 0 : samples / r.seconds / 1e6, reference: r.seconds === null ? null : need / 1e6, unit: "Msample/s",
       referenceName: "the profile's imager rate (ratio = real-time margin)", target: targetOf(r.runtime.id, r.profile),
       notes: r.seconds === null ? `skipped: ${r.skip}` : `${r.lines} lines, imaging ${(r.imagingS * 1000).toFixed(0)} ms, run ${(r.seconds * 1000).toFixed(0)} ms wall${r.cpu !== null ? `, ${(r.cpu * 1000).toFixed(0)} ms CPU (${(r.imagingS / Math.max(r.cpu, 0.01)).toFixed(2)}× on CPU time)` : ""}, whole process incl. start-up; CADUs sha256 ${r.sha!.slice(0, 12)}…, identical across runtimes`,
