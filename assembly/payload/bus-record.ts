@@ -72,7 +72,24 @@ export function scanRecord(buf: usize, avail: i32, maxPayload: i32): i32 {
 export function unpackLineSamples(dst: usize, src: usize, n: i32, bitDepth: i32): void {
   const maxV: u32 = (1 << <u32>bitDepth) - 1;
   let clipped: u32 = 0;
-  for (let i = 0; i < n; i++) {
+  // Four samples per step in one 64-bit word (byte swap within each 16-bit lane); a word with
+  // a sample above maxV is clipped sample by sample. Same result, a quarter of the steps.
+  const lane: u64 = maxV <= 0xffff ? <u64>maxV : 0xffff;
+  const over: u64 = ~(lane * 0x0001000100010001);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 1;
+    const w = load<u64>(src + o);
+    const v = ((w & 0x00ff00ff00ff00ff) << 8) | ((w >> 8) & 0x00ff00ff00ff00ff);
+    if ((v & over) == 0) { store<u64>(dst + o, v); continue; }
+    for (let j = 0; j < 4; j++) {
+      let x = <u32>(v >> (<u64>j << 4)) & 0xffff;
+      if (x > maxV) { x = maxV; clipped++; }
+      store<u16>(dst + o + (<usize>j << 1), <u16>x);
+    }
+  }
+  for (; i < n; i++) {
     let v = <u32>bswap<u16>(load<u16>(src + (<usize>i << 1)));
     if (v > maxV) { v = maxV; clipped++; }
     store<u16>(dst + (<usize>i << 1), <u16>v);

@@ -33,9 +33,13 @@ export function crc16Init(): void {
 /** Address of table k (0..7) of 256 u16 entries; table 0 is the classic byte table. */
 export function crc16Table(k: i32): usize { crc16Init(); return CRC16_TABLES + (<usize>k << 9); }
 
+// Entry of table k for the byte of v at bit `bit` (0, 8, 16 or 24): its byte offset is the byte
+// times 2, i.e. (v >> (bit - 1)) & 0x1fe, one shift and one mask (the table address is a constant
+// the optimizer folds). 32-bit halves of the 8-byte word: no 64-bit shifts.
 // @ts-ignore: decorator
-@inline function tab(k: usize, v: u64): u32 {
-  return <u32>load<u16>(CRC16_TABLES + (k << 9) + (<usize>(v & 0xff) << 1));
+@inline function tab(k: usize, v: u32, bit: u32): u32 {
+  const i = bit == 0 ? (v << 1) & 0x1fe : (v >> (bit - 1)) & 0x1fe;
+  return <u32>load<u16>(CRC16_TABLES + (k << 9) + <usize>i);
 }
 
 /**
@@ -49,15 +53,15 @@ export function crc16(ptr: usize, len: usize, crc: u32): u32 {
   const blocks = p + (len & ~(<usize>7));
   const end = ptr + len;
   while (p < blocks) {
-    const w = load<u64>(p); // bytes b0..b7 in memory order, b0 in the low byte
-    const top = <u64>(((r >> 8) & 0xff) | ((r & 0xff) << 8));
-    const x = w ^ top;
-    r = tab(7, x) ^ tab(6, x >> 8) ^ tab(5, x >> 16) ^ tab(4, x >> 24)
-      ^ tab(3, x >> 32) ^ tab(2, x >> 40) ^ tab(1, x >> 48) ^ tab(0, x >> 56);
+    // bytes b0..b7 in memory order, b0 in the low byte of lo; the register meets b0 and b1
+    const lo = load<u32>(p) ^ (((r >> 8) & 0xff) | ((r & 0xff) << 8));
+    const hi = load<u32>(p, 4);
+    r = tab(7, lo, 0) ^ tab(6, lo, 8) ^ tab(5, lo, 16) ^ tab(4, lo, 24)
+      ^ tab(3, hi, 0) ^ tab(2, hi, 8) ^ tab(1, hi, 16) ^ tab(0, hi, 24);
     p += 8;
   }
   while (p < end) {
-    r = ((r << 8) & 0xffff) ^ tab(0, <u64>(((r >> 8) ^ <u32>load<u8>(p)) & 0xff));
+    r = ((r << 8) & 0xffff) ^ tab(0, (r >> 8) ^ <u32>load<u8>(p), 0);
     p++;
   }
   return r;

@@ -13,7 +13,8 @@ import { FLIGHT_WASM } from "../../host/pass.ts";
 import { loadFlightLib } from "../../host/obc/lib.ts";
 import type { BenchFigure } from "./run.ts";
 
-const module = new WebAssembly.Module(readFileSync(FLIGHT_WASM));
+// TENGRI_BENCH_IMAGE: another image (before/after); TENGRI_BENCH_PROFILES: a subset of the profiles.
+const module = new WebAssembly.Module(readFileSync(process.env.TENGRI_BENCH_IMAGE ?? FLIGHT_WASM));
 
 function busOf(p: Profile, lines: number): Buffer {
   const scene = syntheticScene(p, { seed: 5, lines });
@@ -69,7 +70,9 @@ function timeScreener(p: Profile, lines: number): number {
 export default async function (): Promise<BenchFigure[]> {
   const out: BenchFigure[] = [];
   const plan: [string, number][] = [["default", 640], ["cubesat-mcu", 640], ["eo-5band", 192], ["hyperspectral", 192]];
+  const want = process.env.TENGRI_BENCH_PROFILES?.split(",");
   for (const [name, lines] of plan) {
+    if (want && !want.includes(name)) continue;
     const p = loadProfile(name);
     const t = timeImage(busOf(p, lines));
     const samples = lines * p.sensor.bands.length * p.sensor.pixelsPerLine;

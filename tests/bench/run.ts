@@ -1,5 +1,7 @@
 // `npm run bench`: runs every tests/bench/*.bench.ts, prints the figures and writes
-// tests/bench/RESULTS.md. Figures, not pass/fail timings: each is a ratio against a
+// tests/bench/RESULTS.md. `npm run bench -- runtimes pipeline` runs only the benches whose file
+// names contain one of the words (the table in RESULTS.md is then left as it is; runtimes.bench.ts
+// still rewrites its own section). Figures, not pass/fail timings: each is a ratio against a
 // reference measured in the same run on the same data, with the runtime named.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, platform, release } from "node:os";
@@ -40,13 +42,13 @@ md += `- Machine: ${machine}\n- Runtime: Node ${process.version} (V8 ${process.v
 md += `| figure | ours | reference | unit | ratio | reference is | target | notes |\n|---|---|---|---|---|---|---|---|\n`;
 for (const r of rows) md += `| ${r.name} | ${r.ours.toFixed(1)} | ${r.reference?.toFixed(1) ?? "—"} | ${r.unit} | ${r.reference ? (r.ours / r.reference).toFixed(2) : "—"} | ${r.referenceName} | ${r.target ?? ""} | ${r.notes ?? ""} |\n`;
 if (!only.length) {
-  // Sections other tools write (npm run fuzz: "## Fuzz campaign", npm run cost: "## Cost model")
-  // are kept as they are, from the first of them on.
+  // Sections written apart from the table (npm run fuzz: "## Fuzz campaign"; npm run cost: "## Cost model";
+  // runtimes.bench.ts: "## Flight image per runtime", rewritten by its own run) are kept as they are.
   let kept = "";
   try {
     const prev = readFileSync(join(dir, "RESULTS.md"), "utf8");
-    const at = ["\n## Fuzz campaign", "\n## Cost model"].map((h) => prev.indexOf(h)).filter((i) => i >= 0);
-    if (at.length) kept = prev.slice(Math.min(...at));
+    const i = prev.indexOf("\n## ");
+    if (i >= 0) kept = prev.slice(i);
   } catch { /* first run */ }
   writeFileSync(join(dir, "RESULTS.md"), md + kept);
 }

@@ -12,7 +12,7 @@ import {
   E_AEC_BAD_BITS, E_AEC_BAD_BLOCK, E_AEC_BAD_RSI, E_AEC_BAD_RESTRICTED, E_AEC_BAD_FLAGS, E_AEC_BAD_STATE,
 } from "../../abi/status";
 import { put, putFs, bwFlushBytes, bwPadByte, bwAcc, bwFill, bwOut, bwSet } from "./bit-writer";
-import { mapBlock, copyBlock } from "./preprocessor";
+import { mapBlock, copyBlock, fsLo, fsMid, fsHi } from "./preprocessor";
 
 // Option flags (same bit values as libaec's aec_stream.flags).
 export const AEC_SIGNED: i32 = 1;       // two's complement samples (121.0-B-3 §4.4)
@@ -260,12 +260,17 @@ function codeBlock<T>(st: AecState, statePtr: usize, src: usize, lastOfUnit: boo
   const ref = st.blockInRsi == 0 && (st.flags & AEC_PREPROCESS) != 0;
   let refSample: u32 = 0;
   let sum: u64;
+  // 16-bit containers: the mapping pass also sums d >> k for the three split options codeNonZero
+  // looks at first (k - 1, k, k + 1 around the last choice), saving it a pass over the block.
+  const kLo = st.k > 0 ? st.k - 1 : 0;
+  let fsDone = false;
   if ((st.flags & AEC_PREPROCESS) != 0) {
     if ((st.flags & AEC_SIGNED) != 0) {
-      sum = mapBlock<T, i64>(st.prev, st.xmin, st.xmax, n, src, d, J, ref);
+      sum = mapBlock<T, i64>(st.prev, st.xmin, st.xmax, n, src, d, J, ref, kLo);
     } else {
-      sum = mapBlock<T, u64>(st.prev, st.xmin, st.xmax, n, src, d, J, ref);
+      sum = mapBlock<T, u64>(st.prev, st.xmin, st.xmax, n, src, d, J, ref, kLo);
     }
+    fsDone = sizeof<T>() == 2;
     const mask: u32 = <u32>(<u64>0xffffffff >> (32 - n));
     if (ref) refSample = <u32>load<T>(src) & mask;     // 121.0-B-3 §4.3: reference sample, n bits
     // new predictor state: the last sample of the block
@@ -287,7 +292,7 @@ function codeBlock<T>(st: AecState, statePtr: usize, src: usize, lastOfUnit: boo
     if (rsiEnd || (st.blockInRsi % SEGMENT_BLOCKS) == 0) emitZeroRun(st, true);
   } else {
     if (st.zeroRun > 0) emitZeroRun(st, false);
-    codeNonZero(st, d, J, n, ref, refSample, sum);
+    codeNonZero(st, d, J, n, ref, refSample, sum, fsDone);
   }
   if (rsiEnd) {
     if ((st.flags & AEC_PAD_RSI) != 0) bwPadByte();   // 121.0-B-3 §5.1.4 RSI padding option
@@ -306,8 +311,11 @@ function blockFs(d: usize, J: i32, k: i32): u64 {
   return s;
 }
 
-/** Choose and emit the code option for a block with at least one nonzero mapped sample. */
-function codeNonZero(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSample: u32, sum0: u64): void {
+/** Choose and emit the code option for a block with at least one nonzero mapped sample.
+ *  Inlined (as emitSplit): a call per block costs an interpreter more than the block's sums. */
+// @ts-ignore: decorator
+@inline
+function codeNonZero(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSample: u32, sum0: u64, fsDone: bool): void {
   const idLen = st.idLen;
   const thisBs = <u64>(J - (ref ? 1 : 0));
   const uncompLen: u64 = thisBs * <u64>n;              // 121.0-B-3 §3.5
@@ -325,7 +333,9 @@ function codeNonZero(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSampl
     // FS lengths for k0 - 1, k0, k0 + 1 in one pass: the search rarely needs others
     const kLo = k0 > 0 ? k0 - 1 : 0;
     let fsA: u64 = 0, fsB: u64 = 0, fsC: u64 = 0;
-    {
+    if (fsDone) {
+      fsA = <u64>fsLo; fsB = <u64>fsMid; fsC = <u64>fsHi;
+    } else {
       const end = d + (<usize>J << 2);
       const k1 = kLo + 1, k2 = kLo + 2;
       for (let p = d; p < end; p += 4) {
@@ -394,16 +404,21 @@ function codeNonZero(st: AecState, d: usize, J: i32, n: i32, ref: bool, refSampl
   }
 }
 
+// @ts-ignore: decorator
+@inline
 function emitSplit(st: AecState, d: usize, J: i32, n: i32, k: i32, ref: bool, refSample: u32): void {
   put(<u64>(k + 1), st.idLen);                        // ID = k + 1; k = 0 is FS (table 5-1)
   if (ref) put(<u64>refSample, n);                     // 121.0-B-3 §5.1.3
   const start = d + (ref ? 4 : 0);
   const end = d + (<usize>J << 2);
-  // FS codewords of the k-shifted samples (121.0-B-3 §3.2, §3.3)
+  // FS codewords of the k-shifted samples (121.0-B-3 §3.2, §3.3). Two codewords at a time
+  // when both are at most 16 bits long (q zeros and a one each: together the value
+  // 2^(q1+1) + 1 on q0 + q1 + 2 <= 32 bits); an odd sample count starts with one alone.
   let acc = bwAcc;
   let fill = bwFill;
   let out = bwOut;
-  for (let p = start; p < end; p += 4) {
+  let p = start;
+  for (let r = <i32>((end - start) >> 2) & 1; r > 0; r--, p += 4) {   // an odd count: the first alone
     let q = load<u32>(p) >>> k;
     while (q >= 32) {
       acc <<= 32;
@@ -420,17 +435,78 @@ function emitSplit(st: AecState, d: usize, J: i32, n: i32, k: i32, ref: bool, re
       out += 4;
     }
   }
-  // k least significant bits of each sample, after all FS codewords (121.0-B-3 §3.3.2)
+  for (; p < end; p += 8) {
+    const q0 = load<u32>(p) >>> k, q1 = load<u32>(p, 4) >>> k;
+    if ((q0 | q1) < 16) {
+      const b = <i32>(q0 + q1) + 2;
+      acc = (acc << <u64>b) | ((<u64>2 << <u64>q1) | 1);
+      fill += b;
+      if (fill >= 32) {
+        fill -= 32;
+        store<u32>(out, bswap<u32>(<u32>(acc >> <u64>fill)));
+        out += 4;
+      }
+      continue;
+    }
+    for (let j = 0; j < 2; j++) {                      // a long codeword in the pair: one at a time
+      let q = j == 0 ? q0 : q1;
+      while (q >= 32) {
+        acc <<= 32;
+        store<u32>(out, bswap<u32>(<u32>(acc >> <u64>fill)));
+        out += 4;
+        q -= 32;
+      }
+      const b = <i32>q + 1;
+      acc = (acc << <u64>b) | 1;
+      fill += b;
+      if (fill >= 32) {
+        fill -= 32;
+        store<u32>(out, bswap<u32>(<u32>(acc >> <u64>fill)));
+        out += 4;
+      }
+    }
+  }
+  // k least significant bits of each sample, after all FS codewords (121.0-B-3 §3.3.2): four
+  // at a time for k <= 8, two for k <= 16, after the (count mod 4 or 2) first ones alone.
   if (k > 0) {
     const kk = <u64>k;
     const mask: u32 = (<u32>1 << k) - 1;
-    for (let p = start; p < end; p += 4) {
+    const count = <i32>((end - start) >> 2);
+    const group = k <= 8 ? 4 : (k <= 16 ? 2 : 1);
+    const singles = group == 1 ? count : count & (group - 1);
+    let p = start;
+    const sEnd = start + (<usize>singles << 2);
+    for (; p < sEnd; p += 4) {
       acc = (acc << kk) | <u64>(load<u32>(p) & mask);
       fill += k;
       if (fill >= 32) {
         fill -= 32;
         store<u32>(out, bswap<u32>(<u32>(acc >> <u64>fill)));
         out += 4;
+      }
+    }
+    if (group == 4) {
+      const k4 = k << 2, kk4 = <u64>k4, k2 = k << 1, k3 = k2 + k;
+      for (; p < end; p += 16) {
+        const v = ((load<u32>(p) & mask) << k3) | ((load<u32>(p, 4) & mask) << k2) | ((load<u32>(p, 8) & mask) << k) | (load<u32>(p, 12) & mask);
+        acc = (acc << kk4) | <u64>v;
+        fill += k4;
+        if (fill >= 32) {
+          fill -= 32;
+          store<u32>(out, bswap<u32>(<u32>(acc >> <u64>fill)));
+          out += 4;
+        }
+      }
+    } else if (group == 2) {
+      const k2 = k << 1, kk2 = <u64>k2;
+      for (; p < end; p += 8) {
+        acc = (acc << kk2) | <u64>(((load<u32>(p) & mask) << k) | (load<u32>(p, 4) & mask));
+        fill += k2;
+        if (fill >= 32) {
+          fill -= 32;
+          store<u32>(out, bswap<u32>(<u32>(acc >> <u64>fill)));
+          out += 4;
+        }
       }
     }
   }

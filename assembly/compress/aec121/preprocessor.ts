@@ -3,11 +3,17 @@
 // sign treatment at compile time (i64: two's complement n-bit samples, u64: unsigned).
 // Bits of a container above n are ignored (signed input may be sign-extended or not).
 
+/** For 16-bit containers, mapBlock also leaves the sums of d >> kLo, d >> (kLo + 1) and
+ *  d >> (kLo + 2) over the block here (each below 2^22: J <= 64 values below 2^16). */
+export let fsLo: u32 = 0;
+export let fsMid: u32 = 0;
+export let fsHi: u32 = 0;
+
 /** Map the J samples at src into d (u32 each); returns the sum of the mapped values.
  *  With ref, sample 0 is the reference: d[0] = 0 and prediction starts from it (§4.3). */
 @inline
-export function mapBlock<T, S>(prev: i64, xmin: i64, xmax: i64, n: i32, src: usize, d: usize, J: i32, ref: bool): u64 {
-  if (sizeof<T>() == 2) return mapBlock16<S>(<i32>prev, <i32>xmin, <i32>xmax, n, src, d, J, ref);
+export function mapBlock<T, S>(prev: i64, xmin: i64, xmax: i64, n: i32, src: usize, d: usize, J: i32, ref: bool, kLo: i32 = 0): u64 {
+  if (sizeof<T>() == 2) return mapBlock16<S>(<i32>prev, <i32>xmin, <i32>xmax, n, src, d, J, ref, kLo);
   const sh = <u64>(64 - n);
   let i = 0;
   let sum: u64 = 0;
@@ -38,34 +44,39 @@ export function mapBlock<T, S>(prev: i64, xmin: i64, xmax: i64, n: i32, src: usi
   return sum;
 }
 
-/** The same for 16-bit containers (n <= 16) in 32-bit arithmetic. */
+/** The same for 16-bit containers (n <= 16) in 32-bit arithmetic, with the FS sums for kLo. */
 @inline
-function mapBlock16<S>(prev: i32, xmin: i32, xmax: i32, n: i32, src: usize, d: usize, J: i32, ref: bool): u64 {
+function mapBlock16<S>(prev: i32, xmin: i32, xmax: i32, n: i32, src: usize, d: usize, J: i32, ref: bool, kLo: i32): u64 {
   const sh = 32 - n;
+  const umask: u32 = <u32>(<u64>0xffffffff >> <u64>(32 - n));
+  const k1 = kLo + 1, k2 = kLo + 2;
   let i = 0;
-  let sum: u32 = 0;
+  let sum: u32 = 0, sA: u32 = 0, sB: u32 = 0, sC: u32 = 0;
   let p = src;
   if (ref) {
-    prev = isSigned<S>() ? (<i32>load<u16>(p) << sh) >> sh : <i32>((<u32>load<u16>(p) << sh) >>> sh);
+    prev = isSigned<S>() ? (<i32>load<u16>(p) << sh) >> sh : <i32>(<u32>load<u16>(p) & umask);
     store<u32>(d, 0);
     i = 1;
     p += 2;
   }
-  for (; i < J; i++) {
-    const x = isSigned<S>() ? (<i32>load<u16>(p) << sh) >> sh : <i32>((<u32>load<u16>(p) << sh) >>> sh);
+  let q = d + (<usize>i << 2);
+  const qEnd = d + (<usize>J << 2);
+  for (; q < qEnd; q += 4) {
+    const x = isSigned<S>() ? (<i32>load<u16>(p) << sh) >> sh : <i32>(<u32>load<u16>(p) & umask);
     p += 2;
     const lo = prev - xmin;
     const hi = xmax - prev;
     const theta = lo < hi ? lo : hi;                          // θ (§4.4.2)
     const delta = x - prev;                                   // Δ (§4.2)
     const ad = delta < 0 ? -delta : delta;
-    let m: i32;
-    if (ad <= theta) m = delta >= 0 ? (delta << 1) : (ad << 1) - 1;
-    else m = theta + ad;
-    store<u32>(d + (<usize>i << 2), <u32>m);
-    sum += <u32>m;
+    // |Δ| <= θ: 2Δ for Δ >= 0, 2|Δ| - 1 for Δ < 0; else θ + |Δ|
+    const m: u32 = <u32>(ad <= theta ? (ad << 1) - (delta >>> 31) : theta + ad);
+    store<u32>(q, m);
+    sum += m;
+    sA += m >>> kLo; sB += m >>> k1; sC += m >>> k2;
     prev = x;
   }
+  fsLo = sA; fsMid = sB; fsHi = sC;
   return <u64>sum;
 }
 
