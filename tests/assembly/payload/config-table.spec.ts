@@ -1,9 +1,9 @@
 import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN } from "../../../assembly/abi/config-table";
-import { OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, apidsBlockAt } from "../../../assembly/abi/contract";
+import { OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_IMAGE_VCID, OFF_HK_VCID, OFF_IDLE_VCID, apidsBlockAt } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "../../../assembly/abi/status";
-import { detailField, detailFound } from "../../../assembly/abi/control";
+import { detailField, detailFound, detailExpected } from "../../../assembly/abi/control";
 
 const BANDS = 4;
 const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + 2;
@@ -107,5 +107,64 @@ describe("boot configuration table", () => {
   it("a truncated table is refused", () => {
     expect<i32>(parseConfig(table(), LEN - 2, new Config())).toBe(E_BAD_LENGTH);
     expect<i32>(parseConfig(table(), 10, new Config())).toBe(E_BAD_LENGTH);
+  });
+});
+
+describe("boot configuration table: virtual channels and field order", () => {
+  it("[132.0-B-3 §4.1.2.3] TM: housekeeping VCID 7 is accepted, 8 is refused naming the field, the value and the limit 7", () => {
+    let t = table(); store<u8>(t + 13, 7); store<u8>(t + 14, 6); seal(t);
+    const c = new Config();
+    expect<i32>(parseConfig(t, LEN, c)).toBe(OK);
+    expect<u32>(c.hkVcid).toBe(7);
+    expect<u32>(c.imageVcid).toBe(1);
+    t = table(); store<u8>(t + 13, 8); store<u8>(t + 14, 6); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(OFF_HK_VCID);
+    expect<i32>(detailFound()).toBe(8);
+    expect<i32>(detailExpected()).toBe(7);
+  });
+
+  it("[132.0-B-3 §4.1.2.3] TM: image VCID 7 is accepted, 8 is refused naming the field and the limit 7", () => {
+    let t = table(); store<u8>(t + 12, 7); store<u8>(t + 14, 6); seal(t);
+    const c = new Config();
+    expect<i32>(parseConfig(t, LEN, c)).toBe(OK);
+    expect<u32>(c.imageVcid).toBe(7);
+    expect<u32>(c.hkVcid).toBe(0);
+    t = table(); store<u8>(t + 12, 8); store<u8>(t + 14, 6); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(OFF_IMAGE_VCID);
+    expect<i32>(detailExpected()).toBe(7);
+  });
+
+  it("the idle VCID may be neither the image's nor the housekeeping's", () => {
+    let t = table(); store<u8>(t + 14, 1); seal(t);          // idle = image VCID 1
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(OFF_IDLE_VCID);
+    t = table(); store<u8>(t + 14, 0); seal(t);              // idle = housekeeping VCID 0
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(OFF_IDLE_VCID);
+  });
+
+  it("[732.0-B-4 §4.1.2.3] AOS: VCIDs up to 62 for data, idle must be 63; housekeeping VCID 64 is refused with the limit 63", () => {
+    let t = table(); store<u8>(t + 6, 1); store<u8>(t + 13, 62); store<u8>(t + 14, 63); seal(t);
+    const c = new Config();
+    expect<i32>(parseConfig(t, LEN, c)).toBe(OK);
+    expect<u32>(c.hkVcid).toBe(62);
+    expect<u32>(c.idleVcid).toBe(63);
+    t = table(); store<u8>(t + 6, 1); store<u8>(t + 13, 64); store<u8>(t + 14, 63); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(OFF_HK_VCID);
+    expect<i32>(detailExpected()).toBe(63);
+    t = table(); store<u8>(t + 6, 1); store<u8>(t + 14, 62); seal(t);     // AOS idle frames are VCID 63 only
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(OFF_IDLE_VCID);
+  });
+
+  it("[tengri §contract] field ranges are checked in table order before the cross-field rules: with two bad fields the first is named", () => {
+    // Housekeeping VCID 64 (out of its range 0..63) and bit depth 17 (out of 1..16): the VCID comes first.
+    const t = table(); store<u8>(t + 6, 1); store<u8>(t + 13, 64); store<u8>(t + 14, 63); store<u8>(t + 18, 17); seal(t);
+    expect<i32>(parseConfig(t, LEN, new Config())).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(OFF_HK_VCID);
+    expect<i32>(detailFound()).toBe(64);
   });
 });
