@@ -89,20 +89,25 @@ function firstFailure(out) {
   const clean = out.replace(/\x1b\[[0-9;]*m/g, "");
   const nt = /^\s*✖ (.+?)(?: \(\d[\d.]*ms\))?$/m.exec(clean);
   if (nt) return nt[1].trim();
-  const asp = /^\s*(?:✖|\[Fail\]|×)\s+(.+)$/m.exec(clean);
+  // as-pect: "❌ tests/…spec.ts Pass: 3 / 4" per file, then "❌ <test name> - <message>" per failing test.
+  const asp = clean.split("\n").map((l) => /^\s*❌ (.+?)(?: - .*)?$/.exec(l)).find((x) => x && !/ Pass: \d/.test(x[1]));
   return asp ? asp[1].trim() : null;
 }
 
 /** A worker: one private copy of the tree, mutants applied and undone one at a time. */
 class Worker {
   constructor(root, timeoutMs, say) { this.root = root; this.timeoutMs = timeoutMs; this.say = say; }
-  async prepare() {
+  async prepare(needBuild) {
     this.dir = mkdtempSync(join(tmpdir(), "mut-"));
     copyTree(this.root, this.dir);
-    // The copy's build must be current before any mutant: then its outputs are the pristine ones.
-    const b = spawnSync(process.execPath, ["host/build.mjs", "flight image", "library build"], { cwd: this.dir, encoding: "utf8" });
-    if (b.status !== 0) throw new Error(`pristine build failed in ${this.dir}:\n${b.stderr}`);
+    // node:test files may run build/*.wasm: then the copy's build must be current before any
+    // mutant, and its outputs are the pristine ones. as-pect alone compiles the sources itself.
+    if (needBuild) {
+      const b = spawnSync(process.execPath, ["host/build.mjs", "flight image", "library build"], { cwd: this.dir, encoding: "utf8" });
+      if (b.status !== 0) throw new Error(`pristine build failed in ${this.dir}:\n${b.stderr}`);
+    }
     this.pristineBuild = new Map();
+    if (!existsSync(join(this.dir, "build/.stamps"))) return;
     for (const f of [...BUILD_OUTPUTS, ...readdirSync(join(this.dir, "build/.stamps")).map((s) => `build/.stamps/${s}`)]) {
       if (existsSync(join(this.dir, f))) this.pristineBuild.set(f, readFileSync(join(this.dir, f)));
     }
@@ -163,7 +168,7 @@ export async function runCampaign(mutants, { root = ROOT, jobs = 1, timeoutMs = 
   const workers = Array.from({ length: Math.max(1, Math.min(jobs, mutants.length)) }, () => new Worker(root, timeoutMs, say));
   try {
     await Promise.all(workers.map(async (w) => {
-      await w.prepare();
+      await w.prepare(mutants.some((m) => (m.tests?.node ?? []).length > 0));
       for (let m = queue.shift(); m; m = queue.shift()) {
         let r;
         try { r = await w.run(m); } catch (e) { r = { verdict: "error", detail: String(e?.message ?? e) }; }

@@ -7,7 +7,7 @@ import {
 import {
   screenDefaults, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush,
   screenTileRowDone, screenTilePtr, screenDecide, screenReset, screenRadState, screenLinesOut,
-  P_CORE_BLUE, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_SAT_DN, P_BAND_BLUE, P_NBANDS, P_WIDTH, P_DROP_FRAC, P_COUNT,
+  P_CORE_BLUE, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_SAT_DN, P_BAND_BLUE, P_NBANDS, P_WIDTH, P_DROP_FRAC, P_DEGRADE_FRAC, P_COUNT,
   CLASS_CLEAR, CLASS_CLOUD, CLASS_UNCERTAIN, CLASS_SATURATED, CLASS_MISSING, CLASS_UNJUDGED,
   DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, REASON_JUDGED, REASON_UNJUDGED, REASON_FEW_VALID,
   T_CLEAR, T_CLOUD, T_UNCERTAIN, T_SATURATED, T_MISSING, T_UNJUDGED, T_DECISION, T_REASON, TILE_WORDS, RAD_OK, RAD_NIGHT, RAD_BAD_CAL,
@@ -333,6 +333,13 @@ describe("bad input: defined behaviour, a clear status, keep when the screener c
     screenDefaults(p, W, 4); setP(p, P_SAT_DN, 0);
     expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);
     screenDefaults(p, W, 4); setP(p, P_DROP_FRAC, 100);        // drop below degrade
+    expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);
+    // At the limits: drop fraction equal to degrade (no degrade band) and tiles of 8 accepted; 7 refused.
+    screenDefaults(p, W, 4); setP(p, P_DEGRADE_FRAC, 32768); setP(p, P_DROP_FRAC, 32768);
+    expect<bool>(screenWorkspaceLen(p) > 0).toBe(true);
+    screenDefaults(p, W, 4); setP(p, P_TILE_SIZE, 8);
+    expect<bool>(screenWorkspaceLen(p) > 0).toBe(true);
+    screenDefaults(p, W, 4); setP(p, P_TILE_SIZE, 7);
     expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);
     screenDefaults(p, 0, 4);
     expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);
