@@ -1,7 +1,8 @@
 // Header fields the ground decoders read, each bit at its place (what the mutation campaign,
 // npm run mutate, found untested): TM data field status flags, the AOS signalling field, the
 // version checks of frames and packets, the empty data field, sequence gaps modulo 2^14, the
-// packet length limit, the first header pointer at the zone's end and the idle-only frame.
+// packet length limit, the first header pointer at the zone's end and the idle-only frame, the
+// housekeeping time code and version, the frame synchroniser's flywheel and slip limits.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseTmHeader } from "../../../host/ground/tm-frame.ts";
@@ -9,6 +10,9 @@ import { parseAosHeader } from "../../../host/ground/aos-frame.ts";
 import { crc16 } from "../../../host/ground/crc16.ts";
 import { LinkDecoder, type LinkConfig, type LinkStats } from "../../../host/ground/link-decoder.ts";
 import { PacketExtractor, type PacketErrorReason, type SpacePacket } from "../../../host/ground/packets.ts";
+import { FrameSync } from "../../../host/ground/frame-sync.ts";
+import { decodeHousekeeping, HousekeepingError } from "../../../host/ground/housekeeping.ts";
+import { CONTRACT, HK_VERSION } from "../../../host/contract/contract.gen.ts";
 
 test("[132.0-B-3 §4.1.2.7] TM data field status: secondary header, synchronisation, packet order flags, segment length id and FHP each at its bit", () => {
   const h = (w2: number) => parseTmHeader(new Uint8Array([0x0a, 0xb2, 0x10, 0x20, w2 >>> 8, w2 & 0xff]));
@@ -152,4 +156,46 @@ test("[132.0-B-3 §4.1.2.7.6] a packet ending exactly at the end of the zone is 
   assert.equal(got[0].raw.length, 20);
   x.end();
   assert.deepEqual(errors, []);
+});
+
+test("[tengri §contract] housekeeping: a data field with another time code (P-field ≠ 0x1E, above or below) or another version is refused, typed", () => {
+  const version = CONTRACT.housekeeping.fields.find((f) => f.name === "version")!.offset as number;
+  const good = new Uint8Array(200); good[0] = 0x1e; good[version] = HK_VERSION;
+  assert.equal(decodeHousekeeping(good).version, HK_VERSION);
+  for (const p of [0x1d, 0x1f]) {
+    const b = good.slice(); b[0] = p;
+    assert.throws(() => decodeHousekeeping(b), (e: unknown) => e instanceof HousekeepingError && e.reason === "time-code");
+  }
+  const v = good.slice(); v[version] = HK_VERSION + 1;
+  assert.throws(() => decodeHousekeeping(v), (e: unknown) => e instanceof HousekeepingError && e.reason === "version");
+});
+
+/** CADUs of `cb` octets (codeblock all 0x00, no ASM inside), the ASM of those in `bad` zeroed. */
+function cadus(n: number, cb: number, bad: Set<number>, insertAfter = -1, insert = 0): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(...(bad.has(i) ? [0, 0, 0, 0] : ASM), ...new Array(cb).fill(0x55));
+    if (i === insertAfter) out.push(...new Array(insert).fill(0));
+  }
+  return Uint8Array.from(out);
+}
+function sync(stream: Uint8Array, cb: number) {
+  const fs = new FrameSync(cb, () => {}, () => {});
+  fs.push(stream); fs.end();
+  return fs.stats;
+}
+
+test("[131.0-B-5 §9] flywheel: up to 3 consecutive missing markers are bridged (CADUs still emitted); the 4th with no marker ahead loses lock", () => {
+  // Markers 3..6 destroyed: misses 1, 2, 3 (no marker one CADU ahead), then marker 7 is ahead: bridged.
+  const a = sync(cadus(12, 60, new Set([3, 4, 5, 6])), 60);
+  assert.deepEqual([a.cadus, a.flywheels, a.syncLosses], [12, 4, 0]);
+  // Markers 3..8 destroyed: the 4th consecutive miss with none ahead loses lock, regained at marker 9.
+  const b = sync(cadus(12, 60, new Set([3, 4, 5, 6, 7, 8])), 60);
+  assert.equal(b.syncLosses, 1);
+  assert.equal(b.flywheels, 3);
+});
+
+test("[131.0-B-5 §9] a slip of exactly 16 bits (the largest followed) keeps lock; the CADUs after it are found", () => {
+  const s = sync(cadus(10, 60, new Set(), 4, 2), 60);
+  assert.deepEqual([s.cadus, s.bitSlips, s.syncLosses, s.flywheels], [10, 1, 0, 0]);
 });
