@@ -62,7 +62,7 @@ async function debugGlobal(wasmPath: string, name: string): Promise<number> {
   try {
     for (let i = 0; i < m.getNumGlobals(); i++) {
       const g = binaryen.getGlobalInfo(m.getGlobalByIndex(i));
-      if (g.name === name) return binaryen.getExpressionInfo(g.init).value as number;
+      if (g.name === name) return (binaryen.getExpressionInfo(g.init) as unknown as { value: number }).value;
     }
   } finally { m.dispose(); }
   throw new Error(`${wasmPath}: no global ${name}`);
