@@ -1,4 +1,5 @@
-import { scanRecord, recType, recPayloadLen, recConsumed, RECORD_SYNC, REC_LINE, REC_END } from "../../../assembly/payload/bus-record";
+import { scanRecord, unpackLineSamples, recType, recPayloadLen, recConsumed, RECORD_SYNC, REC_CONFIG, REC_LINE, REC_END } from "../../../assembly/payload/bus-record";
+import { hkGet, HK_SAMPLES_CLIPPED } from "../../../assembly/payload/housekeeping";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
 import { E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE } from "../../../assembly/abi/status";
@@ -50,5 +51,71 @@ describe("payload bus records", () => {
     expect<i32>(scanRecord(b, 20, 29)).toBe(E_BUS_BAD_LENGTH);
     record(b, 9, 30);
     expect<i32>(scanRecord(b, 20, 1000)).toBe(E_BUS_BAD_TYPE);
+  });
+
+  it("fewer than 4 octets: input is awaited, nothing is dropped", () => {
+    const b = heap.alloc(16);
+    for (let i = 0; i < 3; i++) store<u8>(b + <usize>i, 0xAA);
+    expect<i32>(scanRecord(b, 3, 1000)).toBe(E_NEED_INPUT);
+    expect<i32>(recConsumed).toBe(0);
+  });
+
+  it("garbage with no sync word: all but the last 3 octets (a possible sync start) are dropped", () => {
+    const b = heap.alloc(16);
+    for (let i = 0; i < 10; i++) store<u8>(b + <usize>i, 0xAA);
+    expect<i32>(scanRecord(b, 10, 1000)).toBe(E_BUS_BAD_SYNC);
+    expect<i32>(recConsumed).toBe(7);
+  });
+
+  it("a sync word in the last 4 octets is found: the garbage before it, and only that, is dropped", () => {
+    const b = heap.alloc(16);
+    for (let i = 0; i < 5; i++) store<u8>(b + <usize>i, 0xAA);
+    storeU32BE(b + 5, RECORD_SYNC);
+    expect<i32>(scanRecord(b, 9, 1000)).toBe(E_BUS_BAD_SYNC);
+    expect<i32>(recConsumed).toBe(5);
+  });
+
+  it("an unknown version or a type outside 1..3 is rejected one octet on; types 1 and 3 are accepted", () => {
+    const b = heap.alloc(256);
+    let n = record(b, <u8>REC_LINE, 8); store<u8>(b + 5, 2); storeU16BE(b + 18, crc16(b, 18, 0xFFFF));
+    expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
+    expect<i32>(recConsumed).toBe(1);
+    n = record(b, 4, 8);
+    expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
+    n = record(b, 0, 8);
+    expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
+    n = record(b, <u8>REC_CONFIG, 8);
+    expect<i32>(scanRecord(b, n, 1000)).toBe(REC_CONFIG);
+    n = record(b, <u8>REC_END, 8);
+    expect<i32>(scanRecord(b, n, 1000)).toBe(REC_END);
+  });
+
+  it("a payload exactly at the largest length allowed is accepted; one octet more is refused", () => {
+    const b = heap.alloc(256);
+    const n = record(b, <u8>REC_LINE, 30);
+    expect<i32>(scanRecord(b, n, 30)).toBe(REC_LINE);
+    expect<i32>(recPayloadLen).toBe(30);
+    expect<i32>(scanRecord(b, n, 29)).toBe(E_BUS_BAD_LENGTH);
+  });
+
+  it("a record whose last octet (CRC low) is missing waits for it", () => {
+    const b = heap.alloc(256);
+    const n = record(b, <u8>REC_LINE, 30);
+    expect<i32>(scanRecord(b, n - 1, 1000)).toBe(E_NEED_INPUT);
+    expect<i32>(recConsumed).toBe(0);
+  });
+
+  it("line samples: big-endian to native, values above the bit depth clipped to full scale and counted once each", () => {
+    const src = heap.alloc(16), dst = heap.alloc(16);
+    const v: u16[] = [0, 4094, 4095, 4096, 0xFFFF];
+    for (let i = 0; i < 5; i++) storeU16BE(src + <usize>(2 * i), v[i]);
+    const before = hkGet(HK_SAMPLES_CLIPPED);
+    unpackLineSamples(dst, src, 5, 12);
+    expect<u16>(load<u16>(dst)).toBe(0);
+    expect<u16>(load<u16>(dst + 2)).toBe(4094);
+    expect<u16>(load<u16>(dst + 4)).toBe(4095);
+    expect<u16>(load<u16>(dst + 6)).toBe(4095);
+    expect<u16>(load<u16>(dst + 8)).toBe(4095);
+    expect<u32>(hkGet(HK_SAMPLES_CLIPPED) - before).toBe(2);   // 4096 and 65535; 4095 is in range
   });
 });

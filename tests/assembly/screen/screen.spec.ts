@@ -7,7 +7,7 @@ import {
 import {
   screenDefaults, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush,
   screenTileRowDone, screenTilePtr, screenDecide, screenReset, screenRadState, screenLinesOut,
-  P_CORE_BLUE, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_SAT_DN, P_BAND_BLUE, P_NBANDS, P_WIDTH, P_DROP_FRAC, P_COUNT,
+  P_CORE_BLUE, P_DILATE_PX, P_GROW_PX, P_TILE_SIZE, P_SAT_DN, P_BAND_BLUE, P_NBANDS, P_WIDTH, P_DROP_FRAC, P_DEGRADE_FRAC, P_COUNT,
   CLASS_CLEAR, CLASS_CLOUD, CLASS_UNCERTAIN, CLASS_SATURATED, CLASS_MISSING, CLASS_UNJUDGED, CLASS_BRIGHT, T_BRIGHT,
   P_BAND_GREEN, P_ICE_NIR_RED, P_SNOW_GREEN_BLUE, P_CORE_HOT_REL, screenCheckParams, screenBadParam,
   DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, REASON_JUDGED, REASON_UNJUDGED, REASON_FEW_VALID,
@@ -128,6 +128,20 @@ describe("per-pixel tests (R1 = R2 = 0: no delay, no grow)", () => {
     setup(0, 0, 64); background(); px(10, 2200, 3000, 2500, 9000);
     pushNow();
     expect<u8>(cls0(10)).toBe(CLASS_UNCERTAIN);
+  });
+  it("NDVI exactly at the threshold (ρ_red 0.25, ρ_nir 0.75: NDVI = 0.50 = max) is not a core: uncertain-bright, in every column", () => {
+    setup(0, 0, 64);
+    // The reflectances are exact in Q12 (1024 and 3072), so NDVI·4096 equals the threshold 2048 exactly.
+    expect<i64>(reflQ12(2500, reflSlope(2), reflIntercept(2))).toBe(1024);
+    expect<i64>(reflQ12(7500, reflSlope(3), reflIntercept(3))).toBe(3072);
+    background();
+    px(8, 2200, 3000, 2500, 7500);    // a column feeding the background histogram (x % 4 == 0)
+    px(9, 2200, 3000, 2500, 7500);    // and one that does not
+    px(10, 2200, 3000, 2500, 7499);   // one DN of NIR less: NDVI just below 0.50, a cloud core
+    pushNow();
+    expect<u8>(cls0(8)).toBe(CLASS_UNCERTAIN);
+    expect<u8>(cls0(9)).toBe(CLASS_UNCERTAIN);
+    expect<u8>(cls0(10)).toBe(CLASS_CLOUD);
   });
   it("zero DN in a screening band is missing, DN at P_SAT_DN saturated: flagged, not guessed", () => {
     setup(0, 0, 64); background(); px(3, 0, 700, 500, 3500); px(4, 400, 700, 500, 65535);
@@ -328,6 +342,17 @@ describe("tile statistics and policy", () => {
     expect<i32>(screenDecide(0, 0, 0, 0, 0, 0, 19661, 45875, 32768)).toBe(DECIDE_KEEP | (REASON_UNJUDGED << 8));
     expect<i32>(REASON_JUDGED).toBe(0);
   });
+  it("decision rule at equality: a cloud share exactly at the drop or degrade fraction takes that decision; valid share exactly at the minimum is judged", () => {
+    // Fractions in Q16: degrade 0.25 = 16384, drop 0.75 = 49152, minimum valid 0.5 = 32768.
+    expect<i32>(screenDecide(1, 3, 0, 0, 0, 0, 16384, 49152, 32768)).toBe(DECIDE_DROP);       // 3/4 = 0.75
+    expect<i32>(screenDecide(101, 299, 0, 0, 0, 0, 16384, 49152, 32768)).toBe(DECIDE_DEGRADE); // 0.7475
+    expect<i32>(screenDecide(3, 1, 0, 0, 0, 0, 16384, 49152, 32768)).toBe(DECIDE_DEGRADE);    // 1/4 = 0.25
+    expect<i32>(screenDecide(301, 99, 0, 0, 0, 0, 16384, 49152, 32768)).toBe(DECIDE_KEEP);     // 0.2475
+    expect<i32>(screenDecide(2, 0, 0, 2, 0, 0, 16384, 49152, 32768)).toBe(DECIDE_KEEP | (REASON_JUDGED << 8));   // valid 2/4 = 0.5
+    expect<i32>(screenDecide(0, 2, 0, 1, 1, 0, 16384, 49152, 32768)).toBe(DECIDE_DROP);       // valid 0.5, all cloud
+    expect<i32>(screenDecide(1, 0, 0, 2, 1, 0, 16384, 49152, 32768)).toBe(DECIDE_KEEP | (REASON_FEW_VALID << 8)); // valid 0.25
+    expect<i32>(screenDecide(0, 4, 0, 0, 0, 1, 16384, 49152, 32768)).toBe(DECIDE_KEEP | (REASON_UNJUDGED << 8)); // one unjudged pixel
+  });
   it("a partial last tile row is decided at flush", () => {
     expect<i32>(setup(0, 1, 8)).toBe(OK);
     for (let y = 0; y < 3; y++) { background(); for (let x = 0; x < 8; x++) px(x, 5000, 4800, 4600, 4700); pushNow(); }
@@ -391,6 +416,13 @@ describe("bad input: defined behaviour, a clear status, keep when the screener c
     screenDefaults(p, W, 4); setP(p, P_SAT_DN, 0);
     expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);
     screenDefaults(p, W, 4); setP(p, P_DROP_FRAC, 100);        // drop below degrade
+    expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);
+    // At the limits: drop fraction equal to degrade (no degrade band) and tiles of 8 accepted; 7 refused.
+    screenDefaults(p, W, 4); setP(p, P_DEGRADE_FRAC, 32768); setP(p, P_DROP_FRAC, 32768);
+    expect<bool>(screenWorkspaceLen(p) > 0).toBe(true);
+    screenDefaults(p, W, 4); setP(p, P_TILE_SIZE, 8);
+    expect<bool>(screenWorkspaceLen(p) > 0).toBe(true);
+    screenDefaults(p, W, 4); setP(p, P_TILE_SIZE, 7);
     expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);
     screenDefaults(p, 0, 4);
     expect<i32>(screenWorkspaceLen(p)).toBe(E_SCR_BAD_PARAM);

@@ -21,6 +21,13 @@ describe("cadu", () => {
     expect<i32>(caduLen(223, 6, 16)).toBe(E_RS_BAD_DEPTH);
     expect<i32>(caduLen(223, 1, 4)).toBe(E_RS_BAD_E);
     expect<i32>(caduLen(0, 1, 0)).toBe(E_RS_BAD_FRAME_LEN);
+    // Uncoded (E = 0): the depth is still one of {1,2,3,4,5,8} (131.0-B-5 §4.3.5), and the frame 1..65536 octets.
+    expect<i32>(caduLen(1000, 6, 0)).toBe(E_RS_BAD_DEPTH);
+    expect<i32>(caduLen(1000, 7, 0)).toBe(E_RS_BAD_DEPTH);
+    expect<i32>(caduLen(1000, 9, 0)).toBe(E_RS_BAD_DEPTH);
+    expect<i32>(caduLen(1000, 8, 0)).toBe(1004);
+    expect<i32>(caduLen(65536, 1, 0)).toBe(65540);
+    expect<i32>(caduLen(65537, 1, 0)).toBe(E_RS_BAD_FRAME_LEN);
   });
 
   it("[131.0-B-5 §9.3.1] the ASM 1ACFFC1D leads the CADU and is never randomized", () => {

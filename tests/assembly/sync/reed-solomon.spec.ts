@@ -169,6 +169,8 @@ describe("reed-solomon", () => {
     expect<i32>(rsEncode(FRAME, 223, 1, 16, FRAME + 200)).toBe(E_RS_OVERLAP);
     expect<i32>(rsEncode(FRAME + 31, 223, 1, 16, FRAME)).toBe(E_RS_OVERLAP);
     expect<i32>(rsEncode(FRAME + 32, 223, 1, 16, FRAME)).toBe(OK); // adjacent, not overlapping
+    expect<i32>(rsEncode(FRAME, 223, 1, 16, FRAME + 223)).toBe(OK); // parity right after the frame: adjacent too
+    expect<i32>(rsEncode(FRAME, 223, 1, 16, FRAME + 222)).toBe(E_RS_OVERLAP);
     const top = <usize>memory.size() << 16;
     expect<i32>(rsEncode(top - 100, 223, 1, 16, PARITY)).toBe(E_BAD_LENGTH);
     expect<i32>(rsEncode(FRAME, 223, 1, 16, top - 31)).toBe(E_BAD_LENGTH);

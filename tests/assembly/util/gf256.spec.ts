@@ -48,6 +48,9 @@ describe("gf256", () => {
     }
     expect<u32>(a).toBe(1); // α has order 255: F(x) is primitive
     expect<i32>(bad).toBe(0);
+    // The exported table has 512 entries, every one α^(i mod 255): 510 and 511 too.
+    expect<u32>(load<u8>(ex + 510)).toBe(1);
+    expect<u32>(load<u8>(ex + 511)).toBe(2);
   });
 
   it("[131.0-B-5 §4.3.3] gfMul equals the carry-less product reduced by F(x) for all pairs", () => {

@@ -2,6 +2,8 @@
 // lines lost, accepted data lost, recovered), and the campaign completes every pass.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { loadProfile, type Profile } from "../../../host/profiles/index.ts";
 import { runFaultPass, runCampaign, formatCampaign, type FaultSpec } from "../../../host/obc/faults.ts";
 
@@ -34,15 +36,51 @@ test("a dropped line is counted missing; a duplicated line is refused (counter d
   assert.ok(dup.result.harmless && dup.result.detected);
 });
 
-test("a single-event upset is applied inside the image's own memory and its effect classified", async () => {
-  const { result: r, supervised: s } = await runFaultPass({ kind: "seu", line: 10, address: 0x1234, bit: 3 }, O);
+// Where an SEU lands decides its verdict, so each case below derives its address from the image
+// itself: the top of linear memory, above the bump pointer the image reports in housekeeping
+// (memory it never touches), and the CRC-16 tables, whose address the debug image names.
+test("[tengri §faults] an SEU in memory above the image's bump pointer (never used) is applied there and is harmless: nothing detected, nothing lost", async () => {
+  const { result: r, supervised: s, hk } = await runFaultPass({ kind: "seu", line: 10, address: -1, bit: 3 }, O);
   assert.equal(s.faultsApplied.length, 1);
   const f = s.faultsApplied[0];
   assert.equal(f.kind, "seu");
-  assert.equal(f.address, 0x1234);
+  assert.equal(f.address, f.memoryBytes! - 1, "the address wraps to the last octet of linear memory");
   assert.equal(f.before! ^ f.after!, 1 << 3);
+  assert.equal(hk.memoryBytes, f.memoryBytes);
+  assert.ok(f.address! >= hk.heapUsedBytes, `the octet (0x${f.address!.toString(16)}) lies above the bump pointer (0x${hk.heapUsedBytes.toString(16)})`);
+  assert.equal(r.verdict, "harmless", r.note);
+  assert.equal(r.detected, false);
+  assert.deepEqual(r.linesLost, []);
+  assert.equal(r.reboots, 0);
   assert.ok(r.completed);
-  assert.ok(["harmless", "detected, harmless", "detected, recovered", "detected", "detected, accepted data lost", "UNDETECTED"].includes(r.verdict));
+});
+
+/** Address of a global of the debug image (its name section keeps them), e.g. a static table. */
+async function debugGlobal(wasmPath: string, name: string): Promise<number> {
+  const { default: binaryen } = await import("binaryen");
+  const m = binaryen.readBinary(readFileSync(wasmPath));
+  try {
+    for (let i = 0; i < m.getNumGlobals(); i++) {
+      const g = binaryen.getGlobalInfo(m.getGlobalByIndex(i));
+      if (g.name === name) return (binaryen.getExpressionInfo(g.init) as unknown as { value: number }).value;
+    }
+  } finally { m.dispose(); }
+  throw new Error(`${wasmPath}: no global ${name}`);
+}
+
+test("[tengri §faults] an SEU in the image's CRC-16 table is detected (the image's own frames fail the self-check), the image rebooted and every line recovered", async () => {
+  const wasmPath = fileURLToPath(new URL("../../../build/flight.debug.wasm", import.meta.url));
+  const table = await debugGlobal(wasmPath, "assembly/util/crc16/CRC16_TABLES");
+  // Octet 2 of table 0 is the low octet of the entry for 0x01: used by every FECF and bus CRC.
+  const { result: r, supervised: s } = await runFaultPass({ kind: "seu", line: 10, address: table + 2, bit: 3 }, { ...O, wasmPath });
+  assert.equal(s.faultsApplied.length, 1);
+  assert.equal(s.faultsApplied[0].address, table + 2);
+  assert.equal(r.verdict, "detected, recovered", r.note);
+  assert.ok(r.detectedBy.includes("watchdog: self-check → reboot"), r.detectedBy.join("; "));
+  assert.ok(r.reboots >= 1);
+  assert.deepEqual(r.acceptedLost, []);
+  assert.deepEqual(r.linesLost, []);
+  assert.ok(r.completed);
 });
 
 // SEUs are left out of this table on purpose: where one lands depends on the image's memory

@@ -101,6 +101,16 @@ test("bad bus records are rejected and counted by reason; the pass goes on and l
     if (n === 14) { recs.push(r); recs.push(r); continue; }                          // duplicate line: counter does not advance
     if (n === 17) { recs.push(encodeRecord(RecordType.Line, r.subarray(10, 40))); continue; } // line record too short for its geometry
     if (n === 20) recs.push(r.subarray(0, 100));                                      // truncated record, then the real one
+    if (n === 23) {                                                                   // one band fewer than configured, its length consistent
+      const b = p.sensor.bands.length - 1, px = p.sensor.pixelsPerLine;
+      recs.push(encodeLine({ counter: n, timeCoarse: 2_000_000_000 + Math.floor(n / 875), timeFine: Math.floor(((n % 875) / 875) * 2 ** 32), bands: b, pixels: px, bitDepth: 12, samples: new Uint16Array(b * px) }));
+      continue;
+    }
+    if (n === 26) {                                                                   // two octets more than its geometry: over the bus limit
+      const payload = new Uint8Array(r.length - 12 + 2); payload.set(r.subarray(10, r.length - 2));
+      recs.push(encodeRecord(RecordType.Line, payload));
+      continue;
+    }
     recs.push(r);
   }
   recs.push(encodeEnd(40));
@@ -111,9 +121,10 @@ test("bad bus records are rejected and counted by reason; the pass goes on and l
   assert.equal(last.rejectedBadSync >= 1, true);
   assert.equal(last.rejectedBadType, 1);
   assert.equal(last.rejectedLineJump, 1);
-  assert.equal(last.rejectedBadLine, 1);
-  assert.equal(last.linesAccepted, 37);
-  for (let n = 0; n < 40; n++) assert.equal(lines.has(n), ![5, 11, 17].includes(n), `line ${n}`);
+  assert.equal(last.rejectedBadLine, 2);
+  assert.equal(last.rejectedBadLength, 1);
+  assert.equal(last.linesAccepted, 35);
+  for (let n = 0; n < 40; n++) assert.equal(lines.has(n), ![5, 11, 17, 23, 26].includes(n), `line ${n}`);
 });
 
 test("[tengri §contract] a configuration table with a bad CRC or an impossible value is refused: acquisition never starts; the host gets the image's own status, typed", async () => {
