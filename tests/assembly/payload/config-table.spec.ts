@@ -179,7 +179,7 @@ function tableOf(bands: i32, screen: bool): usize {
   const len = lenOf(bands);
   const t = heap.alloc(<usize>len);
   for (let i = 0; i < len; i++) store<u8>(t + <usize>i, 0);
-  storeU16BE(t, 4); storeU16BE(t + 2, len); storeU16BE(t + 4, 171);
+  storeU16BE(t, <u32>CONFIG_VERSION); storeU16BE(t + 2, len); storeU16BE(t + 4, 171);
   store<u8>(t + 6, 0); store<u8>(t + 7, 5);
   storeU16BE(t + 8, 1115); store<u8>(t + 10, 16); store<u8>(t + 11, 5);
   store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, <u8>bands);
@@ -214,7 +214,9 @@ describe("boot configuration table: every limit at its boundary", () => {
   });
 
   it("a version other than the current one is refused, above as well as below", () => {
-    const t = tableOf(4, false); storeU16BE(t, 5); sealOf(t, lenOf(4));
+    let t = tableOf(4, false); storeU16BE(t, <u32>(CONFIG_VERSION + 1)); sealOf(t, lenOf(4));
+    expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VERSION);
+    t = tableOf(4, false); storeU16BE(t, <u32>(CONFIG_VERSION - 1)); sealOf(t, lenOf(4));
     expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VERSION);
   });
 

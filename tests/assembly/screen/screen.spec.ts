@@ -135,9 +135,9 @@ describe("per-pixel tests (R1 = R2 = 0: no delay, no grow)", () => {
     expect<i64>(reflQ12(2500, reflSlope(2), reflIntercept(2))).toBe(1024);
     expect<i64>(reflQ12(7500, reflSlope(3), reflIntercept(3))).toBe(3072);
     background();
-    px(8, 2200, 3000, 2500, 7500);    // a column feeding the background histogram (x % 4 == 0)
-    px(9, 2200, 3000, 2500, 7500);    // and one that does not
-    px(10, 2200, 3000, 2500, 7499);   // one DN of NIR less: NDVI just below 0.50, a cloud core
+    px(8, 4000, 3000, 2500, 7500);    // a column feeding the background histogram (x % 4 == 0)
+    px(9, 4000, 3000, 2500, 7500);    // and one that does not
+    px(10, 4000, 3000, 2500, 7499);   // one DN of NIR less: NDVI just below 0.50, a cloud core
     pushNow();
     expect<u8>(cls0(8)).toBe(CLASS_UNCERTAIN);
     expect<u8>(cls0(9)).toBe(CLASS_UNCERTAIN);
