@@ -20,7 +20,7 @@ export function walk(root: string, dir: string, re: RegExp, out: string[] = []):
 }
 
 /** Files and folders of the project copied into the tree (assembly/ is written instrumented). */
-const COPIED = ["host", "tests", "bin", "hardware-profiles", "package.json", "tsconfig.json", "as-pect.asconfig.json"];
+const COPIED = ["host", "tests", "bin", "hardware-profiles", "package.json", "tsconfig.json", "as-pect.config.js", "as-pect.asconfig.json"];
 
 /**
  * Instruments every .ts file under srcRoot/assembly into tree/assembly and copies the rest of the
