@@ -20,12 +20,13 @@ const USAGE = `Usage: npm run coverage [-- options]
   --root DIR     the project whose assembly/ is measured (default: this checkout)
   --out DIR      where the reports go (default: ROOT/results/coverage)
   --no-e2e       only the as-pect specs (no flight image is built)
-  --no-aspect    only the end-to-end passes
+  --no-aspect    without the as-pect specs
+  --host         also the node:test suites of tests/host that drive the flight code (HOST_SUITES)
 Exit: 0 gate met, 1 below the gate or a run failed, 2 usage error.`;
 
-interface Opts { root: string; out: string; e2e: boolean; aspect: boolean }
+interface Opts { root: string; out: string; e2e: boolean; aspect: boolean; host: boolean }
 function parseArgs(argv: string[]): Opts {
-  const o: Opts = { root: fileURLToPath(new URL("../..", import.meta.url)), out: "", e2e: true, aspect: true };
+  const o: Opts = { root: fileURLToPath(new URL("../..", import.meta.url)), out: "", e2e: true, aspect: true, host: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => { const v = argv[++i]; if (v === undefined) throw new UsageError(`${a} needs a value`); return v; };
@@ -33,6 +34,7 @@ function parseArgs(argv: string[]): Opts {
     else if (a === "--out") o.out = resolve(val());
     else if (a === "--no-e2e") o.e2e = false;
     else if (a === "--no-aspect") o.aspect = false;
+    else if (a === "--host") o.host = true;
     else if (a === "-h" || a === "--help") { console.log(USAGE); process.exit(0); }
     else throw new UsageError(`unknown option ${a}`);
   }
@@ -42,7 +44,23 @@ function parseArgs(argv: string[]): Opts {
 }
 class UsageError extends Error {}
 
-interface RunResult { name: string; status: number | null; passed: number; failed: number; seconds: number }
+interface RunResult { name: string; status: number | null; passed: number; failed: number; skipped: number; seconds: number }
+
+/**
+ * The tests/host suites that run the flight code (build/lib.wasm or the whole image), for --host.
+ * Left out: hil (fixed TCP ports), obc/watchdog and obc/faults (wall-clock watchdog), report-browser
+ * (Chromium), cli/serve-signals (signals and ports).
+ */
+export const HOST_SUITES = ["tests/host/aec121", "tests/host/contract", "tests/host/flight", "tests/host/hyper123", "tests/host/obc/image.test.ts",
+  "tests/host/obc/obc.test.ts", "tests/host/screen", "tests/host/ground/screening.test.ts", "tests/host/downlink/outputs.test.ts", "tests/host/cli/cli.test.ts", "tests/host/cli/mistakes.test.ts"];
+
+/** node:test over files in the tree, counting pass, fail and skip from its TAP summary. */
+function nodeTest(name: string, tree: string, files: string[], env: Record<string, string>, log: string): Promise<RunResult> {
+  return run(name, tree, process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=600000", ...files], env, log).then((r) => {
+    const p = /# pass (\d+)/.exec(r.out), f = /# fail (\d+)/.exec(r.out), k = /# skipped (\d+)/.exec(r.out);
+    return { name, status: r.status, passed: p ? +p[1] : 0, failed: f ? +f[1] : 1, skipped: k ? +k[1] : 0, seconds: r.seconds };
+  });
+}
 
 /** Runs a command in the tree with the counter hook; its output goes to log (the tail is shown on failure). */
 function run(name: string, cwd: string, cmd: string, args: string[], env: Record<string, string>, log: string): Promise<{ status: number | null; out: string; seconds: number }> {
@@ -90,22 +108,23 @@ export async function main(argv: string[]): Promise<number> {
   const map = prepareTree(o.root, tree);
   writeFileSync(join(work, "map.json"), JSON.stringify({ ...map, files: map.files.map((f) => ({ ...f, source: undefined })) }));
   console.error(`coverage: ${map.files.length} files instrumented (${map.files.reduce((a, f) => a + f.statements.length, 0)} statements, ${map.files.reduce((a, f) => a + f.branches.reduce((x, b) => x + b.outcomes.length, 0), 0)} branch outcomes, ${map.files.reduce((a, f) => a + f.decisions.length, 0)} decisions) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  if (o.e2e) await buildImages(tree, work);
+  if (o.e2e || o.host) await buildImages(tree, work);
   const hook = join(HERE, "hook.mjs");
-  const env = (name: string) => ({ TENGRI_COV_OUT: join(raw, name), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${hook}`.trim(), FORCE_COLOR: "0" });
+  // The data sets the tests look for in ../shared of the checkout (the tree lives elsewhere).
+  const shared = process.env.TENGRI_SHARED ?? resolve(o.root, "..", "shared");
+  const env = (name: string) => ({ TENGRI_COV_OUT: join(raw, name), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${hook}`.trim(), FORCE_COLOR: "0",
+    ...(existsSync(shared) ? { TENGRI_SHARED: shared } : {}) });
   const jobs: Promise<RunResult>[] = [];
   if (o.aspect) {
     jobs.push(run("as-pect", tree, join(tree, "node_modules", ".bin", "asp"), ["--config", "as-pect.config.js", "--no-logo"], env("aspect"), join(work, "as-pect.log")).then((r) => {
       const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(r.out);
-      return { name: "as-pect (tests/assembly)", status: r.status, passed: m ? +m[1] : 0, failed: m ? +m[2] - +m[1] : 1, seconds: r.seconds };
+      return { name: "as-pect (tests/assembly)", status: r.status, passed: m ? +m[1] : 0, failed: m ? +m[2] - +m[1] : 1, skipped: 0, seconds: r.seconds };
     }));
   }
-  if (o.e2e) {
-    const files = walk(tree, "tests/e2e", /\.test\.ts$/);
-    jobs.push(run("e2e", tree, process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=600000", ...files], env("e2e"), join(work, "e2e.log")).then((r) => {
-      const p = /# pass (\d+)/.exec(r.out), f = /# fail (\d+)/.exec(r.out);
-      return { name: "node:test (tests/e2e, whole flight image)", status: r.status, passed: p ? +p[1] : 0, failed: f ? +f[1] : 1, seconds: r.seconds };
-    }));
+  if (o.e2e) jobs.push(nodeTest("node:test (tests/e2e, whole flight image)", tree, walk(tree, "tests/e2e", /\.test\.ts$/), env("e2e"), join(work, "e2e.log")));
+  if (o.host) {
+    const files = HOST_SUITES.flatMap((p) => p.endsWith(".ts") ? [p] : walk(tree, p, /\.test\.ts$/)).filter((f) => existsSync(join(tree, f)));
+    jobs.push(nodeTest("node:test (tests/host suites driving the flight code)", tree, files, env("host"), join(work, "host.log")));
   }
   const runs = await Promise.all(jobs);
   const merged = mergeDumps(map, runs.length ? readdirSync(raw).map((d) => join(raw, d)) : []);
@@ -113,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
   const s = writeReports(map, merged, o.out, runs);
   s.seconds = Math.round((Date.now() - t0) / 1000);
   writeFileSync(join(o.out, "summary.json"), JSON.stringify(s, null, 2) + "\n");
-  for (const r of runs) console.log(`coverage: ${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.status}, ${r.seconds.toFixed(0)} s)`);
+  for (const r of runs) console.log(`coverage: ${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (exit ${r.status}, ${r.seconds.toFixed(0)} s)`);
   console.log(`coverage: statements ${s.statements.pct.toFixed(1)} % (${s.statements.covered}/${s.statements.total}), branches ${s.branches.pct.toFixed(1)} % (${s.branches.covered}/${s.branches.total}); input-judging modules: conditions ${s.mcdc.conditions.pct.toFixed(1)} %, decisions ${s.mcdc.decisions.pct.toFixed(1)} %, MC/DC ${s.mcdc.independence.pct.toFixed(1)} % (${s.mcdc.independence.covered}/${s.mcdc.independence.total})`);
   console.log(`coverage: report ${join(o.out, "index.html")} (${s.seconds} s)`);
   const failedRuns = runs.filter((r) => r.status !== 0 || r.failed > 0);
