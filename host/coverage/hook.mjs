@@ -3,7 +3,7 @@
 // instance created, and at exit writes the counter region of each instrumented one (found by its
 // magic words in linear memory) to $TENGRI_COV_OUT/<pid>-<n>.json. Plain JavaScript so that
 // every process starts it fast. Never loaded outside `npm run coverage`.
-import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, readFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 
 const OUT = process.env.TENGRI_COV_OUT;
@@ -30,7 +30,10 @@ if (OUT) {
       if (!(mem instanceof WebAssembly.Memory)) return;
       held.push(mem);
       // Bounded: beyond KEEP live instances the oldest is read now (what it counted so far).
-      if (held.length > KEEP) { const m = held.shift(); const r = readRegion(m.buffer); if (r) dumps.push(r); }
+      if (held.length > KEEP) {
+        const m = held.shift(); const r = readRegion(m.buffer);
+        if (r) { dumps.push(r); if (dumps.length > KEEP) dumps.splice(0, dumps.length, ...mergeRegions(dumps)); }
+      }
     } catch { /* not ours */ }
   };
   // A Proxy, not a subclass: instances made by WebAssembly.instantiate stay `instanceof WebAssembly.Instance`.
@@ -53,16 +56,45 @@ if (OUT) {
     return list.filter((f) => f.kind === "seu").map((f) => f.address);
   }
 
-  let n = 0;
+  /**
+   * The regions of this process merged into one (one dump per process, whatever the number of
+   * instances): counters summed (saturating), decision tables united. The layout (which words
+   * are decision tables) comes from $TENGRI_COV_LAYOUT, written by run.ts.
+   */
+  let layout = null;
+  function mergeRegions(regions) {
+    const words = regions[0].words;
+    if (regions.some((r) => r.words !== words)) return regions;   // different builds: left apart
+    if (!layout) { try { layout = JSON.parse(readFileSync(process.env.TENGRI_COV_LAYOUT, "utf8")); } catch { return regions; } }
+    const inTable = new Uint8Array(words);
+    for (const s of layout.slots) inTable.fill(1, s, s + 2 + layout.table);
+    const sum = new Uint32Array(words);
+    const views = regions.map((r) => new Uint32Array(r.data.buffer, r.data.byteOffset, words));
+    for (const w of views) for (let i = 0; i < words; i++) if (!inTable[i]) sum[i] = Math.min(0xffffffff, sum[i] + w[i]);
+    for (const s of layout.slots) {
+      const keys = new Set();
+      let over = false;
+      for (const w of views) { const k = w[s + 1]; if (k > layout.table) over = true; for (let e = 0; e < Math.min(k, layout.table); e++) keys.add(w[s + 2 + e]); }
+      const list = [...keys];
+      if (list.length > layout.table) over = true;
+      list.slice(0, layout.table).forEach((k, e) => { sum[s + 2 + e] = k; });
+      sum[s + 1] = over ? layout.table + 1 : list.length;
+    }
+    return [{ words, at: regions[0].at, memLen: regions[0].memLen, data: Buffer.from(sum.buffer) }];
+  }
+
   process.on("exit", () => {
     const regions = dumps.concat(held.map((m) => readRegion(m.buffer)).filter(Boolean));
     if (!regions.length) return;
+    const file = join(OUT, `${process.pid}-${Date.now()}.json`);
     // A bit flipped inside the counter region would fake an execution: such a process is dropped.
     const seus = seuAddresses();
     const inside = (r, a) => a >= r.at && a < r.at + 20 + r.words * 4;
     const hit = regions.some((r) => seus.some((a) => inside(r, a) || inside(r, ((a % r.memLen) + r.memLen) % r.memLen)));
-    const file = join(OUT, `${process.pid}-${Date.now()}-${n++}.json`);
-    if (hit) { writeFileSync(file, JSON.stringify({ pid: process.pid, dropped: "an SEU fault was scripted inside the counter region", argv: process.argv.slice(1) })); return; }
-    writeFileSync(file, JSON.stringify({ pid: process.pid, argv: process.argv.slice(1), regions: regions.map((r) => ({ words: r.words, data: r.data.toString("base64") })) }));
+    const body = hit ? { pid: process.pid, dropped: "an SEU fault was scripted inside the counter region", argv: process.argv.slice(1) }
+      : { pid: process.pid, argv: process.argv.slice(1), instances: regions.length, regions: mergeRegions(regions).map((r) => ({ words: r.words, data: r.data.toString("base64") })) };
+    // Written whole, then renamed: a process killed while writing leaves no partial dump.
+    writeFileSync(file + ".part", JSON.stringify(body));
+    renameSync(file + ".part", file);
   });
 }

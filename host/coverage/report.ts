@@ -22,7 +22,8 @@ export function mergeDumps(map: CoverageMap, dirs: string[]): { counts: Float64A
     let names: string[] = [];
     try { names = readdirSync(dir).filter((n) => n.endsWith(".json")); } catch { continue; }
     for (const n of names) {
-      const j = JSON.parse(readFileSync(join(dir, n), "utf8"));
+      let j: any;
+      try { j = JSON.parse(readFileSync(join(dir, n), "utf8")); } catch (e) { dropped.push(`${n}: unreadable dump (${(e as Error).message})`); continue; }
       dumps++;
       if (j.dropped) { dropped.push(`${j.argv?.join(" ") ?? n}: ${j.dropped}`); continue; }
       for (const r of j.regions) {

@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareTree, walk } from "./tree.ts";
 import { mergeDumps, writeReports, GATE } from "./report.ts";
+import { MCDC_TABLE } from "./instrument.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const USAGE = `Usage: npm run coverage [-- options]
@@ -112,7 +113,9 @@ export async function main(argv: string[]): Promise<number> {
   const hook = join(HERE, "hook.mjs");
   // The data sets the tests look for in ../shared of the checkout (the tree lives elsewhere).
   const shared = process.env.TENGRI_SHARED ?? resolve(o.root, "..", "shared");
-  const env = (name: string) => ({ TENGRI_COV_OUT: join(raw, name), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${hook}`.trim(), FORCE_COLOR: "0",
+  const layout = join(work, "layout.json");
+  writeFileSync(layout, JSON.stringify({ table: MCDC_TABLE, slots: map.files.flatMap((f) => f.decisions.filter((d) => d.mcdc).map((d) => d.slot)) }));
+  const env = (name: string) => ({ TENGRI_COV_OUT: join(raw, name), TENGRI_COV_LAYOUT: layout, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${hook}`.trim(), FORCE_COLOR: "0",
     ...(existsSync(shared) ? { TENGRI_SHARED: shared } : {}) });
   const jobs: Promise<RunResult>[] = [];
   if (o.aspect) {
