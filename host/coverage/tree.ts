@@ -31,14 +31,11 @@ export function prepareTree(srcRoot: string, tree: string): CoverageMap {
   mkdirSync(tree, { recursive: true });
   for (const c of COPIED) if (existsSync(join(srcRoot, c))) cpSync(join(srcRoot, c), join(tree, c), { recursive: true, filter: (s) => !/\/(results|build)(\/|$)/.test(relative(srcRoot, s)) });
   symlinkSync(join(srcRoot, "node_modules"), join(tree, "node_modules"));
-  // The coverage build's asc configuration: the project's targets without the .wat listings and
-  // without the optimiser's convergence loop (a shorter build; the counters are memory side
-  // effects no optimisation removes).
+  // The coverage build's asc configuration: the project's targets without the optimiser's
+  // convergence loop (a shorter build; the counters are memory side effects no optimisation
+  // removes). The .wat listings stay: tests read them.
   const asconfig = JSON.parse(readFileSync(join(srcRoot, "asconfig.json"), "utf8"));
-  for (const t of Object.values(asconfig.targets) as Record<string, unknown>[]) {
-    delete t.textFile;
-    if (t.converge) t.converge = false;
-  }
+  for (const t of Object.values(asconfig.targets) as Record<string, unknown>[]) if (t.converge) t.converge = false;
   // The counters are static data: the initial memory is what the compiler says it needs.
   delete asconfig.options.initialMemory;
   writeFileSync(join(tree, "asconfig.json"), JSON.stringify(asconfig, null, 2));
