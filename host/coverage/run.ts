@@ -96,7 +96,7 @@ async function buildImages(tree: string, cacheDir: string): Promise<void> {
   for (const f of walk(tree, "assembly", /\.ts$/)) h.update(f).update(readFileSync(join(tree, f)));
   h.update(readFileSync(join(tree, "asconfig.json")));
   const digest = h.digest("hex");
-  const outs = ["flight.wasm", "lib.wasm"];
+  const outs = ["flight.wasm", "flight.wat", "lib.wasm", "lib.wat"];   // the .wat listings too: tests read them
   mkdirSync(join(tree, "build"), { recursive: true });
   if (existsSync(join(cacheDir, "digest")) && readFileSync(join(cacheDir, "digest"), "utf8") === digest && outs.every((o) => existsSync(join(cacheDir, o)))) {
     for (const o of outs) copyFileSync(join(cacheDir, o), join(tree, "build", o));
