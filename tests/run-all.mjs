@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The one test command (`npm test`, after the build): the checks of generated files
 // (traceability matrix, wire contract, verification matrix), the as-pect specs of the flight
-// modules, then node:test over tests/host, tests/interop and tests/e2e. Ends with a plain
+// modules, node:test over tests/host, tests/interop and tests/e2e, then the coverage gate of
+// assembly/ (host/coverage/run.ts --host). Ends with a plain
 // "N passed, N failed, N skipped" line covering both runners and the checks.
 //
 // Machine-readable results go to results/junit/ (TENGRI_RESULTS overrides results/):
@@ -97,6 +98,14 @@ if (testFiles.length) {
     return { ok: (nt.status === 0) === (ntCount.failed === 0), message: `node --test exited ${nt.status} with ${ntCount.failed} failed tests`, detail: tail(nt) };
   });
 }
+// Structural coverage of assembly/ on an instrumented copy (npm run coverage: the as-pect specs,
+// the end-to-end passes and the tests/host suites that drive the flight code), gated at 95 % of
+// statements and 90 % of branches; results/coverage/ holds lcov, HTML and summary.json.
+check("[tengri §coverage] structural coverage of assembly/: at least 95 % of statements and 90 % of branches, every instrumented run passing (npm run coverage)", () => {
+  const r = run("node", ["--import", "tsx", "host/coverage/run.ts", "--host"]);
+  const last = strip(`${r.stdout ?? ""}\n${r.stderr ?? ""}`).trim().split("\n").filter((l) => /statements|branches|gate/i.test(l)).slice(-1)[0] ?? "";
+  return { ok: r.status === 0, message: last || `npm run coverage exited ${r.status}`, detail: tail(r) };
+});
 // Under CI every tool the tests need is installed (.ci/run): a skip there is a missing install.
 const skippedTests = aspCount.skipped + ntCount.skipped;
 if (process.env.CI === "true") {
