@@ -118,4 +118,17 @@ describe("payload bus records", () => {
     expect<u16>(load<u16>(dst + 8)).toBe(4095);
     expect<u32>(hkGet(HK_SAMPLES_CLIPPED) - before).toBe(2);   // 4096 and 65535; 4095 is in range
   });
+
+  it("line samples at full scale are kept, not counted as clipped, in the four-sample words and in the tail alike", () => {
+    // 7 samples: one word of four (full scale beside one over it, so the word is clipped sample by
+    // sample) and a tail of three (full scale, one over, one under), at 12 bits.
+    const src = heap.alloc(16), dst = heap.alloc(16);
+    const v: u16[] = [4095, 4096, 4095, 1, 4095, 4096, 4094];
+    for (let i = 0; i < 7; i++) storeU16BE(src + <usize>(2 * i), v[i]);
+    const before = hkGet(HK_SAMPLES_CLIPPED);
+    unpackLineSamples(dst, src, 7, 12);
+    const want: u16[] = [4095, 4095, 4095, 1, 4095, 4095, 4094];
+    for (let i = 0; i < 7; i++) expect<u16>(load<u16>(dst + <usize>(2 * i))).toBe(want[i]);
+    expect<u32>(hkGet(HK_SAMPLES_CLIPPED) - before).toBe(2);   // the two 4096s only
+  });
 });
