@@ -13,6 +13,7 @@
 import type { Profile } from "../profiles/index.ts";
 import { derived } from "../profiles/index.ts";
 import { syntheticScene } from "../sensor/index.ts";
+import { mulberry32 } from "../sensor/prng.ts";
 import { configRecord } from "../obc/config-table.ts";
 import { encodeLine, encodeEnd } from "../obc/bus.ts";
 import { runMetered } from "./run.ts";
@@ -57,23 +58,11 @@ export function windowLines(p: Profile): number {
   return 1;
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The bus records of one pass of `kind`: configuration, `lines` lines, end of pass. */
 export function kindRecords(p: Profile, kind: LineKind, lines: number, seed = 1): Uint8Array[] {
   const B = p.sensor.bands.length, W = p.sensor.pixelsPerLine, depth = p.sensor.bitDepth, full = 2 ** depth - 1;
   const scene = syntheticScene(p, { seed, lines, cloudFraction: kind === "fully-cloudy" ? 1 : undefined });
-  const rand = rng(seed * 7919 + LINE_KINDS.indexOf(kind));
+  const rand = mulberry32(seed * 7919 + LINE_KINDS.indexOf(kind));
   const sigma = 2 ** depth / 32;
   const recs: Uint8Array[] = [configRecord(p)];
   let n = 0;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FLIGHT_WASM } from "../pass.ts";
-import { loadProfile, listProfiles } from "../profiles/index.ts";
+import { loadProfile, listProfiles, ProfileError, type Profile } from "../profiles/index.ts";
 import { flash, IMAGE_HEADER_LEN } from "../obc/image.ts";
 import { parseModule } from "../inspect/wasm.ts";
 import { readBuildInfo, codeSha256 } from "../inspect/inspect.ts";
@@ -30,6 +30,13 @@ function main(): number {
   const wasm = readFileSync(FLIGHT_WASM);
   const info = readBuildInfo(parseModule(wasm));
   const names = v.profile ? v.profile.split(",") : listProfiles().filter((x) => x.ok).map((x) => x.name);
+  const profiles: Profile[] = [];
+  for (const name of names) {
+    try { profiles.push(loadProfile(name)); } catch (e) {
+      if (e instanceof ProfileError) { console.error(`cost: --profile ${name}: ${e.message}`); return 2; }
+      throw e;
+    }
+  }
   const bounds = loadBounds();
   const m0 = meter(wasm);
   const out: CostFile = {
@@ -43,8 +50,7 @@ function main(): number {
     profiles: {},
   };
   const problems: string[] = [];
-  for (const name of names) {
-    const p = loadProfile(name);
+  for (const p of profiles) {
     const module = flash(wasm, p, info?.buildId ?? "tengri-dev").subarray(IMAGE_HEADER_LEN);
     const t0 = Date.now();
     const c = profileCost(p, new WebAssembly.Module(meter(module).wasm as BufferSource), lines, { keepLines: true });
