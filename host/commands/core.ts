@@ -12,6 +12,8 @@ import { encodeLine, encodeEnd } from "../obc/bus.ts";
 import { UsageError, CliFailure, numberOption, parseOptions, readBuild, readInput, checkOutputFile, prepareOutputDir, displayPath, ioReason } from "./usage.ts";
 import { PASS_OPTIONS, SENSOR_OPTIONS, FLASH_OPTIONS, PROFILES_OPTIONS } from "./options.ts";
 import { moduleBuildId } from "../inspect/inspect.ts";
+import { createProductsObserver } from "../products/observer.ts";
+import { requireGdal, ProductError } from "../products/gdal.ts";
 
 export { FLIGHT_WASM };
 export const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
@@ -76,12 +78,18 @@ export async function passCommand(rest: string[]): Promise<number> {
   const profile = loadProfile(v.profile ?? "default");
   readBuild(FLIGHT_WASM);
   if (v.out !== undefined) prepareOutputDir(v.out, "--out");
+  // The GeoTIFF products need GDAL: said before any work is done.
+  if (v.out !== undefined) try { requireGdal(); } catch (e) { throw e instanceof ProductError ? new CliFailure(`--out: ${e.message}`) : e; }
   const before = v.out !== undefined ? snapshot(v.out) : new Map<string, string>();
   const progress = process.stderr.isTTY && !v.json;
-  const s = await runPass({
-    profile, ...scene, lines, seed, ber, burstEvery, burstLen, dropCadus, out: v.out,
-    onProgress: progress ? (n, t) => { const w = 30, f = Math.round((w * n) / t); process.stderr.write(`\r  [${"#".repeat(f)}${".".repeat(w - f)}] ${n}/${t} lines`); } : undefined,
-  });
+  let s;
+  try {
+    s = await runPass({
+      profile, ...scene, lines, seed, ber, burstEvery, burstLen, dropCadus, out: v.out,
+      observers: v.out !== undefined ? [createProductsObserver(v.out)] : [],
+      onProgress: progress ? (n, t) => { const w = 30, f = Math.round((w * n) / t); process.stderr.write(`\r  [${"#".repeat(f)}${".".repeat(w - f)}] ${n}/${t} lines`); } : undefined,
+    });
+  } catch (e) { throw e instanceof ProductError ? new CliFailure(`--out: ${e.message}`) : e; }
   if (progress) process.stderr.write("\r\x1b[K");
   // Where --out wrote, first: the summary's last line stays the verdict.
   if (v.out !== undefined) {
