@@ -1,10 +1,13 @@
 // `tengri decode FILE --frame tm|aos --frame-length N --rs-depth I [options]`: decodes any CCSDS
 // CADU stream with the ground station's link decoder, in bounded memory.
 import { openSync, readSync, writeSync, closeSync, statSync } from "node:fs";
-import { CliFailure, checkOutputFile, displayPath, ioReason } from "./usage.ts";
+import { join } from "node:path";
+import { CliFailure, checkOutputFile, displayPath, ioReason, prepareOutputDir } from "./usage.ts";
+import type { GroundProducts } from "../products/ground.ts";
 import { LinkDecoder, LinkConfigError, type LinkConfig, type LinkStats } from "../ground/link-decoder.ts";
 
 export const DECODE_USAGE = `usage: tengri decode FILE|- --frame tm|aos --frame-length N --rs-depth I [options]
+       tengri decode FILE|- --profile NAME|FILE [--out DIR] [options]
 
 Decodes a CCSDS CADU stream (ASM + optionally randomized, Reed-Solomon coded transfer frames):
 frame sync at any bit offset, derandomization, RS correction, FECF check, TM/AOS headers,
@@ -21,19 +24,25 @@ virtual channels, frame-counter gaps, space packet extraction. FILE "-" reads st
   --fhec                 AOS frame header error control present
   --frames-out F         write the corrected transfer frames to F
   --packets-out F        write the reassembled space packets (primary header included) to F
+  --profile NAME|FILE    take the link settings from a hardware profile (options given
+                         beside it override them)
+  --out DIR              with --profile: rebuild the image from the packets and write the
+                         products there (GeoTIFFs, quicklook, cloud mask, STAC item; needs
+                         GDAL's gdal_translate, Debian gdal-bin)
   --json                 print the statistics as JSON
   --help                 this text
 
 Exit status: 0 decoded; 1 nothing decoded (an empty input, no CADU found, no frame good),
 most frames failed (RS uncorrectable, bad FECF, bad header), packets broke in most data frames,
-or an I/O error; 2 bad arguments. On 1 the statistics are still printed, and the other settings
+or an I/O error, or --out could not be written (not a folder, not writable, GDAL missing, no
+image line in the stream); 2 bad arguments. On 1 the statistics are still printed, and the other settings
 (frame type, FECF, randomizer, RS E and depth, frame lengths that fit the CADU spacing) are tried
 on the first 48 CADUs: a hint names the options that decode them, e.g.
   frames decode with --frame aos --no-fecf: 48 of 48 in the first 48 CADUs
 `;
 
 /** Every option parseDecodeArgs accepts (its switch below), for the help agreement test. */
-export const DECODE_OPTIONS = ["--frame", "--frame-length", "--rs-depth", "--rs-e", "--no-fecf", "--no-randomizer", "--ocf", "--insert-zone", "--fhec", "--frames-out", "--packets-out", "--json", "--help", "-h"] as const;
+export const DECODE_OPTIONS = ["--frame", "--frame-length", "--rs-depth", "--rs-e", "--no-fecf", "--no-randomizer", "--ocf", "--insert-zone", "--fhec", "--frames-out", "--packets-out", "--profile", "--out", "--json", "--help", "-h"] as const;
 
 export class DecodeArgError extends Error {
   constructor(readonly option: string, readonly problem: string) {
@@ -47,6 +56,11 @@ export interface DecodeArgs {
   link: LinkConfig;
   framesOut?: string;
   packetsOut?: string;
+  /** Hardware profile: link settings (those given explicitly override it) and, with `out`, the products. */
+  profile?: string;
+  /** Link settings typed on the command line (they win over the profile's). */
+  given?: Partial<LinkConfig>;
+  out?: string;
   json: boolean;
   help: boolean;
 }
@@ -60,7 +74,8 @@ function intArg(option: string, v: string | undefined): number {
 export function parseDecodeArgs(argv: string[]): DecodeArgs {
   let file: string | undefined, frame: string | undefined, frameLen: number | undefined, depth: number | undefined;
   let rsE = 16, fecf = true, randomizer = true, ocf = false, insertZone = 0, fhec = false, json = false, help = false;
-  let framesOut: string | undefined, packetsOut: string | undefined;
+  let framesOut: string | undefined, packetsOut: string | undefined, profile: string | undefined, out: string | undefined;
+  const given: Partial<LinkConfig> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -70,15 +85,17 @@ export function parseDecodeArgs(argv: string[]): DecodeArgs {
     };
     switch (a) {
       case "--help": case "-h": help = true; break;
-      case "--frame": frame = val(); if (frame !== "tm" && frame !== "aos") throw new DecodeArgError(a, `must be tm or aos, not ${JSON.stringify(frame)}`); break;
-      case "--frame-length": frameLen = intArg(a, val()); break;
-      case "--rs-depth": depth = intArg(a, val()); break;
-      case "--rs-e": rsE = intArg(a, val()); if (rsE !== 0 && rsE !== 8 && rsE !== 16) throw new DecodeArgError(a, "must be 16, 8 or 0"); break;
-      case "--no-fecf": fecf = false; break;
-      case "--no-randomizer": randomizer = false; break;
-      case "--ocf": ocf = true; break;
-      case "--insert-zone": insertZone = intArg(a, val()); break;
-      case "--fhec": fhec = true; break;
+      case "--frame": frame = val(); if (frame !== "tm" && frame !== "aos") throw new DecodeArgError(a, `must be tm or aos, not ${JSON.stringify(frame)}`); given.frameType = frame; break;
+      case "--frame-length": frameLen = given.frameLen = intArg(a, val()); break;
+      case "--rs-depth": depth = given.rsDepth = intArg(a, val()); break;
+      case "--rs-e": rsE = intArg(a, val()); if (rsE !== 0 && rsE !== 8 && rsE !== 16) throw new DecodeArgError(a, "must be 16, 8 or 0"); given.rsE = rsE; break;
+      case "--no-fecf": fecf = given.fecf = false; break;
+      case "--no-randomizer": randomizer = given.randomizer = false; break;
+      case "--ocf": ocf = given.ocf = true; break;
+      case "--insert-zone": insertZone = given.aosInsertZoneLen = intArg(a, val()); break;
+      case "--fhec": fhec = given.aosFhec = true; break;
+      case "--profile": profile = val(); break;
+      case "--out": out = val(); break;
       case "--frames-out": framesOut = val(); break;
       case "--packets-out": packetsOut = val(); break;
       case "--json": json = true; break;
@@ -91,6 +108,8 @@ export function parseDecodeArgs(argv: string[]): DecodeArgs {
   const blank: LinkConfig = { frameType: "tm", frameLen: 0, rsE: 16, rsDepth: 1, randomizer: true, fecf: true, ocf: false };
   if (help) return { file: file ?? "", link: blank, json, help };
   if (file === undefined) throw new DecodeArgError("FILE", "missing input file");
+  if (out !== undefined && profile === undefined) throw new DecodeArgError("--out", "needs --profile NAME|FILE (the products' bands, geometry and pass come from the profile)");
+  if (profile !== undefined) return { file, link: blank, given, profile, out, framesOut, packetsOut, json, help };
   if (frame === undefined) throw new DecodeArgError("--frame", "required (tm or aos)");
   if (frameLen === undefined) throw new DecodeArgError("--frame-length", "required");
   if (depth === undefined) {
@@ -313,6 +332,29 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
     throw e;
   }
   if (args.help) { io.out(DECODE_USAGE); return 0; }
+  // A profile: its link settings under the ones typed; with --out, the products' ground chain.
+  let products: GroundProducts | null = null;
+  if (args.profile !== undefined) {
+    const { loadProfile, ProfileError } = await import("../profiles/index.ts");
+    const { linkConfigOf } = await import("../pass.ts");
+    let p;
+    try { p = loadProfile(args.profile); } catch (e) {
+      if (e instanceof ProfileError) { io.err(`tengri decode: --profile: ${e.message}\n`); return 2; }
+      throw e;
+    }
+    args.link = { ...linkConfigOf(p), ...args.given };
+    if (args.out !== undefined) {
+      const { GroundProducts } = await import("../products/ground.ts");
+      const { ProductError } = await import("../products/gdal.ts");
+      try {
+        prepareOutputDir(args.out, "--out");
+        products = new GroundProducts(p, args.out);
+      } catch (e) {
+        if (e instanceof CliFailure || e instanceof ProductError) { io.err(`tengri decode: ${e instanceof ProductError ? "--out: " : ""}${e.message}\n`); return 1; }
+        throw e;
+      }
+    }
+  }
   let decoder: LinkDecoder;
   let framesSink: FileSink | undefined, packetsSink: FileSink | undefined;
   const sample = new Uint8Array(HINT_SAMPLE_BYTES);
@@ -321,7 +363,7 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
     try {
       decoder = new LinkDecoder(args.link, {
         onFrame: (f) => framesSink?.write(f.frame),
-        onPacket: (p) => packetsSink?.write(p.raw),
+        onPacket: (p) => { packetsSink?.write(p.raw); products?.packet(p.apid, p.data, p.seqFlags); },
       });
     } catch (e) {
       if (e instanceof LinkConfigError) {
@@ -358,6 +400,20 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
   const s = decoder.stats;
   io.out(args.json ? JSON.stringify({ ...statsJson(s), verdict: verdict(s) }, null, 2) + "\n" : statsTable(s));
   const v = verdict(s);
+  if (products) {
+    // The products after the statistics; with --json the list goes to stderr (stdout holds the JSON alone).
+    const say = args.json ? io.err : io.out;
+    const { ProductError } = await import("../products/gdal.ts");
+    try {
+      const r = products.end();
+      say(`wrote ${r.files.length} file(s) to ${displayPath(args.out!)}/ (${r.lines} lines, ${r.linesLost} partial or missing):\n`);
+      for (const f of r.files) say(`  ${displayPath(join(args.out!, f.name))}  ${f.bytes} bytes\n`);
+    } catch (e) {
+      if (!(e instanceof ProductError)) throw e;
+      io.err(`tengri decode: --out: ${e.message}\n`);
+      if (v.ok) return 1;
+    }
+  }
   if (v.ok) return 0;
   io.err(`tengri decode: ${v.reason}\n`);
   if (sampleLen === 0) return 1;
