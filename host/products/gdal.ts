@@ -41,7 +41,10 @@ export interface VrtBand {
 }
 
 export interface VrtSpec {
-  width: number; height: number; epsg: number; geoTransform: number[];
+  width: number; height: number; epsg: number;
+  /** Affine georeference (GDAL order), or ground control points (pixel-edge coordinates → CRS) when no affine fits. */
+  geoTransform: number[] | null;
+  gcps?: { pixel: number; line: number; x: number; y: number }[];
   dataType: "Byte" | "UInt16" | "Int32";
   /** The raw file: band-interleaved by line, little-endian. */
   rawPath: string; imageOffset: (band: number) => number; pixelOffset: number; lineOffset: number;
@@ -53,8 +56,12 @@ export function vrtXml(s: VrtSpec): string {
   const md = (m: Record<string, string | number>, ind: string) =>
     `${ind}<Metadata>\n${Object.entries(m).map(([k, v]) => `${ind}  <MDI key="${esc(k)}">${esc(typeof v === "number" ? num(v) : v)}</MDI>`).join("\n")}\n${ind}</Metadata>\n`;
   let x = `<VRTDataset rasterXSize="${s.width}" rasterYSize="${s.height}">\n`;
-  x += `  <SRS dataAxisToSRSAxisMapping="1,2">EPSG:${s.epsg}</SRS>\n`;
-  x += `  <GeoTransform>${s.geoTransform.map(num).join(", ")}</GeoTransform>\n`;
+  if (s.geoTransform) {
+    x += `  <SRS dataAxisToSRSAxisMapping="1,2">EPSG:${s.epsg}</SRS>\n`;
+    x += `  <GeoTransform>${s.geoTransform.map(num).join(", ")}</GeoTransform>\n`;
+  } else {
+    x += `  <GCPList Projection="EPSG:${s.epsg}">\n${(s.gcps ?? []).map((g, i) => `    <GCP Id="${i + 1}" Pixel="${num(g.pixel)}" Line="${num(g.line)}" X="${num(g.x)}" Y="${num(g.y)}"/>`).join("\n")}\n  </GCPList>\n`;
+  }
   x += md(s.metadata, "  ");
   s.bands.forEach((b, i) => {
     x += `  <VRTRasterBand dataType="${s.dataType}" band="${i + 1}" subClass="VRTRawRasterBand">\n`;
@@ -80,7 +87,7 @@ export function writeCog(vrtPath: string, spec: VrtSpec, outPath: string, resamp
   requireGdal();
   writeFileSync(vrtPath, vrtXml(spec));
   const args = ["-q", "-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES", "-co", "BLOCKSIZE=256", "-co", "OVERVIEWS=AUTO",
-    "-co", `RESAMPLING=${resampling}`, "-co", `OVERVIEW_RESAMPLING=${resampling}`, "-co", "NUM_THREADS=1", vrtPath, outPath];
+    "-co", `RESAMPLING=${resampling}`, "-co", `OVERVIEW_RESAMPLING=${resampling}`, "-co", "NUM_THREADS=1", "-a_srs", `EPSG:${spec.epsg}`, vrtPath, outPath];
   const r = spawnSync(GDAL_TRANSLATE, args, { encoding: "utf8", env: { ...process.env, GDAL_PAM_ENABLED: "NO" } });
   if (r.error || r.status !== 0) {
     const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split("\n").pop();

@@ -76,6 +76,23 @@ export class PassFootprint {
   }
 
   /**
+   * Ground control points for a pass no affine transform fits (long passes: the track curves in
+   * the projection): pixel-edge coordinates → UTM, 9 across the swath and a row every
+   * `spacingM` of track (at least 2 rows, at most 256), the way swath products such as
+   * Sentinel-1 GRD are georeferenced.
+   */
+  gcps(ch: ChannelGeometry, z: UtmZone, spacingM = 2000): { pixel: number; line: number; x: number; y: number }[] {
+    const lengthM = (ch.lines / ch.lineRateHz) * this.profile.spacecraft.groundSpeedMps;
+    const rows = Math.min(256, Math.max(2, Math.ceil(lengthM / spacingM) + 1)), cols = 9, out = [];
+    for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
+      const pixel = (ch.pixels * i) / (cols - 1), line = (ch.lines * j) / (rows - 1);
+      const [x, y] = toUtm(...this.lonLat(ch, pixel, line), z);
+      out.push({ pixel, line, x, y });
+    }
+    return out;
+  }
+
+  /**
    * The footprint as a closed GeoJSON ring of [lon, lat], counter-clockwise (RFC 7946), its
    * long sides densified (every 1/8 of the pass) so that the curved track is followed.
    */
@@ -93,7 +110,7 @@ export class PassFootprint {
   }
 }
 
-/** [west, south, east, north] of a ring (no antimeridian crossing handled: a pass crossing it is refused upstream by the writer). */
+/** [west, south, east, north] of a ring (a footprint crossing the antimeridian is not split: documented limit). */
 export function bboxOf(ring: [number, number][]): [number, number, number, number] {
   const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];

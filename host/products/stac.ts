@@ -25,10 +25,11 @@ export function commonName(centreNm: number, pan: boolean): string | undefined {
   return undefined;
 }
 
-export interface GridInfo { epsg: number; width: number; height: number; geoTransform: number[]; gsdM: number }
+export interface GridInfo { epsg: number; width: number; height: number; geoTransform: number[] | null; gsdM: number }
 
-/** proj:* fields of an asset: GDAL's geotransform [c, a, b, f, d, e] as the extension's [a, b, c, d, e, f]. */
+/** proj:* fields of an asset: GDAL's geotransform [c, a, b, f, d, e] as the extension's [a, b, c, d, e, f] (none for a GCP-georeferenced file). */
 export function projFields(g: GridInfo): Record<string, unknown> {
+  if (!g.geoTransform) return { "proj:epsg": g.epsg, "proj:shape": [g.height, g.width] };
   const [c, a, b, f, d, e] = g.geoTransform;
   const xs = [0, g.width].flatMap((x) => [0, g.height].map((y) => c + a * x + b * y));
   const ys = [0, g.width].flatMap((x) => [0, g.height].map((y) => f + d * x + e * y));

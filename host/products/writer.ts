@@ -111,15 +111,19 @@ export class ProductWriter {
     const common = (g: ChannelGeometry, residualM: number): Record<string, string | number> => ({
       TENGRI_PROFILE: p.name, ACQUISITION_START: new Date(startMs).toISOString(), ACQUISITION_END: new Date(endMs).toISOString(),
       SUN_ELEVATION_DEG: sun.elevationDeg, SUN_AZIMUTH_DEG: sun.azimuthDeg, EARTH_SUN_DISTANCE_AU: sun.earthSunAu,
-      GSD_M: g.gsdM, LINE_RATE_HZ: g.lineRateHz, GEOREFERENCE: `affine fit of the pass geometry, largest misfit ${residualM.toFixed(3)} m`,
+      GSD_M: g.gsdM, LINE_RATE_HZ: g.lineRateHz, GEOREFERENCE: residualM <= g.gsdM / 2 ? `affine fit of the pass geometry, largest misfit ${residualM.toFixed(3)} m` : `ground control points of the pass geometry (an affine transform would miss it by ${residualM.toFixed(1)} m)`,
     });
     const files: ProductFile[] = [], assets: StacAsset[] = [];
     const add = (name: string) => files.push({ name, bytes: statSync(join(this.outDir, name)).size });
-    const grids = new Map<string, GridInfo & { residualM: number }>();
-    const gridOf = (g: ChannelGeometry): GridInfo & { residualM: number } => {
+    type Grid = GridInfo & { residualM: number; gcps?: { pixel: number; line: number; x: number; y: number }[] };
+    const grids = new Map<string, Grid>();
+    // An affine transform when it fits the geometry within half a pixel; ground control points otherwise.
+    const gridOf = (g: ChannelGeometry): Grid => {
       const a = fp.affine(g, zone);
-      return { epsg: zone.epsg, width: g.pixels, height: g.lines, geoTransform: a.geoTransform, gsdM: g.gsdM, residualM: a.residualM };
+      if (a.residualM <= g.gsdM / 2) return { epsg: zone.epsg, width: g.pixels, height: g.lines, geoTransform: a.geoTransform, gsdM: g.gsdM, residualM: a.residualM };
+      return { epsg: zone.epsg, width: g.pixels, height: g.lines, geoTransform: null, gsdM: g.gsdM, residualM: a.residualM, gcps: fp.gcps(g, zone) };
     };
+    const georef = (grid: Grid) => ({ geoTransform: grid.geoTransform, gcps: grid.gcps });
     for (const ch of channels) {
       const r = this.raster(ch.id), g = ch.geometry, grid = gridOf(g), f = sampleFormat(ch.bitDepth);
       r.finish(g.lines);
@@ -130,7 +134,7 @@ export class ProductWriter {
       }));
       const name = `${ch.id}.tif`;
       writeCog(join(this.tmp, `${ch.id}.vrt`), {
-        width: g.pixels, height: g.lines, epsg: zone.epsg, geoTransform: grid.geoTransform, dataType: f.gdalType,
+        width: g.pixels, height: g.lines, epsg: zone.epsg, ...georef(grid), dataType: f.gdalType,
         rawPath: r.path, ...r.byteOrderVrt, bands,
         metadata: { ...common(g, grid.residualM), TENGRI_CHANNEL: ch.id, NODATA: `${f.nodata}: lines lost on the link and tiles dropped by cloud screening`, REFLECTANCE: "TOA reflectance = DN x band scale + band offset (Sun at the pass centre)" },
       }, join(this.outDir, name), "AVERAGE");
@@ -147,7 +151,7 @@ export class ProductWriter {
       const g = pan ? pan.geometry : ms.geometry, grid = gridOf(g);
       const colour = ["Red", "Green", "Blue"] as const;
       writeCog(join(this.tmp, "quicklook.vrt"), {
-        width: q.width, height: q.height, epsg: zone.epsg, geoTransform: grid.geoTransform, dataType: "Byte",
+        width: q.width, height: q.height, epsg: zone.epsg, ...georef(grid), dataType: "Byte",
         rawPath: qlRaw, imageOffset: (b) => b * q.width, pixelOffset: 1, lineOffset: 3 * q.width,
         bands: rgb.map((bi, k) => ({ description: `${ms.bands[bi].name} (${ms.bands[bi].centreNm} nm), stretched`, nodata: 0, colorInterp: colour[k],
           metadata: { STRETCH_TOA_REFLECTANCE: `${q.stretch[k][0].toFixed(5)} -> 1, ${q.stretch[k][1].toFixed(5)} -> 255` } })),
@@ -161,7 +165,7 @@ export class ProductWriter {
       const g = ms.geometry, grid = grids.get(ms.id)!;
       this.mask.finish(g.lines);
       writeCog(join(this.tmp, "cloud-mask.vrt"), {
-        width: g.pixels, height: g.lines, epsg: zone.epsg, geoTransform: grid.geoTransform, dataType: "Byte",
+        width: g.pixels, height: g.lines, epsg: zone.epsg, ...georef(grid), dataType: "Byte",
         rawPath: this.mask.path, ...this.mask.byteOrderVrt,
         bands: [{ description: "cloud mask: 0 clear, 1 cloud, 2 bright not cloud (snow, ice)", nodata: MASK_NODATA, colorInterp: "Palette",
           colors: [[40, 120, 40, 255], [255, 255, 255, 255], [120, 200, 255, 255]],
