@@ -21,7 +21,9 @@ export function gdalPixels(path: string, type: "UInt16" | "Byte" | "Int32"): { w
   const dir = mkdtempSync(join(tmpdir(), "tengri-gdal-"));
   try {
     const out = join(dir, "x.raw");
-    const r = spawnSync("gdal_translate", ["-q", "-of", "ENVI", "-co", "INTERLEAVE=BSQ", "-ot", type, path, out], { encoding: "utf8" });
+    // ENVI cannot hold a rotated or mirrored transform: a plain one for the dump (-a_ullr), the pixels unchanged.
+    const [w, h] = gdalinfo(path).size;
+    const r = spawnSync("gdal_translate", ["-q", "-of", "ENVI", "-co", "INTERLEAVE=BSQ", "-ot", type, "-a_ullr", "0", "0", String(w), String(-h), path, out], { encoding: "utf8", env: { ...process.env, GDAL_PAM_ENABLED: "NO" } });
     if (r.status !== 0) throw new Error(`gdal_translate ${path}: ${r.stderr}`);
     const info = gdalinfo(out);
     const buf = readFileSync(out);
