@@ -77,9 +77,9 @@ export async function passCommand(rest: string[]): Promise<number> {
   const scene = sceneOpt(v);
   const profile = loadProfile(v.profile ?? "default");
   readBuild(FLIGHT_WASM);
-  if (v.out !== undefined) prepareOutputDir(v.out, "--out");
-  // The GeoTIFF products need GDAL: said before any work is done.
+  // The GeoTIFF products need GDAL: said before any work is done, and before the folder is made.
   if (v.out !== undefined) try { requireGdal(); } catch (e) { throw e instanceof ProductError ? new CliFailure(`--out: ${e.message}`) : e; }
+  if (v.out !== undefined) prepareOutputDir(v.out, "--out");
   const before = v.out !== undefined ? snapshot(v.out) : new Map<string, string>();
   const progress = process.stderr.isTTY && !v.json;
   let s;

@@ -345,8 +345,9 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
     args.link = { ...linkConfigOf(p), ...args.given };
     if (args.out !== undefined) {
       const { GroundProducts } = await import("../products/ground.ts");
-      const { ProductError } = await import("../products/gdal.ts");
+      const { ProductError, requireGdal } = await import("../products/gdal.ts");
       try {
+        requireGdal();
         prepareOutputDir(args.out, "--out");
         products = new GroundProducts(p, args.out);
       } catch (e) {
