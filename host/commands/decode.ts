@@ -108,7 +108,6 @@ export function parseDecodeArgs(argv: string[]): DecodeArgs {
   const blank: LinkConfig = { frameType: "tm", frameLen: 0, rsE: 16, rsDepth: 1, randomizer: true, fecf: true, ocf: false };
   if (help) return { file: file ?? "", link: blank, json, help };
   if (file === undefined) throw new DecodeArgError("FILE", "missing input file");
-  if (out !== undefined && profile === undefined) throw new DecodeArgError("--out", "needs --profile NAME|FILE (the products' bands, geometry and pass come from the profile)");
   if (profile !== undefined) return { file, link: blank, given, profile, out, framesOut, packetsOut, json, help };
   if (frame === undefined) throw new DecodeArgError("--frame", "required (tm or aos)");
   if (frameLen === undefined) throw new DecodeArgError("--frame-length", "required");
@@ -118,7 +117,7 @@ export function parseDecodeArgs(argv: string[]): DecodeArgs {
   }
   const link: LinkConfig = { frameType: frame as "tm" | "aos", frameLen, rsE: rsE as 0 | 8 | 16, rsDepth: depth, randomizer, fecf, ocf, aosInsertZoneLen: insertZone, aosFhec: fhec };
   if (ocf && frame === "tm") throw new DecodeArgError("--ocf", "TM frames signal the OCF in their header; --ocf is for AOS");
-  return { file, link, framesOut, packetsOut, json, help };
+  return { file, link, framesOut, packetsOut, out, json, help };
 }
 
 /** Buffered sequential writer on a file descriptor (bounded memory). */
@@ -332,6 +331,10 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
     throw e;
   }
   if (args.help) { io.out(DECODE_USAGE); return 0; }
+  if (args.out !== undefined && args.profile === undefined) {
+    io.err(`${new DecodeArgError("--out", "needs --profile NAME|FILE (the products' bands, geometry and pass come from the profile)").message}\n\n${DECODE_USAGE}`);
+    return 2;
+  }
   // A profile: its link settings under the ones typed; with --out, the products' ground chain.
   let products: GroundProducts | null = null;
   if (args.profile !== undefined) {

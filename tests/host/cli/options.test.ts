@@ -73,7 +73,7 @@ test("[tengri §cli] decode: the parser, --help and the README agree on every op
   assert.deepEqual(sorted(longs(readmeRow("decode"))), sorted(opts));
   // Every listed option is accepted; an unlisted one is not.
   for (const o of opts) {
-    const withValue = ["--frame", "--frame-length", "--rs-depth", "--rs-e", "--insert-zone", "--frames-out", "--packets-out"].includes(o);
+    const withValue = ["--frame", "--frame-length", "--rs-depth", "--rs-e", "--insert-zone", "--frames-out", "--packets-out", "--profile", "--out"].includes(o);
     const argv = ["f", "--frame", "aos", "--frame-length", "892", "--rs-depth", "4", o, ...(withValue ? [o === "--frame" ? "aos" : o.endsWith("-out") ? "x" : o === "--rs-e" ? "16" : "4"] : [])];
     assert.doesNotThrow(() => parseDecodeArgs(argv), o);
   }
