@@ -142,7 +142,11 @@ export class CltuReceiver {
       }
       this.blk.set(w.subarray(p, p + 8));
       const r = bchDecodeBlock(this.blk, 0, this.mode);
-      if (r.outcome === "rejected") {
+      // A block that begins with the start sequence and is not a clean codeword is taken for the
+      // start of the next CLTU (this one lost its tail): in correction mode half of all random
+      // blocks look correctable, and decoding on would swallow the next CLTU.
+      const startHere = r.outcome !== "clean" && w[p] === 0xeb && w[p + 1] === 0x90;
+      if (r.outcome === "rejected" || startHere) {
         c.blocksRejected++;
         c.endedByError++;
         // p stays at this block: it is searched again for a start sequence.

@@ -187,3 +187,18 @@ test("[231.0-B-4 §5.3] receiver: random bytes never throw, and every CLTU found
     assert.equal(c.cltus, c.tails + c.endedByError + c.tooLong + c.truncated);
   }
 });
+
+test("[231.0-B-4 §5.3] receiver, correction mode: of 300 CLTUs each missing its tail, none swallows the CLTU after it (a start sequence in a block that is not clean ends the CLTU)", () => {
+  const rnd = mulberry32(16);
+  for (const randomize of [false, true]) {
+    const frames = Array.from({ length: 300 }, () => new Uint8Array(1 + Math.floor(rnd() * 30)).map(() => Math.floor(rnd() * 256)));
+    const stream = Buffer.concat(frames.map((f) => { const c = buildCltu(f, { randomize }); return c.subarray(0, c.length - 8); }));
+    const rx = new CltuReceiver({ mode: "correct", randomize });
+    const got = [...rx.push(stream), ...rx.end()];
+    assert.equal(rx.counters.cltus, 300);
+    const delivered = got.filter((g) => g.end === "error");
+    assert.equal(delivered.length, 299);
+    delivered.forEach((g, i) => assert.deepEqual(g.data.subarray(0, frames[i].length), frames[i], `CLTU ${i}`));
+    assert.equal(got[got.length - 1].end, "truncated");
+  }
+});
