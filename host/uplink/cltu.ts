@@ -67,7 +67,7 @@ export interface CltuCounters {
   empty: number;
   blocksClean: number;
   blocksCorrected: number;
-  /** Code blocks rejected (errors detected, not corrected), the tail sequence not counted. */
+  /** Code blocks rejected (errors detected, not corrected, or a start sequence in a block that is not clean), the tail sequence not counted. */
   blocksRejected: number;
   /** Octets skipped while searching for a start sequence. */
   octetsSkipped: number;
@@ -142,14 +142,16 @@ export class CltuReceiver {
       }
       this.blk.set(w.subarray(p, p + 8));
       const r = bchDecodeBlock(this.blk, 0, this.mode);
-      // A block that begins with the start sequence and is not a clean codeword is taken for the
-      // start of the next CLTU (this one lost its tail): in correction mode half of all random
-      // blocks look correctable, and decoding on would swallow the next CLTU.
-      const startHere = r.outcome !== "clean" && w[p] === 0xeb && w[p + 1] === 0x90;
-      if (r.outcome === "rejected" || startHere) {
+      // A block that holds the start sequence and is not a clean codeword is taken for the start
+      // of the next CLTU (this one lost its tail): in correction mode half of all random blocks
+      // look correctable, and decoding on would swallow the next CLTU.
+      let start = -1;
+      if (r.outcome !== "clean") for (let j = 0; j < 7 && start < 0; j++) if (w[p + j] === 0xeb && w[p + j + 1] === 0x90) start = j;
+      if (r.outcome === "rejected" || start >= 0) {
         c.blocksRejected++;
         c.endedByError++;
-        // p stays at this block: it is searched again for a start sequence.
+        // The search resumes in this block (at the start sequence it holds, if any).
+        if (start > 0) p += start;
         out.push(this.finish("error"));
         continue;
       }

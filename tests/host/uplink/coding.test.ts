@@ -188,17 +188,23 @@ test("[231.0-B-4 §5.3] receiver: random bytes never throw, and every CLTU found
   }
 });
 
-test("[231.0-B-4 §5.3] receiver, correction mode: of 300 CLTUs each missing its tail, none swallows the CLTU after it (a start sequence in a block that is not clean ends the CLTU)", () => {
+test("[231.0-B-4 §5.3] receiver, correction mode: of 300 CLTUs each missing its tail, only those whose start sequence and first 6 octets happen to form a clean codeword (1 in 128) are swallowed by the CLTU before; every other frame arrives", () => {
   const rnd = mulberry32(16);
   for (const randomize of [false, true]) {
     const frames = Array.from({ length: 300 }, () => new Uint8Array(1 + Math.floor(rnd() * 30)).map(() => Math.floor(rnd() * 256)));
-    const stream = Buffer.concat(frames.map((f) => { const c = buildCltu(f, { randomize }); return c.subarray(0, c.length - 8); }));
+    const cltus = frames.map((f) => { const c = buildCltu(f, { randomize }); return c.subarray(0, c.length - 8); });
+    const swallowed = cltus.map((c, i) => i > 0 && bchSyndrome(c.subarray(0, 8)) === 0);
     const rx = new CltuReceiver({ mode: "correct", randomize });
-    const got = [...rx.push(stream), ...rx.end()];
-    assert.equal(rx.counters.cltus, 300);
-    const delivered = got.filter((g) => g.end === "error");
-    assert.equal(delivered.length, 299);
-    delivered.forEach((g, i) => assert.deepEqual(g.data.subarray(0, frames[i].length), frames[i], `CLTU ${i}`));
-    assert.equal(got[got.length - 1].end, "truncated");
+    const got = [...rx.push(Buffer.concat(cltus)), ...rx.end()];
+    const nSwallowed = swallowed.filter(Boolean).length;
+    assert.ok(nSwallowed <= 10, `${nSwallowed} boundaries form a clean codeword`);
+    assert.equal(rx.counters.cltus, 300 - nSwallowed);
+    let k = 0;
+    frames.forEach((f, i) => {
+      if (swallowed[i]) return;
+      if (i === 299) assert.equal(got[k].end, "truncated"); // the stream ends inside it
+      else assert.deepEqual(got[k].data.subarray(0, f.length), f, `CLTU ${i}`);
+      k++;
+    });
   }
 });
