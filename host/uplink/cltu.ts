@@ -92,7 +92,7 @@ function isTail(b: Uint8Array, p: number): boolean {
 }
 
 export class CltuReceiver {
-  readonly counters: CltuCounters = zeroCltuCounters();
+  readonly counters: CltuCounters;
   private pending: Uint8Array = new Uint8Array(0);
   private inCltu = false;
   private readonly data: Uint8Array;
@@ -103,7 +103,9 @@ export class CltuReceiver {
   private readonly maxBlocks: number;
   private readonly blk = new Uint8Array(8);
 
-  constructor(private readonly o: CltuReceiverOptions = {}) {
+  /** counters: shared with other receivers (several streams into one counted uplink), or its own. */
+  constructor(private readonly o: CltuReceiverOptions = {}, counters?: CltuCounters) {
+    this.counters = counters ?? zeroCltuCounters();
     this.mode = o.mode ?? "correct";
     this.maxBlocks = o.maxBlocks ?? MAX_CLTU_BLOCKS;
     this.data = new Uint8Array(this.maxBlocks * 7);

@@ -71,6 +71,15 @@ export class UplinkReceiver {
   /** The end of the stream (a CLTU cut off is counted truncated). */
   end(): UplinkOutput { return this.handle(this.cltu.end()); }
 
+  /**
+   * Another stream into the same uplink (one per connection of the telecommand port): its own
+   * CLTU reception, the same frame validation, FARM-1 and counters.
+   */
+  stream(): { push(bytes: Uint8Array): UplinkOutput; end(): UplinkOutput } {
+    const c = new CltuReceiver({ mode: this.o.bchMode, randomize: this.o.randomize }, this.cltu.counters);
+    return { push: (b) => this.handle(c.push(b)), end: () => this.handle(c.end()) };
+  }
+
   clcw(): Clcw { return this.farm.clcw(); }
   clcwOctets(): Uint8Array { return encodeClcw(this.farm.clcw()); }
 
