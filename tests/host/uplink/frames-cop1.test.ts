@@ -140,7 +140,7 @@ test("[232.1-B-2 §6] FARM-1 wait: with its buffer full, N(S)=V(R) is discarded 
   assert.equal(farm.clcw().retransmit, false);
 });
 
-test("[232.0-B-4, 231.0-B-4] OBC receiver (acceptCltus): a frame in a CLTU with fill is delivered whole without the fill; wrong SCID, wrong VCID, a length the CLTU data cannot hold and a bad FECF are refused and counted", () => {
+test("[232.0-B-4 §4.1] OBC receiver (acceptCltus, through CLTUs of 231.0-B-4): a frame in a CLTU with fill is delivered whole without the fill; wrong SCID, wrong VCID, a length the CLTU data cannot hold and a bad FECF are refused and counted", () => {
   const f = ad(0, Uint8Array.of(1, 2, 3, 4, 5, 6));
   const r = acceptCltus(buildCltu(f), { scid: SCID });
   assert.equal(r.frames.length, 1); assert.deepEqual(r.frames[0], f);
@@ -158,7 +158,7 @@ test("[232.0-B-4, 231.0-B-4] OBC receiver (acceptCltus): a frame in a CLTU with 
   assert.match(q.events[0].outcome, /refused \(scid\)/);
 });
 
-test("[232.1-B-2, 231.0-B-4] the ground's FOP-1 and the OBC's FARM-1 over CLTUs with a third of the CLTUs cut short or corrupted: every AD frame delivered once, in order", () => {
+test("[232.1-B-2 §5 §6] the ground's FOP-1 and the OBC's FARM-1 over CLTUs with a third of the CLTUs cut short or corrupted: every AD frame delivered once, in order", () => {
   for (const randomize of [false, true]) {
     const rx = new UplinkReceiver({ scid: SCID, randomize });
     const fop = new Fop1({ scid: SCID, vcid: VC, transmissionLimit: 10, t1: 3 });

@@ -41,7 +41,7 @@ class Replies {
   get pending(): number { return this.buf.length; }
 }
 
-test("[232.1-B-2, 231.0-B-4] tengri serve's telecommand port: FOP-1 through CLTUs, a CLCW back after each, damaged CLTUs' frames retransmitted, garbage skipped, lockout and Unlock; every AD frame reaches onTcFrame once, in order", async () => {
+test("[232.1-B-2 §6] tengri serve's telecommand port: FOP-1 through CLTUs, a CLCW back after each, damaged CLTUs' frames retransmitted, garbage skipped, lockout and Unlock; every AD frame reaches onTcFrame once, in order", async () => {
   const p = loadProfile("cubesat-mcu");
   const scid = p.spacecraft.scid;
   const got: Uint8Array[] = [];
