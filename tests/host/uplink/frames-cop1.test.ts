@@ -210,3 +210,25 @@ test("[232.1-B-2 §5] FOP-1: a lockout reported by the CLCW is an alert; initiat
   for (let i = 0; i < 20 && lonely.alert === null; i++) { frames += lonely.poll().length; lonely.tick(); }
   assert.equal(lonely.alert, "t1"); assert.equal(frames, 3);
 });
+
+test("[232.1-B-2 §6] FARM-1 against an independent implementation (dariol83/ccsds FarmEngine, Apache-2.0; its CLCWs stored as data): the same CLCW after every frame of 12 random sequences (AD in and out of window, BD, Unlock, Set V(R), windows 2..40)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const v = JSON.parse(readFileSync(new URL("./farm-dariolucia.json", import.meta.url), "utf8")) as { source: { commit: string }; sequences: { window: number; vr: number; steps: [string, string][] }[] };
+  assert.equal(v.sequences.length, 12);
+  const seen = { lockout: 0, retransmit: 0, unlock: 0, setVr: 0, bd: 0 };
+  for (const s of v.sequences) {
+    const farm = new Farm1({ vcid: VC, window: s.window, initialVr: s.vr });
+    for (const [frameHex, clcwHex] of s.steps) {
+      const p = parseTcFrame(new Uint8Array(Buffer.from(frameHex, "hex")));
+      assert.ok(p.ok);
+      const r = farm.frame(p.frame);
+      farm.release();
+      assert.equal(Buffer.from(encodeClcw(farm.clcw())).toString("hex"), clcwHex, `window ${s.window}, frame ${frameHex}`);
+      if (farm.lockout) seen.lockout++;
+      if (farm.retransmit) seen.retransmit++;
+      if (r.accept && r.type === "BC") seen[r.command === "unlock" ? "unlock" : "setVr"]++;
+      if (r.accept && r.type === "BD") seen.bd++;
+    }
+  }
+  for (const [k, n] of Object.entries(seen)) assert.ok(n > 10, `${k} exercised ${n} times`);
+});
