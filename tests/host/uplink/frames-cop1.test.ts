@@ -232,3 +232,35 @@ test("[232.1-B-2 §6] FARM-1 against an independent implementation (dariol83/ccs
   }
   for (const [k, n] of Object.entries(seen)) assert.ok(n > 10, `${k} exercised ${n} times`);
 });
+
+test("[232.0-B-4 §4.1] OBC receiver on 2 × 1,000 CLTUs, half of them damaged (bit flips, cuts, duplicated and dropped octets): never a throw, one event per CLTU that ends, and every frame it delivers is one that was sent, intact", () => {
+  const rnd = mulberry32(41);
+  for (const randomize of [false, true]) {
+    const rx = new UplinkReceiver({ scid: SCID, randomize });
+    const sent = new Set<string>();
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const kind = rnd();
+      const f = kind < 0.7 ? ad(i & 0xff, new Uint8Array(1 + Math.floor(rnd() * 40)).map(() => Math.floor(rnd() * 256)))
+        : kind < 0.85 ? bd(Uint8Array.of(i & 0xff, 1)) : bc(rnd() < 0.5 ? UNLOCK : setVrCommand(i & 0xff));
+      sent.add(Buffer.from(f).toString("hex"));
+      const c = buildCltu(f, { randomize }).slice();
+      const m = rnd();
+      if (m < 0.3) for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) { const bit = Math.floor(rnd() * c.length * 8); c[bit >>> 3] ^= 0x80 >>> (bit & 7); }
+      else if (m < 0.4) { parts.push(c.subarray(0, Math.floor(rnd() * c.length))); continue; }
+      else if (m < 0.45) { const at = Math.floor(rnd() * c.length); parts.push(Buffer.concat([c.subarray(0, at), c.subarray(at + 1)])); continue; }
+      else if (m < 0.5) { const at = Math.floor(rnd() * c.length); parts.push(Buffer.concat([c.subarray(0, at + 1), c.subarray(at)])); continue; }
+      parts.push(c);
+    }
+    const stream = Buffer.concat(parts);
+    const out = { frames: [] as Uint8Array[], events: 0 };
+    for (let i = 0; i < stream.length; i += 97) { const o = rx.push(stream.subarray(i, i + 97)); out.frames.push(...o.frames); out.events += o.events.length; }
+    const e = rx.end(); out.frames.push(...e.frames); out.events += e.events.length;
+    const c = rx.counters();
+    assert.equal(out.events, c.cltu.cltus);
+    assert.equal(c.delivered, out.frames.length);
+    for (const f of out.frames) assert.ok(sent.has(Buffer.from(f).toString("hex")), `delivered a frame never sent: ${Buffer.from(f).toString("hex")}`);
+    assert.ok(out.frames.length > 50, `${out.frames.length} delivered`);
+    assert.ok(c.cltu.blocksCorrected > 0 && c.cltu.blocksRejected > 0 && c.farm.lockouts > 0);
+  }
+});
