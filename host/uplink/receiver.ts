@@ -10,8 +10,8 @@ import { Farm1, encodeClcw, type Clcw, type FarmCounters } from "./cop1.ts";
 export const DEFAULT_TC_VCID = 1;
 
 export interface UplinkOptions {
-  /** Spacecraft id of this satellite (the profile's spacecraft.scid). */
-  scid: number;
+  /** Spacecraft id of this satellite (the profile's spacecraft.scid); absent: frames of any spacecraft are taken. */
+  scid?: number;
   /** The payload's virtual channel (default 1). */
   vcid?: number;
   /** BCH decoding mode (default "correct"). */
@@ -60,7 +60,7 @@ export class UplinkReceiver {
 
   constructor(private readonly o: UplinkOptions) {
     this.vcid = o.vcid ?? DEFAULT_TC_VCID;
-    if (!Number.isInteger(o.scid) || o.scid < 0 || o.scid > 0x3ff) throw new RangeError(`uplink: spacecraft id ${o.scid} is not 0..1023`);
+    if (o.scid !== undefined && (!Number.isInteger(o.scid) || o.scid < 0 || o.scid > 0x3ff)) throw new RangeError(`uplink: spacecraft id ${o.scid} is not 0..1023`);
     if (!Number.isInteger(this.vcid) || this.vcid < 0 || this.vcid > 63) throw new RangeError(`uplink: virtual channel ${this.vcid} is not 0..63`);
     this.cltu = new CltuReceiver({ mode: o.bchMode, randomize: o.randomize });
     this.farm = new Farm1({ vcid: this.vcid, window: o.farmWindow });
@@ -115,10 +115,11 @@ export class UplinkReceiver {
 
 /**
  * Runs octets of the uplink (CLTUs back to back, anything between them skipped) through the OBC's
- * stack: with options, a fresh receiver that also ends the stream; with a receiver, its state
+ * stack: with options (default: any SCID, VCID 1, correction mode, no randomizer, W = 10), a fresh
+ * receiver (FARM-1 open, V(R) 0) that also ends the stream; with a receiver, its state
  * carries on (FARM-1 V(R), lockout…) and the stream is not ended.
  */
-export function acceptCltus(bytes: Uint8Array, rx: UplinkReceiver | UplinkOptions): { frames: Uint8Array[]; counters: UplinkCounters; clcw: Clcw; events: UplinkEvent[] } {
+export function acceptCltus(bytes: Uint8Array, rx: UplinkReceiver | UplinkOptions = {}): { frames: Uint8Array[]; counters: UplinkCounters; clcw: Clcw; events: UplinkEvent[] } {
   const fresh = !(rx instanceof UplinkReceiver);
   const r = rx instanceof UplinkReceiver ? rx : new UplinkReceiver(rx);
   const a = r.push(bytes);

@@ -264,3 +264,13 @@ test("[232.0-B-4 §4.1] OBC receiver on 2 × 1,000 CLTUs, half of them damaged (
     assert.ok(c.cltu.blocksCorrected > 0 && c.cltu.blocksRejected > 0 && c.farm.lockouts > 0);
   }
 });
+
+test("[232.0-B-4 §4.1] acceptCltus(bytes) with no options: VCID 1, any spacecraft, FARM-1 from V(R) 0; a frame on another VCID refused", () => {
+  const a = buildTcFrame({ bypass: false, controlCommand: false, scid: 7, vcid: 1, seq: 0, data: Uint8Array.of(5) });
+  const b = buildTcFrame({ bypass: false, controlCommand: false, scid: 9, vcid: 1, seq: 1, data: Uint8Array.of(6) });
+  const c = buildTcFrame({ bypass: false, controlCommand: false, scid: 9, vcid: 2, seq: 2, data: Uint8Array.of(7) });
+  const r = acceptCltus(Buffer.concat([a, b, c].map((f) => buildCltu(f))));
+  assert.deepEqual(r.frames, [a, b]);
+  assert.equal(r.clcw.reportValue, 2);
+  assert.equal(r.counters.framesRefused.vcid, 1);
+});
