@@ -16,6 +16,7 @@ import { DEFAULT_FLIGHT_WASM } from "../../../host/obc/faults.ts";
 import { buildCltu } from "../../../host/uplink/cltu.ts";
 import { buildTcFrame, parseTcFrame } from "../../../host/uplink/tc-frame.ts";
 import { Fop1, decodeClcw, type Clcw } from "../../../host/uplink/cop1.ts";
+import { UplinkClient, UplinkError } from "../../../host/uplink/client.ts";
 
 const BIN = fileURLToPath(new URL("../../../bin/tengri.mjs", import.meta.url));
 
@@ -105,6 +106,39 @@ test("[232.1-B-2 §6] tengri serve's telecommand port: FOP-1 through CLTUs, a CL
     assert.equal(s.uplink.farm.lockouts, 1);
     assert.ok(s.uplink.cltu.octetsSkipped > 0);
     assert.ok(s.uplink.farm.bcAccepted >= 2);
+  }
+});
+
+test("[232.1-B-2 §5] UplinkClient (the ground's FOP-1 on the telecommand port): initiate with Set V(R), send packets, each acknowledged once; a lockout is an alert (UplinkError); Unlock, then sending goes on; BD frames pass", async () => {
+  const p = loadProfile("cubesat-mcu");
+  const scid = p.spacecraft.scid;
+  const got: Uint8Array[] = [];
+  const srv = await HilServer.start({ profile: p, image: flash(readFileSync(DEFAULT_FLIGHT_WASM), p, "t"), busPort: 0, caduPort: 0, tc: { port: 0, onTcFrame: (f) => got.push(f) } });
+  try {
+    const ground = await UplinkClient.connect({ port: srv.tcPort, scid });
+    assert.equal((await ground.initiate("set-vr", 17))?.reportValue, 17);
+    const c = await ground.send(Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3), Uint8Array.of(4), Uint8Array.of(5), Uint8Array.of(6), Uint8Array.of(7));
+    assert.equal(c?.reportValue, 24);
+    assert.deepEqual(got.map((f) => { const q = parseTcFrame(f); return q.ok ? [q.frame.seq, q.frame.data[0]] : null; }), [[17, 1], [18, 2], [19, 3], [20, 4], [21, 5], [22, 6], [23, 7]]);
+    // another client (or a stale ground) puts the FARM in lockout
+    const rogue = connect(srv.tcPort, "127.0.0.1");
+    await once(rogue, "connect");
+    const rr = new Replies(rogue);
+    rogue.write(buildCltu(buildTcFrame({ bypass: false, controlCommand: false, scid, vcid: 1, seq: 200, data: Uint8Array.of(9) })));
+    assert.equal((await rr.take(1))[0].lockout, true);
+    rogue.end();
+    await assert.rejects(ground.send(Uint8Array.of(8)), (e: unknown) => e instanceof UplinkError && e.alert === "lockout");
+    assert.equal((await ground.initiate("unlock"))?.lockout, false);
+    await ground.send(Uint8Array.of(9));
+    const last = parseTcFrame(got[got.length - 1]);
+    assert.ok(last.ok); assert.deepEqual(last.frame.data, Uint8Array.of(9)); assert.equal(last.frame.seq, 24);
+    const bdBefore = got.length;
+    const afterBd = await ground.sendBypass(Uint8Array.of(0x42));
+    assert.equal(got.length, bdBefore + 1);
+    assert.equal(afterBd?.reportValue, 25);
+    ground.close();
+  } finally {
+    await srv.close();
   }
 });
 
