@@ -10,6 +10,7 @@ import { UsageError, CliFailure, numberOption, parseOptions, readBuild, readInpu
 
 export const SERVE_HELP = `Usage: tengri serve --profile P [--bus-port N] [--cadu-port M] [--udp-frames HOST:PORT]
                     [--host ADDR] [--image IMAGE.bin | --wasm FLIGHT.wasm] [--no-config] [--json]
+                    [--tc-port T [--tc-vcid V] [--tc-randomizer]]
 
 Hardware in the loop: runs the flight image on the emulated OBC with its payload bus fed from
 a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
@@ -27,7 +28,13 @@ a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
   --wasm         a flight .wasm to flash for the profile now (default build/flight.wasm)
   --no-config    do not send the profile's configuration record at boot: the bench sends it
   --json         events as JSON lines instead of text
-Prints the ports once listening ("bus 127.0.0.1:5100 cadu 127.0.0.1:5101"), then events.
+  --tc-port      also open a telecommand port (0: chosen by the system): CLTUs (CCSDS 231.0-B,
+                 BCH) of TC frames (232.0-B) as a byte stream, through the emulated OBC's FARM-1
+                 (232.1-B); after each CLTU the 4-octet CLCW comes back (README "Telecommand uplink")
+  --tc-vcid      the payload's TC virtual channel (default 1)
+  --tc-randomizer  the uplink uses the TC randomizer (231.0-B §6)
+Prints the ports once listening ("bus 127.0.0.1:5100 cadu 127.0.0.1:5101", then " tc 127.0.0.1:T"
+with --tc-port), then events.
 Stops on Ctrl-C, SIGINT, SIGTERM or SIGHUP, or when the process that started it goes away (as
 when \`npx tengri serve … &\` is killed): the image and every child process end, the ports are freed.
 After 3 failed boots in a row (the image trapped, exited or refused the configuration before
@@ -84,6 +91,10 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   if (v.image !== undefined && v.wasm !== undefined) throw new UsageError("--image and --wasm: give one of them");
   const busPort = port(v["bus-port"], "bus-port", 5100), caduPort = port(v["cadu-port"], "cadu-port", 5101);
   if (busPort !== 0 && busPort === caduPort) throw new UsageError(`--bus-port and --cadu-port are both ${busPort}`);
+  const tcPort = v["tc-port"] !== undefined ? port(v["tc-port"], "tc-port", 0) : undefined;
+  if (tcPort === undefined && (v["tc-vcid"] !== undefined || v["tc-randomizer"])) throw new UsageError("--tc-vcid and --tc-randomizer need --tc-port");
+  if (tcPort) for (const [n, q] of [["bus-port", busPort], ["cadu-port", caduPort]] as const) if (q === tcPort) throw new UsageError(`--tc-port and --${n} are both ${tcPort}`);
+  const tcVcid = numberOption(v["tc-vcid"], "tc-vcid", 1, { min: 0, max: 63, integer: true });
   const p = loadProfile(v.profile);
   const udp = v["udp-frames"] ? parseHostPort(v["udp-frames"]) : undefined;
   // Refused before any boot: a foreign, tampered or mismatched image (verifyImage names the figures).
@@ -99,15 +110,19 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
     else if (e.kind === "image-exit") console.log(`image boot ${e.boot} ended: exit ${e.code ?? e.signal}`);
     else if (e.kind === "boot-failed") console.log(`image boot ${e.boot} failed (${e.inARow} in a row): ${e.cause}`);
     else if (e.kind === "gave-up") return;
+    else if (e.kind === "tc") console.log(`tc #${e.id}: CLTU ${e.end}: ${e.outcome}; CLCW ${e.clcw}`);
     else console.log(`${e.kind} #${e.id} ${e.remote}: ${e.state}${"bytes" in e ? ` (${e.bytes} octets)` : ""}`);
   };
   const host = v.host ?? "127.0.0.1";
+  // onTcFrame: accepted telecommand frames go nowhere yet (counted, and told as events); the
+  // payload bus record that carries them to the image is connected when it exists.
+  const tc = tcPort !== undefined ? { port: tcPort, vcid: tcVcid, randomize: !!v["tc-randomizer"] } : undefined;
   let server: HilServer;
   try {
-    server = await HilServer.start({ profile: p, image, host, busPort, caduPort, udpFrames: udp, sendConfig: !v["no-config"], onEvent });
+    server = await HilServer.start({ profile: p, image, host, busPort, caduPort, udpFrames: udp, sendConfig: !v["no-config"], onEvent, tc });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
-    const which = err.port === busPort && busPort !== 0 ? `--bus-port ${busPort}` : err.port === caduPort && caduPort !== 0 ? `--cadu-port ${caduPort}` : `port ${err.port ?? "?"}`;
+    const which = err.port === busPort && busPort !== 0 ? `--bus-port ${busPort}` : err.port === caduPort && caduPort !== 0 ? `--cadu-port ${caduPort}` : err.port === tcPort && tcPort ? `--tc-port ${tcPort}` : `port ${err.port ?? "?"}`;
     if (err.code === "EADDRINUSE") throw new UsageError(`${which} on ${host} is in use by another program`);
     if (err.code === "EACCES") throw new UsageError(`${which} on ${host}: permission denied (ports below 1024 need privileges)`);
     if (err.code === "EADDRNOTAVAIL") throw new UsageError(`--host ${host}: address not available on this machine`);
@@ -115,17 +130,17 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
     if (err.code === "EAFNOSUPPORT" || err.code === "EINVAL") throw new UsageError(`--host ${host}: not an address this machine can listen on`);
     throw e;
   }
-  if (json) console.log(JSON.stringify({ kind: "listening", host, busPort: server.busPort, caduPort: server.caduPort, udpFrames: udp ?? null }));
-  else console.log(`bus ${host}:${server.busPort} cadu ${host}:${server.caduPort}${udp ? ` udp-frames ${udp.host}:${udp.port}` : ""}`);
+  if (json) console.log(JSON.stringify({ kind: "listening", host, busPort: server.busPort, caduPort: server.caduPort, udpFrames: udp ?? null, ...(tc ? { tcPort: server.tcPort } : {}) }));
+  else console.log(`bus ${host}:${server.busPort} cadu ${host}:${server.caduPort}${udp ? ` udp-frames ${udp.host}:${udp.port}` : ""}${tc ? ` tc ${host}:${server.tcPort}` : ""}`);
   const why = await Promise.race([stopped, server.failed]);
   const s = await server.close();
-  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping };
+  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping, ...(s.uplink ? { uplink: s.uplink } : {}) };
   if (typeof why !== "string") {
     console.log(json ? JSON.stringify({ kind: "gave-up", message: why.message, boots: why.boots }) : `stopped: ${why.message}`);
     console.error(`tengri serve: ${why.message}`);
     return 3;
   }
-  console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)`);
+  console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)${s.uplink ? `, ${s.uplink.cltu.cltus} CLTU(s), ${s.uplink.delivered} TC frame(s) accepted` : ""}`);
   return 0;
 }
 

@@ -20,6 +20,14 @@
 // resolves with the cause, the image's own last words (its trap message or its status line). A
 // boot that accepts a line (seen in its housekeeping) or ends at an end-of-pass resets the count;
 // so a crash after the first housekeeping packet that counts a line is not part of a loop.
+// Telecommand port (optional, tc): the ground's uplink as a TCP byte stream of CLTUs (CCSDS
+// 231.0-B-4, BCH, optionally randomized) carrying TC transfer frames (232.0-B-4). The emulated OBC
+// runs them through host/uplink (CLTU reception, frame validation for the spacecraft's SCID and
+// the payload's VCID, FARM-1 of COP-1) and hands every accepted AD or BD frame, whole, to
+// tc.onTcFrame. After each CLTU that ends (tail, a rejected block, too long, or cut off when the
+// client goes) the server replies with the 4-octet CLCW on that connection. Several clients may
+// connect; each has its own CLTU reception, all share the one FARM-1 (its V(R) and lockout
+// persist across connections and image boots, as on a spacecraft).
 // CADU port: see downlink/tcp-server.ts (raw CADUs, late joiners start on a CADU boundary,
 // slow clients lose CADUs, not the others). Binds 127.0.0.1 unless told otherwise.
 import { createServer, type Server, type Socket } from "node:net";
@@ -38,6 +46,8 @@ import { decodeHousekeeping, type Housekeeping } from "../ground/housekeeping.ts
 import { linkConfigOfProfile } from "../obc/link-config.ts";
 import { EXIT_TRAP } from "../obc/obc.ts";
 import { FlightStatusError } from "../contract/flight.ts";
+import { UplinkReceiver, DEFAULT_TC_VCID, type UplinkCounters } from "../uplink/receiver.ts";
+import type { BchMode } from "../uplink/bch.ts";
 
 
 export interface HilOptions {
@@ -55,6 +65,23 @@ export interface HilOptions {
   /** Failed boots in a row after which the server stops booting (default 3). */
   maxFailedBoots?: number;
   onEvent?(e: HilEvent): void;
+  /** The telecommand port (absent: none). */
+  tc?: TcPortOptions;
+}
+
+export interface TcPortOptions {
+  /** TCP port (0: chosen by the system). */
+  port: number;
+  /** The payload's virtual channel (default 1). */
+  vcid?: number;
+  /** The TC randomizer is in use on the uplink (default false). */
+  randomize?: boolean;
+  /** BCH decoding mode (default "correct"). */
+  bchMode?: BchMode;
+  /** FARM-1 sliding window width (default 10). */
+  farmWindow?: number;
+  /** Every frame FARM-1 accepted for the payload (AD and BD), whole: header, data field, FECF. */
+  onTcFrame?(frame: Uint8Array): void;
 }
 
 /** Why the server stopped booting the image: the last failed boots, each with the image's own last log line. */
@@ -72,7 +99,9 @@ export type HilEvent =
   | { kind: "log"; boot: number; line: string }
   | { kind: "boot-failed"; boot: number; inARow: number; cause: string }
   | { kind: "gave-up"; failure: HilFailure }
-  | { kind: "housekeeping"; hk: Housekeeping };
+  | { kind: "housekeeping"; hk: Housekeeping }
+  | { kind: "tc-client"; id: number; remote: string; state: "connect" | "close" }
+  | { kind: "tc"; id: number; end: string; outcome: string; clcw: string };
 
 export interface BusClientStats { id: number; remote: string; bytes: number; state: "master" | "waiting" | "closed"; error?: string }
 
@@ -87,6 +116,8 @@ export interface HilStats {
   busChunksCutShort: number;
   housekeeping: Housekeeping | null;
   log: string[];
+  /** The uplink's counters (null without a telecommand port). */
+  uplink: UplinkCounters | null;
 }
 
 interface BusClient { sock: Socket; s: BusClientStats; held: Buffer[] }
@@ -94,6 +125,11 @@ interface BusClient { sock: Socket; s: BusClientStats; held: Buffer[] }
 export class HilServer {
   busPort = 0;
   caduPort = 0;
+  tcPort = 0;
+  private tcServer: Server | null = null;
+  private readonly tcSockets = new Set<Socket>();
+  /** The emulated OBC's uplink (null without a telecommand port). */
+  readonly uplink: UplinkReceiver | null;
   private bus!: Server;
   private cadu!: CaduTcpServer;
   private udp: UdpFrameSender | null = null;
@@ -109,7 +145,7 @@ export class HilServer {
   private readonly caduLen: number;
   private readonly rem: Uint8Array;
   private remLen = 0;
-  private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [] };
+  private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [], uplink: null };
   private readonly monitor: LinkDecoder;
   private bootDone: Promise<void> = Promise.resolve();
   /** Failed boots in a row (reset by a boot that accepts a line or ends at an end-of-pass). */
@@ -128,6 +164,7 @@ export class HilServer {
     this.caduLen = derived(o.profile).caduLen;
     this.rem = new Uint8Array(this.caduLen);
     this.dir = mkdtempSync(join(tmpdir(), "tengri-hil-"));
+    this.uplink = o.tc ? new UplinkReceiver({ scid: o.profile.spacecraft.scid, vcid: o.tc.vcid ?? DEFAULT_TC_VCID, randomize: o.tc.randomize, bchMode: o.tc.bchMode, farmWindow: o.tc.farmWindow }) : null;
     this.imgPath = join(this.dir, "image.bin");
     writeFileSync(this.imgPath, o.image);
     const hkApid = o.profile.products.housekeeping.apid;
@@ -155,7 +192,17 @@ export class HilServer {
       h.bus.on("error", () => undefined);
       const a = h.bus.address();
       h.busPort = typeof a === "object" && a ? a.port : 0;
+      if (o.tc) {
+        const tc = createServer((sock) => h.acceptTc(sock));
+        h.tcServer = tc;
+        await new Promise<void>((res, rej) => { tc.once("error", rej); tc.listen(o.tc!.port, host, () => { tc.off("error", rej); res(); }); });
+        tc.on("error", () => undefined);
+        const t = tc.address();
+        h.tcPort = typeof t === "object" && t ? t.port : 0;
+      }
     } catch (e) {
+      h.tcServer?.close();
+      if (h.bus?.listening) h.bus.close();
       await h.cadu?.close(0);
       rmSync(h.dir, { recursive: true, force: true });
       throw e;
@@ -295,8 +342,36 @@ export class HilServer {
     }
   }
 
+  /** A telecommand client: its CLTUs through the uplink, a CLCW back after each one that ends. */
+  private acceptTc(sock: Socket): void {
+    if (this.closing || !this.uplink) { sock.destroy(); return; }
+    const id = this.nextTcId++;
+    const remote = `${sock.remoteAddress}:${sock.remotePort}`;
+    const stream = this.uplink.stream();
+    this.tcSockets.add(sock);
+    this.o.onEvent?.({ kind: "tc-client", id, remote, state: "connect" });
+    const handle = (out: ReturnType<typeof stream.push>, reply: boolean) => {
+      for (const f of out.frames) {
+        try { this.o.tc?.onTcFrame?.(f); } catch (e) { this.st.log.push(`[tc] onTcFrame failed: ${(e as Error).message}`); }
+      }
+      for (const e of out.events) {
+        this.o.onEvent?.({ kind: "tc", id, end: e.end, outcome: e.outcome, clcw: Buffer.from(e.clcw).toString("hex") });
+        if (reply && !sock.destroyed) sock.write(e.clcw);
+      }
+    };
+    sock.on("error", () => undefined);
+    sock.on("data", (d: Buffer) => handle(stream.push(d), true));
+    sock.on("close", () => {
+      this.tcSockets.delete(sock);
+      handle(stream.end(), false);
+      this.o.onEvent?.({ kind: "tc-client", id, remote, state: "close" });
+    });
+  }
+
+  private nextTcId = 1;
+
   stats(): HilStats {
-    return { ...this.st, busClients: this.allClients.map((s) => ({ ...s })), caduClients: this.cadu.stats(), log: [...this.st.log] };
+    return { ...this.st, busClients: this.allClients.map((s) => ({ ...s })), caduClients: this.cadu.stats(), log: [...this.st.log], uplink: this.uplink ? this.uplink.counters() : null };
   }
 
   /** Stops accepting, closes clients, ends the image (its bus closes), flushes the outputs. */
@@ -304,7 +379,10 @@ export class HilServer {
     this.closing = true;
     await this.bootDone;
     for (const c of [this.master, ...this.waiting]) c?.sock.destroy();
+    for (const t of this.tcSockets) t.destroy();
+    const tcClosed = this.tcServer ? new Promise<void>((res) => this.tcServer!.close(() => res())) : Promise.resolve();
     await new Promise<void>((res) => this.bus.close(() => res()));
+    await tcClosed;
     this.child.end();
     const t = setTimeout(() => this.child.kill(), 5000);
     await this.child.exited;
