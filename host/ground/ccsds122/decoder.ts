@@ -577,44 +577,65 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     if (bdDC > p.pixelBitDepth + 14) return fail(`BitDepthDC: ${bdDC} impossible for ${p.pixelBitDepth}-bit pixels`, segStart);
     const wPad = (p.imageWidth + 7) & ~7;
     blocksPerRow = wPad >> 3;
-    const S = p.blocksPerSegment;
-    if ((totalBlocks + S) * 64 > maxPixels) {
-      return fail(`S: segment ${segs.length} brings the image to ${(totalBlocks + S) * 64} pixels, above the limit of ${maxPixels}`, segStart);
-    }
-    // the last segment may hold fewer blocks: the encoder declares S in Part 3; we use it as is
-    const st: SegState = {
-      S,
-      dc: new Float64Array(S), dcLow: new Int8Array(S).fill(31),
-      mag: new Int32Array(S * 64), neg: new Uint8Array(S * 64), sigPlane: new Int8Array(S * 64).fill(-1), low: new Int8Array(S * 64),
+    const pp = p;
+    type Attempt = { st: SegState; truncated: boolean; cut: boolean; end: number } | { fail: Ccsds122Result };
+    const attempt = (S: number): Attempt => {
+      if ((totalBlocks + S) * 64 > maxPixels) {
+        return { fail: fail(`S: segment ${segs.length} brings the image to ${(totalBlocks + S) * 64} pixels, above the limit of ${maxPixels}`, segStart) };
+      }
+      const st: SegState = {
+        S,
+        dc: new Float64Array(S), dcLow: new Int8Array(S).fill(31),
+        mag: new Int32Array(S * 64), neg: new Uint8Array(S * 64), sigPlane: new Int8Array(S * 64).fill(-1), low: new Int8Array(S * 64),
+      };
+      const limitEnd = pp.segByteLimit > 0 ? Math.min(segStart + pp.segByteLimit, stream.length) : stream.length;
+      const bits = new Bits(stream, pos, limitEnd);
+      const status = { stage: "header" };
+      let truncated = false, cut = false;
+      try {
+        decodeSegmentData(bits, { p: pp, shifts: pp.shifts }, st, bdDC, bdAC, status);
+      } catch (x) {
+        if (x instanceof Bad) return { fail: fail(`segment ${segs.length}: ${x.msg}`, x.bitPos >> 3) };
+        if (!(x instanceof Stop)) throw x;
+        truncated = true;
+        const byLimit = pp.segByteLimit > 0 && segStart + pp.segByteLimit <= stream.length;
+        if (!byLimit) {
+          if (!opts.partial) return { fail: fail(`segment ${segs.length}: stream ends in ${status.stage} (no SegByteLimit reached)`, stream.length) };
+          cut = true;
+        }
+      }
+      let end: number;
+      if (truncated) end = limitEnd;
+      else {
+        const usedBytes = Math.ceil(bits.pos / 8) - segStart;
+        const cw = pp.codeWordBytes;
+        end = segStart + Math.ceil(usedBytes / cw) * cw;
+        if (pp.useFill) end = segStart + pp.segByteLimit;
+        if (end > stream.length) {
+          if (!opts.partial && !endImg) return { fail: fail(`segment ${segs.length}: code-word padding runs past the end of the stream`, stream.length) };
+          end = stream.length;
+        }
+      }
+      return { st, truncated, cut, end };
     };
-    const limitEnd = p.segByteLimit > 0 ? Math.min(segStart + p.segByteLimit, stream.length) : stream.length;
-    const bits = new Bits(stream, pos, limitEnd);
-    const status = { stage: "header" };
-    let truncated = false;
-    try {
-      decodeSegmentData(bits, { p, shifts: p.shifts }, st, bdDC, bdAC, status);
-    } catch (x) {
-      if (!(x instanceof Stop)) throw x;
-      truncated = true;
-      const byLimit = p.segByteLimit > 0 && segStart + p.segByteLimit <= stream.length;
-      if (!byLimit && !opts.partial) {
-        return fail(`segment ${segs.length}: stream ends in ${status.stage} (no SegByteLimit reached)`, stream.length);
-      }
-      if (!byLimit) anyTrunc = true;
-    }
-    if (truncated && p.segByteLimit > 0) anyTrunc = true;
-    let end: number;
-    if (truncated) end = limitEnd;
-    else {
-      const usedBytes = Math.ceil(bits.pos / 8) - segStart;
-      const cw = p.codeWordBytes;
-      end = segStart + Math.ceil(usedBytes / cw) * cw;
-      if (p.useFill) end = segStart + p.segByteLimit;
-      if (end > stream.length) {
-        if (!opts.partial && !endImg) return fail(`segment ${segs.length}: code-word padding runs past the end of the stream`, stream.length);
-        end = stream.length;
+    let S = p.blocksPerSegment;
+    let a: Attempt | null = null;
+    if (endImg && !f3 && segs.length > 0) {
+      // The final segment without Part 3: it may hold fewer than S blocks (an encoder such as
+      // Skooogi's does not restate S). Candidates complete the last block row; the first one
+      // whose decoding ends exactly at the end of the stream (within a code word) is taken.
+      const bpr = ((p.imageWidth + 7) & ~7) >> 3;
+      let n = (bpr - (totalBlocks % bpr)) % bpr;
+      if (n === 0) n = bpr;
+      for (let tries = 0; n < S && tries < 64; n += bpr, tries++) {
+        const t = attempt(n);
+        if (!("fail" in t) && !t.truncated && stream.length - t.end < p.codeWordBytes) { a = t; S = n; break; }
       }
     }
+    if (!a) a = attempt(S);
+    if ("fail" in a) return a.fail;
+    const { st, truncated, end } = a;
+    if (truncated) anyTrunc = true;
     segs.push({ offset: segStart, length: end - segStart, startImg, endImg, segmentCount, bitDepthDC: bdDC, bitDepthAC: bdAC, part2: f2, part3: f3, part4: f4, blocks: S, truncated });
     segStates.push(st);
     totalBlocks += S;
