@@ -580,6 +580,11 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     const pp = p;
     type Attempt = { st: SegState; truncated: boolean; cut: boolean; end: number } | { fail: Ccsds122Result };
     const attempt = (S: number): Attempt => {
+      // every block costs at least one bit of DC coding: a claim beyond 8 blocks per remaining byte is refused before allocation
+      const avail = (pp.segByteLimit > 0 ? Math.min(segStart + pp.segByteLimit, stream.length) : stream.length) - pos;
+      if (S > 8 * avail && !opts.partial) {
+        return { fail: fail(`S: segment ${segs.length} claims ${S} blocks but the stream ends ${avail} bytes later (at least 1 bit per block)`, segStart) };
+      }
       if ((totalBlocks + S) * 64 > maxPixels) {
         return { fail: fail(`S: segment ${segs.length} brings the image to ${(totalBlocks + S) * 64} pixels, above the limit of ${maxPixels}`, segStart) };
       }
