@@ -333,7 +333,7 @@ function decodeSegmentData(bits: Bits, ctx: Ctx, st: SegState, bdDC: number, bdA
     for (let t = 0; t < len; t++) {
       if ((w >> (len - 1 - t)) & 1) {
         const c = base + idx[t];
-        mag[c] = 2 ** b; sigPlane[c] = b; low[c] = b; ones++;
+        mag[c] = pw; sigPlane[c] = b; low[c] = b; ones++;
         idx[t] = -1 - idx[t]; // mark for sign
       }
     }
@@ -358,15 +358,13 @@ function decodeSegmentData(bits: Bits, ctx: Ctx, st: SegState, bdDC: number, bdA
     if (w < 0) throw new Bad(`${len}-bit word: symbol ${sym} not defined for this word`, bits.pos);
     return w;
   };
-  const tranBits = (flags: number[], len: number, kind: WordKind, g: number): number => {
-    // returns the word; caller distributes
-    void flags;
-    return len === 0 ? 0 : readWord(len, kind, g);
-  };
+  const sel = new Int32Array(4);
 
   const stopPlane = p.bitPlaneStop;
+  let pw = 0;
   for (let b = bdAC - 1; b >= 0; b--) {
     if (b < stopPlane) break;
+    pw = 2 ** b;
     const last = b === stopPlane && p.stageStop < 3 ? p.stageStop : 3; // last stage coded in this plane (0-based stage index - 1)
     // stage 0
     status.stage = `plane ${b} stage 0`;
@@ -394,11 +392,11 @@ function decodeSegmentData(bits: Bits, ctx: Ctx, st: SegState, bdDC: number, bdA
         if (!bits.bit()) continue;
         Bsig[m] = 1;
       }
-      const fam: number[] = [];
-      for (let i = 0; i < 3; i++) if (!Dsig[m * 3 + i] && minShD[i] <= b) fam.push(i);
-      if (fam.length) {
-        const w = tranBits(fam, fam.length, WordKind.TranD, g);
-        for (let t = 0; t < fam.length; t++) if ((w >> (fam.length - 1 - t)) & 1) Dsig[m * 3 + fam[t]] = 1;
+      let nf = 0;
+      for (let i = 0; i < 3; i++) if (!Dsig[m * 3 + i] && minShD[i] <= b) sel[nf++] = i;
+      if (nf) {
+        const w = readWord(nf, WordKind.TranD, g);
+        for (let t = 0; t < nf; t++) if ((w >> (nf - 1 - t)) & 1) Dsig[m * 3 + sel[t]] = 1;
       }
       for (let i = 0; i < 3; i++) {
         if (!Dsig[m * 3 + i]) continue;
@@ -413,19 +411,19 @@ function decodeSegmentData(bits: Bits, ctx: Ctx, st: SegState, bdDC: number, bdA
     for (let m = 0; m < S; m++) {
       if (bdBlk[m] <= b) continue;
       const base = m * 64, g = m >> 4;
-      const fam: number[] = [];
-      for (let i = 0; i < 3; i++) if (Dsig[m * 3 + i] && !Gsig[m * 3 + i] && minShG[i] <= b) fam.push(i);
-      if (fam.length) {
-        const w = tranBits(fam, fam.length, WordKind.Generic, g);
-        for (let t = 0; t < fam.length; t++) if ((w >> (fam.length - 1 - t)) & 1) Gsig[m * 3 + fam[t]] = 1;
+      let nf = 0;
+      for (let i = 0; i < 3; i++) if (Dsig[m * 3 + i] && !Gsig[m * 3 + i] && minShG[i] <= b) sel[nf++] = i;
+      if (nf) {
+        const w = readWord(nf, WordKind.Generic, g);
+        for (let t = 0; t < nf; t++) if ((w >> (nf - 1 - t)) & 1) Gsig[m * 3 + sel[t]] = 1;
       }
       for (let i = 0; i < 3; i++) {
         if (!Gsig[m * 3 + i] || minShG[i] > b) continue;
-        const hs: number[] = [];
-        for (let j = 0; j < 4; j++) if (!Hsig[m * 12 + i * 4 + j]) hs.push(j);
-        if (hs.length) {
-          const w = tranBits(hs, hs.length, WordKind.TypeH, g);
-          for (let t = 0; t < hs.length; t++) if ((w >> (hs.length - 1 - t)) & 1) Hsig[m * 12 + i * 4 + hs[t]] = 1;
+        let nh = 0;
+        for (let j = 0; j < 4; j++) if (!Hsig[m * 12 + i * 4 + j]) sel[nh++] = j;
+        if (nh) {
+          const w = readWord(nh, WordKind.TypeH, g);
+          for (let t = 0; t < nh; t++) if ((w >> (nh - 1 - t)) & 1) Hsig[m * 12 + i * 4 + sel[t]] = 1;
         }
       }
       for (let i = 0; i < 3; i++) {
@@ -442,13 +440,26 @@ function decodeSegmentData(bits: Bits, ctx: Ctx, st: SegState, bdDC: number, bdA
     // stage 4: refinement
     status.stage = `plane ${b} stage 4`;
     for (let m = 0; m < S; m++) {
+      if (bdBlk[m] <= b + 1) continue; // nothing significant before this plane
       const base = m * 64;
       for (let c = 1; c < 64; c++) {
         const cc = base + c;
-        if (sigPlane[cc] > b && sh[c] <= b) { if (bits.bit()) mag[cc] += 2 ** b; low[cc] = b; }
+        if (sigPlane[cc] > b && sh[c] <= b) { if (bits.bit()) mag[cc] += pw; low[cc] = b; }
       }
     }
   }
+}
+
+/** Reconstructed (unweighted) value of coefficient c of block m: undecoded planes at their mid-point or zero. */
+function coefValue(st: SegState, m: number, c: number, shifts: number[], mid: boolean): number {
+  const k = m * 64 + c;
+  let mg = st.mag[k];
+  if (mg === 0) return 0;
+  const s = shiftOf(c, shifts);
+  const lo = st.low[k];
+  if (lo > s && mid) mg += Math.floor((2 ** lo - 1) / 2 / 2 ** s) * 2 ** s;
+  const v = mg / 2 ** s;
+  return st.neg[k] ? -v : v;
 }
 
 function u(buf: Uint8Array, bitPos: number, n: number): number {
@@ -661,8 +672,8 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
   const img = new Float64Array(wPad * hPad);
   const w8 = wPad >> 3, h8 = hPad >> 3;
   const shifts = p.shifts;
+  const mid = recon === "midpoint";
   let blk = 0;
-  const put = (r: number, c: number, v: number): void => { img[r * wPad + c] = v; };
   for (const st of segStates) {
     for (let m = 0; m < st.S; m++, blk++) {
       const br = Math.floor(blk / blocksPerRow), bc = blk % blocksPerRow;
@@ -673,28 +684,18 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       const dcShift = shifts[0];
       if (dl > dcShift && dl < 31 && recon === "midpoint") dc += Math.floor((2 ** dl - 1) / 2 / 2 ** dcShift) * 2 ** dcShift;
       if (dl === 31) dc = 0;
-      put(br, bc, dc / 2 ** dcShift);
-      const coef = (c: number): number => {
-        const k = m * 64 + c;
-        let mg = st.mag[k];
-        if (mg === 0) return 0;
-        const s = shiftOf(c, shifts);
-        const lo = st.low[k];
-        if (lo > s && recon === "midpoint") mg += Math.floor((2 ** lo - 1) / 2 / 2 ** s) * 2 ** s;
-        const v = mg / 2 ** s;
-        return st.neg[k] ? -v : v;
-      };
+      img[br * wPad + bc] = dc / 2 ** dcShift;
       for (let i = 0; i < 3; i++) {
         // subband origins: level 3 parents, level 2 children, level 1 grandchildren
         const [r3, c3] = i === 0 ? [0, w8] : i === 1 ? [h8, 0] : [h8, w8];
         const [r2, c2] = i === 0 ? [0, 2 * w8] : i === 1 ? [2 * h8, 0] : [2 * h8, 2 * w8];
         const [r1, c1] = i === 0 ? [0, 4 * w8] : i === 1 ? [4 * h8, 0] : [4 * h8, 4 * w8];
-        put(r3 + br, c3 + bc, coef(PAR(i)));
+        img[(r3 + br) * wPad + c3 + bc] = coefValue(st, m, PAR(i), shifts, mid);
         for (let j = 0; j < 4; j++) {
           const cr = 2 * br + (j >> 1), ccol = 2 * bc + (j & 1);
-          put(r2 + cr, c2 + ccol, coef(CHI(i, j)));
+          img[(r2 + cr) * wPad + c2 + ccol] = coefValue(st, m, CHI(i, j), shifts, mid);
           for (let k = 0; k < 4; k++) {
-            put(r1 + 2 * cr + (k >> 1), c1 + 2 * ccol + (k & 1), coef(GCH(i, j, k)));
+            img[(r1 + 2 * cr + (k >> 1)) * wPad + c1 + 2 * ccol + (k & 1)] = coefValue(st, m, GCH(i, j, k), shifts, mid);
           }
         }
       }
