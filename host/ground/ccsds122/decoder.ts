@@ -687,9 +687,8 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       img[br * wPad + bc] = dc / 2 ** dcShift;
       for (let i = 0; i < 3; i++) {
         // subband origins: level 3 parents, level 2 children, level 1 grandchildren
-        const [r3, c3] = i === 0 ? [0, w8] : i === 1 ? [h8, 0] : [h8, w8];
-        const [r2, c2] = i === 0 ? [0, 2 * w8] : i === 1 ? [2 * h8, 0] : [2 * h8, 2 * w8];
-        const [r1, c1] = i === 0 ? [0, 4 * w8] : i === 1 ? [4 * h8, 0] : [4 * h8, 4 * w8];
+        const rowHigh = i === 0 ? 0 : 1, colHigh = i === 1 ? 0 : 1; // HL: right, LH: below, HH: both
+        const r3 = rowHigh * h8, c3 = colHigh * w8, r2 = 2 * r3, c2 = 2 * c3, r1 = 4 * r3, c1 = 4 * c3;
         img[(r3 + br) * wPad + c3 + bc] = coefValue(st, m, PAR(i), shifts, mid);
         for (let j = 0; j < 4; j++) {
           const cr = 2 * br + (j >> 1), ccol = 2 * bc + (j & 1);
