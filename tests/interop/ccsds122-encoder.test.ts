@@ -76,16 +76,17 @@ function sameStream(ours: Uint8Array, ref: Uint8Array, limitDiffers: boolean): v
   assert.equal(Buffer.compare(a, b), 0, `first difference at byte ${a.findIndex((x, i) => x !== b[i])}`);
 }
 /** PSNR (dB) of a reconstruction (first h rows of w) against the original, and its max error. */
-function psnr(orig: Uint8Array, dec: Uint8Array, w: number, h: number, bits: number): { psnr: number; maxErr: number } {
+function psnr(orig: Uint8Array, dec: Uint8Array, w: number, h: number, bits: number, cols = w): { psnr: number; maxErr: number } {
   const sb = bits <= 8 ? 1 : 2;
   let se = 0, maxErr = 0;
   for (let i = 0; i < w * h; i++) {
+    if (i % w >= cols) continue;
     const a = sb === 1 ? orig[i] : orig[2 * i] | (orig[2 * i + 1] << 8);
     const b = sb === 1 ? dec[i] : dec[2 * i] | (dec[2 * i + 1] << 8);
     se += (a - b) ** 2; maxErr = Math.max(maxErr, Math.abs(a - b));
   }
   const peak = 2 ** bits - 1;
-  return { psnr: se === 0 ? Infinity : 10 * Math.log10((peak * peak) / (se / (w * h))), maxErr };
+  return { psnr: se === 0 ? Infinity : 10 * Math.log10((peak * peak) / (se / (cols * h))), maxErr };
 }
 
 interface Case { name: string; x0: number; y0: number; w: number; h: number; shift: number; bits: number; s: number }
@@ -154,7 +155,10 @@ for (const l of LOSSY) {
     const dec = bpeDecode(ours, "lossy");
     assert.ok(dec.length >= img.length, `bpe -d wrote ${dec.length} bytes`);
     const q = psnr(img, dec, c.w, c.h, c.bits);
-    t.diagnostic(`${l.name}: ${ours.length} bytes, ${(8 * ours.length / (c.w * c.h)).toFixed(3)} bit/pixel, PSNR ${q.psnr.toFixed(2)} dB, max error ${q.maxErr}`);
+    // bpe's Float decoder also gets the right-most columns wrong when the width is not a multiple
+    // of 8 (here columns 293-299): the PSNR without the 8 right-most columns is given beside.
+    const qIn = psnr(img, dec, c.w, c.h, c.bits, c.w - 8);
+    t.diagnostic(`${l.name}: ${ours.length} bytes, ${(8 * ours.length / (c.w * c.h)).toFixed(3)} bit/pixel, PSNR ${q.psnr.toFixed(2)} dB (max error ${q.maxErr}); without the 8 right-most columns ${qIn.psnr.toFixed(2)} dB (max error ${qIn.maxErr})`);
     assert.ok(q.psnr > 20, "the reconstruction resembles the image");
   });
 }
