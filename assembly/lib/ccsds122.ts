@@ -16,6 +16,6 @@ export function ccsds122OutLen(): i32 { return c122OutLen(); }
 export function ccsds122Drained(): void { c122Drained(); }
 export function ccsds122Segments(): i32 { return c122Segments(); }
 export function ccsds122Lines(): i32 { return c122Lines(); }
-/** The whole-frame 3-level DWT in place (tests: the strip DWT must equal it). tmp: 2·max(w,h) elements. */
-export function ccsds122Dwt2dInt(a: usize, w: i32, h: i32, tmp: usize): void { dwt2dInt(a, w, w, h, tmp); }
-export function ccsds122Dwt2dFloat(a: usize, w: i32, h: i32, tmp: usize): void { dwt2dFloat(a, w, w, h, tmp); }
+/** The whole-frame 3-level DWT in place. tmp: w elements; vt: w × h elements (of the type: i32 or f64). */
+export function ccsds122Dwt2dInt(a: usize, w: i32, h: i32, tmp: usize, vt: usize): void { dwt2dInt(a, w, w, h, tmp, vt); }
+export function ccsds122Dwt2dFloat(a: usize, w: i32, h: i32, tmp: usize, vt: usize): void { dwt2dFloat(a, w, w, h, tmp, vt); }

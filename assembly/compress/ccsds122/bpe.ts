@@ -47,6 +47,11 @@ export function bpeConfigure(segByteLimit: i32, dcStop: i32, bpStop: i32, stageS
   store<i32>(SHIFT_C, (w >> 8) & 3); store<i32>(SHIFT_C, (w >> 10) & 3, 4); store<i32>(SHIFT_C, (w >> 6) & 3, 8);
   store<i32>(SHIFT_P, (w >> 14) & 3); store<i32>(SHIFT_P, (w >> 16) & 3, 4); store<i32>(SHIFT_P, (w >> 12) & 3, 8);
   shiftLL3 = (w >> 18) & 3;
+  sG0 = (w >> 2) & 3; sG1 = (w >> 4) & 3; sG2 = w & 3;
+  sC0 = (w >> 8) & 3; sC1 = (w >> 10) & 3; sC2 = (w >> 6) & 3;
+  sP0 = (w >> 14) & 3; sP1 = (w >> 16) & 3; sP2 = (w >> 12) & 3;
+  let mn = sC0; if (sC1 < mn) mn = sC1; if (sC2 < mn) mn = sC2; if (sG0 < mn) mn = sG0; if (sG1 < mn) mn = sG1; if (sG2 < mn) mn = sG2;
+  minShB = mn;
 }
 
 // ---- bit writer (MSB first) with the segment byte limit ------------------------------------
@@ -95,7 +100,7 @@ let gid: usize = 0;        // per gaggle u8: bit L set when the ID of length L w
 let dcq: usize = 0;        // per block i32: quantized DC / mapped values scratch
 
 /** Bytes of scratch the segment coder needs for S blocks (besides the blocks themselves). */
-export function bpeScratchLen(s: i32): i32 { return s * 84 + 64; }
+export function bpeScratchLen(s: i32): i32 { return s * (84 + WB_STRIDE) + 64; }
 
 @inline function absu(x: i32): u32 { return <u32>(x < 0 ? -x : x); }
 @inline function bitlen(x: u32): i32 { return 32 - <i32>clz(x); }
@@ -171,208 +176,226 @@ function codeDpcm(vals: usize, n: i32, N: i32, signedVals: bool, heuristic: bool
   }
 }
 
-// ---- stages 1-3: words, counted (pass 0) or emitted (pass 1) ---------------------------------
-let pass: i32 = 0;             // 0 count code lengths, 1 emit
-let curG: i32 = 0;             // gaggle of the block being coded
-const COST: usize = memory.data(4 * 12); // i32 cost per (length, option): [L-2][o], 4 options each
+// ---- stages 1-3: words generated once per plane, then emitted in stage order ---------------
+// Each block's words of stages 1-3 at the current plane go to its slot of the word buffer (WB_STRIDE
+// bytes: 3 stage counts, then u16 entries: bits 0-3 symbol (coded) or value (raw), 4-6 length,
+// bit 7 coded). The coded words' symbols are counted per gaggle (HIST) to choose the code option
+// of each word length (§4.5.3.3.4-5) before anything of the plane is emitted.
+const WB_STRIDE: i32 = 96;         // 4 + 2·46 (at most 2 + 6 + 38 words per block and plane)
+let wb: usize = 0;                 // word buffer, S slots
+let wp: usize = 0;                 // write pointer into the current slot
+const HIST: usize = memory.data(4 * 28); // i32 counts: 2-bit symbols [0,4), 3-bit [4,12), 4-bit [12,28)
+let sP0 = 0, sP1 = 0, sP2 = 0, sC0 = 0, sC1 = 0, sC2 = 0, sG0 = 0, sG1 = 0, sG2 = 0, minShB = 0;
 
 const K_GEN: i32 = 0, K_TRAND: i32 = 1, K_C: i32 = 2, K_H: i32 = 3;
 
-function word(w: u32, len: i32, kind: i32): void {
+@inline function raw(w: u32, len: i32): void {
   if (len == 0) return;
-  if (len == 1) { if (pass) put(w, 1); return; }
-  let sym: i32;
-  if (len == 2) sym = load<u8>(MAP2 + w);
-  else if (len == 3) sym = kind == K_TRAND ? load<u8>(MAP3D + w) : load<u8>(MAP3 + w);
-  else sym = kind == K_C ? load<u8>(MAP4C + w) : load<u8>(MAP4H + w);
-  const base = codeBase(len), span = 1 << len;
-  if (pass == 0) {
-    const nopt = optCount(len);
-    const cp = COST + (<usize>((len - 2) * 4) << 2);
-    for (let o = 0; o < nopt; o++) store<i32>(cp + (<usize>o << 2), load<i32>(cp + (<usize>o << 2)) + <i32>load<u8>(CODE_L + <usize>(base + o * span + sym)));
-    return;
-  }
-  const gp = gopt + <usize>(curG * 3);
-  const o = <i32>load<u8>(gp + <usize>(len - 2));
-  const idp = gid + <usize>curG;
-  const sent = <i32>load<u8>(idp);
-  if ((sent & (1 << len)) == 0) {  // §4.5.3.3.6: the ID precedes the first codeword of its length
-    store<u8>(idp, <u8>(sent | (1 << len)));
-    put(<u32>idValue(len, o), idBits(len));
-  }
-  const ix = <usize>(base + o * span + sym);
-  put(<u32>load<u8>(CODE_V + ix), <i32>load<u8>(CODE_L + ix));
+  store<u16>(wp, <u16>(w | (<u32>len << 4)));
+  wp += 2;
 }
-@inline function raw(w: u32, len: i32): void { if (pass && len > 0) put(w, len); }
+/** A word of stages 1-3: one bit raw (§4.5.3.2.1), longer ones mapped to a symbol and counted. */
+function word(w: u32, len: i32, kind: i32): void {
+  if (len <= 1) { raw(w, len); return; }
+  let sym: i32, h: i32;
+  if (len == 2) { sym = load<u8>(MAP2 + w); h = 0; }
+  else if (len == 3) { sym = kind == K_TRAND ? load<u8>(MAP3D + w) : load<u8>(MAP3 + w); h = 4; }
+  else { sym = kind == K_C ? load<u8>(MAP4C + w) : load<u8>(MAP4H + w); h = 12; }
+  const hp = HIST + (<usize>(h + sym) << 2);
+  store<i32>(hp, load<i32>(hp) + 1);
+  store<u16>(wp, <u16>(<u32>sym | (<u32>len << 4) | 0x80));
+  wp += 2;
+}
+@inline function shC(i: i32): i32 { return i == 0 ? sC0 : i == 1 ? sC1 : sC2; }
+@inline function shG(i: i32): i32 { return i == 0 ? sG0 : i == 1 ? sG1 : sG2; }
+@inline function shP(i: i32): i32 { return i == 0 ? sP0 : i == 1 ? sP1 : sP2; }
 
-/** Stage st (1, 2, 3) words of block m at bit plane b (§4.5.3.1.8). */
-function stageWords(m: i32, b: i32, st: i32): void {
+/** Types and signs words of the 4 coefficients at cp (children, or grandchildren H_ij). */
+@inline function quad(cp: usize, b: i32, two: u32, kind4: i32): void {
+  let w: u32 = 0, n = 0, sw: u32 = 0, sn = 0;
+  for (let k = 0; k < 4; k++) {
+    const x = load<i32>(cp + (<usize>k << 2));
+    const a = <u32>(x < 0 ? -x : x);
+    if (a < two) {
+      const t = (a >> <u32>b) & 1;
+      w = (w << 1) | t; n++;
+      if (t) { sw = (sw << 1) | (<u32>x >> 31); sn++; }
+    }
+  }
+  word(w, n, n == 4 ? kind4 : K_GEN);
+  raw(sw, sn);
+}
+
+/** The words of stages 1, 2 and 3 of block m at bit plane b (§4.5.3.1.8) into its slot. */
+function genWords(m: i32, b: i32): void {
   const bp = blk + (<usize>m << 8);
   const ap = aux + <usize>(m * 72);
+  const slot = wb + <usize>(m * WB_STRIDE);
   const bit: u32 = <u32>1 << <u32>b;
   const two: u32 = bit << 1;  // b <= 30 (coefficients below 2^31)
-  if (st == 1) {
+  wp = slot + 4;
+  // Stage 1: typesb[P], signsb[P].
+  {
     let w: u32 = 0, n = 0, sw: u32 = 0, sn = 0;
     for (let i = 0; i < 3; i++) {
-      if (b < load<i32>(SHIFT_P + (<usize>i << 2))) continue;
+      if (b < shP(i)) continue;
       const x = load<i32>(bp + (<usize>(1 + i) << 2));
-      const a = absu(x);
+      const a = <u32>(x < 0 ? -x : x);
       if (a < two) {
         const t = (a >> <u32>b) & 1;
         w = (w << 1) | t; n++;
-        if (t) { sw = (sw << 1) | <u32>(x < 0); sn++; }
+        if (t) { sw = (sw << 1) | (<u32>x >> 31); sn++; }
       }
     }
     word(w, n, K_GEN); raw(sw, sn);
-    return;
   }
-  // Maxima of the descendants (aux) and the scaling limits.
-  let maxB: u32 = 0, minShB = 4;
-  for (let i = 0; i < 3; i++) {
-    const mc = load<u32>(ap + (<usize>i << 2)), mg = load<u32>(ap + (<usize>(3 + i) << 2));
-    const md = mc > mg ? mc : mg;
-    if (md > maxB) maxB = md;
-    const sc = load<i32>(SHIFT_C + (<usize>i << 2)), sg = load<i32>(SHIFT_G + (<usize>i << 2));
-    if (sc < minShB) minShB = sc;
-    if (sg < minShB) minShB = sg;
-  }
+  store<u8>(slot, <u8>((wp - slot - 4) >> 1));
+  const s2 = wp;
+  // Stage 2.
+  const md0 = max3(load<u32>(ap), load<u32>(ap, 12)), md1 = max3(load<u32>(ap, 4), load<u32>(ap, 16)), md2 = max3(load<u32>(ap, 8), load<u32>(ap, 20));
+  let maxB = md0 > md1 ? md0 : md1; if (md2 > maxB) maxB = md2;
   const allNeg = b < minShB;          // tmax(B) = -1
   const prevB = maxB >= two;           // tranB was 1 at a more significant plane
   let tranB = 1;
-  if (!prevB && !allNeg) tranB = maxB >= bit ? 1 : 0;
-  if (st == 2) {
-    if (!prevB && !allNeg) raw(<u32>tranB, 1);
-    if (tranB != 0 && !allNeg) {
-      let w: u32 = 0, n = 0;
-      for (let i = 0; i < 3; i++) {
-        const mc = load<u32>(ap + (<usize>i << 2)), mg = load<u32>(ap + (<usize>(3 + i) << 2));
-        const md = mc > mg ? mc : mg;
-        if (md >= two) continue;  // tmax(Di) was 1 at a more significant plane
-        const sc = load<i32>(SHIFT_C + (<usize>i << 2)), sg = load<i32>(SHIFT_G + (<usize>i << 2));
-        if (b < sc && b < sg) continue;  // tmax(Di) = -1
-        w = (w << 1) | <u32>(md >= bit); n++;
-      }
-      word(w, n, K_TRAND);
-    }
-    for (let i = 0; i < 3; i++) {
-      const mc = load<u32>(ap + (<usize>i << 2)), mg = load<u32>(ap + (<usize>(3 + i) << 2));
-      const md = mc > mg ? mc : mg;
-      if (md < bit) continue;  // tmax(Di) > 0 now or before
-      if (b < load<i32>(SHIFT_C + (<usize>i << 2))) continue;  // empty words
-      let w: u32 = 0, n = 0, sw: u32 = 0, sn = 0;
-      const cp = bp + (<usize>(4 + 4 * i) << 2);
-      for (let k = 0; k < 4; k++) {
-        const x = load<i32>(cp + (<usize>k << 2));
-        const a = absu(x);
-        if (a < two) {
-          const t = (a >> <u32>b) & 1;
-          w = (w << 1) | t; n++;
-          if (t) { sw = (sw << 1) | <u32>(x < 0); sn++; }
-        }
-      }
-      word(w, n, K_C); raw(sw, sn);
-    }
-    return;
-  }
-  // Stage 3
-  if (tranB == 0 || allNeg) return;
-  {
+  if (!prevB && !allNeg) { tranB = maxB >= bit ? 1 : 0; raw(<u32>tranB, 1); }
+  if (tranB != 0 && !allNeg) {
     let w: u32 = 0, n = 0;
     for (let i = 0; i < 3; i++) {
-      const mc = load<u32>(ap + (<usize>i << 2)), mg = load<u32>(ap + (<usize>(3 + i) << 2));
-      const md = mc > mg ? mc : mg;
-      if (md < bit) continue;
-      if (b < load<i32>(SHIFT_G + (<usize>i << 2))) continue;  // tmax(Gi) = -1
-      if (mg >= two) continue;                                 // tmax(Gi) = 2
+      const md = i == 0 ? md0 : i == 1 ? md1 : md2;
+      if (md >= two) continue;                  // tmax(Di) was 1 at a more significant plane
+      if (b < shC(i) && b < shG(i)) continue;   // tmax(Di) = -1
+      w = (w << 1) | <u32>(md >= bit); n++;
+    }
+    word(w, n, K_TRAND);
+  }
+  for (let i = 0; i < 3; i++) {
+    const md = i == 0 ? md0 : i == 1 ? md1 : md2;
+    if (md < bit || b < shC(i)) continue;      // tmax(Di) > 0 now or before; children coded
+    quad(bp + (<usize>(4 + 4 * i) << 2), b, two, K_C);
+  }
+  store<u8>(slot, <u8>((wp - s2) >> 1), 1);
+  const s3 = wp;
+  // Stage 3, unless tranB = 0 or tmax(B) = -1.
+  if (tranB != 0 && !allNeg) {
+    let w: u32 = 0, n = 0;
+    for (let i = 0; i < 3; i++) {
+      const md = i == 0 ? md0 : i == 1 ? md1 : md2;
+      const mg = load<u32>(ap + (<usize>(3 + i) << 2));
+      if (md < bit || b < shG(i) || mg >= two) continue;  // only tmax(Gi) in {0, 1}
       w = (w << 1) | <u32>(mg >= bit); n++;
     }
     word(w, n, K_GEN);
-  }
-  for (let i = 0; i < 3; i++) {
-    const mg = load<u32>(ap + (<usize>(3 + i) << 2));
-    if (mg < bit || b < load<i32>(SHIFT_G + (<usize>i << 2))) continue;
-    let w: u32 = 0, n = 0;
-    for (let j = 0; j < 4; j++) {
-      const mh = load<u32>(ap + (<usize>(6 + 4 * i + j) << 2));
-      if (mh >= two) continue;
-      w = (w << 1) | <u32>(mh >= bit); n++;
-    }
-    word(w, n, n == 4 ? K_H : K_GEN);
-  }
-  for (let i = 0; i < 3; i++) {
-    const mg = load<u32>(ap + (<usize>(3 + i) << 2));
-    if (mg < bit || b < load<i32>(SHIFT_G + (<usize>i << 2))) continue;
-    for (let j = 0; j < 4; j++) {
-      const mh = load<u32>(ap + (<usize>(6 + 4 * i + j) << 2));
-      if (mh < bit) continue;
-      let w: u32 = 0, n = 0, sw: u32 = 0, sn = 0;
-      const hp = bp + (<usize>(16 + 16 * i + 4 * j) << 2);
-      for (let k = 0; k < 4; k++) {
-        const x = load<i32>(hp + (<usize>k << 2));
-        const a = absu(x);
-        if (a < two) {
-          const t = (a >> <u32>b) & 1;
-          w = (w << 1) | t; n++;
-          if (t) { sw = (sw << 1) | <u32>(x < 0); sn++; }
-        }
+    for (let i = 0; i < 3; i++) {
+      const mg = load<u32>(ap + (<usize>(3 + i) << 2));
+      if (mg < bit || b < shG(i)) continue;
+      let tw: u32 = 0, tn = 0;
+      const hp = ap + (<usize>(6 + 4 * i) << 2);
+      for (let j = 0; j < 4; j++) {
+        const mh = load<u32>(hp + (<usize>j << 2));
+        if (mh >= two) continue;
+        tw = (tw << 1) | <u32>(mh >= bit); tn++;
       }
-      word(w, n, n == 4 ? K_H : K_GEN); raw(sw, sn);
+      word(tw, tn, tn == 4 ? K_H : K_GEN);
     }
+    for (let i = 0; i < 3; i++) {
+      const mg = load<u32>(ap + (<usize>(3 + i) << 2));
+      if (mg < bit || b < shG(i)) continue;
+      const hp = ap + (<usize>(6 + 4 * i) << 2);
+      for (let j = 0; j < 4; j++) {
+        if (load<u32>(hp + (<usize>j << 2)) < bit) continue;
+        quad(bp + (<usize>(16 + 16 * i + 4 * j) << 2), b, two, K_H);
+      }
+    }
+  }
+  store<u8>(slot, <u8>((wp - s3) >> 1), 2);
+}
+@inline function max3(a: u32, b: u32): u32 { return a > b ? a : b; }
+
+/** Emits the stage st (1..3) words of block m (gaggle g): IDs before a length's first codeword. */
+function emitWords(m: i32, st: i32): void {
+  const slot = wb + <usize>(m * WB_STRIDE);
+  let p = slot + 4;
+  if (st >= 2) p += <usize>load<u8>(slot) << 1;
+  if (st == 3) p += <usize>load<u8>(slot, 1) << 1;
+  const cnt = <i32>load<u8>(slot + <usize>(st - 1));
+  const g = m >> 4;
+  for (let k = 0; k < cnt; k++) {
+    const e = <u32>load<u16>(p + (<usize>k << 1));
+    const len = <i32>((e >> 4) & 7);
+    if ((e & 0x80) == 0) { put(e & 15, len); continue; }
+    const sym = <i32>(e & 15);
+    const o = <i32>load<u8>(gopt + <usize>(g * 3 + len - 2));
+    const idp = gid + <usize>g;
+    const sent = <i32>load<u8>(idp);
+    if ((sent & (1 << len)) == 0) {  // §4.5.3.3.6: the ID precedes the first codeword of its length
+      store<u8>(idp, <u8>(sent | (1 << len)));
+      put(<u32>idValue(len, o), idBits(len));
+    }
+    const ix = <usize>(codeBase(len) + o * (1 << len) + sym);
+    put(<u32>load<u8>(CODE_V + ix), <i32>load<u8>(CODE_L + ix));
   }
 }
 
 /** Stage 4 (§4.5.4): refinement bits of type-2 coefficients of block m. */
 function stage4(m: i32, b: i32): void {
   const bp = blk + (<usize>m << 8);
+  const ap = aux + <usize>(m * 72);
   const two: u32 = <u32>2 << <u32>b;
   let w: u32 = 0, n = 0;
   for (let i = 0; i < 3; i++) {
-    if (b < load<i32>(SHIFT_P + (<usize>i << 2))) continue;
-    const a = absu(load<i32>(bp + (<usize>(1 + i) << 2)));
+    if (b < shP(i)) continue;
+    const x = load<i32>(bp + (<usize>(1 + i) << 2));
+    const a = <u32>(x < 0 ? -x : x);
     if (a >= two) { w = (w << 1) | ((a >> <u32>b) & 1); n++; }
   }
   for (let i = 0; i < 3; i++) {
-    if (b < load<i32>(SHIFT_C + (<usize>i << 2))) continue;
+    if (b < shC(i) || load<u32>(ap + (<usize>i << 2)) < two) continue;
     for (let k = 0; k < 4; k++) {
-      const a = absu(load<i32>(bp + (<usize>(4 + 4 * i + k) << 2)));
+      const x = load<i32>(bp + (<usize>(4 + 4 * i + k) << 2));
+      const a = <u32>(x < 0 ? -x : x);
       if (a >= two) { w = (w << 1) | ((a >> <u32>b) & 1); n++; }
     }
   }
   put(w, n);
   for (let i = 0; i < 3; i++) {
-    if (b < load<i32>(SHIFT_G + (<usize>i << 2))) continue;
+    if (b < shG(i) || load<u32>(ap + (<usize>(3 + i) << 2)) < two) continue;
     w = 0; n = 0;
     const gp = bp + (<usize>(16 + 16 * i) << 2);
     for (let k = 0; k < 16; k++) {
-      const a = absu(load<i32>(gp + (<usize>k << 2)));
+      const x = load<i32>(gp + (<usize>k << 2));
+      const a = <u32>(x < 0 ? -x : x);
       if (a >= two) { w = (w << 1) | ((a >> <u32>b) & 1); n++; }
     }
     put(w, n);
   }
 }
 
-/** Chooses the code option of each word length for each gaggle at plane b (§4.5.3.3.4-5). */
-function chooseOptions(b: i32): void {
+/** Generates the plane's words of every block and chooses each gaggle's code options from them
+ *  (§4.5.3.3.4: over all the words, whatever the quality limit; §4.5.3.3.5: uncoded on ties, else
+ *  the smallest option). */
+function planeWords(b: i32): void {
   const ng = (nBlk + 15) >> 4;
-  pass = 0;
   for (let g = 0; g < ng; g++) {
-    for (let i = 0; i < 12; i++) store<i32>(COST + (<usize>i << 2), 0);
-    curG = g;
+    for (let i = 0; i < 28; i++) store<i32>(HIST + (<usize>i << 2), 0);
     const hi = (g + 1) * 16 < nBlk ? (g + 1) * 16 : nBlk;
     for (let m = g * 16; m < hi; m++) {
       if (b >= <i32>load<u8>(bdBlk + <usize>m)) continue;
-      stageWords(m, b, 1); stageWords(m, b, 2); stageWords(m, b, 3);
+      genWords(m, b);
     }
     for (let len = 2; len <= 4; len++) {
-      const nopt = optCount(len);
-      const cp = COST + (<usize>((len - 2) * 4) << 2);
-      let best = nopt - 1, bestLen = load<i32>(cp + (<usize>(nopt - 1) << 2));
-      for (let o = 0; o < nopt - 1; o++) { const l = load<i32>(cp + (<usize>o << 2)); if (l < bestLen) { bestLen = l; best = o; } }
+      const nopt = optCount(len), span = 1 << len, base = codeBase(len);
+      const hb = HIST + (<usize>(len == 2 ? 0 : len == 3 ? 4 : 12) << 2);
+      let best = nopt - 1, bestLen = 0x7FFFFFFF;
+      for (let o = nopt - 1; o >= 0; o--) {  // uncoded first: it keeps ties
+        let l = 0;
+        for (let sy = 0; sy < span; sy++) l += load<i32>(hb + (<usize>sy << 2)) * <i32>load<u8>(CODE_L + <usize>(base + o * span + sy));
+        if (o == nopt - 1) { bestLen = l; best = o; }
+        else if (l <= bestLen && (l < bestLen || best != nopt - 1)) { bestLen = l; best = o; }
+      }
       store<u8>(gopt + <usize>(g * 3 + len - 2), <u8>best);
     }
     store<u8>(gid + <usize>g, 0);
   }
-  pass = 1;
 }
 
 // ---- the segment ----------------------------------------------------------------------------
@@ -386,6 +409,7 @@ export function bpeSegment(blocksPtr: usize, n: i32, scratch: usize, out: usize,
   bdBlk = scratch; aux = (scratch + <usize>n + 7) & ~<usize>3;
   gopt = aux + <usize>(n * 72); gid = gopt + <usize>(((n + 15) >> 4) * 3);
   dcq = (gid + <usize>((n + 15) >> 4) + 7) & ~<usize>3;
+  wb = dcq + (<usize>n << 3);
   outBase = out; outPos = 0; acc = 0; accBits = 0; full = false;
   const limit = cfgSegByteLimit < cap ? cfgSegByteLimit : cap;
   outLimit = limit;
@@ -478,13 +502,12 @@ export function bpeSegment(blocksPtr: usize, n: i32, scratch: usize, out: usize,
       if (b < cfgBitPlaneStop) break;
       // Stage 0: DC bit b when b < q (and above the scaling zeros).
       if (b < q && b >= shiftLL3) for (let m = 0; m < n; m++) put(<u32>(load<i32>(blk + (<usize>m << 8)) >> b) & 1, 1);
-      chooseOptions(b);
+      planeWords(b);
       let lastStage = stopHere ? cfgStageStop + 1 : 4;
       for (let st = 1; st <= 3 && st <= lastStage; st++) {
         for (let m = 0; m < n; m++) {
           if (b >= <i32>load<u8>(bdBlk + <usize>m)) continue;
-          curG = m >> 4;
-          stageWords(m, b, st);
+          emitWords(m, st);
         }
         if (atLimit()) break;
       }

@@ -73,42 +73,83 @@ export function dwt1dFloat(x: usize, y: usize, len: i32): void {
 @inline function ld(x: usize, i: i32, len: i32): f64 { return load<f64>(x + (<usize>mir(i, len) << 3)); }
 
 /** Three-level 2-D integer DWT of the w × h region (both multiples of 8, >= 24 rows/cols where
- *  a level needs 6 samples) at a, row stride `stride` elements. tmp: 2·max(w, h) i32. */
-export function dwt2dInt(a: usize, stride: i32, w: i32, h: i32, tmp: usize): void {
-  const cap = w > h ? w : h;
-  const t2 = tmp + (<usize>cap << 2);
+ *  a level needs 6 samples) at a, row stride `stride` elements. tmp: w i32 (row copy); vt: a
+ *  w × h area of the same element type (the columns' outputs, written row by row). */
+export function dwt2dInt(a: usize, stride: i32, w: i32, h: i32, tmp: usize, vt: usize): void {
   for (let lev = 0; lev < 3; lev++) {
     for (let r = 0; r < h; r++) {
       const row = a + (<usize>(r * stride) << 2);
       for (let c = 0; c < w; c++) store<i32>(tmp + (<usize>c << 2), load<i32>(row + (<usize>c << 2)));
       dwt1dInt(tmp, row, w);
     }
-    for (let c = 0; c < w; c++) {
-      const col = a + (<usize>c << 2);
-      for (let r = 0; r < h; r++) store<i32>(tmp + (<usize>r << 2), load<i32>(col + (<usize>(r * stride) << 2)));
-      dwt1dInt(tmp, t2, h);
-      for (let r = 0; r < h; r++) store<i32>(col + (<usize>(r * stride) << 2), load<i32>(t2 + (<usize>r << 2)));
-    }
+    vertInt(a, stride, w, h, vt);
     w >>= 1; h >>= 1;
   }
 }
 
 /** Three-level 2-D Float DWT (f64 elements); tmp: 2·max(w, h) f64. */
-export function dwt2dFloat(a: usize, stride: i32, w: i32, h: i32, tmp: usize): void {
-  const cap = w > h ? w : h;
-  const t2 = tmp + (<usize>cap << 3);
+export function dwt2dFloat(a: usize, stride: i32, w: i32, h: i32, tmp: usize, vt: usize): void {
   for (let lev = 0; lev < 3; lev++) {
     for (let r = 0; r < h; r++) {
       const row = a + (<usize>(r * stride) << 3);
       for (let c = 0; c < w; c++) store<f64>(tmp + (<usize>c << 3), load<f64>(row + (<usize>c << 3)));
       dwt1dFloat(tmp, row, w);
     }
-    for (let c = 0; c < w; c++) {
-      const col = a + (<usize>c << 3);
-      for (let r = 0; r < h; r++) store<f64>(tmp + (<usize>r << 3), load<f64>(col + (<usize>(r * stride) << 3)));
-      dwt1dFloat(tmp, t2, h);
-      for (let r = 0; r < h; r++) store<f64>(col + (<usize>(r * stride) << 3), load<f64>(t2 + (<usize>r << 3)));
-    }
+    vertFloat(a, stride, w, h, vt);
     w >>= 1; h >>= 1;
+  }
+}
+
+/** Row index of the mirror extension (§3.3.1.2) for a column of h samples. */
+@inline function mr(i: i32, h: i32): i32 { return i < 0 ? -i : i >= h ? 2 * (h - 1) - i : i; }
+
+/** The column transforms of one level done row-wise (equations 4 and 5 on every column at once,
+ *  the inner loop running along a row): lows to rows [0, h/2), highs to [h/2, h) via vt. */
+function vertInt(a: usize, stride: i32, w: i32, h: i32, vt: usize): void {
+  const n = h >> 1;
+  const rs = <usize>stride << 2;
+  const ws = <usize>w << 2;
+  // High rows D_j into vt rows n + j.
+  for (let j = 0; j < n; j++) {
+    const i = 2 * j;
+    const ra = a + <usize>mr(i, h) * rs, rb = a + <usize>mr(i + 2, h) * rs, rc = a + <usize>mr(i - 2, h) * rs, rd = a + <usize>mr(i + 4, h) * rs;
+    const rx = a + <usize>(i + 1) * rs, ry = vt + <usize>(n + j) * ws;
+    for (let x: usize = 0; x < ws; x += 4) {
+      store<i32>(ry + x, load<i32>(rx + x) - ((9 * (load<i32>(ra + x) + load<i32>(rb + x)) - (load<i32>(rc + x) + load<i32>(rd + x)) + 8) >> 4));
+    }
+  }
+  // Low rows C_j = x_{2j} - floor((2 - (D_{j-1} + D_j)) / 4) into vt rows j.
+  for (let j = 0; j < n; j++) {
+    const rp = vt + <usize>(n + (j > 0 ? j - 1 : 0)) * ws, rq = vt + <usize>(n + j) * ws;
+    const rx = a + <usize>(2 * j) * rs, ry = vt + <usize>j * ws;
+    for (let x: usize = 0; x < ws; x += 4) store<i32>(ry + x, load<i32>(rx + x) - ((2 - (load<i32>(rp + x) + load<i32>(rq + x))) >> 2));
+  }
+  for (let r = 0; r < h; r++) {
+    const src = vt + <usize>r * ws, dst = a + <usize>r * rs;
+    for (let x: usize = 0; x < ws; x += 4) store<i32>(dst + x, load<i32>(src + x));
+  }
+}
+
+function vertFloat(a: usize, stride: i32, w: i32, h: i32, vt: usize): void {
+  const n = h >> 1;
+  const rs = <usize>stride << 3;
+  const ws = <usize>w << 3;
+  for (let j = 0; j < n; j++) {
+    const i = 2 * j;
+    const c0 = a + <usize>mr(i, h) * rs, cm1 = a + <usize>mr(i - 1, h) * rs, cp1 = a + <usize>mr(i + 1, h) * rs;
+    const cm2 = a + <usize>mr(i - 2, h) * rs, cp2 = a + <usize>mr(i + 2, h) * rs, cm3 = a + <usize>mr(i - 3, h) * rs;
+    const cp3 = a + <usize>mr(i + 3, h) * rs, cm4 = a + <usize>mr(i - 4, h) * rs, cp4 = a + <usize>mr(i + 4, h) * rs;
+    const lo = vt + <usize>j * ws, hi = vt + <usize>(n + j) * ws;
+    for (let x: usize = 0; x < ws; x += 8) {
+      store<f64>(lo + x, H0 * load<f64>(c0 + x) + H1 * (load<f64>(cm1 + x) + load<f64>(cp1 + x)) + H2 * (load<f64>(cm2 + x) + load<f64>(cp2 + x))
+        + H3 * (load<f64>(cm3 + x) + load<f64>(cp3 + x)) + H4 * (load<f64>(cm4 + x) + load<f64>(cp4 + x)));
+      // D_j: taps around row 2j+1: rows 2j+1±k.
+      store<f64>(hi + x, G0 * load<f64>(cp1 + x) + G1 * (load<f64>(c0 + x) + load<f64>(cp2 + x)) + G2 * (load<f64>(cm1 + x) + load<f64>(cp3 + x))
+        + G3 * (load<f64>(cm2 + x) + load<f64>(cp4 + x)));
+    }
+  }
+  for (let r = 0; r < h; r++) {
+    const src = vt + <usize>r * ws, dst = a + <usize>r * rs;
+    for (let x: usize = 0; x < ws; x += 8) store<f64>(dst + x, load<f64>(src + x));
   }
 }

@@ -1,6 +1,6 @@
 // CCSDS 122.0-B-2 strip-based encoder in imager order: configure once (every buffer carved from
 // the caller's state area), then one line at a time, then end. Memory is bounded by a strip,
-// not the image: a window of at most 136 lines (the 64-line strip of 8 block rows, 32 lines of
+// not the image: a window of at most 136 lines (twice: the lines and their transform; the 64-line strip of 8 block rows, 32 lines of
 // DWT support above and below, 8 lines of bottom padding) plus one segment of S blocks.
 //
 // Exactness of the strip DWT: the window [s, e) of a strip starts on a multiple of 8 (same
@@ -51,7 +51,7 @@ let ready = false, ended = false;
 let width = 0, w8 = 0, bitDepth = 0, signed = 0, dwtInt = 1, S = 16, sampleBytes = 2;
 let segLimit = 0, segCap = 0, useFill = 0;
 // Carved areas.
-let lineBuf: usize = 0, work: usize = 0, tmp: usize = 0, blocks: usize = 0, scratch: usize = 0, out: usize = 0;
+let lineBuf: usize = 0, work: usize = 0, vt: usize = 0, tmp: usize = 0, blocks: usize = 0, scratch: usize = 0, out: usize = 0;
 let outCap = 0, blockCap = 0;
 // Progress.
 let rowsIn = 0, bufStart = 0, nextStrip = 0, pending = 0, segCount = 0, outLen = 0, padRows = 0, hPad = 0;
@@ -111,13 +111,15 @@ function layout(p: usize, base: usize, apply: bool): i64 {
   const tmpLen: i64 = 2 * <i64>(w > WIN ? w : WIN) * 8;
   const blkCap: i64 = <i64>s + w;
   const blkLen: i64 = blkCap * 256;
-  const scrLen: i64 = <i64>s * 84 + 64;
+  const scrLen: i64 = <i64>bpeScratchLen(s);
   const outLen_: i64 = perPush * cap;
   if (apply) {
     lineBuf = base + <usize>off;
   }
   off += (lineLen + 15) & ~15;
   if (apply) work = base + <usize>off;
+  off += (workLen + 15) & ~15;
+  if (apply) vt = base + <usize>off;
   off += (workLen + 15) & ~15;
   if (apply) tmp = base + <usize>off;
   off += (tmpLen + 15) & ~15;
@@ -241,12 +243,12 @@ function strip(k: i32, final: bool): i32 {
     const n = lw * w8;
     const src = lineBuf + (<usize>(off * w8) << 2);
     for (let i = 0; i < n; i++) store<i32>(work + (<usize>i << 2), load<i32>(src + (<usize>i << 2)));
-    dwt2dInt(work, w8, w8, lw, tmp);
+    dwt2dInt(work, w8, w8, lw, tmp, vt);
   } else {
     const n = lw * w8;
     const src = lineBuf + (<usize>(off * w8) << 2);
     for (let i = 0; i < n; i++) store<f64>(work + (<usize>i << 3), <f64>load<i32>(src + (<usize>i << 2)));
-    dwt2dFloat(work, w8, w8, lw, tmp);
+    dwt2dFloat(work, w8, w8, lw, tmp, vt);
   }
   // Blocks of the strip's block rows (§4.1, table 4-1).
   const r0 = (STRIP * k) >> 3;
