@@ -48,6 +48,7 @@ Commands:
   faults     the fault-injection campaign on the emulated OBC (npm run faults)
   aec        CCSDS 121.0-B-3 coder, a drop-in for libaec's aec tool
   hyper123   CCSDS 123.0-B-2 compressor and decompressor
+  ccsds122   CCSDS 122.0-B-2 image compressor (wavelet + bit-plane encoder, flight encoder)
   eval-cloud run the flight cloud screener over labelled tiles and score it
 
 Exit: 0 success, 1 failure, 2 bad usage, 3 the flight image refused its configuration or crashed,
@@ -165,6 +166,10 @@ async function main(argv: string[]): Promise<number> {
     case "hyper123": {
       const { hyper123Command } = await import("./commands/hyper123.ts");
       return hyper123Command(rest);
+    }
+    case "ccsds122": {
+      const { ccsds122Command } = await import("./commands/ccsds122.ts");
+      return ccsds122Command(rest);
     }
     case "eval-cloud": {
       readBuild((await import("./commands/core.ts")).LIB_WASM);

@@ -51,3 +51,9 @@ export const E_SCR_BAD_PARAM: i32 = -700; // cloud-screening parameter out of ra
 export const E_SCR_NO_INIT: i32 = -701; // the screener was not initialised
 export const E_SCR_NIGHT: i32 = -702; // sun below the minimum elevation: lines kept unjudged
 export const E_SCR_BAD_CAL: i32 = -703; // calibration or Earth-Sun distance unusable: lines kept unjudged
+// ccsds122
+export const E_C122_BAD_PARAM: i32 = -1220; // CCSDS 122 parameter out of range (ccsds122LastBadParam names it) (122.0-B-2 §3.2, §4.2)
+export const E_C122_BAD_STATE: i32 = -1221; // CCSDS 122 encoder not configured, image already ended, or output not taken before the next call
+export const E_C122_NO_MEMORY: i32 = -1222; // the state area is smaller than the CCSDS 122 encoder needs for these parameters
+export const E_C122_BAD_SAMPLE: i32 = -1223; // a pixel lies outside the declared bit depth (the line is not taken) (122.0-B-2 §3.2.1)
+export const E_C122_TOO_FEW_LINES: i32 = -1224; // the image ended with fewer than 17 lines (122.0-B-2 §3.2.4)
