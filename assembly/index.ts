@@ -12,3 +12,4 @@ export * from "./lib/screen";
 export * from "./lib/frame";
 export * from "./lib/config";
 export * from "./lib/config-check";
+export * from "./lib/security";
