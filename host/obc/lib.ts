@@ -24,7 +24,7 @@ export function loadFlightLib(path = LIB_PATH, o: { flashDir?: string } = {}): F
   const bytes = readFileSync(path);
   const wasiNames = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).filter((i) => i.module === "wasi_snapshot_preview1").map((i) => i.name);
   const wasi = o.flashDir ? new WASI({ version: "preview1", preopens: { "/flash": o.flashDir }, returnOnExit: true }) : null;
-  const given = (wasi?.getImportObject().wasi_snapshot_preview1 ?? {}) as Record<string, unknown>;
+  const given = ((wasi?.getImportObject() as Record<string, Record<string, unknown>> | undefined)?.wasi_snapshot_preview1 ?? {}) as Record<string, unknown>;
   const imports = wasiNames.length ? { wasi_snapshot_preview1: Object.fromEntries(wasiNames.map((n) => [n, given[n] ?? (() => 8 /* EBADF */)])) } : {};
   // The loader supplies env.abort (turned into a thrown Error with the message and place).
   const { exports, instance } = loader.instantiateSync(bytes, imports) as unknown as { exports: Record<string, any>; instance: WebAssembly.Instance };
