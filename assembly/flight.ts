@@ -9,6 +9,7 @@ import { fd_read, fd_write, proc_exit } from "bindings/wasi_snapshot_preview1";
 import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
 import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed, inputPtr, inputCap, configMemoryNeeded, BOOT_BUF_LEN } from "./payload/pipeline";
 import { heapTop } from "./payload/carve";
+import { sdlsBoot } from "./security/sdls";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
 import { detailField, detailFound, detailExpected, controlBlock } from "./abi/control";
@@ -109,6 +110,11 @@ function main(): u32 {
   let ended = false;
   let eof = false;
   logStr("tengri: flight image booted; waiting for the configuration table"); logEnd();
+  // Commanding's keys and anti-replay state from the flash directory (assembly/security/sdls.ts);
+  // without them every telecommand is refused as unauthenticated, and the pass runs as before.
+  const sec = sdlsBoot();
+  if (sec == OK) { logStr("tengri: commanding: key store and anti-replay state loaded"); logEnd(); }
+  else { logStr("tengri: commanding refused as unauthenticated (no key store: status "); logInt(sec); logStr(")"); logEnd(); }
 
   while (!ended) {                    // one iteration per read; ends at end-of-pass or EOF
     if (!eof && avail < cap) {

@@ -13,3 +13,4 @@ export * from "./lib/frame";
 export * from "./lib/config";
 export * from "./lib/config-check";
 export * from "./lib/ccsds122";
+export * from "./lib/security";

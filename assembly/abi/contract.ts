@@ -242,7 +242,12 @@ export const HOUSEKEEPING_OFF_TILES_KEPT: i32 = 111;
 export const HOUSEKEEPING_OFF_TILES_DEGRADED: i32 = 115;
 export const HOUSEKEEPING_OFF_TILES_DROPPED: i32 = 119;
 export const HOUSEKEEPING_OFF_FRAMES_OVERFLOWED: i32 = 123;
-export const HOUSEKEEPING_LEN: i32 = 127;
+export const HOUSEKEEPING_OFF_TC_ACCEPTED: i32 = 127;
+export const HOUSEKEEPING_OFF_TC_REJ_AUTH: i32 = 131;
+export const HOUSEKEEPING_OFF_TC_REJ_REPLAY: i32 = 135;
+export const HOUSEKEEPING_OFF_TC_REJ_FRAME: i32 = 139;
+export const HOUSEKEEPING_OFF_UPLOAD_REJECTED: i32 = 143;
+export const HOUSEKEEPING_LEN: i32 = 147;
 
 // Control block (flight linear memory, little-endian i32s): detail of the last error
 export const CONTROL_BLOCK_OFF_STATUS: i32 = 0;
@@ -353,7 +358,12 @@ export const HKC_TILES_KEPT: i32 = 23;
 export const HKC_TILES_DEGRADED: i32 = 24;
 export const HKC_TILES_DROPPED: i32 = 25;
 export const HKC_FRAMES_OVERFLOWED: i32 = 26;
-export const HKC_COUNT: i32 = 27;
+export const HKC_TC_ACCEPTED: i32 = 27;
+export const HKC_TC_REJ_AUTH: i32 = 28;
+export const HKC_TC_REJ_REPLAY: i32 = 29;
+export const HKC_TC_REJ_FRAME: i32 = 30;
+export const HKC_UPLOAD_REJECTED: i32 = 31;
+export const HKC_COUNT: i32 = 32;
 
 /**
  * Checks every field of the table that has a range or an allowed set (contract.json), in table

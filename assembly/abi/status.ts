@@ -57,3 +57,19 @@ export const E_C122_BAD_STATE: i32 = -1221; // CCSDS 122 encoder not configured,
 export const E_C122_NO_MEMORY: i32 = -1222; // the state area is smaller than the CCSDS 122 encoder needs for these parameters
 export const E_C122_BAD_SAMPLE: i32 = -1223; // a pixel lies outside the declared bit depth (the line is not taken) (122.0-B-2 §3.2.1)
 export const E_C122_TOO_FEW_LINES: i32 = -1224; // the image ended with fewer than 17 lines (122.0-B-2 §3.2.4)
+// security
+export const E_TC_FRAME: i32 = -800; // TC transfer frame malformed: length, version, frame length field or FECF (the control block says which: field 0 length, 1 version, 2 length field, 3 FECF) (232.0-B-4 §4.1)
+export const E_TC_SPI: i32 = -801; // no security association for the frame's SPI (found: the SPI) (355.0-B-2 §3.4.2.2)
+export const E_TC_AUTH: i32 = -802; // the frame's MAC does not verify, or no key store was loaded: refused as unauthenticated (355.0-B-2 §3.4.2.4)
+export const E_TC_REPLAY: i32 = -803; // anti-replay: ARSN not in (last, last + window] (found: ARSN, expected: the last accepted) (355.0-B-2 §3.4.2.5)
+export const E_TC_KEYS: i32 = -804; // key store keys.bin missing or malformed (field: the record; found: the octet offset): every TC is refused as unauthenticated
+export const E_TC_STATE: i32 = -805; // sdls-state.bin present but neither copy valid, or its SAs do not match the key store: every TC is refused until the SA state is provisioned again
+// flash
+export const E_FLASH_NONE: i32 = -810; // no /flash preopen: commanding and uploads are refused
+export const E_FLASH_IO: i32 = -811; // a flash file operation failed (found: the WASI errno, field: the file)
+// upload
+export const E_UPL_STATE: i32 = -820; // upload call out of sequence: no upload open, not completed, or the image is not on trial
+export const E_UPL_BOUNDS: i32 = -821; // upload length beyond the slot, a segment beyond the declared total, or an incomplete upload ended (found, expected: octets)
+export const E_UPL_ORDER: i32 = -822; // upload segment not at the next expected offset: overlap, repeat, gap or out of order (found: its offset, expected: the next)
+export const E_UPL_DIGEST: i32 = -823; // SHA-256 of the written upload differs from the declared one
+export const E_BOOT_STATE: i32 = -824; // boot.bin or the running slot's image container missing or invalid (bad magic, format or CRC)

@@ -8,6 +8,7 @@
 // that line (a tile row or a compression unit completed by it).
 import { createHash } from "node:crypto";
 import { meter, COST_EXPORT } from "./meter.ts";
+import { noFlashImports } from "../obc/image.ts";
 
 export interface MeteredRun {
   /** Instructions attributed to each record, in order. */
@@ -87,6 +88,7 @@ export function runMetered(module: WebAssembly.Module, records: Uint8Array[], o:
       return 0;
     },
     proc_exit(code: number) { throw new Exit(code); },
+    ...noFlashImports(),
   };
   const inst = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi });
   memory = inst.exports.memory as WebAssembly.Memory;

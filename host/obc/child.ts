@@ -55,11 +55,14 @@ export class ObcChild {
   private writeError: Error | null = null;
   private errTail = "";
 
-  /** faults: applied at fixed bus offsets; faultFile: a JSON list of ChildFault the parent extends while the child runs. */
-  constructor(imagePath: string, h: ChildHandlers, o: { faults?: ChildFault[]; faultFile?: string } = {}) {
+  /** faults: applied at fixed bus offsets; faultFile: a JSON list of ChildFault the parent extends while the child runs; flashDir: the "/flash" preopen. */
+  constructor(imagePath: string, h: ChildHandlers, o: { faults?: ChildFault[]; faultFile?: string; flashDir?: string } = {}) {
     const env: Record<string, string> = { ...process.env as Record<string, string>, TENGRI_OBC_CTL: "3" };
     delete env.TENGRI_OBC_FAULTS;
     delete env.TENGRI_OBC_FAULT_FILE;
+    delete env.TENGRI_OBC_FLASH;
+    // flashDir: the emulated payload flash, the WASI preopen "/flash" of the image (none without it).
+    if (o.flashDir) env.TENGRI_OBC_FLASH = o.flashDir;
     if (o.faults?.length) env.TENGRI_OBC_FAULTS = JSON.stringify(o.faults);
     if (o.faultFile) env.TENGRI_OBC_FAULT_FILE = o.faultFile;
     this.proc = spawn(process.execPath, ["--no-warnings", CHILD, imagePath], { stdio: ["pipe", "pipe", "pipe", "pipe"], env });

@@ -11,8 +11,20 @@ export const IMAGE_MAGIC = Uint8Array.from([0x54, 0x47, 0x52, 0x49, 0x4d, 0x47, 
 export const IMAGE_FORMAT = 1;
 export const IMAGE_HEADER_LEN = 128;
 export const WASM_PAGE = 65536;
+/**
+ * The WASI functions the flight image reaches its flash directory with (assembly/security/flash.ts):
+ * the "/flash" preopen looked up, fixed files opened in it, read and written at offsets, closed.
+ */
+export const FLASH_IMPORTS = ["fd_prestat_get", "fd_prestat_dir_name", "path_open", "fd_pread", "fd_pwrite", "fd_close"] as const;
 /** The WASI functions a flight image may import. */
-export const ALLOWED_IMPORTS = new Set(["fd_read", "fd_write", "proc_exit", "clock_time_get"]);
+export const ALLOWED_IMPORTS = new Set(["fd_read", "fd_write", "proc_exit", "clock_time_get", ...FLASH_IMPORTS]);
+/**
+ * The flash imports for an in-process runner with no flash directory: each answers EBADF (8), so
+ * the image finds no "/flash" preopen and runs on with commanding and uploads refused.
+ */
+export function noFlashImports(): Record<(typeof FLASH_IMPORTS)[number], () => number> {
+  return Object.fromEntries(FLASH_IMPORTS.map((n) => [n, () => 8])) as Record<(typeof FLASH_IMPORTS)[number], () => number>;
+}
 
 export class ImageError extends Error {
   constructor(readonly reason: "magic" | "format" | "truncated" | "checksum" | "imports" | "memory" | "wasm", message: string) {

@@ -11,6 +11,7 @@
 //                          flips bit `bit` of linear-memory octet `address` (mod the memory
 //                          size); "hang" blocks the image for ever (a stuck OBC, for the
 //                          watchdog); "reset" ends the process with 71 (a spontaneous reboot).
+//   TENGRI_OBC_FLASH=dir   the flash directory, preopened as "/flash" (see below).
 //   TENGRI_OBC_FAULT_FILE=path  the same list in a file the parent rewrites (atomically) while
 //                          the image runs; re-read at every bus read while it is set, so the
 //                          parent can schedule a fault at an offset it has not written yet.
@@ -40,7 +41,11 @@ function reloadFaults() {
 }
 const ctl = (msg) => { if (ctlFd >= 0) { try { writeSync(ctlFd, JSON.stringify(msg) + "\n"); } catch { /* parent gone */ } } };
 
-const wasi = new WASI({ version: "preview1", args: ["flight"], env: {}, stdin: 0, stdout: 1, stderr: 2, returnOnExit: true });
+// TENGRI_OBC_FLASH=dir: the emulated payload flash, handed to the image as the WASI preopen
+// "/flash" (keys, anti-replay state, slots, upload window). Absent: no preopen at all, and the image
+// refuses commanding and uploads (counted) but runs its passes as before.
+const flashDir = process.env.TENGRI_OBC_FLASH;
+const wasi = new WASI({ version: "preview1", args: ["flight"], env: {}, stdin: 0, stdout: 1, stderr: 2, returnOnExit: true, ...(flashDir ? { preopens: { "/flash": flashDir } } : {}) });
 const imports = wasi.getImportObject();
 const w = imports.wasi_snapshot_preview1;
 const realRead = w.fd_read;

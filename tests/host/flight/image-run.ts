@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { FLIGHT_WASM } from "../../../host/pass.ts";
 import { crc16 } from "../../../host/ground/crc16.ts";
 import { encodeRecord, RecordType } from "../../../host/obc/bus.ts";
+import { noFlashImports } from "../../../host/obc/image.ts";
 
 export interface ImageRun { exitCode: number; trap: string | null; caduBytes: number; log: string; memoryBytes: number }
 
@@ -44,6 +45,7 @@ export function runFlight(bus: Uint8Array, o: { module?: WebAssembly.Module; chu
       dv().setUint32(nw, total, true); return 0;
     },
     proc_exit(code: number) { throw new Exit(code); },
+    ...noFlashImports(),
   };
   const inst = new WebAssembly.Instance(o.module ?? flightModule(), { wasi_snapshot_preview1: wasi });
   memory = inst.exports.memory as WebAssembly.Memory;

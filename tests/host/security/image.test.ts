@@ -1,0 +1,81 @@
+// The flight image and its flash directory: build/flight.wasm run under node:wasi (as
+// host/obc/wasi-child.mjs runs it) and under WAMR's iwasm, with the flash directory as the WASI
+// preopen "/flash" or with none. The image must find its key store through the preopen, run with
+// no preopen at all (commanding refused as unauthenticated), and never trap on hostile flash files.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync, readFileSync, openSync, closeSync, existsSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { WASI } from "node:wasi";
+import { FLIGHT_WASM } from "../../../host/pass.ts";
+import { keyStore } from "../../../host/commanding/sdls.ts";
+import { ALLOWED_IMPORTS, FLASH_IMPORTS } from "../../../host/obc/image.ts";
+import { mulberry32 } from "../../../host/sensor/prng.ts";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const IWASM = process.env.TENGRI_IWASM ?? join(ROOT, "..", "shared", "runtimes", "iwasm");
+const DIRS: string[] = [];
+after(() => { for (const d of DIRS) rmSync(d, { recursive: true, force: true }); });
+const tmp = () => { const d = mkdtempSync(join(tmpdir(), "tengri-secimg-")); DIRS.push(d); return d; };
+const KEYS = keyStore([{ spi: 1, key: new Uint8Array(32).fill(9) }]);
+
+/** Runs the image under node:wasi on an empty bus; the exit code and the event log. */
+function runNode(flashDir?: string): { code: number; log: string } {
+  const d = tmp();
+  const errPath = join(d, "stderr");
+  const inFd = openSync("/dev/null", "r"), outFd = openSync("/dev/null", "w"), errFd = openSync(errPath, "w");
+  try {
+    const wasi = new WASI({ version: "preview1", args: ["flight"], env: {}, stdin: inFd, stdout: outFd, stderr: errFd, returnOnExit: true, ...(flashDir ? { preopens: { "/flash": flashDir } } : {}) });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(FLIGHT_WASM)), wasi.getImportObject() as WebAssembly.Imports);
+    const code = wasi.start(inst);
+    return { code, log: readFileSync(errPath, "utf8") };
+  } finally { closeSync(inFd); closeSync(outFd); closeSync(errFd); }
+}
+
+test("[tengri §flash] the flight image imports only allowed WASI functions, the flash ones among them", () => {
+  const names = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(FLIGHT_WASM))).map((i) => i.name);
+  for (const n of names) assert.ok(ALLOWED_IMPORTS.has(n), n);
+  for (const n of ["fd_prestat_get", "fd_prestat_dir_name", "path_open"]) assert.ok(names.includes(n), `${n} imported`);
+  for (const n of FLASH_IMPORTS) assert.ok(ALLOWED_IMPORTS.has(n));
+});
+
+test("[tengri §flash] under node:wasi the image loads its key store through the /flash preopen; with no preopen or no key store it runs on, refusing commanding", () => {
+  const dir = tmp();
+  writeFileSync(join(dir, "keys.bin"), KEYS);
+  const withKeys = runNode(dir);
+  assert.equal(withKeys.code, 2);                                       // no configuration on an empty bus
+  assert.match(withKeys.log, /commanding: key store and anti-replay state loaded/);
+  const none = runNode();
+  assert.equal(none.code, 2);
+  assert.match(none.log, /commanding refused as unauthenticated \(no key store: status -810\)/);
+  const empty = runNode(tmp());
+  assert.match(empty.log, /status -804\)/);
+});
+
+test("[tengri §flash] hostile flash files (random keys.bin and sdls-state.bin of many lengths, seed 31) never trap the image", () => {
+  const rnd = mulberry32(31);
+  for (let i = 0; i < 12; i++) {
+    const dir = tmp();
+    const rb = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
+    writeFileSync(join(dir, "keys.bin"), i % 3 === 0 ? KEYS : rb([0, 1, 35, 70, 280, 281, 5000][i % 7]));
+    writeFileSync(join(dir, "sdls-state.bin"), rb([0, 1, 63, 64, 128, 129, 4096][(i + 3) % 7]));
+    const r = runNode(dir);
+    assert.equal(r.code, 2, r.log);
+    assert.match(r.log, /commanding/);
+  }
+});
+
+const iwasm = existsSync(IWASM) && spawnSync(IWASM, ["--version"]).status === 0;
+test("[tengri §flash] under WAMR's iwasm (--map-dir=/flash::DIR) the image loads its key store; without a mapped directory it runs on, refusing commanding", { skip: iwasm ? false : `iwasm not found at ${IWASM}` }, () => {
+  const dir = tmp();
+  writeFileSync(join(dir, "keys.bin"), KEYS);
+  const a = spawnSync(IWASM, [`--map-dir=/flash::${dir}`, FLIGHT_WASM], { input: new Uint8Array(0), encoding: "utf8", timeout: 60_000 });
+  assert.equal(a.status, 2, a.stderr);
+  assert.match(a.stderr, /commanding: key store and anti-replay state loaded/);
+  const b = spawnSync(IWASM, [FLIGHT_WASM], { input: new Uint8Array(0), encoding: "utf8", timeout: 60_000 });
+  assert.equal(b.status, 2, b.stderr);
+  assert.match(b.stderr, /status -810\)/);
+});
