@@ -34,7 +34,7 @@ export function provisionFlashDir(dir: string, o: ProvisionOptions): { version: 
   if (present.length) throw new ProvisionError(`${dir} is already a provisioned flash directory (${present.join(", ")}): give an empty or new folder`);
   const w = new FlashWriter(dir);
   w.replace(FLASH_FILES.slotA, o.image);
-  const files = [FLASH_FILES.slotA];
+  const files: string[] = [FLASH_FILES.slotA];
   const rom = join(dir, FLASH_FILES.rom);
   writeFileSync(rom, o.romKey, { mode: 0o444 });
   chmodSync(rom, 0o444);
