@@ -57,7 +57,7 @@ export function newFlashDir(p: Profile, slotA: Uint8Array, macKey?: Uint8Array):
 }
 
 /** What the flight image does to ask for its upload: upload.img written, boot-request = its SHA-256. */
-export function requestUpload(dir: string, upload: Uint8Array, declared = sha256(upload)): void {
+export function requestUpload(dir: string, upload: Uint8Array, declared: Uint8Array = sha256(upload)): void {
   writeFileSync(join(dir, FLASH_FILES.upload), upload);
   writeFileSync(join(dir, FLASH_FILES.bootRequest), declared);
 }
