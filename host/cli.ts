@@ -39,7 +39,10 @@ Usage: tengri <command> [options]   (tengri <command> --help for each)
 Commands:
   pass       run a whole imaging pass: sensor → flight image → link → ground → summary
   sensor     write a payload-bus stream (configuration + line records) to stdout or a file
-  flash      package a flight .wasm for a hardware profile into an image file
+  flash      package a flight .wasm for a hardware profile into an image file (signed with --key;
+             a provisioned payload flash with --flash-dir)
+  keygen     make the mission keys: Ed25519 image-signing pair and the SDLS MAC key
+  sign       sign a flashed image with the mission key (for an update in orbit)
   inspect    what a flight .wasm or flashed image is: hashes, build id, source commit, features,
              memory, call graph and recursion check, cost figures
   decode     decode any CCSDS CADU stream (TM or AOS, RS, randomizer) into frames and packets
@@ -86,17 +89,44 @@ records, end of pass), for use with another WASI runtime or a hardware bench:
                folder must exist)
 ${SCENE_HELP}
 Exit: 0 written, 1 a file that cannot be read or written, 2 bad usage.`,
-  flash: `Usage: tengri flash [FLIGHT.wasm] --profile P -o IMAGE.bin [--build-id ID]
+  flash: `Usage: tengri flash [FLIGHT.wasm] --profile P -o IMAGE.bin [--build-id ID] [--version N] [--key KEY]
+       tengri flash [FLIGHT.wasm] --profile P --key KEY --flash-dir DIR [--version N] [--mac-key FILE] [-o IMAGE.bin]
 
 Packages a flight .wasm (default build/flight.wasm) into an image file (magic, format, build id,
-target profile, length, SHA-256) with its memory maximum set to the profile's RAM, after
+target profile, length, SHA-256, version) with its memory maximum set to the profile's RAM, after
 checking its imports. The image boots only with a profile of that RAM (as tengri serve checks).
   --profile    hardware profile name or path (required)
   -o, --output IMAGE.bin   the image file (an existing file is overwritten; its folder must exist)
   --build-id   build identifier recorded in the header, at most 32 ASCII characters (default: the
                one the build recorded in the module, else tengri-dev)
-Exit: 0 flashed, 1 a file that cannot be read or written, 2 bad usage (a file that is not a
-WebAssembly module), 3 the module was refused (imports, memory).`,
+  --version N  the image's version, 0..4294967295 (default 0): the bootloader refuses an update
+               whose version is not above the highest it has confirmed
+  --key KEY    sign the image with this Ed25519 private key (tengri keygen's mission.key)
+  --flash-dir DIR  provision a payload flash there (host/boot/README.md): the signed image in slot
+               a, the key's public half in the bootloader ROM, boot.bin; needs --key; a folder
+               already provisioned is refused
+  --mac-key FILE   with --flash-dir: the 32-octet SDLS MAC key (mac.key) for keys.bin, SPI 1
+Exit: 0 flashed, 1 a file that cannot be read or written or a folder already provisioned, 2 bad
+usage (a file that is not a WebAssembly module or not a key), 3 the module was refused (imports,
+memory).`,
+  keygen: `Usage: tengri keygen --out DIR
+
+Makes the mission keys in DIR (created if missing): mission.key, the Ed25519 private key that
+signs flight images (PKCS#8 PEM, mode 0600), mission.pub, its public key (SPKI PEM, what the
+bootloader ROM holds), and mac.key, 32 random octets: the SDLS key that authenticates
+telecommands (mode 0600). Existing key files are never overwritten.
+  --out DIR    the folder for the three files (required)
+Exit: 0 written, 1 a key file is already there or a file cannot be written, 2 bad usage.`,
+  sign: `Usage: tengri sign IMAGE --key KEY [--version N] [-o OUT]
+
+Adds the Ed25519 signature block to a flashed image (tengri flash): the signature covers the
+image header and the wasm module (host/boot/README.md). IMAGE is rewritten unless -o is given;
+a previous signature is replaced.
+  --key KEY    the mission private key (tengri keygen's mission.key)
+  --version N  set the image's version first, 0..4294967295 (default: keep the header's)
+  -o, --output OUT   write the signed image there instead (an existing file is overwritten)
+Exit: 0 signed, 1 a file that cannot be read or written, 2 bad usage (not an image, not an
+Ed25519 key), 3 the image was refused (truncated, SHA-256 does not match).`,
   aec: `Usage: tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-t] [-p] [-m] [-3] [-b SIZE] INFILE OUTFILE
 
 A drop-in for libaec's aec tool (same flags, same meaning): encodes INFILE with the flight
@@ -138,6 +168,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands/core.ts")).sensorCommand(rest);
     case "flash":
       return (await import("./commands/core.ts")).flashCommand(rest);
+    case "keygen":
+      return (await import("./commands/keys.ts")).keygenCommand(rest);
+    case "sign":
+      return (await import("./commands/keys.ts")).signCommand(rest);
     case "inspect": {
       const { inspectCommand } = await import("./commands/inspect.ts");
       return inspectCommand(rest);

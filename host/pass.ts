@@ -10,7 +10,7 @@ import { loadProfile, derived, type Profile } from "./profiles/index.ts";
 import { openScene as openSensorScene, type OpenSceneOptions, type SceneSource } from "./sensor/index.ts";
 import { flash } from "./obc/image.ts";
 import { runImage, realTimeMargin } from "./obc/obc.ts";
-import { runSupervised, type BusItem, type LineFault, type Reboot } from "./obc/watchdog.ts";
+import { runSupervised, type BusItem, type LineFault, type Reboot, type FlashBoot, type SupervisedResult } from "./obc/watchdog.ts";
 import { Transmitter } from "./downlink/transmitter.ts";
 import type { StorePolicy, StoreReport } from "./downlink/store.ts";
 import { configRecord, aecOptions, screeningOptions, hyperOptions, type ConfigOverrides } from "./obc/config-table.ts";
@@ -52,6 +52,8 @@ export interface PassOptions {
   /** Run under the OBC supervisor: watchdog (ms without progress) and scripted faults at lines. */
   watchdogMs?: number;
   obcFaults?: LineFault[];
+  /** Boot from a provisioned flash directory through the emulated bootloader (host/boot): supervised, the image is the bootloader's choice at every boot. */
+  flash?: FlashBoot;
   /** Contact window (pass-relative seconds); CADUs outside it wait in the onboard store. */
   contactWindow?: { startS: number; endS: number };
   storeBytes?: number;
@@ -93,6 +95,8 @@ export interface PassSummary {
     /** The image's own processing time per line against the line period (null when not measured). */
     realTime: { perLineMs: number; linePeriodMs: number; margin: number; runtime: string } | null;
     reboots: Reboot[];
+    /** With a flash directory: the bootloader's events and what each boot ran (host/boot). */
+    boot?: { events: SupervisedResult["bootEvents"]; images: SupervisedResult["bootImages"] };
   };
   link: { bytes: number; bitErrors: number; bursts: number; dropped: number; slips: number };
   ground: {
@@ -221,9 +225,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
     tcp: o.caduTcp, udp: o.udpFrames, onCadus: (c) => { for (const x of channel.push(c)) decoder.push(x); },
   });
   const onOutput = (chunk: Uint8Array) => { caduBytes += chunk.length; tx.push(chunk, tNow); };
-  const supervised = !o.busFilter && (o.watchdogMs !== undefined || (o.obcFaults?.length ?? 0) > 0);
+  const supervised = !o.busFilter && (o.watchdogMs !== undefined || (o.obcFaults?.length ?? 0) > 0 || o.flash !== undefined);
   const run = supervised
-    ? await runSupervised({ image, profile: p, config: o.config, items: items(), watchdogMs: o.watchdogMs, childFaults: o.obcFaults, onOutput })
+    ? await runSupervised({ image: o.flash ? undefined : image, flash: o.flash, profile: p, config: o.config, items: items(), watchdogMs: o.watchdogMs, childFaults: o.obcFaults, onOutput })
     : await runImage({ image, profile: p, records: o.busFilter ? o.busFilter(records()) : records(), onOutput });
   const txReport = await tx.end();
   for (const c of channel.end()) decoder.push(c);
@@ -253,6 +257,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       exitCode: run.exitCode, log: run.log, housekeeping: hk, busBytes: run.busBytes, caduBytes,
       realTime: run.timing ? { ...realTimeMargin(run.timing, (hk as Housekeeping | null)?.linesAccepted ?? sent, p.sensor.lineRateHz), runtime: run.timing.runtime } : null,
       reboots,
+      ...(o.flash && "bootEvents" in run ? { boot: { events: (run as SupervisedResult).bootEvents, images: (run as SupervisedResult).bootImages } } : {}),
     },
     link: { ...channel.stats },
     ground: {

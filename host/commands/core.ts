@@ -14,6 +14,9 @@ import { PASS_OPTIONS, SENSOR_OPTIONS, FLASH_OPTIONS, PROFILES_OPTIONS } from ".
 import { moduleBuildId } from "../inspect/inspect.ts";
 import { createProductsObserver } from "../products/observer.ts";
 import { requireGdal, ProductError } from "../products/gdal.ts";
+import { signImage, rawPublicKey } from "../boot/keys.ts";
+import { provisionFlashDir, ProvisionError, DEFAULT_SPI } from "../boot/provision.ts";
+import { readPrivateKey, readMacKey, versionOption, fingerprint } from "./keys.ts";
 
 export { FLIGHT_WASM };
 export const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
@@ -122,28 +125,57 @@ export function sensorCommand(rest: string[]): number {
   return 0;
 }
 
-/** tengri flash: a flight .wasm packaged for a profile. */
+/**
+ * tengri flash: a flight .wasm packaged for a profile; with --key signed (--version its
+ * anti-rollback counter); with --flash-dir a provisioned payload flash (host/boot/README.md).
+ */
 export function flashCommand(rest: string[]): number {
   const { values: v, positionals } = parseOptions("flash", rest, FLASH_OPTIONS, true);
   if (positionals.length > 1) throw new UsageError(`one FLIGHT.wasm only, got ${positionals.length} files: ${positionals.join(" ")}`);
   const p = loadProfile(need(v.profile, "--profile (tengri profiles lists them)"));
-  const output = need(v.output, "-o IMAGE.bin");
+  const flashDir = v["flash-dir"];
+  if (flashDir === undefined && v.output === undefined) throw new UsageError("missing -o IMAGE.bin (or --flash-dir DIR)");
+  if (flashDir !== undefined && v.key === undefined) throw new UsageError("--flash-dir needs --key KEY: the bootloader boots signed images only");
+  if (v["mac-key"] !== undefined && flashDir === undefined) throw new UsageError("--mac-key goes with --flash-dir DIR (it is written to the flash's keys.bin)");
+  if (flashDir === "") throw new UsageError("--flash-dir: an empty path");
+  const version = versionOption(v.version) ?? 0;
+  const output = v.output;
   if (v["build-id"] !== undefined && !/^[\x20-\x7e]{1,32}$/.test(v["build-id"])) throw new UsageError(`--build-id must be 1 to 32 printable ASCII characters, got "${v["build-id"]}"`);
-  checkOutputFile(output, "-o");
+  if (output !== undefined) checkOutputFile(output, "-o");
+  if (flashDir !== undefined) {
+    let st;
+    try { st = statSync(flashDir); } catch { st = null; }
+    if (st && !st.isDirectory()) throw new CliFailure(`--flash-dir ${displayPath(flashDir)} exists and is not a folder`);
+  }
+  const key = v.key !== undefined ? readPrivateKey(v.key) : null;
+  const macKey = v["mac-key"] !== undefined ? readMacKey(v["mac-key"]) : undefined;
   const wasmPath = positionals[0] ?? FLIGHT_WASM;
   const wasm = positionals[0] !== undefined ? readInput(wasmPath, "FLIGHT.wasm") : readBuild(FLIGHT_WASM);
   const buildId = v["build-id"] ?? moduleBuildId(wasm) ?? "tengri-dev";
   if (IMAGE_MAGIC.every((b, i) => wasm[i] === b)) throw new UsageError(`${displayPath(wasmPath)} is already a flashed image: give the flight .wasm (e.g. build/flight.wasm)`);
   if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) throw new UsageError(`${displayPath(wasmPath)} is not a WebAssembly module: give the flight .wasm (e.g. build/flight.wasm)`);
   let img: Uint8Array;
-  try { img = flash(wasm, p, buildId); } catch (e) {
+  try { img = flash(wasm, p, buildId, version); } catch (e) {
     if (e instanceof ImageError && e.reason === "wasm") throw new UsageError(`${displayPath(wasmPath)}: ${e.message}`);
     if (e instanceof WebAssembly.CompileError) throw new UsageError(`${displayPath(wasmPath)} is not a valid WebAssembly module: ${e.message}`);
     throw e;
   }
+  if (key) img = signImage(img, key);
   verifyImage(img, p);
-  writeFileSync(output, img);
-  console.log(`flashed ${displayPath(wasmPath)} for profile ${p.name}: ${displayPath(output)}, ${img.length} bytes, memory limit ${p.obc.ramBytes} bytes`);
+  const what = `version ${version}, ${key ? `signed by key ${fingerprint(rawPublicKey(key))}` : "unsigned"}`;
+  if (output !== undefined) {
+    writeFileSync(output, img);
+    console.log(`flashed ${displayPath(wasmPath)} for profile ${p.name}: ${displayPath(output)}, ${img.length} bytes, memory limit ${p.obc.ramBytes} bytes, ${what}`);
+  }
+  if (flashDir !== undefined) {
+    let r;
+    try { r = provisionFlashDir(flashDir, { image: img, profile: p, romKey: rawPublicKey(key!), macKey }); } catch (e) {
+      if (e instanceof ProvisionError) throw new CliFailure(`--flash-dir ${e.message.replace(flashDir, displayPath(flashDir))}`);
+      if ((e as NodeJS.ErrnoException).syscall) throw new CliFailure(`--flash-dir ${ioReason(e as NodeJS.ErrnoException, (e as NodeJS.ErrnoException).path ?? flashDir)}`);
+      throw e;
+    }
+    console.log(`provisioned ${displayPath(flashDir)}/ for profile ${p.name}: ${r.files.join(", ")}; slot a active (${what}), highest confirmed version ${r.version}${macKey ? `, MAC key for SPI ${DEFAULT_SPI}` : ""}`);
+  }
   return 0;
 }
 

@@ -21,7 +21,12 @@ export const SENSOR_OPTIONS = {
 
 export const FLASH_OPTIONS = {
   profile: { type: "string" }, output: { type: "string", short: "o" }, "build-id": { type: "string" },
+  version: { type: "string" }, key: { type: "string" }, "mac-key": { type: "string" }, "flash-dir": { type: "string" },
 } as const satisfies Spec;
+
+export const KEYGEN_OPTIONS = { out: { type: "string" } } as const satisfies Spec;
+
+export const SIGN_OPTIONS = { key: { type: "string" }, version: { type: "string" }, output: { type: "string", short: "o" } } as const satisfies Spec;
 
 export const PROFILES_OPTIONS = { json: { type: "boolean" } } as const satisfies Spec;
 
@@ -34,4 +39,4 @@ export const SERVE_OPTIONS = {
 } as const satisfies Spec;
 
 /** Long options per command, for the help/README agreement test (parseArgs commands). */
-export const COMMAND_OPTIONS: Record<string, Spec> = { pass: PASS_OPTIONS, sensor: SENSOR_OPTIONS, flash: FLASH_OPTIONS, profiles: PROFILES_OPTIONS, serve: SERVE_OPTIONS, inspect: INSPECT_OPTIONS };
+export const COMMAND_OPTIONS: Record<string, Spec> = { pass: PASS_OPTIONS, sensor: SENSOR_OPTIONS, flash: FLASH_OPTIONS, profiles: PROFILES_OPTIONS, serve: SERVE_OPTIONS, inspect: INSPECT_OPTIONS, keygen: KEYGEN_OPTIONS, sign: SIGN_OPTIONS };

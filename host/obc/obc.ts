@@ -18,10 +18,18 @@ export const EXIT_IO = 3;
 export const EXIT_TRAP = 70;
 /** A scripted spontaneous reset (fault injection). */
 export const EXIT_RESET = 71;
+/**
+ * The image asks to be rebooted (it wrote /flash/boot-request first): the OBC hands over to the
+ * bootloader (host/boot) and boots what it chooses. Only runSupervised with a flash directory
+ * does that; runImage reports it as an exit the OBC cannot serve.
+ */
+export const EXIT_REBOOT = 72;
 
 export class ObcCrashError extends Error {
   constructor(readonly exitCode: number | null, readonly signal: string | null, readonly log: string[]) {
-    super(exitCode === EXIT_TRAP ? `OBC crash: the flight image trapped (${log.filter((l) => l.includes("TRAP")).join("; ")})` : `OBC crash: the flight image exited with ${exitCode ?? signal}`);
+    super(exitCode === EXIT_TRAP ? `OBC crash: the flight image trapped (${log.filter((l) => l.includes("TRAP")).join("; ")})`
+      : exitCode === EXIT_REBOOT ? `the flight image asked for a reboot into an uploaded image (exit ${EXIT_REBOOT}): only an OBC with a flash directory and its bootloader can serve it`
+      : `OBC crash: the flight image exited with ${exitCode ?? signal}`);
     this.name = "ObcCrashError";
   }
 }

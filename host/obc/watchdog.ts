@@ -31,6 +31,14 @@
 // cleanly; a bad FECF, an uncorrectable codeword, a bad header or a malformed packet there is
 // an onboard fault (e.g. an SEU in the CRC table): acknowledgement stops at once and the
 // image is rebooted at the next bus write (or at the end of the pass).
+//
+// Flash (issue 11, host/boot/README.md): with `flash`, the image is not given but chosen at every
+// boot by the emulated bootloader from the payload's flash directory (slot, trial boot, fallback).
+// When the image exits with EXIT_REBOOT (72) the bootloader first takes a `confirm` and a
+// `boot-request` the image wrote, then the OBC boots what it chooses and the pass goes on as after
+// any reboot (configuration table sent again, unacknowledged lines re-sent). A trial image that
+// traps, crashes, hangs or refuses its configuration has used one of its trial boots; the
+// bootloader falls back by itself. Every bootloader step is in the result's bootEvents.
 import { mkdtempSync, rmSync, writeFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +47,8 @@ import { derived } from "../profiles/index.ts";
 import { verifyImage } from "./image.ts";
 import { configRecord, type ConfigOverrides } from "./config-table.ts";
 import { ObcChild, type ChildFault, type ChildFaultReport } from "./child.ts";
-import { EXIT_OK, EXIT_NO_CONFIG, EXIT_TRAP, EXIT_RESET, ObcConfigError, ObcCrashError, timingOf, type ObcTiming } from "./obc.ts";
+import { EXIT_OK, EXIT_NO_CONFIG, EXIT_TRAP, EXIT_RESET, EXIT_REBOOT, ObcConfigError, ObcCrashError, timingOf, type ObcTiming } from "./obc.ts";
+import { Bootloader, type BootEvent, type BootChoice } from "../boot/bootloader.ts";
 import { LinkDecoder } from "../ground/link-decoder.ts";
 import { linkConfigOfProfile } from "./link-config.ts";
 
@@ -54,8 +63,26 @@ export interface BusItem {
 /** A fault applied inside the image's process when the record of line `line` is first written. */
 export interface LineFault { line: number; kind: "seu" | "hang" | "reset"; address?: number; bit?: number }
 
+/** The payload's flash directory and its bootloader (host/boot/README.md). */
+export interface FlashBoot {
+  dir: string;
+  /** Trial boots before fallback (default MAX_TRIAL_BOOTS). */
+  maxTrialBoots?: number;
+  onBootEvent?(e: BootEvent, boot: number): void;
+}
+
+/** The bootloader found no slot with a verified image: the payload cannot be started. */
+export class NoBootableImageError extends Error {
+  constructor(readonly events: BootEvent[]) {
+    super(`no bootable image: ${events.filter((e) => e.kind === "no-bootable-image").map((e) => e.detail).join("; ") || "every slot failed its checks"}`);
+    this.name = "NoBootableImageError";
+  }
+}
+
 export interface SupervisedOptions {
-  image: Uint8Array;
+  /** The flashed image file contents (not used with `flash`: the bootloader chooses). */
+  image?: Uint8Array;
+  flash?: FlashBoot;
   profile: Profile;
   /** Configuration overrides for the first boot (counters are set again on every reboot). */
   config?: ConfigOverrides;
@@ -72,7 +99,7 @@ export interface SupervisedOptions {
   stallBytes?: number;
 }
 
-export type RebootCause = "hang" | "trap" | "reset" | "exit" | "stall" | "self-check";
+export type RebootCause = "hang" | "trap" | "reset" | "exit" | "stall" | "self-check" | "boot-request";
 
 export interface Reboot {
   boot: number;
@@ -103,6 +130,9 @@ export interface SupervisedResult {
   wallS: number;
   /** Summed over boots. */
   timing: ObcTiming | null;
+  /** With `flash`: what the bootloader did, in order, and what each boot ran. */
+  bootEvents: (BootEvent & { boot: number })[];
+  bootImages: { boot: number; slot: "a" | "b"; trial: boolean; version: number; buildId: string }[];
 }
 
 /**
@@ -222,14 +252,32 @@ function atomicWrite(path: string, text: string): void {
 
 export async function runSupervised(o: SupervisedOptions): Promise<SupervisedResult> {
   const p = o.profile;
-  verifyImage(o.image, p);
+  if (!o.flash) {
+    if (!o.image) throw new Error("runSupervised: an image or a flash directory is needed");
+    verifyImage(o.image, p);
+  }
   const d = derived(p);
   const caduLen = d.caduLen;
   const watchdogMs = o.watchdogMs ?? 2000;
   const maxReboots = o.maxReboots ?? 8;
   const dir = mkdtempSync(join(tmpdir(), "tengri-obc-"));
   const imgPath = join(dir, "image.bin");
-  writeFileSync(imgPath, o.image);
+  const bootEvents: SupervisedResult["bootEvents"] = [];
+  const bootImages: SupervisedResult["bootImages"] = [];
+  let bl: Bootloader | null = null;
+  let current: BootChoice | null = null;
+  if (o.flash) {
+    const f = o.flash;
+    bl = new Bootloader(f.dir, { profile: p, maxTrialBoots: f.maxTrialBoots, onEvent: (e) => { bootEvents.push({ ...e, boot: boot + 1 }); f.onBootEvent?.(e, boot + 1); } });
+  } else writeFileSync(imgPath, o.image!);
+  /** Flash: the bootloader chooses the image of the next boot; its verified octets are what runs. */
+  const selectImage = () => {
+    if (!bl) return;
+    current = bl.boot();
+    if (!current) { rmSync(dir, { recursive: true, force: true }); throw new NoBootableImageError(bl.events); }
+    writeFileSync(imgPath, current.file);
+    bootImages.push({ boot: boot + 1, slot: current.slot === 0 ? "a" : "b", trial: current.trial, version: current.image.version, buildId: current.image.buildId });
+  };
   const t0 = performance.now();
   const tracker = new OutputTracker(p);
   const pendingFaults = new Map<number, LineFault[]>();
@@ -327,13 +375,20 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   const recover = async (): Promise<boolean> => {
     const { code } = await child.exited;
     if (child.stats) timings.push(timingOf(child.stats)!);
+    // Flash: a confirmation first (an image may confirm, then fail), then a reboot request.
+    let requested = false;
+    if (bl) {
+      bl.processConfirm();
+      if (code === EXIT_REBOOT && !hung && !stalled) { bl.processBootRequest(); requested = true; }
+    }
     // A clean end with lines never acknowledged: the image ran but its output went wrong.
     if (code === EXIT_OK && !hung && !stalled) {
       if (!unacked().length && !tracker.fault) return false;
       stalled = true;
     }
-    if (code === EXIT_NO_CONFIG && !hung && !stalled) throw new ObcConfigError(child.log, child.refusal, p.sensor.bands.length);
-    const cause: RebootCause = hung ? "hang" : tracker.fault ? "self-check" : stalled ? "stall" : code === EXIT_TRAP ? "trap" : code === EXIT_RESET ? "reset" : "exit";
+    // A trial image that refuses its configuration has failed its boot: the bootloader falls back.
+    if (code === EXIT_NO_CONFIG && !hung && !stalled && !current?.trial) throw new ObcConfigError(child.log, child.refusal, p.sensor.bands.length);
+    const cause: RebootCause = requested ? "boot-request" : hung ? "hang" : tracker.fault ? "self-check" : stalled ? "stall" : code === EXIT_TRAP ? "trap" : code === EXIT_RESET ? "reset" : "exit";
     const selfCheck = tracker.fault;
     if (reboots.length >= maxReboots) throw new ObcCrashError(code, child.exit?.signal ?? null, child.log);
     const discarded = remLen;
@@ -356,6 +411,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     tracker.reboot();
     reboots.push({ boot, cause, selfCheck, exitCode: code, lastLineWritten: lastWritten, lastLineAcked: acked, linesResent: resend.filter((w) => w.line !== undefined).length, partialLine: partial, discardedBytes: discarded, initialFrameCount: ifc, initialPacketCount: ipc });
     log.push(`tengri-obc: watchdog: ${cause} (exit ${code}); reboot ${reboots.length}, resuming after line ${acked}`);
+    selectImage();
     await start({ ...o.config, initialFrameCount: ifc, initialPacketCount: ipc });
     stalled = false; sinceAck = 0;
     window = [];
@@ -369,6 +425,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   };
 
   try {
+    selectImage();
     await start(o.config ?? {});
     const it = (Symbol.asyncIterator in (o.items as object)) ? (o.items as AsyncIterable<BusItem>)[Symbol.asyncIterator]() : (o.items as Iterable<BusItem>)[Symbol.iterator]();
     for (;;) {
@@ -398,5 +455,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     rmSync(dir, { recursive: true, force: true });
   }
   const sum = timings.reduce<ObcTiming | null>((a, t) => (a ? { runtime: a.runtime, busyMs: a.busyMs + t.busyMs, waitMs: a.waitMs + t.waitMs, wallMs: a.wallMs + t.wallMs, cpuMs: a.cpuMs + t.cpuMs, reads: a.reads + t.reads, maxBusyPerReadMs: Math.max(a.maxBusyPerReadMs, t.maxBusyPerReadMs) } : t), null);
-  return { exitCode: child.exit?.code ?? -1, boots: boot, reboots, faultsApplied, log, busBytes, outBytes, wallS: (performance.now() - t0) / 1000, timing: sum };
+  // The last image may have confirmed itself and ended the pass.
+  bl?.processConfirm();
+  return { exitCode: child.exit?.code ?? -1, boots: boot, reboots, faultsApplied, log, busBytes, outBytes, wallS: (performance.now() - t0) / 1000, timing: sum, bootEvents, bootImages };
 }

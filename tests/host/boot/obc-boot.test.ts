@@ -1,0 +1,74 @@
+// The emulated OBC booting from its flash directory (host/obc/watchdog.ts with `flash`, through
+// host/boot/bootloader.ts) during a whole pass: an update taken on an image's reboot request
+// (exit 72), booted on trial and confirmed; a bad image on trial that crashes at every boot,
+// abandoned for the previous slot by the bootloader itself. The pass verifies in both.
+//
+// Images: "the new image" is the current build/flight.wasm, signed with version 2 (the real
+// payload software). The image that asks for the reboot is a hand-made 97-octet wasm that exits
+// 72 at once (helpers.ts exitingWasm): the flight image's side of the request (writing
+// upload.img and boot-request, helper sec's) is played by the test, which writes the files
+// exactly as the image would. The failing image exits 1 at once (a crash at its self-test).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { loadProfile } from "../../../host/profiles/index.ts";
+import { runPass } from "../../../host/pass.ts";
+import { Bootloader, MAX_TRIAL_BOOTS } from "../../../host/boot/bootloader.ts";
+import { readBootState, NO_TRIAL } from "../../../host/boot/flash-dir.ts";
+import { NoBootableImageError } from "../../../host/obc/watchdog.ts";
+import { truncateSync } from "node:fs";
+import { join } from "node:path";
+import { flightWasm, exitingWasm, signed, newFlashDir, requestUpload, writeConfirm } from "./helpers.ts";
+
+const p = loadProfile("cubesat-mcu");
+const LINES = 96;
+
+test("[tengri §boot] update in a pass: the image asks for a reboot (exit 72), the OBC boots the uploaded image on trial, it confirms, the pass verifies and the next pass boots it as the active slot", async () => {
+  const requester = signed(exitingWasm(72), p, 1, undefined, "requester");
+  const v2 = signed(flightWasm(), p, 2);
+  const dir = newFlashDir(p, requester);
+  requestUpload(dir, v2);
+  const s = await runPass({
+    profile: p, lines: LINES, seed: 3,
+    // The trial image's self-test and first good pass, as sec's image does it: confirm once it runs.
+    flash: { dir, onBootEvent: (e) => { if (e.kind === "trial-boot") writeConfirm(dir, v2); } },
+  });
+  assert.equal(s.verified, true, JSON.stringify(s.verdict));
+  const boot = s.flight.boot!;
+  assert.deepEqual(boot.images.map((i) => [i.slot, i.trial, i.version]), [["a", false, 1], ["b", true, 2]]);
+  assert.deepEqual(s.flight.reboots.map((r) => r.cause), ["boot-request"]);
+  assert.deepEqual(boot.events.map((e) => e.kind), ["boot", "update-requested", "update-accepted", "trial-boot", "confirmed"]);
+  assert.deepEqual(readBootState(dir).state, { active: 1, trial: NO_TRIAL, trialBoots: 0, highestConfirmed: 2 });
+  assert.equal(s.image.linesComplete, LINES);
+  assert.equal(s.image.linesBitExact, LINES);
+  const again = await runPass({ profile: p, lines: 16, seed: 4, flash: { dir } });
+  assert.equal(again.verified, true);
+  assert.deepEqual(again.flight.boot!.images.map((i) => [i.slot, i.trial, i.version]), [["b", false, 2]]);
+  assert.equal(again.flight.reboots.length, 0);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test(`[tengri §boot] a bad image on trial crashes at every boot: after ${MAX_TRIAL_BOOTS} trial boots the bootloader goes back to the previous slot by itself and the pass verifies`, async () => {
+  const v1 = signed(flightWasm(), p, 1);
+  const bad = signed(exitingWasm(1), p, 2, undefined, "fails-self-test");
+  const dir = newFlashDir(p, v1);
+  // Accepted in an earlier pass (the reboot request): on trial from the first boot of this one.
+  requestUpload(dir, bad);
+  assert.equal(new Bootloader(dir, { profile: p }).processBootRequest(), true);
+  const s = await runPass({ profile: p, lines: LINES, seed: 5, flash: { dir } });
+  assert.equal(s.verified, true, JSON.stringify(s.verdict));
+  const boot = s.flight.boot!;
+  assert.deepEqual(boot.images.map((i) => [i.slot, i.trial]), [...Array(MAX_TRIAL_BOOTS).fill(["b", true]), ["a", false]]);
+  assert.deepEqual(s.flight.reboots.map((r) => r.cause), Array(MAX_TRIAL_BOOTS).fill("exit"));
+  assert.ok(boot.events.some((e) => e.kind === "trial-abandoned"));
+  assert.equal(s.image.linesComplete, LINES);
+  assert.deepEqual(readBootState(dir).state, { active: 0, trial: NO_TRIAL, trialBoots: 0, highestConfirmed: 1 });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("[tengri §boot] an OBC whose slots both fail their checks does not start the payload: NoBootableImageError, never an unverified image", async () => {
+  const dir = newFlashDir(p, signed(flightWasm(), p, 1));
+  truncateSync(join(dir, "slot-a.img"), 1000);
+  await assert.rejects(runPass({ profile: p, lines: 8, flash: { dir } }), (e: unknown) => e instanceof NoBootableImageError && /no bootable image/.test((e as Error).message));
+  rmSync(dir, { recursive: true, force: true });
+});
