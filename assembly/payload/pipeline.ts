@@ -218,6 +218,7 @@ export function dropLine(payload: usize): void {
   if (!p.started) { p.started = true; p.t0 = t; }
   p.lastCounter = counter; p.lastTime = t; p.lastCoarse = coarse; p.lastFine = fine;
   hk.hkInc(hk.HK_LINES_DROPPED_STOPPED);
+  hk.hkSet(hk.HK_LAST_LINE, counter);
   transmitterTick(t);
 }
 
