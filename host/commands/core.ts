@@ -14,6 +14,8 @@ import { PASS_OPTIONS, SENSOR_OPTIONS, FLASH_OPTIONS, PROFILES_OPTIONS } from ".
 import { moduleBuildId } from "../inspect/inspect.ts";
 
 export { FLIGHT_WASM };
+/** tengri tc (host/commands/tc.ts): one PUS-C telecommand packet. */
+export { tcCommand } from "./tc.ts";
 export const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
