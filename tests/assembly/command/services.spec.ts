@@ -5,7 +5,7 @@
 import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine } from "../../../assembly/payload/pipeline";
 import { dl } from "../../../assembly/payload/downlink";
 import * as hk from "../../../assembly/payload/housekeeping";
-import { commandFrame, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending } from "../../../assembly/command/services";
+import { commandFrame, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected } from "../../../assembly/command/services";
 import { crc32 } from "../../../assembly/command/crc32";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
@@ -13,7 +13,7 @@ import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, C
 import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE, loadU16BE, loadU32BE } from "../../../assembly/util/be";
-import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_PUS_NOT_WIRED, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE } from "../../../assembly/abi/status";
+import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_PUS_NOT_WIRED, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE, E_PUS_HK_STRUCT, E_PUS_EVENT, E_PUS_MEMORY_ID } from "../../../assembly/abi/status";
 
 const BANDS = 1;
 const PIXELS = 16;
@@ -290,6 +290,74 @@ describe("services", () => {
     storeU32BE(app + 1, 10); storeU32BE(app + 5, <u32>tableLen());   // past the end
     tcPacket(6, 9, app, 9, 0); tcFrame(); send();
     expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.3, §6.5, §6.6] periodic housekeeping every N lines, its period, events on and off, the upload and code-check seams refused, unknown ids refused", () => {
+    boot();
+    store<u8>(app, 1); storeU16BE(app + 1, 1); storeU32BE(app + 3, 3);
+    tcPacket(3, 31, app, 7, 0); tcFrame(); send();            // period 3 lines
+    tcPacket(3, 5, app, 3, 0); tcFrame(); send();             // periodic on
+    const before = loadU16BE(dl.packPtr + 9);               // message type counter of the last report
+    feedLine(); feedLine();
+    expect<u32>(loadU16BE(dl.packPtr + 9)).toBe(before);
+    feedLine();
+    expect<u32>(lastService()).toBe(3); expect<u32>(lastSubtype()).toBe(25);
+    expect<u32>(loadU16BE(lastData())).toBe(1);
+    expect<u32>(loadU32BE(lastData() + 2 + 16)).toBe(3);     // linesAccepted in the housekeeping data
+    tcPacket(3, 6, app, 3, 0); tcFrame(); send();             // periodic off
+    const after = loadU16BE(dl.packPtr + 9);
+    for (let i = 0; i < 4; i++) feedLine();
+    expect<u32>(loadU16BE(dl.packPtr + 9)).toBe(after);
+    store<u8>(app, 1); storeU16BE(app + 1, 2);                 // structure 2 does not exist
+    tcPacket(3, 27, app, 3, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_HK_STRUCT);
+    storeU16BE(app + 1, 1); storeU32BE(app + 3, 0);
+    tcPacket(3, 31, app, 7, 0); tcFrame(); send();            // period 0
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    store<u8>(app, 1); storeU16BE(app + 1, 77);
+    tcPacket(5, 5, app, 3, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_EVENT);
+    storeU16BE(app + 1, 1);
+    tcPacket(5, 5, app, 3, 8); tcFrame(); send();             // bus-record-rejected on
+    expect<u32>(lastSubtype()).toBe(7);
+    commandBusRejected(-301, 1);
+    expect<u32>(lastService()).toBe(5); expect<u32>(lastSubtype()).toBe(2);
+    expect<u32>(loadU16BE(lastData())).toBe(1); expect<i32>(<i32>loadU32BE(lastData() + 2)).toBe(-301);
+    tcPacket(5, 6, app, 3, 0); tcFrame(); send();
+    tcPacket(5, 1, app, 3, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    store<u8>(app, 3); storeU32BE(app + 1, 0); storeU16BE(app + 5, 2); store<u8>(app + 7, 1); store<u8>(app + 8, 2);
+    tcPacket(6, 2, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    storeU16BE(app + 5, 3);                                   // says 3 octets, carries 2
+    tcPacket(6, 2, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    store<u8>(app, 9);
+    tcPacket(6, 2, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_MEMORY_ID);
+    store<u8>(app, 2); storeU32BE(app + 1, 0); storeU32BE(app + 5, 0);
+    tcPacket(6, 9, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    store<u8>(app, 7);
+    tcPacket(6, 9, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_MEMORY_ID);
+    tcPacket(6, 5, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    tcPacket(8, 1, app, u8s(0, 5)); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    for (let i = 0; i < 34; i++) store<u8>(app + <usize>i, 0);
+    storeU16BE(app, 7);
+    tcPacket(8, 1, app, 34); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    tcPacket(8, 1, app, u8s(0, 4), 8); tcFrame(); send();     // flush
+    expect<u32>(lastSubtype()).toBe(7);
+    tcPacket(8, 2, app, u8s(0, 4)); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    tcPacket(20, 9, app, 3); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    store<u8>(app, 1); storeU16BE(app + 1, 0x0999);
+    tcPacket(20, 1, app, 3); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_PARAM_ID);
   });
 
   it("[tengri §commanding] 300 frames of random packets with valid PECs never trap; every packet is accepted or refused", () => {
