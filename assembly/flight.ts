@@ -6,10 +6,12 @@
 // Memory: a boot buffer at start, every other buffer carved once when the configuration is
 // accepted; nothing is allocated afterwards, so memory size stays constant for the pass.
 import { fd_read, fd_write, proc_exit } from "bindings/wasi_snapshot_preview1";
-import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
+import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, REC_TC, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
 import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed, inputPtr, inputCap, configMemoryNeeded, BOOT_BUF_LEN } from "./payload/pipeline";
 import { heapTop } from "./payload/carve";
 import { sdlsBoot } from "./security/sdls";
+import { commandConfigure, commandFrame, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
+import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
 import { detailField, detailFound, detailExpected, controlBlock } from "./abi/control";
@@ -80,10 +82,13 @@ function logDetail(): void {
 
 function shouldLog(count: u32): bool { return count <= LOG_FIRST || count % 1000 == 0; }
 
+let configuredOnce = false;
+
 function reject(status: i32, counter: i32, what: string): void {
   hk.hkInc(counter);
   hk.hkSetLastStatus(status);
   const n = hk.hkGet(counter);
+  if (configuredOnce) commandBusRejected(status, n);       // ST[5] event (disabled at boot)
   if (shouldLog(n)) {
     logStr("tengri: reject "); logStr(what); logStr(" status="); logInt(status);
     if (status == E_BUS_BAD_LINE || status == E_BUS_LINE_JUMP || status == E_BUS_TIME_JUMP) logDetail();
@@ -125,6 +130,7 @@ function main(): u32 {
     }
     let pos = 0;
     while (true) {                    // bounded: each pass consumes octets or breaks
+      if (configured && outputLen() > 0 && !drainOutput()) return EXIT_IO;   // ST[5] events of rejections
       const st = scanRecord(buf + <usize>pos, avail - pos, maxPayload);
       if (st == E_NEED_INPUT) {
         pos += recConsumed;
@@ -160,7 +166,8 @@ function main(): u32 {
           logStr("tengri: configuration table refused, status="); logInt(s); logDetail(); logEnd();
           continue;
         }
-        configured = true;
+        configured = true; configuredOnce = true;
+        commandConfigure();
         hk.hkInc(hk.HK_RECORDS_ACCEPTED);
         // Move what is left of the boot buffer into the line input buffer carved for the pass
         // (at least the boot buffer: it may already hold more than two line records).
@@ -183,11 +190,20 @@ function main(): u32 {
         const s = checkLine(recPayloadPtr, recPayloadLen);
         if (s == OK) {
           hk.hkInc(hk.HK_RECORDS_ACCEPTED);
-          processLine(recPayloadPtr);
+          commandBeforeLine();                       // ST[20] changes and ST[8] stop at a unit or tile boundary
+          if (commandAcquiring()) processLine(recPayloadPtr);
+          else dropLine(recPayloadPtr);              // acquisition stopped: counted and dropped
+          commandAfterLine();
           if (!drainOutput()) return EXIT_IO;
         } else if (s == E_BUS_LINE_JUMP) reject(s, hk.HK_REJ_LINE_JUMP, "line counter jump");
         else if (s == E_BUS_TIME_JUMP) reject(s, hk.HK_REJ_TIME_JUMP, "time tag backwards");
         else reject(s, hk.HK_REJ_LINE, "line does not match the configuration");
+        continue;
+      }
+      if (recType == REC_TC) {                       // one TC transfer frame: README "Commanding the payload"
+        hk.hkInc(hk.HK_RECORDS_ACCEPTED);
+        commandFrame(recPayloadPtr, recPayloadLen);
+        if (!drainOutput()) return EXIT_IO;
         continue;
       }
       if (recType == REC_END) { hk.hkInc(hk.HK_RECORDS_ACCEPTED); ended = true; break; }

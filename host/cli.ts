@@ -53,6 +53,7 @@ Commands:
   hyper123   CCSDS 123.0-B-2 compressor and decompressor
   ccsds122   CCSDS 122.0-B-2 image compressor (wavelet + bit-plane encoder, flight encoder)
   eval-cloud run the flight cloud screener over labelled tiles and score it
+  tc         build a PUS-C telecommand packet for the payload (start/stop acquisition, set-param …)
 
 Exit: 0 success, 1 failure, 2 bad usage, 3 the flight image refused its configuration or crashed,
 or the image file was refused (aec, hyper123: libaec's codes, see their --help).
@@ -212,6 +213,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case "profiles":
       return (await import("./commands/core.ts")).profilesCommand(rest);
+    case "tc":
+      if (rest.includes("--help") || rest.includes("-h")) { console.log((await import("./commands/tc.ts")).TC_HELP); return 0; }
+      return (await import("./commands/core.ts")).tcCommand(rest);
     default:
       throw new UsageError(`unknown command "${cmd}" (tengri --help lists them)`);
   }

@@ -21,6 +21,8 @@ import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
 import { ImageReconstructor, cucTime16, type ReconstructionStats } from "./ground/image.ts";
 import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts";
+import { parseTmPacket, decodeReport, type PusReport } from "./ground/pus-reports.ts";
+import { CONTRACT } from "./contract/contract.gen.ts";
 import { PieceLedger } from "./ground/completeness.ts";
 import { computeVerdict, type Verdict } from "./report/verdict.ts";
 import { BacklogSamples, computeBacklog, type Backlog } from "./report/backlog.ts";
@@ -118,6 +120,8 @@ export interface PassSummary {
    * keepsUp = backlog.keptPace, backlogS = backlog.endS.
    */
   downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean; backlog: Backlog; store: StoreReport };
+  /** PUS-C reports the ground decoded from the report APID (README, Commanding the payload), in arrival order; unreadable ones counted. */
+  commanding: { reportApid: number; reports: PusReport[]; badReports: number };
   wallS: number;
   throughputMbitS: number;
 }
@@ -171,6 +175,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2, scr.degradeShift);
   let hk: Housekeeping | null = null;
   let hkPackets = 0;
+  const reportApid = p.commanding?.reportApid ?? (CONTRACT.configTable.blocks.find((b) => b.name === "commanding")!.fields.find((f) => f.name === "reportApid")!.default as number);
+  const reports: PusReport[] = [];
+  let badReports = 0;
   const perApid = new Map<number, number>();
   const decoder = new LinkDecoder(linkConfigOf(p), {
     onPacket(pkt) {
@@ -191,6 +198,8 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         ledger.housekeeping(h);
         backlogHk.add(h.cadus, h.backlogFrames);
         for (const x of obs) x.housekeeping?.(h);
+      } else if (pkt.apid === reportApid) {
+        try { reports.push(decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data))); } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; }
       }
     },
     onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; for (const x of obs) x.linkEvent?.(e); },
@@ -275,6 +284,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       linkUse: passDurationS > 0 ? dataLinkTimeS / passDurationS : 0,
       backlogS: backlog.endS, keepsUp: backlog.keptPace, backlog, store: txReport.store,
     },
+    commanding: { reportApid, reports, badReports },
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,
   };

@@ -9,7 +9,7 @@ import { setDetail } from "./control";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "./status";
 import {
   CONFIG_VERSION, FIXED_LEN, CODEC_LEN, SCREENING_LEN, CCSDS123_LEN, CALIBRATION_STRIDE, APIDS_STRIDE, configTableLen, checkConfigFields,
-  codecBlockAt, screeningBlockAt, ccsds123BlockAt, apidsBlockAt,
+  codecBlockAt, screeningBlockAt, ccsds123BlockAt, apidsBlockAt, commandingBlockAt, COMMANDING_LEN, OFF_TC_APID, OFF_REPORT_APID, OFF_TC_VCID,
   OFF_VERSION, OFF_TABLE_LEN, OFF_SCID, OFF_FRAME_TYPE, OFF_LINK_FLAGS, OFF_FRAME_LENGTH, OFF_RS_E, OFF_RS_DEPTH, OFF_IMAGE_VCID, OFF_HK_VCID,
   OFF_IDLE_VCID, OFF_BANDS, OFF_PIXELS, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_HK_APID, OFF_HK_EVERY_LINES, OFF_MAX_PACKET_DATA_LEN, OFF_RAM_BYTES,
   OFF_DOWNLINK_BIT_RATE, OFF_INITIAL_FRAME_COUNT, OFF_INITIAL_PACKET_COUNT, OFF_INSERT_ZONE_LEN, OFF_MAX_LINE_JUMP, OFF_MAX_IDLE_PER_LINE,
@@ -31,7 +31,7 @@ export const CODER_CCSDS121: i32 = 1;
 export const CODER_CCSDS123: i32 = 2;
 export const MAX_BANDS: i32 = 255;
 /** The largest legal table (255 bands), CRC included. */
-export const MAX_CONFIG_TABLE_LEN: i32 = FIXED_LEN + APIDS_STRIDE * MAX_BANDS + CODEC_LEN + SCREENING_LEN + CALIBRATION_STRIDE * MAX_BANDS + CCSDS123_LEN + 2;
+export const MAX_CONFIG_TABLE_LEN: i32 = FIXED_LEN + APIDS_STRIDE * MAX_BANDS + CODEC_LEN + SCREENING_LEN + CALIBRATION_STRIDE * MAX_BANDS + CCSDS123_LEN + COMMANDING_LEN + 2;
 export const F_CRC: i32 = -1;
 
 export const FLAG_FECF: u32 = 1;
@@ -82,6 +82,9 @@ export class Config {
   groundSpeedMps: f64 = 0;
   screenBlockPtr: usize = 0;    // the screening block in the table copy
   hyperBlockPtr: usize = 0;     // the CCSDS 123 parameter words (big-endian) in the table copy
+  tcApid: u32 = 192;            // commanding: the payload's telecommand APID
+  reportApid: u32 = 192;        // commanding: the APID of the PUS-C reports (housekeeping VC)
+  tcVcid: u32 = 1;              // commanding: the virtual channel of the payload's TC frames
 }
 
 function bad(field: i32, found: i32, expected: i32): i32 {
@@ -195,6 +198,13 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
     if (<i32>loadU32BE(hb + <usize>OFF_HYP_NZ) != bands) return bad(fh + OFF_HYP_NZ, <i32>loadU32BE(hb + <usize>OFF_HYP_NZ), bands);
     if (<i32>loadU32BE(hb + <usize>OFF_HYP_D) != bitDepth) return bad(fh + OFF_HYP_D, <i32>loadU32BE(hb + <usize>OFF_HYP_D), bitDepth);
   }
+  // Commanding block: the reports share the downlink with the products, on their own APID.
+  const fm = commandingBlockAt(bands);
+  const reportApid = loadU16BE(ptr + <usize>(fm + OFF_REPORT_APID));
+  if (reportApid == hkApid || (screen == 1 && (reportApid == statsApid || reportApid == maskApid))) return bad(fm + OFF_REPORT_APID, <i32>reportApid, -1);
+  for (let b = 0; b < bands; b++) {
+    if (loadU16BE(ab + <usize>(APIDS_STRIDE * b)) == reportApid) return bad(fm + OFF_REPORT_APID, <i32>reportApid, -1);
+  }
   // All valid: apply.
   cfg.scid = scid; cfg.frameType = frameType;
   cfg.fecf = (flags & FLAG_FECF) != 0; cfg.ocf = (flags & FLAG_OCF) != 0; cfg.randomizer = (flags & FLAG_RANDOMIZER) != 0;
@@ -216,6 +226,8 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   cfg.groundSpeedMps = <f64>loadU32BE(sb + <usize>OFF_GROUND_SPEED) * 1e-3;
   cfg.screenBlockPtr = sb;
   cfg.hyperBlockPtr = hb;
+  cfg.tcApid = loadU16BE(ptr + <usize>(fm + OFF_TC_APID)); cfg.reportApid = reportApid;
+  cfg.tcVcid = <u32>load<u8>(ptr + <usize>(fm + OFF_TC_VCID));
   return OK;
 }
 

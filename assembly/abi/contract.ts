@@ -7,9 +7,9 @@ import { loadU16BE, loadU32BE } from "../util/be";
 import { setDetail } from "./control";
 import { E_CFG_BAD_VALUE } from "./status";
 
-export const CONFIG_VERSION: u32 = 5;
+export const CONFIG_VERSION: u32 = 6;
 export const BUS_RECORD_VERSION: u32 = 1;
-export const HK_VERSION: u8 = 1;
+export const HK_VERSION: u8 = 2;
 
 // block fixed (48 octets)
 export const FIXED_LEN: i32 = 48;
@@ -139,19 +139,26 @@ export const OFF_HYP_PERIOD_U: i32 = 164;
 export const OFF_HYP_PHI_TABLE: i32 = 168;
 export const OFF_HYP_PSI_TABLE: i32 = 172;
 export const OFF_HYP_K_TABLE: i32 = 176;
+// block commanding (6 octets)
+export const COMMANDING_LEN: i32 = 6;
+export const OFF_TC_APID: i32 = 0;
+export const OFF_REPORT_APID: i32 = 2;
+export const OFF_TC_VCID: i32 = 4;
+export const OFF_CMD_RESERVED: i32 = 5;
 // block crc (2 octets)
 export const CRC_LEN: i32 = 2;
 export const OFF_CRC: i32 = 0;
 
 /** Octets of a configuration table for this many bands (CRC included). */
-export function configTableLen(bands: i32): i32 { return 362 + 14 * bands; }
+export function configTableLen(bands: i32): i32 { return 368 + 14 * bands; }
 @inline export function fixedBlockAt(bands: i32): i32 { return 0; }
 @inline export function apidsBlockAt(bands: i32): i32 { return 48; }
 @inline export function codecBlockAt(bands: i32): i32 { return 48 + 2 * bands; }
 @inline export function screeningBlockAt(bands: i32): i32 { return 60 + 2 * bands; }
 @inline export function calibrationBlockAt(bands: i32): i32 { return 180 + 2 * bands; }
 @inline export function ccsds123BlockAt(bands: i32): i32 { return 180 + 14 * bands; }
-@inline export function crcBlockAt(bands: i32): i32 { return 360 + 14 * bands; }
+@inline export function commandingBlockAt(bands: i32): i32 { return 360 + 14 * bands; }
+@inline export function crcBlockAt(bands: i32): i32 { return 366 + 14 * bands; }
 
 // Payload bus record
 export const BUS_RECORD_OFF_SYNC: i32 = 0;
@@ -247,7 +254,12 @@ export const HOUSEKEEPING_OFF_TC_REJ_AUTH: i32 = 131;
 export const HOUSEKEEPING_OFF_TC_REJ_REPLAY: i32 = 135;
 export const HOUSEKEEPING_OFF_TC_REJ_FRAME: i32 = 139;
 export const HOUSEKEEPING_OFF_UPLOAD_REJECTED: i32 = 143;
-export const HOUSEKEEPING_LEN: i32 = 147;
+export const HOUSEKEEPING_OFF_LINES_DROPPED_STOPPED: i32 = 147;
+export const HOUSEKEEPING_OFF_PUS_ACCEPTED: i32 = 151;
+export const HOUSEKEEPING_OFF_PUS_REJECTED: i32 = 155;
+export const HOUSEKEEPING_OFF_PUS_FAILED: i32 = 159;
+export const HOUSEKEEPING_OFF_PARAM_CHANGES: i32 = 163;
+export const HOUSEKEEPING_LEN: i32 = 167;
 
 // Control block (flight linear memory, little-endian i32s): detail of the last error
 export const CONTROL_BLOCK_OFF_STATUS: i32 = 0;
@@ -363,7 +375,12 @@ export const HKC_TC_REJ_AUTH: i32 = 28;
 export const HKC_TC_REJ_REPLAY: i32 = 29;
 export const HKC_TC_REJ_FRAME: i32 = 30;
 export const HKC_UPLOAD_REJECTED: i32 = 31;
-export const HKC_COUNT: i32 = 32;
+export const HKC_LINES_DROPPED_STOPPED: i32 = 32;
+export const HKC_PUS_ACCEPTED: i32 = 33;
+export const HKC_PUS_REJECTED: i32 = 34;
+export const HKC_PUS_FAILED: i32 = 35;
+export const HKC_PARAM_CHANGES: i32 = 36;
+export const HKC_COUNT: i32 = 37;
 
 /**
  * Checks every field of the table that has a range or an allowed set (contract.json), in table
@@ -747,5 +764,14 @@ export function checkConfigFields(ptr: usize, bands: i32): i32 {
     at = ccsds123BlockAt(bands) + OFF_HYP_K_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
+  // commanding
+  at = commandingBlockAt(bands) + OFF_TC_APID; v = <i64>loadU16BE(ptr + <usize>at);
+  if (v > 2046) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 2046, at);
+  at = commandingBlockAt(bands) + OFF_REPORT_APID; v = <i64>loadU16BE(ptr + <usize>at);
+  if (v > 2046) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 2046, at);
+  at = commandingBlockAt(bands) + OFF_TC_VCID; v = <i64>load<u8>(ptr + <usize>at);
+  if (v > 63) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 63, at);
+  at = commandingBlockAt(bands) + OFF_CMD_RESERVED; v = <i64>load<u8>(ptr + <usize>at);
+  if (v != 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 0, at);
   return 0;
 }

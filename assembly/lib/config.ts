@@ -130,6 +130,9 @@ export function cfgReadBack(id: i32, band: i32): f64 {
     case 113: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 168)); // ccsds123.hypPhiTable
     case 114: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 172)); // ccsds123.hypPsiTable
     case 115: return <f64>(<i32>loadU32BE(cfg.hyperBlockPtr + 176)); // ccsds123.hypKTable
+    case 116: return <f64>(cfg.tcApid); // commanding.tcApid
+    case 117: return <f64>(cfg.reportApid); // commanding.reportApid
+    case 118: return <f64>(cfg.tcVcid); // commanding.tcVcid
     default: return NaN;
   }
 }

@@ -167,6 +167,28 @@ export function codeLine121(c: Config, samples: usize, counter: u32, coarse: u32
   }
 }
 
+/** Whether every unit is closed (the next line starts new units): a unit boundary (ST[20], ST[8]). */
+export function unitsAtBoundary(c: Config): bool {
+  const n = c.bands * u.columns;
+  for (let x = 0; x < n; x++) if (load<i32>(rec(x), U_LINES) != 0) return false;
+  return true;
+}
+
+/**
+ * At a unit boundary, the CCSDS 121 options of the configuration in force (changed by ST[20])
+ * for every unit that starts from now on. The table was checked whole and needs the buffers
+ * already carved (the caller checked the memory need is unchanged).
+ */
+export function unitsReparam(c: Config): i32 {
+  u.blockJ = c.aecJ; u.rsiBlocks = c.aecRsi; u.aecFlags = c.aecFlags;
+  const n = c.bands * u.columns;
+  for (let x = 0; x < n; x++) {
+    const s = aecInit(load<usize>(rec(x), U_STATE), c.bitDepth, c.aecJ, c.aecRsi, c.aecFlags);
+    if (s != OK) return s;
+  }
+  return OK;
+}
+
 /** End of pass: closes one open unit. Returns false when none is left. */
 export function unitsEndStep(c: Config): bool {
   const cols = u.columns;

@@ -16,6 +16,10 @@ export const RECORD_VERSION: u32 = BUS_RECORD_VERSION;
 export const REC_CONFIG: i32 = 1;
 export const REC_LINE: i32 = 2;
 export const REC_END: i32 = 3;
+/** One TC transfer frame (232.0-B-4) as the OBC accepted it: README, "Commanding the payload". */
+export const REC_TC: i32 = 4;
+/** The largest TC transfer frame (232.0-B-4 §4.1.2.7: frame length field + 1 ≤ 1024). */
+export const TC_FRAME_MAX_LEN: i32 = 1024;
 
 // Line record payload: counter u32, time coarse u32, time fine u32 (2^-32 s), bands u16,
 // pixels u16, bit depth u8, flags u8, then bands × pixels u16 samples, band-interleaved by line.
@@ -52,8 +56,8 @@ export function scanRecord(buf: usize, avail: i32, maxPayload: i32): i32 {
   const type = <i32>load<u8>(buf + 4);
   const version = <u32>load<u8>(buf + 5);
   const len = loadU32BE(buf + 6);
-  if (version != RECORD_VERSION || type < REC_CONFIG || type > REC_END) { recConsumed = 1; return E_BUS_BAD_TYPE; }
-  if (len > <u32>maxPayload) { recConsumed = 1; return E_BUS_BAD_LENGTH; }
+  if (version != RECORD_VERSION || type < REC_CONFIG || type > REC_TC) { recConsumed = 1; return E_BUS_BAD_TYPE; }
+  if (len > <u32>(type == REC_TC ? TC_FRAME_MAX_LEN : maxPayload)) { recConsumed = 1; return E_BUS_BAD_LENGTH; }
   const total = RECORD_HEADER_LEN + <i32>len + RECORD_CRC_LEN;
   if (avail < total) return E_NEED_INPUT;
   const crcAt = RECORD_HEADER_LEN + <i32>len;

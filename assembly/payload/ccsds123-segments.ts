@@ -134,6 +134,9 @@ function sendSegment(c: Config, len: i32, last: bool): void {
 }
 
 /** End of pass: a short last segment, padded line by line. Returns false when none is open. */
+/** Whether the next line starts a new segment (ST[8] stop takes effect there). */
+export function segmentsAtBoundary(): bool { return g.lines == 0; }
+
 export function segmentsEndStep(c: Config): bool {
   if (g.lines == 0) return false;
   if (g.lines < g.segLines) { const real = g.real; pushLine(c); g.real = real; }

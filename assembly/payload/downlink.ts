@@ -6,7 +6,8 @@
 import { Config } from "../abi/config-table";
 import { OK, E_OUT_FULL, E_FRAME_BAD_CONFIG } from "../abi/status";
 import { setDetail } from "../abi/control";
-import { copyBytes } from "../util/be";
+import { copyBytes, storeU16BE } from "../util/be";
+import { crc16 } from "../util/crc16";
 import { packPrimaryHeader, PRIMARY_HEADER_LEN, SEQ_UNSEGMENTED, SEQ_FIRST, SEQ_CONTINUATION, SEQ_LAST } from "../packet/space-packet";
 import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerIsEmpty, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame } from "../frame/framer";
 import { caduEncode, caduLen } from "../sync/cadu";
@@ -19,6 +20,7 @@ import * as hk from "./housekeeping";
 export const SEQ_HK: i32 = 0;     // + bands
 export const SEQ_MASK: i32 = 1;   // + bands
 export const SEQ_STATS: i32 = 2;  // + bands
+export const SEQ_REPORT: i32 = 3; // + bands: PUS-C reports (assembly/command/)
 
 @unmanaged export class Downlink {
   packPtr: usize;          // packet header + secondary header + user data of the packet being built
@@ -58,8 +60,11 @@ function outBufferLen(c: Config): i64 {
   return frames * <i64>caduLen(c.frameLen, c.rsDepth, c.rsE);
 }
 
-function packBufferLen(c: Config): i64 { return <i64>c.maxPacketLen + 64; }
-function seqCountsLen(c: Config): i64 { return 4 * (<i64>c.bands + 3); }
+/** The packet buffer: the largest image packet, or a PUS-C report (at most REPORT_MAX_LEN octets). */
+function packBufferLen(c: Config): i64 { return <i64>(c.maxPacketLen > REPORT_MAX_LEN ? c.maxPacketLen : REPORT_MAX_LEN) + 64; }
+function seqCountsLen(c: Config): i64 { return 4 * (<i64>c.bands + 4); }
+/** Octets of a PUS-C report's packet data field at most (assembly/command/reports.ts). */
+export const REPORT_MAX_LEN: i32 = 512;
 
 /** Octets the downlink carves for a configuration that parseConfig accepted. */
 export function downlinkMemory(c: Config): i64 {
@@ -75,7 +80,7 @@ export function downlinkConfigure(c: Config): i32 {
   dl.outCap = <i32>outBufferLen(c);
   dl.outPtr = carve(<i64>dl.outCap);
   dl.seqCounts = carve(seqCountsLen(c));
-  for (let b = 0; b < c.bands + 3; b++) store<u32>(dl.seqCounts + (<usize>b << 2), c.initialPacketCount);
+  for (let b = 0; b < c.bands + 4; b++) store<u32>(dl.seqCounts + (<usize>b << 2), c.initialPacketCount);
   const fs = framerConfigure(c.frameType, c.scid, c.frameLen, c.fecf, c.ocf, c.insertZoneLen, c.idleVcid, c.initialFrameCount, frames);
   if (fs != OK) return setDetail(E_FRAME_BAD_CONFIG, 8, c.frameLen, 0, 0);
   dl.imageSlot = framerSlotFor(c.imageVcid);
@@ -147,6 +152,18 @@ export function sendUnitPacket(apid: u32, seqIndex: i32, data: usize, len: i32, 
   copyBytes(dl.packPtr + <usize>(PRIMARY_HEADER_LEN + UNIT_HDR_LEN), data, <usize>len);
   sendImagePacket(apid, flags, seqIndex, UNIT_HDR_LEN + len);
   hk.hkInc(hk.HK_PACKETS_SENT);
+}
+
+/**
+ * A PUS-C report (data field of dataLen octets already written, its last two octets left for the
+ * packet error control) on the housekeeping channel: CRC-16/CCITT-FALSE over the whole packet
+ * but the PEC itself (ECSS-E-ST-70-41C §7.4.3.1).
+ */
+export function sendReportPacket(apid: u32, seqIndex: i32, dataLen: i32): void {
+  packPrimaryHeader(dl.packPtr, apid, true, SEQ_UNSEGMENTED, nextSeq(seqIndex), dataLen);
+  const pecAt = PRIMARY_HEADER_LEN + dataLen - 2;
+  storeU16BE(dl.packPtr + <usize>pecAt, crc16(dl.packPtr, <usize>pecAt, 0xFFFF));
+  putStream(dl.hkSlot, dl.packPtr, PRIMARY_HEADER_LEN + dataLen, true);
 }
 
 /** The housekeeping packet (data field of dataLen octets already written) on its own channel. */

@@ -11,7 +11,7 @@
 // the rest; when it has none, frames leave only when full and the backlog is reported.
 import { Config, parseConfig, CODER_CCSDS121, CODER_CCSDS123 } from "../abi/config-table";
 import { OFF_RAM_BYTES as F_RAM, OFF_TABLE_LEN as F_TABLE_LEN } from "../abi/contract";
-import { OK, E_BAD_LENGTH, E_CFG_BAD_VALUE, E_CFG_NO_MEMORY, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP } from "../abi/status";
+import { OK, E_PUS_PARAM_MEMORY, E_BAD_LENGTH, E_CFG_BAD_VALUE, E_CFG_NO_MEMORY, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP } from "../abi/status";
 import { setDetail, detailFound, detailExpected } from "../abi/control";
 import { loadU32BE, loadU16BE, copyBytes } from "../util/be";
 import { framerIsEmpty, framerIdleFrame, framerDataFrames, framerIdleFrames, framerIdlePackets } from "../frame/framer";
@@ -24,9 +24,9 @@ import * as hk from "./housekeeping";
 import { carve, carveLen, carveState, carveStateLen, heapTop, MAX_CARVE } from "./carve";
 import { dl, downlinkMemory, downlinkConfigure, emit, flushSlot, packetDataPtr, sendHkPacket, SEQ_HK } from "./downlink";
 import { rawLinesConfigure, sendRawLine } from "./raw-lines";
-import { unitsCheck, unitsMemory, unitsConfigure, codeLine121, unitsEndStep } from "./aec-units";
-import { screeningCheck, screeningMemory, screeningConfigure, screenLine, screeningEndStep, tilesKept, tilesDegraded, tilesDropped } from "./screening";
-import { segmentsCheck, segmentsMemory, segmentsConfigure, codeLine123, segmentsEndStep } from "./ccsds123-segments";
+import { unitsCheck, unitsMemory, unitsConfigure, codeLine121, unitsEndStep, unitsAtBoundary, unitsReparam } from "./aec-units";
+import { screeningCheck, screeningMemory, screeningConfigure, screenLine, screeningEndStep, tilesKept, tilesDegraded, tilesDropped, screeningAtBoundary, screeningReparam } from "./screening";
+import { segmentsCheck, segmentsMemory, segmentsConfigure, codeLine123, segmentsEndStep, segmentsAtBoundary } from "./ccsds123-segments";
 
 /** Housekeeping packet secondary header: CUC only. */
 export const HK_SEC_HDR_LEN: i32 = CUC_LEN;
@@ -60,6 +60,10 @@ let lastNeed: i64 = 0;
   lastCoarse: u32;
   lastFine: u32;
   heapUsedAtBoot: u32;
+  tableLen: i32;
+  candPtr: usize;        // ST[20]: the candidate table waiting for its unit or tile boundary
+  workPtr: usize;        // ST[20]: the table being checked
+  needInForce: i64;      // memory need of the table in force (a candidate must need the same buffers)
 }
 
 let p: Pipeline = changetype<Pipeline>(0);
@@ -72,7 +76,7 @@ function inputLen(c: Config): i32 { const n = 2 * maxRecordLen(c); return n < BO
 function memoryNeeded(c: Config, tableLen: i32): i64 {
   const stage: i64 = c.screen ? screeningMemory(c) : c.compression == CODER_CCSDS121 ? unitsMemory(c)
     : c.compression == CODER_CCSDS123 ? segmentsMemory(c) : 0;
-  return carveStateLen<Pipeline>() + carveLen(tableLen) + downlinkMemory(c) + stage + carveLen(inputLen(c)) + TOP_READINGS;
+  return carveStateLen<Pipeline>() + 3 * carveLen(tableLen) + downlinkMemory(c) + stage + carveLen(inputLen(c)) + TOP_READINGS;
 }
 
 /**
@@ -152,7 +156,70 @@ export function configure(tableSrc: usize, tableLen: i32): i32 {
   p.inputCap = inputLen(cfg);
   p.inputPtr = carve(p.inputCap);
   p.started = false; p.creditSkip = 0;
+  p.tableLen = tableLen; p.needInForce = need;
+  p.candPtr = carve(tableLen); p.workPtr = carve(tableLen);
   return OK;
+}
+
+// ---- telecommands (assembly/command/) ---------------------------------------------------
+
+/** The table in force, the ST[20] candidate and work buffers (tableLen octets each). */
+export function tablePtr(): usize { return p.tablePtr; }
+export function tableLen(): i32 { return p.tableLen; }
+export function candidatePtr(): usize { return p.candPtr; }
+export function workPtr(): usize { return p.workPtr; }
+/** The time tag of the last line accepted (reports carry it, as housekeeping does). */
+export function lastCoarse(): u32 { return p.lastCoarse; }
+export function lastFine(): u32 { return p.lastFine; }
+
+/**
+ * Checks a candidate table exactly as a configuration table is checked (configCheck: every
+ * field, every cross-field rule, the memory need), and that it needs the very buffers carved for
+ * the table in force. OK or the refusal status, detail in the control block.
+ */
+export function candidateCheck(ptr: usize): i32 {
+  const s = configCheck(ptr, p.tableLen);
+  if (s != OK) return s;
+  if (lastNeed != p.needInForce) return setDetail(E_PUS_PARAM_MEMORY, F_RAM, clampI32(lastNeed), clampI32(p.needInForce), F_RAM);
+  return OK;
+}
+
+/** Whether the next line starts a new unit, tile row or segment of the product in force. */
+export function atProductBoundary(): bool {
+  if (cfg.screen) return screeningAtBoundary();
+  if (cfg.compression == CODER_CCSDS121) return unitsAtBoundary(cfg);
+  if (cfg.compression == CODER_CCSDS123) return segmentsAtBoundary();
+  return true;
+}
+
+/**
+ * At a product boundary: the checked candidate becomes the table in force (copied over the kept
+ * copy, parsed again) and the stage takes its new options for what starts from now on.
+ */
+export function applyCandidate(): i32 {
+  copyBytes(p.tablePtr, p.candPtr, <usize>p.tableLen);
+  const s = parseConfig(p.tablePtr, p.tableLen, cfg);
+  if (s != OK) return s;
+  if (cfg.screen) return screeningReparam(cfg);
+  if (cfg.compression == CODER_CCSDS121) return unitsReparam(cfg);
+  return OK;
+}
+
+/**
+ * A line that passed checkLine while acquisition is stopped (ST[8]): dropped, but its counter and
+ * time tag advance the line checks (no false jump when acquisition restarts) and the frame clock
+ * keeps running, so that reports and idle frames still leave.
+ */
+export function dropLine(payload: usize): void {
+  const counter = loadU32BE(payload);
+  const coarse = loadU32BE(payload + 4);
+  const fine = loadU32BE(payload + 8);
+  const t = timeOf(coarse, fine);
+  if (!p.started) { p.started = true; p.t0 = t; }
+  p.lastCounter = counter; p.lastTime = t; p.lastCoarse = coarse; p.lastFine = fine;
+  hk.hkInc(hk.HK_LINES_DROPPED_STOPPED);
+  hk.hkSet(hk.HK_LAST_LINE, counter);
+  transmitterTick(t);
 }
 
 /** The line input buffer carved at configuration, and its length. */
@@ -236,6 +303,15 @@ function transmitterTick(t: f64): void {
 
 export function sendHousekeeping(): void {
   hk.hkInc(hk.HK_SEQUENCE);
+  refreshHousekeeping();
+  const sh = packetDataPtr();
+  packCuc(sh, p.lastCoarse, p.lastFine);
+  hk.packHousekeeping(sh + <usize>HK_SEC_HDR_LEN);
+  sendHkPacket(cfg.hkApid, cfg.bands + SEQ_HK, HK_SEC_HDR_LEN + hk.HK_DATA_LEN);
+}
+
+/** Brings the housekeeping counters kept elsewhere (framer, downlink, memory, tiles) up to date. */
+export function refreshHousekeeping(): void {
   hk.hkSet(hk.HK_DATA_FRAMES, framerDataFrames());
   hk.hkSet(hk.HK_IDLE_FRAMES, framerIdleFrames());
   hk.hkSet(hk.HK_IDLE_PACKETS, framerIdlePackets());
@@ -245,10 +321,6 @@ export function sendHousekeeping(): void {
   hk.hkSet(hk.HK_TILES_KEPT, tilesKept);
   hk.hkSet(hk.HK_TILES_DEGRADED, tilesDegraded);
   hk.hkSet(hk.HK_TILES_DROPPED, tilesDropped);
-  const sh = packetDataPtr();
-  packCuc(sh, p.lastCoarse, p.lastFine);
-  hk.packHousekeeping(sh + <usize>HK_SEC_HDR_LEN);
-  sendHkPacket(cfg.hkApid, cfg.bands + SEQ_HK, HK_SEC_HDR_LEN + hk.HK_DATA_LEN);
 }
 
 /**

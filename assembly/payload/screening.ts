@@ -17,7 +17,7 @@ import { setDetail } from "../abi/control";
 import { loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { SEQ_UNSEGMENTED } from "../packet/space-packet";
 import { packCuc } from "../packet/cuc";
-import { screenCheckParams, screenBadParam, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr,
+import { screenSetThresholds, screenCheckParams, screenBadParam, screenWorkspaceLen, screenInit, screenSetCalibration, screenSetSun, screenPushLine, screenFlush, screenTileRowDone, screenTileCols, screenTilePtr,
   P_TILE_SIZE, P_GROW_PX, P_NBANDS, P_WIDTH, P_COUNT, P_DEGRADE_FRAC, TILE_WORDS, T_DECISION, T_REASON, T_BRIGHT, DECIDE_KEEP, DECIDE_DEGRADE, DECIDE_DROP, CLASS_CLOUD, CLASS_BRIGHT } from "../screen/screener";
 import { aecCheckConfig, aecInit, aecEncode16, aecEndUnit, aecMaxOutLenOf, AEC_STATE_LEN } from "../compress/aec121/encoder";
 import { sunForLine, sunElevationDeg, sunDistanceAu } from "./sun";
@@ -154,6 +154,20 @@ export function screeningConfigure(c: Config): i32 {
 
 @inline function ringSlot(line: i32): usize { return s.ring + <usize>((line % s.depth) * s.lineBytes); }
 @inline function metaSlot(line: i32): usize { return s.meta + <usize>((line % s.depth) * 12); }
+
+/** Whether the next line starts a tile row (ST[20] thresholds and ST[8] stop take effect there). */
+export function screeningAtBoundary(): bool { return s.linesIn % s.tile == 0; }
+
+/**
+ * At a tile-row boundary, the screening thresholds and tile coding options of the configuration
+ * in force (changed by ST[20]): every line of the next tile row is classified with the new
+ * thresholds; each tile is coded whole with the options in force when its row is decided.
+ */
+export function screeningReparam(c: Config): i32 {
+  for (let i = 0; i < SCREEN_PARAMS; i++) store<i32>(s.params + (<usize>i << 2), paramWord(c, i));
+  s.J = blockJ(c); s.rsi = blockRsi(c);
+  return screenSetThresholds(s.params);
+}
 
 /** A line into the ring and the screener; a class line that comes out joins its tile row. */
 export function screenLine(c: Config, samples: usize, counter: u32, coarse: u32, fine: u32, t: f64): void {

@@ -225,6 +225,25 @@ export function screenInit(p: usize, wsPtr: usize, wsLen: i32): i32 {
 }
 
 /** Starts a new image (same parameters and calibration): clears the delay line and tiles. */
+/**
+ * Replaces the thresholds of an initialised screener (the geometry words — width, bands, band
+ * indices, tile size, radii — must not change): the parameter words are checked whole first.
+ * For ST[20] parameter changes at a tile-row boundary (assembly/payload/screening.ts).
+ */
+export function screenSetThresholds(p: usize): i32 {
+  if (!inited) return E_SCR_NO_INIT;
+  const s = screenCheckParams(p);
+  if (s != OK) return s;
+  if (param(p, P_WIDTH) != width || param(p, P_NBANDS) != nbands || param(p, P_TILE_SIZE) != tileSize || param(p, P_GROW_PX) != grow || param(p, P_DILATE_PX) != dilate) return E_SCR_BAD_PARAM;
+  coreBlue = param(p, P_CORE_BLUE); coreHot = param(p, P_CORE_HOT); coreNdvi = param(p, P_CORE_NDVI_MAX);
+  hazeHot = param(p, P_HAZE_HOT); bright = param(p, P_BRIGHT);
+  coreHotRel = param(p, P_CORE_HOT_REL); hotBgCap = param(p, P_HOT_BG_CAP);
+  iceNirRed = param(p, P_ICE_NIR_RED); snowBlue = param(p, P_SNOW_BLUE); snowGreenBlue = param(p, P_SNOW_GREEN_BLUE);
+  degradeFrac = param(p, P_DEGRADE_FRAC); dropFrac = param(p, P_DROP_FRAC); minValid = param(p, P_MIN_VALID_FRAC);
+  minElevCdeg = param(p, P_MIN_ELEV_CDEG);
+  return OK;
+}
+
 export function screenReset(): i32 {
   if (!inited) return E_SCR_NO_INIT;
   rowsIn = 0; rowsOut = 0; tileRowDone = -1;

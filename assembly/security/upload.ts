@@ -35,7 +35,9 @@ import { flashOpen, flashRead, flashWrite, flashClose, flashReadFile, flashWrite
 export const UPLOAD_SLOT_MAX: u32 = 4 << 20;
 /** Largest segment (it arrives in one TC frame: 1024 − headers). */
 export const UPLOAD_SEGMENT_MAX: i32 = 1024;
-export const BOOT_BIN_LEN: i32 = 14;
+/** boot.bin: two copies of one 16-octet record (host/boot/README.md "boot.bin"): copy A at 0, copy B at 16. */
+export const BOOT_BIN_LEN: i32 = 32;
+const BOOT_COPY_LEN: i32 = 16;
 const BOOT_MAGIC: u32 = 0x54474254;       // "TGBT"
 const IMG_HEADER_MIN: i32 = 128;
 const CHUNK: i32 = 512;
@@ -47,7 +49,7 @@ const STATE_COMPLETE: i32 = 2;
 const CTX: usize = memory.data(SHA256_CTX_LEN);
 const BUF: usize = memory.data(CHUNK);
 const DIGEST: usize = memory.data(SHA256_LEN);    // the declared digest of the complete upload
-const BOOT: usize = memory.data(16);
+const BOOT: usize = memory.data(32);
 const SELF: usize = memory.data(SHA256_LEN);      // the running image's digest (confirm)
 const IMG_MAGIC: usize = memory.data<u8>([0x54, 0x47, 0x52, 0x49, 0x4d, 0x47, 0x00, 0x01]);
 
@@ -138,15 +140,25 @@ export function requestTrialBoot(): i32 {
   return OK;
 }
 
-/** Reads and checks boot.bin into BOOT. OK or E_BOOT_STATE / a flash status. */
+/** True when the 16-octet copy at p is valid: magic, format, active slot, trial slot, CRC (host/boot/README.md). */
+function bootCopyValid(p: usize): bool {
+  if (loadU32BE(p) != BOOT_MAGIC || load<u8>(p + 4) != 1 || load<u8>(p + 5) > 1) return false;
+  const trial = load<u8>(p + 6);
+  if (trial != 0xff && (trial > 1 || trial == load<u8>(p + 5))) return false;
+  return crc16(p, 12, 0xffff) == loadU16BE(p + 12);
+}
+
+/**
+ * Reads boot.bin and leaves its valid copy (A, else B — the bootloader's rule) at BOOT.
+ * OK or E_BOOT_STATE / a flash status.
+ */
 function readBoot(): i32 {
-  const n = flashReadFile(FILE_BOOT, BOOT, 16);
+  const n = flashReadFile(FILE_BOOT, BOOT, BOOT_BIN_LEN);
   if (n < 0) return n;
   if (n != BOOT_BIN_LEN) return setDetail(E_BOOT_STATE, FILE_BOOT, n, BOOT_BIN_LEN, 0);
-  if (loadU32BE(BOOT) != BOOT_MAGIC || load<u8>(BOOT + 4) != 1 || load<u8>(BOOT + 5) > 1) return setDetail(E_BOOT_STATE, FILE_BOOT, 0, 0, 0);
-  const trial = load<u8>(BOOT + 6);
-  if (trial != 0xff && trial > 1) return setDetail(E_BOOT_STATE, FILE_BOOT, trial, 1, 6);
-  if (crc16(BOOT, 12, 0xffff) != loadU16BE(BOOT + 12)) return setDetail(E_BOOT_STATE, FILE_BOOT, -1, 0, 12);
+  if (bootCopyValid(BOOT)) return OK;
+  if (!bootCopyValid(BOOT + <usize>BOOT_COPY_LEN)) return setDetail(E_BOOT_STATE, FILE_BOOT, -1, 0, 0);
+  for (let i = 0; i < BOOT_COPY_LEN; i++) store<u8>(BOOT + <usize>i, load<u8>(BOOT + <usize>(BOOT_COPY_LEN + i)));
   return OK;
 }
 

@@ -19,6 +19,8 @@ import { provisionFlashDir, ProvisionError, DEFAULT_SPI } from "../boot/provisio
 import { readPrivateKey, readMacKey, versionOption, fingerprint } from "./keys.ts";
 
 export { FLIGHT_WASM };
+/** tengri tc (host/commands/tc.ts): one PUS-C telecommand packet. */
+export { tcCommand } from "./tc.ts";
 export const LIB_WASM = FLIGHT_WASM.replace(/flight\.wasm$/, "lib.wasm");
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;

@@ -55,6 +55,7 @@ export function configValues(p: Profile, o: ConfigOverrides = {}): TableValues {
     insertZoneLen: p.link.frame.insertZoneLen ?? 0, maxLineJump: o.maxLineJump ?? tableDefault("maxLineJump"),
     maxIdlePerLine: Math.min(65535, o.maxIdlePerLine ?? Math.max(4, Math.ceil((4 * d.caduPerSecond) / p.sensor.lineRateHz))),
     apid: [...p.products.image.apids], coder,
+    tcApid: p.commanding?.tcApid ?? tableDefault("tcApid"), reportApid: p.commanding?.reportApid ?? tableDefault("reportApid"), tcVcid: p.commanding?.vcid ?? tableDefault("tcVcid"),
     gain: p.sensor.bands.map((b) => b.gain), offset: p.sensor.bands.map((b) => b.offset), esun: p.sensor.bands.map((b) => b.solarIrradiance),
   };
   if (coder === 1) {

@@ -91,6 +91,8 @@ export interface Profile {
   };
   products: { image: ImageProduct; housekeeping: HousekeepingProduct };
   link: { frame: FrameProfile; coding: CodingProfile; downlinkBitRate: number };
+  /** PUS-C telecommanding (README, Commanding the payload); defaults from the contract's commanding block. */
+  commanding?: { tcApid?: number; reportApid?: number; vcid?: number };
 }
 
 export interface DerivedFigures {

@@ -2,6 +2,7 @@
 // same structures as report.json and report.html (verdict.ts, backlog.ts): nothing here decides.
 import type { PassSummary } from "../pass.ts";
 import { backlogWords } from "./backlog.ts";
+import { describeReport } from "../ground/pus-reports.ts";
 
 const tty = () => process.stdout.isTTY && !process.env.NO_COLOR;
 const c = (code: number) => (s: string | number) => (tty() ? `\x1b[${code}m${s}\x1b[0m` : String(s));
@@ -48,6 +49,12 @@ export function printSummary(s: PassSummary, out: (line: string) => void = (l) =
     row("pixels not sent", `${((100 * x.droppedPixels) / Math.max(1, x.totalPixels)).toFixed(1)} % (statistics and thumbnails sent instead)`);
     row("degraded tiles: max error", `${s.image.maxDegradedError} DN`);
     row("cloud mask", x.maskAgrees ? green(`${x.maskUnits} units, agrees with the tile statistics`) : red(`${x.maskUnits} units decoded, ${x.maskUnitsLost} lost; does not agree with the tile statistics`));
+  }
+  if (s.commanding && (s.commanding.reports.length > 0 || s.commanding.badReports > 0)) {
+    out(bold("Commanding (PUS-C reports)"));
+    row("reports decoded / unreadable", `${s.commanding.reports.length} / ${s.commanding.badReports}`);
+    for (const r of s.commanding.reports.slice(0, 20)) row(`  #${r.counter}`, describeReport(r));
+    if (s.commanding.reports.length > 20) row("", `… ${s.commanding.reports.length - 20} more in report.json`);
   }
   out(bold("Downlink budget"));
   const b = s.downlink.backlog;

@@ -1,4 +1,4 @@
-import { scanRecord, unpackLineSamples, recType, recPayloadLen, recConsumed, RECORD_SYNC, REC_CONFIG, REC_LINE, REC_END } from "../../../assembly/payload/bus-record";
+import { scanRecord, unpackLineSamples, recType, recPayloadLen, recConsumed, RECORD_SYNC, REC_CONFIG, REC_LINE, REC_END, REC_TC, TC_FRAME_MAX_LEN } from "../../../assembly/payload/bus-record";
 import { hkGet, HK_SAMPLES_CLIPPED } from "../../../assembly/payload/housekeeping";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
@@ -75,19 +75,29 @@ describe("payload bus records", () => {
     expect<i32>(recConsumed).toBe(5);
   });
 
-  it("an unknown version or a type outside 1..3 is rejected one octet on; types 1 and 3 are accepted", () => {
+  it("an unknown version or a type outside 1..4 is rejected one octet on; types 1, 3 and 4 (telecommand) are accepted", () => {
     const b = heap.alloc(256);
     let n = record(b, <u8>REC_LINE, 8); store<u8>(b + 5, 2); storeU16BE(b + 18, crc16(b, 18, 0xFFFF));
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
     expect<i32>(recConsumed).toBe(1);
-    n = record(b, 4, 8);
+    n = record(b, 5, 8);
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
+    n = record(b, <u8>REC_TC, 8);
+    expect<i32>(scanRecord(b, n, 1000)).toBe(REC_TC);
     n = record(b, 0, 8);
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
     n = record(b, <u8>REC_CONFIG, 8);
     expect<i32>(scanRecord(b, n, 1000)).toBe(REC_CONFIG);
     n = record(b, <u8>REC_END, 8);
     expect<i32>(scanRecord(b, n, 1000)).toBe(REC_END);
+  });
+
+  it("[232.0-B-4 §4.1.2.7] a telecommand record may hold a whole TC frame (1024 octets) whatever the line limit; one octet more is refused", () => {
+    const b = heap.alloc(1100);
+    let n = record(b, <u8>REC_TC, TC_FRAME_MAX_LEN);
+    expect<i32>(scanRecord(b, n, 100)).toBe(REC_TC);
+    n = record(b, <u8>REC_TC, TC_FRAME_MAX_LEN + 1);
+    expect<i32>(scanRecord(b, n, 100000)).toBe(E_BUS_BAD_LENGTH);
   });
 
   it("a payload exactly at the largest length allowed is accepted; one octet more is refused", () => {

@@ -1,5 +1,5 @@
 import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
-import { OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_IMAGE_VCID, OFF_HK_VCID, OFF_IDLE_VCID, OFF_SCID, OFF_INSERT_ZONE_LEN, OFF_MAX_PACKET_DATA_LEN, OFF_BANDS,
+import { COMMANDING_LEN, OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_IMAGE_VCID, OFF_HK_VCID, OFF_IDLE_VCID, OFF_SCID, OFF_INSERT_ZONE_LEN, OFF_MAX_PACKET_DATA_LEN, OFF_BANDS,
   OFF_SCREEN_ENABLED, OFF_DEGRADE_SHIFT, OFF_STATS_APID, OFF_MASK_APID, OFF_THUMBNAIL_FACTOR, OFF_SCR_CORE_BLUE, OFF_SCR_SAT_DN, OFF_SCR_BANDS, apidsBlockAt, screeningBlockAt } from "../../../assembly/abi/contract";
 import { screenDefaults, P_COUNT } from "../../../assembly/screen/screener";
 import { crc16 } from "../../../assembly/util/crc16";
@@ -8,7 +8,7 @@ import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } f
 import { detailField, detailFound, detailExpected } from "../../../assembly/abi/control";
 
 const BANDS = 4;
-const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + 2;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
 const CB: i32 = CONFIG_FIXED_LEN + 2 * BANDS;
 
 function table(): usize {
@@ -174,7 +174,7 @@ describe("boot configuration table: virtual channels and field order", () => {
 // A table of `bands` bands (the 4-band table above, generalised), optionally with a valid
 // screening block: the screener's default words for this line (saturation at the 12-bit full
 // scale), thumbnails of 8, statistics and mask to APIDs 40/41.
-function lenOf(bands: i32): i32 { return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + HYPER_BLOCK_LEN + 2; }
+function lenOf(bands: i32): i32 { return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + HYPER_BLOCK_LEN + COMMANDING_LEN + 2; }
 function tableOf(bands: i32, screen: bool): usize {
   const len = lenOf(bands);
   const t = heap.alloc(<usize>len);

@@ -18,13 +18,18 @@ const DIRS: string[] = [];
 after(() => { for (const d of DIRS) rmSync(d, { recursive: true, force: true }); });
 const sha = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
 
-/** boot.bin in the interim layout (README "Authenticated commands"). */
-function bootBin(active: number, trial: number, boots = 0, version = 3): Uint8Array {
-  const b = new Uint8Array(14);
+/** boot.bin as the bootloader writes it (host/boot/README.md): two copies of one 16-octet record. */
+function bootRecord(active: number, trial: number, boots = 0, version = 3): Uint8Array {
+  const b = new Uint8Array(16);
   b.set([0x54, 0x47, 0x42, 0x54, 1, active, trial, boots]);
   new DataView(b.buffer).setUint32(8, version);
   const c = crc16(b.subarray(0, 12));
   b[12] = c >> 8; b[13] = c & 0xff;
+  return b;
+}
+function bootBin(active: number, trial: number, boots = 0, version = 3): Uint8Array {
+  const r = bootRecord(active, trial, boots, version);
+  const b = new Uint8Array(32); b.set(r, 0); b.set(r, 16);
   return b;
 }
 /** A TGRIMG container (host/obc/image.ts layout) around these wasm octets. */
@@ -183,19 +188,27 @@ test("[tengri §boot] confirmSelf on trial writes confirm with the running wasm'
 
 test("[tengri §boot] hostile boot.bin and slot containers (bad CRC, magic, format, slot numbers, lengths past the file) give E_BOOT_STATE, never a trap and never 'on trial'", () => {
   const bad: Uint8Array[] = [];
-  const c = bootBin(0, 1); c[12] ^= 1; bad.push(c);                                    // CRC
-  const m = bootBin(0, 1); m[0] = 0x58; bad.push(m);                                   // magic (CRC wrong too)
-  const fix = (b: Uint8Array) => { const k = crc16(b.subarray(0, 12)); b[12] = k >> 8; b[13] = k & 0xff; return b; };
-  const f = bootBin(0, 1); f[4] = 2; bad.push(fix(f));                                 // format 2, CRC right
-  const s = bootBin(2, 0xff); bad.push(s);                                             // active slot 2, CRC right
-  const t = bootBin(0, 7); bad.push(t);                                                // trial slot 7, CRC right
-  bad.push(bootBin(0, 1).subarray(0, 13));                                             // short
+  const fix = (b: Uint8Array, at: number) => { const k = crc16(b.subarray(at, at + 12)); b[at + 12] = k >> 8; b[at + 13] = k & 0xff; };
+  /** The same damage to both copies: nothing valid is left to fall back on. */
+  const both = (b: Uint8Array, damage: (b: Uint8Array, at: number) => void) => { damage(b, 0); damage(b, 16); return b; };
+  bad.push(both(bootBin(0, 1), (b, at) => { b[at + 12] ^= 1; }));                       // CRC
+  bad.push(both(bootBin(0, 1), (b, at) => { b[at] = 0x58; }));                          // magic (CRC wrong too)
+  bad.push(both(bootBin(0, 1), (b, at) => { b[at + 4] = 2; fix(b, at); }));             // format 2, CRC right
+  bad.push(both(bootBin(0, 0xff), (b, at) => { b[at + 5] = 2; fix(b, at); }));          // active slot 2, CRC right
+  bad.push(both(bootBin(0, 1), (b, at) => { b[at + 6] = 7; fix(b, at); }));             // trial slot 7, CRC right
+  bad.push(both(bootBin(0, 1), (b, at) => { b[at + 6] = 0; fix(b, at); }));             // trial slot = active slot, CRC right
+  bad.push(bootBin(0, 1).subarray(0, 31));                                             // short
   bad.push(new Uint8Array([...bootBin(0, 1), 0]));                                     // long
   for (const [i, b] of bad.entries()) {
     const im = new Image(flashDir(b));
     assert.equal(im.x.secTrialBoot(), 0, `boot.bin ${i}`);
     assert.equal(im.digest().st, STATUS.E_BOOT_STATE, `boot.bin ${i}`);
   }
+  // copy A damaged, copy B valid: B is read, as the bootloader reads it
+  const ab = bootBin(0, 1); ab[3] ^= 0xff;
+  assert.equal(new Image(flashDir(ab)).x.secTrialBoot(), 1, "copy B taken when copy A is bad");
+  const ba = bootBin(0, 0xff); ba.set(bootRecord(0, 1), 16);
+  assert.equal(new Image(flashDir(ba)).x.secTrialBoot(), 0, "copy A valid: copy B not consulted");
   // no boot.bin at all
   const none = new Image(flashDir(null));
   assert.equal(none.x.secTrialBoot(), 0);

@@ -1,0 +1,64 @@
+// ST[5] event reporting (ECSS-E-ST-70-41C §6.5): what the image already counts, as events.
+// Report: event definition id u16 | status i32 (status table) | count u32 (the counter's value) |
+// line u32 (the last line counter accepted). Severity is the subtype: 1 informative, 2 low,
+// 3 medium, 4 high. Each event definition reports its first 8 occurrences, then every 1000th
+// (the event log's rule), so a flood of bad records cannot flood the downlink.
+// Commanding events are enabled at boot; bus and link events are disabled at boot, so that a pass
+// without telecommands sends exactly what it sent before ST[5] existed; ST[5,5] enables them.
+import { storeU16BE, storeU32BE } from "../util/be";
+import { OK, E_PUS_EVENT } from "../abi/status";
+import { setDetail } from "../abi/control";
+import * as hk from "../payload/housekeeping";
+import { reportData, reportSend } from "./reports";
+
+export const EV_BUS_REJECTED: i32 = 1;        // low: a bus record rejected (status says why; count: that rejection's counter)
+export const EV_LINES_MISSING: i32 = 2;       // low: the line counter skipped lines (count: lines missing so far)
+export const EV_TC_REFUSED: i32 = 3;          // medium: a TC frame or packet refused (count: packets and frames refused)
+export const EV_TC_FAILED: i32 = 4;           // medium: an accepted TC failed in execution
+export const EV_FRAMES_OVERFLOWED: i32 = 5;   // high: frames lost to a full output buffer (an anomaly, must never happen)
+export const EV_PARAM_APPLIED: i32 = 6;       // informative: an ST[20] change took effect at a boundary (count: changes so far)
+export const EV_ACQ_STOPPED: i32 = 7;         // informative: acquisition stopped at a boundary (ST[8])
+export const EV_ACQ_STARTED: i32 = 8;         // informative: acquisition started (ST[8])
+export const EV_COUNT: i32 = 8;
+export const EVENT_REPORT_LEN: i32 = 14;
+
+const enabled = memory.data(EV_COUNT + 1);
+const occurrences = memory.data(4 * (EV_COUNT + 1));
+
+@inline function severity(id: i32): u32 {
+  return id == EV_FRAMES_OVERFLOWED ? 4 : id == EV_TC_REFUSED || id == EV_TC_FAILED ? 3 : id <= EV_LINES_MISSING ? 2 : 1;
+}
+
+/** Every event definition to its boot state. */
+export function eventsReset(): void {
+  for (let id = 1; id <= EV_COUNT; id++) {
+    store<u8>(enabled + <usize>id, id == EV_BUS_REJECTED || id == EV_LINES_MISSING || id == EV_FRAMES_OVERFLOWED ? 0 : 1);
+    store<u32>(occurrences + (<usize>id << 2), 0);
+  }
+}
+
+export function eventKnown(id: i32): bool { return id >= 1 && id <= EV_COUNT; }
+export function eventEnabled(id: i32): bool { return eventKnown(id) && load<u8>(enabled + <usize>id) != 0; }
+
+/** ST[5,5] (on) / ST[5,6] (off) for one event definition id. OK or E_PUS_EVENT. */
+export function eventSetEnabled(id: i32, on: bool): i32 {
+  if (!eventKnown(id)) return setDetail(E_PUS_EVENT, 0, id, EV_COUNT, 0);
+  store<u8>(enabled + <usize>id, on ? 1 : 0);
+  return OK;
+}
+
+/** An occurrence of event `id`: reported when enabled and within the rate rule. */
+export function eventRaise(id: i32, status: i32, count: u32): void {
+  if (!eventKnown(id)) return;
+  const o = occurrences + (<usize>id << 2);
+  const n = load<u32>(o) + 1;
+  store<u32>(o, n);
+  if (load<u8>(enabled + <usize>id) == 0) return;
+  if (n > 8 && n % 1000 != 0) return;
+  const d = reportData();
+  storeU16BE(d, <u32>id);
+  storeU32BE(d + 2, <u32>status);
+  storeU32BE(d + 6, count);
+  storeU32BE(d + 10, hk.hkGet(hk.HK_LAST_LINE));
+  reportSend(5, severity(id), EVENT_REPORT_LEN);
+}

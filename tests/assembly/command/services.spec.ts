@@ -1,0 +1,376 @@
+// The payload's telecommand path in the flight code: TC frame checks, the PUS-C packet parser and
+// the services, on a pipeline configured from a hand-built table (CCSDS 121, one band), with
+// hostile input that passes its CRCs: wrong lengths inside, unknown services, out-of-range and
+// table-inconsistent parameter values. Reports are read back from the packet buffer.
+import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine } from "../../../assembly/payload/pipeline";
+import { dl } from "../../../assembly/payload/downlink";
+import * as hk from "../../../assembly/payload/housekeeping";
+import { commandFrame, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected } from "../../../assembly/command/services";
+import { crc32 } from "../../../assembly/command/crc32";
+import { checkTcFrame } from "../../../assembly/command/tc-frame";
+import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
+import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
+import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE } from "../../../assembly/abi/contract";
+import { crc16 } from "../../../assembly/util/crc16";
+import { storeU16BE, storeU32BE, loadU16BE, loadU32BE } from "../../../assembly/util/be";
+import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_PUS_NOT_WIRED, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE, E_PUS_HK_STRUCT, E_PUS_EVENT, E_PUS_MEMORY_ID } from "../../../assembly/abi/status";
+
+const BANDS = 1;
+const PIXELS = 16;
+const SCID: u32 = 171;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
+const CB: i32 = codecBlockAt(BANDS);
+
+function table(): usize {
+  const t = heap.alloc(<usize>LEN);
+  for (let i = 0; i < LEN; i++) store<u8>(t + <usize>i, 0);
+  storeU16BE(t, <u32>CONFIG_VERSION); storeU16BE(t + 2, LEN); storeU16BE(t + 4, SCID);
+  store<u8>(t + 6, 0); store<u8>(t + 7, 1);                         // TM, FECF
+  storeU16BE(t + 8, 223); store<u8>(t + 10, 16); store<u8>(t + 11, 1);
+  store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, BANDS);
+  storeU16BE(t + 16, PIXELS); store<u8>(t + 18, 12); store<u8>(t + 19, 1); // CCSDS 121
+  storeU16BE(t + 20, 16); storeU16BE(t + 22, 0);
+  storeU32BE(t + 24, 1024); storeU32BE(t + 28, 8388608); storeU32BE(t + 32, 1000000);
+  storeU16BE(t + 44, 1024); storeU16BE(t + 46, 4);
+  storeU16BE(t + <usize>CONFIG_FIXED_LEN, 32);
+  store<u8>(t + <usize>CB, 1); store<u8>(t + <usize>(CB + 1), 16); store<u8>(t + <usize>(CB + 2), 8);
+  storeU16BE(t + <usize>(CB + 4), 128); storeU16BE(t + <usize>(CB + 6), 16); storeU16BE(t + <usize>(CB + 8), 0);
+  const cm = commandingBlockAt(BANDS);
+  storeU16BE(t + <usize>cm, 192); storeU16BE(t + <usize>(cm + 2), 193); store<u8>(t + <usize>(cm + 4), 1);
+  storeU16BE(t + <usize>(LEN - 2), crc16(t, <usize>(LEN - 2), 0xFFFF));
+  return t;
+}
+
+function boot(): void {
+  for (let i = 0; i < hk.HK_COUNTERS; i++) hk.hkSet(i, 0);   // a fresh image: counters from 0
+  expect<i32>(configure(table(), LEN)).toBe(OK);
+  commandConfigure();
+  outputDrained();
+  // The ST[5] events of refusals and failures follow the ST[1] reports: off, so that the last
+  // report is the verification report the tests read.
+  store<u8>(app, 2); storeU16BE(app + 1, 3); storeU16BE(app + 3, 4);
+  tcPacket(5, 6, app, 5, 0); tcFrame(); send();
+  for (let i = 0; i < hk.HK_COUNTERS; i++) hk.hkSet(i, 0);
+}
+
+// ---- building TC packets and frames (README layouts) ----------------------------------------
+const pkt = heap.alloc(1100);
+let pktLen = 0;
+let seqCount: u32 = 0;
+/** A TC packet with a valid PEC: apid, PUS version, ack, service, subtype, app data from `app`. */
+function tcPacket(service: u32, subtype: u32, app: usize, appLen: i32, ack: u32 = 9, apid: u32 = 192, pusVersion: u32 = 2): void {
+  const total = 6 + 5 + appLen + 2;
+  storeU16BE(pkt, (1 << 12) | (1 << 11) | apid);
+  storeU16BE(pkt + 2, (3 << 14) | (seqCount++ & 0x3FFF));
+  storeU16BE(pkt + 4, <u32>(total - 7));
+  store<u8>(pkt + 6, <u8>((pusVersion << 4) | ack));
+  store<u8>(pkt + 7, <u8>service); store<u8>(pkt + 8, <u8>subtype); storeU16BE(pkt + 9, 0);
+  for (let i = 0; i < appLen; i++) store<u8>(pkt + 11 + <usize>i, load<u8>(app + <usize>i));
+  storeU16BE(pkt + <usize>(total - 2), crc16(pkt, <usize>(total - 2), 0xFFFF));
+  pktLen = total;
+}
+const frame = heap.alloc(1100);
+let frameLen = 0;
+/** A frame holding `copies` copies of the packet: header, SPI/ARSN, packets, 16 zero octets of MAC, FECF. */
+function tcFrame(copies: i32 = 1, vcid: u32 = 1, ctrl: u32 = 0, lenDelta: i32 = 0, fecfXor: u32 = 0): void {
+  const len = 5 + 6 + copies * pktLen + 16 + 2;
+  storeU16BE(frame, (ctrl << 12) | SCID);
+  storeU16BE(frame + 2, (vcid << 10) | <u32>((len - 1 + lenDelta) & 0x3FF));
+  store<u8>(frame + 4, 0);
+  storeU16BE(frame + 5, 1); storeU32BE(frame + 7, 77);
+  for (let c = 0; c < copies; c++) for (let i = 0; i < pktLen; i++) store<u8>(frame + 11 + <usize>(c * pktLen + i), load<u8>(pkt + <usize>i));
+  for (let i = 0; i < 16; i++) store<u8>(frame + <usize>(11 + copies * pktLen + i), 0);
+  storeU16BE(frame + <usize>(len - 2), crc16(frame, <usize>(len - 2), 0xFFFF) ^ fecfXor);
+  frameLen = len;
+}
+function send(): void { commandFrame(frame, frameLen); outputDrained(); }
+const app = heap.alloc(512);
+function u8s(a: i32, b: i32 = -1, c: i32 = -1, d: i32 = -1, e: i32 = -1, f: i32 = -1, g: i32 = -1): i32 {
+  const v = [a, b, c, d, e, f, g];
+  let n = 0;
+  for (let i = 0; i < 7; i++) if (v[i] >= 0) store<u8>(app + <usize>(n++), <u8>v[i]);
+  return n;
+}
+/** ST[20,3] one parameter: N=1, id u16, value i32. */
+function setParam(id: u32, value: i32): void {
+  store<u8>(app, 1); storeU16BE(app + 1, id); storeU32BE(app + 3, <u32>value);
+  tcPacket(20, 3, app, 7, 9); tcFrame(); send();
+}
+
+// ---- reading reports: the last packet built is in the packet buffer ----------------------------
+function lastService(): u32 { return <u32>load<u8>(dl.packPtr + 7); }
+function lastSubtype(): u32 { return <u32>load<u8>(dl.packPtr + 8); }
+function lastApid(): u32 { return loadU16BE(dl.packPtr) & 0x7FF; }
+function lastData(): usize { return dl.packPtr + 20; }
+/** ST[1] failure code of the last report (a failure report). */
+function lastFailure(): i32 { return <i32>loadU32BE(lastData() + 4); }
+function lastFailureField(): i32 { return <i32>loadU32BE(lastData() + 8); }
+function lastFailureFound(): i32 { return <i32>loadU32BE(lastData() + 12); }
+
+// ---- lines -------------------------------------------------------------------------------------
+const line = heap.alloc(18 + 2 * PIXELS * BANDS);
+let lineCounter: u32 = 0;
+function feedLine(): void {
+  storeU32BE(line, lineCounter); storeU32BE(line + 4, 2000000000 + lineCounter); storeU32BE(line + 8, 0);
+  storeU16BE(line + 12, BANDS); storeU16BE(line + 14, PIXELS); store<u8>(line + 16, 12); store<u8>(line + 17, 0);
+  for (let i = 0; i < PIXELS * BANDS; i++) storeU16BE(line + 18 + <usize>(2 * i), <u32>((i * 37 + lineCounter * 11) & 0xFFF));
+  lineCounter++;
+  expect<i32>(checkLine(line, 18 + 2 * PIXELS * BANDS)).toBe(OK);
+  commandBeforeLine();
+  if (commandAcquiring()) processLine(line); else dropLine(line);
+  commandAfterLine();
+  outputDrained();
+}
+
+describe("TC transfer frame checks (232.0-B-4 §4.1)", () => {
+  it("[232.0-B-4 §4.1.2] a frame with a bad FECF, another VCID, the control command flag or a wrong length field is refused, counted, and none of its packets runs", () => {
+    boot();
+    tcPacket(17, 1, 0, 0);
+    const acc = hk.hkGet(hk.HK_PUS_ACCEPTED);
+    tcFrame(1, 1, 0, 0, 1); send();
+    tcFrame(1, 5); send();
+    tcFrame(1, 1, 1); send();
+    tcFrame(1, 1, 0, 3); send();
+    expect<u32>(hk.hkGet(hk.HK_PUS_REJECTED)).toBe(4);
+    expect<u32>(hk.hkGet(hk.HK_PUS_ACCEPTED)).toBe(acc);
+    expect<i32>(hk.hkLastStatus).toBe(E_PUS_FRAME);
+    tcFrame(); expect<i32>(checkTcFrame(frame, frameLen, SCID, 1)).toBe(OK);
+    expect<i32>(checkTcFrame(frame, frameLen, SCID + 1, 1)).toBe(E_PUS_FRAME);
+    expect<i32>(checkTcFrame(frame, 1, SCID, 1)).toBe(E_PUS_FRAME);
+    expect<i32>(checkTcFrame(frame, 2000, SCID, 1)).toBe(E_PUS_FRAME);
+  });
+
+  it("[355.0-B-2 §4.1] a frame too short for the security header and trailer is refused before any packet", () => {
+    boot();
+    storeU16BE(frame, SCID); storeU16BE(frame + 2, (1 << 10) | 19); store<u8>(frame + 4, 0);
+    for (let i = 5; i < 18; i++) store<u8>(frame + <usize>i, 0);
+    storeU16BE(frame + 18, crc16(frame, 18, 0xFFFF));
+    frameLen = 20; send();
+    expect<u32>(hk.hkGet(hk.HK_PUS_REJECTED)).toBe(1);
+    expect<i32>(hk.hkLastStatus).toBe(E_PUS_FRAME);
+  });
+});
+
+describe("PUS-C packet checks (ECSS-E-ST-70-41C §7.4.4.1)", () => {
+  it("[ECSS-E-ST-70-41C §7.4.4.1] the parser: headers, PEC, the span; wrong APID, PUS version, type and PEC each refused with its status", () => {
+    boot();
+    tcPacket(17, 1, 0, 0);
+    expect<i32>(parseTcPacket(pkt, pktLen, 192)).toBe(OK);
+    expect<i32>(tcConsumed).toBe(pktLen);
+    expect<u32>(tcService).toBe(17); expect<u32>(tcSubtype).toBe(1); expect<i32>(tcAppLen).toBe(0);
+    expect<i32>(parseTcPacket(pkt, pktLen, 193)).toBe(E_PUS_APID);
+    expect<i32>(parseTcPacket(pkt, pktLen - 1, 192)).toBe(E_PUS_SHORT);
+    expect<i32>(parseTcPacket(pkt, 3, 192)).toBe(E_PUS_SHORT);
+    tcPacket(17, 1, 0, 0, 9, 192, 1);
+    expect<i32>(parseTcPacket(pkt, pktLen, 192)).toBe(E_PUS_VERSION);
+    tcPacket(17, 1, 0, 0);
+    store<u8>(pkt + 8, 2);                                   // a changed octet: the PEC no longer matches
+    expect<i32>(parseTcPacket(pkt, pktLen, 192)).toBe(E_PUS_CRC);
+    tcPacket(17, 1, 0, 0);
+    storeU16BE(pkt, (0 << 12) | (1 << 11) | 192);           // a TM packet on the TC path
+    expect<i32>(parseTcPacket(pkt, pktLen, 192)).toBe(E_PUS_TYPE);
+    // A packet whose length field claims 3 octets of data field: shorter than the PUS headers.
+    storeU16BE(pkt, (1 << 12) | (1 << 11) | 192); storeU16BE(pkt + 4, 2);
+    expect<i32>(parseTcPacket(pkt, pktLen, 192)).toBe(E_PUS_LENGTH);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.1.4] a packet whose length field runs past the frame gets an acceptance failure with its request id; the packets before it run", () => {
+    boot();
+    tcPacket(17, 1, 0, 0, 0);
+    storeU16BE(pkt + 4, 200);                                // claims more octets than the frame holds
+    tcFrame(); send();
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(2);
+    expect<i32>(lastFailure()).toBe(E_PUS_SHORT);
+    expect<u32>(lastApid()).toBe(193);                       // the report APID of the table
+    expect<u32>(hk.hkGet(hk.HK_PUS_REJECTED)).toBe(1);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.1] 60 packets in one frame: each accepted and executed once, reports on the report APID", () => {
+    boot();
+    tcPacket(17, 1, 0, 0, 0);
+    tcFrame(60); send();
+    expect<u32>(hk.hkGet(hk.HK_PUS_ACCEPTED)).toBe(60);
+    expect<u32>(lastService()).toBe(17); expect<u32>(lastSubtype()).toBe(2);
+  });
+});
+
+describe("services", () => {
+  it("[ECSS-E-ST-70-41C §6.1.4] unknown service, unknown subtype, wrong application data length: acceptance failures with the status, nothing done", () => {
+    boot();
+    tcPacket(99, 1, 0, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SERVICE); expect<u32>(lastSubtype()).toBe(2);
+    tcPacket(17, 5, 0, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    tcPacket(3, 27, app, u8s(2, 0, 1)); tcFrame(); send();     // N = 2, one id
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    tcPacket(17, 1, app, u8s(0)); tcFrame(); send();           // are-you-alive with data
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    tcPacket(8, 1, app, u8s(0, 99)); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_FUNCTION);
+    tcPacket(8, 1, app, u8s(0, 3)); tcFrame(); send();        // set mode without its argument
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    expect<u32>(hk.hkGet(hk.HK_PUS_REJECTED)).toBe(6);
+    expect<u32>(hk.hkGet(hk.HK_PUS_ACCEPTED)).toBe(0);
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(0);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.20] a parameter out of range, one inconsistent with the table, one too wide for its field: completion failures naming the field; nothing changes", () => {
+    boot();
+    setParam((2 << 8) | OFF_AEC_RSI, 5000);
+    expect<u32>(lastSubtype()).toBe(8);
+    expect<i32>(lastFailure()).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(lastFailureField()).toBe(CB + OFF_AEC_RSI);
+    expect<i32>(lastFailureFound()).toBe(5000);
+    setParam((2 << 8) | OFF_AEC_FLAGS, 16);                    // restricted code options with 12-bit samples
+    expect<i32>(lastFailure()).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(lastFailureField()).toBe(CB + OFF_AEC_FLAGS);
+    setParam((2 << 8) | OFF_AEC_BLOCK_SIZE, 12);                // J not in {8, 16, 32, 64}
+    expect<i32>(lastFailure()).toBe(E_CFG_BAD_VALUE);
+    setParam((2 << 8) | OFF_AEC_RSI, 70000);                    // does not fit u16
+    expect<i32>(lastFailure()).toBe(E_CFG_BAD_VALUE);
+    setParam((3 << 8) | 24, 100);                               // screening threshold without screening
+    expect<i32>(lastFailure()).toBe(E_PUS_PARAM_ID);
+    expect<u32>(lastSubtype()).toBe(2);
+    expect<bool>(commandParamPending()).toBe(false);
+    expect<i32>(cfg.aecRsi).toBe(128);
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(4);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.20] [tengri §commanding] a valid change waits for the unit boundary: the open unit keeps its RSI, the next starts with the new one; ST[20,1] reports the value", () => {
+    boot();
+    for (let i = 0; i < 5; i++) feedLine();
+    setParam((2 << 8) | OFF_AEC_RSI, 64);
+    expect<u32>(lastSubtype()).toBe(7);                          // completion success: checked and scheduled
+    expect<bool>(commandParamPending()).toBe(true);
+    store<u8>(app, 1); storeU16BE(app + 1, (2 << 8) | OFF_AEC_RSI);
+    tcPacket(20, 1, app, 3, 0); tcFrame(); send();
+    expect<u32>(lastService()).toBe(20); expect<u32>(lastSubtype()).toBe(2);
+    expect<u32>(loadU32BE(lastData() + 3)).toBe(64);
+    for (let i = 5; i < 16; i++) { feedLine(); expect<i32>(cfg.aecRsi).toBe(128); }
+    feedLine();                                                // line 16 starts the next unit
+    expect<i32>(cfg.aecRsi).toBe(64);
+    expect<u32>(hk.hkGet(hk.HK_PARAM_CHANGES)).toBe(1);
+    expect<bool>(commandParamPending()).toBe(false);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.8] stop takes effect at the unit boundary, then lines are counted and dropped; start resumes; set mode to a mode not carved fails; upload is not wired", () => {
+    boot();
+    lineCounter = 1000;
+    for (let i = 0; i < 3; i++) feedLine();
+    tcPacket(8, 1, app, u8s(0, 2)); tcFrame(); send();
+    for (let i = 3; i < 16; i++) feedLine();
+    expect<bool>(commandAcquiring()).toBe(true);
+    const accepted = hk.hkGet(hk.HK_LINES_ACCEPTED);
+    for (let i = 0; i < 4; i++) feedLine();
+    expect<bool>(commandAcquiring()).toBe(false);
+    expect<u32>(hk.hkGet(hk.HK_LINES_DROPPED_STOPPED)).toBe(4);
+    expect<u32>(hk.hkGet(hk.HK_LINES_ACCEPTED)).toBe(accepted);
+    tcPacket(8, 1, app, u8s(0, 1)); tcFrame(); send();
+    feedLine();
+    expect<u32>(hk.hkGet(hk.HK_LINES_ACCEPTED)).toBe(accepted + 1);
+    expect<u32>(hk.hkGet(hk.HK_LINES_MISSING)).toBe(0);
+    tcPacket(8, 1, app, u8s(0, 3, 2)); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_MODE); expect<u32>(lastSubtype()).toBe(8);
+    tcPacket(8, 1, app, u8s(0, 3, 1)); tcFrame(); send();
+    expect<u32>(lastSubtype()).toBe(7);
+    tcPacket(8, 1, app, u8s(0, 6, 0, 0, 16, 0)); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.6] the memory check of the configuration is the CRC-32 of the table in force (check value of \"123456789\": 0xCBF43926)", () => {
+    const s = heap.alloc(9);
+    for (let i = 0; i < 9; i++) store<u8>(s + <usize>i, <u8>(0x31 + i));
+    expect<u32>(crc32(s, 9)).toBe(0xCBF43926);
+    boot();
+    store<u8>(app, 1); storeU32BE(app + 1, 0); storeU32BE(app + 5, 0);
+    tcPacket(6, 9, app, 9, 0); tcFrame(); send();
+    expect<u32>(lastService()).toBe(6); expect<u32>(lastSubtype()).toBe(10);
+    expect<u32>(loadU32BE(lastData() + 5)).toBe(<u32>tableLen());
+    expect<u32>(loadU32BE(lastData() + 11)).toBe(crc32(tablePtr(), tableLen()));
+    storeU32BE(app + 1, 10); storeU32BE(app + 5, <u32>tableLen());   // past the end
+    tcPacket(6, 9, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+  });
+
+  it("[ECSS-E-ST-70-41C §6.3, §6.5, §6.6] periodic housekeeping every N lines, its period, events on and off, the upload and code-check seams refused, unknown ids refused", () => {
+    boot();
+    store<u8>(app, 1); storeU16BE(app + 1, 1); storeU32BE(app + 3, 3);
+    tcPacket(3, 31, app, 7, 0); tcFrame(); send();            // period 3 lines
+    tcPacket(3, 5, app, 3, 0); tcFrame(); send();             // periodic on
+    const before = loadU16BE(dl.packPtr + 9);               // message type counter of the last report
+    feedLine(); feedLine();
+    expect<u32>(loadU16BE(dl.packPtr + 9)).toBe(before);
+    feedLine();
+    expect<u32>(lastService()).toBe(3); expect<u32>(lastSubtype()).toBe(25);
+    expect<u32>(loadU16BE(lastData())).toBe(1);
+    expect<u32>(loadU32BE(lastData() + 2 + 16)).toBe(3);     // linesAccepted in the housekeeping data
+    tcPacket(3, 6, app, 3, 0); tcFrame(); send();             // periodic off
+    const after = loadU16BE(dl.packPtr + 9);
+    for (let i = 0; i < 4; i++) feedLine();
+    expect<u32>(loadU16BE(dl.packPtr + 9)).toBe(after);
+    store<u8>(app, 1); storeU16BE(app + 1, 2);                 // structure 2 does not exist
+    tcPacket(3, 27, app, 3, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_HK_STRUCT);
+    storeU16BE(app + 1, 1); storeU32BE(app + 3, 0);
+    tcPacket(3, 31, app, 7, 0); tcFrame(); send();            // period 0
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    store<u8>(app, 1); storeU16BE(app + 1, 77);
+    tcPacket(5, 5, app, 3, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_EVENT);
+    storeU16BE(app + 1, 1);
+    tcPacket(5, 5, app, 3, 8); tcFrame(); send();             // bus-record-rejected on
+    expect<u32>(lastSubtype()).toBe(7);
+    commandBusRejected(-301, 1);
+    expect<u32>(lastService()).toBe(5); expect<u32>(lastSubtype()).toBe(2);
+    expect<u32>(loadU16BE(lastData())).toBe(1); expect<i32>(<i32>loadU32BE(lastData() + 2)).toBe(-301);
+    tcPacket(5, 6, app, 3, 0); tcFrame(); send();
+    tcPacket(5, 1, app, 3, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    store<u8>(app, 3); storeU32BE(app + 1, 0); storeU16BE(app + 5, 2); store<u8>(app + 7, 1); store<u8>(app + 8, 2);
+    tcPacket(6, 2, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    storeU16BE(app + 5, 3);                                   // says 3 octets, carries 2
+    tcPacket(6, 2, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    store<u8>(app, 9);
+    tcPacket(6, 2, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_MEMORY_ID);
+    store<u8>(app, 2); storeU32BE(app + 1, 0); storeU32BE(app + 5, 0);
+    tcPacket(6, 9, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    store<u8>(app, 7);
+    tcPacket(6, 9, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_MEMORY_ID);
+    tcPacket(6, 5, app, 9, 0); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    tcPacket(8, 1, app, u8s(0, 5)); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    for (let i = 0; i < 34; i++) store<u8>(app + <usize>i, 0);
+    storeU16BE(app, 7);
+    tcPacket(8, 1, app, 34); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    tcPacket(8, 1, app, u8s(0, 4), 8); tcFrame(); send();     // flush
+    expect<u32>(lastSubtype()).toBe(7);
+    tcPacket(8, 2, app, u8s(0, 4)); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    tcPacket(20, 9, app, 3); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
+    store<u8>(app, 1); storeU16BE(app + 1, 0x0999);
+    tcPacket(20, 1, app, 3); tcFrame(); send();
+    expect<i32>(lastFailure()).toBe(E_PUS_PARAM_ID);
+  });
+
+  it("[tengri §commanding] 300 frames of random packets with valid PECs never trap; every packet is accepted or refused", () => {
+    boot();
+    let x: u32 = 12345;
+    for (let k = 0; k < 300; k++) {
+      const n = <i32>(x % 24);
+      for (let i = 0; i < n; i++) { x = x * 1103515245 + 12345; store<u8>(app + <usize>i, <u8>(x >> 16)); }
+      x = x * 1103515245 + 12345;
+      const services: u32[] = [1, 3, 5, 6, 8, 17, 20, 99];
+      tcPacket(services[(x >> 8) % 8], (x >> 16) % 40, app, n, (x >> 4) & 15);
+      tcFrame(1 + <i32>((x >> 24) % 3)); send();
+    }
+    expect<u32>(hk.hkGet(hk.HK_PUS_ACCEPTED) + hk.hkGet(hk.HK_PUS_REJECTED)).toBeGreaterThan(300);
+  });
+});
