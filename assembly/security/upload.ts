@@ -155,9 +155,10 @@ function bootCopyValid(p: usize): bool {
 function readBoot(): i32 {
   const n = flashReadFile(FILE_BOOT, BOOT, BOOT_BIN_LEN);
   if (n < 0) return n;
-  if (n != BOOT_BIN_LEN) return setDetail(E_BOOT_STATE, FILE_BOOT, n, BOOT_BIN_LEN, 0);
-  if (bootCopyValid(BOOT)) return OK;
-  if (!bootCopyValid(BOOT + <usize>BOOT_COPY_LEN)) return setDetail(E_BOOT_STATE, FILE_BOOT, -1, 0, 0);
+  // The bootloader's rule (host/boot/flash-dir.ts readBootState): a copy counts when its 14
+  // checked octets are present and valid; octets past the two copies are ignored.
+  if (n >= 14 && bootCopyValid(BOOT)) return OK;
+  if (n < BOOT_COPY_LEN + 14 || !bootCopyValid(BOOT + <usize>BOOT_COPY_LEN)) return setDetail(E_BOOT_STATE, FILE_BOOT, n, BOOT_BIN_LEN, 0);
   for (let i = 0; i < BOOT_COPY_LEN; i++) store<u8>(BOOT + <usize>i, load<u8>(BOOT + <usize>(BOOT_COPY_LEN + i)));
   return OK;
 }

@@ -13,6 +13,7 @@ import { loadFlightLib, type FlightLib } from "../../../host/obc/lib.ts";
 import { crc16 } from "../../../host/util/crc16.ts";
 import { mulberry32 } from "../../../host/sensor/prng.ts";
 import { STATUS, HK_COUNTERS } from "../../../host/contract/contract.gen.ts";
+import { readBootState } from "../../../host/boot/flash-dir.ts";
 
 const DIRS: string[] = [];
 after(() => { for (const d of DIRS) rmSync(d, { recursive: true, force: true }); });
@@ -197,8 +198,7 @@ test("[tengri §boot] hostile boot.bin and slot containers (bad CRC, magic, form
   bad.push(both(bootBin(0, 0xff), (b, at) => { b[at + 5] = 2; fix(b, at); }));          // active slot 2, CRC right
   bad.push(both(bootBin(0, 1), (b, at) => { b[at + 6] = 7; fix(b, at); }));             // trial slot 7, CRC right
   bad.push(both(bootBin(0, 1), (b, at) => { b[at + 6] = 0; fix(b, at); }));             // trial slot = active slot, CRC right
-  bad.push(bootBin(0, 1).subarray(0, 31));                                             // short
-  bad.push(new Uint8Array([...bootBin(0, 1), 0]));                                     // long
+  bad.push(bootBin(0, 1).subarray(0, 13));                                             // short: copy A incomplete, no copy B
   for (const [i, b] of bad.entries()) {
     const im = new Image(flashDir(b));
     assert.equal(im.x.secTrialBoot(), 0, `boot.bin ${i}`);
@@ -209,6 +209,11 @@ test("[tengri §boot] hostile boot.bin and slot containers (bad CRC, magic, form
   assert.equal(new Image(flashDir(ab)).x.secTrialBoot(), 1, "copy B taken when copy A is bad");
   const ba = bootBin(0, 0xff); ba.set(bootRecord(0, 1), 16);
   assert.equal(new Image(flashDir(ba)).x.secTrialBoot(), 0, "copy A valid: copy B not consulted");
+  // the bootloader's length rule (readBootState): copy A alone counts; octets past the copies are ignored
+  for (const b of [bootBin(0, 1).subarray(0, 14), new Uint8Array([...bootBin(0, 1), 0, 0])]) {
+    const d = flashDir(b);
+    assert.equal(new Image(d).x.secTrialBoot(), readBootState(d).state?.trial === 1 ? 1 : 0, `length ${b.length}`);
+  }
   // no boot.bin at all
   const none = new Image(flashDir(null));
   assert.equal(none.x.secTrialBoot(), 0);
