@@ -71,7 +71,7 @@ export class UplinkClient {
   }
 
   /** Sends one BD frame (no acknowledgement); resolves with the CLCW that follows it. */
-  async sendBypass(data: Uint8Array): Promise<Clcw | null> {
+  async sendBypass(data: Uint8Array | TcDataBuilder): Promise<Clcw | null> {
     this.sock.write(buildCltu(this.fop.bypass(data), { randomize: this.o.randomize }));
     this.note(await this.reply());
     return this.clcw;

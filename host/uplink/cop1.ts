@@ -160,7 +160,7 @@ export class Fop1 {
   /** NN(R): the oldest unacknowledged N(S). */
   nnr = 0;
   alert: FopAlert | null = null;
-  readonly counters = { adSent: 0, adRetransmitted: 0, bcSent: 0, acknowledged: 0 };
+  readonly counters = { adSent: 0, adRetransmitted: 0, bcSent: 0, bdSent: 0, acknowledged: 0 };
   private readonly sent: { seq: number; frame: Uint8Array }[] = [];
   private readonly waiting: (Uint8Array | TcDataBuilder)[] = [];
   private readonly out: Uint8Array[] = [];
@@ -194,9 +194,13 @@ export class Fop1 {
     this.waiting.push(data); this.fill();
   }
 
-  /** A BD frame, sent at once whatever the state (no acknowledgement). */
-  bypass(data: Uint8Array, seq = 0): Uint8Array {
-    return buildTcFrame({ bypass: true, controlCommand: false, scid: this.o.scid, vcid: this.o.vcid, seq, data });
+  /** A BD frame, sent at once whatever the state (no acknowledgement); its data field as for send(). */
+  bypass(data: Uint8Array | TcDataBuilder, seq = 0): Uint8Array {
+    const fields = { bypass: true, controlCommand: false, scid: this.o.scid, vcid: this.o.vcid, seq };
+    const d = data instanceof Uint8Array ? data : data.build(tcPrimaryHeader(fields, data.length));
+    if (!(data instanceof Uint8Array) && d.length !== data.length) throw new RangeError(`FOP-1: the data field builder returned ${d.length} octets, announced ${data.length}`);
+    this.counters.bdSent++;
+    return buildTcFrame({ ...fields, data: d });
   }
 
   /** Frames to transmit now (to be put in CLTUs), in order. */
