@@ -7,6 +7,7 @@ import { connect, type Socket } from "node:net";
 import { once } from "node:events";
 import { buildCltu } from "./cltu.ts";
 import { Fop1, decodeClcw, type Clcw, type FopAlert } from "./cop1.ts";
+import type { TcDataBuilder } from "./tc-frame.ts";
 
 export interface UplinkClientOptions {
   host?: string;
@@ -58,15 +59,19 @@ export class UplinkClient {
     return this.clcw;
   }
 
-  /** Sends data fields as AD frames; resolves once FARM-1 acknowledged them all, rejects on a FOP alert. */
-  async send(...dataFields: Uint8Array[]): Promise<Clcw | null> {
+  /**
+   * Sends data fields as AD frames; resolves once FARM-1 acknowledged them all, rejects on a FOP
+   * alert. A data field may be a builder given the frame's header (SDLS):
+   * `{ length: SDLS_OVERHEAD + pkt.length, build: (h) => secureFrameDataField(h, pkt, sa) }`.
+   */
+  async send(...dataFields: (Uint8Array | TcDataBuilder)[]): Promise<Clcw | null> {
     for (const d of dataFields) this.fop.send(d);
     await this.run();
     return this.clcw;
   }
 
   /** Sends one BD frame (no acknowledgement); resolves with the CLCW that follows it. */
-  async sendBypass(data: Uint8Array): Promise<Clcw | null> {
+  async sendBypass(data: Uint8Array | TcDataBuilder): Promise<Clcw | null> {
     this.sock.write(buildCltu(this.fop.bypass(data), { randomize: this.o.randomize }));
     this.note(await this.reply());
     return this.clcw;

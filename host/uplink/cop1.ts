@@ -1,7 +1,7 @@
 // COP-1 of CCSDS 232.1-B-2: the FARM-1 of the receiving end (the OBC) with the CLCW it reports
 // (232.0-B-4 §4.2), and a FOP-1 for the ground that sends AD frames and retransmits them as the
 // CLCW asks. No wall clock in either: the FOP's timer T1 counts calls of tick().
-import { buildTcFrame, parseControlCommand, setVrCommand, UNLOCK, type TcFrame } from "./tc-frame.ts";
+import { buildTcFrame, parseControlCommand, setVrCommand, tcPrimaryHeader, UNLOCK, type TcDataBuilder, type TcFrame } from "./tc-frame.ts";
 
 // ---------------------------------------------------------------- CLCW (232.0-B-4 §4.2)
 export interface Clcw {
@@ -160,9 +160,9 @@ export class Fop1 {
   /** NN(R): the oldest unacknowledged N(S). */
   nnr = 0;
   alert: FopAlert | null = null;
-  readonly counters = { adSent: 0, adRetransmitted: 0, bcSent: 0, acknowledged: 0 };
+  readonly counters = { adSent: 0, adRetransmitted: 0, bcSent: 0, bdSent: 0, acknowledged: 0 };
   private readonly sent: { seq: number; frame: Uint8Array }[] = [];
-  private readonly waiting: Uint8Array[] = [];
+  private readonly waiting: (Uint8Array | TcDataBuilder)[] = [];
   private readonly out: Uint8Array[] = [];
   private transmissions = 0;
   private timer = -1;
@@ -185,12 +185,22 @@ export class Fop1 {
   initiateWithUnlock(): void { this.reset(); this.sendBc(UNLOCK, null); }
   terminate(): void { this.reset(); this.alert = "terminated"; }
 
-  /** Queues the data field of an AD frame (a request "transmit AD frame"). */
-  send(data: Uint8Array): void { this.waiting.push(data); this.fill(); }
+  /**
+   * Queues the data field of an AD frame (a request "transmit AD frame"): the octets, or a builder
+   * given the frame's header when the frame is made (SDLS: the MAC covers the header).
+   */
+  send(data: Uint8Array | TcDataBuilder): void {
+    if (!(data instanceof Uint8Array) && (!Number.isInteger(data.length) || data.length < 1)) throw new RangeError(`FOP-1: data field builder length ${data.length}`);
+    this.waiting.push(data); this.fill();
+  }
 
-  /** A BD frame, sent at once whatever the state (no acknowledgement). */
-  bypass(data: Uint8Array, seq = 0): Uint8Array {
-    return buildTcFrame({ bypass: true, controlCommand: false, scid: this.o.scid, vcid: this.o.vcid, seq, data });
+  /** A BD frame, sent at once whatever the state (no acknowledgement); its data field as for send(). */
+  bypass(data: Uint8Array | TcDataBuilder, seq = 0): Uint8Array {
+    const fields = { bypass: true, controlCommand: false, scid: this.o.scid, vcid: this.o.vcid, seq };
+    const d = data instanceof Uint8Array ? data : data.build(tcPrimaryHeader(fields, data.length));
+    if (!(data instanceof Uint8Array) && d.length !== data.length) throw new RangeError(`FOP-1: the data field builder returned ${d.length} octets, announced ${data.length}`);
+    this.counters.bdSent++;
+    return buildTcFrame({ ...fields, data: d });
   }
 
   /** Frames to transmit now (to be put in CLTUs), in order. */
@@ -250,8 +260,15 @@ export class Fop1 {
   private fill(): void {
     if (this.state !== "active") return;
     while (this.waiting.length && this.sent.length < this.k) {
-      const data = this.waiting.shift()!;
-      const frame = buildTcFrame({ bypass: false, controlCommand: false, scid: this.o.scid, vcid: this.o.vcid, seq: this.vs, data });
+      const w = this.waiting.shift()!;
+      const fields = { bypass: false, controlCommand: false, scid: this.o.scid, vcid: this.o.vcid, seq: this.vs };
+      let data: Uint8Array;
+      if (w instanceof Uint8Array) data = w;
+      else {
+        data = w.build(tcPrimaryHeader(fields, w.length));
+        if (data.length !== w.length) throw new RangeError(`FOP-1: the data field builder returned ${data.length} octets, announced ${w.length}`);
+      }
+      const frame = buildTcFrame({ ...fields, data });
       this.sent.push({ seq: this.vs, frame });
       this.out.push(frame);
       this.counters.adSent++;

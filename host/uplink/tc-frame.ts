@@ -59,6 +59,24 @@ export function buildTcFrame(f: TcFrame): Uint8Array {
   return out;
 }
 
+/**
+ * The 5-octet primary header a frame with these fields and a data field of dataLength octets will
+ * have: what an SDLS MAC covers, so the data field can be secured before the frame is built.
+ */
+export function tcPrimaryHeader(f: Omit<TcFrame, "data">, dataLength: number): Uint8Array {
+  return buildTcFrame({ ...f, data: new Uint8Array(dataLength) }).slice(0, TC_HEADER_LEN);
+}
+
+/**
+ * A data field that depends on the frame's own header (SDLS authentication: the MAC covers the
+ * primary header, whose sequence number the FOP assigns when it sends the frame). build() is
+ * called once, with the header, and must return exactly length octets.
+ */
+export interface TcDataBuilder {
+  length: number;
+  build(header: Uint8Array): Uint8Array;
+}
+
 /** COP-1 control commands (232.1-B-2 §5.3.2). */
 export const UNLOCK = Uint8Array.of(0x00);
 export function setVrCommand(vr: number): Uint8Array { checkInt(vr, "vr", 0xff); return Uint8Array.of(0x82, 0x00, vr); }

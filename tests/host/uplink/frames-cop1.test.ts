@@ -274,3 +274,35 @@ test("[232.0-B-4 §4.1] acceptCltus(bytes) with no options: VCID 1, any spacecra
   assert.equal(r.clcw.reportValue, 2);
   assert.equal(r.counters.framesRefused.vcid, 1);
 });
+
+test("[232.1-B-2 §5] FOP-1 with a data field built from the frame's own header (as an SDLS MAC over the primary header needs): the header given is the one sent, each builder runs once even when its frame is retransmitted", async () => {
+  const { createHmac } = await import("node:crypto");
+  const key = new Uint8Array(32).fill(7);
+  const mac = (h: Uint8Array, pkt: Uint8Array) => createHmac("sha256", key).update(h).update(pkt).digest().subarray(0, 16);
+  const rx = new UplinkReceiver({ scid: SCID });
+  const fop = new Fop1({ scid: SCID, vcid: VC, t1: 1, transmissionLimit: 5 });
+  fop.initiate(0);
+  let builds = 0;
+  const pkts = [Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5), Uint8Array.of(6)];
+  for (const pkt of pkts) fop.send({ length: pkt.length + 16, build: (h) => { builds++; return Buffer.concat([pkt, mac(h, pkt)]); } });
+  const got: Uint8Array[] = [];
+  let first = true;
+  for (let step = 0; step < 20 && fop.outstanding > 0; step++) {
+    for (const f of fop.poll()) {
+      if (first) { first = false; continue; } // the first frame is lost: the others are ahead, all go again
+      const o = rx.push(buildCltu(f));
+      got.push(...o.frames);
+      for (const e of o.events) fop.clcw((decodeClcw(e.clcw) as { clcw: Clcw }).clcw);
+    }
+    fop.tick();
+  }
+  assert.equal(builds, 3);
+  assert.ok(fop.counters.adRetransmitted >= 3);
+  assert.equal(got.length, 3);
+  got.forEach((f, i) => {
+    const d = f.subarray(5, f.length - 2);
+    assert.deepEqual(d.subarray(0, pkts[i].length), pkts[i]);
+    assert.deepEqual(d.subarray(pkts[i].length), new Uint8Array(mac(f.subarray(0, 5), pkts[i])), `frame ${i}: the MAC verifies over the header it was sent with`);
+  });
+  assert.throws(() => fop.send({ length: 0, build: () => new Uint8Array(0) }), RangeError);
+});
