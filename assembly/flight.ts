@@ -10,6 +10,9 @@ import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CON
 import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed, inputPtr, inputCap, configMemoryNeeded, BOOT_BUF_LEN } from "./payload/pipeline";
 import { heapTop } from "./payload/carve";
 import { sdlsBoot } from "./security/sdls";
+import { selfTest } from "./security/selftest";
+import { trialBoot, confirmSelf } from "./security/upload";
+import { rebootRequested } from "./command/update-seam";
 import { commandConfigure, commandFrame, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
 import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
@@ -27,6 +30,10 @@ export function tengri_config_refusal(): usize { return refusalBlock; }
 const EXIT_OK: u32 = 0;
 const EXIT_IO: u32 = 3;
 const EXIT_NO_CONFIG: u32 = 2;
+/** Asked to reboot into the uploaded image (boot-request written): the bootloader takes over (host/boot). */
+const EXIT_REBOOT: u32 = 72;
+/** On trial and the start-up self-test failed: a failed boot for the bootloader. */
+const EXIT_SELF_TEST: u32 = 73;
 /** The largest legal configuration table (255 bands, every block, CRC included): its record fits the boot buffer. */
 const MAX_CONFIG_PAYLOAD: i32 = MAX_CONFIG_TABLE_LEN;
 const LOG_FIRST: u32 = 8;          // log the first N events of each kind, then every 1000th
@@ -117,6 +124,15 @@ function main(): u32 {
   logStr("tengri: flight image booted; waiting for the configuration table"); logEnd();
   // Commanding's keys and anti-replay state from the flash directory (assembly/security/sdls.ts);
   // without them every telecommand is refused as unauthenticated, and the pass runs as before.
+  // Start-up self-test (assembly/security/selftest.ts). An image on trial that fails it stops here:
+  // the bootloader counts a failed trial boot and falls back to the previous slot.
+  const selfOk = selfTest() == OK;
+  const onTrial = trialBoot();
+  if (!selfOk) {
+    logStr("tengri: self-test FAILED: field="); logInt(detailField()); logEnd();
+    if (onTrial) return EXIT_SELF_TEST;
+  }
+  if (onTrial) { logStr("tengri: running on trial: confirms itself after a good pass"); logEnd(); }
   const sec = sdlsBoot();
   if (sec == OK) { logStr("tengri: commanding: key store and anti-replay state loaded"); logEnd(); }
   else { logStr("tengri: commanding refused as unauthenticated (no key store: status "); logInt(sec); logStr(")"); logEnd(); }
@@ -204,6 +220,7 @@ function main(): u32 {
         hk.hkInc(hk.HK_RECORDS_ACCEPTED);
         commandFrame(recPayloadPtr, recPayloadLen);
         if (!drainOutput()) return EXIT_IO;
+        if (rebootRequested) { ended = true; break; }     // end the pass as at end-of-pass, then exit 72
         continue;
       }
       if (recType == REC_END) { hk.hkInc(hk.HK_RECORDS_ACCEPTED); ended = true; break; }
@@ -229,6 +246,13 @@ function main(): u32 {
   let rej: u32 = 0;
   for (let i = hk.HK_REJ_SYNC; i <= hk.HK_REJ_NO_CONFIG; i++) rej += hk.hkGet(i);
   logInt(rej); logStr(ended ? "" : " (no end-of-pass record)"); logEnd();
+  if (rebootRequested) { logStr("tengri: rebooting into the uploaded image (boot-request written)"); logEnd(); return EXIT_REBOOT; }
+  // On trial, a good pass confirms the image: self-test passed, the pass ended with its end-of-pass
+  // record, and no frame was lost to a full output buffer.
+  if (onTrial && selfOk && ended && hk.hkGet(hk.HK_FRAMES_OVERFLOW) == 0) {
+    const c = confirmSelf();
+    logStr(c == OK ? "tengri: trial image confirmed itself (confirm written)" : "tengri: trial image could not confirm itself, status="); if (c != OK) logInt(c); logEnd();
+  }
   return EXIT_OK;
 }
 

@@ -73,6 +73,7 @@ export const E_UPL_BOUNDS: i32 = -821; // upload length beyond the slot, a segme
 export const E_UPL_ORDER: i32 = -822; // upload segment not at the next expected offset: overlap, repeat, gap or out of order (found: its offset, expected: the next)
 export const E_UPL_DIGEST: i32 = -823; // SHA-256 of the written upload differs from the declared one
 export const E_BOOT_STATE: i32 = -824; // boot.bin or the running slot's image container missing or invalid (bad magic, format or CRC)
+export const E_SELF_TEST: i32 = -825; // the start-up self-test failed (field 1 SHA-256, 2 HMAC-SHA-256, 3 CRC-16): an image on trial exits 73 before its configuration
 // pus
 export const E_PUS_SHORT: i32 = -850; // a TC packet shorter than its headers and error control, or longer than what is left of the frame
 export const E_PUS_LENGTH: i32 = -851; // the packet data length field disagrees with the octets of the packet (133.0-B-2 §4.1.3.5)
