@@ -9,6 +9,7 @@ import { loadProfile } from "../../../host/profiles/index.ts";
 import { ProductWriter, channelSpecsOf, type ChannelSpec } from "../../../host/products/writer.ts";
 import { sceneSun, toaScaleOffset } from "../../../host/products/model.ts";
 import { GDAL_SKIP, gdalinfo, gdalPixels } from "./gdal-tools.ts";
+import { stacErrors } from "./stac-schema.ts";
 
 const p = loadProfile("default");
 const W = 300, H = 80, F = 4;
@@ -21,7 +22,7 @@ const specs: ChannelSpec[] = [
 const msValue = (b: number, x: number, y: number) => (x * 7 + y * 13 + b * 100) % 4096;
 const panValue = (x: number, y: number) => (x * 3 + y * 5) % 4096;
 
-test("[tengri §products] writer: pan + multispectral GeoTIFFs, pan-sharpened quicklook, mask and STAC item; GDAL reads sizes, COG layout, co-registered georeference, nodata, descriptions, scale/offset and the pixels written", { skip: GDAL_SKIP }, () => {
+test("[tengri §products] writer: pan + multispectral GeoTIFFs, pan-sharpened quicklook, mask and a STAC item valid against the STAC 1.0.0 and extension schemas; GDAL reads sizes, COG layout, co-registered georeference, nodata, descriptions, scale/offset and the pixels written", { skip: GDAL_SKIP }, () => {
   const dir = mkdtempSync(join(tmpdir(), "tengri-products-"));
   try {
     const w = new ProductWriter(dir, p, specs, true);
@@ -75,6 +76,10 @@ test("[tengri §products] writer: pan + multispectral GeoTIFFs, pan-sharpened qu
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) assert.equal(mp.data[y * W + x], (y >= 40 && y <= 44) || y === 60 ? 255 : (x + y) % 3);
     // STAC: an asset per file, the pan asset's transform 1/4 of the multispectral one's steps.
     const item = JSON.parse(readFileSync(join(dir, "item.json"), "utf8"));
+    assert.deepEqual(stacErrors(item), [], "valid against the STAC 1.0.0 item schema and its extensions' schemas");
+    const broken = structuredClone(item);
+    broken.assets.panchromatic["raster:bands"][0].data_type = "u12";
+    assert.ok(stacErrors(broken).some((e) => /raster.*data_type/.test(e)), "the validator catches a wrong field");
     assert.deepEqual(Object.keys(item.assets), ["multispectral", "panchromatic", "visual", "cloud_mask"]);
     assert.equal(item.properties["eo:cloud_cover"], 12.5);
     assert.equal(item.assets.panchromatic["eo:bands"][0].common_name, "pan");
@@ -99,6 +104,7 @@ test("[tengri §products] writer: a long pass (20000 lines, misfit of an affine 
     assert.deepEqual([g[0].pixel, g[0].line, g[g.length - 1].pixel, g[g.length - 1].line], [0, 0, 64, 20000]);
     assert.match(info.metadata[""].GEOREFERENCE, /^ground control points/);
     const item = JSON.parse(readFileSync(join(dir, "item.json"), "utf8"));
+    assert.deepEqual(stacErrors(item), []);
     assert.equal(item.assets.multispectral["proj:transform"], undefined);
     assert.equal(item.assets.visual, undefined, "one band: no RGB quicklook");
   } finally { rmSync(dir, { recursive: true, force: true }); }
