@@ -10,6 +10,7 @@ import { ProductWriter, channelSpecsOf, type ChannelSpec } from "../../../host/p
 import { sceneSun, toaScaleOffset } from "../../../host/products/model.ts";
 import { GDAL_SKIP, gdalinfo, gdalPixels } from "./gdal-tools.ts";
 import { stacErrors } from "./stac-schema.ts";
+import { readTiff, TAG } from "./tiff-layout.ts";
 
 const p = loadProfile("default");
 const W = 300, H = 80, F = 4;
@@ -107,5 +108,36 @@ test("[tengri §products] writer: a long pass (20000 lines, misfit of an affine 
     assert.deepEqual(stacErrors(item), []);
     assert.equal(item.assets.multispectral["proj:transform"], undefined);
     assert.equal(item.assets.visual, undefined, "one band: no RGB quicklook");
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test("[tengri §products] COG layout byte by byte: GDAL's ghost header says IFDs before data, every IFD (image and overviews) precedes every tile, 256 × 256 DEFLATE tiles, ModelTransformation, GeoKeys, GDAL_NODATA and SCALE/OFFSET/DESCRIPTION in GDAL_METADATA", { skip: GDAL_SKIP }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "tengri-products-"));
+  try {
+    const w = new ProductWriter(dir, p, [specs[0]], false);
+    for (let y = 0; y < 700; y++) w.line("multispectral", y, [0, 1, 2, 3].map((b) => Uint16Array.from({ length: W }, (_, x) => msValue(b, x, y))));
+    w.end({ lines: 700 });
+    const t = readTiff(join(dir, "multispectral.tif"));
+    assert.match(t.ghost, /^GDAL_STRUCTURAL_METADATA_SIZE=\d+ bytes\nLAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\n/);
+    assert.equal(t.ifds.length, 3, "full resolution and two overviews (350 and 175 lines: then within one tile)");
+    const firstTile = Math.min(...t.ifds.flatMap((i) => i.tags.get(TAG.TileOffsets) as number[]));
+    for (const ifd of t.ifds) {
+      assert.ok(ifd.offset < firstTile, `IFD at ${ifd.offset} after a tile at ${firstTile}`);
+      assert.deepEqual([ifd.tags.get(TAG.TileWidth), ifd.tags.get(TAG.TileLength), ifd.tags.get(TAG.Compression)], [[256], [256], [8]]);
+    }
+    const full = t.ifds[0].tags;
+    assert.deepEqual([full.get(TAG.ImageWidth), full.get(TAG.ImageLength)], [[W], [700]]);
+    for (const o of t.ifds.slice(1)) assert.deepEqual(o.tags.get(TAG.NewSubfileType), [1], "overviews are reduced-resolution images");
+    assert.ok(full.has(TAG.ModelTransformation) && full.has(TAG.GeoKeyDirectory) && !full.has(TAG.ModelPixelScale), "a rotated grid: ModelTransformationTag");
+    assert.equal(full.get(TAG.GdalNodata), "65535");
+    const md = full.get(TAG.GdalMetadata) as string;
+    const sun = sceneSun(p, 700);
+    p.sensor.bands.forEach((b, i) => {
+      const so = toaScaleOffset(b, sun);
+      const scale = Number(new RegExp(`<Item name="SCALE" sample="${i}" role="scale">([^<]+)</Item>`).exec(md)?.[1]);
+      const offset = Number(new RegExp(`<Item name="OFFSET" sample="${i}" role="offset">([^<]+)</Item>`).exec(md)?.[1]);
+      assert.ok(Math.abs(scale / so.scale - 1) < 1e-15 && Math.abs(offset / so.offset - 1) < 1e-15, `band ${i}: ${scale}, ${offset}`);
+      assert.match(md, new RegExp(`<Item name="DESCRIPTION" sample="${i}" role="description">${b.name} \\(${b.centreNm} nm\\)</Item>`));
+    });
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
