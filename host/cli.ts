@@ -70,9 +70,11 @@ received against what the imager produced.
   --ber        random bit error rate on the downlink, 0..0.5 (default 0)
   --burst-every, --burst-len   mean bytes between error bursts, and their length (≥ 1)
   --drop-cadu  comma-separated CADU indices the link loses
-  --out DIR    write pass.cadu, report.json, report.html and PNG quicklooks there (DIR is
-               created if missing; files of the same names are overwritten); each file written
-               is listed at the end
+  --out DIR    write pass.cadu, report.json, report.html and PNG quicklooks there, and the
+               products: Cloud-Optimized GeoTIFFs (multispectral, RGB quicklook, cloud mask) in
+               WGS 84 / UTM and a STAC item.json (they need GDAL's gdal_translate, Debian
+               gdal-bin). DIR is created if missing; files of the same names are overwritten;
+               each file written is listed at the end
   --json       print the summary as JSON
 ${SCENE_HELP}
 Exit: 0 verified, 1 not verified (or a file that cannot be read or written), 2 bad usage,

@@ -47,15 +47,6 @@ export function toaScaleOffset(b: BandProfile, sun: SceneSun): { scale: number; 
   return { scale: k * b.gain, offset: k * b.offset };
 }
 
-/** The channels of a pass on today's profiles: one multispectral channel, every band. */
-export function channelsOf(p: Profile, lines: number, sun: SceneSun): ProductChannel[] {
-  return [{
-    id: "multispectral", role: "multispectral", bitDepth: p.sensor.bitDepth,
-    geometry: { pixels: p.sensor.pixelsPerLine, lines, gsdM: p.sensor.gsdM, lineRateHz: p.sensor.lineRateHz },
-    bands: p.sensor.bands.map((b) => ({ name: b.name, centreNm: b.centreNm, widthNm: b.widthNm, ...toaScaleOffset(b, sun) })),
-  }];
-}
-
 /** Indices of the bands nearest red, green and blue (650, 560, 480 nm); null with fewer than three bands in 400–700 nm. */
 export function rgbBands(bands: ProductBand[]): [number, number, number] | null {
   const visible = bands.map((b, i) => ({ i, nm: b.centreNm })).filter((b) => b.nm >= 400 && b.nm <= 700);

@@ -14,6 +14,7 @@ import { loadProfile } from "../../host/profiles/index.ts";
 import { PassGeometry } from "../../host/sensor/geometry.ts";
 import { createProductsObserver } from "../../host/products/observer.ts";
 import { GDAL_SKIP, haveGdal, gdalinfo, gdalPixels, distanceM } from "../host/products/gdal-tools.ts";
+import { stacErrors } from "../host/products/stac-schema.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/tengri.mjs", import.meta.url));
 const tengri = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 300_000, env });
@@ -95,6 +96,7 @@ test("[tengri §products] a default-profile pass with losses (BER 1e-4, CADUs dr
     // STAC item: the same footprint, assets for every file, the same scale/offset.
     const item = JSON.parse(readFileSync(join(dir, "item.json"), "utf8"));
     assert.equal(item.stac_version, "1.0.0");
+    assert.deepEqual(stacErrors(item), [], "valid against the STAC 1.0.0 item schema and its extensions' schemas");
     assert.equal(item.type, "Feature");
     assert.equal(item.properties["proj:epsg"], 32632);
     assert.ok(Math.abs(item.properties["eo:cloud_cover"] - 100 * s.screening!.cloudFraction) < 1e-9);

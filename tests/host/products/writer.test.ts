@@ -9,6 +9,8 @@ import { loadProfile } from "../../../host/profiles/index.ts";
 import { ProductWriter, channelSpecsOf, type ChannelSpec } from "../../../host/products/writer.ts";
 import { sceneSun, toaScaleOffset } from "../../../host/products/model.ts";
 import { GDAL_SKIP, gdalinfo, gdalPixels } from "./gdal-tools.ts";
+import { stacErrors } from "./stac-schema.ts";
+import { readTiff, TAG } from "./tiff-layout.ts";
 
 const p = loadProfile("default");
 const W = 300, H = 80, F = 4;
@@ -21,7 +23,7 @@ const specs: ChannelSpec[] = [
 const msValue = (b: number, x: number, y: number) => (x * 7 + y * 13 + b * 100) % 4096;
 const panValue = (x: number, y: number) => (x * 3 + y * 5) % 4096;
 
-test("[tengri §products] writer: pan + multispectral GeoTIFFs, pan-sharpened quicklook, mask and STAC item; GDAL reads sizes, COG layout, co-registered georeference, nodata, descriptions, scale/offset and the pixels written", { skip: GDAL_SKIP }, () => {
+test("[tengri §products] writer: pan + multispectral GeoTIFFs, pan-sharpened quicklook, mask and a STAC item valid against the STAC 1.0.0 and extension schemas; GDAL reads sizes, COG layout, co-registered georeference, nodata, descriptions, scale/offset and the pixels written", { skip: GDAL_SKIP }, () => {
   const dir = mkdtempSync(join(tmpdir(), "tengri-products-"));
   try {
     const w = new ProductWriter(dir, p, specs, true);
@@ -75,6 +77,10 @@ test("[tengri §products] writer: pan + multispectral GeoTIFFs, pan-sharpened qu
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) assert.equal(mp.data[y * W + x], (y >= 40 && y <= 44) || y === 60 ? 255 : (x + y) % 3);
     // STAC: an asset per file, the pan asset's transform 1/4 of the multispectral one's steps.
     const item = JSON.parse(readFileSync(join(dir, "item.json"), "utf8"));
+    assert.deepEqual(stacErrors(item), [], "valid against the STAC 1.0.0 item schema and its extensions' schemas");
+    const broken = structuredClone(item);
+    broken.assets.panchromatic["raster:bands"][0].data_type = "u12";
+    assert.ok(stacErrors(broken).some((e) => /raster.*data_type/.test(e)), "the validator catches a wrong field");
     assert.deepEqual(Object.keys(item.assets), ["multispectral", "panchromatic", "visual", "cloud_mask"]);
     assert.equal(item.properties["eo:cloud_cover"], 12.5);
     assert.equal(item.assets.panchromatic["eo:bands"][0].common_name, "pan");
@@ -99,7 +105,39 @@ test("[tengri §products] writer: a long pass (20000 lines, misfit of an affine 
     assert.deepEqual([g[0].pixel, g[0].line, g[g.length - 1].pixel, g[g.length - 1].line], [0, 0, 64, 20000]);
     assert.match(info.metadata[""].GEOREFERENCE, /^ground control points/);
     const item = JSON.parse(readFileSync(join(dir, "item.json"), "utf8"));
+    assert.deepEqual(stacErrors(item), []);
     assert.equal(item.assets.multispectral["proj:transform"], undefined);
     assert.equal(item.assets.visual, undefined, "one band: no RGB quicklook");
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test("[tengri §products] COG layout byte by byte: GDAL's ghost header says IFDs before data, every IFD (image and overviews) precedes every tile, 256 × 256 DEFLATE tiles, ModelTransformation, GeoKeys, GDAL_NODATA and SCALE/OFFSET/DESCRIPTION in GDAL_METADATA", { skip: GDAL_SKIP }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "tengri-products-"));
+  try {
+    const w = new ProductWriter(dir, p, [specs[0]], false);
+    for (let y = 0; y < 700; y++) w.line("multispectral", y, [0, 1, 2, 3].map((b) => Uint16Array.from({ length: W }, (_, x) => msValue(b, x, y))));
+    w.end({ lines: 700 });
+    const t = readTiff(join(dir, "multispectral.tif"));
+    assert.match(t.ghost, /^GDAL_STRUCTURAL_METADATA_SIZE=\d+ bytes\nLAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\n/);
+    assert.equal(t.ifds.length, 3, "full resolution and two overviews (350 and 175 lines: then within one tile)");
+    const firstTile = Math.min(...t.ifds.flatMap((i) => i.tags.get(TAG.TileOffsets) as number[]));
+    for (const ifd of t.ifds) {
+      assert.ok(ifd.offset < firstTile, `IFD at ${ifd.offset} after a tile at ${firstTile}`);
+      assert.deepEqual([ifd.tags.get(TAG.TileWidth), ifd.tags.get(TAG.TileLength), ifd.tags.get(TAG.Compression)], [[256], [256], [8]]);
+    }
+    const full = t.ifds[0].tags;
+    assert.deepEqual([full.get(TAG.ImageWidth), full.get(TAG.ImageLength)], [[W], [700]]);
+    for (const o of t.ifds.slice(1)) assert.deepEqual(o.tags.get(TAG.NewSubfileType), [1], "overviews are reduced-resolution images");
+    assert.ok(full.has(TAG.ModelTransformation) && full.has(TAG.GeoKeyDirectory) && !full.has(TAG.ModelPixelScale), "a rotated grid: ModelTransformationTag");
+    assert.equal(full.get(TAG.GdalNodata), "65535");
+    const md = full.get(TAG.GdalMetadata) as string;
+    const sun = sceneSun(p, 700);
+    p.sensor.bands.forEach((b, i) => {
+      const so = toaScaleOffset(b, sun);
+      const scale = Number(new RegExp(`<Item name="SCALE" sample="${i}" role="scale">([^<]+)</Item>`).exec(md)?.[1]);
+      const offset = Number(new RegExp(`<Item name="OFFSET" sample="${i}" role="offset">([^<]+)</Item>`).exec(md)?.[1]);
+      assert.ok(Math.abs(scale / so.scale - 1) < 1e-15 && Math.abs(offset / so.offset - 1) < 1e-15, `band ${i}: ${scale}, ${offset}`);
+      assert.match(md, new RegExp(`<Item name="DESCRIPTION" sample="${i}" role="description">${b.name} \\(${b.centreNm} nm\\)</Item>`));
+    });
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
