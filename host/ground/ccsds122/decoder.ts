@@ -84,6 +84,7 @@ export const CCSDS122_LIMITS = {
   maxPixelsDefault: 1 << 26,
   maxWidth: (1 << 20) - 1,
   minWidth: 17,
+  /** table 3-1: 25 (integer DWT), 27 (float, unsigned), 28 (float, signed) */
   maxPixelBitDepth: 28,
   maxSegments: 1 << 20,
 };
@@ -237,7 +238,7 @@ function decodeDpcm(bits: Bits, S: number, N: number, signed: boolean, out: Int3
   }
   let idLen: number, maxK: number;
   if (N === 2) { idLen = 1; maxK = 0; }
-  else if (N <= 4) { idLen = 2; maxK = 2; } // includes AC N = 1 (as the reference software does)
+  else if (N <= 4) { idLen = 2; maxK = 2; }
   else if (N <= 8) { idLen = 3; maxK = 6; }
   else { idLen = 4; maxK = 8; }
   const uncoded = (1 << idLen) - 1;
@@ -303,13 +304,18 @@ function decodeSegmentData(bits: Bits, ctx: Ctx, st: SegState, bdDC: number, bdA
     for (let m = 0; m < S; m++) { if (bits.bit()) st.dc[m] += 2 ** b; st.dcLow[m] = b; }
   }
   if (p.dcStop) return;
-  if (bdAC === 0) return;
+  // 4.4 a): BitDepthAC 0, nothing more; 4.2.3.2.3 note: BitPlaneStop > BitDepthAC-1 ends the segment here too
+  if (bdAC === 0 || p.bitPlaneStop > bdAC - 1) return;
   // 4.4: AC bit depths per block
   status.stage = "AC bit depths";
-  let Nac = 0;
-  while (bdAC >> Nac > 0) Nac++;
   const bdBlk = new Int32Array(S);
-  decodeDpcm(bits, S, Nac, false, bdBlk, "BitDepthAC_Block coding");
+  if (bdAC === 1) {
+    for (let m = 0; m < S; m++) bdBlk[m] = bits.bit(); // 4.4 b): one bit each
+  } else {
+    let Nac = 0;
+    while (bdAC >> Nac > 0) Nac++;
+    decodeDpcm(bits, S, Nac, false, bdBlk, "BitDepthAC_Block coding");
+  }
   for (let m = 0; m < S; m++) if (bdBlk[m] > bdAC) throw new Bad(`BitDepthAC_Block: block ${m} claims ${bdBlk[m]} > BitDepthAC ${bdAC}`, bits.pos);
 
   const sh = new Int8Array(64);
@@ -539,11 +545,10 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     if (f3) {
       e = need(3, "Header Part 3"); if (e) return e;
       const bp = pos * 8;
-      np.blocksPerSegment = u(stream, bp, 20);
+      np.blocksPerSegment = u(stream, bp, 20) || 1 << 20; // S mod 2^20 (4.2.4.2.1)
       np.optDCSelect = u(stream, bp + 20, 1) === 1;
       np.optACSelect = u(stream, bp + 21, 1) === 1;
       if (u(stream, bp + 22, 2) !== 0) return fail("Header Part 3: reserved bits set", pos);
-      if (np.blocksPerSegment === 0) return fail("S: 0 blocks per segment", pos);
       pos += 3;
     }
     if (f4) {
@@ -554,7 +559,7 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       const ext = u(stream, bp + 2, 1);
       const signedPix = u(stream, bp + 3, 1) === 1;
       const pbd = u(stream, bp + 4, 4);
-      const width = u(stream, bp + 8, 20);
+      const width = u(stream, bp + 8, 20) || 1 << 20; // width mod 2^20 (4.2.5.2.6)
       const transpose = u(stream, bp + 28, 1) === 1;
       const cwl = u(stream, bp + 29, 3);
       const custom = u(stream, bp + 32, 1) === 1;
@@ -563,8 +568,9 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       for (let i = 0; i < 10; i++) wt.push(u(stream, bp + 33 + 2 * i, 2));
       if (u(stream, bp + 53, 11) !== 0) return fail("Header Part 4: reserved bits set", pos);
       const depth = ext ? 16 + pbd : pbd === 0 ? 16 : pbd;
-      if (depth > CCSDS122_LIMITS.maxPixelBitDepth) return fail(`PixelBitDepth: ${depth} bits exceeds ${CCSDS122_LIMITS.maxPixelBitDepth}`, pos);
-      if (width < 1) return fail("ImageWidth: 0", pos);
+      // table 3-1: integer DWT 25 bits, float DWT 27 (unsigned) / 28 (signed)
+      const maxDepth = dwtInt ? 25 : signedPix ? 28 : 27;
+      if (depth > maxDepth) return fail(`PixelBitDepth: ${depth} bits exceeds ${maxDepth} for ${signedPix ? "signed" : "unsigned"} pixels with the ${dwtInt ? "integer" : "float"} DWT (table 3-1)`, pos);
       if (opts.width !== undefined && width !== opts.width) return fail(`ImageWidth: ${width} in the stream, ${opts.width} expected`, pos);
       if (p && (width !== p.imageWidth || depth !== p.pixelBitDepth || signedPix !== p.signed || (dwtInt ? "integer" : "float") !== p.dwt)) {
         return fail(`Header Part 4: segment ${segs.length} changes ImageWidth/PixelBitDepth/SignedPixels/DWTtype within an image`, pos);
@@ -586,6 +592,7 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     // BitDepthAC sanity: a bit-plane stop above the AC depth is legal (nothing of the AC is coded)
     if (bdAC > 0 && bdAC > p.pixelBitDepth + 12) return fail(`BitDepthAC: ${bdAC} impossible for ${p.pixelBitDepth}-bit pixels`, segStart);
     if (bdDC > p.pixelBitDepth + 14) return fail(`BitDepthDC: ${bdDC} impossible for ${p.pixelBitDepth}-bit pixels`, segStart);
+    if (p.blocksPerSegment < 16 && !endImg) return fail(`S: ${p.blocksPerSegment} blocks in segment ${segs.length}; fewer than 16 only in the final segment (3.4)`, segStart);
     const wPad = (p.imageWidth + 7) & ~7;
     blocksPerRow = wPad >> 3;
     const pp = p;

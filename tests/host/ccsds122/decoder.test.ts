@@ -145,12 +145,14 @@ test("[122.0-B-2 §3.3.1] float 9/7 DWT: the inverse undoes the forward to 1e-6;
 
 const CASES: DcOnly[] = [
   { width: 17, height: 17, bits: 8, signed: false, value: 200, dwt: "integer", S: 256 },
-  { width: 33, height: 20, bits: 12, signed: false, value: 3000, dwt: "integer", S: 3 },
+  { width: 130, height: 40, bits: 12, signed: false, value: 3000, dwt: "integer", S: 16 },
   { width: 64, height: 64, bits: 16, signed: false, value: 65535, dwt: "integer", S: 16 },
-  { width: 40, height: 19, bits: 12, signed: true, value: -1234, dwt: "integer", S: 7, k0: true },
-  { width: 24, height: 24, bits: 1, signed: false, value: 1, dwt: "integer", S: 1 },
-  { width: 24, height: 24, bits: 1, signed: false, value: 0, dwt: "float", S: 5 },
-  { width: 57, height: 23, bits: 20, signed: false, value: 1_000_000, dwt: "integer", S: 10 },
+  { width: 100, height: 50, bits: 12, signed: true, value: -1234, dwt: "integer", S: 20, k0: true },
+  { width: 24, height: 24, bits: 1, signed: false, value: 1, dwt: "integer", S: 16 },
+  { width: 64, height: 64, bits: 1, signed: false, value: 0, dwt: "float", S: 17 },
+  { width: 57, height: 23, bits: 20, signed: false, value: 1_000_000, dwt: "integer", S: 16 },
+  { width: 40, height: 40, bits: 25, signed: true, value: -(2 ** 24), dwt: "integer", S: 25 },
+  { width: 48, height: 17, bits: 28, signed: true, value: 2 ** 27 - 1, dwt: "float", S: 16 },
   { width: 30, height: 41, bits: 10, signed: true, value: -512, dwt: "float", S: 20, k0: true },
 ];
 
@@ -169,7 +171,7 @@ for (const c of CASES) {
   });
 }
 
-const BASE: DcOnly = { width: 33, height: 20, bits: 12, signed: false, value: 3000, dwt: "integer", S: 3 };
+const BASE: DcOnly = { width: 130, height: 40, bits: 12, signed: false, value: 3000, dwt: "integer", S: 16 }; // 85 blocks, 6 segments
 
 const HOSTILE: Array<{ what: string; over?: Over; seg?: (s: number) => Over; opts?: { width?: number }; field: RegExp }> = [
   { what: "StartImgFlag cleared in the first segment", over: {}, seg: (s) => (s === 0 ? { StartImgFlag: 0 } : {}), field: /StartImgFlag/ },
@@ -180,16 +182,18 @@ const HOSTILE: Array<{ what: string; over?: Over; seg?: (s: number) => Over; opt
   { what: "Part 2 missing in the first segment", seg: (s) => (s === 0 ? { Part2Flag: 0 } : {}), field: /Part2Flag/ },
   { what: "Part 4 missing in the first segment", seg: (s) => (s === 0 ? { Part4Flag: 0 } : {}), field: /Part4Flag/ },
   { what: "BitDepthDC 0", seg: (s) => (s === 0 ? { BitDepthDC: 0 } : {}), field: /BitDepthDC/ },
-  { what: "S = 0", seg: (s) => (s === 0 ? { S: 0 } : {}), field: /^S: 0/ },
+  { what: "S = 0 (2^20 blocks) in a short stream", seg: (s) => (s === 0 ? { S: 0 } : {}), field: /^S: segment 0 claims 1048576 blocks/ },
+  { what: "S below 16 in a segment that is not the final one", seg: (s) => (s === 1 ? { Part3Flag: 1, S: 15 } : {}), field: /^S: 15 blocks in segment 1/ },
+  { what: "PixelBitDepth 26 with the integer DWT (table 3-1 limit 25)", over: { ExtendedPixelBitDepthFlag: 1, PixelBitDepth: 10 }, field: /PixelBitDepth: 26 bits exceeds 25/ },
   { what: "reserved bits of Part 2 set", over: { Reserved2: 3 }, field: /Part 2: reserved/ },
   { what: "UseFill without SegByteLimit", over: { UseFill: 1 }, field: /UseFill/ },
   { what: "SegByteLimit not a multiple of the 16-bit code word", over: { SegByteLimit: 101, CodeWordLength: 2 }, field: /SegByteLimit/ },
   { what: "SegByteLimit smaller than the header", over: { SegByteLimit: 8 }, field: /SegByteLimit/ },
   { what: "PixelBitDepth 31 (extended flag, 15)", over: { ExtendedPixelBitDepthFlag: 1, PixelBitDepth: 15 }, field: /PixelBitDepth/ },
-  { what: "ImageWidth 0", over: { ImageWidth: 0 }, field: /ImageWidth/ },
-  { what: "ImageWidth not the expected one", opts: { width: 34 }, field: /ImageWidth: 33 .*34/ },
+  { what: "ImageWidth 0 (2^20 pixels) with 85 blocks", over: { ImageWidth: 0 }, field: /ImageWidth 1048576/ },
+  { what: "ImageWidth not the expected one", opts: { width: 131 }, field: /ImageWidth: 130 .*131/ },
   { what: "reserved bits of Part 4 set", over: { Reserved4b: 1 }, field: /Part 4: reserved/ },
-  { what: "S in the last segment leaving a partial block row", seg: (s) => (s === 4 ? { S: 2 } : {}), field: /^S: the image has/ },
+  { what: "S in the last segment leaving a partial block row", seg: (s) => (s === 5 ? { S: 2 } : {}), field: /^S: the image has/ },
   { what: "BitDepthAC beyond what the pixel depth allows", seg: (s) => (s === 0 ? { BitDepthAC: 31 } : {}), field: /BitDepthAC/ },
 ];
 
@@ -218,7 +222,7 @@ test("[122.0-B-2 §4.2.5] hostile: ImageWidth 2^20-1 with S = 2^20-1 is refused 
   assert.equal(CCSDS122_LIMITS.maxPixelsDefault, 1 << 26);
 });
 
-test("[122.0-B-2 §4.2] hostile: every prefix of a 5-segment stream is an error naming where it stopped (strict) and never throws (partial)", () => {
+test("[122.0-B-2 §4.2] hostile: every prefix of a 6-segment stream is an error naming where it stopped (strict) and never throws (partial)", () => {
   const s = dcOnlyStream(BASE);
   for (let cut = 0; cut < s.length; cut++) {
     const part = s.subarray(0, cut);
