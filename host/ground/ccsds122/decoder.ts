@@ -582,7 +582,9 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       np.transpose = transpose;
       np.codeWordBytes = 1 + (cwl >> 1) + 4 * (cwl & 1);
       np.customWeights = custom;
-      np.shifts = custom ? [wt[9], wt[7], wt[8], wt[6], wt[4], wt[5], wt[3], wt[1], wt[2], wt[0]] : dwtInt ? [...DEFAULT_INT_SHIFTS] : new Array(10).fill(0);
+      if (!custom && wt.some((x) => x !== 0)) return fail("CustomWtFlag: 0 but the custom subband weight fields are not all zeros (4.2.5.2.10 c)", pos);
+      // 3.9 / 4.1: BitShift of each subband; the float DWT does not scale subbands (BitShift 0)
+      np.shifts = !dwtInt ? new Array(10).fill(0) : custom ? [wt[9], wt[7], wt[8], wt[6], wt[4], wt[5], wt[3], wt[1], wt[2], wt[0]] : [...DEFAULT_INT_SHIFTS];
       pos += 8;
     }
     np.padRows = padRows;

@@ -35,6 +35,13 @@ class BitWriter {
 interface DcOnly {
   width: number; height: number; bits: number; signed: boolean; value: number;
   dwt: "integer" | "float"; S: number; k0?: boolean;
+  /** custom weights (CustomWtFlag 1): exponent of LL3 (other subbands 0) */
+  customLL3?: number;
+  /** code word bytes (CodeWordLength), default 1 */
+  cw?: number;
+  /** SegByteLimit with UseFill */
+  fill?: number;
+  transpose?: boolean;
 }
 
 /** Header fields a test may override, by name. */
@@ -51,11 +58,13 @@ function bitsTwos(v: number): number {
 function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over = () => ({})): Uint8Array {
   const wPad = Math.ceil(c.width / 8) * 8, hPad = Math.ceil(c.height / 8) * 8;
   const blocks = (wPad / 8) * (hPad / 8);
-  const dc = 8 * c.value; // LL3 of a constant image: integer DWT keeps v, weight 2^3; float DWT gain (sqrt 2)^6 = 8
+  const wLL = c.dwt === "integer" ? (c.customLL3 ?? 3) : 0;
+  // LL3 of a constant image: the integer DWT keeps v, then the weight 2^wLL; the float DWT's gain is (sqrt 2)^6 = 8
+  const dc = c.dwt === "integer" ? c.value * 2 ** wLL : 8 * c.value;
   const bdDC = bitsTwos(dc);
   const integer = c.dwt === "integer";
   const qp = bdDC <= 3 ? 0 : bdDC - 1 <= 1 ? bdDC - 3 : bdDC - 1 > 10 ? bdDC - 10 : 1;
-  const q = integer ? Math.max(qp, 3) : qp;
+  const q = integer ? Math.max(qp, wLL) : qp;
   const N = Math.max(bdDC - q, 1);
   const cq = Math.floor(dc / 2 ** q);
   const w = new BitWriter();
@@ -76,8 +85,8 @@ function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over
     w.put(p2, 1); w.put(p3, 1); w.put(p4, 1);
     if (last) { w.put(f("PadRows", hPad - c.height), 3); w.put(f("Reserved1B", 0), 5); }
     if (p2) {
-      w.put(f("SegByteLimit", 0), 27); w.put(f("DCStop", 0), 1); w.put(f("BitPlaneStop", 0), 5);
-      w.put(f("StageStop", 3), 2); w.put(f("UseFill", 0), 1); w.put(f("Reserved2", 0), 4);
+      w.put(f("SegByteLimit", c.fill ?? 0), 27); w.put(f("DCStop", 0), 1); w.put(f("BitPlaneStop", 0), 5);
+      w.put(f("StageStop", 3), 2); w.put(f("UseFill", c.fill ? 1 : 0), 1); w.put(f("Reserved2", 0), 4);
     }
     if (p3) { w.put(f("S", S), 20); w.put(1, 1); w.put(1, 1); w.put(f("Reserved3", 0), 2); }
     if (p4) {
@@ -85,8 +94,10 @@ function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over
       const ext = c.bits > 16 ? 1 : 0;
       w.put(f("ExtendedPixelBitDepthFlag", ext), 1); w.put(c.signed ? 1 : 0, 1);
       w.put(f("PixelBitDepth", c.bits % 16), 4); w.put(f("ImageWidth", c.width), 20);
-      w.put(0, 1); w.put(f("CodeWordLength", 0), 3); w.put(0, 1);
-      w.put(0, 20); w.put(f("Reserved4b", 0), 11);
+      const cw = c.cw ?? 1;
+      w.put(c.transpose ? 1 : 0, 1); w.put(f("CodeWordLength", ((cw - 1) % 4) * 2 + (cw > 4 ? 1 : 0)), 3);
+      w.put(c.customLL3 !== undefined ? 1 : 0, 1);
+      w.put(f("Weights", c.customLL3 ?? 0), 20); w.put(f("Reserved4b", 0), 11);
     }
     // 4.3.2 quantized DC: all equal, so the mapped differences are 0
     if (N === 1) {
@@ -105,10 +116,15 @@ function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over
       }
     }
     // 4.3.3 additional DC bit planes, q-1 down to max(BitDepthAC, weight of LL3)
-    const lowest = integer ? 3 : 0;
+    const lowest = integer ? wLL : 0;
     for (let b = q - 1; b >= lowest; b--) for (let m = 0; m < S; m++) w.put(Math.floor((dc - cq * 2 ** q) / 2 ** b) & 1, 1);
     w.align();
-    void segStart;
+    const cwb = c.cw ?? 1;
+    while ((w.bytes.length - segStart) % cwb !== 0) w.put(0, 8);
+    if (c.fill) {
+      if (w.bytes.length - segStart > c.fill) { w.bytes.length = segStart + c.fill; w.n = w.bytes.length * 8; } // rate control: cut at SegByteLimit
+      while (w.bytes.length - segStart < c.fill) w.put(0, 8);
+    }
   }
   return new Uint8Array(w.bytes);
 }
@@ -153,16 +169,22 @@ const CASES: DcOnly[] = [
   { width: 57, height: 23, bits: 20, signed: false, value: 1_000_000, dwt: "integer", S: 16 },
   { width: 40, height: 40, bits: 25, signed: true, value: -(2 ** 24), dwt: "integer", S: 25 },
   { width: 48, height: 17, bits: 28, signed: true, value: 2 ** 27 - 1, dwt: "float", S: 16 },
+  { width: 70, height: 30, bits: 12, signed: false, value: 777, dwt: "integer", S: 16, customLL3: 0 },
+  { width: 70, height: 30, bits: 12, signed: false, value: 777, dwt: "integer", S: 16, customLL3: 2, cw: 4 },
+  { width: 64, height: 48, bits: 10, signed: false, value: 300, dwt: "integer", S: 16, cw: 7 },
+  { width: 64, height: 48, bits: 10, signed: false, value: 301, dwt: "float", S: 16, fill: 64 },
+  { width: 50, height: 21, bits: 8, signed: false, value: 99, dwt: "integer", S: 16, transpose: true },
   { width: 30, height: 41, bits: 10, signed: true, value: -512, dwt: "float", S: 20, k0: true },
 ];
 
 for (const c of CASES) {
-  test(`[122.0-B-2 §4.2-4.3] DC-only stream ${c.width}x${c.height} ${c.signed ? "signed" : "unsigned"} ${c.bits}-bit ${c.dwt} S=${c.S}${c.k0 ? " (k=0 option)" : ""} decodes to the constant ${c.value}`, () => {
+  const extras = [c.k0 ? "k=0 option" : "", c.customLL3 !== undefined ? `custom weight LL3 2^${c.customLL3}` : "", c.cw ? `${8 * c.cw}-bit code words` : "", c.fill ? `UseFill to ${c.fill} bytes` : "", c.transpose ? "TransposeImg" : ""].filter(Boolean).join(", ");
+  test(`[122.0-B-2 §4.2-4.3] DC-only stream ${c.width}x${c.height} ${c.signed ? "signed" : "unsigned"} ${c.bits}-bit ${c.dwt} S=${c.S}${extras ? ` (${extras})` : ""} decodes to the constant ${c.value}`, () => {
     const s = dcOnlyStream(c);
     const r = decodeCcsds122(s, { width: c.width });
     assert.ok(r.ok, r.ok ? "" : `${r.error} @${r.offset}`);
-    assert.equal(r.width, c.width);
-    assert.equal(r.height, c.height);
+    assert.equal(r.width, c.transpose ? c.height : c.width);
+    assert.equal(r.height, c.transpose ? c.width : c.height);
     assert.equal(r.bitDepth, c.bits);
     assert.equal(r.signed, c.signed);
     assert.equal(r.segments, Math.ceil((Math.ceil(c.width / 8) * Math.ceil(c.height / 8)) / c.S));
@@ -193,6 +215,7 @@ const HOSTILE: Array<{ what: string; over?: Over; seg?: (s: number) => Over; opt
   { what: "ImageWidth 0 (2^20 pixels) with 85 blocks", over: { ImageWidth: 0 }, field: /ImageWidth 1048576/ },
   { what: "ImageWidth not the expected one", opts: { width: 131 }, field: /ImageWidth: 130 .*131/ },
   { what: "reserved bits of Part 4 set", over: { Reserved4b: 1 }, field: /Part 4: reserved/ },
+  { what: "weight fields set while CustomWtFlag is 0", over: { Weights: 5 }, field: /CustomWtFlag/ },
   { what: "S in the last segment leaving a partial block row", seg: (s) => (s === 5 ? { S: 2 } : {}), field: /^S: the image has/ },
   { what: "BitDepthAC beyond what the pixel depth allows", seg: (s) => (s === 0 ? { BitDepthAC: 31 } : {}), field: /BitDepthAC/ },
 ];
@@ -208,6 +231,24 @@ for (const h of HOSTILE) {
     }
   });
 }
+
+test("[122.0-B-2 §4.2.3.2.1] SegByteLimit cuts the first segment inside its additional DC bit planes, UseFill pads the others: ok, truncated, mid-point reconstruction within 1 of the value", () => {
+  const c: DcOnly = { width: 64, height: 48, bits: 10, signed: false, value: 301, dwt: "float", S: 16, fill: 44 };
+  const s = dcOnlyStream(c);
+  const r = decodeCcsds122(s);
+  assert.ok(r.ok, r.ok ? "" : r.error);
+  assert.equal(r.truncated, true);
+  // the first segment (19 header bytes) is cut at SegByteLimit; the others fit and are filled to it (UseFill)
+  assert.deepEqual(r.headers.segments.map((g) => [g.length, g.truncated]), [[44, true], [44, false], [44, false]]);
+  let maxe = 0;
+  for (const v of r.pixels) maxe = Math.max(maxe, Math.abs(v - c.value));
+  assert.ok(maxe <= 1, `max error ${maxe}`);
+  const z = decodeCcsds122(s, { reconstruction: "zero" });
+  assert.ok(z.ok);
+  let maxz = 0;
+  for (const v of z.pixels) maxz = Math.max(maxz, Math.abs(v - c.value));
+  assert.ok(maxz >= maxe, `zero fill ${maxz} is no better than mid-point ${maxe}`);
+});
 
 test("[122.0-B-2 §4.2.5] hostile: ImageWidth 2^20-1 with S = 2^20-1 is refused before allocation (maxPixels), and a caller limit is honoured", () => {
   const big = dcOnlyStream({ ...BASE, width: 64 }, { ImageWidth: (1 << 20) - 1, S: (1 << 20) - 1 });
