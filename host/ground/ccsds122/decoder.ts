@@ -71,6 +71,9 @@ export type Ccsds122Result =
 export interface Ccsds122DecodeOptions {
   /** Expected image width; an ImageWidth that differs is an error. */
   width?: number;
+  /** Expected image height (the stream has no height field): fixes the block count of a final
+   * segment that does not restate S, and a decoded height that differs is an error. */
+  height?: number;
   /** Upper bound on decoded pixels (padded), default 2^26; a stream claiming more is rejected. */
   maxPixels?: number;
   /** Accept a stream that ends mid-segment or before the segment with EndImgFlag (default false: error). */
@@ -645,7 +648,13 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     };
     let S = p.blocksPerSegment;
     let a: Attempt | null = null;
-    if (endImg && !f3 && segs.length > 0) {
+    if (endImg && !f3 && segs.length > 0 && opts.height !== undefined) {
+      // the caller knows the height: the final segment holds the blocks that remain
+      const bpr = ((p.imageWidth + 7) & ~7) >> 3;
+      const rest = bpr * Math.ceil(opts.height / 8) - totalBlocks;
+      if (rest >= 1 && rest <= S) { S = rest; a = attempt(S); }
+    }
+    if (!a && endImg && !f3 && segs.length > 0) {
       // The final segment without Part 3: it may hold fewer than S blocks (an encoder such as
       // Skooogi's does not restate S). Candidates complete the last block row; the first one
       // whose decoding ends exactly at the end of the stream (within a code word) is taken.
@@ -677,6 +686,9 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
   const hPad = blockRows * 8;
   const height = hPad - (ended ? p.padRows : 0);
   if (height <= 0) return fail(`PadRows: ${p.padRows} leaves no image rows`, segs[segs.length - 1].offset);
+  if (opts.height !== undefined && ended && height !== opts.height) {
+    return fail(`PadRows: the stream decodes to ${height} rows (${totalBlocks} blocks, PadRows ${p.padRows}), ${opts.height} expected`, segs[segs.length - 1].offset);
+  }
   // scatter coefficients into the Mallat layout, in the weighted domain, then unweight
   const img = new Float64Array(wPad * hPad);
   const w8 = wPad >> 3, h8 = hPad >> 3;

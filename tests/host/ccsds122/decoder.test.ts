@@ -250,6 +250,21 @@ test("[122.0-B-2 §4.2.3.2.1] SegByteLimit cuts the first segment inside its add
   assert.ok(maxz >= maxe, `zero fill ${maxz} is no better than mid-point ${maxe}`);
 });
 
+test("[122.0-B-2 §3.4] a final segment that does not restate S (Part 3 absent) holds the remaining blocks: inferred from the stream end, or from opts.height", () => {
+  const c: DcOnly = { width: 130, height: 40, bits: 12, signed: false, value: 1111, dwt: "integer", S: 16 }; // 85 blocks: 5 x 16 + 5
+  const s = dcOnlyStream(c, {}, (g) => (g === 5 ? { Part3Flag: 0 } : {}));
+  for (const opts of [{}, { height: 40 }]) {
+    const r = decodeCcsds122(s, opts);
+    assert.ok(r.ok, r.ok ? "" : r.error);
+    assert.equal(r.height, 40);
+    assert.equal(r.headers.segments[5].blocks, 5);
+    assert.ok(r.pixels.every((v) => v === 1111));
+  }
+  const wrong = decodeCcsds122(dcOnlyStream(c), { height: 41 });
+  assert.equal(wrong.ok, false);
+  if (!wrong.ok) assert.match(wrong.error, /^PadRows: the stream decodes to 40 rows .* 41 expected/);
+});
+
 test("[122.0-B-2 §4.2.5] hostile: ImageWidth 2^20-1 with S = 2^20-1 is refused before allocation (maxPixels), and a caller limit is honoured", () => {
   const big = dcOnlyStream({ ...BASE, width: 64 }, { ImageWidth: (1 << 20) - 1, S: (1 << 20) - 1 });
   const before = process.memoryUsage().rss;
