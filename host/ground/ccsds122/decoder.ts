@@ -74,7 +74,7 @@ export interface Ccsds122DecodeOptions {
   /** Expected image height (the stream has no height field): fixes the block count of a final
    * segment that does not restate S, and a decoded height that differs is an error. */
   height?: number;
-  /** Upper bound on decoded pixels (padded), default 2^26; a stream claiming more is rejected. */
+  /** Upper bound on decoded pixels (padded), default 2^25 (peak memory about 19 bytes per pixel); a stream claiming more is rejected. */
   maxPixels?: number;
   /** Accept a stream that ends mid-segment or before the segment with EndImgFlag (default false: error). */
   partial?: boolean;
@@ -84,7 +84,7 @@ export interface Ccsds122DecodeOptions {
 
 /** Documented limits. */
 export const CCSDS122_LIMITS = {
-  maxPixelsDefault: 1 << 26,
+  maxPixelsDefault: 1 << 25,
   maxWidth: (1 << 20) - 1,
   minWidth: 17,
   /** table 3-1: 25 (integer DWT), 27 (float, unsigned), 28 (float, signed) */

@@ -275,7 +275,7 @@ test("[122.0-B-2 §4.2.5] hostile: ImageWidth 2^20-1 with S = 2^20-1 is refused 
   const small = decodeCcsds122(dcOnlyStream(BASE), { maxPixels: 500 });
   assert.equal(small.ok, false);
   if (!small.ok) assert.match(small.error, /above the limit of 500/);
-  assert.equal(CCSDS122_LIMITS.maxPixelsDefault, 1 << 26);
+  assert.equal(CCSDS122_LIMITS.maxPixelsDefault, 1 << 25);
 });
 
 test("[122.0-B-2 §4.2] hostile: every prefix of a 6-segment stream is an error naming where it stopped (strict) and never throws (partial)", () => {
