@@ -231,3 +231,18 @@ for (const c of SKO_CASES) {
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 }
+
+test("[122.0-B-2 §4.5] the host tests' own encoder (tests/host/ccsds122/bpe-encoder.ts) is conformant: bpe -d decodes its lossless streams bit-exactly", { skip: skipBpe }, async () => {
+  const { encodeCcsds122 } = await import("../host/ccsds122/bpe-encoder.ts");
+  const dir = mkdtempSync(join(tmpdir(), "c122d-"));
+  try {
+    for (const [w, h, bits, S] of [[64, 64, 12, 16], [100, 37, 12, 16], [45, 30, 10, 20]]) {
+      const img = crop(w, h, bits);
+      const stream = encodeCcsds122(img, { width: w, height: h, bits, signed: false, dwt: "integer", S });
+      const ref = bpeDecode(dir, stream, img.length, bits);
+      let bad = -1;
+      for (let i = 0; i < img.length && bad < 0; i++) if (ref[i] !== img[i]) bad = i;
+      assert.equal(bad, -1, `${w}x${h}: bpe -d pixel ${bad}`);
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
