@@ -231,3 +231,40 @@ for (const c of SKO_CASES) {
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 }
+
+test("[122.0-B-2 §4.5] the host tests' own encoder (tests/host/ccsds122/bpe-encoder.ts) is conformant: bpe -d decodes its lossless streams bit-exactly", { skip: skipBpe }, async () => {
+  const { encodeCcsds122 } = await import("../host/ccsds122/bpe-encoder.ts");
+  const dir = mkdtempSync(join(tmpdir(), "c122d-"));
+  try {
+    for (const [w, h, bits, S] of [[64, 64, 12, 16], [100, 37, 12, 16], [45, 30, 10, 20]]) {
+      const img = crop(w, h, bits);
+      const stream = encodeCcsds122(img, { width: w, height: h, bits, signed: false, dwt: "integer", S });
+      const ref = bpeDecode(dir, stream, img.length, bits);
+      let bad = -1;
+      for (let i = 0; i < img.length && bad < 0; i++) if (ref[i] !== img[i]) bad = i;
+      assert.equal(bad, -1, `${w}x${h}: bpe -d pixel ${bad}`);
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test("[122.0-B-2 §4.2] hostile: every single header bit of a BPE.MOD stream flipped (first segment, 19 bytes) gives a named error or a decode, never a throw", { skip: skipBpe }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "c122d-"));
+  try {
+    const c: BpeCase = { w: 100, h: 37, bits: 12, float: false, s: 16 };
+    const img = crop(c.w, c.h, c.bits);
+    const stream = bpeEncode(dir, c, img);
+    let errors = 0;
+    for (let bit = 0; bit < 19 * 8; bit++) {
+      const s = Uint8Array.from(stream);
+      s[bit >> 3] ^= 0x80 >> (bit & 7);
+      let r: ReturnType<typeof decodeCcsds122> | undefined;
+      assert.doesNotThrow(() => { r = decodeCcsds122(s, { width: c.w }); }, `bit ${bit}`);
+      if (r && !r.ok) {
+        errors++;
+        assert.ok(!/internal decoder error/.test(r.error), `bit ${bit}: ${r.error}`);
+        assert.match(r.error, /^[A-Za-z0-9 ]+[:(]|^segment \d+: /, `bit ${bit}: ${r.error}`);
+      }
+    }
+    assert.ok(errors > 100, `${errors} of 152 header flips detected`);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

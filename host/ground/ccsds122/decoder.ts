@@ -71,7 +71,10 @@ export type Ccsds122Result =
 export interface Ccsds122DecodeOptions {
   /** Expected image width; an ImageWidth that differs is an error. */
   width?: number;
-  /** Upper bound on decoded pixels (padded), default 2^26; a stream claiming more is rejected. */
+  /** Expected image height (the stream has no height field): fixes the block count of a final
+   * segment that does not restate S, and a decoded height that differs is an error. */
+  height?: number;
+  /** Upper bound on decoded pixels (padded), default 2^25 (peak memory about 19 bytes per pixel); a stream claiming more is rejected. */
   maxPixels?: number;
   /** Accept a stream that ends mid-segment or before the segment with EndImgFlag (default false: error). */
   partial?: boolean;
@@ -81,9 +84,10 @@ export interface Ccsds122DecodeOptions {
 
 /** Documented limits. */
 export const CCSDS122_LIMITS = {
-  maxPixelsDefault: 1 << 26,
+  maxPixelsDefault: 1 << 25,
   maxWidth: (1 << 20) - 1,
   minWidth: 17,
+  /** table 3-1: 25 (integer DWT), 27 (float, unsigned), 28 (float, signed) */
   maxPixelBitDepth: 28,
   maxSegments: 1 << 20,
 };
@@ -237,7 +241,7 @@ function decodeDpcm(bits: Bits, S: number, N: number, signed: boolean, out: Int3
   }
   let idLen: number, maxK: number;
   if (N === 2) { idLen = 1; maxK = 0; }
-  else if (N <= 4) { idLen = 2; maxK = 2; } // includes AC N = 1 (as the reference software does)
+  else if (N <= 4) { idLen = 2; maxK = 2; }
   else if (N <= 8) { idLen = 3; maxK = 6; }
   else { idLen = 4; maxK = 8; }
   const uncoded = (1 << idLen) - 1;
@@ -303,13 +307,18 @@ function decodeSegmentData(bits: Bits, ctx: Ctx, st: SegState, bdDC: number, bdA
     for (let m = 0; m < S; m++) { if (bits.bit()) st.dc[m] += 2 ** b; st.dcLow[m] = b; }
   }
   if (p.dcStop) return;
-  if (bdAC === 0) return;
+  // 4.4 a): BitDepthAC 0, nothing more; 4.2.3.2.3 note: BitPlaneStop > BitDepthAC-1 ends the segment here too
+  if (bdAC === 0 || p.bitPlaneStop > bdAC - 1) return;
   // 4.4: AC bit depths per block
   status.stage = "AC bit depths";
-  let Nac = 0;
-  while (bdAC >> Nac > 0) Nac++;
   const bdBlk = new Int32Array(S);
-  decodeDpcm(bits, S, Nac, false, bdBlk, "BitDepthAC_Block coding");
+  if (bdAC === 1) {
+    for (let m = 0; m < S; m++) bdBlk[m] = bits.bit(); // 4.4 b): one bit each
+  } else {
+    let Nac = 0;
+    while (bdAC >> Nac > 0) Nac++;
+    decodeDpcm(bits, S, Nac, false, bdBlk, "BitDepthAC_Block coding");
+  }
   for (let m = 0; m < S; m++) if (bdBlk[m] > bdAC) throw new Bad(`BitDepthAC_Block: block ${m} claims ${bdBlk[m]} > BitDepthAC ${bdAC}`, bits.pos);
 
   const sh = new Int8Array(64);
@@ -539,11 +548,10 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     if (f3) {
       e = need(3, "Header Part 3"); if (e) return e;
       const bp = pos * 8;
-      np.blocksPerSegment = u(stream, bp, 20);
+      np.blocksPerSegment = u(stream, bp, 20) || 1 << 20; // S mod 2^20 (4.2.4.2.1)
       np.optDCSelect = u(stream, bp + 20, 1) === 1;
       np.optACSelect = u(stream, bp + 21, 1) === 1;
       if (u(stream, bp + 22, 2) !== 0) return fail("Header Part 3: reserved bits set", pos);
-      if (np.blocksPerSegment === 0) return fail("S: 0 blocks per segment", pos);
       pos += 3;
     }
     if (f4) {
@@ -554,7 +562,7 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       const ext = u(stream, bp + 2, 1);
       const signedPix = u(stream, bp + 3, 1) === 1;
       const pbd = u(stream, bp + 4, 4);
-      const width = u(stream, bp + 8, 20);
+      const width = u(stream, bp + 8, 20) || 1 << 20; // width mod 2^20 (4.2.5.2.6)
       const transpose = u(stream, bp + 28, 1) === 1;
       const cwl = u(stream, bp + 29, 3);
       const custom = u(stream, bp + 32, 1) === 1;
@@ -563,8 +571,9 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       for (let i = 0; i < 10; i++) wt.push(u(stream, bp + 33 + 2 * i, 2));
       if (u(stream, bp + 53, 11) !== 0) return fail("Header Part 4: reserved bits set", pos);
       const depth = ext ? 16 + pbd : pbd === 0 ? 16 : pbd;
-      if (depth > CCSDS122_LIMITS.maxPixelBitDepth) return fail(`PixelBitDepth: ${depth} bits exceeds ${CCSDS122_LIMITS.maxPixelBitDepth}`, pos);
-      if (width < 1) return fail("ImageWidth: 0", pos);
+      // table 3-1: integer DWT 25 bits, float DWT 27 (unsigned) / 28 (signed)
+      const maxDepth = dwtInt ? 25 : signedPix ? 28 : 27;
+      if (depth > maxDepth) return fail(`PixelBitDepth: ${depth} bits exceeds ${maxDepth} for ${signedPix ? "signed" : "unsigned"} pixels with the ${dwtInt ? "integer" : "float"} DWT (table 3-1)`, pos);
       if (opts.width !== undefined && width !== opts.width) return fail(`ImageWidth: ${width} in the stream, ${opts.width} expected`, pos);
       if (p && (width !== p.imageWidth || depth !== p.pixelBitDepth || signedPix !== p.signed || (dwtInt ? "integer" : "float") !== p.dwt)) {
         return fail(`Header Part 4: segment ${segs.length} changes ImageWidth/PixelBitDepth/SignedPixels/DWTtype within an image`, pos);
@@ -576,7 +585,9 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
       np.transpose = transpose;
       np.codeWordBytes = 1 + (cwl >> 1) + 4 * (cwl & 1);
       np.customWeights = custom;
-      np.shifts = custom ? [wt[9], wt[7], wt[8], wt[6], wt[4], wt[5], wt[3], wt[1], wt[2], wt[0]] : dwtInt ? [...DEFAULT_INT_SHIFTS] : new Array(10).fill(0);
+      if (!custom && wt.some((x) => x !== 0)) return fail("CustomWtFlag: 0 but the custom subband weight fields are not all zeros (4.2.5.2.10 c)", pos);
+      // 3.9 / 4.1: BitShift of each subband; the float DWT does not scale subbands (BitShift 0)
+      np.shifts = !dwtInt ? new Array(10).fill(0) : custom ? [wt[9], wt[7], wt[8], wt[6], wt[4], wt[5], wt[3], wt[1], wt[2], wt[0]] : [...DEFAULT_INT_SHIFTS];
       pos += 8;
     }
     np.padRows = padRows;
@@ -586,6 +597,7 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     // BitDepthAC sanity: a bit-plane stop above the AC depth is legal (nothing of the AC is coded)
     if (bdAC > 0 && bdAC > p.pixelBitDepth + 12) return fail(`BitDepthAC: ${bdAC} impossible for ${p.pixelBitDepth}-bit pixels`, segStart);
     if (bdDC > p.pixelBitDepth + 14) return fail(`BitDepthDC: ${bdDC} impossible for ${p.pixelBitDepth}-bit pixels`, segStart);
+    if (p.blocksPerSegment < 16 && !endImg) return fail(`S: ${p.blocksPerSegment} blocks in segment ${segs.length}; fewer than 16 only in the final segment (3.4)`, segStart);
     const wPad = (p.imageWidth + 7) & ~7;
     blocksPerRow = wPad >> 3;
     const pp = p;
@@ -636,7 +648,13 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
     };
     let S = p.blocksPerSegment;
     let a: Attempt | null = null;
-    if (endImg && !f3 && segs.length > 0) {
+    if (endImg && !f3 && segs.length > 0 && opts.height !== undefined) {
+      // the caller knows the height: the final segment holds the blocks that remain
+      const bpr = ((p.imageWidth + 7) & ~7) >> 3;
+      const rest = bpr * Math.ceil(opts.height / 8) - totalBlocks;
+      if (rest >= 1 && rest <= S) { S = rest; a = attempt(S); }
+    }
+    if (!a && endImg && !f3 && segs.length > 0) {
       // The final segment without Part 3: it may hold fewer than S blocks (an encoder such as
       // Skooogi's does not restate S). Candidates complete the last block row; the first one
       // whose decoding ends exactly at the end of the stream (within a code word) is taken.
@@ -668,6 +686,9 @@ function decodeInner(stream: Uint8Array, opts: Ccsds122DecodeOptions): Ccsds122R
   const hPad = blockRows * 8;
   const height = hPad - (ended ? p.padRows : 0);
   if (height <= 0) return fail(`PadRows: ${p.padRows} leaves no image rows`, segs[segs.length - 1].offset);
+  if (opts.height !== undefined && ended && height !== opts.height) {
+    return fail(`PadRows: the stream decodes to ${height} rows (${totalBlocks} blocks, PadRows ${p.padRows}), ${opts.height} expected`, segs[segs.length - 1].offset);
+  }
   // scatter coefficients into the Mallat layout, in the weighted domain, then unweight
   const img = new Float64Array(wPad * hPad);
   const w8 = wPad >> 3, h8 = hPad >> 3;

@@ -35,6 +35,13 @@ class BitWriter {
 interface DcOnly {
   width: number; height: number; bits: number; signed: boolean; value: number;
   dwt: "integer" | "float"; S: number; k0?: boolean;
+  /** custom weights (CustomWtFlag 1): exponent of LL3 (other subbands 0) */
+  customLL3?: number;
+  /** code word bytes (CodeWordLength), default 1 */
+  cw?: number;
+  /** SegByteLimit with UseFill */
+  fill?: number;
+  transpose?: boolean;
 }
 
 /** Header fields a test may override, by name. */
@@ -51,11 +58,13 @@ function bitsTwos(v: number): number {
 function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over = () => ({})): Uint8Array {
   const wPad = Math.ceil(c.width / 8) * 8, hPad = Math.ceil(c.height / 8) * 8;
   const blocks = (wPad / 8) * (hPad / 8);
-  const dc = 8 * c.value; // LL3 of a constant image: integer DWT keeps v, weight 2^3; float DWT gain (sqrt 2)^6 = 8
+  const wLL = c.dwt === "integer" ? (c.customLL3 ?? 3) : 0;
+  // LL3 of a constant image: the integer DWT keeps v, then the weight 2^wLL; the float DWT's gain is (sqrt 2)^6 = 8
+  const dc = c.dwt === "integer" ? c.value * 2 ** wLL : 8 * c.value;
   const bdDC = bitsTwos(dc);
   const integer = c.dwt === "integer";
   const qp = bdDC <= 3 ? 0 : bdDC - 1 <= 1 ? bdDC - 3 : bdDC - 1 > 10 ? bdDC - 10 : 1;
-  const q = integer ? Math.max(qp, 3) : qp;
+  const q = integer ? Math.max(qp, wLL) : qp;
   const N = Math.max(bdDC - q, 1);
   const cq = Math.floor(dc / 2 ** q);
   const w = new BitWriter();
@@ -76,8 +85,8 @@ function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over
     w.put(p2, 1); w.put(p3, 1); w.put(p4, 1);
     if (last) { w.put(f("PadRows", hPad - c.height), 3); w.put(f("Reserved1B", 0), 5); }
     if (p2) {
-      w.put(f("SegByteLimit", 0), 27); w.put(f("DCStop", 0), 1); w.put(f("BitPlaneStop", 0), 5);
-      w.put(f("StageStop", 3), 2); w.put(f("UseFill", 0), 1); w.put(f("Reserved2", 0), 4);
+      w.put(f("SegByteLimit", c.fill ?? 0), 27); w.put(f("DCStop", 0), 1); w.put(f("BitPlaneStop", 0), 5);
+      w.put(f("StageStop", 3), 2); w.put(f("UseFill", c.fill ? 1 : 0), 1); w.put(f("Reserved2", 0), 4);
     }
     if (p3) { w.put(f("S", S), 20); w.put(1, 1); w.put(1, 1); w.put(f("Reserved3", 0), 2); }
     if (p4) {
@@ -85,8 +94,10 @@ function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over
       const ext = c.bits > 16 ? 1 : 0;
       w.put(f("ExtendedPixelBitDepthFlag", ext), 1); w.put(c.signed ? 1 : 0, 1);
       w.put(f("PixelBitDepth", c.bits % 16), 4); w.put(f("ImageWidth", c.width), 20);
-      w.put(0, 1); w.put(f("CodeWordLength", 0), 3); w.put(0, 1);
-      w.put(0, 20); w.put(f("Reserved4b", 0), 11);
+      const cw = c.cw ?? 1;
+      w.put(c.transpose ? 1 : 0, 1); w.put(f("CodeWordLength", ((cw - 1) % 4) * 2 + (cw > 4 ? 1 : 0)), 3);
+      w.put(c.customLL3 !== undefined ? 1 : 0, 1);
+      w.put(f("Weights", c.customLL3 ?? 0), 20); w.put(f("Reserved4b", 0), 11);
     }
     // 4.3.2 quantized DC: all equal, so the mapped differences are 0
     if (N === 1) {
@@ -105,10 +116,15 @@ function dcOnlyStream(c: DcOnly, over: Over = {}, segOver: (seg: number) => Over
       }
     }
     // 4.3.3 additional DC bit planes, q-1 down to max(BitDepthAC, weight of LL3)
-    const lowest = integer ? 3 : 0;
+    const lowest = integer ? wLL : 0;
     for (let b = q - 1; b >= lowest; b--) for (let m = 0; m < S; m++) w.put(Math.floor((dc - cq * 2 ** q) / 2 ** b) & 1, 1);
     w.align();
-    void segStart;
+    const cwb = c.cw ?? 1;
+    while ((w.bytes.length - segStart) % cwb !== 0) w.put(0, 8);
+    if (c.fill) {
+      if (w.bytes.length - segStart > c.fill) { w.bytes.length = segStart + c.fill; w.n = w.bytes.length * 8; } // rate control: cut at SegByteLimit
+      while (w.bytes.length - segStart < c.fill) w.put(0, 8);
+    }
   }
   return new Uint8Array(w.bytes);
 }
@@ -145,22 +161,30 @@ test("[122.0-B-2 §3.3.1] float 9/7 DWT: the inverse undoes the forward to 1e-6;
 
 const CASES: DcOnly[] = [
   { width: 17, height: 17, bits: 8, signed: false, value: 200, dwt: "integer", S: 256 },
-  { width: 33, height: 20, bits: 12, signed: false, value: 3000, dwt: "integer", S: 3 },
+  { width: 130, height: 40, bits: 12, signed: false, value: 3000, dwt: "integer", S: 16 },
   { width: 64, height: 64, bits: 16, signed: false, value: 65535, dwt: "integer", S: 16 },
-  { width: 40, height: 19, bits: 12, signed: true, value: -1234, dwt: "integer", S: 7, k0: true },
-  { width: 24, height: 24, bits: 1, signed: false, value: 1, dwt: "integer", S: 1 },
-  { width: 24, height: 24, bits: 1, signed: false, value: 0, dwt: "float", S: 5 },
-  { width: 57, height: 23, bits: 20, signed: false, value: 1_000_000, dwt: "integer", S: 10 },
+  { width: 100, height: 50, bits: 12, signed: true, value: -1234, dwt: "integer", S: 20, k0: true },
+  { width: 24, height: 24, bits: 1, signed: false, value: 1, dwt: "integer", S: 16 },
+  { width: 64, height: 64, bits: 1, signed: false, value: 0, dwt: "float", S: 17 },
+  { width: 57, height: 23, bits: 20, signed: false, value: 1_000_000, dwt: "integer", S: 16 },
+  { width: 40, height: 40, bits: 25, signed: true, value: -(2 ** 24), dwt: "integer", S: 25 },
+  { width: 48, height: 17, bits: 28, signed: true, value: 2 ** 27 - 1, dwt: "float", S: 16 },
+  { width: 70, height: 30, bits: 12, signed: false, value: 777, dwt: "integer", S: 16, customLL3: 0 },
+  { width: 70, height: 30, bits: 12, signed: false, value: 777, dwt: "integer", S: 16, customLL3: 2, cw: 4 },
+  { width: 64, height: 48, bits: 10, signed: false, value: 300, dwt: "integer", S: 16, cw: 7 },
+  { width: 64, height: 48, bits: 10, signed: false, value: 301, dwt: "float", S: 16, fill: 64 },
+  { width: 50, height: 21, bits: 8, signed: false, value: 99, dwt: "integer", S: 16, transpose: true },
   { width: 30, height: 41, bits: 10, signed: true, value: -512, dwt: "float", S: 20, k0: true },
 ];
 
 for (const c of CASES) {
-  test(`[122.0-B-2 §4.2-4.3] DC-only stream ${c.width}x${c.height} ${c.signed ? "signed" : "unsigned"} ${c.bits}-bit ${c.dwt} S=${c.S}${c.k0 ? " (k=0 option)" : ""} decodes to the constant ${c.value}`, () => {
+  const extras = [c.k0 ? "k=0 option" : "", c.customLL3 !== undefined ? `custom weight LL3 2^${c.customLL3}` : "", c.cw ? `${8 * c.cw}-bit code words` : "", c.fill ? `UseFill to ${c.fill} bytes` : "", c.transpose ? "TransposeImg" : ""].filter(Boolean).join(", ");
+  test(`[122.0-B-2 §4.2-4.3] DC-only stream ${c.width}x${c.height} ${c.signed ? "signed" : "unsigned"} ${c.bits}-bit ${c.dwt} S=${c.S}${extras ? ` (${extras})` : ""} decodes to the constant ${c.value}`, () => {
     const s = dcOnlyStream(c);
     const r = decodeCcsds122(s, { width: c.width });
     assert.ok(r.ok, r.ok ? "" : `${r.error} @${r.offset}`);
-    assert.equal(r.width, c.width);
-    assert.equal(r.height, c.height);
+    assert.equal(r.width, c.transpose ? c.height : c.width);
+    assert.equal(r.height, c.transpose ? c.width : c.height);
     assert.equal(r.bitDepth, c.bits);
     assert.equal(r.signed, c.signed);
     assert.equal(r.segments, Math.ceil((Math.ceil(c.width / 8) * Math.ceil(c.height / 8)) / c.S));
@@ -169,7 +193,7 @@ for (const c of CASES) {
   });
 }
 
-const BASE: DcOnly = { width: 33, height: 20, bits: 12, signed: false, value: 3000, dwt: "integer", S: 3 };
+const BASE: DcOnly = { width: 130, height: 40, bits: 12, signed: false, value: 3000, dwt: "integer", S: 16 }; // 85 blocks, 6 segments
 
 const HOSTILE: Array<{ what: string; over?: Over; seg?: (s: number) => Over; opts?: { width?: number }; field: RegExp }> = [
   { what: "StartImgFlag cleared in the first segment", over: {}, seg: (s) => (s === 0 ? { StartImgFlag: 0 } : {}), field: /StartImgFlag/ },
@@ -180,16 +204,19 @@ const HOSTILE: Array<{ what: string; over?: Over; seg?: (s: number) => Over; opt
   { what: "Part 2 missing in the first segment", seg: (s) => (s === 0 ? { Part2Flag: 0 } : {}), field: /Part2Flag/ },
   { what: "Part 4 missing in the first segment", seg: (s) => (s === 0 ? { Part4Flag: 0 } : {}), field: /Part4Flag/ },
   { what: "BitDepthDC 0", seg: (s) => (s === 0 ? { BitDepthDC: 0 } : {}), field: /BitDepthDC/ },
-  { what: "S = 0", seg: (s) => (s === 0 ? { S: 0 } : {}), field: /^S: 0/ },
+  { what: "S = 0 (2^20 blocks) in a short stream", seg: (s) => (s === 0 ? { S: 0 } : {}), field: /^S: segment 0 claims 1048576 blocks/ },
+  { what: "S below 16 in a segment that is not the final one", seg: (s) => (s === 1 ? { Part3Flag: 1, S: 15 } : {}), field: /^S: 15 blocks in segment 1/ },
+  { what: "PixelBitDepth 26 with the integer DWT (table 3-1 limit 25)", over: { ExtendedPixelBitDepthFlag: 1, PixelBitDepth: 10 }, field: /PixelBitDepth: 26 bits exceeds 25/ },
   { what: "reserved bits of Part 2 set", over: { Reserved2: 3 }, field: /Part 2: reserved/ },
   { what: "UseFill without SegByteLimit", over: { UseFill: 1 }, field: /UseFill/ },
   { what: "SegByteLimit not a multiple of the 16-bit code word", over: { SegByteLimit: 101, CodeWordLength: 2 }, field: /SegByteLimit/ },
   { what: "SegByteLimit smaller than the header", over: { SegByteLimit: 8 }, field: /SegByteLimit/ },
   { what: "PixelBitDepth 31 (extended flag, 15)", over: { ExtendedPixelBitDepthFlag: 1, PixelBitDepth: 15 }, field: /PixelBitDepth/ },
-  { what: "ImageWidth 0", over: { ImageWidth: 0 }, field: /ImageWidth/ },
-  { what: "ImageWidth not the expected one", opts: { width: 34 }, field: /ImageWidth: 33 .*34/ },
+  { what: "ImageWidth 0 (2^20 pixels) with 85 blocks", over: { ImageWidth: 0 }, field: /ImageWidth 1048576/ },
+  { what: "ImageWidth not the expected one", opts: { width: 131 }, field: /ImageWidth: 130 .*131/ },
   { what: "reserved bits of Part 4 set", over: { Reserved4b: 1 }, field: /Part 4: reserved/ },
-  { what: "S in the last segment leaving a partial block row", seg: (s) => (s === 4 ? { S: 2 } : {}), field: /^S: the image has/ },
+  { what: "weight fields set while CustomWtFlag is 0", over: { Weights: 5 }, field: /CustomWtFlag/ },
+  { what: "S in the last segment leaving a partial block row", seg: (s) => (s === 5 ? { S: 2 } : {}), field: /^S: the image has/ },
   { what: "BitDepthAC beyond what the pixel depth allows", seg: (s) => (s === 0 ? { BitDepthAC: 31 } : {}), field: /BitDepthAC/ },
 ];
 
@@ -205,6 +232,39 @@ for (const h of HOSTILE) {
   });
 }
 
+test("[122.0-B-2 §4.2.3.2.1] SegByteLimit cuts the first segment inside its additional DC bit planes, UseFill pads the others: ok, truncated, mid-point reconstruction within 1 of the value", () => {
+  const c: DcOnly = { width: 64, height: 48, bits: 10, signed: false, value: 301, dwt: "float", S: 16, fill: 44 };
+  const s = dcOnlyStream(c);
+  const r = decodeCcsds122(s);
+  assert.ok(r.ok, r.ok ? "" : r.error);
+  assert.equal(r.truncated, true);
+  // the first segment (19 header bytes) is cut at SegByteLimit; the others fit and are filled to it (UseFill)
+  assert.deepEqual(r.headers.segments.map((g) => [g.length, g.truncated]), [[44, true], [44, false], [44, false]]);
+  let maxe = 0;
+  for (const v of r.pixels) maxe = Math.max(maxe, Math.abs(v - c.value));
+  assert.ok(maxe <= 1, `max error ${maxe}`);
+  const z = decodeCcsds122(s, { reconstruction: "zero" });
+  assert.ok(z.ok);
+  let maxz = 0;
+  for (const v of z.pixels) maxz = Math.max(maxz, Math.abs(v - c.value));
+  assert.ok(maxz >= maxe, `zero fill ${maxz} is no better than mid-point ${maxe}`);
+});
+
+test("[122.0-B-2 §3.4] a final segment that does not restate S (Part 3 absent) holds the remaining blocks: inferred from the stream end, or from opts.height", () => {
+  const c: DcOnly = { width: 130, height: 40, bits: 12, signed: false, value: 1111, dwt: "integer", S: 16 }; // 85 blocks: 5 x 16 + 5
+  const s = dcOnlyStream(c, {}, (g) => (g === 5 ? { Part3Flag: 0 } : {}));
+  for (const opts of [{}, { height: 40 }]) {
+    const r = decodeCcsds122(s, opts);
+    assert.ok(r.ok, r.ok ? "" : r.error);
+    assert.equal(r.height, 40);
+    assert.equal(r.headers.segments[5].blocks, 5);
+    assert.ok(r.pixels.every((v) => v === 1111));
+  }
+  const wrong = decodeCcsds122(dcOnlyStream(c), { height: 41 });
+  assert.equal(wrong.ok, false);
+  if (!wrong.ok) assert.match(wrong.error, /^PadRows: the stream decodes to 40 rows .* 41 expected/);
+});
+
 test("[122.0-B-2 §4.2.5] hostile: ImageWidth 2^20-1 with S = 2^20-1 is refused before allocation (maxPixels), and a caller limit is honoured", () => {
   const big = dcOnlyStream({ ...BASE, width: 64 }, { ImageWidth: (1 << 20) - 1, S: (1 << 20) - 1 });
   const before = process.memoryUsage().rss;
@@ -215,10 +275,10 @@ test("[122.0-B-2 §4.2.5] hostile: ImageWidth 2^20-1 with S = 2^20-1 is refused 
   const small = decodeCcsds122(dcOnlyStream(BASE), { maxPixels: 500 });
   assert.equal(small.ok, false);
   if (!small.ok) assert.match(small.error, /above the limit of 500/);
-  assert.equal(CCSDS122_LIMITS.maxPixelsDefault, 1 << 26);
+  assert.equal(CCSDS122_LIMITS.maxPixelsDefault, 1 << 25);
 });
 
-test("[122.0-B-2 §4.2] hostile: every prefix of a 5-segment stream is an error naming where it stopped (strict) and never throws (partial)", () => {
+test("[122.0-B-2 §4.2] hostile: every prefix of a 6-segment stream is an error naming where it stopped (strict) and never throws (partial)", () => {
   const s = dcOnlyStream(BASE);
   for (let cut = 0; cut < s.length; cut++) {
     const part = s.subarray(0, cut);
