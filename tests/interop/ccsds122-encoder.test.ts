@@ -176,7 +176,7 @@ test("[122.0-B-2 §4.2.3.2.5] UseFill: every segment exactly SegByteLimit bytes,
 
 // Flight rules: hostile parameters are refused with a status naming the word; any pixel values
 // give a status or a stream, never a trap (the loader turns a trap or abort into a throw).
-test("[tengri §flight-rules] ccsds122: 400 random parameter blocks and images: a status or a stream, never a trap", () => {
+test("[tengri §fuzz] ccsds122: 400 random parameter blocks and images: a status or a stream, never a trap", () => {
   const fl = loadFlightLib();
   const e = fl.exports;
   let s = 0x9e3779b9;

@@ -25,7 +25,7 @@ function bits(p: usize, pos: i32, n: i32): i32 {
 }
 
 describe("[122.0-B-2 §4.5.3.3] variable-length codes", () => {
-  it("[122.0-B-2 §4.5.3.3 tables 4-15..4-17] every code option is prefix-free and complete (Kraft sum 1)", () => {
+  it("[122.0-B-2 §4.5.3.3] every code option of tables 4-15..4-17 is prefix-free and complete (Kraft sum 1)", () => {
     for (let len = 2; len <= 4; len++) {
       const span = 1 << len, base = codeBase(len);
       for (let o = 0; o < optCount(len); o++) {
@@ -45,7 +45,7 @@ describe("[122.0-B-2 §4.5.3.3] variable-length codes", () => {
       }
     }
   });
-  it("[122.0-B-2 tables 4-12..4-14] word-to-symbol mappings are permutations of the possible words", () => {
+  it("[122.0-B-2 §4.5.3.2] word-to-symbol mappings (tables 4-12..4-14) are permutations of the possible words", () => {
     let seen = 0;
     for (let w = 0; w < 4; w++) seen |= 1 << load<u8>(MAP2 + w);
     expect<i32>(seen).toBe(0xF);
@@ -61,7 +61,7 @@ describe("[122.0-B-2 §4.5.3.3] variable-length codes", () => {
 });
 
 describe("[122.0-B-2 §3.3] one-level DWT", () => {
-  it("[122.0-B-2 §3.3.2 eq. 4-5] integer DWT of a constant is that constant and zero detail; of a ramp, zero detail", () => {
+  it("[122.0-B-2 §3.3.2] integer DWT (eq. 4-5) of a constant is that constant and zero detail; of a ramp, zero detail", () => {
     for (let i = 0; i < 16; i++) store<i32>(X + (<usize>i << 2), 1000);
     dwt1dInt(X, Y, 16);
     for (let j = 0; j < 8; j++) { expect<i32>(load<i32>(Y + (<usize>j << 2))).toBe(1000); expect<i32>(load<i32>(Y + (<usize>(8 + j) << 2))).toBe(0); }
@@ -70,7 +70,7 @@ describe("[122.0-B-2 §3.3] one-level DWT", () => {
     // interior high-pass of a ramp: x_{2j+1} − floor((9·(2·3·2j + 6) − (2·3·2j + 6) + 8)/16) = 0
     for (let j = 1; j < 6; j++) expect<i32>(load<i32>(Y + (<usize>(8 + j) << 2))).toBe(0);
   });
-  it("[122.0-B-2 §3.3.2 eq. 4-5] integer DWT matches the equations on a hand-computed vector", () => {
+  it("[122.0-B-2 §3.3.2] integer DWT matches equations 4-5 on a hand-computed vector", () => {
     // x = 10, 20, 5, 7, 30, 1 (2N = 6)
     const x: StaticArray<i32> = [10, 20, 5, 7, 30, 1];
     for (let i = 0; i < 6; i++) store<i32>(X + (<usize>i << 2), x[i]);
