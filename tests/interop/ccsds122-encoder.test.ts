@@ -164,6 +164,28 @@ for (const l of LOSSY) {
   });
 }
 
+test("[122.0-B-2 §3.9.4] custom subband weights (Integer DWT): lossless, and at 1 bit/pixel, decoded by bpe -d", { skip }, (t) => {
+  const c = CASES[4];
+  const img = crop(c.x0, c.y0, c.w, c.h, c.shift, c.bits);
+  const w = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3];
+  const ours = encodeCcsds122(lib!, img, c.h, { ...ccsds122Defaults(c.w, c.bits), s: c.s, weights: w });
+  assert.equal(Buffer.compare(Buffer.from(bpeDecode(ours, "wt")), Buffer.from(img)), 0, "lossless with custom weights");
+  const lossy = encodeCcsds122(lib!, img, c.h, { ...ccsds122Defaults(c.w, c.bits), s: c.s, weights: w, segByteLimit: 1976 });
+  const q = psnr(img, bpeDecode(lossy, "wt-lossy"), c.w, c.h, c.bits);
+  t.diagnostic(`custom weights ${w.join(",")} at 1 bit/pixel: PSNR ${q.psnr.toFixed(2)} dB (max error ${q.maxErr})`);
+  assert.ok(q.psnr > 25);
+});
+
+test("[122.0-B-2 §4.3.2 §4.2.5] signed 12-bit pixels: bpe -d reconstructs them bit for bit", { skip }, () => {
+  const c = CASES[3];
+  const u = crop(c.x0, c.y0, c.w, c.h, c.shift, c.bits);
+  const img = new Uint8Array(u.length);
+  for (let i = 0; i < u.length; i += 2) { const v = (u[i] | (u[i + 1] << 8)) - 2048; img[i] = v & 255; img[i + 1] = (v >> 8) & 255; }
+  const ours = encodeCcsds122(lib!, img, c.h, { ...ccsds122Defaults(c.w, c.bits), s: c.s, signed: true });
+  assert.equal(ours[part2(ours) + 8] & 0x10, 0x10, "Part 4 SignedPixels");
+  assert.equal(Buffer.compare(Buffer.from(bpeDecode(ours, "signed")), Buffer.from(img)), 0);
+});
+
 test("[122.0-B-2 §4.2.3.2.5] UseFill: every segment exactly SegByteLimit bytes, code word length 4 bytes", { skip }, () => {
   const c = CASES[4];
   const img = crop(c.x0, c.y0, c.w, c.h, c.shift, c.bits);

@@ -38,8 +38,9 @@ export function bpeConfigure(segByteLimit: i32, dcStop: i32, bpStop: i32, stageS
   cfgSegByteLimit = segByteLimit; cfgDcStop = dcStop; cfgBitPlaneStop = bpStop; cfgStageStop = stageStop; cfgUseFill = useFill;
   cfgOptDc = optDc; cfgOptAc = optAc; cfgWordBytes = wordBytes; cfgDwtInt = dwtInt; cfgSigned = signed; cfgBitDepth = bitDepth;
   cfgWidth = width; cfgTranspose = transpose; cfgCustomWt = customWt; cfgWeights = weights; cfgAllParts = allParts; cfgS = s;
-  // Weight exponents: custom (header order HH1 HL1 LH1 HH2 HL2 LH2 HH3 HL3 LH3 LL3), else table 3-4
-  // for the Integer DWT, else none (Float DWT, §4.1).
+  // Weight exponents: custom (header order HH1 HL1 LH1 HH2 HL2 LH2 HH3 HL3 LH3 LL3; Integer DWT
+  // only, encoder.ts refuses them with the Float DWT), else table 3-4 for the Integer DWT, else
+  // none (Float DWT, §3.9.2, §4.1).
   // Table 3-4: HH1 0, HL1 1, LH1 1, HH2 1, HL2 2, LH2 2, HH3 2, HL3 3, LH3 3, LL3 3.
   const std = (1 << 2) | (1 << 4) | (1 << 6) | (2 << 8) | (2 << 10) | (2 << 12) | (3 << 14) | (3 << 16) | (3 << 18);
   const w = customWt ? weights : dwtInt ? std : 0;

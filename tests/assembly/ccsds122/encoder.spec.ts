@@ -5,7 +5,7 @@ import { MAP2, MAP3, MAP3D, MAP4C, MAP4H, CODE_L, CODE_V, codeBase, optCount } f
 import { dwt1dInt, dwt1dFloat } from "../../../assembly/compress/ccsds122/dwt";
 import { c122StateLen, c122Init, c122PushLine, c122End, c122OutPtr, c122OutLen, c122Drained, c122LastBadParam,
   C122_PARAM_COUNT, C122_WIDTH, C122_BIT_DEPTH, C122_DWT, C122_S, C122_SEG_BYTE_LIMIT, C122_STAGE_STOP, C122_WORD_BYTES,
-  C122_OPT_DC, C122_OPT_AC, C122_SAMPLE_BYTES, C122_USE_FILL, C122_WEIGHTS, C122_BITPLANE_STOP } from "../../../assembly/compress/ccsds122/encoder";
+  C122_OPT_DC, C122_OPT_AC, C122_SAMPLE_BYTES, C122_USE_FILL, C122_WEIGHTS, C122_BITPLANE_STOP, C122_CUSTOM_WT } from "../../../assembly/compress/ccsds122/encoder";
 import { E_C122_BAD_PARAM, E_C122_BAD_STATE, E_C122_BAD_SAMPLE, E_C122_TOO_FEW_LINES, E_C122_NO_MEMORY } from "../../../assembly/abi/status";
 
 const PRM = heap.alloc(C122_PARAM_COUNT * 4);
@@ -105,6 +105,8 @@ describe("[122.0-B-2 §4.2] encoder statuses and header", () => {
     expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_USE_FILL);
     defaults(64, 12); set(C122_WEIGHTS, 5);
     expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_WEIGHTS);
+    defaults(64, 12); set(C122_CUSTOM_WT, 1); set(C122_DWT, 0);  // Float DWT subbands are not scaled (§3.9.2)
+    expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_CUSTOM_WT);
     defaults(64, 12); set(C122_BITPLANE_STOP, 32);
     expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_BITPLANE_STOP);
     expect<i32>(c122Init(heap.alloc(64), 64, PRM)).toBe(E_C122_BAD_PARAM);
