@@ -1,6 +1,7 @@
 // CCSDS 122.0-B-2 flight encoder, bit-exact golden streams that run without external tools.
-// Image: 70 × 45 (padded to 72 × 48: 54 blocks, S = 18: 3 segments, 1 strip), 12-bit, made by
-// the xorshift32 generator below (gradient + 8 × 8 texture + 6 bits of noise). Each expected
+// Images: 70 × 45 (padded to 72 × 48: 54 blocks, S = 18: 3 segments, 1 strip) and 70 × 150
+// (3 strips), 12-bit (or its top 8 bits, signed), made by the xorshift32 generator below
+// (gradient + 8 × 8 texture + 6 bits of noise). Each expected
 // (length, FNV-1a-32) pair is our encoder's stream as checked on 2026-12-03 against the CCSDS 122
 // reference software (University of Nebraska/JPL BPE as updated by Alma Technologies,
 // sptheoharis/BPE.MOD commit 26e301d, built locally): `bpe -d` reconstructs the lossless
@@ -10,25 +11,29 @@
 import { c122StateLen, c122Init, c122PushLine, c122End, c122OutPtr, c122OutLen, c122Drained,
   C122_PARAM_COUNT, C122_WIDTH, C122_BIT_DEPTH, C122_DWT, C122_S, C122_SEG_BYTE_LIMIT, C122_STAGE_STOP, C122_WORD_BYTES,
   C122_OPT_DC, C122_OPT_AC, C122_SAMPLE_BYTES, C122_USE_FILL, C122_WEIGHTS, C122_BITPLANE_STOP, C122_CUSTOM_WT, C122_DC_STOP,
-  C122_ALL_PARTS } from "../../../assembly/compress/ccsds122/encoder";
+  C122_ALL_PARTS, C122_SIGNED } from "../../../assembly/compress/ccsds122/encoder";
 
-const W = 70, H = 45;
+let W = 70, H = 45, BITS = 12, SB = 2, SIGNED = false;
 const PRM = heap.alloc(C122_PARAM_COUNT * 4);
-const IMG = heap.alloc(W * H * 2);
-const OUT = heap.alloc(16384);
+const IMG = heap.alloc(70 * 150 * 4);
+const OUT = heap.alloc(32768);
 function set(i: i32, v: i32): void { store<i32>(PRM + (<usize>i << 2), v); }
-function defaults(): void {
+function defaults(w: i32 = 70, h: i32 = 45, bits: i32 = 12, sb: i32 = 2, signed: bool = false): void {
+  W = w; H = h; BITS = bits; SB = sb; SIGNED = signed;
   for (let i = 0; i < C122_PARAM_COUNT; i++) set(i, 0);
-  set(C122_WIDTH, W); set(C122_BIT_DEPTH, 12); set(C122_DWT, 1); set(C122_S, 18); set(C122_STAGE_STOP, 3);
-  set(C122_WORD_BYTES, 1); set(C122_OPT_DC, 1); set(C122_OPT_AC, 1); set(C122_SAMPLE_BYTES, 2);
+  set(C122_WIDTH, W); set(C122_BIT_DEPTH, BITS); set(C122_SIGNED, signed ? 1 : 0); set(C122_DWT, 1); set(C122_S, 18); set(C122_STAGE_STOP, 3);
+  set(C122_WORD_BYTES, 1); set(C122_OPT_DC, 1); set(C122_OPT_AC, 1); set(C122_SAMPLE_BYTES, SB);
   makeImage();
 }
+/** The W × H image in SB-byte samples: 12-bit, or (BITS = 8) its top 8 bits, less 128 when SIGNED. */
 function makeImage(): void {
   let s: u32 = 12345;
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
     s ^= s << 13; s ^= s >> 17; s ^= s << 5;
-    const v = (1024 + ((x * 3 + y * 2) & 1023) + (((x >> 3) ^ (y >> 3)) & 15) * 40 + <i32>(s & 63)) & 4095;
-    store<u16>(IMG + (<usize>(y * W + x) << 1), <u16>v);
+    let v = (1024 + ((x * 3 + y * 2) & 1023) + (((x >> 3) ^ (y >> 3)) & 15) * 40 + <i32>(s & 63)) & 4095;
+    if (BITS == 8) v = (v >> 4) - (SIGNED ? 128 : 0);
+    const i = <usize>(y * W + x);
+    if (SB == 1) store<u8>(IMG + i, <u8>v); else if (SB == 2) store<u16>(IMG + (i << 1), <u16>v); else store<i32>(IMG + (i << 2), v);
   }
 }
 /** Encodes IMG with the parameters in PRM (line by line), the stream into OUT; returns its length. */
@@ -39,7 +44,7 @@ function encode(): i32 {
   expect<i32>(c122Init(st, len, PRM)).toBe(0);
   let n = 0;
   for (let y = 0; y < H; y++) {
-    expect<i32>(c122PushLine(IMG + (<usize>(y * W) << 1)) >= 0).toBe(true);
+    expect<i32>(c122PushLine(IMG + <usize>(y * W * SB)) >= 0).toBe(true);
     const k = c122OutLen();
     memory.copy(OUT + <usize>n, c122OutPtr(), <usize>k); n += k; c122Drained();
   }
@@ -90,5 +95,18 @@ describe("[122.0-B-2 §4] golden streams checked against the reference software"
     defaults(); set(C122_SEG_BYTE_LIMIT, 400); set(C122_USE_FILL, 1); set(C122_WORD_BYTES, 4); set(C122_ALL_PARTS, 1);
     const n = encode();
     expect<i32>(n).toBe(1200); expect<u32>(fnv(n)).toBe(0x05cb5049);
+  });
+  it("[122.0-B-2 §3.2 §4.1] 70 × 150 lossless: three strips, one coded while lines arrive; 2- and 4-byte samples give the same stream (bpe -d exact)", () => {
+    defaults(70, 150, 12, 2);
+    let n = encode();
+    expect<i32>(n).toBe(10003); expect<u32>(fnv(n)).toBe(0x3dd1f325);
+    defaults(70, 150, 12, 4);
+    n = encode();
+    expect<i32>(n).toBe(10003); expect<u32>(fnv(n)).toBe(0x3dd1f325);
+  });
+  it("[122.0-B-2 §4.2.5.2.4] signed 8-bit pixels in 1-byte samples (bpe -d exact)", () => {
+    defaults(70, 45, 8, 1, true);
+    const n = encode();
+    expect<i32>(n).toBe(1420); expect<u32>(fnv(n)).toBe(0x7927cb7a);
   });
 });
