@@ -53,7 +53,7 @@ const PARAM_INFO: Record<number, [string, string]> = {
   4: ["S (-s)", "16..65536 blocks"], 5: ["SegByteLimit (--seg-byte-limit)", "0 (none) or 20..2^27-1, a multiple of the code word length"],
   6: ["DCStop", "0 or 1"], 7: ["BitPlaneStop (--bitplane-stop)", "0..31"], 8: ["StageStop (--stage-stop)", "0..3"],
   9: ["UseFill (--fill)", "needs --seg-byte-limit"], 10: ["OptDCSelect", "0 or 1"], 11: ["OptACSelect", "0 or 1"],
-  12: ["code word length (--word-bytes)", "1..8"], 13: ["custom weights", "0 or 1"], 14: ["weights (--weights)", "ten values 0..3"],
+  12: ["code word length (--word-bytes)", "1..8"], 13: ["custom weights (--weights)", "with the Integer DWT only (-t 1): Float DWT subbands are not scaled, 122.0-B-2 §3.9.2"], 14: ["weights (--weights)", "ten values 0..3"],
   15: ["transpose", "0 or 1"], 16: ["all parts", "0 or 1"], 17: ["sample bytes", "1 (bit depth <= 8), 2 or 4"],
 };
 
@@ -159,7 +159,8 @@ encoder, fed line by line in imager order (strips of 64 lines).
   --heuristic-dc      OptDCSelect 0: heuristic code option selection for the DC coefficients (§4.3.2.11)
   --heuristic-ac      OptACSelect 0: the same for the AC bit depths
   --word-bytes N      CodeWordLength in bytes, 1..8 (default 1) (§4.2.5.2.8)
-  --weights LIST      custom subband weight exponents 0..3, ten values HH1,HL1,LH1,HH2,HL2,LH2,HH3,HL3,LH3,LL3 (§3.9.4)
+  --weights LIST      custom subband weight exponents 0..3, ten values HH1,HL1,LH1,HH2,HL2,LH2,HH3,HL3,LH3,LL3,
+                      Integer DWT only (§3.9.2, §3.9.4)
   --transpose         TransposeImg header flag (§4.2.5.2.7)
   --all-parts         header Parts 2, 3 and 4 in every segment (default: first segment only)
   -d                  decompress (the ground decoder; not in this build)

@@ -38,8 +38,9 @@ export function bpeConfigure(segByteLimit: i32, dcStop: i32, bpStop: i32, stageS
   cfgSegByteLimit = segByteLimit; cfgDcStop = dcStop; cfgBitPlaneStop = bpStop; cfgStageStop = stageStop; cfgUseFill = useFill;
   cfgOptDc = optDc; cfgOptAc = optAc; cfgWordBytes = wordBytes; cfgDwtInt = dwtInt; cfgSigned = signed; cfgBitDepth = bitDepth;
   cfgWidth = width; cfgTranspose = transpose; cfgCustomWt = customWt; cfgWeights = weights; cfgAllParts = allParts; cfgS = s;
-  // Weight exponents: custom (header order HH1 HL1 LH1 HH2 HL2 LH2 HH3 HL3 LH3 LL3), else table 3-4
-  // for the Integer DWT, else none (Float DWT, §4.1).
+  // Weight exponents: custom (header order HH1 HL1 LH1 HH2 HL2 LH2 HH3 HL3 LH3 LL3; Integer DWT
+  // only, encoder.ts refuses them with the Float DWT), else table 3-4 for the Integer DWT, else
+  // none (Float DWT, §3.9.2, §4.1).
   // Table 3-4: HH1 0, HL1 1, LH1 1, HH2 1, HL2 2, LH2 2, HH3 2, HL3 3, LH3 3, LL3 3.
   const std = (1 << 2) | (1 << 4) | (1 << 6) | (2 << 8) | (2 << 10) | (2 << 12) | (3 << 14) | (3 << 16) | (3 << 18);
   const w = customWt ? weights : dwtInt ? std : 0;
@@ -210,20 +211,21 @@ function word(w: u32, len: i32, kind: i32): void {
 @inline function shG(i: i32): i32 { return i == 0 ? sG0 : i == 1 ? sG1 : sG2; }
 @inline function shP(i: i32): i32 { return i == 0 ? sP0 : i == 1 ? sP1 : sP2; }
 
-/** Types and signs words of the 4 coefficients at cp (children, or grandchildren H_ij). */
+/** Types and signs words of the 4 coefficients at cp (children, or grandchildren H_ij), without
+ *  branches per coefficient: m = |x| >> b is 0 or 1 for a coefficient not yet selected (its bit
+ *  joins the types word), 1 for one selected now (its sign joins the signs word). */
 @inline function quad(cp: usize, b: i32, two: u32, kind4: i32): void {
-  let w: u32 = 0, n = 0, sw: u32 = 0, sn = 0;
+  let w: u32 = 0, n: u32 = 0, sw: u32 = 0, sn: u32 = 0;
   for (let k = 0; k < 4; k++) {
     const x = load<i32>(cp + (<usize>k << 2));
-    const a = <u32>(x < 0 ? -x : x);
-    if (a < two) {
-      const t = (a >> <u32>b) & 1;
-      w = (w << 1) | t; n++;
-      if (t) { sw = (sw << 1) | (<u32>x >> 31); sn++; }
-    }
+    const sg = x >> 31;
+    const m = <u32>((x ^ sg) - sg) >> <u32>b;
+    const inc = <u32>(m < 2), t1 = <u32>(m == 1);
+    w = (w << inc) | (m & inc); n += inc;
+    sw = (sw << t1) | (<u32>sg & t1); sn += t1;
   }
-  word(w, n, n == 4 ? kind4 : K_GEN);
-  raw(sw, sn);
+  word(w, <i32>n, n == 4 ? kind4 : K_GEN);
+  raw(sw, <i32>sn);
 }
 
 /** The words of stages 1, 2 and 3 of block m at bit plane b (§4.5.3.1.8) into its slot. */
@@ -240,12 +242,11 @@ function genWords(m: i32, b: i32): void {
     for (let i = 0; i < 3; i++) {
       if (b < shP(i)) continue;
       const x = load<i32>(bp + (<usize>(1 + i) << 2));
-      const a = <u32>(x < 0 ? -x : x);
-      if (a < two) {
-        const t = (a >> <u32>b) & 1;
-        w = (w << 1) | t; n++;
-        if (t) { sw = (sw << 1) | (<u32>x >> 31); sn++; }
-      }
+      const sg = x >> 31;
+      const m = <u32>((x ^ sg) - sg) >> <u32>b;
+      const inc = <u32>(m < 2), t1 = <u32>(m == 1);
+      w = (w << inc) | (m & inc); n += <i32>inc;
+      sw = (sw << t1) | (<u32>sg & t1); sn += <i32>t1;
     }
     word(w, n, K_GEN); raw(sw, sn);
   }
@@ -336,37 +337,45 @@ function emitWords(m: i32, st: i32): void {
   }
 }
 
-/** Stage 4 (§4.5.4): refinement bits of type-2 coefficients of block m. */
+/** Stage 4 (§4.5.4): refinement bits of type-2 coefficients of block m (branch-free per
+ *  coefficient: m = |x| >> b >= 2 marks a coefficient selected before, its bit b is m & 1). */
 function stage4(m: i32, b: i32): void {
   const bp = blk + (<usize>m << 8);
   const ap = aux + <usize>(m * 72);
   const two: u32 = <u32>2 << <u32>b;
-  let w: u32 = 0, n = 0;
+  let w: u32 = 0, n: u32 = 0;
   for (let i = 0; i < 3; i++) {
     if (b < shP(i)) continue;
     const x = load<i32>(bp + (<usize>(1 + i) << 2));
-    const a = <u32>(x < 0 ? -x : x);
-    if (a >= two) { w = (w << 1) | ((a >> <u32>b) & 1); n++; }
+    const sg = x >> 31;
+    const v = <u32>((x ^ sg) - sg) >> <u32>b;
+    const r = <u32>(v >= 2);
+    w = (w << r) | (v & r); n += r;
   }
   for (let i = 0; i < 3; i++) {
     if (b < shC(i) || load<u32>(ap + (<usize>i << 2)) < two) continue;
+    const cp = bp + (<usize>(4 + 4 * i) << 2);
     for (let k = 0; k < 4; k++) {
-      const x = load<i32>(bp + (<usize>(4 + 4 * i + k) << 2));
-      const a = <u32>(x < 0 ? -x : x);
-      if (a >= two) { w = (w << 1) | ((a >> <u32>b) & 1); n++; }
+      const x = load<i32>(cp + (<usize>k << 2));
+      const sg = x >> 31;
+      const v = <u32>((x ^ sg) - sg) >> <u32>b;
+      const r = <u32>(v >= 2);
+      w = (w << r) | (v & r); n += r;
     }
   }
-  put(w, n);
+  put(w, <i32>n);
   for (let i = 0; i < 3; i++) {
     if (b < shG(i) || load<u32>(ap + (<usize>(3 + i) << 2)) < two) continue;
     w = 0; n = 0;
     const gp = bp + (<usize>(16 + 16 * i) << 2);
     for (let k = 0; k < 16; k++) {
       const x = load<i32>(gp + (<usize>k << 2));
-      const a = <u32>(x < 0 ? -x : x);
-      if (a >= two) { w = (w << 1) | ((a >> <u32>b) & 1); n++; }
+      const sg = x >> 31;
+      const v = <u32>((x ^ sg) - sg) >> <u32>b;
+      const r = <u32>(v >= 2);
+      w = (w << r) | (v & r); n += r;
     }
-    put(w, n);
+    put(w, <i32>n);
   }
 }
 

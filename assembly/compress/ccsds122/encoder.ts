@@ -79,7 +79,8 @@ export function c122CheckParams(p: usize): i32 {
   if (<u32>prm(p, C122_USE_FILL) > 1 || (prm(p, C122_USE_FILL) == 1 && lim == 0)) return C122_USE_FILL;
   if (<u32>prm(p, C122_OPT_DC) > 1) return C122_OPT_DC;
   if (<u32>prm(p, C122_OPT_AC) > 1) return C122_OPT_AC;
-  if (<u32>prm(p, C122_CUSTOM_WT) > 1) return C122_CUSTOM_WT;
+  // Custom weights scale Integer DWT subbands only: Float DWT subbands are not scaled (§3.9.2, §4.1).
+  if (<u32>prm(p, C122_CUSTOM_WT) > 1 || (prm(p, C122_CUSTOM_WT) == 1 && prm(p, C122_DWT) == 0)) return C122_CUSTOM_WT;
   if (<u32>prm(p, C122_WEIGHTS) >= (1 << 20) || (prm(p, C122_CUSTOM_WT) == 0 && prm(p, C122_WEIGHTS) != 0)) return C122_WEIGHTS;
   if (<u32>prm(p, C122_TRANSPOSE) > 1) return C122_TRANSPOSE;
   if (<u32>prm(p, C122_ALL_PARTS) > 1) return C122_ALL_PARTS;

@@ -5,7 +5,7 @@ import { MAP2, MAP3, MAP3D, MAP4C, MAP4H, CODE_L, CODE_V, codeBase, optCount } f
 import { dwt1dInt, dwt1dFloat } from "../../../assembly/compress/ccsds122/dwt";
 import { c122StateLen, c122Init, c122PushLine, c122End, c122OutPtr, c122OutLen, c122Drained, c122LastBadParam,
   C122_PARAM_COUNT, C122_WIDTH, C122_BIT_DEPTH, C122_DWT, C122_S, C122_SEG_BYTE_LIMIT, C122_STAGE_STOP, C122_WORD_BYTES,
-  C122_OPT_DC, C122_OPT_AC, C122_SAMPLE_BYTES, C122_USE_FILL, C122_WEIGHTS, C122_BITPLANE_STOP } from "../../../assembly/compress/ccsds122/encoder";
+  C122_OPT_DC, C122_OPT_AC, C122_SAMPLE_BYTES, C122_USE_FILL, C122_WEIGHTS, C122_BITPLANE_STOP, C122_CUSTOM_WT } from "../../../assembly/compress/ccsds122/encoder";
 import { E_C122_BAD_PARAM, E_C122_BAD_STATE, E_C122_BAD_SAMPLE, E_C122_TOO_FEW_LINES, E_C122_NO_MEMORY } from "../../../assembly/abi/status";
 
 const PRM = heap.alloc(C122_PARAM_COUNT * 4);
@@ -25,7 +25,7 @@ function bits(p: usize, pos: i32, n: i32): i32 {
 }
 
 describe("[122.0-B-2 §4.5.3.3] variable-length codes", () => {
-  it("[122.0-B-2 §4.5.3.3 tables 4-15..4-17] every code option is prefix-free and complete (Kraft sum 1)", () => {
+  it("[122.0-B-2 §4.5.3.3] every code option of tables 4-15..4-17 is prefix-free and complete (Kraft sum 1)", () => {
     for (let len = 2; len <= 4; len++) {
       const span = 1 << len, base = codeBase(len);
       for (let o = 0; o < optCount(len); o++) {
@@ -45,7 +45,7 @@ describe("[122.0-B-2 §4.5.3.3] variable-length codes", () => {
       }
     }
   });
-  it("[122.0-B-2 tables 4-12..4-14] word-to-symbol mappings are permutations of the possible words", () => {
+  it("[122.0-B-2 §4.5.3.2] word-to-symbol mappings (tables 4-12..4-14) are permutations of the possible words", () => {
     let seen = 0;
     for (let w = 0; w < 4; w++) seen |= 1 << load<u8>(MAP2 + w);
     expect<i32>(seen).toBe(0xF);
@@ -61,7 +61,7 @@ describe("[122.0-B-2 §4.5.3.3] variable-length codes", () => {
 });
 
 describe("[122.0-B-2 §3.3] one-level DWT", () => {
-  it("[122.0-B-2 §3.3.2 eq. 4-5] integer DWT of a constant is that constant and zero detail; of a ramp, zero detail", () => {
+  it("[122.0-B-2 §3.3.2] integer DWT (eq. 4-5) of a constant is that constant and zero detail; of a ramp, zero detail", () => {
     for (let i = 0; i < 16; i++) store<i32>(X + (<usize>i << 2), 1000);
     dwt1dInt(X, Y, 16);
     for (let j = 0; j < 8; j++) { expect<i32>(load<i32>(Y + (<usize>j << 2))).toBe(1000); expect<i32>(load<i32>(Y + (<usize>(8 + j) << 2))).toBe(0); }
@@ -70,7 +70,7 @@ describe("[122.0-B-2 §3.3] one-level DWT", () => {
     // interior high-pass of a ramp: x_{2j+1} − floor((9·(2·3·2j + 6) − (2·3·2j + 6) + 8)/16) = 0
     for (let j = 1; j < 6; j++) expect<i32>(load<i32>(Y + (<usize>(8 + j) << 2))).toBe(0);
   });
-  it("[122.0-B-2 §3.3.2 eq. 4-5] integer DWT matches the equations on a hand-computed vector", () => {
+  it("[122.0-B-2 §3.3.2] integer DWT matches equations 4-5 on a hand-computed vector", () => {
     // x = 10, 20, 5, 7, 30, 1 (2N = 6)
     const x: StaticArray<i32> = [10, 20, 5, 7, 30, 1];
     for (let i = 0; i < 6; i++) store<i32>(X + (<usize>i << 2), x[i]);
@@ -105,6 +105,8 @@ describe("[122.0-B-2 §4.2] encoder statuses and header", () => {
     expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_USE_FILL);
     defaults(64, 12); set(C122_WEIGHTS, 5);
     expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_WEIGHTS);
+    defaults(64, 12); set(C122_CUSTOM_WT, 1); set(C122_DWT, 0);  // Float DWT subbands are not scaled (§3.9.2)
+    expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_CUSTOM_WT);
     defaults(64, 12); set(C122_BITPLANE_STOP, 32);
     expect<i64>(c122StateLen(PRM)).toBe(-1); expect<i32>(c122LastBadParam()).toBe(C122_BITPLANE_STOP);
     expect<i32>(c122Init(heap.alloc(64), 64, PRM)).toBe(E_C122_BAD_PARAM);
