@@ -4,6 +4,7 @@
 // The standard's parameters are flags (see USAGE). Decompression (-d) is the ground decoder's,
 // wired by the lead engineer. Exit codes: 0 success, 1 usage error, 2 invalid parameter value,
 // 99 file error.
+import { decodeCcsds122 } from "../ground/ccsds122/decoder.ts";
 import { readFileSync, writeFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -163,8 +164,12 @@ encoder, fed line by line in imager order (strips of 64 lines).
                       Integer DWT only (§3.9.2, §3.9.4)
   --transpose         TransposeImg header flag (§4.2.5.2.7)
   --all-parts         header Parts 2, 3 and 4 in every segment (default: first segment only)
-  -d                  decompress (the ground decoder; not in this build)
-Exit codes: 0 success, 1 usage error, 2 invalid parameter value, 99 file error.`;
+  -d                  decompress with the ground decoder (host/ground/ccsds122, written independently of the
+                      flight encoder): INFILE a CCSDS 122 stream, OUTFILE raw pixels, 1 octet each up to 8 bits,
+                      else 2 octets little-endian (--big-endian for big), two's complement when the header says signed;
+                      the image geometry comes from the stream's headers (-w and the coding options are not used)
+Exit codes: 0 success, 1 usage error, 2 invalid parameter value, 3 the stream does not decode (the field is
+named), 99 file error.`;
 
 class Exit extends Error { constructor(readonly code: number, msg: string) { super(msg); } }
 
@@ -196,8 +201,8 @@ function run(rest: string[]): number {
   } catch (e) { throw new Exit(1, `ccsds122: ${(e as Error).message}\n${USAGE}`); }
   const v = parsed.values;
   if (v.help) { console.log(USAGE); return 0; }
-  if (v.d) throw new Exit(1, "ccsds122: -d (decompression) is the ground decoder's and is not in this build");
   if (parsed.positionals.length !== 2) throw new Exit(1, `ccsds122: give INFILE and OUTFILE\n${USAGE}`);
+  if (v.d) return decompress(parsed.positionals[0], parsed.positionals[1], !!v["big-endian"]);
   if (v.w === undefined) throw new Exit(1, "ccsds122: -w WIDTH is required");
   const [inFile, outFile] = parsed.positionals;
   const width = int(v.w, "-w", 0, 17, 65536);
@@ -232,5 +237,27 @@ function run(rest: string[]): number {
   }
   try { writeFileSync(outFile, coded); } catch (e) { throw new Exit(99, `ccsds122: cannot write ${outFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
   console.error(`ccsds122: ${width}×${height} ${bitDepth}-bit → ${coded.length} bytes (${((8 * coded.length) / (width * height)).toFixed(3)} bit/pixel)`);
+  return 0;
+}
+
+/** tengri ccsds122 -d: the ground decoder (an independent oracle: it shares no code with the flight encoder). */
+function decompress(inFile: string, outFile: string, bigEndian: boolean): number {
+  let stream: Uint8Array;
+  try {
+    if (statSync(inFile).isDirectory()) throw new Exit(99, `ccsds122: ${inFile} is a directory`);
+    stream = readFileSync(inFile);
+  } catch (e) { if (e instanceof Exit) throw e; throw new Exit(99, `ccsds122: cannot read ${inFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  const r = decodeCcsds122(stream);
+  if (!r.ok) throw new Exit(3, `ccsds122: ${inFile} does not decode: ${r.error} (at octet ${r.offset})`);
+  const sb = r.bitDepth <= 8 ? 1 : 2;
+  const out = new Uint8Array(r.pixels.length * sb);
+  for (let i = 0; i < r.pixels.length; i++) {
+    const x = r.pixels[i] & (sb === 1 ? 0xff : 0xffff);
+    if (sb === 1) out[i] = x;
+    else if (bigEndian) { out[2 * i] = x >> 8; out[2 * i + 1] = x & 0xff; }
+    else { out[2 * i] = x & 0xff; out[2 * i + 1] = x >> 8; }
+  }
+  try { writeFileSync(outFile, out); } catch (e) { throw new Exit(99, `ccsds122: cannot write ${outFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  console.error(`ccsds122: ${stream.length} bytes → ${r.width}×${r.height} ${r.signed ? "signed " : ""}${r.bitDepth}-bit, ${r.segments} segment(s)${r.truncated ? ", truncated (undecoded bit planes reconstructed by the decoder's rule)" : ""}`);
   return 0;
 }

@@ -7,7 +7,7 @@
 // lifting phase at every level) and reaches 32 lines beyond the strip on both sides where the
 // image goes on; a wrong mirror at a window edge that is not an image edge corrupts at most 4
 // level-3 rows (2 level-1, 3 level-2 rows) next to it, all outside the strip, so the strip's
-// coefficients equal the whole-frame DWT's (tests/interop/ccsds122-encoder.test.ts compares the
+// coefficients equal the whole-frame DWT's (tests/reference/ccsds122-encoder.test.ts compares the
 // two bit for bit).
 //
 // One encoder per instance (module state); statuses from assembly/abi/status.ts.

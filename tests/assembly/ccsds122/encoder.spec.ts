@@ -1,6 +1,6 @@
 // CCSDS 122.0-B-2 flight encoder: code tables, the integer DWT equations, the segment header
 // fields, parameter checks and statuses. (Stream conformance against the reference software:
-// tests/interop/ccsds122-encoder.test.ts.)
+// tests/reference/ccsds122-encoder.test.ts.)
 import { MAP2, MAP3, MAP3D, MAP4C, MAP4H, CODE_L, CODE_V, codeBase, optCount } from "../../../assembly/compress/ccsds122/tables";
 import { dwt1dInt, dwt1dFloat } from "../../../assembly/compress/ccsds122/dwt";
 import { c122StateLen, c122Init, c122PushLine, c122End, c122OutPtr, c122OutLen, c122Drained, c122LastBadParam,

@@ -1,5 +1,5 @@
 // CCSDS 122.0-B-2 ground decoder (host/ground/ccsds122): what can be proved without the
-// external encoders (those are in tests/interop/ccsds122-decoder.test.ts):
+// external encoders (those are in tests/reference/ccsds122-decoder.test.ts):
 //  - the inverse DWTs invert the forward ones (integer: exactly; float: to 1e-6);
 //  - DC-only streams written here field by field from the standard (header parts 1-4, quantized
 //    DC coefficients with the uncoded and the k = 0 code options, additional DC bit planes, several

@@ -1,7 +1,7 @@
 // The ground decoder's AC bit-plane path (stages 1-4, every code option, gaggles, segments,
 // truncation inside planes) on streams from the test-only encoder in ./bpe-encoder.ts, which is
 // written from the literal text of 4.5.3.1 (types and tmax), not from the decoder's state flags.
-// Runs without the external encoders; tests/interop/ccsds122-decoder.test.ts checks conformance.
+// Runs without the external encoders; tests/reference/ccsds122-decoder.test.ts checks conformance.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeCcsds122 } from "../../../host/ground/ccsds122/decoder.ts";
