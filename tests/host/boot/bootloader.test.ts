@@ -141,13 +141,13 @@ test("[tengri §boot] a one-bit change anywhere in the signed range (fixed heade
   let n = 0;
   for (let i = 0; i < msgLen; i++) {
     const at = i < IMAGE_HEADER_LEN ? i : SIGNED_HEADER_LEN + i - IMAGE_HEADER_LEN;
-    for (let bit = 0; bit < 8; bit += i < IMAGE_HEADER_LEN && i >= 48 ? 1 : 3) {
+    for (let bit = 0; bit < 8; bit++) {
       const bad = img.slice(); bad[at] ^= 1 << bit;
       assert.equal(checkImage(bad, p, romKey).ok, false, `octet ${at} bit ${bit}`);
       n++;
     }
   }
-  assert.ok(n > 600);
+  assert.equal(n, msgLen * 8);
 });
 
 test("[tengri §boot fault] upload.img truncated at every 1/8 of its length (power loss during the upload): refused, slot a boots", () => {
