@@ -40,7 +40,7 @@ test("[tengri §boot] update in a pass: the image asks for a reboot (exit 72), t
   const boot = s.flight.boot!;
   assert.deepEqual(boot.images.map((i) => [i.slot, i.trial, i.version]), [["a", false, 1], ["b", true, 2]]);
   assert.deepEqual(s.flight.reboots.map((r) => r.cause), ["boot-request"]);
-  assert.deepEqual(boot.events.map((e) => e.kind), ["boot", "update-requested", "update-accepted", "trial-boot", "confirmed"]);
+  assert.deepEqual(boot.events.map((e) => [e.boot, e.kind]), [[1, "boot"], [1, "update-requested"], [1, "update-accepted"], [2, "trial-boot"], [2, "confirmed"]]);
   assert.deepEqual(readBootState(dir).state, { active: 1, trial: NO_TRIAL, trialBoots: 0, highestConfirmed: 2 });
   assert.equal(s.image.linesComplete, LINES);
   assert.equal(s.image.linesBitExact, LINES);
