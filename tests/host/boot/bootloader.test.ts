@@ -284,3 +284,24 @@ test("[tengri §boot] a missing or malformed ROM key stops the bootloader with a
   writeFileSync(join(dir, FLASH_FILES.rom), new Uint8Array(31));
   assert.throws(() => bl(dir), /31 octets/);
 });
+
+test("[tengri §boot fault] power lost at every octet of the bootloader's own boot-time writes (trial counter, abandonment, repair of a copy, rebuild): the next boot still runs a verified image", () => {
+  const scenarios: [string, (dir: string) => void][] = [
+    ["trial counter", () => undefined],
+    ["abandonment", (dir) => { const b = bl(dir); for (let i = 0; i < MAX_TRIAL_BOOTS; i++) b.boot(); }],
+    ["repair of copy b", (dir) => { const f = join(dir, FLASH_FILES.boot); const r = new Uint8Array(readFileSync(f)); r[BOOT_RECORD_LEN + 3] ^= 1; writeFileSync(f, r); }],
+    ["rebuild", (dir) => rmSync(join(dir, FLASH_FILES.boot))],
+  ];
+  for (const [what, prepare] of scenarios) {
+    for (let budget = 0; budget <= 2 * BOOT_RECORD_LEN; budget++) {
+      const dir = newFlashDir(p, v1);
+      requestUpload(dir, v2);
+      bl(dir).processBootRequest(); // slot b on trial
+      prepare(dir);
+      try { bl(dir, { powerBudget: budget }).boot(); } catch (e) { assert.ok(e instanceof PowerLoss, `${what} ${budget}: ${e}`); }
+      const c = assertVerifiedBoot(bl(dir).boot(), `${what}, power lost after ${budget} octets`);
+      assert.ok(c.slot === 0 || (c.slot === 1 && c.trial), `${what} ${budget}: slot ${c.slot} trial ${c.trial}`);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
