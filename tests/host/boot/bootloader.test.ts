@@ -69,6 +69,19 @@ test("[tengri §boot] update: upload accepted into the inactive slot, trial boot
   assert.equal(b.events.at(-1)!.reason, "rollback");
 });
 
+test("[tengri §boot] a trial image that confirms itself and then crashes or loses power: the confirmation counts at the next boot", () => {
+  const dir = newFlashDir(p, v1);
+  requestUpload(dir, v2);
+  assert.equal(bl(dir).processBootRequest(), true);
+  assert.equal(bl(dir).boot()!.trial, true);
+  writeConfirm(dir, v2);
+  const b = bl(dir); // power cycle: a new bootloader, no processConfirm call from the OBC
+  const c = assertVerifiedBoot(b.boot(), "after the confirmed crash");
+  assert.equal(c.slot, 1); assert.equal(c.trial, false);
+  assert.deepEqual(kinds(b), ["confirmed", "boot"]);
+  assert.equal(readBootState(dir).state!.highestConfirmed, 2);
+});
+
 test(`[tengri §boot] fallback: an image on trial that never confirms is booted ${MAX_TRIAL_BOOTS} times, then the previous slot boots and the failed one is erased`, () => {
   const dir = newFlashDir(p, v1);
   requestUpload(dir, bad2);
