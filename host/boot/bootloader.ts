@@ -146,6 +146,8 @@ export class Bootloader {
 
   /** The image to boot now, or null when no slot holds a verified image (the payload stays off). */
   boot(): BootChoice | null {
+    // A confirmation the OBC did not get to (the image confirmed, then crashed or lost power) counts.
+    if (this.read(FLASH_FILES.confirm)) this.processConfirm();
     let s = this.state();
     if (!s) {
       this.event({ kind: "no-bootable-image", detail: "no slot holds an image that passes the checks" });

@@ -3,6 +3,7 @@
 // an import a flight computer does not provide, a feature beyond WebAssembly 1.0) or FILE cannot
 // be read, 2 bad usage (no FILE, a file that is not a WebAssembly module or a flashed image, a
 // truncated or malformed module), 3 a flashed image whose header does not match its module.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UsageError, CliFailure, parseOptions, readInput, displayPath } from "./usage.ts";
@@ -64,6 +65,8 @@ function printReport(r: InspectReport): void {
     row("bound profile", r.image.profile || "(unnamed)");
     row("RAM", `${n(r.image.ramBytes)} bytes (${kib(r.image.ramBytes)}): the module's memory maximum`);
     row("build id (header)", r.image.buildId || "(none)");
+    row("version", String(r.image.version));
+    row("signature", r.image.signerKey ? `Ed25519 by key ${r.image.signerKey}, fingerprint ${createHash("sha256").update(Buffer.from(r.image.signerKey, "hex")).digest("hex").slice(0, 16)} (not verified here: the bootloader checks it against its ROM key)` : "none (unsigned: the bootloader refuses it)");
   }
   row("code SHA-256", `${r.module.codeSha256} (the module without its build record)`);
   row("build id", r.buildInfo?.buildId ?? "not recorded (no tengri.build section: built before it existed, or by another tool)");

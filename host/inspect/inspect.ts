@@ -1,7 +1,7 @@
 // `tengri inspect`: everything a reviewer asks of a flight image, read from its octets.
 // A `.wasm` module or a flashed image (host/obc/image.ts: 128-octet header, then the module).
 import { createHash } from "node:crypto";
-import { IMAGE_MAGIC, IMAGE_HEADER_LEN, IMAGE_FORMAT, ALLOWED_IMPORTS, WASM_PAGE, ImageError } from "../obc/image.ts";
+import { IMAGE_MAGIC, IMAGE_HEADER_LEN, IMAGE_FORMAT, IMAGE_VERSION_OFFSET, ALLOWED_IMPORTS, WASM_PAGE, ImageError, readSignature } from "../obc/image.ts";
 import { parseModule, typeString, withoutCustomSection, WasmError, type Module } from "./wasm.ts";
 import { scanFeatures, callGraph, type FeatureReport, type CallGraphReport } from "./analyze.ts";
 
@@ -18,7 +18,11 @@ export interface InspectReport {
   sha256: string;
   /** codeSha256: the module without its tengri.build record (the same for every commit of the same sources). */
   module: { bytes: number; sha256: string; codeSha256: string };
-  image?: { format: number; headerBytes: number; moduleSha256Matches: boolean; buildId: string; profile: string; ramBytes: number };
+  image?: {
+    format: number; headerBytes: number; moduleSha256Matches: boolean; buildId: string; profile: string; ramBytes: number;
+    /** The anti-rollback version (0 before issue 11); the signer's Ed25519 public key (hex), null unsigned (host/boot/README.md). */
+    version: number; signerKey: string | null;
+  };
   buildId: string | null;
   commit: string | null;
   dirty: boolean | null;
@@ -74,7 +78,8 @@ export function openImage(b: Uint8Array): { wasm: Uint8Array; header: NonNullabl
   const wasm = b.subarray(hlen);
   const matches = Buffer.from(b.subarray(16, 48)).toString("hex") === sha(wasm);
   if (!matches) throw new ImageError("checksum", "image SHA-256 does not match its module: tampered or corrupted");
-  return { wasm, header: { format, headerBytes: hlen, moduleSha256Matches: matches, buildId: ascii(b.subarray(48, 80)), profile: ascii(b.subarray(80, 112)), ramBytes: dv.getUint32(112) } };
+  const sig = readSignature(b);
+  return { wasm, header: { format, headerBytes: hlen, moduleSha256Matches: matches, buildId: ascii(b.subarray(48, 80)), profile: ascii(b.subarray(80, 112)), ramBytes: dv.getUint32(112), version: dv.getUint32(IMAGE_VERSION_OFFSET), signerKey: sig ? Buffer.from(sig.publicKey).toString("hex") : null } };
 }
 
 export function inspect(file: string, b: Uint8Array): InspectReport {

@@ -266,13 +266,16 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   const bootImages: SupervisedResult["bootImages"] = [];
   let bl: Bootloader | null = null;
   let current: BootChoice | null = null;
+  /** The boot an event belongs to: the one that ended (confirm, boot-request) or the one starting. */
+  let eventBoot = 1;
   if (o.flash) {
     const f = o.flash;
-    bl = new Bootloader(f.dir, { profile: p, maxTrialBoots: f.maxTrialBoots, onEvent: (e) => { bootEvents.push({ ...e, boot: boot + 1 }); f.onBootEvent?.(e, boot + 1); } });
+    bl = new Bootloader(f.dir, { profile: p, maxTrialBoots: f.maxTrialBoots, onEvent: (e) => { bootEvents.push({ ...e, boot: eventBoot }); f.onBootEvent?.(e, eventBoot); } });
   } else writeFileSync(imgPath, o.image!);
   /** Flash: the bootloader chooses the image of the next boot; its verified octets are what runs. */
   const selectImage = () => {
     if (!bl) return;
+    eventBoot = boot + 1;
     current = bl.boot();
     if (!current) { rmSync(dir, { recursive: true, force: true }); throw new NoBootableImageError(bl.events); }
     writeFileSync(imgPath, current.file);
@@ -378,6 +381,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     // Flash: a confirmation first (an image may confirm, then fail), then a reboot request.
     let requested = false;
     if (bl) {
+      eventBoot = boot;
       bl.processConfirm();
       if (code === EXIT_REBOOT && !hung && !stalled) { bl.processBootRequest(); requested = true; }
     }
@@ -456,6 +460,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   }
   const sum = timings.reduce<ObcTiming | null>((a, t) => (a ? { runtime: a.runtime, busyMs: a.busyMs + t.busyMs, waitMs: a.waitMs + t.waitMs, wallMs: a.wallMs + t.wallMs, cpuMs: a.cpuMs + t.cpuMs, reads: a.reads + t.reads, maxBusyPerReadMs: Math.max(a.maxBusyPerReadMs, t.maxBusyPerReadMs) } : t), null);
   // The last image may have confirmed itself and ended the pass.
+  eventBoot = boot;
   bl?.processConfirm();
   return { exitCode: child.exit?.code ?? -1, boots: boot, reboots, faultsApplied, log, busBytes, outBytes, wallS: (performance.now() - t0) / 1000, timing: sum, bootEvents, bootImages };
 }

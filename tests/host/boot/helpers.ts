@@ -30,9 +30,16 @@ function sleb(v: number): number[] {
  * it is an image asking for a reboot (its boot-request written by the test, as the image would).
  */
 export function exitingWasm(exit: number): Uint8Array {
+  return tinyWasm([0x00, 0x41, ...sleb(exit), 0x10, 0x00, 0x0b]);
+}
+/** The same module whose _start traps at once (`unreachable`): an OBC crash, exit 70. */
+export const trappingWasm = () => tinyWasm([0x00, 0x00, 0x0b]);
+/** The same module whose _start loops for ever (`loop br 0`): only the watchdog ends it. */
+export const hangingWasm = () => tinyWasm([0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b]);
+
+function tinyWasm(code: number[]): Uint8Array {
   const name = (s: string) => [s.length, ...Buffer.from(s, "ascii")];
   const sec = (id: number, body: number[]) => [id, body.length, ...body];
-  const code = [0x00, 0x41, ...sleb(exit), 0x10, 0x00, 0x0b];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...sec(1, [2, 0x60, 1, 0x7f, 0, 0x60, 0, 0]),
