@@ -4,7 +4,7 @@
 // no preopen at all (commanding refused as unauthenticated), and never trap on hostile flash files.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, readFileSync, openSync, closeSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, openSync, closeSync, existsSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -14,6 +14,12 @@ import { FLIGHT_WASM } from "../../../host/pass.ts";
 import { keyStore } from "../../../host/commanding/sdls.ts";
 import { ALLOWED_IMPORTS, FLASH_IMPORTS } from "../../../host/obc/image.ts";
 import { mulberry32 } from "../../../host/sensor/prng.ts";
+import { createHash } from "node:crypto";
+import { runImage } from "../../../host/obc/obc.ts";
+import { flash } from "../../../host/obc/image.ts";
+import { configRecord } from "../../../host/obc/config-table.ts";
+import { encodeLine, encodeEnd } from "../../../host/obc/bus.ts";
+import { loadProfile } from "../../../host/profiles/index.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const IWASM = process.env.TENGRI_IWASM ?? join(ROOT, "..", "shared", "runtimes", "iwasm");
@@ -78,4 +84,27 @@ test("[tengri §flash] under WAMR's iwasm (--map-dir=/flash::DIR) the image load
   const b = spawnSync(IWASM, [FLIGHT_WASM], { input: new Uint8Array(0), encoding: "utf8", timeout: 60_000 });
   assert.equal(b.status, 2, b.stderr);
   assert.match(b.stderr, /status -810\)/);
+});
+
+test("[tengri §flash] a pass through the OBC emulator with the flash directory preopened gives the same CADUs as without it; only the log says commanding is ready", async () => {
+  const p = loadProfile("cubesat-mcu");
+  const recs: Uint8Array[] = [configRecord(p)];
+  const n = 24, b = p.sensor.bands.length, px = p.sensor.pixelsPerLine;
+  for (let i = 0; i < n; i++) recs.push(encodeLine({ counter: i, timeCoarse: 2_000_000_000, timeFine: i * 1000, bands: b, pixels: px, bitDepth: p.sensor.bitDepth, samples: new Uint16Array(b * px).map((_, k) => (k * 13 + i * 5) & ((1 << p.sensor.bitDepth) - 1)) }));
+  recs.push(encodeEnd(n));
+  const image = flash(new Uint8Array(readFileSync(FLIGHT_WASM)), p, "sec-test");
+  const dir = tmp();
+  writeFileSync(join(dir, "keys.bin"), KEYS);
+  const run = async (flashDir?: string) => {
+    const h = createHash("sha256");
+    const r = await runImage({ image, profile: p, records: recs, onOutput: (c) => h.update(c), flashDir });
+    return { exit: r.exitCode, log: r.log.join("\n"), cadus: h.digest("hex") };
+  };
+  const withFlash = await run(dir), without = await run();
+  assert.equal(withFlash.exit, 0, withFlash.log);
+  assert.equal(without.exit, 0, without.log);
+  assert.equal(withFlash.cadus, without.cadus);
+  assert.match(withFlash.log, /commanding: key store and anti-replay state loaded/);
+  assert.match(without.log, /commanding refused as unauthenticated \(no key store: status -810\)/);
+  assert.deepEqual(readdirSync(dir).sort(), ["keys.bin"], "the image wrote nothing into the flash on a pass without telecommands");
 });
