@@ -15,6 +15,7 @@ import { keyStore } from "../../../host/commanding/sdls.ts";
 import { ALLOWED_IMPORTS, FLASH_IMPORTS } from "../../../host/obc/image.ts";
 import { mulberry32 } from "../../../host/sensor/prng.ts";
 import { createHash } from "node:crypto";
+import { crc16 } from "../../../host/util/crc16.ts";
 import { runImage } from "../../../host/obc/obc.ts";
 import { flash } from "../../../host/obc/image.ts";
 import { configRecord } from "../../../host/obc/config-table.ts";
@@ -107,4 +108,25 @@ test("[tengri §flash] a pass through the OBC emulator with the flash directory 
   assert.match(withFlash.log, /commanding: key store and anti-replay state loaded/);
   assert.match(without.log, /commanding refused as unauthenticated \(no key store: status -810\)/);
   assert.deepEqual(readdirSync(dir).sort(), ["keys.bin"], "the image wrote nothing into the flash on a pass without telecommands");
+});
+
+test("[tengri §flash] under WAMR's iwasm the flash functions read and write through the preopen: confirmSelf (boot.bin, slot read, confirm written) and uploadStart (upload.img created)", { skip: iwasm ? false : `iwasm not found at ${IWASM}` }, () => {
+  const LIB = join(ROOT, "build", "lib.wasm");
+  const dir = tmp();
+  const boot = new Uint8Array(14);
+  boot.set([0x54, 0x47, 0x42, 0x54, 1, 0, 1, 1, 0, 0, 0, 3]);
+  const c = crc16(boot.subarray(0, 12)); boot[12] = c >> 8; boot[13] = c & 0xff;
+  writeFileSync(join(dir, "boot.bin"), boot);
+  const wasm = new Uint8Array(3000).map((_, i) => (i * 7) & 0xff);
+  const head = new Uint8Array(128);
+  head.set([0x54, 0x47, 0x52, 0x49, 0x4d, 0x47, 0x00, 0x01]);
+  new DataView(head.buffer).setUint16(8, 1); new DataView(head.buffer).setUint16(10, 128); new DataView(head.buffer).setUint32(12, wasm.length);
+  writeFileSync(join(dir, "slot-b.img"), Buffer.concat([head, wasm]));
+  const call = (fn: string, ...args: string[]) => spawnSync(IWASM, [`--map-dir=/flash::${dir}`, "-f", fn, LIB, ...args], { encoding: "utf8", timeout: 60_000 });
+  const r = call("secConfirmSelf");
+  assert.match(r.stdout, /0x0:i32/, r.stdout + r.stderr);
+  assert.equal(readFileSync(join(dir, "confirm")).toString("hex"), createHash("sha256").update(wasm).digest("hex"));
+  const u = call("secUploadStart", "100");
+  assert.match(u.stdout, /0x0:i32/, u.stdout + u.stderr);
+  assert.ok(existsSync(join(dir, "upload.img")));
 });
