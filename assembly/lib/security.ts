@@ -35,3 +35,13 @@ export function secImageDigest(outPtr: usize): i32 { return imageDigest(outPtr);
 export function secTrialBoot(): bool { return trialBoot(); }
 /** A housekeeping counter (contract index) as the image counts it. */
 export function secHkCounter(index: i32): u32 { return hkGet(index); }
+
+/** SHA-256 of the len octets at ptr repeated n times (one stream of n·len octets): for speed figures and long-message tests. */
+export function secSha256Repeat(ptr: usize, len: i32, n: i32, outPtr: usize): i32 {
+  if (len < 0 || n < 0) return -2;
+  sha256Init(REPEAT_CTX);
+  for (let i = 0; i < n; i++) sha256Update(REPEAT_CTX, ptr, <usize>len);
+  sha256Final(REPEAT_CTX, outPtr);
+  return 0;
+}
+const REPEAT_CTX: usize = memory.data(SHA256_CTX_LEN);

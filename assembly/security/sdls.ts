@@ -22,7 +22,8 @@
 //   magic "TGSS" (4) ‖ u32 sequence ‖ u8 SA count ‖ SDLS_MAX_SA × (SPI u16 ‖ last ARSN u32) ‖ CRC-16 (2)
 // (CRC-16/CCITT-FALSE over the preceding octets). Each write goes to the copy not holding the
 // newest state and carries sequence + 1; at boot the valid copy with the newest sequence wins
-// (serial-number order). A torn write spoils at most the copy being written.
+// (serial-number order). A torn write spoils at most the copy being written; a torn very first
+// write (no valid copy, file shorter than two copies) means nothing was ever accepted.
 import { OK, E_BAD_LENGTH, E_TC_FRAME, E_TC_SPI, E_TC_AUTH, E_TC_REPLAY, E_TC_KEYS, E_TC_STATE, E_FLASH_NONE, E_FLASH_IO } from "../abi/status";
 import { HKC_TC_ACCEPTED, HKC_TC_REJ_AUTH, HKC_TC_REJ_REPLAY, HKC_TC_REJ_FRAME } from "../abi/contract";
 import { setDetail, detailFound } from "../abi/control";
@@ -147,7 +148,15 @@ export function sdlsBoot(): i32 {
   if (m == 0) { keysReady = true; return OK; }            // created, never completed: nothing accepted yet
   const a = m >= SDLS_STATE_COPY_LEN && copyValid(STATE_BUF);
   const b = m >= SDLS_STATE_COPY_LEN * 2 && copyValid(STATE_BUF + <usize>SDLS_STATE_COPY_LEN);
-  if (!a && !b) { saCount = 0; return setDetail(E_TC_STATE, -1, m, SDLS_STATE_COPY_LEN * 2, 0); }
+  if (!a && !b) {
+    // The first write goes to copy 0 and the second makes the file whole; copy 0 is rewritten only
+    // once copy 1 is valid. So no valid copy in a file shorter than two copies is the very first
+    // write torn: no frame was ever accepted (a frame is accepted only after its state is written)
+    // and every SA starts at ARSN 0. No valid copy in a whole file is damage: refuse everything.
+    if (m < SDLS_STATE_COPY_LEN * 2) { keysReady = true; return OK; }
+    saCount = 0;
+    return setDetail(E_TC_STATE, -1, m, SDLS_STATE_COPY_LEN * 2, 0);
+  }
   let use = 0;
   if (a && b) use = <i32>(loadU32BE(STATE_BUF + <usize>SDLS_STATE_COPY_LEN + 4) - loadU32BE(STATE_BUF + 4)) > 0 ? 1 : 0;
   else use = a ? 0 : 1;

@@ -25,6 +25,8 @@ const K: usize = memory.data<u32>([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
+/** The round constants K0..K63 (for the test that regenerates them from the primes). */
+export function sha256KTable(): usize { return K; }
 // The message schedule W0..W63 (§6.2.2 step 1), one for every context (calls never interleave).
 const W: usize = memory.data(64 * 4);
 // A context for the one-shot sha256().

@@ -23,9 +23,9 @@ export interface FlightLib {
 export function loadFlightLib(path = LIB_PATH, o: { flashDir?: string } = {}): FlightLib {
   const bytes = readFileSync(path);
   const wasiNames = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).filter((i) => i.module === "wasi_snapshot_preview1").map((i) => i.name);
-  // node:wasi is loaded only when a flash directory is given: importing it prints Node's
-  // "WASI is experimental" warning, which every command that only loads lib.wasm would show.
-  const wasi = o.flashDir ? new (createRequire(import.meta.url)("node:wasi") as typeof import("node:wasi")).WASI({ version: "preview1", preopens: { "/flash": o.flashDir }, returnOnExit: true }) : null;
+  // node:wasi loaded only when asked for (loading it prints an ExperimentalWarning on stderr).
+  const WASI = o.flashDir ? (createRequire(import.meta.url)("node:wasi") as typeof import("node:wasi")).WASI : null;
+  const wasi = WASI && o.flashDir ? new WASI({ version: "preview1", preopens: { "/flash": o.flashDir }, returnOnExit: true }) : null;
   const given = ((wasi?.getImportObject() as Record<string, Record<string, unknown>> | undefined)?.wasi_snapshot_preview1 ?? {}) as Record<string, unknown>;
   const imports = wasiNames.length ? { wasi_snapshot_preview1: Object.fromEntries(wasiNames.map((n) => [n, given[n] ?? (() => 8 /* EBADF */)])) } : {};
   // The loader supplies env.abort (turned into a thrown Error with the message and place).

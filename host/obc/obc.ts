@@ -58,6 +58,8 @@ export interface RunOptions {
   onOutput(chunk: Uint8Array): void;
   /** Called with each event-log line. */
   onLog?(line: string): void;
+  /** The emulated payload flash: a directory the image gets as its WASI preopen "/flash" (none without it). */
+  flashDir?: string;
 }
 
 export interface RunResult {
@@ -104,7 +106,7 @@ export async function runImage(o: RunOptions): Promise<RunResult> {
   const imgPath = join(dir, "image.bin");
   writeFileSync(imgPath, o.image);
   const t0 = performance.now();
-  const child = new ObcChild(imgPath, { onOutput: o.onOutput, onLog: o.onLog });
+  const child = new ObcChild(imgPath, { onOutput: o.onOutput, onLog: o.onLog }, { flashDir: o.flashDir });
   try {
     for await (const r of o.records as AsyncIterable<Uint8Array>) {
       if (!(await child.write(r))) break;

@@ -97,6 +97,8 @@ export interface SupervisedOptions {
   childFaults?: LineFault[];
   /** Bus octets written without a line acknowledged before the image is declared stalled (default 16 MiB + 256 line records). */
   stallBytes?: number;
+  /** The emulated payload flash, the image's WASI preopen "/flash" on every boot (none without it). */
+  flashDir?: string;
 }
 
 export type RebootCause = "hang" | "trap" | "reset" | "exit" | "stall" | "self-check" | "boot-request";
@@ -334,7 +336,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
         const lf = faultList.find((x) => x.at === f.at && x.kind === f.kind);
         faultsApplied.push({ ...f, boot: b, line: lf?.line ?? -1 });
       },
-    }, { faultFile });
+    }, { faultFile, flashDir: o.flashDir });
     return child.write(configRecord(p, overrides));
   };
 

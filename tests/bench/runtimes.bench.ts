@@ -55,8 +55,12 @@ interface Runtime { id: RuntimeId; label: string; argv: (image: string) => strin
 
 // node:wasi in a bare process: what `tengri` uses to run the image (host/obc/wasi-child.mjs) minus
 // the OBC emulation hooks. The module is compiled from the file each time, as a flight computer would.
+// TENGRI_BENCH_FLASH=DIR: the flash directory as the image's "/flash" preopen on every runtime
+// (node:wasi preopens, iwasm --map-dir=/flash::DIR); without it, no preopen (commanding refused).
+const FLASH = process.env.TENGRI_BENCH_FLASH;
 const NODE_RUNNER = `import { readFileSync } from "node:fs"; import { WASI } from "node:wasi";
-const wasi = new WASI({ version: "preview1", args: ["flight"], env: {}, returnOnExit: true });
+const flash = process.env.TENGRI_BENCH_FLASH;
+const wasi = new WASI({ version: "preview1", args: ["flight"], env: {}, returnOnExit: true, ...(flash ? { preopens: { "/flash": flash } } : {}) });
 const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(process.argv[1])), wasi.getImportObject());
 process.exitCode = wasi.start(inst);`;
 
@@ -72,12 +76,12 @@ export function runtimes(): Runtime[] {
   const iv = toolVersion(IWASM, ["--version"]);
   const interpLabel = iv ? `WAMR ${iv.replace(/^iwasm\s*/, "")} fast interpreter` : "WAMR fast interpreter";
   if (!iv) out.push({ id: "interp", label: interpLabel, argv: () => null, skip: `iwasm not found or does not start (${IWASM}); see ../shared/runtimes/README.md` });
-  else out.push({ id: "interp", label: interpLabel, argv: (img) => [IWASM, img] });
+  else out.push({ id: "interp", label: interpLabel, argv: (img) => [IWASM, ...(FLASH ? [`--map-dir=/flash::${FLASH}`] : []), img] });
   const wv = toolVersion(WAMRC, ["--version"]);
   const aotLabel = iv ? `WAMR ${iv.replace(/^iwasm\s*/, "")} AOT (${wv ?? "wamrc"}, x86_64, no SIMD)` : "WAMR AOT";
   if (!iv) out.push({ id: "aot", label: aotLabel, argv: () => null, skip: `iwasm not found or does not start (${IWASM})` });
   else if (!wv) out.push({ id: "aot", label: aotLabel, argv: () => null, skip: `wamrc not found or does not start (${WAMRC}; it needs Debian's libllvm16)` });
-  else out.push({ id: "aot", label: aotLabel, argv: (img) => [IWASM, img.replace(/\.wasm$/, ".aot")] });
+  else out.push({ id: "aot", label: aotLabel, argv: (img) => [IWASM, ...(FLASH ? [`--map-dir=/flash::${FLASH}`] : []), img.replace(/\.wasm$/, ".aot")] });
   return out;
 }
 

@@ -179,6 +179,13 @@ test("[tengri §sdls-state] a torn write of sdls-state.bin never lets an accepte
   assert.equal(c.boot(), STATUS.OK);
   assert.equal(c.last(SPI1), 1);
   assert.equal(c.process(f1), STATUS.E_TC_REPLAY);
+  // the very first write torn (the file shorter than two copies, no valid copy): no frame was ever
+  // accepted, every SA starts at ARSN 0
+  const first = flashDir();
+  writeFileSync(join(first, "sdls-state.bin"), Buffer.from(state.subarray(0, 40)).fill(0xff, 20));
+  const e = new Image(first);
+  assert.equal(e.boot(), STATUS.OK);
+  assert.equal(e.last(SPI1), 0);
   // both copies spoilt: the last ARSN is unknown, every frame is refused as unauthenticated
   writeFileSync(join(dir, "sdls-state.bin"), Buffer.alloc(128, 0x5a));
   const d = new Image(dir);
