@@ -30,6 +30,7 @@ export function checkDownlink(table: Uint8Array, cadus: Uint8Array, log: string)
   const apids = new Set<number>([hkApid, 0x7ff]);
   for (let b = 0; b < bands; b++) apids.add(dv.getUint16(CONFIG_FIXED_LEN + 2 * b));
   if (table[o.screening] === 1) { apids.add(dv.getUint16(o.screening + 2)); apids.add(dv.getUint16(o.screening + 4)); }
+  apids.add(dv.getUint16(o.commanding + 2));                  // PUS-C reports (README, Commanding the payload)
   const hks: Housekeeping[] = [];
   let badFrames = 0, badApids = 0, hkErrors = 0;
   let firstHkError = "";

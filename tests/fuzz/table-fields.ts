@@ -5,7 +5,7 @@
 // tableFields() can be derived from it instead: nothing else in tests/fuzz knows the layout.
 
 export type FieldType = "u8" | "u16" | "u32" | "i32" | "f32";
-export type Block = "fixed" | "apids" | "codec" | "screening" | "screener" | "calibration" | "ccsds123";
+export type Block = "fixed" | "apids" | "codec" | "screening" | "screener" | "calibration" | "ccsds123" | "commanding";
 
 export interface TableField {
   /** e.g. "pixels", "apid[2]", "screener.P_TILE_SIZE", "cal[1].gain", "ccsds123.PRM_NX". */
@@ -21,6 +21,9 @@ export const CONFIG_FIXED_LEN = 48;
 export const CODEC_BLOCK_LEN = 12;
 export const SCREEN_FIXED_LEN = 96;
 export const HYPER_PARAMS = 45;
+/** The commanding block (contract: tcApid, reportApid, tcVcid, reserved). */
+export const COMMANDING_LEN = 6;
+const COMMANDING: [number, FieldType, string][] = [[0, "u16", "tcApid"], [2, "u16", "reportApid"], [4, "u8", "tcVcid"], [5, "u8", "cmdReserved"]];
 
 const FIXED: [number, FieldType, string][] = [
   [0, "u16", "version"], [2, "u16", "tableLen"], [4, "u16", "scid"], [6, "u8", "frameType"], [7, "u8", "flags"],
@@ -54,16 +57,17 @@ export const HYPER_WORDS = [
 
 /** Table length (CRC included) for a band count. */
 export function tableLength(bands: number): number {
-  return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + 2;
+  return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + COMMANDING_LEN + 2;
 }
 
 /** Offsets of the blocks for a band count. */
-export function blockOffsets(bands: number): { codec: number; screening: number; calibration: number; ccsds123: number; crc: number } {
+export function blockOffsets(bands: number): { codec: number; screening: number; calibration: number; ccsds123: number; commanding: number; crc: number } {
   const codec = CONFIG_FIXED_LEN + 2 * bands;
   const screening = codec + CODEC_BLOCK_LEN;
   const calibration = screening + SCREEN_FIXED_LEN;
   const ccsds123 = calibration + 12 * bands;
-  return { codec, screening, calibration, ccsds123, crc: ccsds123 + 4 * HYPER_PARAMS };
+  const commanding = ccsds123 + 4 * HYPER_PARAMS;
+  return { codec, screening, calibration, ccsds123, commanding, crc: commanding + COMMANDING_LEN };
 }
 
 /**
@@ -84,6 +88,7 @@ export function tableFields(bands: number, bandSubset?: number[]): TableField[] 
     (["gain", "offset", "esun"] as const).forEach((k, j) => out.push({ name: `cal[${b}].${k}`, block: "calibration", offset: o.calibration + 12 * b + 4 * j, type: "f32" }));
   }
   HYPER_WORDS.forEach((name, i) => out.push({ name: `ccsds123.${name}`, block: "ccsds123", offset: o.ccsds123 + 4 * i, type: "i32" }));
+  for (const [d, type, name] of COMMANDING) out.push({ name: `commanding.${name}`, block: "commanding", offset: o.commanding + d, type });
   return out;
 }
 
