@@ -9,7 +9,7 @@ import { fd_read, fd_write, proc_exit } from "bindings/wasi_snapshot_preview1";
 import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, REC_TC, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
 import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed, inputPtr, inputCap, configMemoryNeeded, BOOT_BUF_LEN } from "./payload/pipeline";
 import { heapTop } from "./payload/carve";
-import { commandConfigure, commandFrame, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
+import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
 import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
@@ -196,8 +196,12 @@ function main(): u32 {
       }
       if (recType == REC_TC) {                       // one TC transfer frame: README "Commanding the payload"
         hk.hkInc(hk.HK_RECORDS_ACCEPTED);
-        commandFrame(recPayloadPtr, recPayloadLen);
+        let more = commandFrame(recPayloadPtr, recPayloadLen);
         if (!drainOutput()) return EXIT_IO;
+        for (let k = 0; k < 256 && more; k++) {     // bounded: a frame holds at most 128 packets
+          more = commandStep();
+          if (!drainOutput()) return EXIT_IO;      // each packet's reports leave before the next runs
+        }
         continue;
       }
       if (recType == REC_END) { hk.hkInc(hk.HK_RECORDS_ACCEPTED); ended = true; break; }

@@ -6,6 +6,8 @@
 
 export type FieldType = "u8" | "u16" | "u32" | "i32" | "f32";
 export type Block = "fixed" | "apids" | "codec" | "screening" | "screener" | "calibration" | "ccsds123" | "commanding";
+import { tableLayout } from "../../host/contract/layout.ts";
+import { CONTRACT } from "../../host/contract/contract.gen.ts";
 
 export interface TableField {
   /** e.g. "pixels", "apid[2]", "screener.P_TILE_SIZE", "cal[1].gain", "ccsds123.PRM_NX". */
@@ -23,7 +25,6 @@ export const SCREEN_FIXED_LEN = 96;
 export const HYPER_PARAMS = 45;
 /** The commanding block (contract: tcApid, reportApid, tcVcid, reserved). */
 export const COMMANDING_LEN = 6;
-const COMMANDING: [number, FieldType, string][] = [[0, "u16", "tcApid"], [2, "u16", "reportApid"], [4, "u8", "tcVcid"], [5, "u8", "cmdReserved"]];
 
 const FIXED: [number, FieldType, string][] = [
   [0, "u16", "version"], [2, "u16", "tableLen"], [4, "u16", "scid"], [6, "u8", "frameType"], [7, "u8", "flags"],
@@ -61,13 +62,12 @@ export function tableLength(bands: number): number {
 }
 
 /** Offsets of the blocks for a band count. */
-export function blockOffsets(bands: number): { codec: number; screening: number; calibration: number; ccsds123: number; commanding: number; crc: number } {
+export function blockOffsets(bands: number): { codec: number; screening: number; calibration: number; ccsds123: number; crc: number } {
   const codec = CONFIG_FIXED_LEN + 2 * bands;
   const screening = codec + CODEC_BLOCK_LEN;
   const calibration = screening + SCREEN_FIXED_LEN;
   const ccsds123 = calibration + 12 * bands;
-  const commanding = ccsds123 + 4 * HYPER_PARAMS;
-  return { codec, screening, calibration, ccsds123, commanding, crc: commanding + COMMANDING_LEN };
+  return { codec, screening, calibration, ccsds123, crc: ccsds123 + 4 * HYPER_PARAMS };
 }
 
 /**
@@ -88,7 +88,8 @@ export function tableFields(bands: number, bandSubset?: number[]): TableField[] 
     (["gain", "offset", "esun"] as const).forEach((k, j) => out.push({ name: `cal[${b}].${k}`, block: "calibration", offset: o.calibration + 12 * b + 4 * j, type: "f32" }));
   }
   HYPER_WORDS.forEach((name, i) => out.push({ name: `ccsds123.${name}`, block: "ccsds123", offset: o.ccsds123 + 4 * i, type: "i32" }));
-  for (const [d, type, name] of COMMANDING) out.push({ name: `commanding.${name}`, block: "commanding", offset: o.commanding + d, type });
+  // The commanding block from the contract's own layout (the last block before the CRC).
+  for (const f of tableLayout(CONTRACT, bands).fields.filter((x) => x.block === "commanding")) out.push({ name: `commanding.${f.field.name}`, block: "commanding", offset: f.offset, type: f.field.type as FieldType });
   return out;
 }
 
