@@ -140,3 +140,23 @@ test("[ECSS-E-ST-70-41C §6.8] stop acquisition: takes effect at the next tile b
   assert.deepEqual(ev.filter((e) => e.event.startsWith("acquisition")).map((e) => [e.event, e.line]), [["acquisition-stopped", 127], ["acquisition-started", 150]]);
   assert.deepEqual(ev.filter((e) => e.event === "tc-refused").map((e) => e.statusName), ["E_PUS_FRAME", "E_PUS_FRAME"]);
 });
+
+test("[ECSS-E-ST-70-41C §6.17] [tengri §commanding] a command flood on the bus during acquisition: a frame of 20 requests and a forged frame after every line; no accepted line is lost, every answer arrives, the pass verifies", async () => {
+  const p = profile();
+  const scid = p.spacecraft.scid;
+  const alive = buildTc({ ...tc.areYouAlive(), ack: 0 });
+  const after = new Map<number, Uint8Array[]>();
+  for (let l = 0; l < 192; l++) after.set(l, [tcRecord(Array.from({ length: 20 }, () => alive), { scid, seq: l }), tcRecord([alive], { scid, vcid: 9 })]);
+  const s = await runPass({ profile: p, lines: 192, seed: 8, busFilter: interleave(after) });
+  assert.equal(s.verified, true, s.verdict.headline);
+  const hk = s.flight.housekeeping!;
+  assert.equal(hk.linesAccepted, 192);
+  assert.equal(hk.pusAccepted, 192 * 20);
+  assert.equal(hk.pusRejected, 192);
+  assert.equal(hk.framesOverflowed, 0);
+  const rs = s.commanding.reports;
+  assert.equal(rs.filter((r) => r.kind === "are-you-alive").length, 192 * 20);
+  rs.forEach((r, i) => assert.equal(r.counter, (rs[0].counter + i) & 0xffff, `report ${i}: no report lost`));
+  // tc-refused events: the first 8, then every 1000th (none here): the downlink is not flooded by them.
+  assert.equal(rs.filter((r) => r.kind === "event" && r.event === "tc-refused").length, 8);
+});
