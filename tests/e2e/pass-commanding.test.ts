@@ -11,6 +11,9 @@ import { buildTc, tc, parameterId, EVENT, type PusReport, type TcSpec } from "..
 import { tcRecord } from "../host/commanding/tc-frames.ts";
 import { RecordType } from "../../host/obc/bus.ts";
 import { crc16 } from "../../host/util/crc16.ts";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function profile(): Profile {
   const p = structuredClone(loadProfile("default"));
@@ -130,7 +133,16 @@ test("[ECSS-E-ST-70-41C §6.8] stop acquisition: takes effect at the next tile b
     [70, [rec(tc.stopAcquisition())]],                                        // effective at line 128
     [150, [rec(tc.startAcquisition()), tcRecord([buildTc(tc.areYouAlive())], { scid, vcid: 5 }), tcRecord([buildTc(tc.areYouAlive())], { scid, badFecf: true })]],
   ]);
-  const s = await runPass({ profile: p, lines: 192, seed: 6, busFilter: interleave(after) });
+  const out = mkdtempSync(join(tmpdir(), "tengri-cmd-"));
+  const s = await runPass({ profile: p, lines: 192, seed: 6, busFilter: interleave(after), out });
+  // The pass result lists the reports: report.json, and a section of report.html.
+  const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+  assert.equal(json.commanding.reports.length, s.commanding.reports.length);
+  assert.ok(json.commanding.reports.length >= 6);
+  const html = readFileSync(join(out, "report.html"), "utf8");
+  assert.match(html, /<section id="commanding"><h2>Commanding \(PUS-C reports\)<\/h2>/);
+  assert.match(html, /event acquisition-stopped \(7, informative\)/);
+  rmSync(out, { recursive: true, force: true });
   const hk = s.flight.housekeeping!;
   assert.equal(hk.linesDroppedStopped, 151 - 128, "lines 128 … 150 dropped");
   assert.equal(hk.linesAccepted, 192 - 23);
