@@ -13,7 +13,7 @@ import { sdlsBoot } from "./security/sdls";
 import { selfTest } from "./security/selftest";
 import { trialBoot, confirmSelf } from "./security/upload";
 import { rebootRequested } from "./command/update-seam";
-import { commandConfigure, commandFrame, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
+import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
 import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
@@ -218,8 +218,12 @@ function main(): u32 {
       }
       if (recType == REC_TC) {                       // one TC transfer frame: README "Commanding the payload"
         hk.hkInc(hk.HK_RECORDS_ACCEPTED);
-        commandFrame(recPayloadPtr, recPayloadLen);
+        let more = commandFrame(recPayloadPtr, recPayloadLen);
         if (!drainOutput()) return EXIT_IO;
+        for (let k = 0; k < 256 && more && !rebootRequested; k++) {     // bounded: a frame holds at most 128 packets
+          more = commandStep();
+          if (!drainOutput()) return EXIT_IO;      // each packet's reports leave before the next runs
+        }
         if (rebootRequested) { ended = true; break; }     // end the pass as at end-of-pass, then exit 72
         continue;
       }

@@ -100,24 +100,38 @@ export function commandAfterLine(): void {
   if (miss != seenMissing) { seenMissing = miss; eventRaise(EV_LINES_MISSING, OK, miss); }
 }
 
-/** One bus record of type 4: a TC transfer frame of len octets. */
-export function commandFrame(ptr: usize, len: i32): void {
+// The packets of the frame being served: one at a time (commandStep), so that the caller drains
+// the reports of each packet to the transmitter before the next runs.
+let spanPtr: usize = 0;
+let spanLen: i32 = 0;
+let spanPos: i32 = 0;
+let spanPackets: i32 = 0;
+
+/**
+ * One bus record of type 4: a TC transfer frame of len octets. Checks and authenticates it; its
+ * packets then run one per commandStep(). Returns whether packets wait.
+ */
+export function commandFrame(ptr: usize, len: i32): bool {
+  spanLen = 0; spanPos = 0; spanPackets = 0;
   let s = checkTcFrame(ptr, len, cfg.scid, cfg.tcVcid);
   if (s == OK) s = authenticate(ptr, len);
-  if (s != OK) { refuse(s); return; }
-  const span = authDataPtr;
-  const spanLen = authDataLen;
-  let pos = 0;
-  for (let k = 0; k < MAX_PACKETS_PER_FRAME && pos < spanLen; k++) {
-    s = parseTcPacket(span + <usize>pos, spanLen - pos, cfg.tcApid);
-    pos += tcConsumed;
-    if (s != OK) {
-      refuse(s);
-      if (tcHasRequestId) { reportSetDestination(0); reportVerification(2, tcPacketId, tcSeqControl, s); }
-      continue;
-    }
-    handlePacket();
-  }
+  if (s != OK) { refuse(s); return false; }
+  spanPtr = authDataPtr;
+  spanLen = authDataLen;
+  return spanLen > 0;
+}
+
+/** The next packet of the frame: parsed, checked, executed, answered. Returns whether more wait. */
+export function commandStep(): bool {
+  if (spanPos >= spanLen || spanPackets >= MAX_PACKETS_PER_FRAME) return false;
+  spanPackets++;
+  const s = parseTcPacket(spanPtr + <usize>spanPos, spanLen - spanPos, cfg.tcApid);
+  spanPos += tcConsumed;
+  if (s != OK) {
+    refuse(s);
+    if (tcHasRequestId) { reportSetDestination(0); reportVerification(2, tcPacketId, tcSeqControl, s); }
+  } else handlePacket();
+  return spanPos < spanLen && spanPackets < MAX_PACKETS_PER_FRAME;
 }
 
 function refuse(s: i32): void {
@@ -199,7 +213,7 @@ function countedList(a: usize, n: i32, itemLen: i32, maxItems: i32): i32 {
 function housekeeping(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i32 {
   if (subtype != 27 && subtype != 5 && subtype != 6 && subtype != 31) return notAccepted(setDetail(E_PUS_SUBTYPE, 0, <i32>subtype, 27, 0));
   const itemLen = subtype == 31 ? 6 : 2;
-  const count = countedList(a, n, itemLen, 16);
+  const count = countedList(a, n, itemLen, 8);               // at most 8 reports per request: the output buffer's margin
   if (count < 0) return notAccepted(count);
   for (let i = 0; i < count; i++) {
     const p = a + 1 + <usize>(i * itemLen);

@@ -6,6 +6,7 @@
 import { COLOURS, columns, esc, fmt, fmtBytes, fmtRate, hbars, timelineChart } from "./svg.ts";
 import type { ReportJson } from "./types.ts";
 import { backlogWords } from "./backlog.ts";
+import { describeReport } from "../ground/pus-reports.ts";
 
 /** File name → data: URI of the images the page embeds. */
 export type Assets = ReadonlyMap<string, string>;
@@ -235,10 +236,19 @@ const events: Section = (r) => {
   return section("events", "Events", `<p>${fig(r, "report.events.total")} link events.</p>${counts}${list}`);
 };
 
+/** PUS-C reports the ground decoded (README, Commanding the payload): shown when the pass was commanded. */
+const commanding: Section = (r) => {
+  const c = r.commanding;
+  if (!c || (c.reports.length === 0 && c.badReports === 0)) return "";
+  const shown = c.reports.slice(0, 200);
+  const rows = shown.map((x, i) => `<tr><td>${fig(r, `commanding.reports.${i}.counter`)}</td><td>ST[${x.service},${x.subtype}]</td><td>${esc(describeReport(x))}</td></tr>`).join("");
+  return section("commanding", "Commanding (PUS-C reports)", `<p>${fig(r, "commanding.reports.length")} reports decoded on APID ${fig(r, "commanding.reportApid")}, ${fig(r, "commanding.badReports")} unreadable${c.reports.length > shown.length ? `; the first ${fmt(shown.length)} listed, all in report.json` : ""}.</p><table class="grid"><thead><tr><th>#</th><th>type</th><th>report</th></tr></thead><tbody>${rows}</tbody></table>`);
+};
+
 const flightLog: Section = (r) => section("flight-log", "Flight image log", `<p>Exit code ${fig(r, "flight.exitCode")}; ${fig(r, "flight.busBytes", fmtBytes)} in on the bus, ${fig(r, "flight.caduBytes", fmtBytes)} of CADUs out.</p><details><summary>${fmt(r.flight.log.length)} log lines</summary><pre>${esc(r.flight.log.join("\n"))}</pre></details>`);
 
 /** The page, in order. Add a section here (e.g. cloud mask overlay, compression per segment). */
-export const SECTIONS: Section[] = [header, verdictSection, quicklooks, screening, downlink, linkQuality, compression, realtime, housekeeping, events, flightLog];
+export const SECTIONS: Section[] = [header, verdictSection, quicklooks, screening, downlink, linkQuality, compression, realtime, housekeeping, events, commanding, flightLog];
 
 const CSS = `
 :root{--fg:#1a202c;--mut:#4a5568;--line:#e2e8f0;--good:#2f855a;--bad:#c53030;--warn:#b7791f}

@@ -11,6 +11,9 @@ import { buildTc, tc, parameterId, EVENT, type PusReport, type TcSpec } from "..
 import { tcRecord } from "../host/commanding/tc-frames.ts";
 import { RecordType } from "../../host/obc/bus.ts";
 import { crc16 } from "../../host/util/crc16.ts";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function profile(): Profile {
   const p = structuredClone(loadProfile("default"));
@@ -130,7 +133,16 @@ test("[ECSS-E-ST-70-41C §6.8] stop acquisition: takes effect at the next tile b
     [70, [rec(tc.stopAcquisition())]],                                        // effective at line 128
     [150, [rec(tc.startAcquisition()), tcRecord([buildTc(tc.areYouAlive())], { scid, vcid: 5 }), tcRecord([buildTc(tc.areYouAlive())], { scid, badFecf: true })]],
   ]);
-  const s = await runPass({ profile: p, lines: 192, seed: 6, busFilter: interleave(after) });
+  const out = mkdtempSync(join(tmpdir(), "tengri-cmd-"));
+  const s = await runPass({ profile: p, lines: 192, seed: 6, busFilter: interleave(after), out });
+  // The pass result lists the reports: report.json, and a section of report.html.
+  const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+  assert.equal(json.commanding.reports.length, s.commanding.reports.length);
+  assert.ok(json.commanding.reports.length >= 6);
+  const html = readFileSync(join(out, "report.html"), "utf8");
+  assert.match(html, /<section id="commanding"><h2>Commanding \(PUS-C reports\)<\/h2>/);
+  assert.match(html, /event acquisition-stopped \(7, informative\)/);
+  rmSync(out, { recursive: true, force: true });
   const hk = s.flight.housekeeping!;
   assert.equal(hk.linesDroppedStopped, 151 - 128, "lines 128 … 150 dropped");
   assert.equal(hk.linesAccepted, 192 - 23);
@@ -139,4 +151,24 @@ test("[ECSS-E-ST-70-41C §6.8] stop acquisition: takes effect at the next tile b
   const ev = s.commanding.reports.filter((r) => r.kind === "event") as Extract<PusReport, { kind: "event" }>[];
   assert.deepEqual(ev.filter((e) => e.event.startsWith("acquisition")).map((e) => [e.event, e.line]), [["acquisition-stopped", 127], ["acquisition-started", 150]]);
   assert.deepEqual(ev.filter((e) => e.event === "tc-refused").map((e) => e.statusName), ["E_PUS_FRAME", "E_PUS_FRAME"]);
+});
+
+test("[ECSS-E-ST-70-41C §6.17] [tengri §commanding] a command flood on the bus during acquisition: a frame of 20 requests and a forged frame after every line; no accepted line is lost, every answer arrives, the pass verifies", async () => {
+  const p = profile();
+  const scid = p.spacecraft.scid;
+  const alive = buildTc({ ...tc.areYouAlive(), ack: 0 });
+  const after = new Map<number, Uint8Array[]>();
+  for (let l = 0; l < 192; l++) after.set(l, [tcRecord(Array.from({ length: 20 }, () => alive), { scid, seq: l }), tcRecord([alive], { scid, vcid: 9 })]);
+  const s = await runPass({ profile: p, lines: 192, seed: 8, busFilter: interleave(after) });
+  assert.equal(s.verified, true, s.verdict.headline);
+  const hk = s.flight.housekeeping!;
+  assert.equal(hk.linesAccepted, 192);
+  assert.equal(hk.pusAccepted, 192 * 20);
+  assert.equal(hk.pusRejected, 192);
+  assert.equal(hk.framesOverflowed, 0);
+  const rs = s.commanding.reports;
+  assert.equal(rs.filter((r) => r.kind === "are-you-alive").length, 192 * 20);
+  rs.forEach((r, i) => assert.equal(r.counter, (rs[0].counter + i) & 0xffff, `report ${i}: no report lost`));
+  // tc-refused events: the first 8, then every 1000th (none here): the downlink is not flooded by them.
+  assert.equal(rs.filter((r) => r.kind === "event" && r.event === "tc-refused").length, 8);
 });

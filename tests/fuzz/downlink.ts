@@ -8,6 +8,8 @@
 import { LinkDecoder, type LinkConfig, type DecodedFrame, type SpacePacket } from "../../host/ground/link-decoder.ts";
 import { decodeHousekeeping, type Housekeeping } from "../../host/ground/housekeeping.ts";
 import { blockOffsets, CONFIG_FIXED_LEN } from "./table-fields.ts";
+import { tableLayout } from "../../host/contract/layout.ts";
+import { CONTRACT } from "../../host/contract/contract.gen.ts";
 
 export function linkConfigOfTable(t: Uint8Array): LinkConfig {
   const dv = new DataView(t.buffer, t.byteOffset, t.byteLength);
@@ -30,6 +32,8 @@ export function checkDownlink(table: Uint8Array, cadus: Uint8Array, log: string)
   const apids = new Set<number>([hkApid, 0x7ff]);
   for (let b = 0; b < bands; b++) apids.add(dv.getUint16(CONFIG_FIXED_LEN + 2 * b));
   if (table[o.screening] === 1) { apids.add(dv.getUint16(o.screening + 2)); apids.add(dv.getUint16(o.screening + 4)); }
+  const reportAt = tableLayout(CONTRACT, bands).fields.find((f) => f.field.name === "reportApid")?.offset;
+  if (reportAt !== undefined && reportAt + 2 <= table.length) apids.add(dv.getUint16(reportAt));   // PUS-C reports (README, Commanding the payload)
   const hks: Housekeeping[] = [];
   let badFrames = 0, badApids = 0, hkErrors = 0;
   let firstHkError = "";

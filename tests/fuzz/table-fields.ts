@@ -5,7 +5,9 @@
 // tableFields() can be derived from it instead: nothing else in tests/fuzz knows the layout.
 
 export type FieldType = "u8" | "u16" | "u32" | "i32" | "f32";
-export type Block = "fixed" | "apids" | "codec" | "screening" | "screener" | "calibration" | "ccsds123";
+export type Block = "fixed" | "apids" | "codec" | "screening" | "screener" | "calibration" | "ccsds123" | "commanding";
+import { tableLayout } from "../../host/contract/layout.ts";
+import { CONTRACT } from "../../host/contract/contract.gen.ts";
 
 export interface TableField {
   /** e.g. "pixels", "apid[2]", "screener.P_TILE_SIZE", "cal[1].gain", "ccsds123.PRM_NX". */
@@ -21,6 +23,8 @@ export const CONFIG_FIXED_LEN = 48;
 export const CODEC_BLOCK_LEN = 12;
 export const SCREEN_FIXED_LEN = 96;
 export const HYPER_PARAMS = 45;
+/** The commanding block (contract: tcApid, reportApid, tcVcid, reserved). */
+export const COMMANDING_LEN = 6;
 
 const FIXED: [number, FieldType, string][] = [
   [0, "u16", "version"], [2, "u16", "tableLen"], [4, "u16", "scid"], [6, "u8", "frameType"], [7, "u8", "flags"],
@@ -54,7 +58,7 @@ export const HYPER_WORDS = [
 
 /** Table length (CRC included) for a band count. */
 export function tableLength(bands: number): number {
-  return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + 2;
+  return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + COMMANDING_LEN + 2;
 }
 
 /** Offsets of the blocks for a band count. */
@@ -84,6 +88,8 @@ export function tableFields(bands: number, bandSubset?: number[]): TableField[] 
     (["gain", "offset", "esun"] as const).forEach((k, j) => out.push({ name: `cal[${b}].${k}`, block: "calibration", offset: o.calibration + 12 * b + 4 * j, type: "f32" }));
   }
   HYPER_WORDS.forEach((name, i) => out.push({ name: `ccsds123.${name}`, block: "ccsds123", offset: o.ccsds123 + 4 * i, type: "i32" }));
+  // The commanding block from the contract's own layout (the last block before the CRC).
+  for (const f of tableLayout(CONTRACT, bands).fields.filter((x) => x.block === "commanding")) out.push({ name: `commanding.${f.field.name}`, block: "commanding", offset: f.offset, type: f.field.type as FieldType });
   return out;
 }
 

@@ -5,7 +5,7 @@
 import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine } from "../../../assembly/payload/pipeline";
 import { dl } from "../../../assembly/payload/downlink";
 import * as hk from "../../../assembly/payload/housekeeping";
-import { commandFrame, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected } from "../../../assembly/command/services";
+import { commandFrame, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected } from "../../../assembly/command/services";
 import { crc32 } from "../../../assembly/command/crc32";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
@@ -83,7 +83,10 @@ function tcFrame(copies: i32 = 1, vcid: u32 = 1, ctrl: u32 = 0, lenDelta: i32 = 
   storeU16BE(frame + <usize>(len - 2), crc16(frame, <usize>(len - 2), 0xFFFF) ^ fecfXor);
   frameLen = len;
 }
-function send(): void { commandFrame(frame, frameLen); outputDrained(); }
+function send(): void {
+  let more = commandFrame(frame, frameLen); outputDrained();
+  for (let k = 0; k < 256 && more; k++) { more = commandStep(); outputDrained(); }
+}
 const app = heap.alloc(512);
 function u8s(a: i32, b: i32 = -1, c: i32 = -1, d: i32 = -1, e: i32 = -1, f: i32 = -1, g: i32 = -1): i32 {
   const v = [a, b, c, d, e, f, g];
