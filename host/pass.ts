@@ -56,6 +56,8 @@ export interface PassOptions {
   obcFaults?: LineFault[];
   /** Boot from a provisioned flash directory through the emulated bootloader (host/boot): supervised, the image is the bootloader's choice at every boot. */
   flash?: FlashBoot;
+  /** The image's WASI preopen "/flash" when not booting through the bootloader (a provisioned flash directory: keys.bin for commanding). */
+  flashDir?: string;
   /** Contact window (pass-relative seconds); CADUs outside it wait in the onboard store. */
   contactWindow?: { startS: number; endS: number };
   storeBytes?: number;
@@ -237,7 +239,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const supervised = !o.busFilter && (o.watchdogMs !== undefined || (o.obcFaults?.length ?? 0) > 0 || o.flash !== undefined);
   const run = supervised
     ? await runSupervised({ image: o.flash ? undefined : image, flash: o.flash, profile: p, config: o.config, items: items(), watchdogMs: o.watchdogMs, childFaults: o.obcFaults, onOutput })
-    : await runImage({ image, profile: p, records: o.busFilter ? o.busFilter(records()) : records(), onOutput });
+    : await runImage({ image, profile: p, records: o.busFilter ? o.busFilter(records()) : records(), onOutput, flashDir: o.flashDir });
   const txReport = await tx.end();
   for (const c of channel.end()) decoder.push(c);
   decoder.end();

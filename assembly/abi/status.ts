@@ -90,6 +90,5 @@ export const E_PUS_FUNCTION: i32 = -861; // function id unknown (ST[8])
 export const E_PUS_MODE: i32 = -862; // product mode not available: its buffers were not carved at configuration
 export const E_PUS_EVENT: i32 = -863; // event definition id unknown (ST[5])
 export const E_PUS_MEMORY_ID: i32 = -864; // memory id unknown (ST[6])
-export const E_PUS_NOT_WIRED: i32 = -865; // the software upload path is not wired in this image (refused, nothing written)
 export const E_PUS_FRAME: i32 = -866; // TC transfer frame layout wrong: length, version, VCID, FECF or the security header and trailer (232.0-B-4 §4.1)
 export const E_PUS_HK_STRUCT: i32 = -867; // housekeeping structure id unknown (ST[3])

@@ -116,9 +116,20 @@ export function commandFrame(ptr: usize, len: i32): bool {
   let s = checkTcFrame(ptr, len, cfg.scid, cfg.tcVcid);
   if (s == OK) s = authenticate(ptr, len);
   if (s != OK) { refuse(s); return false; }
-  spanPtr = authDataPtr;
-  spanLen = authDataLen;
-  return spanLen > 0;
+  return commandSpan(authDataPtr, authDataLen);
+}
+
+/**
+ * The packets of an authenticated frame (len octets at ptr, between the security header and
+ * trailer): they run one per commandStep(). Returns whether packets wait. Called by commandFrame
+ * after SDLS; the service specs call it directly (SDLS has its own tests in tests/host/security).
+ */
+export function commandSpan(ptr: usize, len: i32): bool {
+  spanLen = 0; spanPos = 0; spanPackets = 0;
+  if (ptr == 0 || len <= 0) return false;
+  spanPtr = ptr;
+  spanLen = len;
+  return true;
 }
 
 /** The next packet of the frame: parsed, checked, executed, answered. Returns whether more wait. */

@@ -336,7 +336,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
         const lf = faultList.find((x) => x.at === f.at && x.kind === f.kind);
         faultsApplied.push({ ...f, boot: b, line: lf?.line ?? -1 });
       },
-    }, { faultFile, flashDir: o.flashDir });
+    }, { faultFile, flashDir: o.flashDir ?? o.flash?.dir });
     return child.write(configRecord(p, overrides));
   };
 

@@ -8,7 +8,7 @@ import { runPass } from "../../host/pass.ts";
 import { loadProfile, type Profile } from "../../host/profiles/index.ts";
 import { configValues, compileConfig } from "../../host/obc/config-table.ts";
 import { buildTc, tc, parameterId, EVENT, type PusReport, type TcSpec } from "../../host/commanding/pus.ts";
-import { tcRecord } from "../host/commanding/tc-frames.ts";
+import { tcRecord, commandingFlashDir } from "../host/commanding/tc-frames.ts";
 import { RecordType } from "../../host/obc/bus.ts";
 import { crc16 } from "../../host/util/crc16.ts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -52,13 +52,13 @@ test("[ECSS-E-ST-70-41C §6.1, §6.3, §6.5, §6.6, §6.8, §6.17, §6.20] a pas
     [50, [rec(tc.setParams([["aecRsi", 5000]]))]],                                                    // seq 6: out of range
     [51, [rec(tc.setParams([["scrDegradeFrac", 65000], ["scrDropFrac", 1000]]))]],                    // seq 7: degrade > drop: the table check refuses
     [52, [rec(tc.setProductMode("ccsds123"))]],                                                       // seq 8: not carved
-    [53, [rec(tc.uploadStart(4096))]],                                                                 // seq 9: upload not wired
+    [53, [rec(tc.uploadStart(64 << 20))]],                                                            // seq 9: larger than a slot
     [54, [rec(tc.setParams([["scrTileSize", 32]]))]],                                                 // seq 10: not settable in flight
     [100, [rec(tc.memoryCheck("configuration"))]],                                                    // seq 11: the table in force
     [101, [rec(tc.flush())]],                                                                         // seq 12
   ]);
   const beforeEnd = [rec(tc.stopAcquisition())];                                                       // seq 13
-  const s = await runPass({ profile: p, lines: 192, seed: 5, busFilter: interleave(after, beforeEnd) });
+  const s = await runPass({ profile: p, lines: 192, seed: 5, busFilter: interleave(after, beforeEnd), flashDir: commandingFlashDir() });
   const rs = s.commanding.reports;
   assert.equal(s.commanding.badReports, 0);
   assert.equal(s.verified, true, s.verdict.headline);
@@ -88,7 +88,7 @@ test("[ECSS-E-ST-70-41C §6.1, §6.3, §6.5, §6.6, §6.8, §6.17, §6.20] a pas
   assert.equal(failed(6).failure?.found, 5000);
   assert.equal(failed(7).failure?.status, "E_CFG_BAD_VALUE");
   assert.equal(failed(8).failure?.status, "E_PUS_MODE");
-  assert.equal(failed(9).failure?.status, "E_PUS_NOT_WIRED");
+  assert.equal(failed(9).failure?.status, "E_UPL_BOUNDS");
   // The threshold took effect at the tile-row boundary (line 64), announced by an event.
   const ev = rs.filter((r) => r.kind === "event") as Extract<PusReport, { kind: "event" }>[];
   const applied = ev.find((e) => e.event === "parameter-applied");
@@ -134,7 +134,7 @@ test("[ECSS-E-ST-70-41C §6.8] stop acquisition: takes effect at the next tile b
     [150, [rec(tc.startAcquisition()), tcRecord([buildTc(tc.areYouAlive())], { scid, vcid: 5 }), tcRecord([buildTc(tc.areYouAlive())], { scid, badFecf: true })]],
   ]);
   const out = mkdtempSync(join(tmpdir(), "tengri-cmd-"));
-  const s = await runPass({ profile: p, lines: 192, seed: 6, busFilter: interleave(after), out });
+  const s = await runPass({ profile: p, lines: 192, seed: 6, busFilter: interleave(after), out, flashDir: commandingFlashDir() });
   // The pass result lists the reports: report.json, and a section of report.html.
   const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
   assert.equal(json.commanding.reports.length, s.commanding.reports.length);
@@ -159,7 +159,7 @@ test("[ECSS-E-ST-70-41C §6.17] [tengri §commanding] a command flood on the bus
   const alive = buildTc({ ...tc.areYouAlive(), ack: 0 });
   const after = new Map<number, Uint8Array[]>();
   for (let l = 0; l < 192; l++) after.set(l, [tcRecord(Array.from({ length: 20 }, () => alive), { scid, seq: l }), tcRecord([alive], { scid, vcid: 9 })]);
-  const s = await runPass({ profile: p, lines: 192, seed: 8, busFilter: interleave(after) });
+  const s = await runPass({ profile: p, lines: 192, seed: 8, busFilter: interleave(after), flashDir: commandingFlashDir() });
   assert.equal(s.verified, true, s.verdict.headline);
   const hk = s.flight.housekeeping!;
   assert.equal(hk.linesAccepted, 192);

@@ -5,7 +5,7 @@
 import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine } from "../../../assembly/payload/pipeline";
 import { dl } from "../../../assembly/payload/downlink";
 import * as hk from "../../../assembly/payload/housekeeping";
-import { commandFrame, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected } from "../../../assembly/command/services";
+import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected } from "../../../assembly/command/services";
 import { crc32 } from "../../../assembly/command/crc32";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
@@ -13,7 +13,8 @@ import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, C
 import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE, loadU16BE, loadU32BE } from "../../../assembly/util/be";
-import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_PUS_NOT_WIRED, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE, E_PUS_HK_STRUCT, E_PUS_EVENT, E_PUS_MEMORY_ID } from "../../../assembly/abi/status";
+import { E_TC_AUTH, E_TC_FRAME, E_FLASH_NONE, E_UPL_STATE } from "../../../assembly/abi/status";
+import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE, E_PUS_HK_STRUCT, E_PUS_EVENT, E_PUS_MEMORY_ID } from "../../../assembly/abi/status";
 
 const BANDS = 1;
 const PIXELS = 16;
@@ -83,8 +84,16 @@ function tcFrame(copies: i32 = 1, vcid: u32 = 1, ctrl: u32 = 0, lenDelta: i32 = 
   storeU16BE(frame + <usize>(len - 2), crc16(frame, <usize>(len - 2), 0xFFFF) ^ fecfXor);
   frameLen = len;
 }
+/**
+ * One frame on the bus. A frame whose header and FECF pass goes to the services as SDLS would hand
+ * it over once its MAC verified (commandSpan: the packets between security header and trailer);
+ * SDLS itself is tested in tests/host/security with a key store. Other frames go through
+ * commandFrame, which refuses them.
+ */
 function send(): void {
-  let more = commandFrame(frame, frameLen); outputDrained();
+  const spanLen = frameLen - 5 - 6 - 16 - 2;
+  let more = checkTcFrame(frame, frameLen, SCID, 1) == OK && spanLen > 0 ? commandSpan(frame + 11, spanLen) : commandFrame(frame, frameLen);
+  outputDrained();
   for (let k = 0; k < 256 && more; k++) { more = commandStep(); outputDrained(); }
 }
 const app = heap.alloc(512);
@@ -126,6 +135,20 @@ function feedLine(): void {
 }
 
 describe("TC transfer frame checks (232.0-B-4 §4.1)", () => {
+  it("[355.0-B-2 §3.4.2.4] a well-formed frame the image cannot authenticate (no key store, a zero MAC) is refused with E_TC_AUTH, counted, and its packets never run", () => {
+    boot();
+    tcPacket(17, 1, 0, 0);
+    tcFrame();
+    expect<i32>(checkTcFrame(frame, frameLen, SCID, 1)).toBe(OK);
+    const acc = hk.hkGet(hk.HK_PUS_ACCEPTED);
+    expect<bool>(commandFrame(frame, frameLen)).toBe(false);
+    expect<bool>(commandStep()).toBe(false);
+    outputDrained();
+    expect<i32>(hk.hkLastStatus).toBe(E_TC_AUTH);
+    expect<u32>(hk.hkGet(hk.HK_PUS_REJECTED)).toBe(1);
+    expect<u32>(hk.hkGet(hk.HK_PUS_ACCEPTED)).toBe(acc);
+  });
+
   it("[232.0-B-4 §4.1.2] a frame with a bad FECF, another VCID, the control command flag or a wrong length field is refused, counted, and none of its packets runs", () => {
     boot();
     tcPacket(17, 1, 0, 0);
@@ -150,7 +173,7 @@ describe("TC transfer frame checks (232.0-B-4 §4.1)", () => {
     storeU16BE(frame + 18, crc16(frame, 18, 0xFFFF));
     frameLen = 20; send();
     expect<u32>(hk.hkGet(hk.HK_PUS_REJECTED)).toBe(1);
-    expect<i32>(hk.hkLastStatus).toBe(E_PUS_FRAME);
+    expect<i32>(hk.hkLastStatus).toBe(E_TC_FRAME);          // SDLS ProcessSecurity: no room for header, packet and MAC
   });
 });
 
@@ -277,7 +300,7 @@ describe("services", () => {
     tcPacket(8, 1, app, u8s(0, 3, 1)); tcFrame(); send();
     expect<u32>(lastSubtype()).toBe(7);
     tcPacket(8, 1, app, u8s(0, 6, 0, 0, 16, 0)); tcFrame(); send();
-    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    expect<i32>(lastFailure()).toBe(E_FLASH_NONE);
   });
 
   it("[ECSS-E-ST-70-41C §6.6] the memory check of the configuration is the CRC-32 of the table in force (check value of \"123456789\": 0xCBF43926)", () => {
@@ -295,7 +318,7 @@ describe("services", () => {
     expect<i32>(lastFailure()).toBe(E_PUS_DATA);
   });
 
-  it("[ECSS-E-ST-70-41C §6.3, §6.5, §6.6] periodic housekeeping every N lines, its period, events on and off, the upload and code-check seams refused, unknown ids refused", () => {
+  it("[ECSS-E-ST-70-41C §6.3, §6.5, §6.6] periodic housekeeping every N lines, its period, events on and off, the upload and code-check requests refused without a flash (E_FLASH_NONE) or out of sequence (E_UPL_STATE), unknown ids refused", () => {
     boot();
     store<u8>(app, 1); storeU16BE(app + 1, 1); storeU32BE(app + 3, 3);
     tcPacket(3, 31, app, 7, 0); tcFrame(); send();            // period 3 lines
@@ -331,7 +354,7 @@ describe("services", () => {
     expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
     store<u8>(app, 3); storeU32BE(app + 1, 0); storeU16BE(app + 5, 2); store<u8>(app + 7, 1); store<u8>(app + 8, 2);
     tcPacket(6, 2, app, 9, 0); tcFrame(); send();
-    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    expect<i32>(lastFailure()).toBe(E_UPL_STATE);
     storeU16BE(app + 5, 3);                                   // says 3 octets, carries 2
     tcPacket(6, 2, app, 9, 0); tcFrame(); send();
     expect<i32>(lastFailure()).toBe(E_PUS_DATA);
@@ -340,18 +363,18 @@ describe("services", () => {
     expect<i32>(lastFailure()).toBe(E_PUS_MEMORY_ID);
     store<u8>(app, 2); storeU32BE(app + 1, 0); storeU32BE(app + 5, 0);
     tcPacket(6, 9, app, 9, 0); tcFrame(); send();
-    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    expect<i32>(lastFailure()).toBe(E_FLASH_NONE);
     store<u8>(app, 7);
     tcPacket(6, 9, app, 9, 0); tcFrame(); send();
     expect<i32>(lastFailure()).toBe(E_PUS_MEMORY_ID);
     tcPacket(6, 5, app, 9, 0); tcFrame(); send();
     expect<i32>(lastFailure()).toBe(E_PUS_SUBTYPE);
     tcPacket(8, 1, app, u8s(0, 5)); tcFrame(); send();
-    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    expect<i32>(lastFailure()).toBe(E_UPL_STATE);
     for (let i = 0; i < 34; i++) store<u8>(app + <usize>i, 0);
     storeU16BE(app, 7);
     tcPacket(8, 1, app, 34); tcFrame(); send();
-    expect<i32>(lastFailure()).toBe(E_PUS_NOT_WIRED);
+    expect<i32>(lastFailure()).toBe(E_UPL_STATE);
     tcPacket(8, 1, app, u8s(0, 4), 8); tcFrame(); send();     // flush
     expect<u32>(lastSubtype()).toBe(7);
     tcPacket(8, 2, app, u8s(0, 4)); tcFrame(); send();
