@@ -199,7 +199,7 @@ export function measure(image = FLIGHT_WASM, opts: { profiles?: string[]; reps?:
 }
 
 /** The per-profile × runtime table for RESULTS.md (section replaced on every run of this bench). */
-function section(rows: RuntimeRow[], reps: number): string {
+export function section(rows: RuntimeRow[], reps: number): string {
   const rts = [...new Map(rows.map((r) => [r.runtime.id, r.runtime])).values()];
   let md = `\n## Flight image per runtime\n\nWritten by \`npm run bench -- runtimes\` on ${new Date().toISOString().slice(0, 10)} (${cpus()[0]?.model ?? "?"} × ${cpus().length}, load average ${loadavg()[0].toFixed(1)} when written): build/flight.wasm, whole process (start-up included), bus stream from a file on stdin, CADUs to a file; best of ${reps}; real-time ratio = imaging time ÷ wall time of the run${rows.some((r) => r.cpu !== null) ? "; in brackets the CPU time (user + system, GNU time, 10 ms resolution) and imaging time ÷ CPU time, the figure that does not count waiting for a core on a shared machine" : ""}. CADUs byte-identical across runtimes on every profile.\n\n`;
   md += `| profile | imaging time | ${rts.map((r) => r.label).join(" | ")} |\n|---|---:|${rts.map(() => "---:").join("|")}|\n`;
