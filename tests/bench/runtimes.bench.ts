@@ -10,12 +10,16 @@
 // Environment: TENGRI_BENCH_PROFILES=default,cubesat-mcu  (subset of profiles)
 //              TENGRI_BENCH_REPS=3                        (best of N runs per row)
 //              TENGRI_BENCH_IMAGE=path/to/flight.wasm     (the image to run; build/flight.wasm by default)
-//              TENGRI_BENCH_REF=path/to/flight.wasm       (also require CADUs byte-identical to
-//                                                          those of this reference image, run
-//                                                          under node:wasi: the before/after check)
+//              TENGRI_BENCH_REF=path/to/flight.wasm       (the before/after check: also require CADUs
+//                                                          byte-identical to those of this reference
+//                                                          image, and run it under every runtime in
+//                                                          the same run, rows interleaved, so that the
+//                                                          before → after figures share the machine's
+//                                                          state: on a shared machine the CPU time of
+//                                                          one image varies by 1.5× from hour to hour)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +28,8 @@ import { syntheticScene } from "../../host/sensor/index.ts";
 import { configRecord } from "../../host/obc/config-table.ts";
 import { encodeLine, encodeEnd } from "../../host/obc/bus.ts";
 import { FLIGHT_WASM } from "../../host/pass.ts";
+import { parseModule } from "../../host/inspect/wasm.ts";
+import { readBuildInfo } from "../../host/inspect/inspect.ts";
 import type { BenchFigure } from "./run.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -117,7 +123,20 @@ export function runOnce(argv: string[], busFile: string, outFile: string, timeFi
 
 const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
 
-export interface RuntimeRow { profile: string; lines: number; imagingS: number; runtime: Runtime; seconds: number | null; cpu: number | null; sha: string | null; skip?: string }
+export interface RuntimeRow { profile: string; lines: number; imagingS: number; runtime: Runtime; seconds: number | null; cpu: number | null; sha: string | null; skip?: string;
+  /** The reference image (TENGRI_BENCH_REF) on the same bus stream and runtime, measured in the same run. */
+  ref?: { seconds: number; cpu: number | null; label: string } }
+
+/** Best wall and CPU seconds of `reps` runs (reps ≥ 1). */
+function bestOf(reps: number, argv: string[], busFile: string, outFile: string, timeFile: string): { seconds: number; cpu: number | null } {
+  let best = Infinity, bestCpu = Infinity;
+  for (let r = 0; r < Math.max(1, reps); r++) {
+    const t = runOnce(argv, busFile, outFile, timeFile);
+    best = Math.min(best, t.wall);
+    if (t.cpu !== null) bestCpu = Math.min(bestCpu, t.cpu);
+  }
+  return { seconds: best, cpu: Number.isFinite(bestCpu) ? bestCpu : null };
+}
 
 /** Runs the image on every selected profile and runtime; checks every runtime's CADUs are identical. */
 export function measure(image = FLIGHT_WASM, opts: { profiles?: string[]; reps?: number; ref?: string } = {}): RuntimeRow[] {
@@ -129,7 +148,14 @@ export function measure(image = FLIGHT_WASM, opts: { profiles?: string[]; reps?:
     const img = join(tmp, "flight.wasm");
     writeFileSync(img, readFileSync(image));
     const rts = runtimes();
-    for (const rt of rts) if (rt.id === "aot" && !rt.skip) { const why = compileAot(img); if (why) rt.skip = why; }
+    const rimg = join(tmp, "ref", "flight.wasm");
+    let refLabel = "";
+    if (ref) {
+      mkdirSync(dirname(rimg)); writeFileSync(rimg, readFileSync(ref));
+      const info = readBuildInfo(parseModule(readFileSync(ref)));
+      refLabel = info ? `source ${info.commit.slice(0, 7)}${info.dirty ? " (dirty)" : ""}` : "no build record";
+    }
+    for (const rt of rts) if (rt.id === "aot" && !rt.skip) { const why = compileAot(img) ?? (ref ? compileAot(rimg) : null); if (why) rt.skip = why; }
     const rows: RuntimeRow[] = [];
     for (const [name, lines] of PLAN) {
       if (want && !want.includes(name)) continue;
@@ -139,8 +165,6 @@ export function measure(image = FLIGHT_WASM, opts: { profiles?: string[]; reps?:
       const imagingS = lines / p.sensor.lineRateHz;
       let refSha: string | null = null;
       if (ref) {
-        const rimg = join(tmp, "ref.wasm");
-        writeFileSync(rimg, readFileSync(ref));
         runOnce(rts[0].argv(rimg)!, busFile, join(tmp, "ref.cadu"));                 // node:wasi
         refSha = sha(join(tmp, "ref.cadu"));
       }
@@ -152,19 +176,26 @@ export function measure(image = FLIGHT_WASM, opts: { profiles?: string[]; reps?:
           continue;
         }
         const out = join(tmp, `${name}.${rt.id}.cadu`);
+        // with a reference image: reference and image alternate, rep by rep, on the same runtime
+        let refT: { seconds: number; cpu: number | null; label: string } | undefined;
         let best = Infinity, bestCpu = Infinity;
         for (let r = 0; r < Math.max(1, reps); r++) {
-          const t = runOnce(argv, busFile, out, join(tmp, "time.txt"));
-          best = Math.min(best, t.wall);
+          if (ref) {
+            const rt1 = bestOf(1, rt.argv(rimg)!, busFile, join(tmp, `${name}.${rt.id}.ref.cadu`), join(tmp, "time.txt"));
+            refT = { seconds: Math.min(refT?.seconds ?? Infinity, rt1.seconds), cpu: rt1.cpu === null ? null : Math.min(refT?.cpu ?? Infinity, rt1.cpu), label: refLabel };
+          }
+          const t = bestOf(1, argv, busFile, out, join(tmp, "time.txt"));
+          best = Math.min(best, t.seconds);
           if (t.cpu !== null) bestCpu = Math.min(bestCpu, t.cpu);
         }
         const cpu = Number.isFinite(bestCpu) ? bestCpu : null;
+        if (ref && sha(join(tmp, `${name}.${rt.id}.ref.cadu`)) !== refSha) throw new Error(`${name}: the reference image's CADUs under ${rt.label} differ from its CADUs under node:wasi`);
         const h = sha(out);
         if (refSha && h !== refSha) throw new Error(`${name} under ${rt.label}: CADUs differ from the reference image ${ref}`);
         const first = rows.find((x) => x.profile === name && x.sha);
         if (first && first.sha !== h) throw new Error(`${name}: CADUs under ${rt.label} differ from those under ${first.runtime.label}`);
-        rows.push({ profile: name, lines, imagingS, runtime: rt, seconds: best, cpu, sha: h });
-        process.stderr.write(`  ${name.padEnd(14)} ${rt.id.padEnd(6)} ${(best * 1000).toFixed(0).padStart(6)} ms  ${(imagingS / best).toFixed(2)}× real time${cpu !== null ? `  (CPU ${(cpu * 1000).toFixed(0)} ms: ${(imagingS / Math.max(cpu, 0.01)).toFixed(2)}×)` : ""}\n`);
+        rows.push({ profile: name, lines, imagingS, runtime: rt, seconds: best, cpu, sha: h, ref: refT });
+        process.stderr.write(`  ${name.padEnd(14)} ${rt.id.padEnd(6)} ${(best * 1000).toFixed(0).padStart(6)} ms  ${(imagingS / best).toFixed(2)}× real time${cpu !== null ? `  (CPU ${(cpu * 1000).toFixed(0)} ms: ${(imagingS / Math.max(cpu, 0.01)).toFixed(2)}×)` : ""}${refT ? `  reference image: ${(refT.seconds * 1000).toFixed(0)} ms${refT.cpu !== null ? `, CPU ${(refT.cpu * 1000).toFixed(0)} ms` : ""}` : ""}\n`);
       }
     }
     return rows;
@@ -172,7 +203,7 @@ export function measure(image = FLIGHT_WASM, opts: { profiles?: string[]; reps?:
 }
 
 /** The per-profile × runtime table for RESULTS.md (section replaced on every run of this bench). */
-function section(rows: RuntimeRow[], reps: number): string {
+export function section(rows: RuntimeRow[], reps: number): string {
   const rts = [...new Map(rows.map((r) => [r.runtime.id, r.runtime])).values()];
   let md = `\n## Flight image per runtime\n\nWritten by \`npm run bench -- runtimes\` on ${new Date().toISOString().slice(0, 10)} (${cpus()[0]?.model ?? "?"} × ${cpus().length}, load average ${loadavg()[0].toFixed(1)} when written): build/flight.wasm, whole process (start-up included), bus stream from a file on stdin, CADUs to a file; best of ${reps}; real-time ratio = imaging time ÷ wall time of the run${rows.some((r) => r.cpu !== null) ? "; in brackets the CPU time (user + system, GNU time, 10 ms resolution) and imaging time ÷ CPU time, the figure that does not count waiting for a core on a shared machine" : ""}. CADUs byte-identical across runtimes on every profile.\n\n`;
   md += `| profile | imaging time | ${rts.map((r) => r.label).join(" | ")} |\n|---|---:|${rts.map(() => "---:").join("|")}|\n`;
@@ -180,6 +211,21 @@ function section(rows: RuntimeRow[], reps: number): string {
     const rs = rows.filter((r) => r.profile === name);
     if (!rs.length) continue;
     md += `| ${name}, ${rs[0].lines} lines | ${(rs[0].imagingS * 1000).toFixed(0)} ms | ${rts.map((rt) => { const r = rs.find((x) => x.runtime.id === rt.id); return !r || r.seconds === null ? `skipped${r?.skip ? `: ${r.skip}` : ""}` : `${(r.seconds * 1000).toFixed(0)} ms (${(r.imagingS / r.seconds).toFixed(2)}×)${r.cpu !== null ? ` [CPU ${(r.cpu * 1000).toFixed(0)} ms: ${(r.imagingS / Math.max(r.cpu, 0.01)).toFixed(2)}×]` : ""}`; }).join(" | ")} |\n`;
+  }
+  if (rows.some((r) => r.ref)) {
+    md += `\nBefore → after in the same run: the reference image (TENGRI_BENCH_REF, ${rows.find((r) => r.ref)!.ref!.label}) and build/flight.wasm alternate rep by rep on each runtime, best of ${reps} each, CADUs byte-identical; CPU time where GNU time is present, else wall time.\n\n`;
+    md += `| profile | ${rts.map((r) => r.label).join(" | ")} |\n|---|${rts.map(() => "---:").join("|")}|\n`;
+    for (const [name] of PLAN) {
+      const rs = rows.filter((r) => r.profile === name);
+      if (!rs.length) continue;
+      md += `| ${name} | ${rts.map((rt) => {
+        const r = rs.find((x) => x.runtime.id === rt.id);
+        if (!r?.ref || r.seconds === null) return "—";
+        const cpu = r.cpu !== null && r.ref.cpu !== null;
+        const a = cpu ? r.ref.cpu! : r.ref.seconds, b = cpu ? r.cpu! : r.seconds;
+        return `${(a * 1000).toFixed(0)} → ${(b * 1000).toFixed(0)} ms ${cpu ? "CPU" : "wall"} (${b <= a ? "−" : "+"}${Math.abs(100 * (b - a) / Math.max(a, 1e-9)).toFixed(0)} %)`;
+      }).join(" | ")} |\n`;
+    }
   }
   return md;
 }

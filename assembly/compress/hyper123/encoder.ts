@@ -247,7 +247,8 @@ export function hypHeader(st: usize, p: usize, out: usize, cap: i32): i32 {
   const curBase = lineOdd ? gp(st, S_REP1) : gp(st, S_REP0);
   const prevBase = lineOdd ? gp(st, S_REP0) : gp(st, S_REP1);
   const cur = curBase + <usize>z * nxz, prev = prevBase + <usize>z * nxz, curLow = cur - nxz;
-  const dcBase = gp(st, S_DC), dc = dcBase + <usize>z * nxz;
+  // central local differences pixel-major: band z of column x at dc + x·Nz·4 (see dcAt)
+  const nz4 = <usize>(nz << 2), dc = gp(st, S_DC) + (<usize>z << 2);
   const w = gp(st, S_W) + <usize>(z * cmax * 4);
   const uv = gp(st, S_U);
   const src = line + <usize>(z * nx * 2);
@@ -310,9 +311,10 @@ export function hypHeader(st: usize, p: usize, out: usize, cap: i32): i32 {
       }
       dhat = <i64>load<i32>(w) * dN + <i64>load<i32>(w, 4) * dW + <i64>load<i32>(w, 8) * dNW;
     }
-    let dp = dc + xo;
+    const dcx = dc + <usize>x * nz4;
+    let dp = dcx;
     for (let i = 0; i < pz; i++) {
-      dp -= nxz;
+      dp -= 4;
       const u = load<i32>(dp);
       store<i32>(uv + <usize>(i << 2), u);
       dhat += <i64>load<i32>(w + <usize>((off + i) << 2)) * u;
@@ -351,7 +353,7 @@ export function hypHeader(st: usize, p: usize, out: usize, cap: i32): i32 {
     const dm = aq > th ? aq + th : (((stl & 1) == 0 ? q : -q) >= 0 ? 2 * aq : 2 * aq - 1);
     store<u16>(dst + <usize>(x << 1), <u16>dm);
     store<i32>(cur + xo, srep);
-    store<i32>(dc + xo, 4 * srep - sigma);                        // §4.5 central local difference
+    store<i32>(dcx, 4 * srep - sigma);                            // §4.5 central local difference
     // §4.10 weight update with scaling exponent ρ(t)
     const e = 2 * sp - stl;                                        // §4.10.1 e = 2s' − s̃
     let rho = numin + ((t0 + x - nx) >> tinc);
@@ -413,10 +415,14 @@ function bandReducedNear(st: usize, z: i32, y: i32, line: usize): i32 { return b
 /** The flight configuration's hot path, bit-exact with bandLine(full, lossless): P = 3, full
  *  prediction, wide neighbour-oriented local sums, no weight exponent offsets, a band z ≥ 3
  *  (P*_z = 3) of a line y > 0. T is the sample word (u16, or i16 for signed samples). The six
- *  weights, the neighbours and the interband differences live in locals along the line. */
-function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
+ *  weights, the neighbours and the interband differences live in locals along the line.
+ *  V is the width of the §4.7.2 register arithmetic: i32 when R = 32, where the wrap mod*_R keeps
+ *  the low 32 bits of d̂ + (σ − 4s_mid)·2^Ω and wrapping 32-bit products and sums give exactly
+ *  those bits (no 64-bit multiply, no sign extensions); i64 for R > 32. Unsigned samples have
+ *  s_min = 0 (a constant, one register fewer). */
+function bandFullLosslessP3<T, V>(st: usize, z: i32, y: i32, line: usize): i32 {
   const nx = gi(st, S_NX), omega = gi(st, S_OMEGA);
-  const smin = gi(st, S_SMIN), smax = gi(st, S_SMAX), smid = gi(st, S_SMID);
+  const smin = isSigned<T>() ? gi(st, S_SMIN) : 0, smax = gi(st, S_SMAX), smid = gi(st, S_SMID);
   const d = gi(st, S_D);
   const numin = gi(st, S_NU_MIN), numax = gi(st, S_NU_MAX), tinc = gi(st, S_TINC_LOG);
   const rshift = <i64>(64 - gi(st, S_R));
@@ -424,8 +430,10 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
   const lineOdd = (y & 1) != 0;
   const cur = (lineOdd ? gp(st, S_REP1) : gp(st, S_REP0)) + <usize>z * nxz;
   const prev = (lineOdd ? gp(st, S_REP0) : gp(st, S_REP1)) + <usize>z * nxz;
-  const dc = gp(st, S_DC) + <usize>z * nxz;
-  const dc1 = dc - nxz, dc2 = dc1 - nxz, dc3 = dc2 - nxz;     // bands z−1, z−2, z−3 (§4.5 central differences)
+  // §4.5 central differences of bands z−3, z−2, z−1 and z of column x: four consecutive words
+  // (pixel-major layout, see bandLine), one address stream with constant offsets
+  const nz4 = <usize>(gi(st, S_NZ) << 2);
+  const dq = gp(st, S_DC) + (<usize>(z - 3) << 2);
   const wp = gp(st, S_W) + <usize>(z * gi(st, S_CMAX) * 4);
   const src = line + <usize>(z * nx * 2);
   const dst = gi(st, S_ORDER) == 1 ? gp(st, S_DBUF) + (<usize>z * <usize>gi(st, S_NY) + <usize>y) * <usize>(nx * 2)
@@ -471,15 +479,21 @@ function bandFullLosslessP3<T>(st: usize, z: i32, y: i32, line: usize): i32 {
         dN = 4 * n0 - sigma; dW = 4 * sW - sigma; dNW = 4 * sNW - sigma;
       }
       sNW = n0;
-      const u1 = load<i32>(dc1 + xo), u2 = load<i32>(dc2 + xo), u3 = load<i32>(dc3 + xo);
+      const dqx = dq + <usize>x * nz4;
+      const u3 = load<i32>(dqx), u2 = load<i32>(dqx, 4), u1 = load<i32>(dqx, 8);
       store<i32>(cur + xo, s);
-      store<i32>(dc + xo, 4 * s - sigma);                          // §4.5 central local difference
+      store<i32>(dqx, 4 * s - sigma, 12);                          // §4.5 central local difference
       sW = s;
       // §4.7.1 predicted central local difference d̂ = Wᵀ U
-      const dhat = <i64>w0 * dN + <i64>w1 * dW + <i64>w2 * dNW + <i64>w3 * u1 + <i64>w4 * u2 + <i64>w5 * u3;
       // §4.7.2 high-resolution predicted sample with the R-bit register wrap mod*_R, clipped
-      let v = dhat + ((<i64>(sigma - mid4)) << omega);
-      v = (v << rshift) >> rshift;
+      let v: i64;
+      if (sizeof<V>() == 4) {
+        v = <i64>(w0 * dN + w1 * dW + w2 * dNW + w3 * u1 + w4 * u2 + w5 * u3 + ((sigma - mid4) << omega));
+      } else {
+        const dhat = <i64>w0 * dN + <i64>w1 * dW + <i64>w2 * dNW + <i64>w3 * u1 + <i64>w4 * u2 + <i64>w5 * u3;
+        v = dhat + ((<i64>(sigma - mid4)) << omega);
+        v = (v << rshift) >> rshift;
+      }
       let hr = v + hrOff;
       hr = hr < hrLo ? hrLo : (hr > hrHi ? hrHi : hr);
       const stl = <i32>(hr >> sh1r);                               // §4.7.3 s̃z(t)
@@ -571,10 +585,13 @@ export function hypPushLine(st: usize, line: usize): i32 {
   const full = gi(st, S_REDUCED) == 0, near = gi(st, S_NEAR) != 0;
   // the flight configuration (P = 3, full, lossless, wide neighbour-oriented, no offsets)
   const fastP3 = full && !near && y > 0 && gi(st, S_P) == 3 && gi(st, S_LSUM) == 0 && gi(st, S_WEO) == 0;
-  const signed = gi(st, S_SIGNED) != 0;
+  const signed = gi(st, S_SIGNED) != 0, r32 = gi(st, S_R) == 32;
   for (let z = 0; z < nz; z++) {
     let r: i32;
-    if (fastP3 && z >= 3) r = signed ? bandFullLosslessP3<i16>(st, z, y, line) : bandFullLosslessP3<u16>(st, z, y, line);
+    if (fastP3 && z >= 3) {
+      if (r32) r = signed ? bandFullLosslessP3<i16, i32>(st, z, y, line) : bandFullLosslessP3<u16, i32>(st, z, y, line);
+      else r = signed ? bandFullLosslessP3<i16, i64>(st, z, y, line) : bandFullLosslessP3<u16, i64>(st, z, y, line);
+    }
     else if (full) r = near ? bandFullNear(st, z, y, line) : bandFullLossless(st, z, y, line);
     else r = near ? bandReducedNear(st, z, y, line) : bandReducedLossless(st, z, y, line);
     if (r < 0) return r;
