@@ -46,7 +46,7 @@ function salinasProfile(o: Record<string, unknown>): Profile {
   const p = structuredClone(loadProfile("hyperspectral"));
   const b0 = p.sensor.bands[0];
   p.sensor.bands = Array.from({ length: 224 }, (_, i) => ({ ...b0, name: `b${i}`, centreNm: 400 + i * 10 }));
-  p.products.image.apids = Array.from({ length: 224 }, (_, i) => 100 + i);
+  p.products.image.apids = Array.from({ length: 224 }, (_, i) => 300 + i);   // clear of the PUS report APID (192)
   p.sensor.pixelsPerLine = 86;
   p.sensor.bitDepth = 16;
   p.products.image.ccsds123 = { segmentLines: 83, ...o };
