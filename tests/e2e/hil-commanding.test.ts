@@ -251,6 +251,8 @@ test("[tengri §hil] [ECSS-E-ST-70-41C §6.1, §6.3, §6.8, §6.17, §6.20] [355
       assert.deepEqual(verif(rs, qAlive).map((x) => [x.stage, x.success]), [["acceptance", true], ["completion", true]], "the authentic frame, once");
       assert.equal(rs.filter((r) => r.kind === "are-you-alive").length, 1, "the replay executed nothing");
       assert.equal(rs.filter((r) => r.kind === "event" && r.event === "parameter-applied").length, 0, "no threshold changed");
+      const refused = rs.filter((r) => r.kind === "event" && r.event === "tc-refused") as Extract<PusReport, { kind: "event" }>[];
+      assert.deepEqual(refused.map((e) => e.statusName), ["E_TC_AUTH", "E_TC_REPLAY"], "each refusal an ST[5] event with its status");
       const hkr = rs.find((r) => r.kind === "housekeeping");
       assert.ok(hkr && hkr.kind === "housekeeping");
       assert.equal(hkr.housekeeping.tcRejAuth, 1, "forged MAC counted");
