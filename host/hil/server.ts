@@ -250,7 +250,7 @@ export class HilServer {
   readonly failed: Promise<HilFailure> = new Promise((res) => { this.resolveFailed = res; });
 
   private constructor(private readonly o: HilOptions) {
-    if (o.flashDir) this.bootloader = new Bootloader(o.flashDir, { profile: o.profile, maxTrialBoots: o.maxTrialBoots, onEvent: (e) => { this.st.bootEvents.push({ ...e, boot: this.boot + 1 }); this.o.onEvent?.({ kind: "boot-event", boot: this.boot + 1, event: e }); } });
+    if (o.flashDir) this.bootloader = new Bootloader(o.flashDir, { profile: o.profile, maxTrialBoots: o.maxTrialBoots, onEvent: (e) => { this.st.bootEvents.push({ ...e, boot: this.boot }); this.o.onEvent?.({ kind: "boot-event", boot: this.boot, event: e }); } });
     else {
       this.bootloader = null;
       if (!o.image) throw new TypeError("HilServer: an image or a flash directory is needed");
@@ -370,17 +370,18 @@ export class HilServer {
       this.o.onEvent?.({ kind: "image-exit", boot, code, signal });
       this.st.discardedBytes += this.remLen;
       this.remLen = 0;
+      let updateAccepted = false;
       if (this.bootloader) {
         // A confirmation written by an image on trial; a reboot request (exit 72) into the upload.
         this.bootloader.processConfirm();
-        if (code === EXIT_REBOOT && !this.closing) this.bootloader.processBootRequest();
+        if (code === EXIT_REBOOT && !this.closing) updateAccepted = this.bootloader.processBootRequest();
       }
       if (this.closing) return;
       // An end-of-pass: a good boot. An exit 0 before a client fed it anything is the image
       // ending on its own, before any line: that is a failed boot like a trap.
       const fed = child.busBytes > configLen;
       if (code === 0 && !this.refused && fed) this.failedRow.length = 0;
-      else if (this.bootloader && code === EXIT_REBOOT && !this.refused) this.failedRow.length = 0; // a commanded reboot
+      else if (updateAccepted) this.failedRow.length = 0; // a commanded reboot the bootloader accepted (a refused one is a failed boot: no loop of exits 72)
       else if (this.bootloader && this.trial) { /* a failed trial boot: the bootloader counts it and falls back */ }
       else if (this.productive && !this.refused) this.failedRow.length = 0; // it ran: a crash mid-pass is not a loop
       else {

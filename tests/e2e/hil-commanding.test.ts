@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { loadProfile, type Profile } from "../../host/profiles/index.ts";
 import { encodeLine, encodeEnd } from "../../host/obc/bus.ts";
 import { HilServer, type HilEvent } from "../../host/hil/server.ts";
@@ -29,7 +30,7 @@ import { securedDataField } from "../../host/commanding/uplink-path.ts";
 import { tcPrimaryHeader } from "../../host/uplink/tc-frame.ts";
 import { UplinkClient } from "../../host/uplink/client.ts";
 import { CONTRACT } from "../../host/contract/contract.gen.ts";
-import { flightWasm, newFlashDir, signed } from "../host/boot/helpers.ts";
+import { flightWasm, newFlashDir, signed, exitingWasm, sha256, requestUpload } from "../host/boot/helpers.ts";
 
 const LINES = 192;
 /** Longest any one condition may take to come true. A bound that ends a hung run, not a timing assertion. */
@@ -41,8 +42,8 @@ function profile(): Profile {
   return p;
 }
 
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const end = Date.now() + DEADLINE_MS;
+async function until(what: string, cond: () => boolean, limitMs = DEADLINE_MS): Promise<void> {
+  const end = Date.now() + limitMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -270,5 +271,162 @@ test("[tengri §hil] [ECSS-E-ST-70-41C §6.1, §6.3, §6.8, §6.17, §6.20] [355
   } finally {
     await srv.close();
     rmSync(flashDir, { recursive: true, force: true });
+  }
+});
+
+/** A server on a fresh flash (image version 1, MAC key), a commanding ground and a bench. */
+async function station(p: Profile, slotA: Uint8Array = signed(flightWasm(), p, 1), prepare?: (flashDir: string) => void) {
+  const macKey = new Uint8Array(randomBytes(32));
+  const flashDir = newFlashDir(p, slotA, macKey);
+  prepare?.(flashDir);
+  const ev = events();
+  const srv = await HilServer.start({ profile: p, flashDir, busPort: 0, caduPort: 0, sendConfig: false, tc: { port: 0 }, onEvent: (e) => ev.on(e) });
+  const up = await UplinkClient.connect({ port: srv.tcPort, scid: p.spacecraft.scid });
+  await up.initiate("set-vr", 0);
+  const sa = { spi: 1, key: macKey, arsn: 1 };
+  let seq = 0;
+  const secured = (s: TcSpec) => securedDataField([buildTc({ ...s, seq: seq++ & 0x3fff, source: 7 })], sa);
+  return {
+    srv, ev, up, flashDir,
+    command: (...s: TcSpec[]) => up.send(...s.map(secured)),
+    /** The container uploaded in segments (ST[8] start, ST[6,2] segments, ST[8] end with its SHA-256), then the reboot into it. */
+    async upload(container: Uint8Array, segment = 900) {
+      await up.send(secured(tc.uploadStart(container.length)));
+      const segs: TcSpec[] = [];
+      for (let off = 0; off < container.length; off += segment) segs.push(tc.uploadSegment(off, container.subarray(off, off + segment)));
+      for (let i = 0; i < segs.length; i += 32) await up.send(...segs.slice(i, i + 32).map(secured));
+      await up.send(secured(tc.uploadEnd(sha256(container))));
+      await up.send(secured(tc.rebootToUploaded()));
+    },
+    bootEvents: () => srv.stats().bootEvents.map((e) => `${e.boot}:${e.kind}${e.slot ? `:${e.slot}` : ""}${e.version !== undefined ? `:v${e.version}` : ""}`),
+    async close() { up.close(); await srv.close(); rmSync(flashDir, { recursive: true, force: true }); },
+  };
+}
+
+/** A pass of n lines on the bus (configuration first: the server does not send it), and the boot's exit. */
+async function pass(st: Awaited<ReturnType<typeof station>>, p: Profile, boot: number, n: number) {
+  await until(`boot ${boot}`, () => st.ev.list.some((e) => e.kind === "boot" && e.boot === boot));
+  const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
+  const src = openScene(p, { scene: "synthetic", seed: boot, lines: n });
+  const recs: Uint8Array[] = [configRecord(p)];
+  for (let l = src.next(); l; l = src.next()) recs.push(encodeLine({ counter: l.counter, timeCoarse: l.timeCoarse, timeFine: l.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: l.samples }));
+  src.close?.();
+  recs.push(encodeEnd(n));
+  const b = await bench(st.srv);
+  await b.send(recs);
+  b.sock.end();
+  await until(`boot ${boot} ended`, () => st.ev.list.some((e) => e.kind === "image-exit" && e.boot === boot));
+  return (st.ev.list.find((e) => e.kind === "image-exit" && e.boot === boot) as Extract<HilEvent, { kind: "image-exit" }>).code;
+}
+
+
+test("[tengri §update] [ECSS-E-ST-70-41C §6.6, §6.8] HIL upload over the commanding path: a signed version 2 in ST[6,2] segments between ST[8] upload start and end (SHA-256), then ST[8] reboot-to-uploaded: every request completes, /flash/upload.img is the container and boot-request its SHA-256", async () => {
+  const p = profile();
+  const st = await station(p);
+  try {
+    const v2 = signed(flightWasm(), p, 2, undefined, "v2-update");
+    const g = ground(p, st.srv.caduPort);
+    await g.connected;
+    await until("ground connected", () => st.srv.stats().caduClients.length >= 1);
+    const b = await bench(st.srv);
+    await b.send([configRecord(p)]);
+    await st.upload(v2);
+    const requests = Math.ceil(v2.length / 900) + 3;
+    assert.equal(st.srv.stats().tcRecordsToImage, requests);
+    await b.send([encodeEnd(0)]);                       // the end of pass flushes the reports (the image does not exit 72 yet: see the todo test)
+    b.sock.end();
+    await until("boot 1 ended", () => st.ev.list.some((e) => e.kind === "image-exit" && e.boot === 1));
+    const served = st.srv.stats().caduBytes;
+    await until("ground got every CADU", () => g.bytes >= served);
+    g.end(0);
+    const done = g.reports.filter((r) => r.kind === "verification" && r.stage === "completion") as Extract<PusReport, { kind: "verification" }>[];
+    assert.equal(done.length, requests, "one completion report per request");
+    assert.deepEqual(done.filter((r) => !r.success).map((r) => r.failure), [], "no request failed");
+    assert.deepEqual(new Uint8Array(readFileSync(join(st.flashDir, "upload.img"))), v2, "upload.img holds the container, octet for octet");
+    assert.deepEqual(new Uint8Array(readFileSync(join(st.flashDir, "boot-request"))), sha256(v2), "boot-request: the declared SHA-256");
+    const hk = g.hk[g.hk.length - 1];
+    assert.equal(hk.uploadRejected, 0);
+    assert.equal(hk.tcAccepted, requests);
+  } finally {
+    await st.close();
+  }
+});
+
+test("[tengri §update] HIL serve --flash-dir: an image's exit 72 hands its boot request to the bootloader, the uploaded version 2 boots on trial and runs a good pass; a bad upload (exits 1) is tried a bounded number of times, then the old slot boots by itself", async () => {
+  const p = profile();
+  // Slot a: a hand-written image that exits 72 at once, as the flight image does after ST[8]
+  // reboot-to-uploaded (its upload.img and boot-request written here, as the image writes them).
+  const rebooter = signed(exitingWasm(72), p, 1, undefined, "v1-rebooter");
+  {
+    const v2 = signed(flightWasm(), p, 2, undefined, "v2-good");
+    const st = await station(p, rebooter, (dir) => requestUpload(dir, v2));
+    try {
+      await until("boot 2", () => st.ev.list.some((e) => e.kind === "boot" && e.boot === 2));
+      assert.equal(st.srv.stats().exits[0].code, 72);
+      assert.ok(st.bootEvents().includes("1:update-accepted:b:v2"), st.bootEvents().join(", "));
+      assert.ok(st.bootEvents().includes("2:trial-boot:b:v2"), st.bootEvents().join(", "));
+      assert.equal(await pass(st, p, 2, 128), 0, "the trial image runs a good pass");
+      assert.equal(st.srv.stats().housekeeping?.linesAccepted, 128);
+    } finally {
+      await st.close();
+    }
+  }
+  {
+    const bad = signed(exitingWasm(1), p, 2, undefined, "v2-bad");
+    const st = await station(p, signed(flightWasm(), p, 1), (dir) => requestUpload(dir, bad));
+    try {
+      // A boot request is read only after an exit 72: a good pass that ends (exit 0) leaves it alone.
+      assert.equal(await pass(st, p, 1, 64), 0);
+      assert.ok(!st.bootEvents().some((e) => e.includes("update-")), "an exit 0 does not hand the request over");
+    } finally {
+      await st.close();
+    }
+    const st2 = await station(p, rebooter, (dir) => requestUpload(dir, bad));
+    try {
+      await until("fallback", () => st2.bootEvents().some((e) => e.includes(":trial-abandoned")));
+      await until("the old slot boots", () => st2.bootEvents().some((e) => /:boot:a:v1$/.test(e) && !e.startsWith("1:")));
+      const evs = st2.bootEvents();
+      assert.ok(evs.includes("1:update-accepted:b:v2"), evs.join(", "));
+      assert.deepEqual(evs.filter((e) => e.includes("trial-boot")), ["2:trial-boot:b:v2", "3:trial-boot:b:v2", "4:trial-boot:b:v2"], evs.join(", "));
+      assert.ok(evs.includes("5:trial-abandoned:b"), evs.join(", "));
+      assert.ok(evs.includes("5:boot:a:v1"), evs.join(", "));
+      assert.deepEqual(st2.srv.stats().exits.slice(0, 4).map((x) => x.code), [72, 1, 1, 1]);
+    } finally {
+      await st2.close();
+    }
+  }
+});
+
+test("[tengri §update] HIL update end to end through the flight image: upload, reboot into it (exit 72), trial boot, confirmation after a good pass; a bad image falls back by itself", { todo: "the flight image does not yet exit 72 after ST[8] reboot-to-uploaded nor call confirmSelf at the end of a good pass on trial (the lead's wiring in assembly/)" }, async () => {
+  const p = profile();
+  const st = await station(p);
+  try {
+    const v2 = signed(flightWasm(), p, 2, undefined, "v2-update");
+    const b = await bench(st.srv);
+    await b.send([configRecord(p)]);
+    await st.upload(v2);
+    await until("boot 1 ended", () => st.ev.list.some((e) => e.kind === "image-exit" && e.boot === 1), 20_000);
+    assert.equal(st.srv.stats().exits[0].code, 72, "the image asks for the reboot");
+    b.sock.end();
+    assert.ok(st.bootEvents().includes("1:update-accepted:b:v2"), st.bootEvents().join(", "));
+    assert.ok(st.bootEvents().includes("2:trial-boot:b:v2"), st.bootEvents().join(", "));
+    assert.equal(await pass(st, p, 2, 128), 0);
+    await until("boot 3", () => st.ev.list.some((e) => e.kind === "boot" && e.boot === 3), 20_000);
+    assert.ok(st.bootEvents().includes("2:confirmed:b:v2"), `confirmation after the good pass on trial: ${st.bootEvents().join(", ")}`);
+    assert.ok(st.bootEvents().includes("3:boot:b:v2"), st.bootEvents().join(", "));
+  } finally {
+    await st.close();
+  }
+  const st2 = await station(p);
+  try {
+    const b = await bench(st2.srv);
+    await b.send([configRecord(p)]);
+    await st2.upload(signed(exitingWasm(1), p, 3, undefined, "v3-bad"));
+    await until("fallback", () => st2.bootEvents().some((e) => e.includes(":trial-abandoned")), 20_000);
+    b.sock.end();
+    assert.ok(st2.bootEvents().includes("5:boot:a:v1"), st2.bootEvents().join(", "));
+    assert.equal(await pass(st2, p, 5, 64), 0, "back on version 1, a good pass");
+  } finally {
+    await st2.close();
   }
 });
