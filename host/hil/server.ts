@@ -450,6 +450,7 @@ export class HilServer {
     try {
       for (;;) {
         if (this.closing || this.gaveUp) return;
+        if (this.master && this.master.s.state === "closed" && this.master.held.length === 0) { this.handOver(); continue; }
         const c = this.master;
         const chunk = c && c.held.length ? c.held[0] : null;
         const tcr = this.tcQueue.length ? this.tcQueue[0] : null;
@@ -492,12 +493,20 @@ export class HilServer {
     const i = this.waiting.indexOf(c);
     if (i >= 0) this.waiting.splice(i, 1);
     if (this.master === c) {
-      this.master = null;
-      this.framer.reset(); // its last record, if cut, is the image's to reject
-      const next = this.waiting.shift();
-      if (next && !this.closing) this.promote(next);
-      else void this.pump(); // telecommands need no bench
+      // The chunks it sent before it went are written first (accepted octets are never dropped);
+      // the pump hands the bus over once they are.
+      if (c.held.length > 0 && !this.closing) { void this.pump(); return; }
+      this.handOver();
     }
+  }
+
+  /** The master is gone and its chunks written: the next waiting client gets the bus. */
+  private handOver(): void {
+    this.master = null;
+    this.framer.reset(); // its last record, if cut, is the image's to reject
+    const next = this.waiting.shift();
+    if (next && !this.closing) this.promote(next);
+    else void this.pump(); // telecommands need no bench
   }
 
   /** A telecommand client: its CLTUs through the uplink, a CLCW back after each one that ends. */
