@@ -430,3 +430,29 @@ test("[tengri §update] HIL update end to end through the flight image: upload, 
     await st2.close();
   }
 });
+
+test("[tengri §hil] a telecommand accepted while the bench is mid-record waits for the record's end, then reaches the image whole: nothing rejected on the bus", async () => {
+  const p = profile();
+  const st = await station(p);
+  try {
+    const src = openScene(p, { scene: "synthetic", seed: 9, lines: 2 });
+    const recs: Uint8Array[] = [];
+    for (let l = src.next(); l; l = src.next()) recs.push(encodeLine({ counter: l.counter, timeCoarse: l.timeCoarse, timeFine: l.timeFine, bands: p.sensor.bands.length, pixels: p.sensor.pixelsPerLine, bitDepth: p.sensor.bitDepth, samples: l.samples }));
+    src.close?.();
+    const b = await bench(st.srv);
+    await b.send([configRecord(p), recs[0], recs[1].subarray(0, 1000)]);
+    await st.command(tc.areYouAlive());                   // FARM-1 accepted it (CLCW): queued for the image
+    assert.equal(st.srv.stats().tcRecordsToImage, 0, "not written inside the line record");
+    await b.send([recs[1].subarray(1000)]);
+    await until("the telecommand reached the image", () => st.srv.stats().tcRecordsToImage === 1);
+    await b.send([encodeEnd(2)]);
+    b.sock.end();
+    await until("boot 1 ended", () => st.ev.list.some((e) => e.kind === "image-exit" && e.boot === 1));
+    const hk = st.srv.stats().housekeeping!;
+    assert.equal(hk.linesAccepted, 2);
+    assert.equal(hk.tcAccepted, 1);
+    assert.equal(hk.rejectedBadSync + hk.rejectedBadCrc + hk.rejectedBadLength + hk.rejectedBadType + hk.bytesSkipped, 0);
+  } finally {
+    await st.close();
+  }
+});
