@@ -37,7 +37,7 @@ a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
   --tc-randomizer  the uplink uses the TC randomizer (231.0-B §6)
                  every frame accepted goes to the image as a bus record of type 4, between the
                  bench's records, in arrival order
-  --flash-dir    a provisioned flash directory (tengri flash --flash-dir … --mac-key …): the
+  --flash-dir    a flash directory provisioned by tengri flash (with the SDLS MAC key): the
                  emulated bootloader chooses the image of every boot from its slots (instead of
                  --image/--wasm), the image gets it as /flash (its SDLS keys and ARSN, the upload
                  window); exit 72 (reboot into an uploaded image), trial boots, confirmation and
