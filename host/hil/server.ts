@@ -3,7 +3,8 @@
 // flight image with its own sensor data and ground software.
 //
 // Bus port: the same byte stream as the image's stdin (README, "Payload bus records"). The
-// server does not parse it: the image checks every record, rejects and counts what is wrong,
+// server does not check it (it follows only the records' framing, to place telecommands between
+// them): the image checks every record, rejects and counts what is wrong,
 // and resynchronises. One client at a time is the bus master (the first to connect); others
 // that connect meanwhile wait, their data held (TCP back-pressure), and take over in order
 // when it disconnects. A disconnect mid-record leaves a truncated record the image rejects.
