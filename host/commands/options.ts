@@ -36,6 +36,7 @@ export const SERVE_OPTIONS = {
   profile: { type: "string" }, "bus-port": { type: "string" }, "cadu-port": { type: "string" }, "udp-frames": { type: "string" },
   host: { type: "string" }, image: { type: "string" }, wasm: { type: "string" }, "no-config": { type: "boolean" }, json: { type: "boolean" },
   "tc-port": { type: "string" }, "tc-vcid": { type: "string" }, "tc-randomizer": { type: "boolean" },
+  "flash-dir": { type: "string" },
 } as const satisfies Spec;
 
 /** Long options per command, for the help/README agreement test (parseArgs commands). */

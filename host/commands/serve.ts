@@ -6,11 +6,13 @@ import { HilServer, type HilEvent } from "../hil/server.ts";
 import { parseHostPort, UdpTargetError } from "../downlink/udp-frames.ts";
 import { DEFAULT_FLIGHT_WASM } from "../obc/faults.ts";
 import { SERVE_OPTIONS } from "./options.ts";
+import { existsSync, statSync } from "node:fs";
+import { readBootRom, BootRomError } from "../boot/bootloader.ts";
 import { UsageError, CliFailure, numberOption, parseOptions, readBuild, readInput, displayPath } from "./usage.ts";
 
 export const SERVE_HELP = `Usage: tengri serve --profile P [--bus-port N] [--cadu-port M] [--udp-frames HOST:PORT]
                     [--host ADDR] [--image IMAGE.bin | --wasm FLIGHT.wasm] [--no-config] [--json]
-                    [--tc-port T [--tc-vcid V] [--tc-randomizer]]
+                    [--tc-port T [--tc-vcid V] [--tc-randomizer]] [--flash-dir DIR]
 
 Hardware in the loop: runs the flight image on the emulated OBC with its payload bus fed from
 a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
@@ -33,6 +35,13 @@ a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
                  (232.1-B); after each CLTU the 4-octet CLCW comes back (README "Telecommand uplink")
   --tc-vcid      the payload's TC virtual channel (default 1)
   --tc-randomizer  the uplink uses the TC randomizer (231.0-B §6)
+                 every frame accepted goes to the image as a bus record of type 4, between the
+                 bench's records, in arrival order
+  --flash-dir    a flash directory provisioned by tengri flash (with the SDLS MAC key): the
+                 emulated bootloader chooses the image of every boot from its slots (instead of
+                 --image/--wasm), the image gets it as /flash (its SDLS keys and ARSN, the upload
+                 window); exit 72 (reboot into an uploaded image), trial boots, confirmation and
+                 fallback as in README "Updating the flight software"
 Prints the ports once listening ("bus 127.0.0.1:5100 cadu 127.0.0.1:5101", then " tc 127.0.0.1:T"
 with --tc-port), then events.
 Stops on Ctrl-C, SIGINT, SIGTERM or SIGHUP, or when the process that started it goes away (as
@@ -89,6 +98,7 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   const port = (x: string | undefined, name: string, def: number) => numberOption(x, name, def, { min: 0, max: 65535, integer: true });
   if (!v.profile) throw new UsageError("missing --profile (tengri profiles lists them)");
   if (v.image !== undefined && v.wasm !== undefined) throw new UsageError("--image and --wasm: give one of them");
+  if (v["flash-dir"] !== undefined && (v.image !== undefined || v.wasm !== undefined)) throw new UsageError("--flash-dir and --image/--wasm: the bootloader chooses the image from the flash directory, give one of them");
   const busPort = port(v["bus-port"], "bus-port", 5100), caduPort = port(v["cadu-port"], "cadu-port", 5101);
   if (busPort !== 0 && busPort === caduPort) throw new UsageError(`--bus-port and --cadu-port are both ${busPort}`);
   const tcPort = v["tc-port"] !== undefined ? port(v["tc-port"], "tc-port", 0) : undefined;
@@ -97,10 +107,12 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   const tcVcid = numberOption(v["tc-vcid"], "tc-vcid", 1, { min: 0, max: 63, integer: true });
   const p = loadProfile(v.profile);
   const udp = v["udp-frames"] ? parseHostPort(v["udp-frames"]) : undefined;
+  const flashDir = v["flash-dir"];
+  if (flashDir !== undefined) checkFlashDir(flashDir);
   // Refused before any boot: a foreign, tampered or mismatched image (verifyImage names the figures).
-  const image = v.image !== undefined ? new Uint8Array(readInput(v.image, "--image"))
+  const image = flashDir !== undefined ? undefined : v.image !== undefined ? new Uint8Array(readInput(v.image, "--image"))
     : flashOrRefuse(v.wasm !== undefined ? readInput(v.wasm, "--wasm") : readBuild(DEFAULT_FLIGHT_WASM), p, v.wasm ?? DEFAULT_FLIGHT_WASM);
-  verifyImage(image, p);
+  if (image) verifyImage(image, p);
   const json = !!v.json;
   const onEvent = (e: HilEvent) => {
     if (e.kind === "housekeeping") return;
@@ -111,15 +123,15 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
     else if (e.kind === "boot-failed") console.log(`image boot ${e.boot} failed (${e.inARow} in a row): ${e.cause}`);
     else if (e.kind === "gave-up") return;
     else if (e.kind === "tc") console.log(`tc #${e.id}: CLTU ${e.end}: ${e.outcome}; CLCW ${e.clcw}`);
+    else if (e.kind === "boot-event") console.log(`bootloader (boot ${e.boot}): ${e.event.kind}${e.event.slot ? ` slot ${e.event.slot}` : ""}${e.event.version !== undefined ? ` v${e.event.version}` : ""}: ${e.event.detail}`);
     else console.log(`${e.kind} #${e.id} ${e.remote}: ${e.state}${"bytes" in e ? ` (${e.bytes} octets)` : ""}`);
   };
   const host = v.host ?? "127.0.0.1";
-  // onTcFrame: accepted telecommand frames go nowhere yet (counted, and told as events); the
-  // payload bus record that carries them to the image is connected when it exists.
+  // Accepted telecommand frames go to the image as bus records of type 4 (host/hil/server.ts).
   const tc = tcPort !== undefined ? { port: tcPort, vcid: tcVcid, randomize: !!v["tc-randomizer"] } : undefined;
   let server: HilServer;
   try {
-    server = await HilServer.start({ profile: p, image, host, busPort, caduPort, udpFrames: udp, sendConfig: !v["no-config"], onEvent, tc });
+    server = await HilServer.start({ profile: p, image, host, busPort, caduPort, udpFrames: udp, sendConfig: !v["no-config"], onEvent, tc, flashDir });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
     const which = err.port === busPort && busPort !== 0 ? `--bus-port ${busPort}` : err.port === caduPort && caduPort !== 0 ? `--cadu-port ${caduPort}` : err.port === tcPort && tcPort ? `--tc-port ${tcPort}` : `port ${err.port ?? "?"}`;
@@ -134,7 +146,7 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   else console.log(`bus ${host}:${server.busPort} cadu ${host}:${server.caduPort}${udp ? ` udp-frames ${udp.host}:${udp.port}` : ""}${tc ? ` tc ${host}:${server.tcPort}` : ""}`);
   const why = await Promise.race([stopped, server.failed]);
   const s = await server.close();
-  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping, ...(s.uplink ? { uplink: s.uplink } : {}) };
+  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping, ...(s.uplink ? { uplink: s.uplink, tcRecordsToImage: s.tcRecordsToImage, tcRecordsUndelivered: s.tcRecordsUndelivered } : {}), ...(flashDir !== undefined ? { bootEvents: s.bootEvents } : {}) };
   if (typeof why !== "string") {
     console.log(json ? JSON.stringify({ kind: "gave-up", message: why.message, boots: why.boots }) : `stopped: ${why.message}`);
     console.error(`tengri serve: ${why.message}`);
@@ -142,6 +154,15 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   }
   console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)${s.uplink ? `, ${s.uplink.cltu.cltus} CLTU(s), ${s.uplink.delivered} TC frame(s) accepted` : ""}`);
   return 0;
+}
+
+/** A flash directory the bootloader can read: its ROM key (bootrom.key) present; else a usage error naming --flash-dir. */
+function checkFlashDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--flash-dir ${displayPath(dir)}: no such directory (provision one with tengri flash --flash-dir DIR --key … --mac-key …)`);
+  try { readBootRom(dir); } catch (e) {
+    if (e instanceof BootRomError) throw new UsageError(`--flash-dir ${displayPath(dir)}: not a provisioned flash directory: ${e.message}`);
+    throw e;
+  }
 }
 
 /** flash(), with a file that is not a WebAssembly module told as a usage error. */

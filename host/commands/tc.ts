@@ -1,17 +1,29 @@
 // tengri tc: builds one PUS-C telecommand packet for the payload (README "Commanding the
 // payload") from a named request and writes it: hex on stdout (default), binary on stdout
 // (--binary) or into a file (-o FILE). The packet then travels the uplink (SDLS, TC frame, CLTU).
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { loadProfile, ProfileError } from "../profiles/index.ts";
+import { parseMacKey, KeyFileError } from "../boot/keys.ts";
+import { commandCltu, securedDataField } from "../commanding/uplink-path.ts";
+import type { SecurityAssociation } from "../commanding/sdls.ts";
+import { UplinkClient, UplinkError } from "../uplink/client.ts";
+import { parseHostPort, UdpTargetError } from "../downlink/udp-frames.ts";
+import { CliFailure } from "./usage.ts";
 import { buildTc, tc, parameterId, EVENT, PRODUCT_MODE, TcError, type TcSpec } from "../commanding/pus.ts";
 import { UsageError, numberOption, parseOptions, checkOutputFile, readInput } from "./usage.ts";
 
 export const TC_OPTIONS = {
   apid: { type: "string" }, seq: { type: "string" }, source: { type: "string" }, ack: { type: "string" },
   binary: { type: "boolean" }, output: { type: "string", short: "o" }, json: { type: "boolean" },
+  // The uplink (README "Commanding the payload", HIL procedure): secured, framed, coded.
+  send: { type: "string" }, cltu: { type: "boolean" }, "mac-key": { type: "string" }, spi: { type: "string" },
+  arsn: { type: "string" }, "arsn-file": { type: "string" }, profile: { type: "string" }, vcid: { type: "string" },
 } as const;
 
 export const TC_HELP = `Usage: tengri tc REQUEST [ARGUMENTS] [--apid N] [--seq N] [--source N] [--ack FLAGS]
                  [--binary | -o FILE] [--json]
+       tengri tc REQUEST [ARGUMENTS] --mac-key FILE (--arsn N | --arsn-file F) [--spi N]
+                 [--profile P] [--vcid V] (--send HOST:PORT | --cltu -o FILE)
 
 Builds one PUS-C (ECSS-E-ST-70-41C) telecommand packet for the payload and writes it: hex on
 standard output (default), binary with --binary, or into FILE with -o.
@@ -44,7 +56,23 @@ Options:
                 (default 9: acceptance and completion); failures are always reported
   --json        print the fields and the hex as JSON
 
-Exit: 0 written, 1 the output file cannot be written (or an input file read), 2 bad usage.`;
+Uplink (the packet secured with SDLS, in a TC transfer frame, in a CLTU):
+  --send HOST:PORT  send it to the telecommand port of a running tengri serve (--tc-port) as
+                an AD frame through its FARM-1 (the FOP-1 sets V(R) = 0 first); waits for the
+                CLCW that acknowledges it (at most 10 s) and prints it
+  --cltu        with -o FILE: write the CLTU (a BD frame, sequence number 0) instead of the packet
+  --mac-key FILE  the 32-octet SDLS key of the security association (tengri keygen's mac.key,
+                the one given to tengri flash --mac-key)
+  --spi N       security parameter index 1..65534 (default 1, the provisioned SA)
+  --arsn N      anti-replay sequence number to send, 1..4294967295 (above the last the payload accepted)
+  --arsn-file F  a file holding the next ARSN (decimal; absent: 1); the next one is written back
+                once the frame is sent or written
+  --profile P   the spacecraft id from this hardware profile (default "default")
+  --vcid V      the payload's TC virtual channel (default 1)
+
+Exit: 0 written (or sent and acknowledged), 1 the output file cannot be written (or an input
+file read), 2 bad usage, 3 --send: not acknowledged (connection refused or closed, no CLCW,
+FOP-1 alert).`;
 
 const REQUESTS = ["are-you-alive", "hk-report", "hk-enable", "hk-disable", "hk-period", "events-enable", "events-disable", "start-acquisition", "stop-acquisition",
   "set-mode", "flush", "reboot-to-uploaded", "upload-start", "upload-end", "upload-segment", "set-param", "report-param", "memory-check"];
@@ -126,7 +154,7 @@ function id(name: string): number {
   try { return parameterId(name); } catch (e) { if (e instanceof TcError) throw new UsageError(`set-param/report-param: ${e.message}`); throw e; }
 }
 
-export function tcCommand(rest: string[]): number {
+export function tcCommand(rest: string[]): number | Promise<number> {
   const { values: v, positionals } = parseOptions("tc", rest, TC_OPTIONS, true);
   if (positionals.length === 0) throw new UsageError(`a REQUEST is needed (tengri tc --help lists them: ${REQUESTS.join(", ")})`);
   const [req, ...a] = positionals;
@@ -136,13 +164,72 @@ export function tcCommand(rest: string[]): number {
   const ack = numberOption(v.ack, "ack", 9, { min: 0, max: 15, integer: true });
   if (v.binary && v.output !== undefined) throw new UsageError("--binary and -o both name the output: give one");
   if (v.output !== undefined) checkOutputFile(v.output, "-o");
+  const uplink = v.send !== undefined || v.cltu || v["mac-key"] !== undefined || v.arsn !== undefined || v["arsn-file"] !== undefined || v.spi !== undefined;
+  if (uplink) {
+    if (v.send !== undefined && v.cltu) throw new UsageError("--send and --cltu: give one (send it, or write the CLTU)");
+    if (v.send === undefined && !v.cltu) throw new UsageError("--mac-key/--arsn/--spi need --send HOST:PORT or --cltu -o FILE");
+    if (v.cltu && v.output === undefined) throw new UsageError("--cltu needs -o FILE (the CLTU is binary)");
+    if (v.binary) throw new UsageError("--binary writes the packet: not with --send or --cltu");
+    if (v.send !== undefined && v.output !== undefined) throw new UsageError("--send and -o: the frame goes to the telecommand port, give one");
+    if (v["mac-key"] === undefined) throw new UsageError("missing --mac-key FILE (the SDLS key: tengri keygen writes mac.key)");
+    if ((v.arsn === undefined) === (v["arsn-file"] === undefined)) throw new UsageError("give one of --arsn N or --arsn-file F (the anti-replay sequence number)");
+  } else if (v.profile !== undefined || v.vcid !== undefined) throw new UsageError("--profile and --vcid need --send or --cltu");
   const spec = requestSpec(req, a);
   let pkt: Uint8Array;
   try { pkt = buildTc({ ...spec, apid, seq, source, ack }); } catch (e) { if (e instanceof TcError) throw new UsageError(`${req}: ${e.message}`); throw e; }
   const hex = Buffer.from(pkt).toString("hex");
+  if (uplink) return sendOrWrite(v, req, pkt, hex);
   if (v.output !== undefined) writeFileSync(v.output, pkt);
   else if (v.binary) process.stdout.write(pkt);
   if (v.json) console.log(JSON.stringify({ request: req, apid, seq, source, ack, service: spec.service, subtype: spec.subtype, octets: pkt.length, hex }));
   else if (!v.binary && v.output === undefined) console.log(hex);
+  return 0;
+}
+
+type TcValues = ReturnType<typeof parseOptions<typeof TC_OPTIONS>>["values"];
+
+/** --arsn N or the ARSN in --arsn-file F (absent file: 1). */
+function readArsn(v: TcValues): number {
+  if (v.arsn !== undefined) return numberOption(v.arsn, "arsn", 1, { min: 1, max: 0xffffffff, integer: true });
+  const f = v["arsn-file"]!;
+  if (!existsSync(f)) return 1;
+  const t = readFileSync(f, "utf8").trim();
+  const n = /^\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new UsageError(`--arsn-file ${f} holds "${t.slice(0, 20)}", not an ARSN 1..4294967295`);
+  return n;
+}
+
+/** The packet secured (SDLS), framed and coded: sent through a serve's telecommand port, or the CLTU written. */
+async function sendOrWrite(v: TcValues, req: string, pkt: Uint8Array, hex: string): Promise<number> {
+  let key: Uint8Array;
+  try { key = parseMacKey(readInput(v["mac-key"]!, "--mac-key"), "--mac-key"); } catch (e) { if (e instanceof KeyFileError) throw new UsageError(e.message); throw e; }
+  const spi = numberOption(v.spi, "spi", 1, { min: 1, max: 0xfffe, integer: true });
+  const vcid = numberOption(v.vcid, "vcid", 1, { min: 0, max: 63, integer: true });
+  let scid: number;
+  try { scid = loadProfile(v.profile ?? "default").spacecraft.scid; } catch (e) { if (e instanceof ProfileError) throw new UsageError(`--profile: ${e.message}`); throw e; }
+  const sa: SecurityAssociation = { spi, key, arsn: readArsn(v) };
+  const arsn = sa.arsn;
+  let clcw: string | null = null;
+  if (v.cltu) {
+    checkOutputFile(v.output!, "-o");
+    const cltu = commandCltu([pkt], { scid, vcid, seq: 0, bypass: true }, sa);
+    writeFileSync(v.output!, cltu);
+  } else {
+    let target: { host: string; port: number };
+    try { target = parseHostPort(v.send!); } catch (e) { if (e instanceof UdpTargetError) throw new UsageError(`--send ${v.send}: ${e.message}`); throw e; }
+    let up: UplinkClient;
+    try { up = await UplinkClient.connect({ host: target.host, port: target.port, scid, vcid }); } catch (e) { throw new CliFailure(`--send ${v.send}: cannot connect: ${(e as Error).message}`, 3); }
+    try {
+      await up.initiate("set-vr", 0);
+      const c = await up.send(securedDataField([pkt], sa));
+      clcw = c ? JSON.stringify(c) : null;
+    } catch (e) {
+      if (e instanceof UplinkError) throw new CliFailure(`--send ${v.send}: not acknowledged: ${e.message}`, 3);
+      throw e;
+    } finally { up.close(); }
+  }
+  if (v["arsn-file"] !== undefined) writeFileSync(v["arsn-file"], `${sa.arsn}\n`);
+  if (v.json) console.log(JSON.stringify({ request: req, octets: pkt.length, hex, spi, arsn, scid, vcid, ...(v.cltu ? { cltu: v.output } : { sent: v.send, clcw: clcw ? JSON.parse(clcw) : null }) }));
+  else console.log(v.cltu ? `CLTU of ${req} (SPI ${spi}, ARSN ${arsn}) written to ${v.output}` : `${req} sent to ${v.send} (SPI ${spi}, ARSN ${arsn}): accepted by FARM-1 (CLCW ${clcw})`);
   return 0;
 }

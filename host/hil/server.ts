@@ -3,7 +3,8 @@
 // flight image with its own sensor data and ground software.
 //
 // Bus port: the same byte stream as the image's stdin (README, "Payload bus records"). The
-// server does not parse it: the image checks every record, rejects and counts what is wrong,
+// server does not check it (it follows only the records' framing, to place telecommands between
+// them): the image checks every record, rejects and counts what is wrong,
 // and resynchronises. One client at a time is the bus master (the first to connect); others
 // that connect meanwhile wait, their data held (TCP back-pressure), and take over in order
 // when it disconnects. A disconnect mid-record leaves a truncated record the image rejects.
@@ -28,6 +29,22 @@
 // client goes) the server replies with the 4-octet CLCW on that connection. Several clients may
 // connect; each has its own CLTU reception, all share the one FARM-1 (its V(R) and lockout
 // persist across connections and image boots, as on a spacecraft).
+// Accepted frames to the payload (onTcFrame absent): each goes to the image as a bus record of type 4
+// (telecommand) whose payload is the whole frame, interleaved with the bench's records in arrival
+// order at record boundaries: the server follows the record framing of the bus stream (sync,
+// length) only to know where a record ends, so a telecommand never lands inside a line record. A
+// frame that arrives while the bench is mid-record waits for that record's end. Back-pressure:
+// while more than TC_QUEUE_MAX frames wait for the image, the telecommand sockets are paused (the
+// ground's FOP-1 then waits for its CLCWs); a frame the image did not take whole (it ended or
+// crashed during the write) is written again to the next boot: no accepted frame is dropped (unless
+// the server closes first: counted, tcRecordsUndelivered).
+// Flash directory (flashDir, `tengri flash --flash-dir`): the image of every boot is the emulated
+// bootloader's choice (host/boot: signature, version, trial, fallback), run with the directory as
+// its WASI preopen /flash (SDLS keys, ARSN state, upload window). After each exit the bootloader
+// processes a confirmation; exit 72 (reboot into the uploaded image) hands the boot request to it.
+// Boot events are told (kind "boot-event"). Failed trial boots are the bootloader's to bound
+// (it falls back after its maxTrialBoots); only failed boots of a confirmed image count towards
+// maxFailedBoots.
 // CADU port: see downlink/tcp-server.ts (raw CADUs, late joiners start on a CADU boundary,
 // slow clients lose CADUs, not the others). Binds 127.0.0.1 unless told otherwise.
 import { createServer, type Server, type Socket } from "node:net";
@@ -44,16 +61,25 @@ import { UdpFrameSender } from "../downlink/udp-frames.ts";
 import { LinkDecoder } from "../ground/link-decoder.ts";
 import { decodeHousekeeping, type Housekeeping } from "../ground/housekeeping.ts";
 import { linkConfigOfProfile } from "../obc/link-config.ts";
-import { EXIT_TRAP } from "../obc/obc.ts";
+import { EXIT_TRAP, EXIT_REBOOT } from "../obc/obc.ts";
 import { FlightStatusError } from "../contract/flight.ts";
 import { UplinkReceiver, DEFAULT_TC_VCID, type UplinkCounters } from "../uplink/receiver.ts";
 import type { BchMode } from "../uplink/bch.ts";
+import { encodeRecord, RecordType, RECORD_HEADER_LEN, RECORD_CRC_LEN, RECORD_SYNC } from "../obc/bus.ts";
+import { Bootloader, type BootEvent } from "../boot/bootloader.ts";
+
+/** Telecommand records waiting for the image above which the telecommand sockets are paused. */
+export const TC_QUEUE_MAX = 16;
 
 
 export interface HilOptions {
   profile: Profile;
-  /** The flashed image (host/obc/image.ts flash). */
-  image: Uint8Array;
+  /** The flashed image (host/obc/image.ts flash); ignored with flashDir (the bootloader chooses). */
+  image?: Uint8Array;
+  /** A provisioned flash directory (tengri flash --flash-dir): bootloader, /flash preopen. */
+  flashDir?: string;
+  /** Boots on trial before the bootloader falls back (default host/boot MAX_TRIAL_BOOTS). */
+  maxTrialBoots?: number;
   host?: string;
   busPort?: number;
   caduPort?: number;
@@ -80,7 +106,10 @@ export interface TcPortOptions {
   bchMode?: BchMode;
   /** FARM-1 sliding window width (default 10). */
   farmWindow?: number;
-  /** Every frame FARM-1 accepted for the payload (AD and BD), whole: header, data field, FECF. */
+  /**
+   * Every frame FARM-1 accepted for the payload (AD and BD), whole: header, data field, FECF.
+   * Absent: the frame goes to the image as a bus record of type 4 (the default).
+   */
   onTcFrame?(frame: Uint8Array): void;
 }
 
@@ -101,7 +130,8 @@ export type HilEvent =
   | { kind: "gave-up"; failure: HilFailure }
   | { kind: "housekeeping"; hk: Housekeeping }
   | { kind: "tc-client"; id: number; remote: string; state: "connect" | "close" }
-  | { kind: "tc"; id: number; end: string; outcome: string; clcw: string };
+  | { kind: "tc"; id: number; end: string; outcome: string; clcw: string }
+  | { kind: "boot-event"; boot: number; event: BootEvent };
 
 export interface BusClientStats { id: number; remote: string; bytes: number; state: "master" | "waiting" | "closed"; error?: string }
 
@@ -118,9 +148,61 @@ export interface HilStats {
   log: string[];
   /** The uplink's counters (null without a telecommand port). */
   uplink: UplinkCounters | null;
+  /** Telecommand bus records (type 4) written whole to the image; rewritten to a next boot after a cut write. */
+  tcRecordsToImage: number;
+  tcRecordsRewritten: number;
+  /** Accepted frames still waiting for the image when the server closed. */
+  tcRecordsUndelivered: number;
+  /** Boot events of the bootloader (with a flash directory), in order. */
+  bootEvents: (BootEvent & { boot: number })[];
 }
 
-interface BusClient { sock: Socket; s: BusClientStats; held: Buffer[] }
+/**
+ * Where the records of a bus byte stream end (README "Payload bus records": sync "TGBR", type,
+ * version, u32 payload length, payload, CRC-16). Octets outside a record (before a sync) are
+ * passed on as they are: the image resynchronises on them; they end no record.
+ */
+export class RecordBoundary {
+  private readonly hdr = new Uint8Array(RECORD_HEADER_LEN);
+  private hlen = 0;
+  private rest = 0;
+  private static readonly SYNC = [RECORD_SYNC >>> 24, (RECORD_SYNC >>> 16) & 0xff, (RECORD_SYNC >>> 8) & 0xff, RECORD_SYNC & 0xff];
+  /** Longest payload taken as a record's (longer: not a record header). */
+  static readonly MAX_PAYLOAD = 1 << 24;
+  /** Between records: nothing of a record has been seen since the last one ended. */
+  get atBoundary(): boolean { return this.hlen === 0 && this.rest === 0; }
+  reset(): void { this.hlen = 0; this.rest = 0; }
+  /** Octets of d up to the end of the first record that ends in it (all of d when none ends). */
+  advance(d: Uint8Array): number {
+    let i = 0;
+    while (i < d.length) {
+      if (this.rest > 0) {
+        const take = Math.min(this.rest, d.length - i);
+        this.rest -= take; i += take;
+        if (this.rest === 0) return i;
+        continue;
+      }
+      const b = d[i++];
+      if (this.hlen < 4) {
+        if (b === RecordBoundary.SYNC[this.hlen]) this.hdr[this.hlen++] = b;
+        else if (b === RecordBoundary.SYNC[0]) { this.hdr[0] = b; this.hlen = 1; }
+        else this.hlen = 0;
+        continue;
+      }
+      this.hdr[this.hlen++] = b;
+      if (this.hlen === RECORD_HEADER_LEN) {
+        this.hlen = 0;
+        const len = new DataView(this.hdr.buffer).getUint32(6);
+        if (len <= RecordBoundary.MAX_PAYLOAD) this.rest = len + RECORD_CRC_LEN;
+        if (this.rest === 0) return i;
+      }
+    }
+    return i;
+  }
+}
+
+interface BusClient { sock: Socket; s: BusClientStats; held: { d: Uint8Array; at: number }[] }
+interface TcRecord { r: Uint8Array; at: number; tries: number }
 
 export class HilServer {
   busPort = 0;
@@ -145,7 +227,16 @@ export class HilServer {
   private readonly caduLen: number;
   private readonly rem: Uint8Array;
   private remLen = 0;
-  private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [], uplink: null };
+  private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [], uplink: null, tcRecordsToImage: 0, tcRecordsRewritten: 0, tcRecordsUndelivered: 0, bootEvents: [] };
+  /** Arrival order of bus chunks and telecommand records. */
+  private arrival = 0;
+  private readonly tcQueue: TcRecord[] = [];
+  private readonly framer = new RecordBoundary();
+  private pumping = false;
+  private tcPaused = false;
+  private readonly bootloader: Bootloader | null;
+  /** The current boot runs an image on trial (its failures are the bootloader's to bound). */
+  private trial = false;
   private readonly monitor: LinkDecoder;
   private bootDone: Promise<void> = Promise.resolve();
   /** Failed boots in a row (reset by a boot that accepts a line or ends at an end-of-pass). */
@@ -160,13 +251,18 @@ export class HilServer {
   readonly failed: Promise<HilFailure> = new Promise((res) => { this.resolveFailed = res; });
 
   private constructor(private readonly o: HilOptions) {
-    verifyImage(o.image, o.profile);
+    if (o.flashDir) this.bootloader = new Bootloader(o.flashDir, { profile: o.profile, maxTrialBoots: o.maxTrialBoots, onEvent: (e) => { this.st.bootEvents.push({ ...e, boot: this.boot }); this.o.onEvent?.({ kind: "boot-event", boot: this.boot, event: e }); } });
+    else {
+      this.bootloader = null;
+      if (!o.image) throw new TypeError("HilServer: an image or a flash directory is needed");
+      verifyImage(o.image, o.profile);
+    }
     this.caduLen = derived(o.profile).caduLen;
     this.rem = new Uint8Array(this.caduLen);
     this.dir = mkdtempSync(join(tmpdir(), "tengri-hil-"));
     this.uplink = o.tc ? new UplinkReceiver({ scid: o.profile.spacecraft.scid, vcid: o.tc.vcid ?? DEFAULT_TC_VCID, randomize: o.tc.randomize, bchMode: o.tc.bchMode, farmWindow: o.tc.farmWindow }) : null;
     this.imgPath = join(this.dir, "image.bin");
-    writeFileSync(this.imgPath, o.image);
+    if (o.image && !o.flashDir) writeFileSync(this.imgPath, o.image);
     const hkApid = o.profile.products.housekeeping.apid;
     this.monitor = new LinkDecoder(linkConfigOfProfile(o.profile), {
       onPacket: (p) => {
@@ -239,6 +335,18 @@ export class HilServer {
     const config = configRecord(this.o.profile);
     const configLen = sendConfig ? config.length : 0;
     let lastLine = "", refusal = "";
+    if (this.bootloader) {
+      // The bootloader's choice: the verified octets, copied to the child's private file.
+      const choice = this.bootloader.boot();
+      if (!choice) {
+        this.gaveUp = { boots: [...this.failedRow], message: `boot ${boot}: no bootable image in the flash directory (both slots empty or refused by the bootloader)` };
+        this.o.onEvent?.({ kind: "gave-up", failure: this.gaveUp });
+        this.resolveFailed(this.gaveUp);
+        return;
+      }
+      this.trial = choice.trial;
+      writeFileSync(this.imgPath, choice.file);
+    }
     const child = new ObcChild(this.imgPath, {
       onOutput: (c) => this.output(c),
       onLog: (line) => {
@@ -255,7 +363,7 @@ export class HilServer {
         refusal = new FlightStatusError(r.status, r, this.o.profile.sensor.bands.length).message;
         child.end();
       },
-    });
+    }, { flashDir: this.o.flashDir });
     this.child = child;
     this.o.onEvent?.({ kind: "boot", boot });
     void child.exited.then(({ code, signal }) => {
@@ -263,11 +371,19 @@ export class HilServer {
       this.o.onEvent?.({ kind: "image-exit", boot, code, signal });
       this.st.discardedBytes += this.remLen;
       this.remLen = 0;
+      let updateAccepted = false;
+      if (this.bootloader) {
+        // A confirmation written by an image on trial; a reboot request (exit 72) into the upload.
+        this.bootloader.processConfirm();
+        if (code === EXIT_REBOOT && !this.closing) updateAccepted = this.bootloader.processBootRequest();
+      }
       if (this.closing) return;
       // An end-of-pass: a good boot. An exit 0 before a client fed it anything is the image
       // ending on its own, before any line: that is a failed boot like a trap.
       const fed = child.busBytes > configLen;
       if (code === 0 && !this.refused && fed) this.failedRow.length = 0;
+      else if (updateAccepted) this.failedRow.length = 0; // a commanded reboot the bootloader accepted (a refused one is a failed boot: no loop of exits 72)
+      else if (this.bootloader && this.trial) { /* a failed trial boot: the bootloader counts it and falls back */ }
       else if (this.productive && !this.refused) this.failedRow.length = 0; // it ran: a crash mid-pass is not a loop
       else {
         const cause = refusal || lastLine || (code === 0 ? "exit 0 before any bus input, without a word" : code !== null ? `exit ${code} without a word` : `killed by ${signal}`);
@@ -305,28 +421,70 @@ export class HilServer {
     this.master = c;
     c.s.state = "master";
     this.event(c);
-    void this.pump(c);
+    // A new master starts its own records: whatever the last one left unfinished is the image's to reject.
+    this.framer.reset();
+    void this.pump();
   }
 
   private data(c: BusClient, d: Buffer): void {
     c.s.bytes += d.length;
-    c.held.push(d);
+    c.held.push({ d, at: this.arrival++ });
     c.sock.pause(); // one chunk in flight to the image at a time: TCP back-pressure to the bench
-    if (c === this.master && c.held.length === 1) void this.pump(c);
+    if (c === this.master) void this.pump();
   }
 
-  /** Forwards the master's held chunks to the image, then lets its socket flow again. */
-  private async pump(c: BusClient): Promise<void> {
-    while (c === this.master && c.held.length) {
-      if (!this.child.alive) { const old = this.child; await old.exited; await this.bootDone; if (this.closing || this.gaveUp) return; }
-      const d = c.held[0];
-      const ok = await this.child.write(d);
-      c.held.shift();
-      // A chunk the image did not take whole (it ended at an end-of-pass record, or crashed):
-      // what followed in it is not re-sent to the next boot (it could hold that record again).
-      if (!ok) this.st.busChunksCutShort++;
+  /** An accepted telecommand frame: to the image as a bus record of type 4, in arrival order. */
+  private tcFrame(frame: Uint8Array): void {
+    this.tcQueue.push({ r: encodeRecord(RecordType.Telecommand, frame), at: this.arrival++, tries: 0 });
+    if (this.tcQueue.length > TC_QUEUE_MAX && !this.tcPaused) { this.tcPaused = true; for (const t of this.tcSockets) t.pause(); }
+    void this.pump();
+  }
+
+  /**
+   * The one writer of the image's bus: the master's held chunks and the telecommand records, in
+   * arrival order, a telecommand only between two records of the bench. Lets the master's socket
+   * flow again once its chunks are written, the telecommand sockets once the queue is short.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        if (this.closing || this.gaveUp) return;
+        if (this.master && this.master.s.state === "closed" && this.master.held.length === 0) { this.handOver(); continue; }
+        const c = this.master;
+        const chunk = c && c.held.length ? c.held[0] : null;
+        const tcr = this.tcQueue.length ? this.tcQueue[0] : null;
+        const tcNext = tcr !== null && this.framer.atBoundary && (chunk === null || tcr.at < chunk.at);
+        if (!tcNext && chunk === null) break;
+        if (!this.child.alive) {
+          const old = this.child;
+          await old.exited; await this.bootDone;
+          if (this.closing || this.gaveUp) return;
+          this.framer.reset(); // the new boot reads records from its configuration record on
+          continue;
+        }
+        if (tcNext) {
+          tcr.tries++;
+          const ok = await this.child.write(tcr.r);
+          if (ok) { this.tcQueue.shift(); this.st.tcRecordsToImage++; }
+          else this.st.tcRecordsRewritten++; // not taken whole: written again to the next boot
+          if (this.tcPaused && this.tcQueue.length <= TC_QUEUE_MAX / 2) { this.tcPaused = false; for (const t of this.tcSockets) t.resume(); }
+          continue;
+        }
+        const n = this.framer.advance(chunk!.d);
+        const ok = await this.child.write(chunk!.d.subarray(0, n));
+        if (n === chunk!.d.length) c!.held.shift(); else chunk!.d = chunk!.d.subarray(n);
+        // A chunk the image did not take whole (it ended at an end-of-pass record, or crashed):
+        // what followed in it is not re-sent to the next boot (it could hold that record again).
+        if (!ok) { this.st.busChunksCutShort++; if (c!.held[0] === chunk) c!.held.shift(); }
+        if (c === this.master && c!.held.length === 0 && !c!.sock.destroyed) c!.sock.resume();
+      }
+    } finally {
+      this.pumping = false;
     }
-    if (c === this.master && !c.sock.destroyed) c.sock.resume();
+    const c = this.master;
+    if (c && c.held.length === 0 && !c.sock.destroyed) c.sock.resume();
   }
 
   private drop(c: BusClient): void {
@@ -336,10 +494,20 @@ export class HilServer {
     const i = this.waiting.indexOf(c);
     if (i >= 0) this.waiting.splice(i, 1);
     if (this.master === c) {
-      this.master = null;
-      const next = this.waiting.shift();
-      if (next && !this.closing) this.promote(next);
+      // The chunks it sent before it went are written first (accepted octets are never dropped);
+      // the pump hands the bus over once they are.
+      if (c.held.length > 0 && !this.closing) { void this.pump(); return; }
+      this.handOver();
     }
+  }
+
+  /** The master is gone and its chunks written: the next waiting client gets the bus. */
+  private handOver(): void {
+    this.master = null;
+    this.framer.reset(); // its last record, if cut, is the image's to reject
+    const next = this.waiting.shift();
+    if (next && !this.closing) this.promote(next);
+    else void this.pump(); // telecommands need no bench
   }
 
   /** A telecommand client: its CLTUs through the uplink, a CLCW back after each one that ends. */
@@ -349,10 +517,12 @@ export class HilServer {
     const remote = `${sock.remoteAddress}:${sock.remotePort}`;
     const stream = this.uplink.stream();
     this.tcSockets.add(sock);
+    if (this.tcPaused) sock.pause();
     this.o.onEvent?.({ kind: "tc-client", id, remote, state: "connect" });
     const handle = (out: ReturnType<typeof stream.push>, reply: boolean) => {
       for (const f of out.frames) {
-        try { this.o.tc?.onTcFrame?.(f); } catch (e) { this.st.log.push(`[tc] onTcFrame failed: ${(e as Error).message}`); }
+        if (!this.o.tc?.onTcFrame) { this.tcFrame(f); continue; }
+        try { this.o.tc.onTcFrame(f); } catch (e) { this.st.log.push(`[tc] onTcFrame failed: ${(e as Error).message}`); }
       }
       for (const e of out.events) {
         this.o.onEvent?.({ kind: "tc", id, end: e.end, outcome: e.outcome, clcw: Buffer.from(e.clcw).toString("hex") });
@@ -371,7 +541,7 @@ export class HilServer {
   private nextTcId = 1;
 
   stats(): HilStats {
-    return { ...this.st, busClients: this.allClients.map((s) => ({ ...s })), caduClients: this.cadu.stats(), log: [...this.st.log], uplink: this.uplink ? this.uplink.counters() : null };
+    return { ...this.st, tcRecordsUndelivered: this.tcQueue.length, bootEvents: [...this.st.bootEvents], busClients: this.allClients.map((s) => ({ ...s })), caduClients: this.cadu.stats(), log: [...this.st.log], uplink: this.uplink ? this.uplink.counters() : null };
   }
 
   /** Stops accepting, closes clients, ends the image (its bus closes), flushes the outputs. */
@@ -383,10 +553,12 @@ export class HilServer {
     const tcClosed = this.tcServer ? new Promise<void>((res) => this.tcServer!.close(() => res())) : Promise.resolve();
     await new Promise<void>((res) => this.bus.close(() => res()));
     await tcClosed;
-    this.child.end();
-    const t = setTimeout(() => this.child.kill(), 5000);
-    await this.child.exited;
-    clearTimeout(t);
+    if (this.child) {
+      this.child.end();
+      const t = setTimeout(() => this.child.kill(), 5000);
+      await this.child.exited;
+      clearTimeout(t);
+    }
     this.monitor.end();
     const s = this.stats();
     await this.cadu.close();
