@@ -320,7 +320,7 @@ async function pass(st: Awaited<ReturnType<typeof station>>, p: Profile, boot: n
 }
 
 
-test("[tengri §update] [ECSS-E-ST-70-41C §6.6, §6.8] HIL upload over the commanding path: a signed version 2 in ST[6,2] segments between ST[8] upload start and end (SHA-256), then ST[8] reboot-to-uploaded: every request completes, /flash/upload.img is the container and boot-request its SHA-256", async () => {
+test("[tengri §update] [ECSS-E-ST-70-41C §6.6, §6.8] HIL upload over the commanding path: a signed version 2 in ST[6,2] segments between ST[8] upload start and end (SHA-256), then ST[8] reboot-to-uploaded: every request completes, the image exits 72 and the bootloader takes the upload into slot b octet for octet", async () => {
   const p = profile();
   const st = await station(p);
   try {
@@ -333,17 +333,19 @@ test("[tengri §update] [ECSS-E-ST-70-41C §6.6, §6.8] HIL upload over the comm
     await st.upload(v2);
     const requests = Math.ceil(v2.length / 900) + 3;
     assert.equal(st.srv.stats().tcRecordsToImage, requests);
-    await b.send([encodeEnd(0)]);                       // the end of pass flushes the reports (the image does not exit 72 yet: see the todo test)
-    b.sock.end();
+    b.sock.end();                                       // reboot-to-uploaded ends the pass (reports flushed) and exits 72
     await until("boot 1 ended", () => st.ev.list.some((e) => e.kind === "image-exit" && e.boot === 1));
+    assert.equal((st.ev.list.find((e) => e.kind === "image-exit" && e.boot === 1) as Extract<HilEvent, { kind: "image-exit" }>).code, 72, "the image exits 72 for the bootloader");
     const served = st.srv.stats().caduBytes;
     await until("ground got every CADU", () => g.bytes >= served);
     g.end(0);
     const done = g.reports.filter((r) => r.kind === "verification" && r.stage === "completion") as Extract<PusReport, { kind: "verification" }>[];
     assert.equal(done.length, requests, "one completion report per request");
     assert.deepEqual(done.filter((r) => !r.success).map((r) => r.failure), [], "no request failed");
-    assert.deepEqual(new Uint8Array(readFileSync(join(st.flashDir, "upload.img"))), v2, "upload.img holds the container, octet for octet");
-    assert.deepEqual(new Uint8Array(readFileSync(join(st.flashDir, "boot-request"))), sha256(v2), "boot-request: the declared SHA-256");
+    // The bootloader took the upload (its SHA-256 equal to the one boot-request declared) into
+    // the inactive slot, octet for octet, and set it on trial.
+    await until("upload taken", () => st.bootEvents().some((e) => e.startsWith("1:update-accepted")));
+    assert.deepEqual(new Uint8Array(readFileSync(join(st.flashDir, "slot-b.img"))), v2, "slot b holds the uploaded container, octet for octet");
     const hk = g.hk[g.hk.length - 1];
     assert.equal(hk.uploadRejected, 0);
     assert.equal(hk.tcAccepted, requests);
@@ -397,7 +399,7 @@ test("[tengri §update] HIL serve --flash-dir: an image's exit 72 hands its boot
   }
 });
 
-test("[tengri §update] HIL update end to end through the flight image: upload, reboot into it (exit 72), trial boot, confirmation after a good pass; a bad image falls back by itself", { todo: "the flight image does not yet exit 72 after ST[8] reboot-to-uploaded nor call confirmSelf at the end of a good pass on trial (the lead's wiring in assembly/)" }, async () => {
+test("[tengri §update] HIL update end to end through the flight image: upload, reboot into it (exit 72), trial boot, confirmation after a good pass; a bad image falls back by itself", async () => {
   const p = profile();
   const st = await station(p);
   try {
