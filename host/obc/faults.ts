@@ -178,6 +178,8 @@ interface UpdateFault {
   dir: string;
   tcAfter: Map<number, Uint8Array[]>;
   watchdogMs?: number;
+  /** What noticed the fault before the pass (the bootloader processing the earlier pass's update). */
+  detectedBefore?: string[];
   expect(x: { hk: Record<HkField, number>; reports: PusReport[]; sup: SupervisedResult }): { what: string; ok: boolean }[];
 }
 
@@ -282,19 +284,23 @@ function prepareUpdateFault(fault: FaultSpec, p: Profile, wasm: Uint8Array): Upd
       // The update taken at the end of an earlier pass (the image asked for a reboot): the
       // bootloader processes the request with the fault, then this pass boots.
       let v2 = sign(wasm, 2, "v2");
-      if (fault.kind === "bad-signature") { v2 = v2.slice(); const bit = fault.bit ?? v2.length * 4; v2[(bit >>> 3) % v2.length] ^= 0x80 >>> (bit & 7); }
+      // Default bit: the low bit of the signed version field (header octet 119): only the signature tells.
+      if (fault.kind === "bad-signature") { v2 = v2.slice(); const bit = fault.bit ?? 119 * 8 + 7; v2[(bit >>> 3) % v2.length] ^= 0x80 >>> (bit & 7); }
       writeFileSync(join(dir, FLASH_FILES.upload), v2);
       writeFileSync(join(dir, FLASH_FILES.bootRequest), sha256(v2));
       const budget = fault.kind === "power-loss" ? (fault.budget ?? Math.floor(v2.length / 2)) : undefined;
       const bl = new Bootloader(dir, { profile: p, powerBudget: budget });
-      let powerLost = false, accepted = false;
-      try { accepted = bl.processBootRequest(); } catch (e) { if (e instanceof PowerLoss) powerLost = true; else throw e; }
+      let powerLost = false, accepted = false, cutIn = "";
+      try { accepted = bl.processBootRequest(); } catch (e) { if (e instanceof PowerLoss) { powerLost = true; cutIn = e.file; } else throw e; }
       const refused = bl.events.find((e) => e.kind === "update-refused");
-      return { dir, tcAfter, expect: () => fault.kind === "power-loss" ? [
-        { what: "power lost during the slot write (PowerLoss)", ok: powerLost && !accepted },
+      const detectedBefore = [...bl.events.filter((e) => e.kind === "update-refused").map((e) => `bootloader: update refused (${e.reason})`), ...(powerLost ? [`power loss after ${bl.flash.written} octets written`] : [])];
+      return { dir, tcAfter, detectedBefore, expect: () => fault.kind === "power-loss" ? [
+        { what: `power lost during the slot write (PowerLoss in ${FLASH_FILES.slotB}.new)`, ok: powerLost && !accepted && cutIn === `${FLASH_FILES.slotB}.new` },
         { what: "no slot on trial afterwards", ok: readBootState(dir).state?.trial === 0xff },
       ] : [
-        { what: "the bootloader refused the container (signature)", ok: !accepted && refused?.reason === "signature" },
+        // A bit in the signed header or the signature: the Ed25519 check; in the module: its SHA-256 (container).
+        { what: `the bootloader refused the update (${fault.bit === undefined ? "signature" : "signature or container"})`, ok: !accepted && (refused?.reason === "signature" || (fault.bit !== undefined && refused?.reason === "container")) },
+        { what: "slot b not written, nothing on trial", ok: readBootState(dir).state?.trial === 0xff && !existsSync(join(dir, FLASH_FILES.slotB)) },
       ] };
     }
     case "trial-fails": {
@@ -396,6 +402,7 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
   const completed = sup.exitCode === 0;
   let expectations: { what: string; ok: boolean }[] | undefined, slotsBooted: string[] | undefined;
   if (upd) {
+    detectedBy.push(...(upd.detectedBefore ?? []));
     for (const e of sup.bootEvents) if (/refused|abandoned|invalid|lost|repaired/.test(e.kind)) detectedBy.push(`bootloader: ${e.kind}${e.reason ? ` (${e.reason})` : ""}`);
     if (t.tcRejAuth) detectedBy.push(`SDLS MAC refusals ${t.tcRejAuth}`);
     if (t.tcRejReplay) detectedBy.push(`SDLS anti-replay refusals ${t.tcRejReplay}`);
@@ -432,7 +439,7 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
 }
 
 /** The default campaign: every kind of fault, SEUs at seeded addresses. */
-export function defaultCampaign(lines: number, seed = 1, seus = 6, memoryBytes = 1 << 20): FaultSpec[] {
+export function defaultCampaign(lines: number, seed = 1, seus = 6, memoryBytes = 1 << 20, update = true): FaultSpec[] {
   let s = (seed * 2654435761) >>> 0;
   const rnd = () => { s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0; return s; };
   const at = (f: number) => Math.max(1, Math.floor(lines * f));
@@ -445,7 +452,25 @@ export function defaultCampaign(lines: number, seed = 1, seus = 6, memoryBytes =
     { kind: "hang", line: at(0.5) },
   ];
   for (let i = 0; i < seus; i++) list.push({ kind: "seu", line: at(0.3 + (0.4 * i) / Math.max(1, seus)), address: rnd() % memoryBytes, bit: rnd() & 7 });
+  if (update) list.push(...updateCampaign(lines));
   return list;
+}
+
+/** The commanding and update faults (issue 11 item 5), each in its own pass. */
+export function updateCampaign(lines: number): FaultSpec[] {
+  const at = (f: number) => Math.max(1, Math.floor(lines * f));
+  return [
+    { kind: "upload-bad-mac", line: at(0.2) },
+    { kind: "upload-bad-digest", line: at(0.2) },
+    { kind: "upload-truncated", line: at(0.2) },
+    { kind: "power-loss", line: 0 },
+    { kind: "bad-signature", line: 0 },
+    { kind: "bad-signature", line: 0, bit: 400 * 8 + 2 }, // in the module: its SHA-256 refuses it
+    { kind: "tc-replay", line: at(0.3) },
+    { kind: "tc-flood", line: at(0.3), frames: 50, lines: 4, forgedEvery: 5 },
+    { kind: "trial-fails", line: 0, mode: "self-test" },
+    { kind: "trial-fails", line: 0, mode: "hang" },
+  ];
 }
 
 export interface CampaignReport {
@@ -499,6 +524,7 @@ export function formatCampaign(c: CampaignReport): string {
   const lines = rows.map((r) => r.map((x, i) => x.padEnd(w[i])).join("  "));
   lines.splice(1, 0, w.map((n) => "-".repeat(n)).join("  "));
   const notes = c.results.filter((r) => r.note).map((r) => `  ${describeFault(r.fault)}: ${r.note}`);
+  for (const r of c.results) if (r.slotsBooted) notes.push(`  ${describeFault(r.fault)}: boots ${r.slotsBooted.join(" → ")}; ${r.expectations!.filter((e) => e.ok).length}/${r.expectations!.length} expectations met${r.expectations!.some((e) => !e.ok) ? `, MISSING: ${r.expectations!.filter((e) => !e.ok).map((e) => e.what).join("; ")}` : ""}`);
   const rt = c.realTime ? `Real-time margin (baseline pass): ${(c.realTime.perLineMs * 1000).toFixed(0)} µs per line against a ${(c.realTime.linePeriodMs * 1000).toFixed(0)} µs line period, margin ${(c.realTime.margin * 100).toFixed(1)} % — ${c.realTime.runtime}` : "";
-  return [`Fault-injection campaign on profile ${c.profile}, ${c.lines} lines per pass`, ...lines, ...(notes.length ? ["Notes:", ...notes] : []), rt, c.ok ? "CAMPAIGN OK: every fault detected or harmless, nothing accepted lost, every pass completed" : "CAMPAIGN NOT OK"].filter(Boolean).join("\n");
+  return [`Fault-injection campaign on profile ${c.profile}, ${c.lines} lines per pass`, ...lines, ...(notes.length ? ["Notes:", ...notes] : []), rt, c.ok ? "CAMPAIGN OK: every fault detected or harmless, nothing accepted lost, every pass completed; every commanding and update fault's expected detections present and expected losses zero" : "CAMPAIGN NOT OK"].filter(Boolean).join("\n");
 }
