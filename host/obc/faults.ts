@@ -530,13 +530,13 @@ export function describeFault(f: FaultSpec): string {
 }
 
 export function formatCampaign(c: CampaignReport): string {
-  const rows = [["fault", "verdict", "detected by", "lines lost", "accepted lost", "reboots", "completed"]];
-  for (const r of c.results) rows.push([describeFault(r.fault), r.verdict, r.detectedBy.join(", ") || "-", r.linesLost.join(",") || "-", r.acceptedLost.join(",") || "-", String(r.reboots), r.completed ? "yes" : "NO"]);
+  const rows = [["fault", "verdict", "detected by", "lines lost", "accepted lost", "reboots", "completed", "slots booted"]];
+  for (const r of c.results) rows.push([describeFault(r.fault), r.verdict, r.detectedBy.join(", ") || "-", r.linesLost.join(",") || "-", r.acceptedLost.join(",") || "-", String(r.reboots), r.completed ? "yes" : "NO", r.slotsBooted?.join(" → ") ?? "-"]);
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((x, i) => x.padEnd(w[i])).join("  "));
   lines.splice(1, 0, w.map((n) => "-".repeat(n)).join("  "));
   const notes = c.results.filter((r) => r.note).map((r) => `  ${describeFault(r.fault)}: ${r.note}`);
-  for (const r of c.results) if (r.slotsBooted) notes.push(`  ${describeFault(r.fault)}: boots ${r.slotsBooted.join(" → ")}; ${r.expectations!.filter((e) => e.ok).length}/${r.expectations!.length} expectations met${r.expectations!.some((e) => !e.ok) ? `, MISSING: ${r.expectations!.filter((e) => !e.ok).map((e) => e.what).join("; ")}` : ""}`);
+  for (const r of c.results) if (r.slotsBooted) notes.push(`  ${describeFault(r.fault)}: ${r.expectations!.filter((e) => e.ok).length}/${r.expectations!.length} expectations met${r.expectations!.some((e) => !e.ok) ? `, MISSING: ${r.expectations!.filter((e) => !e.ok).map((e) => e.what).join("; ")}` : ""}`);
   const rt = c.realTime ? `Real-time margin (baseline pass): ${(c.realTime.perLineMs * 1000).toFixed(0)} µs per line against a ${(c.realTime.linePeriodMs * 1000).toFixed(0)} µs line period, margin ${(c.realTime.margin * 100).toFixed(1)} % — ${c.realTime.runtime}` : "";
   return [`Fault-injection campaign on profile ${c.profile}, ${c.lines} lines per pass`, ...lines, ...(notes.length ? ["Notes:", ...notes] : []), rt, c.ok ? "CAMPAIGN OK: every fault detected or harmless, nothing accepted lost, every pass completed; every commanding and update fault's expected detections present and expected losses zero" : "CAMPAIGN NOT OK"].filter(Boolean).join("\n");
 }
