@@ -1,5 +1,5 @@
 // `npm run faults`: the fault-injection campaign on the emulated OBC (host/obc/faults.ts).
-// Usage: tsx host/obc/faults-cli.ts [--profile P] [--lines N] [--seed S] [--seus N] [--pixels N] [--json]
+// Usage: tsx host/obc/faults-cli.ts [--profile P] [--lines N] [--seed S] [--seus N] [--pixels N] [--no-update] [--json]
 // Exit: 0 when every fault was detected or harmless, nothing accepted was lost and every pass
 // completed; 1 otherwise; 2 bad usage.
 import { parseArgs } from "node:util";
@@ -9,14 +9,20 @@ import { runCampaign, defaultCampaign, formatCampaign, describeFault } from "./f
 export async function faultsCommand(argv: string[]): Promise<number> {
   const { values: v } = parseArgs({ args: argv, options: {
     profile: { type: "string" }, lines: { type: "string" }, seed: { type: "string" }, seus: { type: "string" }, pixels: { type: "string" },
-    "watchdog-ms": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+    "watchdog-ms": { type: "string" }, "no-update": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
   } });
   if (v.help) {
-    console.log(`Usage: npm run faults -- [--profile P] [--lines N] [--seed S] [--seus N] [--pixels N] [--watchdog-ms MS] [--json]
+    console.log(`Usage: npm run faults -- [--profile P] [--lines N] [--seed S] [--seus N] [--pixels N] [--watchdog-ms MS] [--no-update] [--json]
 
 Runs one short pass per injected fault on the emulated OBC (bus bit flips, a dropped and a
 duplicated line, a reset and a hang at line N, single-event upsets at seeded addresses of the
-image's memory) and prints what each did: detected or not, lines lost, recovered.
+image's memory) and prints what each did: detected or not, lines lost, recovered. Then the
+commanding and update faults, each booted through the bootloader from a provisioned flash: an
+upload segment changed after its MAC, an upload with a wrong SHA-256, an upload ended early,
+power lost in the slot write, a signed image with a bit flipped (header, module), a replayed
+command frame, a command flood with forged frames, a trial image failing its self-test or
+hanging; each is judged on its expected detections and zero losses, and names the slots booted.
+  --no-update leave out the commanding and update faults
   --profile   hardware profile (default cubesat-mcu)     --lines   lines per pass (default 120)
   --pixels    pixels per line override (default 256, keeps the campaign short)
   --seus      number of SEUs (default 8)                  --seed    SEU addresses (default 1)
@@ -36,7 +42,7 @@ Exit: 0 campaign OK, 1 a fault was neither detected nor harmless or lost accepte
   } catch { return 2; }
   const p = structuredClone(loadProfile(v.profile ?? "cubesat-mcu"));
   p.sensor.pixelsPerLine = pixels;
-  const faults = defaultCampaign(lines, seed, seus, p.obc.ramBytes);
+  const faults = defaultCampaign(lines, seed, seus, p.obc.ramBytes, !v["no-update"]);
   const c = await runCampaign(faults, { profile: p, lines, watchdogMs: wd }, v.json ? undefined : (r) => process.stderr.write(`  ${describeFault(r.fault)}: ${r.verdict}\n`));
   console.log(v.json ? JSON.stringify(c, null, 2) : formatCampaign(c));
   return c.ok ? 0 : 1;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadProfile, type Profile } from "../../../host/profiles/index.ts";
-import { runFaultPass, runCampaign, formatCampaign, type FaultSpec } from "../../../host/obc/faults.ts";
+import { runFaultPass, runCampaign, formatCampaign, campaignOk, type FaultSpec } from "../../../host/obc/faults.ts";
 
 function smallProfile(): Profile {
   const p = structuredClone(loadProfile("cubesat-mcu"));
@@ -96,4 +96,106 @@ test("the campaign table: every fault detected or harmless, nothing accepted los
   assert.equal(c.results.length, faults.length);
   assert.match(table, /CAMPAIGN OK/);
   assert.ok(c.realTime && c.realTime.linePeriodMs > 0);
+});
+
+// ---- Commanding and update faults (issue 11 item 5) ----------------------------------------------
+// Each pass boots through the bootloader from a flash directory the campaign provisions (slot a:
+// this build signed as version 1). Every test checks the detection, that nothing the image
+// accepted was lost, which slot booted, and that a bootable image is left afterwards.
+type Exp = { what: string; ok: boolean }[] | undefined;
+const allMet = (e: Exp) => assert.ok(e && e.length > 0 && e.every((x) => x.ok), JSON.stringify(e?.filter((x) => !x.ok)));
+const bootable = (e: Exp) => assert.ok(e!.some((x) => /bootable image afterwards/.test(x.what) && x.ok));
+function noLoss(r: { linesLost: number[]; acceptedLost: number[]; linesCorrupted: number; completed: boolean }) {
+  assert.deepEqual(r.linesLost, []);
+  assert.deepEqual(r.acceptedLost, []);
+  assert.equal(r.linesCorrupted, 0);
+  assert.ok(r.completed);
+}
+
+test("[355.0-B-2 §3.4.2.4] [tengri §faults] an upload segment changed after its frame's MAC was computed is refused by SDLS (tcRejAuth 1); nothing written, nothing booted, slot a boots", async () => {
+  const { result: r, hk } = await runFaultPass({ kind: "upload-bad-mac", line: 8 }, O);
+  assert.equal(hk.tcRejAuth, 1);
+  assert.equal(hk.tcAccepted, 1, "only the upload start");
+  assert.ok(r.detectedBy.includes("SDLS MAC refusals 1"), r.detectedBy.join("; "));
+  noLoss(r);
+  assert.deepEqual(r.slotsBooted, ["a v1"]);
+  allMet(r.expectations); bootable(r.expectations);
+});
+
+test("[tengri §faults] an upload whose declared SHA-256 differs from the octets written: upload end refused with E_UPL_DIGEST, nothing booted", async () => {
+  const { result: r, hk } = await runFaultPass({ kind: "upload-bad-digest", line: 8 }, O);
+  assert.equal(hk.uploadRejected, 1);
+  assert.ok(r.detectedBy.includes("ST[1] completion failure E_UPL_DIGEST"), r.detectedBy.join("; "));
+  assert.equal(r.reboots, 0);
+  noLoss(r);
+  assert.deepEqual(r.slotsBooted, ["a v1"]);
+  allMet(r.expectations); bootable(r.expectations);
+});
+
+test("[tengri §faults] an upload ended before its last segment: refused with E_UPL_BOUNDS, nothing booted", async () => {
+  const { result: r, hk } = await runFaultPass({ kind: "upload-truncated", line: 8 }, O);
+  assert.equal(hk.uploadRejected, 1);
+  assert.ok(r.detectedBy.includes("ST[1] completion failure E_UPL_BOUNDS"), r.detectedBy.join("; "));
+  assert.equal(r.reboots, 0);
+  noLoss(r);
+  assert.deepEqual(r.slotsBooted, ["a v1"]);
+  allMet(r.expectations); bootable(r.expectations);
+});
+
+test("[tengri §boot] [tengri §faults] power lost part-way through the bootloader's slot write: nothing on trial, the old image (slot a v1) boots and the pass completes", async () => {
+  const { result: r } = await runFaultPass({ kind: "power-loss", line: 0, budget: 5000 }, O);
+  assert.ok(r.detectedBy.includes("power loss after 5000 octets written"), r.detectedBy.join("; "));
+  noLoss(r);
+  assert.deepEqual(r.slotsBooted, ["a v1"]);
+  allMet(r.expectations); bootable(r.expectations);
+});
+
+test("[tengri §boot] [tengri §faults] a signed container with one bit flipped: the bootloader refuses it (signature over the header; SHA-256 for a bit in the module), the old image boots", async () => {
+  const hdr = (await runFaultPass({ kind: "bad-signature", line: 0 }, O)).result;
+  assert.ok(hdr.detectedBy.includes("bootloader: update refused (signature)"), hdr.detectedBy.join("; "));
+  noLoss(hdr);
+  assert.deepEqual(hdr.slotsBooted, ["a v1"]);
+  allMet(hdr.expectations); bootable(hdr.expectations);
+  const mod = (await runFaultPass({ kind: "bad-signature", line: 0, bit: 400 * 8 + 2 }, O)).result;
+  assert.ok(mod.detectedBy.includes("bootloader: update refused (container)"), mod.detectedBy.join("; "));
+  assert.deepEqual(mod.slotsBooted, ["a v1"]);
+  allMet(mod.expectations);
+});
+
+test("[355.0-B-2 §3.4.2.5] [tengri §faults] a command frame replayed with the same ARSN: refused, tcRejReplay counted, executed once", async () => {
+  const { result: r, hk } = await runFaultPass({ kind: "tc-replay", line: 8 }, O);
+  assert.equal(hk.tcRejReplay, 1);
+  assert.equal(hk.tcAccepted, 1);
+  assert.equal(hk.pusAccepted, 1, "no second execution");
+  noLoss(r);
+  assert.deepEqual(r.slotsBooted, ["a v1"]);
+  allMet(r.expectations); bootable(r.expectations);
+});
+
+test("[ECSS-E-ST-70-41C §6.17] [tengri §faults] a command flood during acquisition (50 frames between consecutive lines, every 5th forged): every line reaches the ground, forged frames refused and counted, every genuine one answered", async () => {
+  const { result: r, hk } = await runFaultPass({ kind: "tc-flood", line: 8, frames: 50, lines: 4, forgedEvery: 5 }, O);
+  assert.equal(hk.tcRejAuth, 40);
+  assert.equal(hk.tcAccepted, 160);
+  assert.equal(hk.linesAccepted, O.lines);
+  assert.equal(hk.framesOverflowed, 0);
+  noLoss(r);
+  allMet(r.expectations); bootable(r.expectations);
+});
+
+for (const mode of ["self-test", "hang"] as const) test(`[tengri §boot] [tengri §faults] a trial image that ${mode === "hang" ? "hangs and never confirms" : "fails its self-test (exit 73)"}: after the bounded trial boots the OBC is back on slot a, every line arrives`, async () => {
+  const { result: r, supervised: s } = await runFaultPass({ kind: "trial-fails", line: 0, mode }, O);
+  assert.deepEqual(r.slotsBooted!.slice(0, 3), ["b v2 (trial)", "b v2 (trial)", "b v2 (trial)"]);
+  assert.equal(r.slotsBooted!.at(-1), "a v1");
+  assert.ok(s.bootEvents.some((e) => e.kind === "trial-abandoned"));
+  assert.ok(r.detectedBy.includes("bootloader: trial-abandoned"), r.detectedBy.join("; "));
+  noLoss(r);
+  allMet(r.expectations); bootable(r.expectations);
+});
+
+test("[tengri §faults] the campaign verdict comes from completeness: a commanding fault with an expected detection missing fails the campaign even though other detections were seen", () => {
+  const base = { fault: { kind: "tc-replay", line: 1 } as FaultSpec, detected: true, detectedBy: ["SDLS MAC refusals 1"], harmless: true, linesLost: [], acceptedLost: [], linesCorrupted: 0, completed: true, reboots: 0, verdict: "", note: "" };
+  assert.equal(campaignOk([{ ...base, expectations: [{ what: "refused by anti-replay", ok: true }, { what: "executed once", ok: true }] }]), true);
+  assert.equal(campaignOk([{ ...base, expectations: [{ what: "refused by anti-replay", ok: false }, { what: "executed once", ok: true }] }]), false);
+  assert.equal(campaignOk([{ ...base, expectations: [] }]), false, "no expectation: nothing proven");
+  assert.equal(campaignOk([]), false);
 });
