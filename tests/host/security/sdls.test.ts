@@ -4,7 +4,7 @@
 // malformed frames whose FECF is right, state surviving a reboot and a torn state write.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { loadFlightLib, type FlightLib } from "../../../host/obc/lib.ts";
@@ -264,3 +264,30 @@ test("[355.0-B-2 §3.4.2] the ground's secureFrameDataField refuses a wrong head
 });
 
 after(() => { for (const d of DIRS) rmSync(d, { recursive: true, force: true }); });
+
+test("[tengri §sdls-state] an ARSN that cannot be made durable refuses its frame (counted) and stays consumed; an unreadable state refuses everything; an SA added to the key store starts at 0", () => {
+  const dir = flashDir();
+  const im = new Image(dir);
+  assert.equal(im.boot(), STATUS.OK);
+  mkdirSync(join(dir, "sdls-state.bin"));                           // the state file cannot be written
+  const f = frame(PKT, { spi: SPI1, key: KEY1, arsn: 3 });
+  const st = im.process(f);
+  assert.ok(st === STATUS.E_FLASH_IO, `status ${st}`);
+  assert.equal(im.hk("tcRejReplay"), 1);
+  assert.equal(im.hk("tcAccepted"), 0);
+  assert.equal(im.process(f), STATUS.E_TC_REPLAY);                  // consumed: not retried in this boot
+  const again = new Image(dir);
+  assert.equal(again.boot(), STATUS.E_TC_STATE);                    // unreadable state: refuse everything
+  assert.equal(again.process(frame(PKT, { spi: SPI1, key: KEY1, arsn: 4 })), STATUS.E_TC_AUTH);
+  // an SA provisioned after the state was written starts at ARSN 0; the others keep theirs
+  const d2 = flashDir(keyStore([{ spi: SPI1, key: KEY1 }]));
+  const a = new Image(d2);
+  assert.equal(a.boot(), STATUS.OK);
+  assert.equal(a.process(frame(PKT, { spi: SPI1, key: KEY1, arsn: 9 })), STATUS.OK);
+  writeFileSync(join(d2, "keys.bin"), keyStore([{ spi: SPI1, key: KEY1 }, { spi: SPI2, key: KEY2 }]));
+  const b = new Image(d2);
+  assert.equal(b.boot(), STATUS.OK);
+  assert.equal(b.last(SPI1), 9);
+  assert.equal(b.last(SPI2), 0);
+  assert.equal(b.last(99), -1);
+});

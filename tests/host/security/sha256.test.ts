@@ -95,3 +95,13 @@ test("[tengri §security] sha256 and hmacSha256 refuse a null output, a negative
   assert.equal(L.exports.secHmacSha256(0, 4, MSG, 1, OUT), STATUS.E_NULL);
   assert.equal(L.exports.secHmacSha256(KEY, 32, MSG, 1, 0), STATUS.E_NULL);
 });
+
+test("[FIPS 180-4 §6.2] a long message streamed from one buffer (secSha256Repeat: 1000 octets × 1037) equals node:crypto; a negative count is refused", () => {
+  const m = new Uint8Array(1000).map((_, i) => (i * 97 + 3) & 0xff);
+  L.u8().set(m, MSG);
+  assert.equal(L.exports.secSha256Repeat(MSG, 1000, 1037, OUT), STATUS.OK);
+  const h = createHash("sha256");
+  for (let i = 0; i < 1037; i++) h.update(m);
+  assert.equal(Buffer.from(L.u8().slice(OUT, OUT + 32)).toString("hex"), h.digest("hex"));
+  assert.equal(L.exports.secSha256Repeat(MSG, 1000, -1, OUT), STATUS.E_BAD_LENGTH);
+});

@@ -231,3 +231,34 @@ test("[tengri §boot] hostile boot.bin and slot containers (bad CRC, magic, form
   assert.equal(new Image(dir).digest().st, STATUS.E_BOOT_STATE);
   assert.ok(statSync(join(dir, "slot-a.img")).size > 0);
 });
+
+test("[tengri §upload] edge calls: slot limit 0, a restart abandons the open upload, a null digest, upload.img removed before the end, slots missing or shorter than a header, a null output", () => {
+  const dir = flashDir();
+  const im = new Image(dir);
+  assert.equal(im.x.secUploadSetSlotLimit(0), STATUS.E_BAD_LENGTH);
+  assert.equal(im.x.secUploadStart(2000), STATUS.OK);
+  assert.equal(im.seg(0, new Uint8Array(1000)), STATUS.OK);
+  assert.equal(im.x.secUploadStart(1000), STATUS.OK);                 // restart: the first upload abandoned
+  assert.equal(im.x.secUploadWritten(), 0);
+  assert.equal(im.seg(1000, new Uint8Array(10)), STATUS.E_UPL_ORDER);
+  assert.equal(im.x.secUploadEnd(0), STATUS.E_NULL);
+  const img = bytes(1000, 9);
+  assert.equal(im.seg(0, img), STATUS.OK);
+  rmSync(join(dir, "upload.img"));                                     // gone before the end: refused, never complete
+  assert.equal(im.end(sha(img)), STATUS.E_FLASH_IO);
+  assert.equal(im.x.secRequestTrialBoot(), STATUS.E_UPL_STATE);
+  assert.equal(im.x.secImageDigest(0), STATUS.E_NULL);
+  // the running slot missing, then shorter than its header
+  rmSync(join(dir, "slot-a.img"));
+  assert.equal(im.digest().st, STATUS.E_FLASH_IO);
+  writeFileSync(join(dir, "slot-a.img"), new Uint8Array(10));
+  assert.equal(im.digest().st, STATUS.E_BOOT_STATE);
+  // on trial with the trial slot missing: confirmSelf refused, counted, nothing written
+  const t = flashDir(bootBin(0, 1, 1));
+  rmSync(join(t, "slot-b.img"));
+  const ti = new Image(t);
+  const before = ti.rejected();
+  assert.equal(ti.x.secConfirmSelf(), STATUS.E_FLASH_IO);
+  assert.equal(ti.rejected(), before + 1);
+  assert.ok(!existsSync(join(t, "confirm")));
+});
