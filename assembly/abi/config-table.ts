@@ -83,7 +83,7 @@ export class Config {
   screenBlockPtr: usize = 0;    // the screening block in the table copy
   hyperBlockPtr: usize = 0;     // the CCSDS 123 parameter words (big-endian) in the table copy
   tcApid: u32 = 192;            // commanding: the payload's telecommand APID
-  reportApid: u32 = 192;        // commanding: the APID of the PUS-C reports (housekeeping VC)
+  reportApid: u32 = 1920;       // commanding: the APID of the PUS-C reports (housekeeping VC)
   tcVcid: u32 = 1;              // commanding: the virtual channel of the payload's TC frames
 }
 
