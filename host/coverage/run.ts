@@ -53,7 +53,7 @@ interface RunResult { name: string; status: number | null; passed: number; faile
  * (Chromium), cli/serve-signals (signals and ports), cli/mistakes (its many CLI processes took
  * more than the 10-minute file bound on the instrumented image under load).
  */
-export const HOST_SUITES = ["tests/host/aec121", "tests/host/contract", "tests/host/flight", "tests/host/security", "tests/host/hyper123", "tests/host/obc/image.test.ts",
+export const HOST_SUITES = ["tests/host/aec121", "tests/host/contract", "tests/host/flight", "tests/host/security", "tests/host/ccsds122", "tests/host/hyper123", "tests/host/obc/image.test.ts",
   "tests/host/obc/obc.test.ts", "tests/host/screen", "tests/host/ground/screening.test.ts", "tests/host/downlink/outputs.test.ts", "tests/host/cli/cli.test.ts"];
 
 /**
