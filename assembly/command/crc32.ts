@@ -1,6 +1,6 @@
 // CRC-32 (ISO-HDLC: reflected polynomial 0xEDB88320, preset and final XOR 0xFFFFFFFF; "123456789"
 // → 0xCBF43926), bit by bit: the ST[6] memory check of the configuration, a few hundred octets
-// per request. The lead switches the check to sec's SHA-256 after the merge.
+// per request. (The running image's code is checked with SHA-256: memory id "code".)
 export function crc32(ptr: usize, len: i32): u32 {
   let c: u32 = 0xFFFFFFFF;
   for (let i = 0; i < len; i++) {

@@ -1,7 +1,7 @@
 // The payload's PUS-C services (ECSS-E-ST-70-41C §6; README "Commanding the payload"): a bus
 // record of type 4 is one TC transfer frame; its packets are checked and dispatched here, and
 // every answer leaves as a TM report (reports.ts) on the report APID.
-//   frame checks (tc-frame.ts) → authenticate (auth-seam.ts, sec's SDLS after the merge)
+//   frame checks (tc-frame.ts) → authenticate (auth-seam.ts → SDLS ProcessSecurity, assembly/security/sdls.ts)
 //   → for each packet: packet checks (tc-packet.ts) → acceptance → execution → ST[1] reports.
 // A request whose service, subtype or application data is wrong is refused at acceptance
 // (ST[1,2]) and has no effect; one that fails while executing gets ST[1,8]. Failures are reported
@@ -374,7 +374,7 @@ function memory(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i3
     reportSend(6, 10, 15);
     return OK;
   }
-  const s = codeDigest(d + 11);                              // sec's imageDigest after the merge
+  const s = codeDigest(d + 11);                              // SHA-256 of the running slot's module (assembly/security/upload.ts imageDigest)
   if (s != OK) return s;
   store<u8>(d + 9, <u8>CHECKSUM_SHA256);
   store<u8>(d + 10, 32);

@@ -1,9 +1,10 @@
 // `tengri ccsds122`: CCSDS 122.0-B-2 image compression with the flight encoder (build/lib.wasm,
 // assembly/compress/ccsds122/), fed line by line in imager order as on board.
 //   tengri ccsds122 -w WIDTH [options] INFILE OUTFILE         compress a headerless image
-// The standard's parameters are flags (see USAGE). Decompression (-d) is the ground decoder's,
-// wired by the lead engineer. Exit codes: 0 success, 1 usage error, 2 invalid parameter value,
-// 99 file error.
+//   tengri ccsds122 -d INFILE OUTFILE                          decompress with the ground decoder
+// The standard's parameters are flags (see USAGE). Decompression (-d) is the ground decoder's
+// (host/ground/ccsds122, written independently of the flight encoder). Exit codes: 0 success,
+// 1 usage error, 2 invalid parameter value, 3 a stream that does not decode, 99 file error.
 import { decodeCcsds122 } from "../ground/ccsds122/decoder.ts";
 import { readFileSync, writeFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";

@@ -279,7 +279,7 @@ describe("services", () => {
     expect<bool>(commandParamPending()).toBe(false);
   });
 
-  it("[ECSS-E-ST-70-41C §6.8] stop takes effect at the unit boundary, then lines are counted and dropped; start resumes; set mode to a mode not carved fails; upload is not wired", () => {
+  it("[ECSS-E-ST-70-41C §6.8] stop takes effect at the unit boundary, then lines are counted and dropped; start resumes; set mode to a mode not carved fails; upload start without a flash fails with E_FLASH_NONE", () => {
     boot();
     lineCounter = 1000;
     for (let i = 0; i < 3; i++) feedLine();
