@@ -21,7 +21,6 @@ export const WIDTH: Record<FieldType, number> = { u8: 1, u16: 2, u32: 4, i32: 4,
 
 export const CONFIG_FIXED_LEN = 48;
 export const CODEC_BLOCK_LEN = 12;
-export const SCREEN_FIXED_LEN = 96;
 export const HYPER_PARAMS = 45;
 /** The commanding block (contract: tcApid, reportApid, tcVcid, reserved). */
 export const COMMANDING_LEN = 6;
@@ -45,8 +44,11 @@ const SCREENING: [number, FieldType, string][] = [
 export const SCREENER_WORDS = [
   "P_CORE_BLUE", "P_CORE_HOT", "P_CORE_NDVI_MAX", "P_HAZE_HOT", "P_BRIGHT", "P_DILATE_PX", "P_GROW_PX", "P_TILE_SIZE",
   "P_DEGRADE_FRAC", "P_DROP_FRAC", "P_MIN_VALID_FRAC", "P_SAT_DN", "P_MIN_ELEV_CDEG", "P_BAND_BLUE", "P_BAND_RED",
-  "P_BAND_NIR", "P_NBANDS", "P_WIDTH",
+  "P_BAND_NIR", "P_NBANDS", "P_WIDTH", "P_BAND_GREEN", "P_CORE_HOT_REL", "P_HOT_BG_CAP", "P_ICE_NIR_RED", "P_SNOW_BLUE",
+  "P_SNOW_GREEN_BLUE",
 ];
+/** The screening block: 24 octets of fields, then the screener's words. */
+export const SCREEN_FIXED_LEN = 24 + 4 * SCREENER_WORDS.length;
 export const HYPER_WORDS = [
   "PRM_NX", "PRM_NY", "PRM_NZ", "PRM_D", "PRM_SIGNED", "PRM_ORDER", "PRM_M", "PRM_B", "PRM_CODER", "PRM_P", "PRM_REDUCED",
   "PRM_LSUM", "PRM_R", "PRM_OMEGA", "PRM_TINC_LOG", "PRM_NU_MIN", "PRM_NU_MAX", "PRM_FIDELITY", "PRM_ABS_DEP",
@@ -59,6 +61,13 @@ export const HYPER_WORDS = [
 /** Table length (CRC included) for a band count. */
 export function tableLength(bands: number): number {
   return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + COMMANDING_LEN + 2;
+}
+
+// This file lists the fields by hand (the campaign names them); the contract's own layout must
+// agree with it on the length for any band count, or the campaign would fuzz the wrong octets.
+for (const bands of [1, 4, 255]) {
+  const len = tableLayout(CONTRACT, bands).len;
+  if (len !== tableLength(bands)) throw new Error(`tests/fuzz/table-fields.ts is stale: the contract's table for ${bands} band(s) is ${len} octets, this file says ${tableLength(bands)}`);
 }
 
 /** Offsets of the blocks for a band count. */
