@@ -193,17 +193,8 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the project's one mulberry32 (host/sensor/prng.ts). */
+export { mulberry32 as rng } from "../../../host/sensor/prng.ts";
 
 /** Shifts a byte stream by `bits` (insert `bits` zero bits at bit position `atBit`), or deletes bits when negative. */
 export function slipBits(s: Uint8Array, atBit: number, bits: number): Uint8Array {
