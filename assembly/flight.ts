@@ -13,13 +13,13 @@ import { sdlsBoot } from "./security/sdls";
 import { selfTest } from "./security/selftest";
 import { trialBoot, confirmSelf } from "./security/upload";
 import { rebootRequested } from "./command/update-seam";
-import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
+import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected, commandEndPass } from "./command/services";
 import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
 import { detailField, detailFound, detailExpected, controlBlock } from "./abi/control";
 import { CONTROL_BLOCK_LEN } from "./abi/contract";
-import { copyBytes } from "./util/be";
+import { copyBytes, loadU32BE } from "./util/be";
 import { MAX_CONFIG_TABLE_LEN } from "./abi/config-table";
 
 // The last configuration refusal: the control block as it stood (contract.controlBlock layout),
@@ -206,7 +206,7 @@ function main(): u32 {
         const s = checkLine(recPayloadPtr, recPayloadLen);
         if (s == OK) {
           hk.hkInc(hk.HK_RECORDS_ACCEPTED);
-          commandBeforeLine();                       // ST[20] changes and ST[8] stop at a unit or tile boundary
+          commandBeforeLine(loadU32BE(recPayloadPtr)); // ST[20] changes and ST[8] stop at a unit or tile boundary, start on the product grid
           if (commandAcquiring()) processLine(recPayloadPtr);
           else dropLine(recPayloadPtr);              // acquisition stopped: counted and dropped
           commandAfterLine();
@@ -240,6 +240,8 @@ function main(): u32 {
     logStr("tengri: no valid configuration table received; acquisition never started"); logEnd();
     return EXIT_NO_CONFIG;
   }
+  commandEndPass();                                  // deferred ST[8]/ST[20] requests end (README "Commanding the payload")
+  if (!drainOutput()) return EXIT_IO;
   for (let step = 0; step < 1 << 20; step++) {       // bounded: the delay line and one segment at most
     const more = endPassStep();
     if (!drainOutput()) return EXIT_IO;

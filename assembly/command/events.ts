@@ -3,6 +3,10 @@
 // line u32 (the last line counter accepted). Severity is the subtype: 1 informative, 2 low,
 // 3 medium, 4 high. Each event definition reports its first 8 occurrences, then every 1000th
 // (the event log's rule), so a flood of bad records cannot flood the downlink.
+// Events 7 and 8 (acquisition stopped / started) carry the stop interval after the common fields:
+// at u32 = the counter of the first line not processed (7) / processed again (8); their count is
+// lines dropped while stopped (7: over the pass so far; 8: in the interval that ends). They are
+// never rate-limited and cannot be disabled: a commanded stop is always reported.
 // Commanding events are enabled at boot; bus and link events are disabled at boot, so that a pass
 // without telecommands sends exactly what it sent before ST[5] existed; ST[5,5] enables them.
 import { storeU16BE, storeU32BE } from "../util/be";
@@ -21,6 +25,8 @@ export const EV_ACQ_STOPPED: i32 = 7;         // informative: acquisition stoppe
 export const EV_ACQ_STARTED: i32 = 8;         // informative: acquisition started (ST[8])
 export const EV_COUNT: i32 = 8;
 export const EVENT_REPORT_LEN: i32 = 14;
+/** Events 7 and 8: the common fields, then the line counter where the interval starts / ends. */
+export const EVENT_INTERVAL_REPORT_LEN: i32 = 18;
 
 const enabled = memory.data(EV_COUNT + 1);
 const occurrences = memory.data(4 * (EV_COUNT + 1));
@@ -38,27 +44,47 @@ export function eventsReset(): void {
 }
 
 export function eventKnown(id: i32): bool { return id >= 1 && id <= EV_COUNT; }
+/** Whether an event is always reported (no rate rule, no ST[5,6]): the acquisition stop interval. */
+export function eventAlwaysOn(id: i32): bool { return id == EV_ACQ_STOPPED || id == EV_ACQ_STARTED; }
 export function eventEnabled(id: i32): bool { return eventKnown(id) && load<u8>(enabled + <usize>id) != 0; }
 
 /** ST[5,5] (on) / ST[5,6] (off) for one event definition id. OK or E_PUS_EVENT. */
 export function eventSetEnabled(id: i32, on: bool): i32 {
   if (!eventKnown(id)) return setDetail(E_PUS_EVENT, 0, id, EV_COUNT, 0);
+  if (!on && eventAlwaysOn(id)) return setDetail(E_PUS_EVENT, 1, id, 0, 0);
   store<u8>(enabled + <usize>id, on ? 1 : 0);
   return OK;
 }
 
 /** An occurrence of event `id`: reported when enabled and within the rate rule. */
 export function eventRaise(id: i32, status: i32, count: u32): void {
-  if (!eventKnown(id)) return;
+  if (!eventKnown(id) || eventAlwaysOn(id)) return;
   const o = occurrences + (<usize>id << 2);
   const n = load<u32>(o) + 1;
   store<u32>(o, n);
   if (load<u8>(enabled + <usize>id) == 0) return;
   if (n > 8 && n % 1000 != 0) return;
+  putCommon(id, status, count);
+  reportSend(5, severity(id), EVENT_REPORT_LEN);
+}
+
+/**
+ * Event 7 (stopped) or 8 (started), every occurrence: count = lines dropped while stopped (see
+ * above), at = the counter of the first line not processed (7) or processed again (8).
+ */
+export function eventAcquisition(id: i32, count: u32, at: u32): void {
+  if (!eventAlwaysOn(id)) return;
+  const o = occurrences + (<usize>id << 2);
+  store<u32>(o, load<u32>(o) + 1);
+  putCommon(id, OK, count);
+  storeU32BE(reportData() + 14, at);
+  reportSend(5, severity(id), EVENT_INTERVAL_REPORT_LEN);
+}
+
+function putCommon(id: i32, status: i32, count: u32): void {
   const d = reportData();
   storeU16BE(d, <u32>id);
   storeU32BE(d + 2, <u32>status);
   storeU32BE(d + 6, count);
   storeU32BE(d + 10, hk.hkGet(hk.HK_LAST_LINE));
-  reportSend(5, severity(id), EVENT_REPORT_LEN);
 }

@@ -21,6 +21,9 @@ export const FAILURE_NOTICE_LEN: i32 = 16;
 let messageCounter: u32 = 0;
 let destination: u32 = 0;
 
+/** The message type counter the next report will carry (how many reports left, modulo 2^16). */
+export function reportMessageCounter(): u32 { return messageCounter; }
+
 /** Where the source data of the next report is written. */
 export function reportData(): usize { return packetDataPtr() + <usize>TM_SEC_HDR_LEN; }
 

@@ -7,18 +7,19 @@
 // (ST[1,2]) and has no effect; one that fails while executing gets ST[1,8]. Failures are reported
 // whatever the acknowledgement flags say; successes only when asked for.
 // Nothing here allocates; every loop is bounded by the frame (≤ 1024 octets).
-import { OK, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_FUNCTION, E_PUS_MODE, E_PUS_MEMORY_ID, E_PUS_HK_STRUCT, E_PUS_EVENT } from "../abi/status";
+import { OK, E_PUS_DEFERRED, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_FUNCTION, E_PUS_MODE, E_PUS_MEMORY_ID, E_PUS_HK_STRUCT, E_PUS_EVENT } from "../abi/status";
 import { setDetail } from "../abi/control";
 import { loadU16BE, loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { crc16 } from "../util/crc16";
 import * as hk from "../payload/housekeeping";
-import { cfg, tablePtr, tableLen, candidatePtr, workPtr, candidateCheck, atProductBoundary, applyCandidate, refreshHousekeeping } from "../payload/pipeline";
+import { cfg, tablePtr, tableLen, candidatePtr, workPtr, candidateCheck, atProductBoundary, onProductGrid, lastLineCounter, applyCandidate, refreshHousekeeping } from "../payload/pipeline";
 import { dl, flushSlot } from "../payload/downlink";
 import { checkTcFrame } from "./tc-frame";
 import { authenticate, authDataPtr, authDataLen } from "./auth-seam";
-import { parseTcPacket, tcConsumed, tcHasRequestId, tcPacketId, tcSeqControl, tcAck, tcService, tcSubtype, tcSource, tcAppPtr, tcAppLen, ACK_ACCEPTANCE, ACK_COMPLETION } from "./tc-packet";
+import { parseTcPacket, tcConsumed, tcHasRequestId, tcPacketId, tcSeqControl, tcAck, tcService, tcSubtype, tcSource, tcAppPtr, tcAppLen, ACK_ACCEPTANCE, ACK_START, ACK_COMPLETION } from "./tc-packet";
 import { reportData, reportSend, reportSetDestination, reportVerification } from "./reports";
-import { eventsReset, eventRaise, eventSetEnabled, eventKnown, EV_TC_REFUSED, EV_TC_FAILED, EV_PARAM_APPLIED, EV_ACQ_STOPPED, EV_ACQ_STARTED, EV_FRAMES_OVERFLOWED, EV_LINES_MISSING, EV_BUS_REJECTED } from "./events";
+import { eventsReset, eventRaise, eventAcquisition, eventSetEnabled, eventKnown, eventAlwaysOn, EV_TC_REFUSED, EV_TC_FAILED, EV_PARAM_APPLIED, EV_ACQ_STOPPED, EV_ACQ_STARTED, EV_FRAMES_OVERFLOWED, EV_LINES_MISSING, EV_BUS_REJECTED } from "./events";
+import { deferredReset, deferredCount, deferredPush, deferredComplete, MAX_DEFERRED } from "./deferred";
 import { paramOffset, paramWidth, paramRead, paramWrite } from "./params";
 import { crc32 } from "./crc32";
 import { updateStart, updateSegment, updateEnd, updateRebootToUploaded, codeDigest } from "./update-seam";
@@ -47,6 +48,8 @@ const MAX_PACKETS_PER_FRAME: i32 = 128;
 
 let acquiring: bool = true;        // at boot acquisition runs, as it always did
 let stopPending: bool = false;     // ST[8] stop: takes effect at the next unit or tile boundary
+let startPending: bool = false;    // ST[8] start: takes effect at the next line on the product grid
+let droppedAtStop: u32 = 0;        // linesDroppedStopped when acquisition last stopped
 let paramPending: bool = false;    // ST[20] set: a checked candidate table waits for its boundary
 let periodicOn: bool = false;      // ST[3,5]/[3,6] periodic housekeeping reports
 let periodLines: u32 = 100;        // ST[3,31]: period in lines accepted
@@ -55,8 +58,21 @@ let seenOverflow: u32 = 0, seenMissing: u32 = 0;
 /** Whether the last request was refused at acceptance (its status is not an execution failure). */
 let refusedAtAcceptance: bool = false;
 
+const D_START: u32 = 1, D_STOP: u32 = 2, D_PARAM: u32 = 3;
+/** Whether the request being executed was queued (its completion comes at the boundary). */
+let deferredRequest: bool = false;
+
+export function commandDeferredCount(): i32 { return deferredCount(); }
+
+/** Queues the request being executed; the caller checked at acceptance that a slot is free. */
+function defer(kind: u32, ack: u32, id: u32, seq: u32): void { deferredPush(kind, ack, id, seq, tcSource); deferredRequest = true; }
+
+/** A deferred request cancelled by a later one (start after stop, stop after start). */
+function cancelled(kind: u32): void { deferredComplete(kind, setDetail(E_PUS_DEFERRED, 1, <i32>kind, 0, 0)); reportSetDestination(tcSource); }
+
 /** Command state at configuration (boot). */
 export function commandConfigure(): void {
+  startPending = false; droppedAtStop = 0; deferredReset(); deferredRequest = false;
   acquiring = true; stopPending = false; paramPending = false; periodicOn = false; periodLines = 100; linesSinceReport = 0;
   seenOverflow = 0; seenMissing = 0;
   eventsReset();
@@ -65,30 +81,55 @@ export function commandConfigure(): void {
 export function commandAcquiring(): bool { return acquiring; }
 export function commandParamPending(): bool { return paramPending; }
 export function commandStopPending(): bool { return stopPending; }
+export function commandStartPending(): bool { return startPending; }
 
 /** A bus record rejected (flight.ts): the ST[5] event, when enabled. */
 export function commandBusRejected(status: i32, count: u32): void { eventRaise(EV_BUS_REJECTED, status, count); }
 
 /**
- * Before a line that passed the line checks: at a unit or tile boundary, a waiting parameter
- * change takes effect and a stop request stops acquisition. Whether the line is then processed
- * (commandAcquiring) is the caller's.
+ * Before a line (its counter) that passed the line checks: a waiting start takes effect if the
+ * line starts a row of the product grid (so the first product after it is whole); at a unit or
+ * tile boundary a waiting parameter change takes effect and a stop request stops acquisition.
+ * Whether the line is then processed (commandAcquiring) is the caller's.
  */
-export function commandBeforeLine(): void {
-  if (!paramPending && !stopPending) return;
+export function commandBeforeLine(counter: u32): void {
+  if (!paramPending && !stopPending && !startPending) return;
+  if (startPending && onProductGrid(counter)) {
+    startPending = false; acquiring = true;
+    hk.hkSetState(hk.STATE_ACQUIRING);
+    eventAcquisition(EV_ACQ_STARTED, hk.hkGet(hk.HK_LINES_DROPPED_STOPPED) - droppedAtStop, counter);
+    deferredComplete(D_START, OK);
+  }
   if (!acquiring || atProductBoundary()) {
     if (paramPending) {
       paramPending = false;
       const s = applyCandidate();
       if (s == OK) { hk.hkInc(hk.HK_PARAM_CHANGES); eventRaise(EV_PARAM_APPLIED, OK, hk.hkGet(hk.HK_PARAM_CHANGES)); }
-      else { hk.hkSetLastStatus(s); eventRaise(EV_TC_FAILED, s, hk.hkGet(hk.HK_PUS_FAILED)); }
+      deferredComplete(D_PARAM, s);
     }
     if (stopPending) {
       stopPending = false; acquiring = false;
       hk.hkSetState(hk.STATE_STOPPED);
-      eventRaise(EV_ACQ_STOPPED, OK, hk.hkGet(hk.HK_LINES_ACCEPTED));
+      droppedAtStop = hk.hkGet(hk.HK_LINES_DROPPED_STOPPED);
+      eventAcquisition(EV_ACQ_STOPPED, droppedAtStop, counter);
+      deferredComplete(D_STOP, OK);
     }
   }
+}
+
+/**
+ * End of pass (before the last products leave): the end is a boundary of every product, so a
+ * waiting stop takes effect there (event 7 at the counter after the last line; nothing dropped);
+ * a waiting start or parameter change did not take effect: ST[1,8] E_PUS_DEFERRED (field 2).
+ */
+export function commandEndPass(): void {
+  if (stopPending) {
+    stopPending = false; acquiring = false;
+    eventAcquisition(EV_ACQ_STOPPED, hk.hkGet(hk.HK_LINES_DROPPED_STOPPED), lastLineCounter() + 1);
+    deferredComplete(D_STOP, OK);
+  }
+  if (startPending) { startPending = false; deferredComplete(D_START, setDetail(E_PUS_DEFERRED, 2, <i32>D_START, 0, 0)); }
+  if (paramPending) { paramPending = false; deferredComplete(D_PARAM, setDetail(E_PUS_DEFERRED, 2, <i32>D_PARAM, 0, 0)); }
 }
 
 /** After every line (processed or dropped): periodic housekeeping reports and anomaly events. */
@@ -156,6 +197,7 @@ function handlePacket(): void {
   const id = tcPacketId, seq = tcSeqControl, ack = tcAck;
   reportSetDestination(tcSource);
   refusedAtAcceptance = false;
+  deferredRequest = false;
   // Acceptance (ECSS-E-ST-70-41C §6.1.4.1): the service, subtype and data are checked by the
   // dispatch before anything is done; a refusal there has had no effect.
   const s = dispatch(tcService, tcSubtype, tcAppPtr, tcAppLen, ack, id, seq);
@@ -171,7 +213,7 @@ function handlePacket(): void {
     eventRaise(EV_TC_FAILED, s, hk.hkGet(hk.HK_PUS_FAILED));
     return;
   }
-  if ((ack & ACK_COMPLETION) != 0) reportVerification(7, id, seq, OK);
+  if (!deferredRequest && (ack & ACK_COMPLETION) != 0) reportVerification(7, id, seq, OK);
 }
 
 /** A refusal at acceptance: nothing of the request was done. */
@@ -181,7 +223,11 @@ function notAccepted(status: i32): i32 { refusedAtAcceptance = true; return stat
 function accepted(ack: u32, id: u32, seq: u32): void {
   hk.hkInc(hk.HK_PUS_ACCEPTED);
   if ((ack & ACK_ACCEPTANCE) != 0) reportVerification(1, id, seq, OK);
+  if ((ack & ACK_START) != 0) reportVerification(3, id, seq, OK);
 }
+
+/** A request that may wait for a boundary is refused at acceptance when MAX_DEFERRED already wait. */
+function deferredFull(): bool { return deferredCount() >= MAX_DEFERRED; }
 
 function dispatch(service: u32, subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i32 {
   if (service == 17) {                                       // §6.17 test
@@ -252,6 +298,7 @@ function events(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i3
   for (let i = 0; i < count; i++) {                         // every id is checked before any changes
     const ev = <i32>loadU16BE(a + 1 + <usize>(2 * i));
     if (!eventKnown(ev)) return notAccepted(setDetail(E_PUS_EVENT, 0, ev, 0, 0));
+    if (subtype == 6 && eventAlwaysOn(ev)) return notAccepted(setDetail(E_PUS_EVENT, 1, ev, 0, 0));   // a stop is always reported
   }
   accepted(ack, id, seq);
   for (let i = 0; i < count; i++) eventSetEnabled(<i32>loadU16BE(a + 1 + <usize>(2 * i)), subtype == 5);
@@ -272,13 +319,22 @@ function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32):
   const want = fn == FN_SET_PRODUCT_MODE ? 1 : fn == FN_UPLOAD_START ? 4 : fn == FN_UPLOAD_END ? 32 : 0;
   if (fn < FN_START_ACQUISITION || fn > FN_UPLOAD_END) return notAccepted(setDetail(E_PUS_FUNCTION, 0, <i32>fn, <i32>FN_UPLOAD_END, 0));
   if (args != want) return notAccepted(setDetail(E_PUS_DATA, 0, args, want, 0));
+  if ((fn == FN_START_ACQUISITION || fn == FN_STOP_ACQUISITION) && deferredFull()) return notAccepted(setDetail(E_PUS_DEFERRED, 3, deferredCount(), MAX_DEFERRED, 0));
   accepted(ack, id, seq);
   if (fn == FN_START_ACQUISITION) {
-    stopPending = false;
-    if (!acquiring) { acquiring = true; hk.hkSetState(hk.STATE_ACQUIRING); eventRaise(EV_ACQ_STARTED, OK, hk.hkGet(hk.HK_LINES_ACCEPTED)); }
+    // Running: a waiting stop is cancelled, the start is complete now. Stopped: waits for the grid.
+    if (acquiring) { if (stopPending) { stopPending = false; cancelled(D_STOP); } return OK; }
+    startPending = true;
+    defer(D_START, ack, id, seq);
     return OK;
   }
-  if (fn == FN_STOP_ACQUISITION) { if (acquiring) stopPending = true; return OK; }
+  if (fn == FN_STOP_ACQUISITION) {
+    // Stopped: a waiting start is cancelled, the stop holds now. Running: waits for the boundary.
+    if (!acquiring) { if (startPending) { startPending = false; cancelled(D_START); } return OK; }
+    stopPending = true;
+    defer(D_STOP, ack, id, seq);
+    return OK;
+  }
   if (fn == FN_SET_PRODUCT_MODE) {
     // The buffers of one product are carved at configuration; another product's are not.
     const mode = <i32>load<u8>(a + 2);
@@ -294,7 +350,8 @@ function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32):
 // ---- ST[20] on-board parameter management (§6.20) ------------------------------------------
 // 1: N u8, N × parameter id u16 → [20,2]: N u8, N × (id u16, value i32)
 // 3: N u8, N × (id u16, value i32): checked whole as a configuration table, then in force from
-//    the next unit or tile boundary (an ST[5] event says when); completion = checked and scheduled.
+//    the next unit or tile boundary (an ST[5] event says when); ST[1,7] completion when it is in
+//    force (ST[1,8] if the table could not be applied or the pass ended first).
 
 function parameters(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i32 {
   if (subtype != 1 && subtype != 3) return notAccepted(setDetail(E_PUS_SUBTYPE, 0, <i32>subtype, 1, 0));
@@ -306,6 +363,7 @@ function parameters(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32)
     const at = paramOffset(cfg, pid);
     if (at < 0) return notAccepted(at);
   }
+  if (subtype == 3 && deferredFull()) return notAccepted(setDetail(E_PUS_DEFERRED, 3, deferredCount(), MAX_DEFERRED, 0));
   accepted(ack, id, seq);
   const len = tableLen();
   // The base: the change already waiting, else the table in force.
@@ -334,6 +392,7 @@ function parameters(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32)
   if (s != OK) return s;
   copyBytes(candidatePtr(), work, <usize>len);
   paramPending = true;
+  defer(D_PARAM, ack, id, seq);
   return OK;
 }
 

@@ -25,7 +25,7 @@ import { carve, carveLen, carveState, carveStateLen, heapTop, MAX_CARVE } from "
 import { dl, downlinkMemory, downlinkConfigure, emit, flushSlot, packetDataPtr, sendHkPacket, SEQ_HK } from "./downlink";
 import { rawLinesConfigure, sendRawLine } from "./raw-lines";
 import { unitsCheck, unitsMemory, unitsConfigure, codeLine121, unitsEndStep, unitsAtBoundary, unitsReparam } from "./aec-units";
-import { screeningCheck, screeningMemory, screeningConfigure, screenLine, screeningEndStep, tilesKept, tilesDegraded, tilesDropped, screeningAtBoundary, screeningReparam } from "./screening";
+import { screeningCheck, screeningMemory, screeningConfigure, screenLine, screeningEndStep, tilesKept, tilesDegraded, tilesDropped, screeningAtBoundary, screeningReparam, screeningTile } from "./screening";
 import { segmentsCheck, segmentsMemory, segmentsConfigure, codeLine123, segmentsEndStep, segmentsAtBoundary } from "./ccsds123-segments";
 
 /** Housekeeping packet secondary header: CUC only. */
@@ -54,6 +54,7 @@ let lastNeed: i64 = 0;
   inputCap: i32;
   started: bool;
   lastCounter: u32;
+  firstCounter: u32;     // the first line of the pass: the origin of the product grid (ST[8] start)
   t0: f64;
   lastTime: f64;
   creditSkip: f64;       // frame clock credits given up in gaps of imaging
@@ -192,6 +193,26 @@ export function atProductBoundary(): bool {
   return true;
 }
 
+/** Lines per row of the product grid: a tile row, a CCSDS 121 unit row, a CCSDS 123 segment, a raw line. */
+export function productGridLines(): u32 {
+  if (cfg.screen) return <u32>screeningTile();
+  if (cfg.compression == CODER_CCSDS121 || cfg.compression == CODER_CCSDS123) return cfg.unitLines > 0 ? <u32>cfg.unitLines : 1;
+  return 1;
+}
+
+/**
+ * Whether a line of this counter starts a row of the product grid: rows of productGridLines()
+ * lines counted from the first line of the pass (modulo 2^32), as the ground cuts them. Before
+ * the first line every counter does.
+ */
+export function onProductGrid(counter: u32): bool {
+  if (!p.started) return true;
+  return (counter - p.firstCounter) % productGridLines() == 0;
+}
+
+/** The counter of the last line that passed the line checks (processed or dropped). */
+export function lastLineCounter(): u32 { return p.lastCounter; }
+
 /**
  * At a product boundary: the checked candidate becomes the table in force (copied over the kept
  * copy, parsed again) and the stage takes its new options for what starts from now on.
@@ -215,7 +236,7 @@ export function dropLine(payload: usize): void {
   const coarse = loadU32BE(payload + 4);
   const fine = loadU32BE(payload + 8);
   const t = timeOf(coarse, fine);
-  if (!p.started) { p.started = true; p.t0 = t; }
+  if (!p.started) { p.started = true; p.t0 = t; p.firstCounter = counter; }
   p.lastCounter = counter; p.lastTime = t; p.lastCoarse = coarse; p.lastFine = fine;
   hk.hkInc(hk.HK_LINES_DROPPED_STOPPED);
   hk.hkSet(hk.HK_LAST_LINE, counter);
@@ -267,7 +288,7 @@ export function processLine(payload: usize): void {
   const coarse = loadU32BE(payload + 4);
   const fine = loadU32BE(payload + 8);
   const t = timeOf(coarse, fine);
-  if (!p.started) { p.started = true; p.t0 = t; }
+  if (!p.started) { p.started = true; p.t0 = t; p.firstCounter = counter; }
   else if (counter - p.lastCounter > 1) hk.hkAdd(hk.HK_LINES_MISSING, counter - p.lastCounter - 1);
   p.lastCounter = counter; p.lastTime = t; p.lastCoarse = coarse; p.lastFine = fine;
   hk.hkInc(hk.HK_LINES_ACCEPTED);

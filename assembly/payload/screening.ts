@@ -157,6 +157,8 @@ export function screeningConfigure(c: Config): i32 {
 
 /** Whether the next line starts a tile row (ST[20] thresholds and ST[8] stop take effect there). */
 export function screeningAtBoundary(): bool { return s.linesIn % s.tile == 0; }
+/** The tile side: lines per tile row. */
+export function screeningTile(): i32 { return s.tile; }
 
 /**
  * At a tile-row boundary, the screening thresholds and tile coding options of the configuration

@@ -73,7 +73,9 @@ export type PusReport =
   | { kind: "verification"; service: 1; subtype: number; stage: "acceptance" | "start" | "progress" | "completion"; success: boolean; requestId: { packetId: number; seqControl: number; apid: number; seqCount: number }; failure?: FailureNotice; time: number; counter: number }
   | { kind: "are-you-alive"; service: 17; subtype: 2; time: number; counter: number }
   | { kind: "housekeeping"; service: 3; subtype: 25; structureId: number; housekeeping: Housekeeping; time: number; counter: number }
-  | { kind: "event"; service: 5; subtype: number; severity: string; eventId: number; event: string; status: number; statusName: string; count: number; line: number; time: number; counter: number }
+  | { kind: "event"; service: 5; subtype: number; severity: string; eventId: number; event: string; status: number; statusName: string; count: number; line: number;
+      /** Events 7 and 8 (acquisition stopped / started): the counter of the first line not processed / processed again. */
+      at?: number; time: number; counter: number }
   | { kind: "parameters"; service: 20; subtype: 2; values: { id: number; name: string; value: number }[]; time: number; counter: number }
   | { kind: "memory-check"; service: 6; subtype: 10; memoryId: number; memory: string; start: number; length: number; checksumType: "crc32" | "sha256" | string; checksum: string; time: number; counter: number };
 
@@ -119,7 +121,9 @@ export function decodeReport(tm: PusTm): PusReport {
   if (tm.service === 5 && tm.subtype >= 1 && tm.subtype <= 4) {
     need(14, `ST[5,${tm.subtype}]`);
     const eventId = dv.getUint16(0), status = dv.getInt32(2);
-    return { kind: "event", service: 5, subtype: tm.subtype, severity: SEVERITY[tm.subtype], eventId, event: EVENT_NAMES[eventId] ?? `event-${eventId}`, status, statusName: statusName(status), count: dv.getUint32(6), line: dv.getUint32(10), ...base };
+    const interval = eventId === 7 || eventId === 8;
+    if (interval) need(18, `ST[5,${tm.subtype}] event ${eventId} (stop interval)`);
+    return { kind: "event", service: 5, subtype: tm.subtype, severity: SEVERITY[tm.subtype], eventId, event: EVENT_NAMES[eventId] ?? `event-${eventId}`, status, statusName: statusName(status), count: dv.getUint32(6), line: dv.getUint32(10), ...(interval ? { at: dv.getUint32(14) } : {}), ...base };
   }
   if (tm.service === 20 && tm.subtype === 2) {
     need(1, "ST[20,2]");
@@ -152,7 +156,7 @@ export function describeReport(r: PusReport): string {
     }
     case "are-you-alive": return `${t} are-you-alive report`;
     case "housekeeping": return `${t} housekeeping structure ${r.structureId}: state ${r.housekeeping.state}, lines ${r.housekeeping.linesAccepted}, TCs accepted ${r.housekeeping.pusAccepted}`;
-    case "event": return `${t} event ${r.event} (${r.eventId}, ${r.severity}) status ${r.statusName} count ${r.count} at line ${r.line}`;
+    case "event": return `${t} event ${r.event} (${r.eventId}, ${r.severity}) status ${r.statusName} count ${r.count} at line ${r.line}${r.at !== undefined ? ` (${r.eventId === 7 ? "stopped from" : "resumed at"} line ${r.at})` : ""}`;
     case "parameters": return `${t} parameters ${r.values.map((v) => `${v.name}=${v.value}`).join(", ")}`;
     case "memory-check": return `${t} memory check ${r.memory} [${r.start}, +${r.length}) ${r.checksumType} ${r.checksum}`;
   }

@@ -124,17 +124,18 @@ function configTableOffset(t: Uint8Array, v: number): number {
   return hits[0];
 }
 
-test("[ECSS-E-ST-70-41C §6.8] stop acquisition: takes effect at the next tile boundary, later lines are counted and dropped, start resumes; a forged frame (wrong VCID, bad FECF) is refused and counted", async () => {
+test("[ECSS-E-ST-70-41C §6.8] [TGR-STOP-VERIFIED] stop acquisition: takes effect at the next tile boundary, later lines are counted and dropped, start resumes at the next tile row of the grid; a forged frame (wrong VCID, bad FECF) is refused and counted", async () => {
   const p = profile();
   const scid = p.spacecraft.scid;
   let seq = 0;
   const rec = (s: TcSpec) => tcRecord([buildTc({ ...s, seq: seq++ })], { scid });
   const after = new Map<number, Uint8Array[]>([
     [70, [rec(tc.stopAcquisition())]],                                        // effective at line 128
+    // start: effective at line 192, the next tile row of the grid
     [150, [rec(tc.startAcquisition()), tcRecord([buildTc(tc.areYouAlive())], { scid, vcid: 5 }), tcRecord([buildTc(tc.areYouAlive())], { scid, badFecf: true })]],
   ]);
   const out = mkdtempSync(join(tmpdir(), "tengri-cmd-"));
-  const s = await runPass({ profile: p, lines: 192, seed: 6, busFilter: interleave(after), out, flashDir: commandingFlashDir() });
+  const s = await runPass({ profile: p, lines: 256, seed: 6, busFilter: interleave(after), out, flashDir: commandingFlashDir() });
   // The pass result lists the reports: report.json, and a section of report.html.
   const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
   assert.equal(json.commanding.reports.length, s.commanding.reports.length);
@@ -144,12 +145,12 @@ test("[ECSS-E-ST-70-41C §6.8] stop acquisition: takes effect at the next tile b
   assert.match(html, /event acquisition-stopped \(7, informative\)/);
   rmSync(out, { recursive: true, force: true });
   const hk = s.flight.housekeeping!;
-  assert.equal(hk.linesDroppedStopped, 151 - 128, "lines 128 … 150 dropped");
-  assert.equal(hk.linesAccepted, 192 - 23);
+  assert.equal(hk.linesDroppedStopped, 192 - 128, "lines 128 … 191 dropped");
+  assert.equal(hk.linesAccepted, 256 - 64);
   assert.equal(hk.rejectedLineJump, 0, "no false jump when acquisition restarts");
   assert.equal(hk.pusRejected, 2);
   const ev = s.commanding.reports.filter((r) => r.kind === "event") as Extract<PusReport, { kind: "event" }>[];
-  assert.deepEqual(ev.filter((e) => e.event.startsWith("acquisition")).map((e) => [e.event, e.line]), [["acquisition-stopped", 127], ["acquisition-started", 150]]);
+  assert.deepEqual(ev.filter((e) => e.event.startsWith("acquisition")).map((e) => [e.event, e.line, e.at, e.count]), [["acquisition-stopped", 127, 128, 0], ["acquisition-started", 191, 192, 64]]);
   assert.deepEqual(ev.filter((e) => e.event === "tc-refused").map((e) => e.statusName), ["E_PUS_FRAME", "E_PUS_FRAME"]);
 });
 

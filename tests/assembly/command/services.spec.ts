@@ -5,8 +5,9 @@
 import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine } from "../../../assembly/payload/pipeline";
 import { dl } from "../../../assembly/payload/downlink";
 import * as hk from "../../../assembly/payload/housekeeping";
-import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected } from "../../../assembly/command/services";
+import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected, commandEndPass, commandStartPending, commandStopPending, commandDeferredCount } from "../../../assembly/command/services";
 import { crc32 } from "../../../assembly/command/crc32";
+import { reportMessageCounter } from "../../../assembly/command/reports";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
@@ -14,7 +15,7 @@ import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, OFF_AEC_RSI, OFF_AEC_F
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE, loadU16BE, loadU32BE } from "../../../assembly/util/be";
 import { E_TC_AUTH, E_TC_FRAME, E_FLASH_NONE, E_UPL_STATE } from "../../../assembly/abi/status";
-import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE, E_PUS_HK_STRUCT, E_PUS_EVENT, E_PUS_MEMORY_ID } from "../../../assembly/abi/status";
+import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE, E_PUS_HK_STRUCT, E_PUS_EVENT, E_PUS_MEMORY_ID, E_PUS_DEFERRED } from "../../../assembly/abi/status";
 
 const BANDS = 1;
 const PIXELS = 16;
@@ -114,6 +115,8 @@ function lastService(): u32 { return <u32>load<u8>(dl.packPtr + 7); }
 function lastSubtype(): u32 { return <u32>load<u8>(dl.packPtr + 8); }
 function lastApid(): u32 { return loadU16BE(dl.packPtr) & 0x7FF; }
 function lastData(): usize { return dl.packPtr + 20; }
+/** The message type counter of the next report (the image's own: image packets also pass through the packet buffer). */
+function reportCounter(): u32 { return reportMessageCounter(); }
 /** ST[1] failure code of the last report (a failure report). */
 function lastFailure(): i32 { return <i32>loadU32BE(lastData() + 4); }
 function lastFailureField(): i32 { return <i32>loadU32BE(lastData() + 8); }
@@ -122,13 +125,17 @@ function lastFailureFound(): i32 { return <i32>loadU32BE(lastData() + 12); }
 // ---- lines -------------------------------------------------------------------------------------
 const line = heap.alloc(18 + 2 * PIXELS * BANDS);
 let lineCounter: u32 = 0;
-function feedLine(): void {
+function feedLine(): void { feedLineStart(); feedLineEnd(); }
+/** A line up to the command hook (ST[20]/ST[8] effects at the boundary), its reports still in the packet buffer. */
+function feedLineStart(): void {
   storeU32BE(line, lineCounter); storeU32BE(line + 4, 2000000000 + lineCounter); storeU32BE(line + 8, 0);
   storeU16BE(line + 12, BANDS); storeU16BE(line + 14, PIXELS); store<u8>(line + 16, 12); store<u8>(line + 17, 0);
   for (let i = 0; i < PIXELS * BANDS; i++) storeU16BE(line + 18 + <usize>(2 * i), <u32>((i * 37 + lineCounter * 11) & 0xFFF));
   lineCounter++;
   expect<i32>(checkLine(line, 18 + 2 * PIXELS * BANDS)).toBe(OK);
-  commandBeforeLine();
+  commandBeforeLine(loadU32BE(line));
+}
+function feedLineEnd(): void {
   if (commandAcquiring()) processLine(line); else dropLine(line);
   commandAfterLine();
   outputDrained();
@@ -266,15 +273,19 @@ describe("services", () => {
     boot();
     for (let i = 0; i < 5; i++) feedLine();
     setParam((2 << 8) | OFF_AEC_RSI, 64);
-    expect<u32>(lastSubtype()).toBe(7);                          // completion success: checked and scheduled
+    expect<u32>(lastSubtype()).toBe(1);                          // accepted; completion waits for the boundary
     expect<bool>(commandParamPending()).toBe(true);
     store<u8>(app, 1); storeU16BE(app + 1, (2 << 8) | OFF_AEC_RSI);
     tcPacket(20, 1, app, 3, 0); tcFrame(); send();
     expect<u32>(lastService()).toBe(20); expect<u32>(lastSubtype()).toBe(2);
     expect<u32>(loadU32BE(lastData() + 3)).toBe(64);
     for (let i = 5; i < 16; i++) { feedLine(); expect<i32>(cfg.aecRsi).toBe(128); }
-    feedLine();                                                // line 16 starts the next unit
+    const c0 = reportCounter();
+    feedLineStart();                                           // line 16 starts the next unit
     expect<i32>(cfg.aecRsi).toBe(64);
+    expect<u32>(reportCounter()).toBe((c0 + 2) & 0xFFFF);       // event 6, then the ST[1,7] completion
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(7);
+    feedLineEnd();
     expect<u32>(hk.hkGet(hk.HK_PARAM_CHANGES)).toBe(1);
     expect<bool>(commandParamPending()).toBe(false);
   });
@@ -292,7 +303,9 @@ describe("services", () => {
     expect<u32>(hk.hkGet(hk.HK_LINES_DROPPED_STOPPED)).toBe(4);
     expect<u32>(hk.hkGet(hk.HK_LINES_ACCEPTED)).toBe(accepted);
     tcPacket(8, 1, app, u8s(0, 1)); tcFrame(); send();
-    feedLine();
+    for (let i = 0; i < 12; i++) feedLine();                  // start waits for the grid: lines 1020 … 1031 dropped
+    expect<u32>(hk.hkGet(hk.HK_LINES_ACCEPTED)).toBe(accepted);
+    feedLine();                                                // 1032 = 1000 + 2 × 16 starts a unit row
     expect<u32>(hk.hkGet(hk.HK_LINES_ACCEPTED)).toBe(accepted + 1);
     expect<u32>(hk.hkGet(hk.HK_LINES_MISSING)).toBe(0);
     tcPacket(8, 1, app, u8s(0, 3, 2)); tcFrame(); send();
@@ -398,5 +411,173 @@ describe("services", () => {
       tcFrame(1 + <i32>((x >> 24) % 3)); send();
     }
     expect<u32>(hk.hkGet(hk.HK_PUS_ACCEPTED) + hk.hkGet(hk.HK_PUS_REJECTED)).toBeGreaterThan(300);
+  });
+});
+
+// ---- TGR-STOP-VERIFIED: the stop interval in events 7/8, ST[1,3] at acceptance, ST[1,7] at the boundary ----
+/** ST[8,1] start (1) or stop (2) with the ack flags given. */
+function fn(id: i32, ack: u32): void { tcPacket(8, 1, app, u8s(0, id), ack); tcFrame(); send(); }
+function eventAt(): u32 { return loadU32BE(lastData() + 14); }
+function eventCount(): u32 { return loadU32BE(lastData() + 6); }
+function eventId(): u32 { return loadU16BE(lastData()); }
+
+describe("stop and start verified (TGR-STOP-VERIFIED)", () => {
+  it("[TGR-STOP-VERIFIED] [ECSS-E-ST-70-41C §6.1.5, §6.8] stop: ST[1,3] when accepted, event 7 (18 octets: the counter of the first line stopped) then ST[1,7] only at the unit boundary; start: waits for the product grid, event 8 with the counter resumed and the lines dropped, then ST[1,7]", () => {
+    boot();
+    lineCounter = 5000;
+    for (let i = 0; i < 5; i++) feedLine();                  // 5000 … 5004: the unit row 5000 … 5015 is open
+    fn(2, 0xB);                                                // acceptance, start, completion asked
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(3);   // start of execution, no completion yet
+    expect<bool>(commandStopPending()).toBe(true);
+    expect<i32>(commandDeferredCount()).toBe(1);
+    for (let i = 5; i < 16; i++) {
+      const c = reportCounter();
+      feedLineStart();
+      expect<u32>(reportCounter()).toBe(c);                    // no report before the boundary
+      feedLineEnd();
+    }
+    let c0 = reportCounter();
+    feedLineStart();                                           // 5016: the boundary
+    expect<u32>(reportCounter()).toBe((c0 + 2) & 0xFFFF);
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(7);
+    feedLineEnd();
+    expect<bool>(commandAcquiring()).toBe(false);
+    expect<i32>(commandDeferredCount()).toBe(0);
+    // The same, without the completion flag: the last report at the boundary is event 7 itself.
+    boot();
+    lineCounter = 7000;
+    feedLine();
+    fn(2, 0x3);
+    for (let i = 1; i < 16; i++) feedLine();
+    feedLineStart();                                           // 7016
+    expect<u32>(lastService()).toBe(5); expect<u32>(lastSubtype()).toBe(1);
+    expect<u32>(eventId()).toBe(7);
+    expect<u32>(loadU16BE(dl.packPtr + 4) + 1).toBe(14 + 18 + 2);   // secondary header, 18 octets, PEC
+    expect<u32>(eventAt()).toBe(7016);
+    expect<u32>(loadU32BE(lastData() + 10)).toBe(7015);      // the last line accepted
+    expect<u32>(eventCount()).toBe(0);                         // nothing dropped before
+    feedLineEnd();
+    for (let i = 0; i < 6; i++) feedLine();                  // 7017 … 7022 dropped
+    fn(1, 0xB);
+    expect<u32>(lastSubtype()).toBe(3);                        // start accepted, waits for the grid
+    expect<bool>(commandStartPending()).toBe(true);
+    for (let i = 0; i < 9; i++) { const c = reportCounter(); feedLine(); expect<u32>(reportCounter()).toBe(c); }   // 7023 … 7031 dropped
+    expect<bool>(commandAcquiring()).toBe(false);
+    c0 = reportCounter();
+    feedLineStart();                                           // 7032 = 7000 + 2 × 16
+    expect<bool>(commandAcquiring()).toBe(true);
+    expect<u32>(reportCounter()).toBe((c0 + 2) & 0xFFFF);      // event 8, then ST[1,7]
+    expect<u32>(lastSubtype()).toBe(7);
+    feedLineEnd();
+    expect<u32>(hk.hkGet(hk.HK_LINES_DROPPED_STOPPED)).toBe(7032 - 7016);
+    // A second stop: event 7 counts the lines dropped so far; its start event counts only its own interval.
+    fn(2, 0x1);
+    for (let i = 0; i < 15; i++) feedLine();
+    feedLineStart();                                           // 7048
+    expect<u32>(eventId()).toBe(7); expect<u32>(eventAt()).toBe(7048); expect<u32>(eventCount()).toBe(16);
+    feedLineEnd();
+    fn(1, 0x1);
+    for (let i = 0; i < 15; i++) feedLine();                 // 7049 … 7063
+    feedLineStart();                                           // 7064
+    expect<u32>(eventId()).toBe(8); expect<u32>(eventAt()).toBe(7064); expect<u32>(eventCount()).toBe(16);
+    expect<u32>(lastSubtype()).toBe(1);                        // event severity: informative
+    feedLineEnd();
+  });
+
+  it("[TGR-STOP-VERIFIED] [ECSS-E-ST-70-41C §6.1.5] a start while a stop waits cancels it (ST[1,8] E_PUS_DEFERRED field 1) and completes now; a stop while a start waits likewise; start while running and stop while stopped complete at once", () => {
+    boot();
+    lineCounter = 100;
+    feedLine();
+    fn(2, 0x9);
+    expect<u32>(lastSubtype()).toBe(1);
+    fn(1, 0x9);                                                // cancels the stop
+    expect<u32>(lastSubtype()).toBe(7);                        // the start: acquisition runs, complete now
+    expect<bool>(commandStopPending()).toBe(false);
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(1);           // the stop's ST[1,8]
+    for (let i = 0; i < 20; i++) feedLine();
+    expect<bool>(commandAcquiring()).toBe(true);
+    fn(1, 0x9);
+    expect<u32>(lastSubtype()).toBe(7);                        // start while running
+    fn(2, 0x9);
+    for (let i = 0; i < 11; i++) feedLine();                 // 121 … 131: stop at 132? the row 116 … 131 closes
+    feedLine();                                                // 132
+    expect<bool>(commandAcquiring()).toBe(false);
+    fn(2, 0x9);
+    expect<u32>(lastSubtype()).toBe(7);                        // stop while stopped
+    fn(1, 0x9);
+    expect<u32>(lastSubtype()).toBe(1);
+    const failed = hk.hkGet(hk.HK_PUS_FAILED);
+    fn(2, 0x9);                                                // cancels the start
+    expect<u32>(lastSubtype()).toBe(7);
+    expect<bool>(commandStartPending()).toBe(false);
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(failed + 1);
+    for (let i = 0; i < 40; i++) feedLine();
+    expect<bool>(commandAcquiring()).toBe(false);
+  });
+
+  it("[TGR-STOP-VERIFIED] [ECSS-E-ST-70-41C §6.1.5] the cancelled request's failure report names E_PUS_DEFERRED; a fifth waiting request is refused at acceptance; at the end of pass a waiting stop takes effect, a waiting start or parameter change fails with field 2", () => {
+    boot();
+    lineCounter = 0;
+    feedLine();
+    fn(2, 0x9);
+    tcPacket(8, 1, app, u8s(0, 1), 0); tcFrame();
+    const spanLen = frameLen - 5 - 6 - 16 - 2;
+    commandSpan(frame + 11, spanLen);
+    commandStep();                                             // the start: the cancelled stop's ST[1,8] is the last report
+    expect<u32>(lastSubtype()).toBe(8);
+    expect<i32>(lastFailure()).toBe(E_PUS_DEFERRED);
+    expect<i32>(lastFailureField()).toBe(1);
+    outputDrained();
+    // Four requests wait at most.
+    for (let i = 0; i < 4; i++) { setParam((2 << 8) | OFF_AEC_RSI, 64 + i); expect<u32>(lastSubtype()).toBe(1); }
+    expect<i32>(commandDeferredCount()).toBe(4);
+    setParam((2 << 8) | OFF_AEC_RSI, 32);
+    expect<u32>(lastSubtype()).toBe(2);
+    expect<i32>(lastFailure()).toBe(E_PUS_DEFERRED);
+    expect<i32>(lastFailureField()).toBe(3);
+    fn(2, 0x9);
+    expect<i32>(lastFailure()).toBe(E_PUS_DEFERRED);
+    for (let i = 1; i < 16; i++) feedLine();
+    feedLineStart();                                           // line 16: the four changes apply together, four ST[1,7]
+    expect<i32>(cfg.aecRsi).toBe(67);
+    expect<u32>(lastSubtype()).toBe(7);
+    expect<i32>(commandDeferredCount()).toBe(0);
+    feedLineEnd();
+    // End of pass: a waiting stop takes effect at the end (event 7 at the counter after the last line).
+    fn(2, 0x1);
+    commandEndPass();
+    expect<u32>(eventId()).toBe(7);
+    expect<u32>(eventAt()).toBe(17);
+    expect<bool>(commandAcquiring()).toBe(false);
+    // A waiting start and parameter change: ST[1,8] E_PUS_DEFERRED, field 2.
+    fn(1, 0x1);
+    setParam((2 << 8) | OFF_AEC_RSI, 64);
+    commandEndPass();
+    expect<u32>(lastSubtype()).toBe(8);                        // the parameter change's failure (event 4 is off in these specs)
+    expect<i32>(lastFailure()).toBe(E_PUS_DEFERRED);
+    expect<i32>(lastFailureField()).toBe(2);
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(3);           // the cancelled stop, the start, the change (the refusals are not failures)
+    expect<i32>(commandDeferredCount()).toBe(0);
+  });
+
+  it("[TGR-STOP-VERIFIED] events 7 and 8 cannot be disabled (ST[5,6] refused, E_PUS_EVENT field 1) and are never rate-limited", () => {
+    boot();
+    store<u8>(app, 1); storeU16BE(app + 1, 7);
+    tcPacket(5, 6, app, 3, 0); tcFrame(); send();
+    expect<u32>(lastSubtype()).toBe(2);
+    expect<i32>(lastFailure()).toBe(E_PUS_EVENT);
+    expect<i32>(lastFailureField()).toBe(1);
+    lineCounter = 0;
+    feedLine();
+    const c0 = reportCounter();
+    for (let k = 0; k < 12; k++) {                             // twelve stops, each reported (the rate rule would stop at 8)
+      fn(2, 0);
+      for (let i = 0; i < 40 && commandAcquiring(); i++) feedLine();
+      expect<bool>(commandAcquiring()).toBe(false);
+      fn(1, 0);
+      for (let i = 0; i < 40 && !commandAcquiring(); i++) feedLine();
+      expect<bool>(commandAcquiring()).toBe(true);
+    }
+    expect<u32>(reportCounter()).toBe((c0 + 24) & 0xFFFF);     // events 7 and 8, twelve times each
   });
 });
