@@ -24,6 +24,7 @@ import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts"
 import { parseTmPacket, decodeReport, type PusReport } from "./ground/pus-reports.ts";
 import { CONTRACT } from "./contract/contract.gen.ts";
 import { PieceLedger } from "./ground/completeness.ts";
+import { reconstructStops, EV_ACQ_STOPPED, EV_ACQ_STARTED, type StoppedLines } from "./ground/stopped.ts";
 import { computeVerdict, type Verdict } from "./report/verdict.ts";
 import { BacklogSamples, computeBacklog, type Backlog } from "./report/backlog.ts";
 
@@ -123,7 +124,11 @@ export interface PassSummary {
    */
   downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean; backlog: Backlog; store: StoreReport };
   /** PUS-C reports the ground decoded from the report APID (README, Commanding the payload), in arrival order; unreadable ones counted. */
-  commanding: { reportApid: number; reports: PusReport[]; badReports: number };
+  commanding: {
+    reportApid: number; reports: PusReport[]; badReports: number;
+    /** Commanded stops of acquisition (host/ground/stopped.ts): the intervals, the lines the imager sent inside them (stopped, not missing), problems. Absent without stop events. */
+    stopped?: { intervals: StoppedLines["intervals"]; lines: number; problems: string[] };
+  };
   wallS: number;
   throughputMbitS: number;
 }
@@ -201,7 +206,11 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         backlogHk.add(h.cadus, h.backlogFrames);
         for (const x of obs) x.housekeeping?.(h);
       } else if (pkt.apid === reportApid) {
-        try { reports.push(decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data))); } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; }
+        try {
+          const r = decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data));
+          reports.push(r);
+          if (r.kind === "event" && (r.eventId === EV_ACQ_STOPPED || r.eventId === EV_ACQ_STARTED)) ledger.stopEvent();
+        } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; }
       }
     },
     onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; for (const x of obs) x.linkEvent?.(e); },
@@ -247,7 +256,8 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const img = recon.end();
   const screeningSummary = screening?.end() ?? null;
   const reboots: Reboot[] = "reboots" in run ? (run.reboots as Reboot[]) : [];
-  const completeness = ledger.end(reboots);
+  const stops = reconstructStops(reports);
+  const completeness = ledger.end(reboots, stops);
   const verdict = computeVerdict({
     completeness, image: img, exitCode: run.exitCode, screening: scr !== null,
     degradeBound: scr && scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0, maskTotals: screeningSummary ?? undefined,
@@ -286,7 +296,10 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       linkUse: passDurationS > 0 ? dataLinkTimeS / passDurationS : 0,
       backlogS: backlog.endS, keepsUp: backlog.keptPace, backlog, store: txReport.store,
     },
-    commanding: { reportApid, reports, badReports },
+    commanding: {
+      reportApid, reports, badReports,
+      ...(completeness.stopped ? { stopped: { intervals: completeness.stopped.intervals, lines: completeness.stopped.lines, problems: completeness.stopped.problems } } : {}),
+    },
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,
   };

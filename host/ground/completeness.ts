@@ -7,6 +7,7 @@
 // CCSDS 123 segment) are checked in line order as the image reconstruction finishes their last
 // line and then forgotten, so memory stays bounded however long the pass is.
 import type { Housekeeping } from "./housekeeping.ts";
+import { LineRuns, insideInterval, stoppedLines, type StopReconstruction, type StoppedLines } from "./stopped.ts";
 
 export interface PieceSpec {
   mode: "raw" | "ccsds121" | "ccsds123";
@@ -46,6 +47,11 @@ export interface Completeness {
   finalHousekeeping: Housekeeping | null;
   /** Lines the last boot of the image was sent (all of them without reboots). */
   linesToLastBoot: number;
+  /**
+   * Commanded stops (host/ground/stopped.ts): lines inside them are "stopped by command", not
+   * missing; their rows owe nothing. null when the pass had no stop event.
+   */
+  stopped: StoppedLines | null;
 }
 
 export const ISSUES_KEPT = 5;
@@ -77,6 +83,11 @@ export class PieceLedger {
   private hkSeqs = new Set<number>();
   private hkEarlier = 0;
   private hkFinal: Housekeeping | null = null;
+  private readonly sentRuns = new LineRuns();
+  private readonly missingRuns = new LineRuns();
+  /** A stop event arrived: rows where nothing arrived wait for the end, when the intervals are known. */
+  private stopsPossible = false;
+  private readonly emptyRows: [number, number][] = [];
 
   constructor(readonly spec: PieceSpec) {
     const s = spec;
@@ -107,7 +118,14 @@ export class PieceLedger {
     if (this.first < 0) this.first = counter;
     if (counter > this.last) this.last = counter;
     this.sent++;
+    this.sentRuns.add(counter);
   }
+
+  /** The reconstruction found no packet at all of this line. */
+  lineMissing(line: number): void { this.missingRuns.add(line); }
+
+  /** An acquisition-stopped or -started event arrived (the pass has commanded stops). */
+  stopEvent(): void { this.stopsPossible = true; }
 
   /**
    * An image piece (raw segment, unit, CCSDS 123 segment: band 0) arrived and decoded; line: its
@@ -174,9 +192,14 @@ export class PieceLedger {
   }
 
   private checkRow(f: number, n: number): void {
-    const s = this.spec;
     const r = this.rows.get(f) ?? { pieces: new Map<string, string>(), tiles: new Map<number, TileSeen>(), mask: null };
     this.rows.delete(f);
+    if (this.stopsPossible && r.pieces.size === 0 && r.tiles.size === 0 && r.mask === null) { this.emptyRows.push([f, n]); return; }
+    this.checkRowOf(r, f, n);
+  }
+
+  private checkRowOf(r: Row, f: number, n: number): void {
+    const s = this.spec;
     const piece = (band: number, line: number, x: number, count: number, lines: number) => {
       const k = PieceLedger.key(band, line, x);
       const st = r.pieces.get(k);
@@ -239,7 +262,7 @@ export class PieceLedger {
     } else piece(0, f, 0, s.pixels, n);
   }
 
-  end(reboots: { lastLineAcked: number }[] = []): Completeness {
+  end(reboots: { lastLineAcked: number }[] = [], stops: StopReconstruction | null = null): Completeness {
     // The last row may be short; rows nobody finished (nothing arrived at all) are checked too.
     while (this.first >= 0) {
       const f = this.first + this.nextRow * this.rowLines;
@@ -248,6 +271,16 @@ export class PieceLedger {
       this.nextRow++;
     }
     this.rows.clear();
+    // Rows where nothing arrived: owed nothing when every line the imager sent in them lies inside a
+    // commanded stop; otherwise checked as any row (every piece missing).
+    const intervals = stops?.intervals ?? [];
+    for (const [f, n] of this.emptyRows) {
+      let all = true;
+      for (let l = f; l < f + n && all; l++) if (this.sentRuns.countIn(l, l + 1) && !intervals.some((i) => insideInterval(i, l))) all = false;
+      if (!all || intervals.length === 0) this.checkRowOf({ pieces: new Map(), tiles: new Map(), mask: null }, f, n);
+    }
+    this.emptyRows.length = 0;
+    const stopped = stops && (stops.intervals.length > 0 || stops.problems.length > 0) ? stoppedLines(stops, this.sentRuns, this.missingRuns) : null;
     const hk: PieceCount & { boots: number } = { ...counter("housekeeping packets"), boots: this.hkBoots };
     const acked = reboots.length ? reboots[reboots.length - 1].lastLineAcked : -1;
     const toLast = reboots.length ? this.last - Math.max(acked, this.first - 1) : this.sent;
@@ -265,7 +298,7 @@ export class PieceLedger {
     return {
       lines: { sent: this.sent, first: this.first, last: this.last },
       image: this.image, tiles: this.tiles, mask: this.mask, maskAgreement: this.agree, housekeeping: hk,
-      finalHousekeeping: this.hkFinal, linesToLastBoot: toLast,
+      finalHousekeeping: this.hkFinal, linesToLastBoot: toLast, stopped,
     };
   }
 }

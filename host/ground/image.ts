@@ -339,6 +339,7 @@ export class ImageReconstructor {
     if (!exp) exact = false;
     if (!seen && lostBands.length === this.bands) {
       this.stats.linesMissing++;
+      this.ledger?.lineMissing(line);
       this.stats.bandLinesLost += this.bands;
       this.stats.lostLines.push({ line, bands: lostBands, reason: "no packet of this line arrived" });
     } else if (lostBands.length) {

@@ -6,6 +6,7 @@
 // no frame lost to a full output buffer).
 import type { Completeness, PieceCount } from "../ground/completeness.ts";
 import type { ReconstructionStats } from "../ground/image.ts";
+import { insideInterval } from "../ground/stopped.ts";
 
 export interface VerdictCheck {
   name: string;
@@ -54,6 +55,27 @@ function equal(name: string, expected: number, got: number | null, what: string)
   return { name, expected, got, ok, detail: ok ? `${n(got)}${what ? ` ${what}` : ""}` : `${n(got)} where ${n(expected)} was expected` };
 }
 
+/**
+ * "lines stopped by command": every line the imager sent inside a commanded stop interval (from
+ * events 7 and 8) is accounted for: none of them arrived, each interval's event count agrees, and
+ * the flight image's own count of lines dropped while stopped equals them. A stop the events do not
+ * account for (lines dropped with no interval, an event lost or unpaired) fails.
+ */
+function stoppedCheck(c: Completeness, hk: Completeness["finalHousekeeping"]): VerdictCheck {
+  const name = "lines stopped by command";
+  const st = c.stopped;
+  const lines = st ? st.lines : 0;
+  const problems = st ? [...st.problems] : [];
+  if (!hk) problems.push("the end-of-pass housekeeping packet did not arrive: the flight image's count of dropped lines is unknown");
+  else if (hk.linesDroppedStopped !== lines) problems.push(`the flight image dropped ${n(hk.linesDroppedStopped)} lines while stopped, the stop events account for ${n(lines)}`);
+  const ok = problems.length === 0;
+  const iv = st ? st.intervals.map((i) => `[${i.from}, ${i.to ?? "end of pass"})`).join(", ") : "";
+  const detail = ok
+    ? `${n(lines)} lines in ${st!.intervals.length} commanded stop${st!.intervals.length === 1 ? "" : "s"} ${iv}, as the events and the flight image's count say`
+    : problems.slice(0, 3).join("; ") + (problems.length > 3 ? `; and ${problems.length - 3} more` : "");
+  return { name, expected: lines, got: hk ? hk.linesDroppedStopped : "no end-of-pass housekeeping", ok, detail };
+}
+
 export function computeVerdict(x: VerdictInput): Verdict {
   const c = x.completeness, img = x.image, hk = c.finalHousekeeping;
   const checks: VerdictCheck[] = [];
@@ -72,16 +94,22 @@ export function computeVerdict(x: VerdictInput): Verdict {
     checks.push(a);
   }
   checks.push(pieceCheck(c.housekeeping));
+  // Lines inside a commanded stop (host/ground/stopped.ts) are owed nothing: not missing.
+  const st = c.stopped;
+  const stoppedMissing = st ? st.lines - st.arrived : 0;
   {
-    const sent = c.lines.sent;
-    const ok = img.linesExact === sent && img.linesMismatch === 0 && img.linesPartial === 0 && img.linesMissing === 0;
-    const first = img.lostLines.slice(0, 3).map((l) => `line ${l.line} (bands ${l.bands.join(", ")}): ${l.reason}`);
+    const sent = c.lines.sent - stoppedMissing;
+    const missing = img.linesMissing - stoppedMissing;
+    const ok = img.linesExact === sent && img.linesMismatch === 0 && img.linesPartial === 0 && missing === 0;
+    const first = img.lostLines.filter((l) => !st || !st.intervals.some((i) => insideInterval(i, l.line))).slice(0, 3).map((l) => `line ${l.line} (bands ${l.bands.join(", ")}): ${l.reason}`);
+    const stopNote = stoppedMissing ? ` (${n(stoppedMissing)} more stopped by command)` : "";
     const detail = ok
-      ? `all ${n(sent)}: every pixel sent ${img.linesBitExact === sent ? "bit-exact" : "exact or within its bound"}`
-      : `${n(img.linesExact)} of ${n(sent)}: ${n(img.linesMissing)} missing, ${n(img.linesPartial)} partial, ${n(img.linesMismatch)} with pixels outside their bound${first.length ? `; ${first.join("; ")}` : ""}`;
+      ? `all ${n(sent)}${stopNote}: every pixel sent ${img.linesBitExact === sent ? "bit-exact" : "exact or within its bound"}`
+      : `${n(img.linesExact)} of ${n(sent)}${stopNote}: ${n(missing)} missing, ${n(img.linesPartial)} partial, ${n(img.linesMismatch)} with pixels outside their bound${first.length ? `; ${first.join("; ")}` : ""}`;
     checks.push({ name: "lines rebuilt against the imager's", expected: sent, got: img.linesExact, ok, detail });
   }
-  checks.push(equal("lines accepted by the flight image", c.linesToLastBoot, hk ? hk.linesAccepted : null, ""));
+  if (st || (hk && hk.linesDroppedStopped > 0)) checks.push(stoppedCheck(c, hk));
+  checks.push(equal("lines accepted by the flight image", c.linesToLastBoot - (st ? st.lines : 0), hk ? hk.linesAccepted : null, ""));
   const rejected = hk ? hk.rejectedBadSync + hk.rejectedBadCrc + hk.rejectedBadLength + hk.rejectedBadType + hk.rejectedBadLine + hk.rejectedLineJump + hk.rejectedTimeJump + hk.rejectedNoConfig : null;
   checks.push(equal("bus records rejected by the flight image", 0, rejected, ""));
   checks.push(equal("frames lost to a full output buffer", 0, hk ? hk.framesOverflowed : null, ""));

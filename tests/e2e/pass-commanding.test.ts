@@ -139,6 +139,13 @@ test("[ECSS-E-ST-70-41C §6.8] [TGR-STOP-VERIFIED] stop acquisition: takes effec
   // The pass result lists the reports: report.json, and a section of report.html.
   const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
   assert.equal(json.commanding.reports.length, s.commanding.reports.length);
+  // The ground reconstructs the commanded stop from events 7 and 8: lines 128 … 191 stopped, not missing; the pass verifies.
+  assert.equal(s.verified, true, s.verdict.headline);
+  assert.deepEqual(json.commanding.stopped.intervals.map((i: { from: number; to: number; dropped: number; linesSent: number }) => [i.from, i.to, i.dropped, i.linesSent]), [[128, 192, 64, 64]]);
+  assert.equal(json.commanding.stopped.lines, 64);
+  const chk = s.verdict.checks.find((k) => k.name === "lines stopped by command");
+  assert.ok(chk?.ok, JSON.stringify(chk));
+  assert.equal(s.commanding.stopped?.lines, 64);
   assert.ok(json.commanding.reports.length >= 6);
   const html = readFileSync(join(out, "report.html"), "utf8");
   assert.match(html, /<section id="commanding"><h2>Commanding \(PUS-C reports\)<\/h2>/);
