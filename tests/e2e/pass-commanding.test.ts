@@ -124,7 +124,7 @@ function configTableOffset(t: Uint8Array, v: number): number {
   return hits[0];
 }
 
-test("[ECSS-E-ST-70-41C §6.8] [TGR-STOP-VERIFIED] stop acquisition: takes effect at the next tile boundary, later lines are counted and dropped, start resumes at the next tile row of the grid; a forged frame (wrong VCID, bad FECF) is refused and counted", async () => {
+test("[ECSS-E-ST-70-41C §6.8] [tengri §stop-verified] stop acquisition: takes effect at the next tile boundary, later lines are counted and dropped, start resumes at the next tile row of the grid; a forged frame (wrong VCID, bad FECF) is refused and counted", async () => {
   const p = profile();
   const scid = p.spacecraft.scid;
   let seq = 0;

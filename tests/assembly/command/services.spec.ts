@@ -414,15 +414,15 @@ describe("services", () => {
   });
 });
 
-// ---- TGR-STOP-VERIFIED: the stop interval in events 7/8, ST[1,3] at acceptance, ST[1,7] at the boundary ----
+// ---- tengri §stop-verified (TGR-STOP-VERIFIED): the stop interval in events 7/8, ST[1,3] at acceptance, ST[1,7] at the boundary ----
 /** ST[8,1] start (1) or stop (2) with the ack flags given. */
 function fn(id: i32, ack: u32): void { tcPacket(8, 1, app, u8s(0, id), ack); tcFrame(); send(); }
 function eventAt(): u32 { return loadU32BE(lastData() + 14); }
 function eventCount(): u32 { return loadU32BE(lastData() + 6); }
 function eventId(): u32 { return loadU16BE(lastData()); }
 
-describe("stop and start verified (TGR-STOP-VERIFIED)", () => {
-  it("[TGR-STOP-VERIFIED] [ECSS-E-ST-70-41C §6.1.5, §6.8] stop: ST[1,3] when accepted, event 7 (18 octets: the counter of the first line stopped) then ST[1,7] only at the unit boundary; start: waits for the product grid, event 8 with the counter resumed and the lines dropped, then ST[1,7]", () => {
+describe("stop and start verified (tengri §stop-verified)", () => {
+  it("[tengri §stop-verified] [ECSS-E-ST-70-41C §6.1.5, §6.8] stop: ST[1,3] when accepted, event 7 (18 octets: the counter of the first line stopped) then ST[1,7] only at the unit boundary; start: waits for the product grid, event 8 with the counter resumed and the lines dropped, then ST[1,7]", () => {
     boot();
     lineCounter = 5000;
     for (let i = 0; i < 5; i++) feedLine();                  // 5000 … 5004: the unit row 5000 … 5015 is open
@@ -484,7 +484,7 @@ describe("stop and start verified (TGR-STOP-VERIFIED)", () => {
     feedLineEnd();
   });
 
-  it("[TGR-STOP-VERIFIED] [ECSS-E-ST-70-41C §6.1.5] a start while a stop waits cancels it (ST[1,8] E_PUS_DEFERRED field 1) and completes now; a stop while a start waits likewise; start while running and stop while stopped complete at once", () => {
+  it("[tengri §stop-verified] [ECSS-E-ST-70-41C §6.1.5] a start while a stop waits cancels it (ST[1,8] E_PUS_DEFERRED field 1) and completes now; a stop while a start waits likewise; start while running and stop while stopped complete at once", () => {
     boot();
     lineCounter = 100;
     feedLine();
@@ -515,7 +515,7 @@ describe("stop and start verified (TGR-STOP-VERIFIED)", () => {
     expect<bool>(commandAcquiring()).toBe(false);
   });
 
-  it("[TGR-STOP-VERIFIED] [ECSS-E-ST-70-41C §6.1.5] the cancelled request's failure report names E_PUS_DEFERRED; a fifth waiting request is refused at acceptance; at the end of pass a waiting stop takes effect, a waiting start or parameter change fails with field 2", () => {
+  it("[tengri §stop-verified] [ECSS-E-ST-70-41C §6.1.5] the cancelled request's failure report names E_PUS_DEFERRED; a fifth waiting request is refused at acceptance; at the end of pass a waiting stop takes effect, a waiting start or parameter change fails with field 2", () => {
     boot();
     lineCounter = 0;
     feedLine();
@@ -560,7 +560,7 @@ describe("stop and start verified (TGR-STOP-VERIFIED)", () => {
     expect<i32>(commandDeferredCount()).toBe(0);
   });
 
-  it("[TGR-STOP-VERIFIED] events 7 and 8 cannot be disabled (ST[5,6] refused, E_PUS_EVENT field 1) and are never rate-limited", () => {
+  it("[tengri §stop-verified] events 7 and 8 cannot be disabled (ST[5,6] refused, E_PUS_EVENT field 1) and are never rate-limited", () => {
     boot();
     store<u8>(app, 1); storeU16BE(app + 1, 7);
     tcPacket(5, 6, app, 3, 0); tcFrame(); send();
