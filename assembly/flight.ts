@@ -19,7 +19,7 @@ import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
 import { detailField, detailFound, detailExpected, controlBlock } from "./abi/control";
 import { CONTROL_BLOCK_LEN } from "./abi/contract";
-import { copyBytes } from "./util/be";
+import { copyBytes, loadU32BE } from "./util/be";
 import { MAX_CONFIG_TABLE_LEN } from "./abi/config-table";
 
 // The last configuration refusal: the control block as it stood (contract.controlBlock layout),
@@ -206,7 +206,7 @@ function main(): u32 {
         const s = checkLine(recPayloadPtr, recPayloadLen);
         if (s == OK) {
           hk.hkInc(hk.HK_RECORDS_ACCEPTED);
-          commandBeforeLine();                       // ST[20] changes and ST[8] stop at a unit or tile boundary
+          commandBeforeLine(loadU32BE(recPayloadPtr));   // ST[20] changes, ST[8] stop and mode switch at a unit or tile boundary
           if (commandAcquiring()) processLine(recPayloadPtr);
           else dropLine(recPayloadPtr);              // acquisition stopped: counted and dropped
           commandAfterLine();

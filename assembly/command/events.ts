@@ -19,7 +19,8 @@ export const EV_FRAMES_OVERFLOWED: i32 = 5;   // high: frames lost to a full out
 export const EV_PARAM_APPLIED: i32 = 6;       // informative: an ST[20] change took effect at a boundary (count: changes so far)
 export const EV_ACQ_STOPPED: i32 = 7;         // informative: acquisition stopped at a boundary (ST[8])
 export const EV_ACQ_STARTED: i32 = 8;         // informative: acquisition started (ST[8])
-export const EV_COUNT: i32 = 8;
+export const EV_MODE_CHANGED: i32 = 16;       // informative: a product mode switch took effect (count: from << 8 | to; line: the first line in the new mode)
+export const EV_COUNT: i32 = 16;              // 9..15: boot events (numbers.md)
 export const EVENT_REPORT_LEN: i32 = 14;
 
 const enabled = memory.data(EV_COUNT + 1);
@@ -48,17 +49,24 @@ export function eventSetEnabled(id: i32, on: bool): i32 {
 }
 
 /** An occurrence of event `id`: reported when enabled and within the rate rule. */
-export function eventRaise(id: i32, status: i32, count: u32): void {
+export function eventRaise(id: i32, status: i32, count: u32): void { eventRaiseAt(id, status, count, hk.hkGet(hk.HK_LAST_LINE)); }
+
+/**
+ * As eventRaise, with the report's line counter given (EV_MODE_CHANGED: the first line of the new
+ * mode). A product mode change is reported every time, whatever the rate rule: the ground follows
+ * the product stream by it.
+ */
+export function eventRaiseAt(id: i32, status: i32, count: u32, line: u32): void {
   if (!eventKnown(id)) return;
   const o = occurrences + (<usize>id << 2);
   const n = load<u32>(o) + 1;
   store<u32>(o, n);
   if (load<u8>(enabled + <usize>id) == 0) return;
-  if (n > 8 && n % 1000 != 0) return;
+  if (n > 8 && n % 1000 != 0 && id != EV_MODE_CHANGED) return;
   const d = reportData();
   storeU16BE(d, <u32>id);
   storeU32BE(d + 2, <u32>status);
   storeU32BE(d + 6, count);
-  storeU32BE(d + 10, hk.hkGet(hk.HK_LAST_LINE));
+  storeU32BE(d + 10, line);
   reportSend(5, severity(id), EVENT_REPORT_LEN);
 }

@@ -12,13 +12,13 @@ import { setDetail } from "../abi/control";
 import { loadU16BE, loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { crc16 } from "../util/crc16";
 import * as hk from "../payload/housekeeping";
-import { cfg, tablePtr, tableLen, candidatePtr, workPtr, candidateCheck, atProductBoundary, applyCandidate, refreshHousekeeping } from "../payload/pipeline";
+import { cfg, tablePtr, tableLen, candidatePtr, workPtr, candidateCheck, atProductBoundary, applyCandidate, refreshHousekeeping, productMode, productModeAllowed, switchProductMode } from "../payload/pipeline";
 import { dl, flushSlot } from "../payload/downlink";
 import { checkTcFrame } from "./tc-frame";
 import { authenticate, authDataPtr, authDataLen } from "./auth-seam";
 import { parseTcPacket, tcConsumed, tcHasRequestId, tcPacketId, tcSeqControl, tcAck, tcService, tcSubtype, tcSource, tcAppPtr, tcAppLen, ACK_ACCEPTANCE, ACK_COMPLETION } from "./tc-packet";
 import { reportData, reportSend, reportSetDestination, reportVerification } from "./reports";
-import { eventsReset, eventRaise, eventSetEnabled, eventKnown, EV_TC_REFUSED, EV_TC_FAILED, EV_PARAM_APPLIED, EV_ACQ_STOPPED, EV_ACQ_STARTED, EV_FRAMES_OVERFLOWED, EV_LINES_MISSING, EV_BUS_REJECTED } from "./events";
+import { eventsReset, eventRaise, eventSetEnabled, eventKnown, EV_TC_REFUSED, EV_TC_FAILED, EV_PARAM_APPLIED, EV_ACQ_STOPPED, EV_ACQ_STARTED, EV_FRAMES_OVERFLOWED, EV_LINES_MISSING, EV_BUS_REJECTED, EV_MODE_CHANGED, eventRaiseAt } from "./events";
 import { paramOffset, paramWidth, paramRead, paramWrite } from "./params";
 import { crc32 } from "./crc32";
 import { updateStart, updateSegment, updateEnd, updateRebootToUploaded, codeDigest } from "./update-seam";
@@ -54,28 +54,37 @@ let linesSinceReport: u32 = 0;
 let seenOverflow: u32 = 0, seenMissing: u32 = 0;
 /** Whether the last request was refused at acceptance (its status is not an execution failure). */
 let refusedAtAcceptance: bool = false;
+/** Whether the last request's completion is reported later (a product mode switch at its boundary). */
+let completionDeferred: bool = false;
+// ST[8] set product mode: the switch waiting for the product boundary, and its request's id.
+let modePending: bool = false;
+let modeTarget: i32 = 0;
+let modeAck: u32 = 0, modeId: u32 = 0, modeSeq: u32 = 0, modeSource: u32 = 0;
 
 /** Command state at configuration (boot). */
 export function commandConfigure(): void {
   acquiring = true; stopPending = false; paramPending = false; periodicOn = false; periodLines = 100; linesSinceReport = 0;
   seenOverflow = 0; seenMissing = 0;
+  modePending = false; modeTarget = 0; completionDeferred = false;
   eventsReset();
 }
 
 export function commandAcquiring(): bool { return acquiring; }
 export function commandParamPending(): bool { return paramPending; }
 export function commandStopPending(): bool { return stopPending; }
+export function commandModePending(): bool { return modePending; }
 
 /** A bus record rejected (flight.ts): the ST[5] event, when enabled. */
 export function commandBusRejected(status: i32, count: u32): void { eventRaise(EV_BUS_REJECTED, status, count); }
 
 /**
- * Before a line that passed the line checks: at a unit or tile boundary, a waiting parameter
- * change takes effect and a stop request stops acquisition. Whether the line is then processed
- * (commandAcquiring) is the caller's.
+ * Before a line (line counter `counter`) that passed the line checks: at a unit, segment or tile
+ * boundary, a waiting parameter change takes effect, a waiting product mode switch makes this line
+ * the first of the new mode, and a stop request stops acquisition. Whether the line is then
+ * processed (commandAcquiring) is the caller's.
  */
-export function commandBeforeLine(): void {
-  if (!paramPending && !stopPending) return;
+export function commandBeforeLine(counter: u32): void {
+  if (!paramPending && !stopPending && !modePending) return;
   if (!acquiring || atProductBoundary()) {
     if (paramPending) {
       paramPending = false;
@@ -83,12 +92,28 @@ export function commandBeforeLine(): void {
       if (s == OK) { hk.hkInc(hk.HK_PARAM_CHANGES); eventRaise(EV_PARAM_APPLIED, OK, hk.hkGet(hk.HK_PARAM_CHANGES)); }
       else { hk.hkSetLastStatus(s); eventRaise(EV_TC_FAILED, s, hk.hkGet(hk.HK_PUS_FAILED)); }
     }
+    if (modePending) applyModeSwitch(counter);
     if (stopPending) {
       stopPending = false; acquiring = false;
       hk.hkSetState(hk.STATE_STOPPED);
       eventRaise(EV_ACQ_STOPPED, OK, hk.hkGet(hk.HK_LINES_ACCEPTED));
     }
   }
+}
+
+/**
+ * The waiting product mode switch, at a boundary of the old mode (nothing of it is open: its last
+ * unit or segment has left): the event (from, to, first line of the new mode) and the completion
+ * report leave at once, and the housekeeping channel's partial frame is flushed, so that the
+ * ground reads them before any packet of the new mode (README "Commanding the payload").
+ */
+function applyModeSwitch(counter: u32): void {
+  modePending = false;
+  const from = productMode();
+  switchProductMode(modeTarget);
+  eventRaiseAt(EV_MODE_CHANGED, OK, (<u32>from << 8) | <u32>modeTarget, counter);
+  if ((modeAck & ACK_COMPLETION) != 0) { reportSetDestination(modeSource); reportVerification(7, modeId, modeSeq, OK); }
+  flushSlot(dl.hkSlot);
 }
 
 /** After every line (processed or dropped): periodic housekeeping reports and anomaly events. */
@@ -156,6 +181,7 @@ function handlePacket(): void {
   const id = tcPacketId, seq = tcSeqControl, ack = tcAck;
   reportSetDestination(tcSource);
   refusedAtAcceptance = false;
+  completionDeferred = false;
   // Acceptance (ECSS-E-ST-70-41C §6.1.4.1): the service, subtype and data are checked by the
   // dispatch before anything is done; a refusal there has had no effect.
   const s = dispatch(tcService, tcSubtype, tcAppPtr, tcAppLen, ack, id, seq);
@@ -171,7 +197,7 @@ function handlePacket(): void {
     eventRaise(EV_TC_FAILED, s, hk.hkGet(hk.HK_PUS_FAILED));
     return;
   }
-  if ((ack & ACK_COMPLETION) != 0) reportVerification(7, id, seq, OK);
+  if ((ack & ACK_COMPLETION) != 0 && !completionDeferred) reportVerification(7, id, seq, OK);
 }
 
 /** A refusal at acceptance: nothing of the request was done. */
@@ -261,7 +287,8 @@ function events(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i3
 // ---- ST[8] function management (§6.8) ------------------------------------------------------
 // 1: function id u16, then its arguments:
 //   1 start acquisition, 2 stop acquisition (at the next unit or tile boundary), 3 set product
-//   mode (u8: 0 raw, 1 CCSDS 121, 2 CCSDS 123), 4 flush (partial frames leave now, padded),
+//   mode (u8: 0 raw, 1 CCSDS 121, 2 CCSDS 123; at the next unit or segment boundary, completion
+//   reported then), 4 flush (partial frames leave now, padded),
 //   5 reboot into the uploaded image, 6 upload start (u32 total octets), 7 upload end (SHA-256, 32 octets)
 
 function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i32 {
@@ -272,6 +299,7 @@ function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32):
   const want = fn == FN_SET_PRODUCT_MODE ? 1 : fn == FN_UPLOAD_START ? 4 : fn == FN_UPLOAD_END ? 32 : 0;
   if (fn < FN_START_ACQUISITION || fn > FN_UPLOAD_END) return notAccepted(setDetail(E_PUS_FUNCTION, 0, <i32>fn, <i32>FN_UPLOAD_END, 0));
   if (args != want) return notAccepted(setDetail(E_PUS_DATA, 0, args, want, 0));
+  if (fn == FN_SET_PRODUCT_MODE && load<u8>(a + 2) > 2) return notAccepted(setDetail(E_PUS_DATA, 2, <i32>load<u8>(a + 2), 2, 2));
   accepted(ack, id, seq);
   if (fn == FN_START_ACQUISITION) {
     stopPending = false;
@@ -280,9 +308,14 @@ function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32):
   }
   if (fn == FN_STOP_ACQUISITION) { if (acquiring) stopPending = true; return OK; }
   if (fn == FN_SET_PRODUCT_MODE) {
-    // The buffers of one product are carved at configuration; another product's are not.
+    // Only a mode of the table's `modes` has its buffers, carved at boot; one switch at a time.
     const mode = <i32>load<u8>(a + 2);
-    if (mode != cfg.compression) return setDetail(E_PUS_MODE, 0, mode, cfg.compression, 0);
+    if (!productModeAllowed(mode)) return setDetail(E_PUS_MODE, 0, mode, cfg.modes, 0);
+    if (modePending) return setDetail(E_PUS_MODE, 0, mode, -1, 0);
+    if (mode == productMode()) return OK;                   // already in force: complete now, no event
+    modePending = true; modeTarget = mode;
+    modeAck = ack; modeId = id; modeSeq = seq; modeSource = tcSource;
+    completionDeferred = true;
     return OK;
   }
   if (fn == FN_FLUSH) { flushSlot(dl.imageSlot); flushSlot(dl.hkSlot); return OK; }
