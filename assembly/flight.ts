@@ -206,7 +206,7 @@ function main(): u32 {
         const s = checkLine(recPayloadPtr, recPayloadLen);
         if (s == OK) {
           hk.hkInc(hk.HK_RECORDS_ACCEPTED);
-          commandBeforeLine(loadU32BE(recPayloadPtr)); // ST[20] changes and ST[8] stop at a unit or tile boundary, start on the product grid
+          commandBeforeLine(loadU32BE(recPayloadPtr)); // ST[20] changes, ST[8] stop and mode switch at a unit or tile boundary, start on the product grid
           if (commandAcquiring()) processLine(recPayloadPtr);
           else dropLine(recPayloadPtr);              // acquisition stopped: counted and dropped
           commandAfterLine();

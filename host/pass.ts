@@ -13,7 +13,8 @@ import { runImage, realTimeMargin } from "./obc/obc.ts";
 import { runSupervised, type BusItem, type LineFault, type Reboot, type FlashBoot, type SupervisedResult } from "./obc/watchdog.ts";
 import { Transmitter } from "./downlink/transmitter.ts";
 import type { StorePolicy, StoreReport } from "./downlink/store.ts";
-import { configRecord, aecOptions, screeningOptions, hyperOptions, type ConfigOverrides } from "./obc/config-table.ts";
+import { configRecord, aecOptions, screeningOptions, hyperOptions, productModes, type ConfigOverrides } from "./obc/config-table.ts";
+import { EV_MODE_CHANGED, modeOfEventCount } from "./ground/mode-schedule.ts";
 import { ScreeningGround, type ScreeningSummary, type TileStats } from "./ground/screening.ts";
 import { createReportObserver } from "./report/index.ts";
 import { encodeLine, encodeEnd } from "./obc/bus.ts";
@@ -156,7 +157,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const obs = [...(o.observers ?? []), ...(o.out ? [createReportObserver(o.out)] : [])];
   for (const x of obs) x.start?.(p);
   const mode = p.products.image.compression;
-  const unitLines = mode === "ccsds121" ? aecOptions(p).unitLines : mode === "ccsds123" ? hyperOptions(p).segmentLines : 1;
+  // The product modes the table allows (ST[8] may switch among them: README "Commanding the payload").
+  const modes = productModes(p);
+  const unitLines = modes & 4 ? hyperOptions(p).segmentLines : modes & 2 ? aecOptions(p).unitLines : 1;
   const recon = new ImageReconstructor(bands, pixels, obs.some((x) => x.groundLine) ? (line, b) => { for (const x of obs) x.groundLine?.(line, b); } : undefined,
     mode, unitLines, p.sensor.bitDepth);
   const scr = screeningOptions(p);
@@ -168,10 +171,10 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   })();
   const ledger = new PieceLedger({
     mode, bands, pixels, bandNames: p.sensor.bands.map((b) => b.name), segPixels,
-    unitLines, unitPixels: mode === "ccsds121" ? aec.unitPixels : 0, tileSize: scr ? scr.tileSize : null, hkEveryLines: p.products.housekeeping.everyLines ?? 0,
+    unitLines, unitPixels: modes & 2 ? aec.unitPixels : 0, tileSize: scr ? scr.tileSize : null, hkEveryLines: p.products.housekeeping.everyLines ?? 0,
   });
   recon.useLedger(ledger);
-  if (mode === "ccsds123") { const h = hyperOptions(p).params; recon.useHyperBound(h.fidelity ? h.absLimit : 0); }
+  if (modes & 4) { const h = hyperOptions(p).params; recon.useHyperBound(h.fidelity ? h.absLimit : 0); }
   const backlogHk = new BacklogSamples();
 
   if (o.out) mkdirSync(o.out, { recursive: true });
@@ -206,11 +209,13 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         backlogHk.add(h.cadus, h.backlogFrames);
         for (const x of obs) x.housekeeping?.(h);
       } else if (pkt.apid === reportApid) {
-        try {
-          const r = decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data));
-          reports.push(r);
-          if (r.kind === "event" && (r.eventId === EV_ACQ_STOPPED || r.eventId === EV_ACQ_STARTED)) ledger.stopEvent();
-        } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; }
+        let r: PusReport;
+        try { r = decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data)); } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; return; }
+        reports.push(r);
+        if (r.kind === "event" && (r.eventId === EV_ACQ_STOPPED || r.eventId === EV_ACQ_STARTED)) ledger.stopEvent();
+        // A product mode switch: the image sends it before any packet of the new mode.
+        const to = r.kind === "event" && r.eventId === EV_MODE_CHANGED ? modeOfEventCount(r.count) : null;
+        if (r.kind === "event" && to) { recon.modeFrom(r.line, to); ledger.modeFrom(r.line, to); }
       }
     },
     onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; for (const x of obs) x.linkEvent?.(e); },

@@ -9,7 +9,7 @@ import { setDetail } from "./control";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "./status";
 import {
   CONFIG_VERSION, FIXED_LEN, CODEC_LEN, SCREENING_LEN, CCSDS123_LEN, CALIBRATION_STRIDE, APIDS_STRIDE, configTableLen, checkConfigFields,
-  codecBlockAt, screeningBlockAt, ccsds123BlockAt, apidsBlockAt, commandingBlockAt, COMMANDING_LEN, OFF_TC_APID, OFF_REPORT_APID, OFF_TC_VCID,
+  codecBlockAt, screeningBlockAt, ccsds123BlockAt, apidsBlockAt, commandingBlockAt, COMMANDING_LEN, OFF_TC_APID, OFF_REPORT_APID, OFF_TC_VCID, OFF_MODES,
   OFF_VERSION, OFF_TABLE_LEN, OFF_SCID, OFF_FRAME_TYPE, OFF_LINK_FLAGS, OFF_FRAME_LENGTH, OFF_RS_E, OFF_RS_DEPTH, OFF_IMAGE_VCID, OFF_HK_VCID,
   OFF_IDLE_VCID, OFF_BANDS, OFF_PIXELS, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_HK_APID, OFF_HK_EVERY_LINES, OFF_MAX_PACKET_DATA_LEN, OFF_RAM_BYTES,
   OFF_DOWNLINK_BIT_RATE, OFF_INITIAL_FRAME_COUNT, OFF_INITIAL_PACKET_COUNT, OFF_INSERT_ZONE_LEN, OFF_MAX_LINE_JUMP, OFF_MAX_IDLE_PER_LINE,
@@ -29,6 +29,9 @@ export const CONFIG_FIXED_LEN: i32 = FIXED_LEN;
 export const CODER_RAW: i32 = 0;
 export const CODER_CCSDS121: i32 = 1;
 export const CODER_CCSDS123: i32 = 2;
+/** Bit of product mode m in the commanding block's `modes` (1 << m). */
+@inline export function modeBit(mode: i32): i32 { return 1 << mode; }
+export const MODES_ALL: i32 = 7;
 export const MAX_BANDS: i32 = 255;
 /** The largest legal table (255 bands), CRC included. */
 export const MAX_CONFIG_TABLE_LEN: i32 = FIXED_LEN + APIDS_STRIDE * MAX_BANDS + CODEC_LEN + SCREENING_LEN + CALIBRATION_STRIDE * MAX_BANDS + CCSDS123_LEN + COMMANDING_LEN + 2;
@@ -85,6 +88,7 @@ export class Config {
   tcApid: u32 = 192;            // commanding: the payload's telecommand APID
   reportApid: u32 = 1920;       // commanding: the APID of the PUS-C reports (housekeeping VC)
   tcVcid: u32 = 1;              // commanding: the virtual channel of the payload's TC frames
+  modes: i32 = 0;               // commanding: product modes ST[8] may switch to (bit 1 << mode); holds the boot mode
 }
 
 function bad(field: i32, found: i32, expected: i32): i32 {
@@ -160,7 +164,15 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   const unitLines = <i32>loadU16BE(cb + <usize>OFF_UNIT_LINES);
   const unitPixels = <i32>loadU16BE(cb + <usize>OFF_UNIT_PIXELS);
   if (compression != coder) return bad(OFF_COMPRESSION, compression, coder);
-  if (coder == CODER_CCSDS121) {
+  // Product modes (version 7): the boot mode is one of them; every rule of a mode holds for each
+  // mode the table allows, since ST[8] may switch to it in flight. Screening runs its own product
+  // (tiles of CCSDS 121 units) and switches to none.
+  const fm = commandingBlockAt(bands);
+  const modesField = <i32>load<u8>(ptr + <usize>(fm + OFF_MODES));
+  const modes = modesField == 0 ? modeBit(coder) : modesField;                                   // 0: the boot mode only (as before version 7)
+  if ((modes & modeBit(coder)) == 0) return bad(fm + OFF_MODES, modes, modes | modeBit(coder));
+  if (<i32>load<u8>(ptr + <usize>(screeningBlockAt(bands) + OFF_SCREEN_ENABLED)) == 1 && modes != modeBit(coder)) return bad(fm + OFF_MODES, modes, modeBit(coder));
+  if ((modes & modeBit(CODER_CCSDS121)) != 0) {
     if ((aecFlags & 16) != 0 && bitDepth > 4) return bad(fc + OFF_AEC_FLAGS, aecFlags, 8);          // 121.0-B-3 §5.1.2
     if (unitPixels > pixels || (unitPixels != 0 && unitPixels < aecJ)) return bad(fc + OFF_UNIT_PIXELS, unitPixels, pixels);
     if (maxPacketLen < 128) return bad(OFF_MAX_PACKET_DATA_LEN, maxPacketLen, 128);
@@ -192,14 +204,13 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   // CCSDS 123 block: the compressor checks its own parameters at boot; the geometry must be the line's.
   const fh = ccsds123BlockAt(bands);
   const hb = ptr + <usize>fh;
-  if (coder == CODER_CCSDS123) {
+  if ((modes & modeBit(CODER_CCSDS123)) != 0) {
     if (<i32>loadU32BE(hb + <usize>OFF_HYP_NX) != pixels) return bad(fh + OFF_HYP_NX, <i32>loadU32BE(hb + <usize>OFF_HYP_NX), pixels);
     if (<i32>loadU32BE(hb + <usize>OFF_HYP_NY) != unitLines) return bad(fh + OFF_HYP_NY, <i32>loadU32BE(hb + <usize>OFF_HYP_NY), unitLines);
     if (<i32>loadU32BE(hb + <usize>OFF_HYP_NZ) != bands) return bad(fh + OFF_HYP_NZ, <i32>loadU32BE(hb + <usize>OFF_HYP_NZ), bands);
     if (<i32>loadU32BE(hb + <usize>OFF_HYP_D) != bitDepth) return bad(fh + OFF_HYP_D, <i32>loadU32BE(hb + <usize>OFF_HYP_D), bitDepth);
   }
   // Commanding block: the reports share the downlink with the products, on their own APID.
-  const fm = commandingBlockAt(bands);
   const reportApid = loadU16BE(ptr + <usize>(fm + OFF_REPORT_APID));
   if (reportApid == hkApid || (screen == 1 && (reportApid == statsApid || reportApid == maskApid))) return bad(fm + OFF_REPORT_APID, <i32>reportApid, -1);
   for (let b = 0; b < bands; b++) {
@@ -228,6 +239,7 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   cfg.hyperBlockPtr = hb;
   cfg.tcApid = loadU16BE(ptr + <usize>(fm + OFF_TC_APID)); cfg.reportApid = reportApid;
   cfg.tcVcid = <u32>load<u8>(ptr + <usize>(fm + OFF_TC_VCID));
+  cfg.modes = modes;
   return OK;
 }
 

@@ -7,9 +7,9 @@ import { loadU16BE, loadU32BE } from "../util/be";
 import { setDetail } from "./control";
 import { E_CFG_BAD_VALUE } from "./status";
 
-export const CONFIG_VERSION: u32 = 6;
+export const CONFIG_VERSION: u32 = 7;
 export const BUS_RECORD_VERSION: u32 = 1;
-export const HK_VERSION: u8 = 2;
+export const HK_VERSION: u8 = 3;
 
 // block fixed (48 octets)
 export const FIXED_LEN: i32 = 48;
@@ -144,7 +144,7 @@ export const COMMANDING_LEN: i32 = 6;
 export const OFF_TC_APID: i32 = 0;
 export const OFF_REPORT_APID: i32 = 2;
 export const OFF_TC_VCID: i32 = 4;
-export const OFF_CMD_RESERVED: i32 = 5;
+export const OFF_MODES: i32 = 5;
 // block crc (2 octets)
 export const CRC_LEN: i32 = 2;
 export const OFF_CRC: i32 = 0;
@@ -259,7 +259,9 @@ export const HOUSEKEEPING_OFF_PUS_ACCEPTED: i32 = 151;
 export const HOUSEKEEPING_OFF_PUS_REJECTED: i32 = 155;
 export const HOUSEKEEPING_OFF_PUS_FAILED: i32 = 159;
 export const HOUSEKEEPING_OFF_PARAM_CHANGES: i32 = 163;
-export const HOUSEKEEPING_LEN: i32 = 167;
+export const HOUSEKEEPING_OFF_RESERVED167: i32 = 167;
+export const HOUSEKEEPING_OFF_PRODUCT_MODE: i32 = 180;
+export const HOUSEKEEPING_LEN: i32 = 181;
 
 // Control block (flight linear memory, little-endian i32s): detail of the last error
 export const CONTROL_BLOCK_OFF_STATUS: i32 = 0;
@@ -390,6 +392,7 @@ export const HKC_COUNT: i32 = 37;
  */
 export function checkConfigFields(ptr: usize, bands: i32): i32 {
   const coder = <i32>load<u8>(ptr + <usize>(codecBlockAt(bands) + OFF_CODER));
+  const coders = ((1 << (coder & 31)) | <i32>load<u8>(ptr + <usize>(commandingBlockAt(bands) + OFF_MODES))) & 7;   // the products the table may run
   const screen = <i32>load<u8>(ptr + <usize>(screeningBlockAt(bands) + OFF_SCREEN_ENABLED));
   let at: i32 = 0;
   let v: i64 = 0;
@@ -440,21 +443,21 @@ export function checkConfigFields(ptr: usize, bands: i32): i32 {
   // codec
   at = codecBlockAt(bands) + OFF_CODER; v = <i64>load<u8>(ptr + <usize>at);
   if (v != 0 && v != 1 && v != 2) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 2, at);
-  if (coder == 1) {
+  if ((coders & 2) != 0) {
     at = codecBlockAt(bands) + OFF_AEC_BLOCK_SIZE; v = <i64>load<u8>(ptr + <usize>at);
     if (v != 8 && v != 16 && v != 32 && v != 64) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 64, at);
   }
-  if (coder == 1) {
+  if ((coders & 2) != 0) {
     at = codecBlockAt(bands) + OFF_AEC_FLAGS; v = <i64>load<u8>(ptr + <usize>at);
     if ((v & ~24) != 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 24, at);
   }
   at = codecBlockAt(bands) + OFF_CODEC_RESERVED1; v = <i64>load<u8>(ptr + <usize>at);
   if (v != 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 0, at);
-  if (coder == 1) {
+  if ((coders & 2) != 0) {
     at = codecBlockAt(bands) + OFF_AEC_RSI; v = <i64>loadU16BE(ptr + <usize>at);
     if (v < 1 || v > 4096) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 4096, at);
   }
-  if (coder == 1 || coder == 2) {
+  if ((coders & 6) != 0) {
     at = codecBlockAt(bands) + OFF_UNIT_LINES; v = <i64>loadU16BE(ptr + <usize>at);
     if (v < 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 1, at);
   }
@@ -584,183 +587,183 @@ export function checkConfigFields(ptr: usize, bands: i32): i32 {
     if (v < 0 || v > 8192) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 8192, at);
   }
   // ccsds123
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_NX; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 65535) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 65535, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_NY; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 65535) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 65535, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_NZ; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 65535) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 65535, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_D; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 2 || v > 16) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 2 ? 2 : 16, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_SIGNED; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_ORDER; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_M; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 1, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_WORD_BYTES; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 8) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 8, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_CODER; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v != 0 && v != 1 && v != 2) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 2, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_P; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 15) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 15, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_REDUCED; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 1, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_LOCAL_SUM; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v != 0 && v != 1 && v != 2 && v != 3) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 3, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_R; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 32 || v > 64) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 32 ? 32 : 64, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_OMEGA; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 4 || v > 19) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 4 ? 4 : 19, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_T_INC_LOG; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 4 || v > 11) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 4 ? 4 : 11, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_NU_MIN; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < -6 || v > 9) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < -6 ? -6 : 9, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_NU_MAX; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < -6 || v > 9) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < -6 ? -6 : 9, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_FIDELITY; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v != 0 && v != 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 1, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_ABS_DEP; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_ABS_BITS; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 16) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 16, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_ABS; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 65535) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 65535, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_REL_DEP; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_REL_BITS; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 16) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 16, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_REL; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 65535) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 65535, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_REP_FLAG; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 1, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_THETA; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 4) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 4, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_PHI; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 15) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 15, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_PSI; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 15) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 15, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_U_MAX; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 8 || v > 32) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 8 ? 8 : 32, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_GAMMA_STAR; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 4 || v > 11) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 4 ? 4 : 11, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_GAMMA0; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 8) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 8, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_K; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 14) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 14, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_USER; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 255) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 255, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_ABS_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_REL_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_BA_J; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v != 8 && v != 16 && v != 32 && v != 64) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 64, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_BA_RSI; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 1 || v > 4096) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 4096, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_BA_RESTRICTED; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 1, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_WINIT_Q; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_WINIT_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_WEO_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_PERIOD_U; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < -1 || v > -1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < -1 ? -1 : -1, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_PHI_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_PSI_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
-  if (coder == 2) {
+  if ((coders & 4) != 0) {
     at = ccsds123BlockAt(bands) + OFF_HYP_K_TABLE; v = <i64><i32>loadU32BE(ptr + <usize>at);
     if (v < 0 || v > 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 0 ? 0 : 0, at);
   }
@@ -771,7 +774,7 @@ export function checkConfigFields(ptr: usize, bands: i32): i32 {
   if (v > 2046) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 2046, at);
   at = commandingBlockAt(bands) + OFF_TC_VCID; v = <i64>load<u8>(ptr + <usize>at);
   if (v > 63) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 63, at);
-  at = commandingBlockAt(bands) + OFF_CMD_RESERVED; v = <i64>load<u8>(ptr + <usize>at);
-  if (v != 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 0, at);
+  at = commandingBlockAt(bands) + OFF_MODES; v = <i64>load<u8>(ptr + <usize>at);
+  if ((v & ~7) != 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 7, at);
   return 0;
 }

@@ -6,7 +6,8 @@
 // Events 7 and 8 (acquisition stopped / started) carry the stop interval after the common fields:
 // at u32 = the counter of the first line not processed (7) / processed again (8); their count is
 // lines dropped while stopped (7: over the pass so far; 8: in the interval that ends). They are
-// never rate-limited and cannot be disabled: a commanded stop is always reported.
+// never rate-limited and cannot be disabled: a commanded stop is always reported. Event 16 (product
+// mode changed) is always reported too: the ground follows the product stream by it.
 // Commanding events are enabled at boot; bus and link events are disabled at boot, so that a pass
 // without telecommands sends exactly what it sent before ST[5] existed; ST[5,5] enables them.
 import { storeU16BE, storeU32BE } from "../util/be";
@@ -23,7 +24,8 @@ export const EV_FRAMES_OVERFLOWED: i32 = 5;   // high: frames lost to a full out
 export const EV_PARAM_APPLIED: i32 = 6;       // informative: an ST[20] change took effect at a boundary (count: changes so far)
 export const EV_ACQ_STOPPED: i32 = 7;         // informative: acquisition stopped at a boundary (ST[8])
 export const EV_ACQ_STARTED: i32 = 8;         // informative: acquisition started (ST[8])
-export const EV_COUNT: i32 = 8;
+export const EV_MODE_CHANGED: i32 = 16;       // informative: a product mode switch took effect (count: from << 8 | to; line: the first line in the new mode)
+export const EV_COUNT: i32 = 16;              // 9..15: boot events (numbers.md)
 export const EVENT_REPORT_LEN: i32 = 14;
 /** Events 7 and 8: the common fields, then the line counter where the interval starts / ends. */
 export const EVENT_INTERVAL_REPORT_LEN: i32 = 18;
@@ -44,8 +46,8 @@ export function eventsReset(): void {
 }
 
 export function eventKnown(id: i32): bool { return id >= 1 && id <= EV_COUNT; }
-/** Whether an event is always reported (no rate rule, no ST[5,6]): the acquisition stop interval. */
-export function eventAlwaysOn(id: i32): bool { return id == EV_ACQ_STOPPED || id == EV_ACQ_STARTED; }
+/** Whether an event is always reported (no rate rule, no ST[5,6]): the acquisition stop interval and the product mode change. */
+export function eventAlwaysOn(id: i32): bool { return id == EV_ACQ_STOPPED || id == EV_ACQ_STARTED || id == EV_MODE_CHANGED; }
 export function eventEnabled(id: i32): bool { return eventKnown(id) && load<u8>(enabled + <usize>id) != 0; }
 
 /** ST[5,5] (on) / ST[5,6] (off) for one event definition id. OK or E_PUS_EVENT. */
@@ -57,14 +59,24 @@ export function eventSetEnabled(id: i32, on: bool): i32 {
 }
 
 /** An occurrence of event `id`: reported when enabled and within the rate rule. */
-export function eventRaise(id: i32, status: i32, count: u32): void {
-  if (!eventKnown(id) || eventAlwaysOn(id)) return;
+export function eventRaise(id: i32, status: i32, count: u32): void { eventRaiseAt(id, status, count, hk.hkGet(hk.HK_LAST_LINE)); }
+
+/**
+ * As eventRaise, with the report's line counter given (EV_MODE_CHANGED: the first line of the new
+ * mode). Events 7 and 8 leave through eventAcquisition only. An always-on event (the product mode
+ * change: the ground follows the product stream by it) is reported every time, whatever the rate
+ * rule.
+ */
+export function eventRaiseAt(id: i32, status: i32, count: u32, line: u32): void {
+  if (!eventKnown(id) || id == EV_ACQ_STOPPED || id == EV_ACQ_STARTED) return;
   const o = occurrences + (<usize>id << 2);
   const n = load<u32>(o) + 1;
   store<u32>(o, n);
-  if (load<u8>(enabled + <usize>id) == 0) return;
-  if (n > 8 && n % 1000 != 0) return;
-  putCommon(id, status, count);
+  if (!eventAlwaysOn(id)) {
+    if (load<u8>(enabled + <usize>id) == 0) return;
+    if (n > 8 && n % 1000 != 0) return;
+  }
+  putCommon(id, status, count, line);
   reportSend(5, severity(id), EVENT_REPORT_LEN);
 }
 
@@ -73,18 +85,18 @@ export function eventRaise(id: i32, status: i32, count: u32): void {
  * above), at = the counter of the first line not processed (7) or processed again (8).
  */
 export function eventAcquisition(id: i32, count: u32, at: u32): void {
-  if (!eventAlwaysOn(id)) return;
+  if (id != EV_ACQ_STOPPED && id != EV_ACQ_STARTED) return;
   const o = occurrences + (<usize>id << 2);
   store<u32>(o, load<u32>(o) + 1);
-  putCommon(id, OK, count);
+  putCommon(id, OK, count, hk.hkGet(hk.HK_LAST_LINE));
   storeU32BE(reportData() + 14, at);
   reportSend(5, severity(id), EVENT_INTERVAL_REPORT_LEN);
 }
 
-function putCommon(id: i32, status: i32, count: u32): void {
+function putCommon(id: i32, status: i32, count: u32, line: u32): void {
   const d = reportData();
   storeU16BE(d, <u32>id);
   storeU32BE(d + 2, <u32>status);
   storeU32BE(d + 6, count);
-  storeU32BE(d + 10, hk.hkGet(hk.HK_LAST_LINE));
+  storeU32BE(d + 10, line);
 }

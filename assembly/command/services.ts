@@ -12,13 +12,13 @@ import { setDetail } from "../abi/control";
 import { loadU16BE, loadU32BE, storeU16BE, storeU32BE, copyBytes } from "../util/be";
 import { crc16 } from "../util/crc16";
 import * as hk from "../payload/housekeeping";
-import { cfg, tablePtr, tableLen, candidatePtr, workPtr, candidateCheck, atProductBoundary, onProductGrid, lastLineCounter, applyCandidate, refreshHousekeeping } from "../payload/pipeline";
+import { cfg, tablePtr, tableLen, candidatePtr, workPtr, candidateCheck, atProductBoundary, onProductGrid, lastLineCounter, applyCandidate, refreshHousekeeping, productMode, productModeAllowed, switchProductMode } from "../payload/pipeline";
 import { dl, flushSlot } from "../payload/downlink";
 import { checkTcFrame } from "./tc-frame";
 import { authenticate, authDataPtr, authDataLen } from "./auth-seam";
 import { parseTcPacket, tcConsumed, tcHasRequestId, tcPacketId, tcSeqControl, tcAck, tcService, tcSubtype, tcSource, tcAppPtr, tcAppLen, ACK_ACCEPTANCE, ACK_START, ACK_COMPLETION } from "./tc-packet";
 import { reportData, reportSend, reportSetDestination, reportVerification } from "./reports";
-import { eventsReset, eventRaise, eventAcquisition, eventSetEnabled, eventKnown, eventAlwaysOn, EV_TC_REFUSED, EV_TC_FAILED, EV_PARAM_APPLIED, EV_ACQ_STOPPED, EV_ACQ_STARTED, EV_FRAMES_OVERFLOWED, EV_LINES_MISSING, EV_BUS_REJECTED } from "./events";
+import { eventsReset, eventRaise, eventRaiseAt, eventAcquisition, eventSetEnabled, eventKnown, eventAlwaysOn, EV_TC_REFUSED, EV_TC_FAILED, EV_PARAM_APPLIED, EV_ACQ_STOPPED, EV_ACQ_STARTED, EV_FRAMES_OVERFLOWED, EV_LINES_MISSING, EV_BUS_REJECTED, EV_MODE_CHANGED } from "./events";
 import { deferredReset, deferredCount, deferredPush, deferredComplete, MAX_DEFERRED } from "./deferred";
 import { paramOffset, paramWidth, paramRead, paramWrite } from "./params";
 import { crc32 } from "./crc32";
@@ -57,8 +57,12 @@ let linesSinceReport: u32 = 0;
 let seenOverflow: u32 = 0, seenMissing: u32 = 0;
 /** Whether the last request was refused at acceptance (its status is not an execution failure). */
 let refusedAtAcceptance: bool = false;
+// ST[8] set product mode: the switch waiting for the product boundary (its request waits in the
+// deferred queue, kind D_MODE).
+let modePending: bool = false;
+let modeTarget: i32 = 0;
 
-const D_START: u32 = 1, D_STOP: u32 = 2, D_PARAM: u32 = 3;
+const D_START: u32 = 1, D_STOP: u32 = 2, D_PARAM: u32 = 3, D_MODE: u32 = 4;
 /** Whether the request being executed was queued (its completion comes at the boundary). */
 let deferredRequest: bool = false;
 
@@ -75,6 +79,7 @@ export function commandConfigure(): void {
   startPending = false; droppedAtStop = 0; deferredReset(); deferredRequest = false;
   acquiring = true; stopPending = false; paramPending = false; periodicOn = false; periodLines = 100; linesSinceReport = 0;
   seenOverflow = 0; seenMissing = 0;
+  modePending = false; modeTarget = 0;
   eventsReset();
 }
 
@@ -82,6 +87,7 @@ export function commandAcquiring(): bool { return acquiring; }
 export function commandParamPending(): bool { return paramPending; }
 export function commandStopPending(): bool { return stopPending; }
 export function commandStartPending(): bool { return startPending; }
+export function commandModePending(): bool { return modePending; }
 
 /** A bus record rejected (flight.ts): the ST[5] event, when enabled. */
 export function commandBusRejected(status: i32, count: u32): void { eventRaise(EV_BUS_REJECTED, status, count); }
@@ -89,11 +95,12 @@ export function commandBusRejected(status: i32, count: u32): void { eventRaise(E
 /**
  * Before a line (its counter) that passed the line checks: a waiting start takes effect if the
  * line starts a row of the product grid (so the first product after it is whole); at a unit or
- * tile boundary a waiting parameter change takes effect and a stop request stops acquisition.
+ * tile boundary a waiting parameter change takes effect, a waiting product mode switch makes this
+ * line the first of the new mode, and a stop request stops acquisition.
  * Whether the line is then processed (commandAcquiring) is the caller's.
  */
 export function commandBeforeLine(counter: u32): void {
-  if (!paramPending && !stopPending && !startPending) return;
+  if (!paramPending && !stopPending && !startPending && !modePending) return;
   if (startPending && onProductGrid(counter)) {
     startPending = false; acquiring = true;
     hk.hkSetState(hk.STATE_ACQUIRING);
@@ -107,6 +114,7 @@ export function commandBeforeLine(counter: u32): void {
       if (s == OK) { hk.hkInc(hk.HK_PARAM_CHANGES); eventRaise(EV_PARAM_APPLIED, OK, hk.hkGet(hk.HK_PARAM_CHANGES)); }
       deferredComplete(D_PARAM, s);
     }
+    if (modePending) applyModeSwitch(counter);
     if (stopPending) {
       stopPending = false; acquiring = false;
       hk.hkSetState(hk.STATE_STOPPED);
@@ -120,7 +128,7 @@ export function commandBeforeLine(counter: u32): void {
 /**
  * End of pass (before the last products leave): the end is a boundary of every product, so a
  * waiting stop takes effect there (event 7 at the counter after the last line; nothing dropped);
- * a waiting start or parameter change did not take effect: ST[1,8] E_PUS_DEFERRED (field 2).
+ * a waiting start, parameter change or product mode switch did not take effect: ST[1,8] E_PUS_DEFERRED (field 2).
  */
 export function commandEndPass(): void {
   if (stopPending) {
@@ -130,6 +138,22 @@ export function commandEndPass(): void {
   }
   if (startPending) { startPending = false; deferredComplete(D_START, setDetail(E_PUS_DEFERRED, 2, <i32>D_START, 0, 0)); }
   if (paramPending) { paramPending = false; deferredComplete(D_PARAM, setDetail(E_PUS_DEFERRED, 2, <i32>D_PARAM, 0, 0)); }
+  if (modePending) { modePending = false; deferredComplete(D_MODE, setDetail(E_PUS_DEFERRED, 2, <i32>D_MODE, 0, 0)); }
+}
+
+/**
+ * The waiting product mode switch, at a boundary of the old mode (nothing of it is open: its last
+ * unit or segment has left): the event (from, to, first line of the new mode) and the completion
+ * report leave at once, and the housekeeping channel's partial frame is flushed, so that the
+ * ground reads them before any packet of the new mode (README "Commanding the payload").
+ */
+function applyModeSwitch(counter: u32): void {
+  modePending = false;
+  const from = productMode();
+  switchProductMode(modeTarget);
+  eventRaiseAt(EV_MODE_CHANGED, OK, (<u32>from << 8) | <u32>modeTarget, counter);
+  deferredComplete(D_MODE, OK);
+  flushSlot(dl.hkSlot);
 }
 
 /** After every line (processed or dropped): periodic housekeeping reports and anomaly events. */
@@ -308,7 +332,8 @@ function events(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i3
 // ---- ST[8] function management (§6.8) ------------------------------------------------------
 // 1: function id u16, then its arguments:
 //   1 start acquisition, 2 stop acquisition (at the next unit or tile boundary), 3 set product
-//   mode (u8: 0 raw, 1 CCSDS 121, 2 CCSDS 123), 4 flush (partial frames leave now, padded),
+//   mode (u8: 0 raw, 1 CCSDS 121, 2 CCSDS 123; at the next unit or segment boundary, completion
+//   reported then), 4 flush (partial frames leave now, padded),
 //   5 reboot into the uploaded image, 6 upload start (u32 total octets), 7 upload end (SHA-256, 32 octets)
 
 function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32): i32 {
@@ -319,7 +344,8 @@ function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32):
   const want = fn == FN_SET_PRODUCT_MODE ? 1 : fn == FN_UPLOAD_START ? 4 : fn == FN_UPLOAD_END ? 32 : 0;
   if (fn < FN_START_ACQUISITION || fn > FN_UPLOAD_END) return notAccepted(setDetail(E_PUS_FUNCTION, 0, <i32>fn, <i32>FN_UPLOAD_END, 0));
   if (args != want) return notAccepted(setDetail(E_PUS_DATA, 0, args, want, 0));
-  if ((fn == FN_START_ACQUISITION || fn == FN_STOP_ACQUISITION) && deferredFull()) return notAccepted(setDetail(E_PUS_DEFERRED, 3, deferredCount(), MAX_DEFERRED, 0));
+  if ((fn == FN_START_ACQUISITION || fn == FN_STOP_ACQUISITION || fn == FN_SET_PRODUCT_MODE) && deferredFull()) return notAccepted(setDetail(E_PUS_DEFERRED, 3, deferredCount(), MAX_DEFERRED, 0));
+  if (fn == FN_SET_PRODUCT_MODE && load<u8>(a + 2) > 2) return notAccepted(setDetail(E_PUS_DATA, 2, <i32>load<u8>(a + 2), 2, 2));
   accepted(ack, id, seq);
   if (fn == FN_START_ACQUISITION) {
     // Running: a waiting stop is cancelled, the start is complete now. Stopped: waits for the grid.
@@ -336,9 +362,13 @@ function functions(subtype: u32, a: usize, n: i32, ack: u32, id: u32, seq: u32):
     return OK;
   }
   if (fn == FN_SET_PRODUCT_MODE) {
-    // The buffers of one product are carved at configuration; another product's are not.
+    // Only a mode of the table's `modes` has its buffers, carved at boot; one switch at a time.
     const mode = <i32>load<u8>(a + 2);
-    if (mode != cfg.compression) return setDetail(E_PUS_MODE, 0, mode, cfg.compression, 0);
+    if (!productModeAllowed(mode)) return setDetail(E_PUS_MODE, 0, mode, cfg.modes, 0);
+    if (modePending) return setDetail(E_PUS_MODE, 0, mode, -1, 0);
+    if (mode == productMode()) return OK;                   // already in force: complete now, no event
+    modePending = true; modeTarget = mode;
+    defer(D_MODE, ack, id, seq);
     return OK;
   }
   if (fn == FN_FLUSH) { flushSlot(dl.imageSlot); flushSlot(dl.hkSlot); return OK; }

@@ -133,6 +133,7 @@ export function cfgReadBack(id: i32, band: i32): f64 {
     case 116: return <f64>(cfg.tcApid); // commanding.tcApid
     case 117: return <f64>(cfg.reportApid); // commanding.reportApid
     case 118: return <f64>(cfg.tcVcid); // commanding.tcVcid
+    case 119: return <f64>(cfg.modes); // commanding.modes
     default: return NaN;
   }
 }

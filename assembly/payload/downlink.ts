@@ -48,13 +48,20 @@ function outBufferLen(c: Config): i64 {
     // A whole tile row leaves at once when its decisions are known.
     lineBytes *= 64 + 2;
     lineBytes += 2 * <i64>c.pixels + 4096;
-  } else if (c.compression == CODER_CCSDS123) {
-    // A segment's end releases its last packet beside the line's own codewords.
-    lineBytes += <i64>c.maxPacketLen + 4096;
-  } else if (c.compression == CODER_CCSDS121) {
-    // Closing every unit on the same line can release up to a packet per unit beyond the line's own octets.
-    const colPx: i64 = c.unitPixels == 0 || c.unitPixels > c.pixels ? c.pixels : c.unitPixels;
-    lineBytes += <i64>c.bands * ((<i64>c.pixels + colPx - 1) / colPx) * (<i64>c.maxPacketLen + 64);
+  } else {
+    // Sized for the largest of the product modes the table allows (ST[8] switches among them).
+    let extra: i64 = 0;
+    if ((c.modes & (1 << CODER_CCSDS123)) != 0) {
+      // A segment's end releases its last packet beside the line's own codewords.
+      extra = <i64>c.maxPacketLen + 4096;
+    }
+    if ((c.modes & (1 << CODER_CCSDS121)) != 0) {
+      // Closing every unit on the same line can release up to a packet per unit beyond the line's own octets.
+      const colPx: i64 = c.unitPixels == 0 || c.unitPixels > c.pixels ? c.pixels : c.unitPixels;
+      const units: i64 = <i64>c.bands * ((<i64>c.pixels + colPx - 1) / colPx) * (<i64>c.maxPacketLen + 64);
+      if (units > extra) extra = units;
+    }
+    lineBytes += extra;
   }
   const frames = lineBytes / zone + 2 * <i64>c.bands + 8 + <i64>c.maxIdlePerLine + 4;
   return frames * <i64>caduLen(c.frameLen, c.rsDepth, c.rsE);

@@ -2,7 +2,7 @@
 // "Housekeeping packet"). All counters are u32 and wrap.
 import { storeU32BE } from "../util/be";
 import {
-  HK_VERSION, HOUSEKEEPING_LEN, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_OFF_STATE, HOUSEKEEPING_OFF_LAST_STATUS, HOUSEKEEPING_OFF_CONFIG_STATUS, HOUSEKEEPING_OFF_RECORDS_ACCEPTED, HKC_COUNT,
+  HK_VERSION, HOUSEKEEPING_LEN, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_OFF_STATE, HOUSEKEEPING_OFF_LAST_STATUS, HOUSEKEEPING_OFF_CONFIG_STATUS, HOUSEKEEPING_OFF_RECORDS_ACCEPTED, HOUSEKEEPING_OFF_RESERVED167, HOUSEKEEPING_OFF_PRODUCT_MODE, HKC_COUNT,
   HKC_RECORDS_ACCEPTED, HKC_LINES_ACCEPTED, HKC_REJECTED_BAD_SYNC, HKC_REJECTED_BAD_CRC, HKC_REJECTED_BAD_LENGTH, HKC_REJECTED_BAD_TYPE, HKC_REJECTED_BAD_LINE, HKC_REJECTED_LINE_JUMP, HKC_REJECTED_TIME_JUMP, HKC_REJECTED_NO_CONFIG, HKC_BYTES_SKIPPED, HKC_LINES_MISSING, HKC_SAMPLES_CLIPPED, HKC_PACKETS_SENT, HKC_DATA_FRAMES, HKC_IDLE_FRAMES, HKC_IDLE_PACKETS, HKC_CADUS, HKC_BACKLOG_FRAMES, HKC_MEMORY_BYTES, HKC_HEAP_USED_BYTES, HKC_LAST_LINE_COUNTER, HKC_HK_SEQUENCE, HKC_TILES_KEPT, HKC_TILES_DEGRADED, HKC_TILES_DROPPED, HKC_FRAMES_OVERFLOWED, HKC_LINES_DROPPED_STOPPED, HKC_PUS_ACCEPTED, HKC_PUS_REJECTED, HKC_PUS_FAILED, HKC_PARAM_CHANGES,
 } from "../abi/contract";
 
@@ -54,6 +54,7 @@ export const hkCounters: usize = memory.data(HK_COUNTERS * 4);
 export let hkState: u8 = STATE_WAITING_CONFIG;
 export let hkLastStatus: i32 = 0;
 export let hkConfigStatus: i32 = 0;
+export let hkProductMode: u8 = 0;
 
 @inline export function hkInc(index: i32): void {
   const p = hkCounters + (<usize>index << 2);
@@ -68,6 +69,7 @@ export let hkConfigStatus: i32 = 0;
 export function hkSetState(s: u8): void { hkState = s; }
 export function hkSetLastStatus(s: i32): void { hkLastStatus = s; }
 export function hkSetConfigStatus(s: i32): void { hkConfigStatus = s; }
+export function hkSetProductMode(m: u8): void { hkProductMode = m; }
 
 /** Writes the HK user data (HK_DATA_LEN octets, the contract's layout after the CUC) at ptr. */
 export function packHousekeeping(ptr: usize): void {
@@ -79,4 +81,6 @@ export function packHousekeeping(ptr: usize): void {
   storeU32BE(ptr + <usize>(HOUSEKEEPING_OFF_CONFIG_STATUS - u), <u32>hkConfigStatus);
   const c = ptr + <usize>(HOUSEKEEPING_OFF_RECORDS_ACCEPTED - u);
   for (let i = 0; i < HK_COUNTERS; i++) storeU32BE(c + (<usize>i << 2), hkGet(i));
+  for (let i = HOUSEKEEPING_OFF_RESERVED167; i < HOUSEKEEPING_OFF_PRODUCT_MODE; i++) store<u8>(ptr + <usize>(i - u), 0);   // reserved (version 3 boot fields)
+  store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_PRODUCT_MODE - u), hkProductMode);
 }

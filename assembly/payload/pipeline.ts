@@ -9,7 +9,7 @@
 // The transmitter is modelled by a frame clock driven by the line time tags: when the link
 // has spare capacity, partial frames leave padded with an idle packet and idle frames fill
 // the rest; when it has none, frames leave only when full and the backlog is reported.
-import { Config, parseConfig, CODER_CCSDS121, CODER_CCSDS123 } from "../abi/config-table";
+import { Config, parseConfig, CODER_RAW, CODER_CCSDS121, CODER_CCSDS123, modeBit } from "../abi/config-table";
 import { OFF_RAM_BYTES as F_RAM, OFF_TABLE_LEN as F_TABLE_LEN } from "../abi/contract";
 import { OK, E_PUS_PARAM_MEMORY, E_BAD_LENGTH, E_CFG_BAD_VALUE, E_CFG_NO_MEMORY, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP } from "../abi/status";
 import { setDetail, detailFound, detailExpected } from "../abi/control";
@@ -65,6 +65,7 @@ let lastNeed: i64 = 0;
   candPtr: usize;        // ST[20]: the candidate table waiting for its unit or tile boundary
   workPtr: usize;        // ST[20]: the table being checked
   needInForce: i64;      // memory need of the table in force (a candidate must need the same buffers)
+  mode: i32;             // the product mode in force (ST[8] function 3 switches it at a product boundary)
 }
 
 let p: Pipeline = changetype<Pipeline>(0);
@@ -73,10 +74,16 @@ export function maxLinePayload(c: Config): i32 { return LINE_HEADER_LEN + 2 * c.
 export function maxRecordLen(c: Config): i32 { return RECORD_HEADER_LEN + maxLinePayload(c) + RECORD_CRC_LEN; }
 function inputLen(c: Config): i32 { const n = 2 * maxRecordLen(c); return n < BOOT_BUF_LEN ? BOOT_BUF_LEN : n; }
 
-/** Octets every buffer of the pass takes for a configuration whose blocks were checked. */
+/** Whether the configuration may run product mode m (the boot mode, or one ST[8] may switch to). */
+@inline function allows(c: Config, mode: i32): bool { return (c.modes & modeBit(mode)) != 0; }
+
+/**
+ * Octets every buffer of the pass takes for a configuration whose blocks were checked: the stage
+ * of every product mode the table allows is carved at boot, so a switch allocates nothing.
+ */
 function memoryNeeded(c: Config, tableLen: i32): i64 {
-  const stage: i64 = c.screen ? screeningMemory(c) : c.compression == CODER_CCSDS121 ? unitsMemory(c)
-    : c.compression == CODER_CCSDS123 ? segmentsMemory(c) : 0;
+  const stage: i64 = c.screen ? screeningMemory(c)
+    : (allows(c, CODER_CCSDS121) ? unitsMemory(c) : 0) + (allows(c, CODER_CCSDS123) ? segmentsMemory(c) : 0);
   return carveStateLen<Pipeline>() + 3 * carveLen(tableLen) + downlinkMemory(c) + stage + carveLen(inputLen(c)) + TOP_READINGS;
 }
 
@@ -96,8 +103,10 @@ export function configCheck(tableSrc: usize, tableLen: i32): i32 {
   const codecOffset = 48 + 2 * scratch.bands;
   let s = OK;
   if (scratch.screen) s = screeningCheck(scratch);
-  else if (scratch.compression == CODER_CCSDS121) s = unitsCheck(scratch, codecOffset);
-  else if (scratch.compression == CODER_CCSDS123) s = segmentsCheck(scratch);
+  else {
+    if (allows(scratch, CODER_CCSDS121)) s = unitsCheck(scratch, codecOffset);
+    if (s == OK && allows(scratch, CODER_CCSDS123)) s = segmentsCheck(scratch);
+  }
   if (s != OK) return s;
   const need = memoryNeeded(scratch, tableLen);
   if (need > MAX_CARVE) return setDetail(E_CFG_NO_MEMORY, F_RAM, clampI32(need), <i32>MAX_CARVE, F_RAM);
@@ -151,9 +160,13 @@ export function configure(tableSrc: usize, tableLen: i32): i32 {
   if (st != OK) return st;
   rawLinesConfigure(cfg);
   if (cfg.screen) st = screeningConfigure(cfg);
-  else if (cfg.compression == CODER_CCSDS123) st = segmentsConfigure(cfg);
-  else if (cfg.compression == CODER_CCSDS121) st = unitsConfigure(cfg);
+  else {
+    if (allows(cfg, CODER_CCSDS123)) st = segmentsConfigure(cfg);
+    if (st == OK && allows(cfg, CODER_CCSDS121)) st = unitsConfigure(cfg);
+  }
   if (st != OK) return st;
+  p.mode = cfg.compression;
+  hk.hkSetProductMode(<u8>cfg.compression);
   p.inputCap = inputLen(cfg);
   p.inputPtr = carve(p.inputCap);
   p.started = false; p.creditSkip = 0;
@@ -188,15 +201,15 @@ export function candidateCheck(ptr: usize): i32 {
 /** Whether the next line starts a new unit, tile row or segment of the product in force. */
 export function atProductBoundary(): bool {
   if (cfg.screen) return screeningAtBoundary();
-  if (cfg.compression == CODER_CCSDS121) return unitsAtBoundary(cfg);
-  if (cfg.compression == CODER_CCSDS123) return segmentsAtBoundary();
+  if (p.mode == CODER_CCSDS121) return unitsAtBoundary(cfg);
+  if (p.mode == CODER_CCSDS123) return segmentsAtBoundary();
   return true;
 }
 
 /** Lines per row of the product grid: a tile row, a CCSDS 121 unit row, a CCSDS 123 segment, a raw line. */
 export function productGridLines(): u32 {
   if (cfg.screen) return <u32>screeningTile();
-  if (cfg.compression == CODER_CCSDS121 || cfg.compression == CODER_CCSDS123) return cfg.unitLines > 0 ? <u32>cfg.unitLines : 1;
+  if (p.mode == CODER_CCSDS121 || p.mode == CODER_CCSDS123) return cfg.unitLines > 0 ? <u32>cfg.unitLines : 1;
   return 1;
 }
 
@@ -213,6 +226,22 @@ export function onProductGrid(counter: u32): bool {
 /** The counter of the last line that passed the line checks (processed or dropped). */
 export function lastLineCounter(): u32 { return p.lastCounter; }
 
+/** The product mode in force (0 raw, 1 CCSDS 121, 2 CCSDS 123). */
+export function productMode(): i32 { return p.mode; }
+
+/** Whether the table in force allows product mode m (its buffers were carved at boot). */
+export function productModeAllowed(mode: i32): bool { return mode >= CODER_RAW && mode <= CODER_CCSDS123 && allows(cfg, mode); }
+
+/**
+ * At a product boundary (atProductBoundary: nothing of the old mode is open), the next line is
+ * coded in mode m, which productModeAllowed accepted: its stage was carved at boot and its
+ * units or segment start afresh on that line.
+ */
+export function switchProductMode(mode: i32): void {
+  p.mode = mode;
+  hk.hkSetProductMode(<u8>mode);
+}
+
 /**
  * At a product boundary: the checked candidate becomes the table in force (copied over the kept
  * copy, parsed again) and the stage takes its new options for what starts from now on.
@@ -222,7 +251,7 @@ export function applyCandidate(): i32 {
   const s = parseConfig(p.tablePtr, p.tableLen, cfg);
   if (s != OK) return s;
   if (cfg.screen) return screeningReparam(cfg);
-  if (cfg.compression == CODER_CCSDS121) return unitsReparam(cfg);
+  if (allows(cfg, CODER_CCSDS121)) return unitsReparam(cfg);   // at a boundary of every mode: no unit is open
   return OK;
 }
 
@@ -296,8 +325,8 @@ export function processLine(payload: usize): void {
 
   const samples = payload + <usize>LINE_HEADER_LEN;
   if (cfg.screen) screenLine(cfg, samples, counter, coarse, fine, t);
-  else if (cfg.compression == CODER_CCSDS123) codeLine123(cfg, samples, counter, coarse, fine);
-  else if (cfg.compression == CODER_CCSDS121) codeLine121(cfg, samples, counter, coarse, fine);
+  else if (p.mode == CODER_CCSDS123) codeLine123(cfg, samples, counter, coarse, fine);
+  else if (p.mode == CODER_CCSDS121) codeLine121(cfg, samples, counter, coarse, fine);
   else sendRawLine(cfg, samples, counter, coarse, fine);
   if (cfg.hkEveryLines != 0 && hk.hkGet(hk.HK_LINES_ACCEPTED) % cfg.hkEveryLines == 0) sendHousekeeping();
   transmitterTick(t);
@@ -352,8 +381,8 @@ export function refreshHousekeeping(): void {
  */
 export function endPassStep(): bool {
   if (cfg.screen) { if (screeningEndStep(cfg)) return true; }
-  else if (cfg.compression == CODER_CCSDS121) { if (unitsEndStep(cfg)) return true; }
-  else if (cfg.compression == CODER_CCSDS123) { if (segmentsEndStep(cfg)) return true; }
+  else if (p.mode == CODER_CCSDS121) { if (unitsEndStep(cfg)) return true; }
+  else if (p.mode == CODER_CCSDS123) { if (segmentsEndStep(cfg)) return true; }
   endPass();
   return false;
 }

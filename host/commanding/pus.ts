@@ -15,7 +15,7 @@ export const FUNCTION = { startAcquisition: 1, stopAcquisition: 2, setProductMod
 export const PRODUCT_MODE = { raw: 0, ccsds121: 1, ccsds123: 2 } as const;
 export const MEMORY = { configuration: 1, code: 2, upload: 3 } as const;
 export const HK_STRUCTURE_PAYLOAD = 1;
-export const EVENT = { "bus-record-rejected": 1, "lines-missing": 2, "tc-refused": 3, "tc-failed": 4, "frames-overflowed": 5, "parameter-applied": 6, "acquisition-stopped": 7, "acquisition-started": 8 } as const;
+export const EVENT = { "bus-record-rejected": 1, "lines-missing": 2, "tc-refused": 3, "tc-failed": 4, "frames-overflowed": 5, "parameter-applied": 6, "acquisition-stopped": 7, "acquisition-started": 8, "mode-changed": 16 } as const;
 
 export class TcError extends Error {
   constructor(readonly field: string, message: string) { super(message); this.name = "TcError"; }

@@ -33,12 +33,13 @@ Requests (service type, subtype):
   hk-report                          ST[3,27]  one-shot housekeeping report → ST[3,25]
   hk-enable | hk-disable             ST[3,5] / ST[3,6]  periodic housekeeping reports on / off
   hk-period LINES                    ST[3,31]  period of the periodic reports, in lines accepted
-  events-enable EVENT,…              ST[5,5]   (ids 1-8 or names: bus-record-rejected,
+  events-enable EVENT,…              ST[5,5]   (ids 1-8, 16 or names: bus-record-rejected,
   events-disable EVENT,…             ST[5,6]    lines-missing, tc-refused, tc-failed, frames-overflowed,
-                                                parameter-applied, acquisition-stopped, acquisition-started)
+                                                parameter-applied, acquisition-stopped, acquisition-started,
+                                                mode-changed)
   start-acquisition                  ST[8,1] function 1
   stop-acquisition                   ST[8,1] function 2 (at the next unit or tile boundary)
-  set-mode raw|ccsds121|ccsds123     ST[8,1] function 3 (only the mode carved at configuration)
+  set-mode raw|121|123               ST[8,1] function 3 at the next unit or segment boundary (a mode of the table's modes)
   flush                              ST[8,1] function 4 (partial frames leave now)
   reboot-to-uploaded                 ST[8,1] function 5
   upload-start OCTETS                ST[8,1] function 6
@@ -93,7 +94,7 @@ function eventIds(req: string, v: string): number[] {
     const t = x.trim();
     if (t in EVENT) return EVENT[t as keyof typeof EVENT];
     const n = Number(t);
-    if (!Number.isInteger(n) || n < 1 || n > 8) throw new UsageError(`${req}: unknown event "${t}" (1-8 or a name: ${Object.keys(EVENT).join(", ")})`);
+    if (!(Object.values(EVENT) as number[]).includes(n)) throw new UsageError(`${req}: unknown event "${t}" (${Object.values(EVENT).join(", ")} or a name: ${Object.keys(EVENT).join(", ")})`);
     return n;
   });
 }
@@ -114,9 +115,12 @@ export function requestSpec(req: string, a: string[]): TcSpec {
     case "flush": args(req, a, 0, 0, "no argument"); return tc.flush();
     case "reboot-to-uploaded": args(req, a, 0, 0, "no argument"); return tc.rebootToUploaded();
     case "set-mode":
-      args(req, a, 1, 1, "raw, ccsds121 or ccsds123");
-      if (!(a[0] in PRODUCT_MODE)) throw new UsageError(`set-mode: mode must be raw, ccsds121 or ccsds123, got "${a[0]}"`);
-      return tc.setProductMode(a[0] as keyof typeof PRODUCT_MODE);
+    {
+      args(req, a, 1, 1, "raw, 121 or 123");
+      const m = ({ "121": "ccsds121", "123": "ccsds123" } as Record<string, string>)[a[0]] ?? a[0];
+      if (!(m in PRODUCT_MODE)) throw new UsageError(`set-mode: mode must be raw, 121 or 123 (or ccsds121, ccsds123), got "${a[0]}"`);
+      return tc.setProductMode(m as keyof typeof PRODUCT_MODE);
+    }
     case "upload-start": args(req, a, 1, 1, "OCTETS"); return tc.uploadStart(posInt(a[0], "upload-start OCTETS", 1, 2 ** 32 - 1));
     case "upload-end": {
       args(req, a, 1, 1, "SHA256-HEX");

@@ -8,6 +8,7 @@
 // line and then forgotten, so memory stays bounded however long the pass is.
 import type { Housekeeping } from "./housekeeping.ts";
 import { LineRuns, insideInterval, stoppedLines, type StopReconstruction, type StoppedLines } from "./stopped.ts";
+import { ModeSchedule, type ProductMode } from "./mode-schedule.ts";
 
 export interface PieceSpec {
   mode: "raw" | "ccsds121" | "ccsds123";
@@ -71,8 +72,11 @@ export class PieceLedger {
   private first = -1;
   private last = -1;
   private sent = 0;
-  private readonly rowLines: number;
-  private nextRow = 0;
+  private readonly tileRows: boolean;
+  /** The first line of the next row to check. */
+  private nextStart = -1;
+  /** The product mode of every line (the boot mode, then ST[8] switches: modeFrom). */
+  readonly modes: ModeSchedule;
   private readonly rows = new Map<number, Row>();
   private readonly image: PieceCount;
   private readonly tiles: PieceCount | null;
@@ -91,7 +95,8 @@ export class PieceLedger {
 
   constructor(readonly spec: PieceSpec) {
     const s = spec;
-    this.rowLines = s.tileSize ?? (s.mode === "raw" ? 1 : Math.max(1, s.unitLines));
+    this.tileRows = s.tileSize !== null;
+    this.modes = new ModeSchedule(s.mode);
     this.image = counter(s.mode === "raw" ? "raw line segments" : s.mode === "ccsds123" ? "CCSDS 123 segments" : "image units");
     this.tiles = s.tileSize ? counter("tile statistics records") : null;
     this.mask = s.tileSize ? counter("cloud mask units") : null;
@@ -103,9 +108,26 @@ export class PieceLedger {
     return n ? `band ${b} (${n})` : `band ${b}`;
   }
 
+  /** A switch of the product mode (event 16): `line` is the first line in `mode`; rows restart there. */
+  modeFrom(line: number, mode: ProductMode): void {
+    this.modes.set(line, mode);
+    this.image.what = "image pieces (raw line segments, CCSDS 121 units, CCSDS 123 segments: the product mode switched)";
+  }
+
+  /** Lines per row in a mode: a tile row, a unit or segment, or one line. */
+  private rowLinesOf(mode: ProductMode): number { return this.spec.tileSize ?? (mode === "raw" ? 1 : Math.max(1, this.spec.unitLines)); }
+
+  /** The first line of the row holding `line`, and its length (rows restart at every mode switch). */
+  private rowOf(line: number): { f: number; n: number } {
+    const start = Math.max(this.first, this.modes.intervalStart(line));
+    const L = this.tileRows ? this.spec.tileSize! : this.rowLinesOf(this.modes.at(line));
+    const f = start + Math.floor((line - start) / L) * L;
+    return { f, n: Math.min(L, this.modes.nextSwitchAfter(f) - f) };
+  }
+
   private row(line: number): Row | null {
     if (this.first < 0 || line < this.first) return null;
-    const f = this.first + Math.floor((line - this.first) / this.rowLines) * this.rowLines;
+    const f = this.rowOf(line).f;
     let r = this.rows.get(f);
     if (!r) { r = { pieces: new Map(), tiles: new Map(), mask: null }; this.rows.set(f, r); }
     return r;
@@ -115,7 +137,7 @@ export class PieceLedger {
 
   /** A line the imager sent (in order). */
   lineSent(counter: number): void {
-    if (this.first < 0) this.first = counter;
+    if (this.first < 0) { this.first = counter; this.nextStart = counter; }
     if (counter > this.last) this.last = counter;
     this.sent++;
     this.sentRuns.add(counter);
@@ -184,10 +206,10 @@ export class PieceLedger {
   /** The reconstruction finished a line (in line order): rows that end at or before it are checked. */
   lineFinished(line: number): void {
     while (this.first >= 0) {
-      const f = this.first + this.nextRow * this.rowLines;
-      if (f > this.last || f + this.rowLines - 1 > line) return;
-      this.checkRow(f, this.rowLines);
-      this.nextRow++;
+      const f = this.nextStart, n = this.rowOf(f).n;
+      if (f > this.last || f + n - 1 > line) return;
+      this.checkRow(f, n);
+      this.nextStart = f + n;
     }
   }
 
@@ -199,7 +221,7 @@ export class PieceLedger {
   }
 
   private checkRowOf(r: Row, f: number, n: number): void {
-    const s = this.spec;
+    const s = { ...this.spec, mode: this.modes.at(f) };
     const piece = (band: number, line: number, x: number, count: number, lines: number) => {
       const k = PieceLedger.key(band, line, x);
       const st = r.pieces.get(k);
@@ -265,10 +287,10 @@ export class PieceLedger {
   end(reboots: { lastLineAcked: number }[] = [], stops: StopReconstruction | null = null): Completeness {
     // The last row may be short; rows nobody finished (nothing arrived at all) are checked too.
     while (this.first >= 0) {
-      const f = this.first + this.nextRow * this.rowLines;
+      const f = this.nextStart, n = this.rowOf(f).n;
       if (f > this.last) break;
-      this.checkRow(f, Math.min(this.rowLines, this.last + 1 - f));
-      this.nextRow++;
+      this.checkRow(f, Math.min(n, this.last + 1 - f));
+      this.nextStart = f + n;
     }
     this.rows.clear();
     // Rows where nothing arrived: owed nothing when every line the imager sent in them lies inside a

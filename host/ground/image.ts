@@ -4,6 +4,7 @@ import type { PieceLedger } from "./completeness.ts";
 import { decodeHyper123, Hyper123DecodeError } from "./hyper123-decoder.ts";
 import { CONTRACT } from "../contract/contract.gen.ts";
 import { decodeStruct, fieldSize } from "../contract/layout.ts";
+import { ModeSchedule, type ProductMode } from "./mode-schedule.ts";
 
 // Image reconstruction from the raw-mode image packets or the CCSDS 121 compressed units: per band and line, the samples are
 // unpacked from their segments and checked against what the imager produced (by a hash kept
@@ -128,8 +129,9 @@ export class ImageReconstructor {
    * mode: "raw" (one packet per band line or segment) or "ccsds121" (compressed units);
    * unitLines: lines per unit (lines stay open that long before they are final).
    */
-  constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void, readonly mode: "raw" | "ccsds121" | "ccsds123" = "raw", unitLines = 1, readonly bitDepth = 16) {
+  constructor(readonly bands: number, readonly pixels: number, private onLine?: (line: number, bands: (Uint16Array | null)[]) => void, readonly mode: "raw" | "ccsds121" | "ccsds123" = "raw", private unitLines = 1, readonly bitDepth = 16) {
     this.window = 2 + (mode === "raw" ? 0 : unitLines + 1);
+    this.modes = new ModeSchedule(mode);
     this.codedBytes = new Array(bands).fill(0);
     this.screenedOut = new Array(bands).fill(0);
   }
@@ -166,9 +168,26 @@ export class ImageReconstructor {
   /** Time tags the imager gave the lines still open (CUC seconds to 2^-16 s: cucTime16), to check every piece's against. */
   private sentTimes = new Map<number, number>();
 
+  /** The product mode of every line: the boot mode, then the switches announced (modeFrom). */
+  readonly modes: ModeSchedule;
+  /**
+   * A product mode switch (event 16): `line` is the first line in `mode`. Packets are routed by the
+   * line counter they carry at octet 7 (raw segments: their line; units and segments: their first).
+   * unitLines: lines per unit or segment of the coded modes, when the boot mode is raw.
+   */
+  modeFrom(line: number, mode: ProductMode, unitLines = this.unitLines): void {
+    this.modes.set(line, mode);
+    if (mode !== "raw") { this.unitLines = unitLines; if (!this.screening) this.window = Math.max(this.window, 2 + unitLines + 1); }
+  }
+  /** The mode of the packet: the mode in force at the line counter it carries. */
+  private packetMode(data: Uint8Array): ProductMode {
+    if (this.modes.changes === 0 || data.length < 11) return this.mode;
+    return this.modes.at(new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(7));
+  }
+
   /** One image packet of a band (seqFlags: 133.0-B-2 sequence flags). The data is not kept. */
   addPacket(band: number, data: Uint8Array, seqFlags = 3): void {
-    if (this.mode !== "raw") { this.addUnitSegment(band, data, seqFlags); return; }
+    if (this.packetMode(data) !== "raw") { this.addUnitSegment(band, data, seqFlags); return; }
     let piece: LinePiece;
     try { piece = decodeImagePacket(band, data, this.pixels); } catch { this.stats.badPackets++; return; }
     this.stats.segmentsReceived++;
@@ -265,7 +284,7 @@ export class ImageReconstructor {
     // CUC the imager gave it, fine time cut to 2^-16 s (exact in a double, compared exactly).
     const first = piece.unitLine ?? piece.line, sent = this.sentTimes.get(first);
     if (sent !== undefined && piece.line === first && piece.timeS !== sent)
-      this.ledger?.imageTimeWrong(this.mode === "ccsds123" ? 0 : band, first, piece.firstPixel, piece.timeS, sent);
+      this.ledger?.imageTimeWrong(this.modes.at(first) === "ccsds123" ? 0 : band, first, piece.firstPixel, piece.timeS, sent);
     let l = this.open.get(piece.line);
     if (!l) {
       l = { bands: new Array(this.bands).fill(null), got: new Array(this.bands).fill(0), pieces: [], seen: new Set() };
@@ -324,7 +343,7 @@ export class ImageReconstructor {
           if (e > worst) worst = e;
         }
         if (worst > 0) bitExact = false;
-        if (worst > tol) { exact = false; this.ledger?.imageWrong(this.mode === "ccsds123" ? 0 : b, pc.unitLine ?? line, pc.firstPixel, worst, tol); }
+        if (worst > tol) { exact = false; this.ledger?.imageWrong(this.modes.at(pc.unitLine ?? line) === "ccsds123" ? 0 : b, pc.unitLine ?? line, pc.firstPixel, worst, tol); }
         if (tol > 0 && worst > this.stats.maxDegradedError) this.stats.maxDegradedError = worst;
       }
       // Pixels of dropped tiles were not sent on purpose; any other gap is a loss.

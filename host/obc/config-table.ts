@@ -43,6 +43,7 @@ export function configValues(p: Profile, o: ConfigOverrides = {}): TableValues {
   const bands = p.sensor.bands.length;
   const d = derived(p);
   const coder = ({ raw: 0, ccsds121: 1, ccsds123: 2 } as Record<string, number>)[p.products.image.compression];
+  const modes = productModes(p);
   const v: TableValues = {
     version: CONFIG_VERSION, tableLen: configTableLen(bands), scid: p.spacecraft.scid, frameType: p.link.frame.type === "tm" ? 0 : 1,
     linkFlags: (p.link.frame.fecf ? 1 : 0) | (p.link.frame.ocf ? 2 : 0) | (p.link.coding.randomizer ? 4 : 0),
@@ -56,9 +57,10 @@ export function configValues(p: Profile, o: ConfigOverrides = {}): TableValues {
     maxIdlePerLine: Math.min(65535, o.maxIdlePerLine ?? Math.max(4, Math.ceil((4 * d.caduPerSecond) / p.sensor.lineRateHz))),
     apid: [...p.products.image.apids], coder,
     tcApid: p.commanding?.tcApid ?? tableDefault("tcApid"), reportApid: p.commanding?.reportApid ?? tableDefault("reportApid"), tcVcid: p.commanding?.vcid ?? tableDefault("tcVcid"),
+    modes,
     gain: p.sensor.bands.map((b) => b.gain), offset: p.sensor.bands.map((b) => b.offset), esun: p.sensor.bands.map((b) => b.solarIrradiance),
   };
-  if (coder === 1) {
+  if (modes & 2) {                                    // CCSDS 121 at boot or after a switch: its options
     const a = aecOptions(p);
     Object.assign(v, { aecBlockSize: a.blockSize, aecFlags: (a.preprocess ? 8 : 0) | (a.restricted ? 16 : 0), aecRsi: a.rsi, unitLines: a.unitLines, unitPixels: a.unitPixels });
   }
@@ -71,12 +73,26 @@ export function configValues(p: Profile, o: ConfigOverrides = {}): TableValues {
     });
     SCREENER_WORDS.forEach((name, i) => { v[name] = sc.params[i]; });
   }
-  if (coder === 2) {
+  if (modes & 4) {                                    // CCSDS 123 at boot or after a switch: its words
     const h = hyperOptions(p);
+    // unitLines is CCSDS 121's unit height and CCSDS 123's segment height: one value for both.
+    if ((modes & 2) && v.unitLines !== h.segmentLines) throw new Error(`profile: modes ccsds121 and ccsds123 share one unit height: products.image.ccsds121.unitLines ${v.unitLines} ≠ ccsds123.segmentLines ${h.segmentLines}`);
     v.unitLines = h.segmentLines;
     HYPER_WORDS.forEach((name, i) => { v[name] = h.words[i]; });
   }
   return v;
+}
+
+const MODE_BIT: Record<string, number> = { raw: 1, ccsds121: 2, ccsds123: 4 };
+
+/** The table's `modes`: the boot mode and every mode of the profile's commanding.modes (bit 1 << mode). */
+export function productModes(p: Profile): number {
+  let m = MODE_BIT[p.products.image.compression];
+  for (const x of p.commanding?.modes ?? []) {
+    if (!(x in MODE_BIT)) throw new Error(`profile: commanding.modes: unknown product mode "${x}" (raw, ccsds121, ccsds123)`);
+    m |= MODE_BIT[x];
+  }
+  return m;
 }
 
 export function compileConfig(p: Profile, o: ConfigOverrides = {}): Uint8Array {

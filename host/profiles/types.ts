@@ -92,7 +92,11 @@ export interface Profile {
   products: { image: ImageProduct; housekeeping: HousekeepingProduct };
   link: { frame: FrameProfile; coding: CodingProfile; downlinkBitRate: number };
   /** PUS-C telecommanding (README, Commanding the payload); defaults from the contract's commanding block. */
-  commanding?: { tcApid?: number; reportApid?: number; vcid?: number };
+  commanding?: {
+    tcApid?: number; reportApid?: number; vcid?: number;
+    /** Product modes ST[8] function 3 may switch to in flight (the table's `modes`); the boot mode (products.image.compression) is always one. */
+    modes?: ("raw" | "ccsds121" | "ccsds123")[];
+  };
 }
 
 export interface DerivedFigures {

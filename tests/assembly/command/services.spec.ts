@@ -2,19 +2,20 @@
 // the services, on a pipeline configured from a hand-built table (CCSDS 121, one band), with
 // hostile input that passes its CRCs: wrong lengths inside, unknown services, out-of-range and
 // table-inconsistent parameter values. Reports are read back from the packet buffer.
-import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine } from "../../../assembly/payload/pipeline";
+import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine, productMode, configCheck, configMemoryNeeded, endPassStep } from "../../../assembly/payload/pipeline";
 import { dl } from "../../../assembly/payload/downlink";
 import * as hk from "../../../assembly/payload/housekeeping";
-import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected, commandEndPass, commandStartPending, commandStopPending, commandDeferredCount } from "../../../assembly/command/services";
+import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected, commandEndPass, commandStartPending, commandStopPending, commandDeferredCount, commandModePending } from "../../../assembly/command/services";
 import { crc32 } from "../../../assembly/command/crc32";
 import { reportMessageCounter } from "../../../assembly/command/reports";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
-import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE } from "../../../assembly/abi/contract";
+import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, ccsds123BlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE, OFF_MODES, OFF_RAM_BYTES } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE, loadU16BE, loadU32BE } from "../../../assembly/util/be";
 import { E_TC_AUTH, E_TC_FRAME, E_FLASH_NONE, E_UPL_STATE } from "../../../assembly/abi/status";
+import { E_CFG_NO_MEMORY } from "../../../assembly/abi/status";
 import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_PUS_SERVICE, E_PUS_SUBTYPE, E_PUS_DATA, E_PUS_PARAM_ID, E_PUS_FUNCTION, E_PUS_MODE, E_CFG_BAD_VALUE, E_PUS_LENGTH, E_PUS_TYPE, E_PUS_HK_STRUCT, E_PUS_EVENT, E_PUS_MEMORY_ID, E_PUS_DEFERRED } from "../../../assembly/abi/status";
 
 const BANDS = 1;
@@ -23,29 +24,43 @@ const SCID: u32 = 171;
 const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
 const CB: i32 = codecBlockAt(BANDS);
 
-function table(): usize {
+// The CCSDS 123 parameter words of this line (16 pixels × 16 lines × 1 band, 12 bits): what the
+// host's compiler writes for it (host/obc/config-table.ts hyperOptions).
+const HYPER_WORDS: i32[] = [16, 16, 1, 12, 0, 0, 1, 1, 0, 3, 0, 0, 32, 13, 6, -1, 3, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 18, 6, 1, 7, 0, 0, 0, 16, 4096, 0, 0, 0, 0, -1, 0, 0, 0];
+
+/**
+ * The table: CCSDS 121 at boot unless `coder` says otherwise; `modes` the commanding block's
+ * allowed product modes (0: the boot mode only). The CCSDS 123 words are filled when the table
+ * may run CCSDS 123.
+ */
+function table(modes: i32 = 0, coder: i32 = 1, ram: u32 = 8388608): usize {
   const t = heap.alloc(<usize>LEN);
   for (let i = 0; i < LEN; i++) store<u8>(t + <usize>i, 0);
   storeU16BE(t, <u32>CONFIG_VERSION); storeU16BE(t + 2, LEN); storeU16BE(t + 4, SCID);
   store<u8>(t + 6, 0); store<u8>(t + 7, 1);                         // TM, FECF
   storeU16BE(t + 8, 223); store<u8>(t + 10, 16); store<u8>(t + 11, 1);
   store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, BANDS);
-  storeU16BE(t + 16, PIXELS); store<u8>(t + 18, 12); store<u8>(t + 19, 1); // CCSDS 121
+  storeU16BE(t + 16, PIXELS); store<u8>(t + 18, 12); store<u8>(t + 19, <u8>coder); // CCSDS 121 unless told
   storeU16BE(t + 20, 16); storeU16BE(t + 22, 0);
-  storeU32BE(t + 24, 1024); storeU32BE(t + 28, 8388608); storeU32BE(t + 32, 1000000);
+  storeU32BE(t + 24, 1024); storeU32BE(t + <usize>OFF_RAM_BYTES, ram); storeU32BE(t + 32, 1000000);
   storeU16BE(t + 44, 1024); storeU16BE(t + 46, 4);
   storeU16BE(t + <usize>CONFIG_FIXED_LEN, 32);
-  store<u8>(t + <usize>CB, 1); store<u8>(t + <usize>(CB + 1), 16); store<u8>(t + <usize>(CB + 2), 8);
+  store<u8>(t + <usize>CB, <u8>coder); store<u8>(t + <usize>(CB + 1), 16); store<u8>(t + <usize>(CB + 2), 8);
   storeU16BE(t + <usize>(CB + 4), 128); storeU16BE(t + <usize>(CB + 6), 16); storeU16BE(t + <usize>(CB + 8), 0);
   const cm = commandingBlockAt(BANDS);
   storeU16BE(t + <usize>cm, 192); storeU16BE(t + <usize>(cm + 2), 193); store<u8>(t + <usize>(cm + 4), 1);
+  store<u8>(t + <usize>(cm + OFF_MODES), <u8>modes);
+  if (coder == 2 || (modes & 4) != 0) {
+    const hb = t + <usize>ccsds123BlockAt(BANDS);
+    for (let i = 0; i < HYPER_WORDS.length; i++) storeU32BE(hb + <usize>(4 * i), <u32>HYPER_WORDS[i]);
+  }
   storeU16BE(t + <usize>(LEN - 2), crc16(t, <usize>(LEN - 2), 0xFFFF));
   return t;
 }
 
-function boot(): void {
+function boot(modes: i32 = 0, coder: i32 = 1): void {
   for (let i = 0; i < hk.HK_COUNTERS; i++) hk.hkSet(i, 0);   // a fresh image: counters from 0
-  expect<i32>(configure(table(), LEN)).toBe(OK);
+  expect<i32>(configure(table(modes, coder), LEN)).toBe(OK);
   commandConfigure();
   outputDrained();
   // The ST[5] events of refusals and failures follow the ST[1] reports: off, so that the last
@@ -579,5 +594,123 @@ describe("stop and start verified (tengri §stop-verified)", () => {
       expect<bool>(commandAcquiring()).toBe(true);
     }
     expect<u32>(reportCounter()).toBe((c0 + 24) & 0xFFFF);     // events 7 and 8, twelve times each
+// ---- ST[8] function 3: the product mode in flight (README "Commanding the payload") ------------
+/** ST[8,1] set product mode `mode` with acknowledgement flags `ack`. */
+function setMode(mode: i32, ack: u32 = 9): void { tcPacket(8, 1, app, u8s(0, 3, mode), ack); tcFrame(); send(); }
+/** The request id's sequence count of the last ST[1] report. */
+function lastRequestSeq(): u32 { return loadU16BE(lastData() + 2) & 0x3FFF; }
+/** The last packet's data field octet i (after its 6-octet primary header): image and unit packets' secondary headers. */
+function lastPacketData(i: i32): usize { return dl.packPtr + 6 + <usize>i; }
+
+describe("product mode (ST[8] function 3)", () => {
+  it("[tengri §mode] 121 → 123 → raw in flight: each switch waits for the open unit or segment to finish and leave; the next line is the first of the new mode; event 16 names from, to and that line; housekeeping follows", () => {
+    boot(7);
+    expect<i32>(productMode()).toBe(1);
+    expect<u8>(hk.hkProductMode).toBe(1);
+    lineCounter = 500;
+    for (let i = 0; i < 5; i++) feedLine();
+    setMode(2, 1);                                               // acceptance only: the event is the last report
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(1);
+    expect<bool>(commandModePending()).toBe(true);
+    for (let i = 5; i < 16; i++) { feedLine(); expect<i32>(productMode()).toBe(1); }
+    // Line 515 closed the unit of lines 500..515 in CCSDS 121: its last packet left with the unit header.
+    expect<u8>(load<u8>(lastPacketData(17))).toBe(1);            // coder 1
+    expect<u32>(loadU32BE(lastPacketData(7))).toBe(500);         // first line
+    expect<u32>(loadU16BE(lastPacketData(11))).toBe(16);         // 16 lines, the whole unit
+    feedLine();                                                  // line 516: the first in CCSDS 123
+    expect<i32>(productMode()).toBe(2);
+    expect<u8>(hk.hkProductMode).toBe(2);
+    expect<bool>(commandModePending()).toBe(false);
+    expect<u32>(lastService()).toBe(5); expect<u32>(lastSubtype()).toBe(1);
+    expect<u32>(loadU16BE(lastData())).toBe(16);                 // EV_MODE_CHANGED
+    expect<u32>(loadU32BE(lastData() + 6)).toBe((1 << 8) | 2);   // from 1 to 2
+    expect<u32>(loadU32BE(lastData() + 10)).toBe(516);           // the first line of the new mode
+    setMode(0, 9);                                               // completion reported when it takes effect
+    expect<u32>(lastSubtype()).toBe(1);                          // acceptance only, for now
+    const modeSeq = lastRequestSeq();
+    for (let i = 17; i < 32; i++) { feedLine(); expect<i32>(productMode()).toBe(2); }
+    // Line 531 closed the segment of lines 516..531 in CCSDS 123.
+    expect<u8>(load<u8>(lastPacketData(17))).toBe(2);            // coder 2
+    expect<u32>(loadU32BE(lastPacketData(7))).toBe(516);
+    expect<u32>(loadU16BE(lastPacketData(11))).toBe(16);
+    expect<u8>(load<u8>(dl.packPtr + 2) & 0x80).toBe(0x80);     // the segment's last packet: sequence flags last or unsegmented
+    const completed = hk.hkGet(hk.HK_PUS_ACCEPTED);
+    commandBeforeLine(532);                                      // the switch, seen before the line is coded
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(7);
+    expect<u32>(lastRequestSeq()).toBe(modeSeq);                 // the completion of the set-mode request
+    expect<i32>(productMode()).toBe(0);
+    expect<u32>(hk.hkGet(hk.HK_PUS_ACCEPTED)).toBe(completed);
+    lineCounter = 532; feedLine();                               // line 532 in raw mode: one image packet
+    expect<u32>(lastApid()).toBe(32);
+    expect<u32>(loadU32BE(lastPacketData(7))).toBe(532);         // the raw secondary header's line counter
+    expect<u8>(load<u8>(lastPacketData(15))).toBe(12);           // bit depth
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(0);
+    expect<bool>(endPassStep()).toBe(false);                     // raw: nothing open at the end
+  });
+
+  it("[tengri §mode] a mode outside the table's modes fails with E_PUS_MODE naming the mask; a second switch while one waits fails; the mode in force completes at once; an unknown mode is refused at acceptance", () => {
+    boot();                                                      // modes 0: CCSDS 121 only
+    setMode(2);
+    expect<u32>(lastSubtype()).toBe(8); expect<i32>(lastFailure()).toBe(E_PUS_MODE);
+    expect<i32>(lastFailureFound()).toBe(2);
+    expect<i32>(<i32>loadU32BE(lastData() + 16)).toBe(2);        // expected: the modes mask (CCSDS 121 only)
+    setMode(0);
+    expect<i32>(lastFailure()).toBe(E_PUS_MODE);
+    expect<bool>(commandModePending()).toBe(false);
+    setMode(3);
+    expect<u32>(lastSubtype()).toBe(2); expect<i32>(lastFailure()).toBe(E_PUS_DATA);
+    boot(3);                                                     // raw and CCSDS 121
+    lineCounter = 0;
+    feedLine();
+    setMode(1);
+    expect<u32>(lastSubtype()).toBe(7);                          // already in force
+    setMode(0);
+    expect<bool>(commandModePending()).toBe(true);
+    setMode(0);
+    expect<u32>(lastSubtype()).toBe(8); expect<i32>(lastFailure()).toBe(E_PUS_MODE);
+    expect<i32>(<i32>loadU32BE(lastData() + 16)).toBe(-1);       // one switch at a time
+    setMode(2);
+    expect<i32>(lastFailure()).toBe(E_PUS_MODE);                 // CCSDS 123 is not in this table's modes
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(2);
+    for (let i = 1; i < 17; i++) feedLine();
+    expect<i32>(productMode()).toBe(0);
+  });
+
+  it("[tengri §mode] a switch while acquisition is stopped takes effect on the next line; ST[20] leaves the mode in force alone", () => {
+    boot(7);
+    lineCounter = 0;
+    for (let i = 0; i < 16; i++) feedLine();
+    tcPacket(8, 1, app, u8s(0, 2)); tcFrame(); send();          // stop at the boundary
+    feedLine();
+    expect<bool>(commandAcquiring()).toBe(false);
+    setMode(2, 1);
+    feedLine();
+    expect<i32>(productMode()).toBe(2);
+    setParam((2 << 8) | OFF_AEC_RSI, 64);                        // a CCSDS 121 option, for when 121 is back
+    feedLine();
+    expect<i32>(cfg.aecRsi).toBe(64);
+    expect<i32>(productMode()).toBe(2);
+  });
+
+  it("[tengri §mode] the buffers of every allowed mode are carved at boot: the need of modes {raw, 121, 123} is the same whatever the boot mode, holds each coder's stage, and a RAM that holds the boot mode but not every allowed one is refused", () => {
+    expect<i32>(configCheck(table(0, 0), LEN)).toBe(OK);
+    const raw = configMemoryNeeded();
+    expect<i32>(configCheck(table(0, 1), LEN)).toBe(OK);
+    const units = configMemoryNeeded() - raw;
+    expect<i32>(configCheck(table(0, 2), LEN)).toBe(OK);
+    const segments = configMemoryNeeded() - raw;
+    expect<bool>(units > 0 && segments > 0).toBe(true);
+    expect<i32>(configCheck(table(7, 1), LEN)).toBe(OK);
+    const all = configMemoryNeeded();
+    expect<bool>(all > raw + units && all > raw + segments).toBe(true);   // both stages (the output buffer is sized for the larger mode, not the sum)
+    for (let coder = 0; coder < 3; coder++) { expect<i32>(configCheck(table(7, coder), LEN)).toBe(OK); expect<i64>(configMemoryNeeded()).toBe(all); }
+    expect<i32>(configCheck(table(6, 1), LEN)).toBe(OK);
+    expect<i64>(configMemoryNeeded()).toBe(all);                 // raw lines carve no stage of their own
+    expect<i32>(configCheck(table(5, 0), LEN)).toBe(OK);
+    expect<i64>(configMemoryNeeded()).toBe(raw + segments);
+    // RAM for CCSDS 121 alone, not for CCSDS 123 besides.
+    const ram = <u32>(65536 + raw + units);
+    expect<i32>(configCheck(table(0, 1, ram), LEN)).toBe(OK);
+    expect<i32>(configCheck(table(7, 1, ram), LEN)).toBe(E_CFG_NO_MEMORY);
   });
 });

@@ -6,6 +6,7 @@ import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
 import { OK, E_CFG_BAD_CRC, E_CFG_BAD_VERSION, E_CFG_BAD_VALUE, E_BAD_LENGTH } from "../../../assembly/abi/status";
 import { detailField, detailFound, detailExpected } from "../../../assembly/abi/control";
+import { commandingBlockAt, codecBlockAt, ccsds123BlockAt, OFF_MODES, OFF_AEC_BLOCK_SIZE, OFF_HYP_NX } from "../../../assembly/abi/contract";
 
 const BANDS = 4;
 const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
@@ -327,5 +328,60 @@ describe("boot configuration table: every limit at its boundary", () => {
     const t = tableOf(4, true); storeU16BE(t + <usize>(sb + OFF_STATS_APID), 16); sealOf(t, lenOf(4));
     expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
     expect<i32>(detailField()).toBe(sb + OFF_STATS_APID);
+  });
+});
+
+// Version 7: the commanding block's `modes` (product modes ST[8] may switch to). Hostile tables
+// whose CRC is right: each refused naming the field, nothing applied.
+const cm: i32 = commandingBlockAt(4) + OFF_MODES;
+/** The raw 4-band table with `modes` and valid CCSDS 121 options (J 16, RSI 128, units of 16 lines); CCSDS 123 words left 0. */
+function withModes(modes: i32): usize {
+  const t = tableOf(4, false);
+  store<u8>(t + <usize>cm, <u8>modes);
+  const cb = t + <usize>codecBlockAt(4);
+  store<u8>(cb + 1, 16); storeU16BE(cb + 4, 128); storeU16BE(cb + 6, 16);
+  sealOf(t, lenOf(4));
+  return t;
+}
+
+describe("boot configuration table: product modes", () => {
+
+  it("[tengri §mode] modes 0 is the boot mode alone; a mask holding the boot mode is applied", () => {
+    let c = new Config();
+    expect<i32>(parseConfig(withModes(0), lenOf(4), c)).toBe(OK);
+    expect<i32>(c.modes).toBe(1);                                  // raw at boot
+    const t = withModes(3);                                        // raw and CCSDS 121
+    sealOf(t, lenOf(4));
+    c = new Config();
+    expect<i32>(parseConfig(t, lenOf(4), c)).toBe(OK);
+    expect<i32>(c.modes).toBe(3);
+  });
+
+  it("[tengri §mode] a mask without the boot mode, with unknown bits, or other than the boot mode under screening is refused naming modes", () => {
+    let t = withModes(2); sealOf(t, lenOf(4));                     // CCSDS 121 only, raw at boot
+    expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(cm);
+    expect<i32>(detailFound()).toBe(2);
+    expect<i32>(detailExpected()).toBe(3);
+    t = withModes(9); sealOf(t, lenOf(4));
+    expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(cm);
+    expect<i32>(detailExpected()).toBe(7);
+    t = tableOf(4, true); store<u8>(t + <usize>cm, 3);             // screening may not switch
+    const cb = t + <usize>codecBlockAt(4);
+    store<u8>(cb + 1, 16); storeU16BE(cb + 4, 128); storeU16BE(cb + 6, 16);
+    sealOf(t, lenOf(4));
+    expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(cm);
+    expect<i32>(detailExpected()).toBe(1);
+  });
+
+  it("[tengri §mode] a mode the table allows but does not boot in is checked as if it booted in it: CCSDS 121 options, CCSDS 123 geometry", () => {
+    let t = withModes(3); store<u8>(t + <usize>(codecBlockAt(4) + OFF_AEC_BLOCK_SIZE), 12); sealOf(t, lenOf(4));   // CCSDS 121 allowed, J = 12
+    expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(codecBlockAt(4) + OFF_AEC_BLOCK_SIZE);
+    t = withModes(5); sealOf(t, lenOf(4));                         // CCSDS 123 allowed, its words all 0
+    expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
+    expect<i32>(detailField()).toBe(ccsds123BlockAt(4) + OFF_HYP_NX);
   });
 });

@@ -105,13 +105,22 @@ test("[tengri §cli] tengri tc: hex by default, binary into -o FILE, the same oc
     const f = join(dir, "tc.bin");
     assert.equal(tengri(["stop-acquisition", "-o", f]).status, 0);
     assert.deepEqual(new Uint8Array(readFileSync(f)), buildTc(tc.stopAcquisition()));
+    // [TGR-PRODUCT-MODE] set-mode raw|121|123: ST[8,1] function 3 with the mode octet (0 raw, 1 CCSDS 121, 2 CCSDS 123)
+    for (const [arg, mode] of [["raw", "raw"], ["121", "ccsds121"], ["123", "ccsds123"], ["ccsds123", "ccsds123"]] as const) {
+      const m = tengri(["set-mode", arg]);
+      assert.equal(m.status, 0, m.stderr);
+      assert.equal(m.stdout.trim(), Buffer.from(buildTc(tc.setProductMode(mode))).toString("hex"));
+    }
+    assert.deepEqual([...buildTc(tc.setProductMode("ccsds121")).subarray(-5, -2)], [0, 3, 1]);
     writeFileSync(join(dir, "seg.bin"), new Uint8Array([1, 2, 3]));
     const seg = tengri(["upload-segment", "16", join(dir, "seg.bin")]);
     assert.equal(seg.stdout.trim(), Buffer.from(buildTc(tc.uploadSegment(16, new Uint8Array([1, 2, 3])))).toString("hex"));
   } finally { rmSync(dir, { recursive: true, force: true }); }
   for (const [args, says] of [
     [["set-param", "scrFoo=1"], /unknown parameter scrFoo/],
-    [["set-mode", "jpeg"], /raw, ccsds121 or ccsds123/],
+    [["set-mode", "jpeg"], /raw, 121 or 123/],
+    [["set-mode"], /set-mode/],
+    [["set-mode", "121", "123"], /set-mode/],
     [["hk-period", "0"], /hk-period LINES must be a whole number/],
     [["warp"], /unknown request "warp"/],
     [["are-you-alive", "--apid", "4000"], /--apid must be ≤ 2046/],
