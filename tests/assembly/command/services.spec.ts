@@ -594,6 +594,9 @@ describe("stop and start verified (tengri §stop-verified)", () => {
       expect<bool>(commandAcquiring()).toBe(true);
     }
     expect<u32>(reportCounter()).toBe((c0 + 24) & 0xFFFF);     // events 7 and 8, twelve times each
+  });
+});
+
 // ---- ST[8] function 3: the product mode in flight (README "Commanding the payload") ------------
 /** ST[8,1] set product mode `mode` with acknowledgement flags `ack`. */
 function setMode(mode: i32, ack: u32 = 9): void { tcPacket(8, 1, app, u8s(0, 3, mode), ack); tcFrame(); send(); }
