@@ -153,7 +153,7 @@ const CLCW_DARIO: u32 = 0x0100A689;
 const CLCW_FARM: u32 = 0x01040805;
 
 describe("the CLCW in the OCF (232.0-B-4 §4.2, bus record type 5)", () => {
-  it("[232.0-B-4 §4.2.1.2] [232.0-B-4 §4.2.1.3] clcwCheck: a version-0 type-0 word is a CLCW; control word type 1 and versions 1..3 are refused naming the field and the word", () => {
+  it("[tengri §clcw] [232.0-B-4 §4.2.1.2] [232.0-B-4 §4.2.1.3] clcwCheck: a version-0 type-0 word is a CLCW; control word type 1 and versions 1..3 are refused naming the field and the word", () => {
     expect<i32>(clcwCheck(CLCW_DARIO)).toBe(OK);
     expect<i32>(clcwCheck(CLCW_FARM)).toBe(OK);
     expect<i32>(clcwCheck(OCF_NO_CLCW)).toBe(OK);
@@ -168,7 +168,7 @@ describe("the CLCW in the OCF (232.0-B-4 §4.2, bus record type 5)", () => {
     }
   });
 
-  it("[132.0-B-3 §4.1.5] TM: before any CLCW the OCF is 01 00 00 00 (the value of every earlier build); after framerSetOcf every data and idle frame carries the CLCW, the header's OCF flag set and the FECF over it; a new configuration starts again from 01 00 00 00", () => {
+  it("[tengri §clcw] [132.0-B-3 §4.1.5] TM: before any CLCW the OCF is 01 00 00 00 (the value of every earlier build); after framerSetOcf every data and idle frame carries the CLCW, the header's OCF flag set and the FECF over it; a new configuration starts again from 01 00 00 00", () => {
     const buf = carve(framerBufferLen(64));
     expect<i32>(framerConfigure(FRAME_TM, 5, 64, true, true, 0, 7, 0, buf)).toBe(OK);
     expect<u32>(framerOcf()).toBe(0x01000000);
@@ -197,7 +197,7 @@ describe("the CLCW in the OCF (232.0-B-4 §4.2, bus record type 5)", () => {
     expect<u32>(ocfAt(f, 58)).toBe(OCF_NO_CLCW);
   });
 
-  it("[732.0-B-4 §4.1.5] AOS (no OCF flag in the header: the OCF is a property of the physical channel): the CLCW sits before the FECF of data frames and of the idle channel's frames", () => {
+  it("[tengri §clcw] [732.0-B-4 §4.1.5] AOS (no OCF flag in the header: the OCF is a property of the physical channel): the CLCW sits before the FECF of data frames and of the idle channel's frames", () => {
     const buf = carve(framerBufferLen(128));
     expect<i32>(framerConfigure(FRAME_AOS, 157, 128, true, true, 0, 63, 0, buf)).toBe(OK);
     expect<i32>(framerZoneLen()).toBe(128 - 6 - 2 - 4 - 2);
@@ -218,7 +218,7 @@ describe("the CLCW in the OCF (232.0-B-4 §4.2, bus record type 5)", () => {
     expect<bool>(fecfOk(f, 128)).toBe(true);
   });
 
-  it("[132.0-B-3 §4.1.2] [732.0-B-4 §4.1.2] golden A, B and C are byte-identical after a CLCW arrives: their profiles have no OCF", () => {
+  it("[tengri §clcw] [132.0-B-3 §4.1.2] [732.0-B-4 §4.1.2] golden A, B and C are byte-identical after a CLCW arrives: their profiles have no OCF", () => {
     let buf = carve(framerBufferLen(223));
     framerConfigure(FRAME_TM, 0x0AB, 223, true, false, 0, 7, 0, buf);
     framerSetOcf(CLCW_FARM);

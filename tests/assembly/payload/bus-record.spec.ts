@@ -75,7 +75,7 @@ describe("payload bus records", () => {
     expect<i32>(recConsumed).toBe(5);
   });
 
-  it("an unknown version or a type outside 1..5 is rejected one octet on; types 1, 3, 4 (telecommand) and 5 (CLCW) are accepted", () => {
+  it("[tengri §clcw] an unknown version or a type outside 1..5 is rejected one octet on; types 1, 3, 4 (telecommand) and 5 (CLCW) are accepted", () => {
     const b = heap.alloc(256);
     let n = record(b, <u8>REC_LINE, 8); store<u8>(b + 5, 2); storeU16BE(b + 18, crc16(b, 18, 0xFFFF));
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
@@ -102,7 +102,7 @@ describe("payload bus records", () => {
     expect<i32>(scanRecord(b, n, 100000)).toBe(E_BUS_BAD_LENGTH);
   });
 
-  it("[232.0-B-4 §4.2] a CLCW record (type 5) holds exactly the 4-octet word, whatever the line limit: 0, 3, 5 and 1024 octets are refused as a bad length before the payload is awaited", () => {
+  it("[tengri §clcw] [232.0-B-4 §4.2] a CLCW record (type 5) holds exactly the 4-octet word, whatever the line limit: 0, 3, 5 and 1024 octets are refused as a bad length before the payload is awaited", () => {
     const b = heap.alloc(1100);
     let n = record(b, <u8>REC_CLCW, CLCW_RECORD_LEN);
     expect<i32>(scanRecord(b, n, 0)).toBe(REC_CLCW);
