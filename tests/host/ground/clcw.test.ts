@@ -218,3 +218,14 @@ test("[tengri §clcw] DownlinkClcw: a stream that carries no frames ends in a ti
   d.end();
   await assert.rejects(d.next(16, 50), /the CADU stream ended/);
 });
+
+test("[tengri §clcw] decodeOcfClcw on 100 000 random words and the edges (0, 2^32 − 1, negative numbers as DecodedFrame never gives): never a throw; a CLCW exactly when bit 0 and bits 1–2 are zero", () => {
+  const r = rng(5);
+  const words = [0, 0xffffffff, 0x7fffffff, 0x80000000, 0x1fffffff, 0x20000000, -1, -0x7f000000];
+  for (let i = 0; i < 100_000; i++) words.push(Math.floor(r() * 2 ** 32));
+  for (const w of words) {
+    const x = decodeOcfClcw(w);
+    assert.equal(x.ok, ((w >>> 29) & 7) === 0, `word ${clcwHex(w)}`);
+    if (x.ok) { assert.equal(x.clcw.word, w >>> 0); assert.ok(x.clcw.reportValue >= 0 && x.clcw.reportValue < 256 && x.clcw.vcid < 64); }
+  }
+});
