@@ -150,13 +150,13 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   else console.log(`bus ${host}:${server.busPort} cadu ${host}:${server.caduPort}${udp ? ` udp-frames ${udp.host}:${udp.port}` : ""}${tc ? ` tc ${host}:${server.tcPort}` : ""}`);
   const why = await Promise.race([stopped, server.failed]);
   const s = await server.close();
-  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping, ...(s.uplink ? { uplink: s.uplink, tcRecordsToImage: s.tcRecordsToImage, tcRecordsUndelivered: s.tcRecordsUndelivered } : {}), ...(flashDir !== undefined ? { bootEvents: s.bootEvents } : {}) };
+  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping, ...(s.uplink ? { uplink: s.uplink, tcRecordsToImage: s.tcRecordsToImage, tcRecordsUndelivered: s.tcRecordsUndelivered, clcwRecordsToImage: s.clcwRecordsToImage, downlinkClcw: s.downlinkClcw } : {}), ...(flashDir !== undefined ? { bootEvents: s.bootEvents } : {}) };
   if (typeof why !== "string") {
     console.log(json ? JSON.stringify({ kind: "gave-up", message: why.message, boots: why.boots }) : `stopped: ${why.message}`);
     console.error(`tengri serve: ${why.message}`);
     return 3;
   }
-  console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)${s.uplink ? `, ${s.uplink.cltu.cltus} CLTU(s), ${s.uplink.delivered} TC frame(s) accepted` : ""}`);
+  console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)${s.uplink ? `, ${s.uplink.cltu.cltus} CLTU(s), ${s.uplink.delivered} TC frame(s) accepted, ${s.clcwRecordsToImage} CLCW record(s) to the image (downlink OCF: ${s.downlinkClcw.last ?? "none"})` : ""}`);
   return 0;
 }
 
