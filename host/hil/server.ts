@@ -577,7 +577,7 @@ export class HilServer {
         this.o.onEvent?.({ kind: "tc", id, end: e.end, outcome: e.outcome, clcw: Buffer.from(e.clcw).toString("hex") });
         if (reply && (this.o.tc?.reply ?? true) && !sock.destroyed) sock.write(e.clcw);
       }
-      if (out.events.length && !this.o.tc?.onTcFrame) this.clcwChanged();
+      if (out.events.length) this.clcwChanged();
     };
     sock.on("error", () => undefined);
     sock.on("data", (d: Buffer) => handle(stream.push(d), true));
