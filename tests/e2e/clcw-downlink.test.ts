@@ -17,8 +17,8 @@ import { buildCltu } from "../../host/uplink/cltu.ts";
 import { buildTcFrame, UNLOCK } from "../../host/uplink/tc-frame.ts";
 import { ClcwSeries, clcwHex } from "../../host/ground/clcw.ts";
 
-function profile(): Profile {
-  const p = structuredClone(loadProfile("default"));
+function profile(name = "default"): Profile {
+  const p = structuredClone(loadProfile(name));
   p.link.frame.ocf = true;
   return p;
 }
@@ -26,8 +26,8 @@ function profile(): Profile {
 /** A CLCW record with any payload (the hostile ones: the encoder of host/obc/bus.ts takes any octets). */
 const clcwRecord = (payload: number[]) => encodeRecord(RecordType.Clcw, Uint8Array.from(payload));
 
-test("[tengri §clcw] [232.0-B-4 §4.2] [132.0-B-3 §4.1.5] a pass commanded through FARM-1: the ground reads the FARM's CLCW series from the OCF of the CADUs (V(R), retransmit, lockout, FARM-B), the pass verifies", async () => {
-  const p = profile();
+for (const [name, frame] of [["default", "TM"], ["eo-5band", "AOS"]] as const) test(`[tengri §clcw] [232.0-B-4 §4.2] [132.0-B-3 §4.1.5] [732.0-B-4 §4.1.5] a pass commanded through FARM-1 (${name}, ${frame} frames): the ground reads the FARM's CLCW series from the OCF of the CADUs (V(R), retransmit, lockout, FARM-B), the pass verifies`, async () => {
+  const p = profile(name);
   const scid = p.spacecraft.scid;
   const rx = new UplinkReceiver({ scid, vcid: 1 });
   const sentClcw: string[] = [];
