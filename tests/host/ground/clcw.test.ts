@@ -229,3 +229,30 @@ test("[tengri §clcw] decodeOcfClcw on 100 000 random words and the edges (0, 2^
     if (x.ok) { assert.equal(x.clcw.word, w >>> 0); assert.ok(x.clcw.reportValue >= 0 && x.clcw.reportValue < 256 && x.clcw.vcid < 64); }
   }
 });
+
+test("[tengri §clcw] [132.0-B-3 §4.1.5] tengri decode reports the CLCW series of a stream whose frames carry an OCF (text and --json); a stream without OCF reports none", async () => {
+  const { decodeCommand } = await import("../../../host/commands/decode.ts");
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "tengri-clcw-decode-"));
+  try {
+    const b = new LinkBuilder(TM, { tmOcf: true });
+    const words = [0x01000000, 0x01040001, 0x01040001, 0x01040801, 0x01040002];
+    writeFileSync(join(dir, "a.cadu"), concat(words.map((w) => { b.opts.ocfValue = w; return b.cadu(b.frame(1)); })));
+    const out = { s: "" };
+    const io = { out: (x: string) => void (out.s += x), err: () => undefined };
+    const args = [join(dir, "a.cadu"), "--frame", "tm", "--frame-length", "223", "--rs-depth", "1"];
+    assert.equal(await decodeCommand(args, io), 0);
+    assert.match(out.s, /CLCW in the OCF: 5 frames, 0 not a CLCW, 4 change\(s\) \(word@CADU\): 01000000@0 01040001@1 01040801@3 01040002@4/);
+    out.s = "";
+    assert.equal(await decodeCommand([...args, "--json"], io), 0);
+    const j = JSON.parse(out.s);
+    assert.deepEqual(j.clcw.changes.map((c: { word: string; retransmit: boolean }) => [c.word, c.retransmit]), [["01000000", false], ["01040001", false], ["01040801", true], ["01040002", false]]);
+    const n = new LinkBuilder(TM, { tmOcf: false });
+    writeFileSync(join(dir, "b.cadu"), n.cadu(n.frame(1)));
+    out.s = "";
+    assert.equal(await decodeCommand([join(dir, "b.cadu"), "--frame", "tm", "--frame-length", "223", "--rs-depth", "1", "--json"], io), 0);
+    assert.equal(JSON.parse(out.s).clcw, undefined);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
