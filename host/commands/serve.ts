@@ -40,7 +40,7 @@ a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
                  type 5 whenever it changes, for the OCF of the downlink's frames (README "The
                  CLCW in the downlink": profiles with link.frame.ocf)
   --tc-no-reply  do not answer CLTUs with the CLCW on the telecommand port: the ground reads it
-                 from the downlink (tengri tc --clcw-from)
+                 from the downlink (tengri tc, option clcw-from)
   --flash-dir    a flash directory provisioned by tengri flash (with the SDLS MAC key): the
                  emulated bootloader chooses the image of every boot from its slots (instead of
                  --image/--wasm), the image gets it as /flash (its SDLS keys and ARSN, the upload
