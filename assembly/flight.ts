@@ -6,7 +6,7 @@
 // Memory: a boot buffer at start, every other buffer carved once when the configuration is
 // accepted; nothing is allocated afterwards, so memory size stays constant for the pass.
 import { fd_read, fd_write, proc_exit } from "bindings/wasi_snapshot_preview1";
-import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, REC_TC, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
+import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, REC_TC, REC_CLCW, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
 import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed, inputPtr, inputCap, configMemoryNeeded, BOOT_BUF_LEN } from "./payload/pipeline";
 import { heapTop } from "./payload/carve";
 import { sdlsBoot } from "./security/sdls";
@@ -16,7 +16,10 @@ import { rebootRequested } from "./command/update-seam";
 import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected, commandEndPass } from "./command/services";
 import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
-import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
+import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG, E_BUS_BAD_CLCW } from "./abi/status";
+import { clcwCheck } from "./frame/clcw";
+import { framerSetOcf } from "./frame/framer";
+import { loadU32BE } from "./util/be";
 import { detailField, detailFound, detailExpected, controlBlock } from "./abi/control";
 import { CONTROL_BLOCK_LEN } from "./abi/contract";
 import { copyBytes, loadU32BE } from "./util/be";
@@ -98,7 +101,7 @@ function reject(status: i32, counter: i32, what: string): void {
   if (configuredOnce) commandBusRejected(status, n);       // ST[5] event (disabled at boot)
   if (shouldLog(n)) {
     logStr("tengri: reject "); logStr(what); logStr(" status="); logInt(status);
-    if (status == E_BUS_BAD_LINE || status == E_BUS_LINE_JUMP || status == E_BUS_TIME_JUMP) logDetail();
+    if (status == E_BUS_BAD_LINE || status == E_BUS_LINE_JUMP || status == E_BUS_TIME_JUMP || status == E_BUS_BAD_CLCW) logDetail();
     logStr(" (#"); logInt(n); logStr(")"); logEnd();
   }
 }
@@ -225,6 +228,13 @@ function main(): u32 {
           if (!drainOutput()) return EXIT_IO;      // each packet's reports leave before the next runs
         }
         if (rebootRequested) { ended = true; break; }     // end the pass as at end-of-pass, then exit 72
+        continue;
+      }
+      if (recType == REC_CLCW) {                     // the OBC's CLCW: README "The CLCW in the downlink"
+        const word = loadU32BE(recPayloadPtr);
+        if (clcwCheck(word) != OK) { reject(E_BUS_BAD_CLCW, hk.HK_REJ_TYPE, "CLCW record: not a version-0 CLCW"); continue; }
+        hk.hkInc(hk.HK_RECORDS_ACCEPTED);
+        framerSetOcf(word);                          // every frame closed from now on carries it
         continue;
       }
       if (recType == REC_END) { hk.hkInc(hk.HK_RECORDS_ACCEPTED); ended = true; break; }

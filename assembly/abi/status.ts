@@ -28,6 +28,7 @@ export const E_BUS_BAD_LINE: i32 = -304; // line header does not match the confi
 export const E_BUS_LINE_JUMP: i32 = -305; // line counter repeated, went backwards or jumped too far
 export const E_BUS_TIME_JUMP: i32 = -306; // line time tag went backwards
 export const E_BUS_NO_CONFIG: i32 = -307; // a record before any valid configuration
+export const E_BUS_BAD_CLCW: i32 = -308; // a CLCW record (type 5) whose word is not a CLCW: control word type 1 or CLCW version not 0 (found: the word; counted in rejectedBadType) (232.0-B-4 §4.2.1)
 // config
 export const E_CFG_BAD_CRC: i32 = -400; // configuration table CRC-16 does not match
 export const E_CFG_BAD_VERSION: i32 = -401; // configuration table version not supported

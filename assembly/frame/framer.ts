@@ -4,7 +4,8 @@
 // start, idle packets pad a frame that must leave early, idle frames fill an idle link.
 // Memory: the caller carves frameLen × (MAX_SLOTS + 1) bytes at boot and passes it in.
 import { crc16 } from "../util/crc16";
-import { storeU16BE, fillBytes, copyBytes } from "../util/be";
+import { storeU16BE, storeU32BE, fillBytes, copyBytes } from "../util/be";
+import { OCF_NO_CLCW } from "./clcw";
 import { packTmHeader, TM_HEADER_LEN, FHP_NO_PACKET_START, FHP_IDLE_ONLY } from "./tm-header";
 import { packAosHeader, packMpduHeader, AOS_HEADER_LEN, MPDU_HEADER_LEN, AOS_IDLE_VCID, AOS_VC_COUNT_MASK } from "./aos-header";
 import { packPrimaryHeader, PRIMARY_HEADER_LEN, IDLE_APID, SEQ_UNSEGMENTED } from "../packet/space-packet";
@@ -32,6 +33,7 @@ let slotCount: i32 = 0;
 let mcCount: u32 = 0;             // TM master channel frame count
 let idleSlot: i32 = -1;
 let idleSeqCount: u32 = 0;
+let ocfWord: u32 = OCF_NO_CLCW;   // the OCF of every frame closed from now on (framerSetOcf)
 
 // Per-slot state, static.
 const slotVcid = memory.data(MAX_SLOTS * 4);
@@ -69,6 +71,7 @@ export function framerConfigure(type: i32, spacecraftId: u32, len: i32, fecf: bo
   slotCount = 0;
   mcCount = initialCount & 0xFF;
   idleSeqCount = 0;
+  ocfWord = OCF_NO_CLCW;
   for (let s = 0; s < MAX_SLOTS; s++) {
     seti(slotVcid, s, -1); seti(slotVcCount, s, <i32>initialCount);
     seti(slotFill, s, 0); seti(slotFhp, s, <i32>FHP_NO_PACKET_START); seti(slotSpillLen, s, 0);
@@ -89,6 +92,14 @@ export function framerSlotFor(vcid: u32): i32 {
 }
 
 export function framerZoneLen(): i32 { return zoneLen; }
+
+/**
+ * The word every frame closed from now on carries in its OCF (the latest CLCW of the OBC's FARM-1,
+ * checked by clcwCheck); frames without an OCF (profile) are unchanged. framerConfigure resets it
+ * to OCF_NO_CLCW.
+ */
+export function framerSetOcf(word: u32): void { ocfWord = word; }
+export function framerOcf(): u32 { return ocfWord; }
 export function framerFrameLen(): i32 { return frameLen; }
 @inline export function framerIsFull(slot: i32): bool { return geti(slotFill, slot) >= zoneLen; }
 @inline export function framerIsEmpty(slot: i32): bool { return geti(slotFill, slot) == 0; }
@@ -202,9 +213,9 @@ function finishTrailer(f: usize): void {
   let end = frameLen;
   if (hasFecf) end -= FECF_LEN;
   if (hasOcf) {
-    // 132.0-B-3 §4.1.5 / 232.0-B CLCW (type-1 report): version 00, COP-1 in effect, all flags clear.
-    const ocf = f + <usize>(end - OCF_LEN);
-    store<u8>(ocf, 0x01); store<u8>(ocf + 1, 0); store<u8>(ocf + 2, 0); store<u8>(ocf + 3, 0);
+    // 132.0-B-3 §4.1.5 / 732.0-B-4 §4.1.5: the OCF, a CLCW (232.0-B-4 §4.2): the OBC's latest, or
+    // OCF_NO_CLCW (version 00, COP-1 in effect, all flags clear) before the first one.
+    storeU32BE(f + <usize>(end - OCF_LEN), ocfWord);
   }
   if (hasFecf) storeU16BE(f + <usize>end, crc16(f, <usize>end, 0xFFFF));   // 132.0-B-3 §4.1.6
 }

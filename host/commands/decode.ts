@@ -1,5 +1,6 @@
 // `tengri decode FILE --frame tm|aos --frame-length N --rs-depth I [options]`: decodes any CCSDS
 // CADU stream with the ground station's link decoder, in bounded memory.
+import { ClcwSeries, clcwHex } from "../ground/clcw.ts";
 import { openSync, readSync, writeSync, closeSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CliFailure, checkOutputFile, displayPath, ioReason, prepareOutputDir } from "./usage.ts";
@@ -152,6 +153,20 @@ export function statsJson(s: LinkStats): Record<string, unknown> {
     perVc: Object.fromEntries([...perVc].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
     packetsPerApid: Object.fromEntries([...packetsPerApid].sort((a, b) => a[0] - b[0]).map(([k, v]) => [`0x${k.toString(16).padStart(3, "0")}`, v])),
   };
+}
+
+/** The CLCW series of the stream's OCFs (frames with an OCF only): every change with its CADU. */
+function clcwJson(series: ClcwSeries) {
+  const x = series.summary();
+  return {
+    framesWithOcf: x.framesWithOcf, notClcw: x.notClcw, changesKept: x.changes.length, changesDropped: series.changesDropped,
+    changes: x.changes.map((c) => ({ cadu: c.cadu, word: clcwHex(c.clcw.word), vcid: c.clcw.vcid, reportValue: c.clcw.reportValue, lockout: c.clcw.lockout, wait: c.clcw.wait, retransmit: c.clcw.retransmit, farmB: c.clcw.farmB })),
+  };
+}
+
+function clcwText(c: ReturnType<typeof clcwJson>): string {
+  const shown = c.changes.slice(0, 20).map((x) => `${x.word}@${x.cadu}`).join(" ");
+  return `\nCLCW in the OCF: ${c.framesWithOcf} frames, ${c.notClcw} not a CLCW, ${c.changesKept + c.changesDropped} change(s) (word@CADU): ${shown}${c.changes.length > 20 ? " …" : ""}\n`;
 }
 
 export function statsTable(s: LinkStats): string {
@@ -360,13 +375,14 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
     }
   }
   let decoder: LinkDecoder;
+  const clcw = new ClcwSeries(undefined, 10_000);   // the CLCW in the OCF (README "The CLCW in the downlink")
   let framesSink: FileSink | undefined, packetsSink: FileSink | undefined;
   const sample = new Uint8Array(HINT_SAMPLE_BYTES);
   let sampleLen = 0;
   try {
     try {
       decoder = new LinkDecoder(args.link, {
-        onFrame: (f) => framesSink?.write(f.frame),
+        onFrame: (f) => { framesSink?.write(f.frame); clcw.frame(f); },
         onPacket: (p) => { packetsSink?.write(p.raw); products?.packet(p.apid, p.data, p.seqFlags); },
       });
     } catch (e) {
@@ -402,7 +418,8 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
     throw e;
   }
   const s = decoder.stats;
-  io.out(args.json ? JSON.stringify({ ...statsJson(s), verdict: verdict(s) }, null, 2) + "\n" : statsTable(s));
+  const c = clcw.framesWithOcf > 0 ? clcwJson(clcw) : null;
+  io.out(args.json ? JSON.stringify({ ...statsJson(s), ...(c ? { clcw: c } : {}), verdict: verdict(s) }, null, 2) + "\n" : statsTable(s) + (c ? clcwText(c) : ""));
   const v = verdict(s);
   if (products) {
     // The products after the statistics; with --json the list goes to stderr (stdout holds the JSON alone).

@@ -35,7 +35,7 @@ export const INSPECT_OPTIONS = { json: { type: "boolean" }, cost: { type: "strin
 export const SERVE_OPTIONS = {
   profile: { type: "string" }, "bus-port": { type: "string" }, "cadu-port": { type: "string" }, "udp-frames": { type: "string" },
   host: { type: "string" }, image: { type: "string" }, wasm: { type: "string" }, "no-config": { type: "boolean" }, json: { type: "boolean" },
-  "tc-port": { type: "string" }, "tc-vcid": { type: "string" }, "tc-randomizer": { type: "boolean" },
+  "tc-port": { type: "string" }, "tc-vcid": { type: "string" }, "tc-randomizer": { type: "boolean" }, "tc-no-reply": { type: "boolean" },
   "flash-dir": { type: "string" },
 } as const satisfies Spec;
 

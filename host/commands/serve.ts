@@ -12,7 +12,7 @@ import { UsageError, CliFailure, numberOption, parseOptions, readBuild, readInpu
 
 export const SERVE_HELP = `Usage: tengri serve --profile P [--bus-port N] [--cadu-port M] [--udp-frames HOST:PORT]
                     [--host ADDR] [--image IMAGE.bin | --wasm FLIGHT.wasm] [--no-config] [--json]
-                    [--tc-port T [--tc-vcid V] [--tc-randomizer]] [--flash-dir DIR]
+                    [--tc-port T [--tc-vcid V] [--tc-randomizer] [--tc-no-reply]] [--flash-dir DIR]
 
 Hardware in the loop: runs the flight image on the emulated OBC with its payload bus fed from
 a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
@@ -36,7 +36,11 @@ a TCP port and its CADUs served on another, until interrupted (Ctrl-C).
   --tc-vcid      the payload's TC virtual channel (default 1)
   --tc-randomizer  the uplink uses the TC randomizer (231.0-B §6)
                  every frame accepted goes to the image as a bus record of type 4, between the
-                 bench's records, in arrival order
+                 bench's records, in arrival order; the FARM-1's CLCW goes to it as a record of
+                 type 5 whenever it changes, for the OCF of the downlink's frames (README "The
+                 CLCW in the downlink": profiles with link.frame.ocf)
+  --tc-no-reply  do not answer CLTUs with the CLCW on the telecommand port: the ground reads it
+                 from the downlink (tengri tc, option clcw-from)
   --flash-dir    a flash directory provisioned by tengri flash (with the SDLS MAC key): the
                  emulated bootloader chooses the image of every boot from its slots (instead of
                  --image/--wasm), the image gets it as /flash (its SDLS keys and ARSN, the upload
@@ -102,7 +106,7 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   const busPort = port(v["bus-port"], "bus-port", 5100), caduPort = port(v["cadu-port"], "cadu-port", 5101);
   if (busPort !== 0 && busPort === caduPort) throw new UsageError(`--bus-port and --cadu-port are both ${busPort}`);
   const tcPort = v["tc-port"] !== undefined ? port(v["tc-port"], "tc-port", 0) : undefined;
-  if (tcPort === undefined && (v["tc-vcid"] !== undefined || v["tc-randomizer"])) throw new UsageError("--tc-vcid and --tc-randomizer need --tc-port");
+  if (tcPort === undefined && (v["tc-vcid"] !== undefined || v["tc-randomizer"] || v["tc-no-reply"])) throw new UsageError("--tc-vcid, --tc-randomizer and --tc-no-reply need --tc-port");
   if (tcPort) for (const [n, q] of [["bus-port", busPort], ["cadu-port", caduPort]] as const) if (q === tcPort) throw new UsageError(`--tc-port and --${n} are both ${tcPort}`);
   const tcVcid = numberOption(v["tc-vcid"], "tc-vcid", 1, { min: 0, max: 63, integer: true });
   const p = loadProfile(v.profile);
@@ -128,7 +132,7 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   };
   const host = v.host ?? "127.0.0.1";
   // Accepted telecommand frames go to the image as bus records of type 4 (host/hil/server.ts).
-  const tc = tcPort !== undefined ? { port: tcPort, vcid: tcVcid, randomize: !!v["tc-randomizer"] } : undefined;
+  const tc = tcPort !== undefined ? { port: tcPort, vcid: tcVcid, randomize: !!v["tc-randomizer"], reply: !v["tc-no-reply"] } : undefined;
   let server: HilServer;
   try {
     server = await HilServer.start({ profile: p, image, host, busPort, caduPort, udpFrames: udp, sendConfig: !v["no-config"], onEvent, tc, flashDir });
@@ -146,13 +150,13 @@ async function serve(argv: string[], stopped: Promise<string>): Promise<number> 
   else console.log(`bus ${host}:${server.busPort} cadu ${host}:${server.caduPort}${udp ? ` udp-frames ${udp.host}:${udp.port}` : ""}${tc ? ` tc ${host}:${server.tcPort}` : ""}`);
   const why = await Promise.race([stopped, server.failed]);
   const s = await server.close();
-  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping, ...(s.uplink ? { uplink: s.uplink, tcRecordsToImage: s.tcRecordsToImage, tcRecordsUndelivered: s.tcRecordsUndelivered } : {}), ...(flashDir !== undefined ? { bootEvents: s.bootEvents } : {}) };
+  const summary = { boots: s.boots, exits: s.exits, caduBytes: s.caduBytes, busClients: s.busClients, caduClients: s.caduClients, housekeeping: s.housekeeping, ...(s.uplink ? { uplink: s.uplink, tcRecordsToImage: s.tcRecordsToImage, tcRecordsUndelivered: s.tcRecordsUndelivered, clcwRecordsToImage: s.clcwRecordsToImage, downlinkClcw: s.downlinkClcw } : {}), ...(flashDir !== undefined ? { bootEvents: s.bootEvents } : {}) };
   if (typeof why !== "string") {
     console.log(json ? JSON.stringify({ kind: "gave-up", message: why.message, boots: why.boots }) : `stopped: ${why.message}`);
     console.error(`tengri serve: ${why.message}`);
     return 3;
   }
-  console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)${s.uplink ? `, ${s.uplink.cltu.cltus} CLTU(s), ${s.uplink.delivered} TC frame(s) accepted` : ""}`);
+  console.log(json ? JSON.stringify({ kind: "closed", reason: why, ...summary }) : `closed (${why}): ${s.boots} boot(s), ${s.caduBytes} CADU octets served, ${s.busClients.length} bus client(s), ${s.caduClients.length} CADU client(s)${s.uplink ? `, ${s.uplink.cltu.cltus} CLTU(s), ${s.uplink.delivered} TC frame(s) accepted, ${s.clcwRecordsToImage} CLCW record(s) to the image (downlink OCF: ${s.downlinkClcw.last ?? "none"})` : ""}`);
   return 0;
 }
 

@@ -7,6 +7,9 @@ import { parseMacKey, KeyFileError } from "../boot/keys.ts";
 import { commandCltu, securedDataField } from "../commanding/uplink-path.ts";
 import type { SecurityAssociation } from "../commanding/sdls.ts";
 import { UplinkClient, UplinkError } from "../uplink/client.ts";
+import { DownlinkClcw } from "../ground/clcw.ts";
+import { linkConfigOfProfile } from "../obc/link-config.ts";
+import type { Profile } from "../profiles/index.ts";
 import { parseHostPort, UdpTargetError } from "../downlink/udp-frames.ts";
 import { CliFailure } from "./usage.ts";
 import { buildTc, tc, parameterId, EVENT, PRODUCT_MODE, TcError, type TcSpec } from "../commanding/pus.ts";
@@ -18,12 +21,13 @@ export const TC_OPTIONS = {
   // The uplink (README "Commanding the payload", HIL procedure): secured, framed, coded.
   send: { type: "string" }, cltu: { type: "boolean" }, "mac-key": { type: "string" }, spi: { type: "string" },
   arsn: { type: "string" }, "arsn-file": { type: "string" }, profile: { type: "string" }, vcid: { type: "string" },
+  "clcw-from": { type: "string" },
 } as const;
 
 export const TC_HELP = `Usage: tengri tc REQUEST [ARGUMENTS] [--apid N] [--seq N] [--source N] [--ack FLAGS]
                  [--binary | -o FILE] [--json]
        tengri tc REQUEST [ARGUMENTS] --mac-key FILE (--arsn N | --arsn-file F) [--spi N]
-                 [--profile P] [--vcid V] (--send HOST:PORT | --cltu -o FILE)
+                 [--profile P] [--vcid V] (--send HOST:PORT [--clcw-from HOST:PORT] | --cltu -o FILE)
 
 Builds one PUS-C (ECSS-E-ST-70-41C) telecommand packet for the payload and writes it: hex on
 standard output (default), binary with --binary, or into FILE with -o.
@@ -61,6 +65,10 @@ Uplink (the packet secured with SDLS, in a TC transfer frame, in a CLTU):
   --send HOST:PORT  send it to the telecommand port of a running tengri serve (--tc-port) as
                 an AD frame through its FARM-1 (the FOP-1 sets V(R) = 0 first); waits for the
                 CLCW that acknowledges it (at most 10 s) and prints it
+  --clcw-from HOST:PORT  with --send: read the CLCW from the OCF of the downlink's frames on this
+                CADU port (tengri serve's --cadu-port; the profile's frames must carry an OCF),
+                as a ground station does, instead of the telecommand port's replies; the FOP-1's
+                timer counts 64 downlink frames (README "The CLCW in the downlink")
   --cltu        with -o FILE: write the CLTU (a BD frame, sequence number 0) instead of the packet
   --mac-key FILE  the 32-octet SDLS key of the security association (tengri keygen's mac.key,
                 the one given to tengri flash --mac-key)
@@ -177,7 +185,8 @@ export function tcCommand(rest: string[]): number | Promise<number> {
     if (v.send !== undefined && v.output !== undefined) throw new UsageError("--send and -o: the frame goes to the telecommand port, give one");
     if (v["mac-key"] === undefined) throw new UsageError("missing --mac-key FILE (the SDLS key: tengri keygen writes mac.key)");
     if ((v.arsn === undefined) === (v["arsn-file"] === undefined)) throw new UsageError("give one of --arsn N or --arsn-file F (the anti-replay sequence number)");
-  } else if (v.profile !== undefined || v.vcid !== undefined) throw new UsageError("--profile and --vcid need --send or --cltu");
+    if (v["clcw-from"] !== undefined && v.send === undefined) throw new UsageError("--clcw-from needs --send (the CLCW acknowledges what is sent)");
+  } else if (v.profile !== undefined || v.vcid !== undefined || v["clcw-from"] !== undefined) throw new UsageError("--profile, --vcid and --clcw-from need --send or --cltu");
   const spec = requestSpec(req, a);
   let pkt: Uint8Array;
   try { pkt = buildTc({ ...spec, apid, seq, source, ack }); } catch (e) { if (e instanceof TcError) throw new UsageError(`${req}: ${e.message}`); throw e; }
@@ -209,8 +218,14 @@ async function sendOrWrite(v: TcValues, req: string, pkt: Uint8Array, hex: strin
   try { key = parseMacKey(readInput(v["mac-key"]!, "--mac-key"), "--mac-key"); } catch (e) { if (e instanceof KeyFileError) throw new UsageError(e.message); throw e; }
   const spi = numberOption(v.spi, "spi", 1, { min: 1, max: 0xfffe, integer: true });
   const vcid = numberOption(v.vcid, "vcid", 1, { min: 0, max: 63, integer: true });
-  let scid: number;
-  try { scid = loadProfile(v.profile ?? "default").spacecraft.scid; } catch (e) { if (e instanceof ProfileError) throw new UsageError(`--profile: ${e.message}`); throw e; }
+  let profile: Profile;
+  try { profile = loadProfile(v.profile ?? "default"); } catch (e) { if (e instanceof ProfileError) throw new UsageError(`--profile: ${e.message}`); throw e; }
+  const scid = profile.spacecraft.scid;
+  let clcwFrom: { host: string; port: number } | null = null;
+  if (v["clcw-from"] !== undefined) {
+    try { clcwFrom = parseHostPort(v["clcw-from"]); } catch (e) { if (e instanceof UdpTargetError) throw new UsageError(`--clcw-from ${v["clcw-from"]}: ${e.message}`); throw e; }
+    if (!profile.link.frame.ocf) throw new UsageError(`--clcw-from: the frames of profile ${v.profile ?? "default"} carry no OCF (link.frame.ocf is false): the downlink holds no CLCW`);
+  }
   const sa: SecurityAssociation = { spi, key, arsn: readArsn(v) };
   const arsn = sa.arsn;
   let clcw: string | null = null;
@@ -222,7 +237,11 @@ async function sendOrWrite(v: TcValues, req: string, pkt: Uint8Array, hex: strin
     let target: { host: string; port: number };
     try { target = parseHostPort(v.send!); } catch (e) { if (e instanceof UdpTargetError) throw new UsageError(`--send ${v.send}: ${e.message}`); throw e; }
     let up: UplinkClient;
-    try { up = await UplinkClient.connect({ host: target.host, port: target.port, scid, vcid }); } catch (e) { throw new CliFailure(`--send ${v.send}: cannot connect: ${(e as Error).message}`, 3); }
+    let downlink: DownlinkClcw | undefined;
+    if (clcwFrom) {
+      try { downlink = await DownlinkClcw.connect({ ...clcwFrom, link: linkConfigOfProfile(profile), vcid }); } catch (e) { throw new CliFailure(`--clcw-from ${v["clcw-from"]}: cannot connect: ${(e as Error).message}`, 3); }
+    }
+    try { up = await UplinkClient.connect({ host: target.host, port: target.port, scid, vcid, downlink }); } catch (e) { downlink?.close(); throw new CliFailure(`--send ${v.send}: cannot connect: ${(e as Error).message}`, 3); }
     try {
       await up.initiate("set-vr", 0);
       const c = await up.send(securedDataField([pkt], sa));
@@ -230,10 +249,10 @@ async function sendOrWrite(v: TcValues, req: string, pkt: Uint8Array, hex: strin
     } catch (e) {
       if (e instanceof UplinkError) throw new CliFailure(`--send ${v.send}: not acknowledged: ${e.message}`, 3);
       throw e;
-    } finally { up.close(); }
+    } finally { up.close(); downlink?.close(); }
   }
   if (v["arsn-file"] !== undefined) writeFileSync(v["arsn-file"], `${sa.arsn}\n`);
   if (v.json) console.log(JSON.stringify({ request: req, octets: pkt.length, hex, spi, arsn, scid, vcid, ...(v.cltu ? { cltu: v.output } : { sent: v.send, clcw: clcw ? JSON.parse(clcw) : null }) }));
-  else console.log(v.cltu ? `CLTU of ${req} (SPI ${spi}, ARSN ${arsn}) written to ${v.output}` : `${req} sent to ${v.send} (SPI ${spi}, ARSN ${arsn}): accepted by FARM-1 (CLCW ${clcw})`);
+  else console.log(v.cltu ? `CLTU of ${req} (SPI ${spi}, ARSN ${arsn}) written to ${v.output}` : `${req} sent to ${v.send} (SPI ${spi}, ARSN ${arsn}): accepted by FARM-1 (CLCW ${clcw}${clcwFrom ? `, read from the downlink on ${v["clcw-from"]}` : ""})`);
   return 0;
 }

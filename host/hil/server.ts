@@ -45,6 +45,14 @@
 // Boot events are told (kind "boot-event"). Failed trial boots are the bootloader's to bound
 // (it falls back after its maxTrialBoots); only failed boots of a confirmed image count towards
 // maxFailedBoots.
+// The CLCW in the downlink (README "The CLCW in the downlink"): with a telecommand port, the OBC
+// passes its FARM-1's CLCW to the payload as a bus record of type 5, which the image puts in the
+// OCF of every frame from then on (profiles whose frames carry an OCF). Rate: a record only when
+// the CLCW changed (V(R), a flag, the FARM-B counter) after a CLTU, at most one waiting at a time
+// (a newer CLCW replaces the waiting one: the image gets the latest, never a backlog), written at
+// the next record boundary ahead of waiting telecommands; and once at every boot right after the
+// configuration record (with sendConfig: false, after the bench's first record). tc.reply: false
+// stops the 4-octet answer on the telecommand port (a bench whose ground reads the downlink).
 // CADU port: see downlink/tcp-server.ts (raw CADUs, late joiners start on a CADU boundary,
 // slow clients lose CADUs, not the others). Binds 127.0.0.1 unless told otherwise.
 import { createServer, type Server, type Socket } from "node:net";
@@ -67,6 +75,7 @@ import { UplinkReceiver, DEFAULT_TC_VCID, type UplinkCounters } from "../uplink/
 import type { BchMode } from "../uplink/bch.ts";
 import { encodeRecord, RecordType, RECORD_HEADER_LEN, RECORD_CRC_LEN, RECORD_SYNC } from "../obc/bus.ts";
 import { Bootloader, type BootEvent } from "../boot/bootloader.ts";
+import { ClcwSeries, clcwHex } from "../ground/clcw.ts";
 
 /** Telecommand records waiting for the image above which the telecommand sockets are paused. */
 export const TC_QUEUE_MAX = 16;
@@ -106,6 +115,8 @@ export interface TcPortOptions {
   bchMode?: BchMode;
   /** FARM-1 sliding window width (default 10). */
   farmWindow?: number;
+  /** Answer every CLTU with the 4-octet CLCW on the telecommand port (default true). */
+  reply?: boolean;
   /**
    * Every frame FARM-1 accepted for the payload (AD and BD), whole: header, data field, FECF.
    * Absent: the frame goes to the image as a bus record of type 4 (the default).
@@ -155,6 +166,10 @@ export interface HilStats {
   tcRecordsUndelivered: number;
   /** Boot events of the bootloader (with a flash directory), in order. */
   bootEvents: (BootEvent & { boot: number })[];
+  /** CLCW records (type 5) written whole to the image. */
+  clcwRecordsToImage: number;
+  /** The CLCW read back from the OCF of the served frames (host/ground/clcw.ts): frames with an OCF, changes, the last word (hex; null: none). */
+  downlinkClcw: { framesWithOcf: number; changes: number; last: string | null };
 }
 
 /**
@@ -227,7 +242,7 @@ export class HilServer {
   private readonly caduLen: number;
   private readonly rem: Uint8Array;
   private remLen = 0;
-  private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [], uplink: null, tcRecordsToImage: 0, tcRecordsRewritten: 0, tcRecordsUndelivered: 0, bootEvents: [] };
+  private readonly st: HilStats = { boots: 0, exits: [], busClients: [], caduClients: [], caduBytes: 0, discardedBytes: 0, busChunksCutShort: 0, housekeeping: null, log: [], uplink: null, tcRecordsToImage: 0, tcRecordsRewritten: 0, tcRecordsUndelivered: 0, bootEvents: [], clcwRecordsToImage: 0, downlinkClcw: { framesWithOcf: 0, changes: 0, last: null } };
   /** Arrival order of bus chunks and telecommand records. */
   private arrival = 0;
   private readonly tcQueue: TcRecord[] = [];
@@ -238,6 +253,12 @@ export class HilServer {
   /** The current boot runs an image on trial (its failures are the bootloader's to bound). */
   private trial = false;
   private readonly monitor: LinkDecoder;
+  private readonly clcwSeries = new ClcwSeries();
+  /** The CLCW record waiting for a record boundary (null: none), and the last CLCW queued for this boot. */
+  private clcwPending: Uint8Array | null = null;
+  private clcwQueued = "";
+  /** The current boot has its configuration record (records written to it after that are not rejected as early). */
+  private bootConfigured = false;
   private bootDone: Promise<void> = Promise.resolve();
   /** Failed boots in a row (reset by a boot that accepts a line or ends at an end-of-pass). */
   private readonly failedRow: HilFailure["boots"] = [];
@@ -265,6 +286,7 @@ export class HilServer {
     if (o.image && !o.flashDir) writeFileSync(this.imgPath, o.image);
     const hkApid = o.profile.products.housekeeping.apid;
     this.monitor = new LinkDecoder(linkConfigOfProfile(o.profile), {
+      onFrame: (f) => this.clcwSeries.frame(f),
       onPacket: (p) => {
         if (p.apid !== hkApid) return;
         try {
@@ -331,6 +353,10 @@ export class HilServer {
     this.st.boots = boot;
     this.productive = false;
     this.refused = false;
+    this.bootConfigured = false;
+    this.clcwQueued = "";
+    this.clcwPending = null;
+    this.clcwChanged();                    // the FARM's CLCW goes to every boot, after its configuration
     const sendConfig = this.o.sendConfig ?? true;
     const config = configRecord(this.o.profile);
     const configLen = sendConfig ? config.length : 0;
@@ -401,7 +427,22 @@ export class HilServer {
       // The next pass (or the recovery from a crash) starts at once; the bus master keeps the bus.
       this.bootDone = this.startImage();
     });
-    if (sendConfig) await child.write(config);
+    if (sendConfig) {
+      this.bootConfigured = true;          // written before anything the pump writes to this child
+      await child.write(config);
+      void this.pump();
+    }
+  }
+
+  /** The FARM's CLCW, if it differs from the last one queued for this boot, waits for the pump (replacing a waiting one). */
+  private clcwChanged(): void {
+    if (!this.uplink) return;
+    const c = this.uplink.clcwOctets();
+    const hex = Buffer.from(c).toString("hex");
+    if (hex === this.clcwQueued) return;
+    this.clcwQueued = hex;
+    this.clcwPending = encodeRecord(RecordType.Clcw, c);
+    void this.pump();
   }
 
   private accept(sock: Socket): void {
@@ -456,12 +497,19 @@ export class HilServer {
         const chunk = c && c.held.length ? c.held[0] : null;
         const tcr = this.tcQueue.length ? this.tcQueue[0] : null;
         const tcNext = tcr !== null && this.framer.atBoundary && (chunk === null || tcr.at < chunk.at);
-        if (!tcNext && chunk === null) break;
+        const clcwNext = this.clcwPending !== null && this.framer.atBoundary && this.bootConfigured;
+        if (!tcNext && chunk === null && !clcwNext) break;
         if (!this.child.alive) {
           const old = this.child;
           await old.exited; await this.bootDone;
           if (this.closing || this.gaveUp) return;
           this.framer.reset(); // the new boot reads records from its configuration record on
+          continue;
+        }
+        if (clcwNext) {
+          const r = this.clcwPending!;
+          this.clcwPending = null;
+          if (await this.child.write(r)) this.st.clcwRecordsToImage++;   // not taken whole: the next boot gets the CLCW anyway
           continue;
         }
         if (tcNext) {
@@ -474,6 +522,7 @@ export class HilServer {
         }
         const n = this.framer.advance(chunk!.d);
         const ok = await this.child.write(chunk!.d.subarray(0, n));
+        if (ok && this.framer.atBoundary) this.bootConfigured = true;   // the bench's first record (its configuration with sendConfig: false) is in
         if (n === chunk!.d.length) c!.held.shift(); else chunk!.d = chunk!.d.subarray(n);
         // A chunk the image did not take whole (it ended at an end-of-pass record, or crashed):
         // what followed in it is not re-sent to the next boot (it could hold that record again).
@@ -526,8 +575,9 @@ export class HilServer {
       }
       for (const e of out.events) {
         this.o.onEvent?.({ kind: "tc", id, end: e.end, outcome: e.outcome, clcw: Buffer.from(e.clcw).toString("hex") });
-        if (reply && !sock.destroyed) sock.write(e.clcw);
+        if (reply && (this.o.tc?.reply ?? true) && !sock.destroyed) sock.write(e.clcw);
       }
+      if (out.events.length) this.clcwChanged();
     };
     sock.on("error", () => undefined);
     sock.on("data", (d: Buffer) => handle(stream.push(d), true));
@@ -541,7 +591,9 @@ export class HilServer {
   private nextTcId = 1;
 
   stats(): HilStats {
-    return { ...this.st, tcRecordsUndelivered: this.tcQueue.length, bootEvents: [...this.st.bootEvents], busClients: this.allClients.map((s) => ({ ...s })), caduClients: this.cadu.stats(), log: [...this.st.log], uplink: this.uplink ? this.uplink.counters() : null };
+    const series = this.clcwSeries.summary();
+    const downlinkClcw = { framesWithOcf: series.framesWithOcf, changes: series.changes.length, last: series.last ? clcwHex(series.last.word) : null };
+    return { ...this.st, downlinkClcw, tcRecordsUndelivered: this.tcQueue.length, bootEvents: [...this.st.bootEvents], busClients: this.allClients.map((s) => ({ ...s })), caduClients: this.cadu.stats(), log: [...this.st.log], uplink: this.uplink ? this.uplink.counters() : null };
   }
 
   /** Stops accepting, closes clients, ends the image (its bus closes), flushes the outputs. */

@@ -7,7 +7,9 @@ export const RECORD_VERSION = 1;
 export const RECORD_HEADER_LEN = 10;
 export const RECORD_CRC_LEN = 2;
 export const LINE_HEADER_LEN = 18;
-export enum RecordType { Config = 1, Line = 2, End = 3, Telecommand = 4 }
+export enum RecordType { Config = 1, Line = 2, End = 3, Telecommand = 4, Clcw = 5 }
+/** The payload of a CLCW record (type 5): the 4-octet CLCW (232.0-B-4 §4.2) of the OBC's FARM-1. */
+export const CLCW_RECORD_LEN = 4;
 
 export function encodeRecord(type: RecordType, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(RECORD_HEADER_LEN + payload.length + RECORD_CRC_LEN);

@@ -3,11 +3,16 @@
 // Timer T1 advances one tick per round in which every CLTU sent has had its reply and frames are
 // still unacknowledged (on a TCP link that loses nothing, that is when the FARM discarded them);
 // the wall clock only bounds how long a reply may take (timeoutMs), never drives the protocol.
+// With `downlink` (host/ground/clcw.ts DownlinkClcw on the CADU stream) the CLCW is read, as a
+// ground station reads it, from the OCF of the payload's TM/AOS frames (README "The CLCW in the
+// downlink"): each change of the channel's CLCW goes to the FOP, and T1 runs out after t1Frames
+// downlink frames without one; the telecommand port's replies are then ignored.
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
 import { buildCltu } from "./cltu.ts";
 import { Fop1, decodeClcw, type Clcw, type FopAlert } from "./cop1.ts";
 import type { TcDataBuilder } from "./tc-frame.ts";
+import { DownlinkClcwError, type DownlinkClcw } from "../ground/clcw.ts";
 
 export interface UplinkClientOptions {
   host?: string;
@@ -21,10 +26,14 @@ export interface UplinkClientOptions {
   t1?: number;
   /** Longest wait for one CLCW reply, in ms (default 10000): a bound, not a protocol timer. */
   timeoutMs?: number;
+  /** Read the CLCW from the downlink's OCF instead of the telecommand port's replies. */
+  downlink?: DownlinkClcw;
+  /** With downlink: timer T1 in downlink frames (with an OCF) without a CLCW change (default 64). */
+  t1Frames?: number;
 }
 
 export class UplinkError extends Error {
-  constructor(readonly alert: FopAlert | "timeout" | "closed", message: string) { super(message); }
+  constructor(readonly alert: FopAlert | "timeout" | "closed", message: string) { super(message); this.name = "UplinkError"; }
 }
 
 export class UplinkClient {
@@ -39,7 +48,7 @@ export class UplinkClient {
   private constructor(private readonly sock: Socket, private readonly o: UplinkClientOptions) {
     this.vcid = o.vcid ?? 1;
     this.fop = new Fop1({ scid: o.scid, vcid: this.vcid, window: o.window, transmissionLimit: o.transmissionLimit, t1: o.t1 ?? 1 });
-    sock.on("data", (d: Buffer) => { this.buf = Buffer.concat([this.buf, d]); this.wake?.(); });
+    sock.on("data", (d: Buffer) => { if (o.downlink) return; this.buf = Buffer.concat([this.buf, d]); this.wake?.(); }); // downlink: the port's replies are not read
     sock.on("close", () => { this.closed = true; this.wake?.(); });
     sock.on("error", () => undefined);
   }
@@ -73,7 +82,8 @@ export class UplinkClient {
   /** Sends one BD frame (no acknowledgement); resolves with the CLCW that follows it. */
   async sendBypass(data: Uint8Array | TcDataBuilder): Promise<Clcw | null> {
     this.sock.write(buildCltu(this.fop.bypass(data), { randomize: this.o.randomize }));
-    this.note(await this.reply());
+    if (this.o.downlink) { const c = await this.fromDownlink(); if (c !== "t1") this.note(c); }
+    else this.note(await this.reply());
     return this.clcw;
   }
 
@@ -86,6 +96,12 @@ export class UplinkClient {
       if (this.fop.state === "active" && this.fop.outstanding === 0) return;
       const frames = this.fop.poll();
       for (const f of frames) this.sock.write(buildCltu(f, { randomize: this.o.randomize }));
+      if (this.o.downlink) {
+        // The next change of the CLCW in the downlink, or T1 counted in downlink frames.
+        const c = await this.fromDownlink();
+        if (c === "t1") this.fop.tick(); else this.note(c);
+        continue;
+      }
       for (let i = 0; i < frames.length; i++) this.note(await this.reply());
       if (frames.length === 0) this.fop.tick();
     }
@@ -93,6 +109,14 @@ export class UplinkClient {
   }
 
   private note(c: Clcw): void { this.clcw = c; this.fop.clcw(c); }
+
+  private async fromDownlink(): Promise<Clcw | "t1"> {
+    if (this.closed) throw new UplinkError("closed", "the telecommand port closed the connection");
+    try { return await this.o.downlink!.next(this.o.t1Frames ?? 64, this.o.timeoutMs ?? 10_000); } catch (e) {
+      if (e instanceof DownlinkClcwError) throw new UplinkError(e.reason, `downlink CLCW: ${e.message}`);
+      throw e;
+    }
+  }
 
   /** The next 4-octet CLCW, waited for at most timeoutMs. */
   private async reply(): Promise<Clcw> {

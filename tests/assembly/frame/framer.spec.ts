@@ -1,6 +1,9 @@
-import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame, framerZoneLen, FRAME_TM, FRAME_AOS } from "../../../assembly/frame/framer";
+import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame, framerZoneLen, framerSetOcf, framerOcf, FRAME_TM, FRAME_AOS } from "../../../assembly/frame/framer";
+import { clcwCheck, OCF_NO_CLCW } from "../../../assembly/frame/clcw";
+import { crc16 } from "../../../assembly/util/crc16";
+import { detailField, detailFound } from "../../../assembly/abi/control";
 import { packPrimaryHeader, SEQ_UNSEGMENTED } from "../../../assembly/packet/space-packet";
-import { OK, E_FRAME_BAD_CONFIG } from "../../../assembly/abi/status";
+import { OK, E_FRAME_BAD_CONFIG, E_BUS_BAD_CLCW } from "../../../assembly/abi/status";
 
 function carve(len: i32): usize { return heap.alloc(<usize>len); }
 function hexAt(p: usize, bytes: u8[]): bool {
@@ -134,5 +137,111 @@ describe("AOS transfer frames (golden vector B)", () => {
     framerConfigure(FRAME_AOS, 157, 892, false, false, 0, 63, 0, buf);
     const f = framerIdleFrame();
     expect<u8>(load<u8>(f + 1) & 0x3F).toBe(63);
+  });
+});
+
+function ocfAt(f: usize, at: i32): u32 {
+  return (<u32>load<u8>(f + <usize>at) << 24) | (<u32>load<u8>(f + <usize>at + 1) << 16) | (<u32>load<u8>(f + <usize>at + 2) << 8) | <u32>load<u8>(f + <usize>at + 3);
+}
+function fecfOk(f: usize, len: i32): bool {
+  return crc16(f, <usize>(len - 2), 0xFFFF) == ((<u32>load<u8>(f + <usize>(len - 2)) << 8) | <u32>load<u8>(f + <usize>(len - 1)));
+}
+
+// A CLCW of dariol83/ccsds's ClcwBuilderTest (COP-1, VCID 0, no RF, lockout, FARM-B 3, report value
+// 137: 01 00 A6 89) and one of the payload's FARM-1 (VCID 1, retransmit, V(R) 5: 01 04 08 05).
+const CLCW_DARIO: u32 = 0x0100A689;
+const CLCW_FARM: u32 = 0x01040805;
+
+describe("the CLCW in the OCF (232.0-B-4 §4.2, bus record type 5)", () => {
+  it("[tengri §clcw] [232.0-B-4 §4.2.1.2] [232.0-B-4 §4.2.1.3] clcwCheck: a version-0 type-0 word is a CLCW; control word type 1 and versions 1..3 are refused naming the field and the word", () => {
+    expect<i32>(clcwCheck(CLCW_DARIO)).toBe(OK);
+    expect<i32>(clcwCheck(CLCW_FARM)).toBe(OK);
+    expect<i32>(clcwCheck(OCF_NO_CLCW)).toBe(OK);
+    expect<i32>(clcwCheck(0x00000000)).toBe(OK);
+    expect<i32>(clcwCheck(0x7FFFFFFF & ~0x60000000)).toBe(OK);      // every other bit set: still a CLCW
+    expect<i32>(clcwCheck(0x80000000 | CLCW_FARM)).toBe(E_BUS_BAD_CLCW);
+    expect<i32>(detailField()).toBe(0);
+    expect<i32>(detailFound()).toBe(<i32>(0x80000000 | CLCW_FARM));
+    for (let v: u32 = 1; v < 4; v++) {
+      expect<i32>(clcwCheck((v << 29) | CLCW_FARM)).toBe(E_BUS_BAD_CLCW);
+      expect<i32>(detailField()).toBe(1);
+    }
+  });
+
+  it("[tengri §clcw] [132.0-B-3 §4.1.5] TM: before any CLCW the OCF is 01 00 00 00 (the value of every earlier build); after framerSetOcf every data and idle frame carries the CLCW, the header's OCF flag set and the FECF over it; a new configuration starts again from 01 00 00 00", () => {
+    const buf = carve(framerBufferLen(64));
+    expect<i32>(framerConfigure(FRAME_TM, 5, 64, true, true, 0, 7, 0, buf)).toBe(OK);
+    expect<u32>(framerOcf()).toBe(0x01000000);
+    const slot = framerSlotFor(1);
+    framerPadIdle(slot);
+    let f = framerClose(slot);
+    framerCarrySpill(slot);
+    expect<u32>(ocfAt(f, 58)).toBe(0x01000000);
+    framerSetOcf(CLCW_FARM);
+    for (let i = 0; i < 3; i++) {
+      framerPadIdle(slot);
+      f = framerClose(slot);
+      framerCarrySpill(slot);
+      expect<u8>(load<u8>(f + 1) & 1).toBe(1);                  // §4.1.2.4: OCF flag
+      expect<u32>(ocfAt(f, 58)).toBe(CLCW_FARM);
+      expect<bool>(fecfOk(f, 64)).toBe(true);
+    }
+    f = framerIdleFrame();
+    expect<u32>(ocfAt(f, 58)).toBe(CLCW_FARM);
+    expect<bool>(fecfOk(f, 64)).toBe(true);
+    framerSetOcf(CLCW_DARIO);
+    f = framerIdleFrame();
+    expect<bool>(hexAt(f + 58, [0x01, 0x00, 0xA6, 0x89])).toBe(true);
+    framerConfigure(FRAME_TM, 5, 64, true, true, 0, 7, 0, buf);
+    f = framerIdleFrame();
+    expect<u32>(ocfAt(f, 58)).toBe(OCF_NO_CLCW);
+  });
+
+  it("[tengri §clcw] [732.0-B-4 §4.1.5] AOS (no OCF flag in the header: the OCF is a property of the physical channel): the CLCW sits before the FECF of data frames and of the idle channel's frames", () => {
+    const buf = carve(framerBufferLen(128));
+    expect<i32>(framerConfigure(FRAME_AOS, 157, 128, true, true, 0, 63, 0, buf)).toBe(OK);
+    expect<i32>(framerZoneLen()).toBe(128 - 6 - 2 - 4 - 2);
+    const slot = framerSlotFor(16);
+    framerPadIdle(slot);
+    let f = framerClose(slot);
+    framerCarrySpill(slot);
+    expect<u32>(ocfAt(f, 122)).toBe(0x01000000);
+    framerSetOcf(CLCW_DARIO);
+    framerPadIdle(slot);
+    f = framerClose(slot);
+    expect<bool>(hexAt(f, [0x67, 0x50])).toBe(true);               // SCID 157, VCID 16: the header has no OCF flag to set
+    expect<u32>(ocfAt(f, 122)).toBe(CLCW_DARIO);
+    expect<bool>(fecfOk(f, 128)).toBe(true);
+    f = framerIdleFrame();
+    expect<u8>(load<u8>(f + 1) & 0x3F).toBe(63);
+    expect<u32>(ocfAt(f, 122)).toBe(CLCW_DARIO);
+    expect<bool>(fecfOk(f, 128)).toBe(true);
+  });
+
+  it("[tengri §clcw] [132.0-B-3 §4.1.2] [732.0-B-4 §4.1.2] golden A, B and C are byte-identical after a CLCW arrives: their profiles have no OCF", () => {
+    let buf = carve(framerBufferLen(223));
+    framerConfigure(FRAME_TM, 0x0AB, 223, true, false, 0, 7, 0, buf);
+    framerSetOcf(CLCW_FARM);
+    const slot = framerSlotFor(1);
+    const pkt = carve(215);
+    packPrimaryHeader(pkt, 0x010, true, SEQ_UNSEGMENTED, 0, 209);
+    for (let i = 0; i < 209; i++) store<u8>(pkt + 6 + <usize>i, <u8>i);
+    framerPut(slot, pkt, 215, true);
+    let f = framerClose(slot);
+    expect<bool>(hexAt(f, [0x0A, 0xB2, 0x00, 0x00, 0x18, 0x00, 0x08, 0x10, 0xC0, 0x00, 0x00, 0xD0, 0x00, 0x01])).toBe(true);
+    expect<u8>(load<u8>(f + 220)).toBe(0xD0);                      // the packet's last octet, not an OCF
+    expect<bool>(hexAt(f + 221, [0x5A, 0x9C])).toBe(true);
+    f = framerIdleFrame();
+    expect<bool>(hexAt(f, [0x0A, 0xBE, 0x01, 0x00, 0x1F, 0xFE, 0x55, 0x55])).toBe(true);
+    expect<u8>(load<u8>(f + 220)).toBe(0x55);
+    expect<bool>(hexAt(f + 221, [0x5E, 0xC9])).toBe(true);
+    buf = carve(framerBufferLen(892));
+    framerConfigure(FRAME_AOS, 157, 892, false, false, 0, 63, 1, buf);
+    framerSetOcf(CLCW_DARIO);
+    const s16 = framerSlotFor(16);
+    framerPadIdle(s16);
+    f = framerClose(s16);
+    expect<bool>(hexAt(f, [0x67, 0x50, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07, 0xFF, 0xC0, 0x00, 0x03, 0x6D, 0x55])).toBe(true);
+    expect<bool>(hexAt(f + 888, [0x55, 0x55, 0x55, 0x55])).toBe(true);
   });
 });

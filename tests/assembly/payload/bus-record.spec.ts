@@ -1,4 +1,4 @@
-import { scanRecord, unpackLineSamples, recType, recPayloadLen, recConsumed, RECORD_SYNC, REC_CONFIG, REC_LINE, REC_END, REC_TC, TC_FRAME_MAX_LEN } from "../../../assembly/payload/bus-record";
+import { scanRecord, unpackLineSamples, recType, recPayloadLen, recConsumed, RECORD_SYNC, REC_CONFIG, REC_LINE, REC_END, REC_TC, REC_CLCW, CLCW_RECORD_LEN, TC_FRAME_MAX_LEN } from "../../../assembly/payload/bus-record";
 import { hkGet, HK_SAMPLES_CLIPPED } from "../../../assembly/payload/housekeeping";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
@@ -75,13 +75,15 @@ describe("payload bus records", () => {
     expect<i32>(recConsumed).toBe(5);
   });
 
-  it("an unknown version or a type outside 1..4 is rejected one octet on; types 1, 3 and 4 (telecommand) are accepted", () => {
+  it("[tengri §clcw] an unknown version or a type outside 1..5 is rejected one octet on; types 1, 3, 4 (telecommand) and 5 (CLCW) are accepted", () => {
     const b = heap.alloc(256);
     let n = record(b, <u8>REC_LINE, 8); store<u8>(b + 5, 2); storeU16BE(b + 18, crc16(b, 18, 0xFFFF));
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
     expect<i32>(recConsumed).toBe(1);
-    n = record(b, 5, 8);
+    n = record(b, 6, 8);
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
+    n = record(b, <u8>REC_CLCW, 4);
+    expect<i32>(scanRecord(b, n, 1000)).toBe(REC_CLCW);
     n = record(b, <u8>REC_TC, 8);
     expect<i32>(scanRecord(b, n, 1000)).toBe(REC_TC);
     n = record(b, 0, 8);
@@ -98,6 +100,20 @@ describe("payload bus records", () => {
     expect<i32>(scanRecord(b, n, 100)).toBe(REC_TC);
     n = record(b, <u8>REC_TC, TC_FRAME_MAX_LEN + 1);
     expect<i32>(scanRecord(b, n, 100000)).toBe(E_BUS_BAD_LENGTH);
+  });
+
+  it("[tengri §clcw] [232.0-B-4 §4.2] a CLCW record (type 5) holds exactly the 4-octet word, whatever the line limit: 0, 3, 5 and 1024 octets are refused as a bad length before the payload is awaited", () => {
+    const b = heap.alloc(1100);
+    let n = record(b, <u8>REC_CLCW, CLCW_RECORD_LEN);
+    expect<i32>(scanRecord(b, n, 0)).toBe(REC_CLCW);
+    expect<i32>(recPayloadLen).toBe(4);
+    expect<i32>(recConsumed).toBe(16);
+    const bad: i32[] = [0, 3, 5, 1024];
+    for (let i = 0; i < bad.length; i++) {
+      n = record(b, <u8>REC_CLCW, bad[i]);
+      expect<i32>(scanRecord(b, 10, 100000)).toBe(E_BUS_BAD_LENGTH);
+      expect<i32>(recConsumed).toBe(1);
+    }
   });
 
   it("a payload exactly at the largest length allowed is accepted; one octet more is refused", () => {

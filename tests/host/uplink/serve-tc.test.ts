@@ -145,7 +145,7 @@ test("[232.1-B-2 §5] UplinkClient (the ground's FOP-1 on the telecommand port):
 test("[tengri §serve] --tc-vcid without --tc-port, and a --tc-port equal to the bus port, are one-line usage errors (exit 2)", () => {
   const run = (args: string[]) => spawnSync(process.execPath, [BIN, "serve", "--profile", "cubesat-mcu", ...args], { encoding: "utf8", timeout: 60_000, env: { ...process.env, TENGRI_FROM_SOURCE: "1" } });
   const a = run(["--tc-vcid", "3"]);
-  assert.equal(a.status, 2); assert.match(a.stderr, /--tc-vcid and --tc-randomizer need --tc-port/); assert.doesNotMatch(a.stderr, /\n\s+at /);
+  assert.equal(a.status, 2); assert.match(a.stderr, /--tc-vcid, --tc-randomizer and --tc-no-reply need --tc-port/); assert.doesNotMatch(a.stderr, /\n\s+at /);
   const b = run(["--bus-port", "5999", "--tc-port", "5999"]);
   assert.equal(b.status, 2); assert.match(b.stderr, /--tc-port and --bus-port are both 5999/);
   const c = run(["--tc-port", "3", "--tc-vcid", "64"]);
