@@ -77,6 +77,10 @@ describe("[tengri §aec-cli] aecUnpackSamples", () => {
     fill();
     expect<i32>(aecUnpackSamples(SRC, 4, false, 1, DST, 2)).toBe(1);
     expect<u16>(load<u16>(DST)).toBe(0x0201);
+    fill();
+    expect<i32>(aecUnpackSamples(SRC, 4, true, 1, DST, 2)).toBe(1);
+    expect<u16>(load<u16>(DST)).toBe(0x0304);
+    expect<u16>(load<u16>(DST, 2)).toBe(0xeeee);
   });
   it("bad widths, counts and pointers are refused with a status, nothing written", () => {
     fill();
