@@ -2,6 +2,7 @@
 import {
   AEC_STATE_LEN, aecCheckConfig, aecBitsPerSample, aecInit, aecStartUnit, aecMaxOutLen, aecEncode16, aecEncode32, aecEndUnit,
 } from "../compress/aec121/encoder";
+import { aecUnpackSamples } from "../compress/aec121/storage";
 
 export function aec121StateLen(): i32 { return AEC_STATE_LEN; }
 export function aec121CheckConfig(n: i32, blockSize: i32, rsi: i32, flags: i32): i32 { return aecCheckConfig(n, blockSize, rsi, flags); }
@@ -25,4 +26,9 @@ export function aec121EncodeUnit(statePtr: usize, samplesPtr: usize, count: i32,
   if (w < 0) return w;
   const e = aecEndUnit(statePtr, outPtr + <usize>w, outCap - w);
   return e < 0 ? e : w + e;
+}
+/** Stored samples (1..4 bytes each, MSB first when msb != 0) → u16 (containerBytes 2) or u32
+ *  (4) containers, for aec121Encode16/32. Returns count or an error status. */
+export function aec121Unpack(src: usize, storeBytes: i32, msb: i32, count: i32, dst: usize, containerBytes: i32): i32 {
+  return aecUnpackSamples(src, storeBytes, msb != 0, count, dst, containerBytes);
 }

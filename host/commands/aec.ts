@@ -3,8 +3,10 @@
 //   tengri aec [-d] [-n BITS] [-j BLOCK] [-r RSI] [-s] [-N] [-t] [-p] [-m] [-3] [-b SIZE] INFILE OUTFILE
 // Both directions stream: INFILE is read and OUTFILE written in chunks (memory does not grow with
 // the file; INFILE may be a pipe). Encoding reads the file's bytes straight into the flight
-// coder's input buffer (byte order swapped natively for -m, 8-bit samples widened by a typed-array
-// copy): no JavaScript loop per sample, except for 24-bit samples stored in 3 bytes (-3).
+// coder's input buffer (byte order swapped natively for -m); samples stored in another width than
+// the coder's containers (1 byte, 3 bytes with -3) are unpacked in WebAssembly (aec121Unpack):
+// no JavaScript loop per sample when encoding. Decoding packs samples by typed-array copies,
+// except 3-byte storage (-3 -d), packed value by value.
 // Defaults and meaning as aec 1.0.6: n = 8, J = 8, RSI = 2, preprocessing on, samples stored
 // little-endian in 1 (n <= 8), 2 (n <= 16), 3 (n <= 24 with -3) or 4 bytes. -b is accepted and
 // ignored. Exit codes: 0 success, 1 usage or decoding error, 99 input/output file error,
@@ -45,7 +47,7 @@ function check(status: number): number {
 }
 
 const CHUNK = 1 << 16; // samples per encoder call
-interface Carved { state: number; inPtr: number; outPtr: number; outCap: number }
+interface Carved { state: number; inPtr: number; outPtr: number; outCap: number; stagePtr: number }
 const carved = new WeakMap<FlightLib, Carved>();
 
 /** The flight encoder driven from the host: one unit per encode() call. */
@@ -60,7 +62,8 @@ export class FlightAec121Encoder {
       const inPtr = lib.alloc(CHUNK * 4);
       const outCap = CHUNK * 4 * 2 + 4096; // >= aec121MaxOutLen(CHUNK) for any configuration
       const outPtr = lib.alloc(outCap);
-      c = { state, inPtr, outPtr, outCap };
+      const stagePtr = lib.alloc(CHUNK * 4); // stored samples of another width, unpacked in WASM
+      c = { state, inPtr, outPtr, outCap, stagePtr };
       carved.set(lib, c);
     }
     this.c = c;
@@ -112,13 +115,13 @@ export class FlightAec121Encoder {
     check(e.aec121Init(c.state, this.opts.bitsPerSample, this.opts.blockSize, this.opts.rsi, this.flags()));
     const b = st.bytes;
     // 2- and 4-byte samples are read straight into the coder's input (the samples' own width);
-    // 1- and 3-byte samples go through a staging buffer
+    // 1- and 3-byte samples (or 4 bytes into 16-bit containers) are read into a staging buffer
+    // in the library's memory and unpacked there (aec121Unpack): no loop per sample here.
     const direct = (b === 2 && !this.wide) || (b === 4 && this.wide);
-    const staging = direct ? null : new Uint8Array(CHUNK * b);
     let total = 0;
     for (;;) {
       const mem = this.lib.memory.buffer;
-      const into = staging ?? new Uint8Array(mem, c.inPtr, CHUNK * b);
+      const into = new Uint8Array(mem, direct ? c.inPtr : c.stagePtr, CHUNK * b);
       let got = 0;
       while (got < into.length) {
         const r = read(into.subarray(got));
@@ -132,14 +135,8 @@ export class FlightAec121Encoder {
             const raw = Buffer.from(mem, c.inPtr, cnt * b);
             if (b === 2) raw.swap16(); else raw.swap32();
           }
-        } else if (b === 1) {
-          if (this.wide) new Uint32Array(mem, c.inPtr, cnt).set(staging!.subarray(0, cnt));
-          else new Uint16Array(mem, c.inPtr, cnt).set(staging!.subarray(0, cnt));
         } else {
-          // 3-byte or 4-byte storage of another width (not made by storageFor): value by value
-          const v = unpackSamples(staging!.subarray(0, cnt * b), st);
-          if (this.wide) new Uint32Array(mem, c.inPtr, cnt).set(v);
-          else new Uint16Array(mem, c.inPtr, cnt).set(v);
+          check(e.aec121Unpack(c.stagePtr, b, st.msb ? 1 : 0, cnt, c.inPtr, this.wide ? 4 : 2));
         }
         const w = check(this.wide ? e.aec121Encode32(c.state, c.inPtr, cnt, c.outPtr, c.outCap) : e.aec121Encode16(c.state, c.inPtr, cnt, c.outPtr, c.outCap));
         if (w > 0) write(new Uint8Array(this.lib.memory.buffer, c.outPtr, w));
@@ -167,7 +164,8 @@ export function storageFor(bits: number, opts: { msb?: boolean; threeByte?: bool
   return { bytes, msb: !!opts.msb, signed: !!opts.signed, bits };
 }
 
-/** Bytes → sample values (the n low bits; upper bits are ignored by the encoder). */
+/** Bytes → sample values (the n low bits; upper bits are ignored by the encoder). A JavaScript
+ *  reference for the tests and the library API; `tengri aec` unpacks in WebAssembly. */
 export function unpackSamples(data: Uint8Array, st: SampleStorage): Uint32Array {
   const cnt = Math.floor(data.length / st.bytes);
   const out = new Uint32Array(cnt);

@@ -1,7 +1,7 @@
 // Whole-process timings of the command line (issue 12 item 2), each beside its reference measured
 // in the same run: `tengri --help` against Node's own start (`node -e 0`), and `tengri aec`
 // encoding and decoding a 64 MiB file of 16-bit samples against libaec's `aec` tool on the same
-// file (outputs compared byte for byte). Best of several runs, ours and the reference alternating
+// file (outputs compared byte for byte). Best of 5 runs, ours and the reference alternating
 // so that both see the same machine load; the CPU time (user + system, from /usr/bin/time) of the
 // best runs is in the notes, since wall time on a shared machine also counts other processes.
 import { spawnSync } from "node:child_process";
@@ -18,16 +18,16 @@ const LANDSAT = join(shared, "data/landsat8/landsat8_LC80460282016177_b234_crop_
 const SIZE = 64 << 20;
 const haveTime = existsSync("/usr/bin/time");
 
-interface Run { wall: number; cpu: number | null; status: number | null; stderr: string }
+interface Run { wall: number; cpu: number | null; rss: number | null; status: number | null; stderr: string }
 
 /** One whole process: wall seconds, and CPU seconds when /usr/bin/time is there. */
 function run(cmd: string, args: string[]): Run {
-  const full = haveTime ? ["/usr/bin/time", ["-f", "@@cpu %U %S", cmd, ...args]] as const : [cmd, args] as const;
+  const full = haveTime ? ["/usr/bin/time", ["-f", "@@cpu %U %S %M", cmd, ...args]] as const : [cmd, args] as const;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1] as string[], { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /@@cpu ([\d.]+) ([\d.]+)/.exec(r.stderr ?? "");
-  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : null, status: r.status, stderr: (r.stderr ?? "").replace(/@@cpu.*\n?/, "") };
+  const m = /@@cpu ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? "");
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : null, rss: m ? Number(m[3]) / 1024 : null, status: r.status, stderr: (r.stderr ?? "").replace(/@@cpu.*\n?/, "") };
 }
 
 /** Best (by wall time) of `reps` alternating runs of a and b. */
@@ -43,7 +43,8 @@ function race(a: () => Run, b: () => Run, reps: number): [Run, Run] {
   return [ba!, bb!];
 }
 
-const cpuNote = (o: Run, r: Run) => (o.cpu !== null && r.cpu !== null ? `CPU ${o.cpu.toFixed(2)} s vs ${r.cpu.toFixed(2)} s (ratio ${(r.cpu / o.cpu).toFixed(2)})` : "");
+const cpuNote = (o: Run, r: Run) => (o.cpu !== null && r.cpu !== null ? `CPU ${o.cpu.toFixed(2)} s vs ${r.cpu.toFixed(2)} s (ratio ${(r.cpu / o.cpu).toFixed(2)})` : "")
+  + (o.rss !== null && r.rss !== null ? `; peak RSS ${o.rss.toFixed(0)} MiB vs ${r.rss.toFixed(0)} MiB` : "");
 
 export default async function (): Promise<BenchFigure[]> {
   const figs: BenchFigure[] = [];
@@ -79,14 +80,14 @@ export default async function (): Promise<BenchFigure[]> {
     const fin = join(dir, "in.u16"), ours = join(dir, "ours.rz"), ref = join(dir, "ref.rz"), oursBack = join(dir, "ours.u16"), refBack = join(dir, "ref.u16");
     writeFileSync(fin, data);
     const flags = ["-n", "16", "-j", "16", "-r", "128"];
-    const [oe, re] = race(() => run(process.execPath, [BIN, "aec", ...flags, fin, ours]), () => run("aec", [...flags, fin, ref]), 3);
+    const [oe, re] = race(() => run(process.execPath, [BIN, "aec", ...flags, fin, ours]), () => run("aec", [...flags, fin, ref]), 5);
     const same = readFileSync(ours).equals(readFileSync(ref));
     figs.push({
       name: "tengri aec encode 64 MiB 16-bit, whole process (MB/s)", ours: SIZE / 1e6 / oe.wall, reference: SIZE / 1e6 / re.wall, unit: "MB/s",
       referenceName: "libaec 1.0.6 aec tool, same file, same run", target: "ratio >= 1.0 (goal 1.5)",
       notes: `${what}; -n 16 -j 16 -r 128; output ${same ? "byte-identical" : "DIFFERS"}; ${cpuNote(oe, re)}`,
     });
-    const [od, rd] = race(() => run(process.execPath, [BIN, "aec", "-d", ...flags, ref, oursBack]), () => run("aec", ["-d", ...flags, ref, refBack]), 3);
+    const [od, rd] = race(() => run(process.execPath, [BIN, "aec", "-d", ...flags, ref, oursBack]), () => run("aec", ["-d", ...flags, ref, refBack]), 5);
     const sameBack = readFileSync(oursBack).equals(readFileSync(refBack)) && readFileSync(oursBack).equals(data);
     figs.push({
       name: "tengri aec -d 64 MiB 16-bit, whole process (MB/s)", ours: SIZE / 1e6 / od.wall, reference: SIZE / 1e6 / rd.wall, unit: "MB/s",
