@@ -76,7 +76,8 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
   const { nx, ny, nz, d } = h;
   const nt = nx * ny;
   const uMax = h.uMax, rescale = (1 << h.gammaStar) - 1, kMax = d - 2;
-  const sigma = new Float64Array(nz), gamma = new Int32Array(nz);
+  const fastK = d <= 16 && h.gammaStar <= 9;         // Σ + ⌊49Γ/2^7⌋ < 2^30: 32-bit arithmetic
+  const sigma = fastK ? new Int32Array(nz) : new Float64Array(nz), gamma = new Int32Array(nz);
   const g1 = 1 << h.gamma0;
   for (let z = 0; z < nz; z++) {
     const k2 = h.kz[z];
@@ -91,7 +92,6 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
   // the last 96 bits) goes to one() below, which decodes it or reports it.
   const words = bigEndianWords(rd.buf);
   const fastEnd = rd.endBit - 96;
-  const fastK = d <= 16 && h.gammaStar <= 9;         // Σ + ⌊49Γ/2^7⌋ < 2^30: 32-bit arithmetic
   const fast = (z: number, t: number, pos: number): number => {
     const g = gamma[z], s = sigma[z];
     const lim = s + ((49 * g) >> 7);
@@ -210,8 +210,39 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
           const t = y * nx + x;
           for (let z = g0; z < g1; z++) {
             if (fastK && t !== 0 && pos <= fastEnd) {
-              const np = fast(z, t, pos);
-              if (np >= 0) { pos = np; continue; }
+              // fast() inlined: the band's Σ and Γ from their arrays, the codeword through a
+              // 32-bit window
+              const g = gamma[z], sg = sigma[z];
+              const lim = sg + ((49 * g) >> 7);
+              let k = 0;
+              if (lim >= g) { k = Math.clz32(g) - Math.clz32(lim); if ((g << k) > lim) k--; if (k > kMax) k = kMax; }
+              let wi = pos >>> 5, r = pos & 31;
+              const w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+              if (w !== 0) {
+                const u = Math.clz32(w);
+                let v: number, np: number;
+                if (u < uMax) {
+                  np = pos + u + 1;
+                  if (k === 0) v = u;
+                  else {
+                    wi = np >>> 5; r = np & 31;
+                    v = (u << k) | ((((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - k)));
+                    np += k;
+                  }
+                } else {
+                  np = pos + uMax;
+                  wi = np >>> 5; r = np & 31;
+                  v = (((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - d));
+                  np += d;
+                }
+                if (v <= maxDelta) {
+                  if (g < rescale) { sigma[z] = sg + v; gamma[z] = g + 1; }
+                  else { sigma[z] = (sg + v + 1) >> 1; gamma[z] = (g + 1) >> 1; }
+                  delta[z * nt + t] = v;
+                  pos = np;
+                  continue;
+                }
+              }
             }
             rd.pos = pos;
             one(z, t);
