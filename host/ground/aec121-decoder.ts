@@ -82,7 +82,7 @@ export class Aec121StreamDecoder {
   private readonly xmax: number;
   private readonly maxSamples: number;
   // input: unconsumed bytes buf[0 .. len), the bit position inside them, base = stream offset of buf[0]
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array = new Uint8Array(64);
   private len = 0;
   private pos = 0;
   private base = 0;
@@ -92,7 +92,7 @@ export class Aec121StreamDecoder {
   private produced = 0;
   private readonly mapped = new Float64Array(64);
   private readonly q = new Int32Array(64);
-  private words = new Int32Array(16); // big-endian 32-bit words of buf, for the bit reader
+  private words: Int32Array = new Int32Array(16); // big-endian 32-bit words of buf, for the bit reader
   private out: Int32Array; // unsigned samples are stored wrapped and handed out as a Uint32Array view
   private outLen = 0;
   private failed: Aec121DecodeError | null = null;

@@ -935,7 +935,7 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
 }
 
 /** Inverse predictor and quantizer (§4), band by band: every fidelity and option. */
-function reconstructGeneral(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
+export function reconstructGeneral(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
   const { nx, ny, nz, d, omega, p } = h;
   const nt = nx * ny;
   const smin = h.signed ? -(2 ** (d - 1)) : 0;
