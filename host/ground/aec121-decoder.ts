@@ -63,6 +63,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  *  and the bound on what the decoder buffers while it waits for a CDS to complete. */
 const MAX_FS = 1 << 24;
 const SEGMENT = 64; // zero-block segment, blocks
+/** Word buffer handed from one whole-stream decode (decodeAll) to the next. */
+let scratchWords: Int32Array | null = null;
 /** Default bound on the samples one decoder produces (2^26: 256 MiB of output); raise it
  *  through `maxSamples` for longer streams. */
 export const DEFAULT_MAX_SAMPLES = 2 ** 26;
@@ -80,7 +82,7 @@ export class Aec121StreamDecoder {
   private readonly xmax: number;
   private readonly maxSamples: number;
   // input: unconsumed bytes buf[0 .. len), the bit position inside them, base = stream offset of buf[0]
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array = new Uint8Array(64);
   private len = 0;
   private pos = 0;
   private base = 0;
@@ -90,7 +92,7 @@ export class Aec121StreamDecoder {
   private produced = 0;
   private readonly mapped = new Float64Array(64);
   private readonly q = new Int32Array(64);
-  private words = new Int32Array(16); // big-endian 32-bit words of buf, for the bit reader
+  private words: Int32Array = new Int32Array(16); // big-endian 32-bit words of buf, for the bit reader
   private out: Int32Array; // unsigned samples are stored wrapped and handed out as a Uint32Array view
   private outLen = 0;
   private failed: Aec121DecodeError | null = null;
@@ -98,6 +100,8 @@ export class Aec121StreamDecoder {
   private readonly budget: number;
   private readonly views: boolean;
   private stopped = false;
+  /** buf is the caller's array (adopt()): read only. */
+  private borrowed = false;
 
   /**
    * limits.maxSamples bounds the samples of the whole stream (TOO_MANY_SAMPLES past it);
@@ -106,8 +110,10 @@ export class Aec121StreamDecoder {
    * code can stand for thousands of samples): when push() stopped there, hasMore is true and
    * resume() continues. limits.outputViews: push(), resume() and end() return views into the
    * decoder's own buffer, valid until the next call (no copy), instead of arrays of their own.
+   * limits.output: the first output buffer (instead of a new one of expectedSamples), e.g. one
+   * reused from call to call; decodeAll() returns a view of it when the samples fit.
    */
-  constructor(opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number; samplesPerCall?: number; outputViews?: boolean } = {}) {
+  constructor(opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number; samplesPerCall?: number; outputViews?: boolean; output?: Int32Array } = {}) {
     checkAec121Options(opts);
     this.n = opts.bitsPerSample;
     this.J = opts.blockSize;
@@ -124,7 +130,7 @@ export class Aec121StreamDecoder {
     this.maxSamples = limits.maxSamples ?? DEFAULT_MAX_SAMPLES;
     this.budget = limits.samplesPerCall ?? Infinity;
     this.views = !!limits.outputViews;
-    this.out = new Int32Array(Math.min(limits.expectedSamples ?? 1024, this.maxSamples + 64));
+    this.out = limits.output ?? new Int32Array(Math.min(limits.expectedSamples ?? 1024, this.maxSamples + 64));
   }
 
   /** Samples decoded so far in total. */
@@ -192,21 +198,70 @@ export class Aec121StreamDecoder {
   /** Whole-stream decode without intermediate copies (the output array is handed over). */
   decodeAll(stream: Uint8Array): Uint32Array | Int32Array {
     if (this.failed) throw this.failed;
-    this.append(stream);
+    if (this.len === 0) this.adopt(stream);
+    else this.append(stream);
     this.outLen = 0;
-    this.run();
-    this.checkTail();
+    try {
+      this.run();
+      this.checkTail();
+    } finally {
+      this.release();
+    }
     const o = this.out;
     const len = this.outLen;
     this.out = new Int32Array(16);
     this.outLen = 0;
-    return this.signed ? o.subarray(0, len) : new Uint32Array(o.buffer, 0, len);
+    return this.signed ? o.subarray(0, len) : new Uint32Array(o.buffer, o.byteOffset, len);
+  }
+
+  /**
+   * A fresh decoder's whole input, read in place (not copied): only its big-endian words are
+   * built. The byte readers of the general path read past its end as undefined, which the bit
+   * operations take as 0 (the zero slack append() writes); append() copies the bytes before it
+   * changes anything, so the caller's array is never written.
+   */
+  private adopt(stream: Uint8Array): void {
+    this.buf = stream;
+    this.len = stream.length;
+    this.borrowed = true;
+    const nw = ((stream.length + 3) >>> 2) + 2;
+    // the word buffer of the last whole-stream decode, when it is large enough (no fresh pages)
+    const words = scratchWords && scratchWords.length >= nw ? scratchWords : new Int32Array(nw);
+    scratchWords = null;
+    this.words = words;
+    const wb = new Uint8Array(words.buffer, words.byteOffset, nw * 4);
+    wb.set(stream);
+    wb.fill(0, stream.length);
+    if (LITTLE_ENDIAN) Buffer.from(words.buffer, words.byteOffset, nw * 4).swap32();
+  }
+
+  /** After a whole-stream decode: its word buffer kept for the next one (up to 16 MiB). */
+  private release(): void {
+    if (!this.borrowed) return;
+    const w = this.words;
+    this.words = new Int32Array(16);
+    if (w.length <= 1 << 22 && (!scratchWords || scratchWords.length < w.length)) scratchWords = w;
   }
 
   private append(chunk: Uint8Array): void {
+    let rebuilt = false;
+    if (this.borrowed) {
+      // after adopt() and release(): the unconsumed whole words of the caller's bytes copied
+      // into our own buffer, the word buffer rebuilt from its start
+      const drop = (this.pos >>> 5) * 4;
+      const own = new Uint8Array(this.len - drop + 16);
+      own.set(this.buf.subarray(drop, this.len));
+      this.buf = own;
+      this.len -= drop;
+      this.base += drop;
+      this.pos -= drop * 8;
+      this.words = new Int32Array(16);
+      this.borrowed = false;
+      rebuilt = true;
+    }
     // drop consumed whole words (so the word view stays aligned), keep 8 spare zero bytes
     const dropWords = this.pos >>> 5;
-    let rebuildFrom = this.len & ~3;
+    let rebuildFrom = rebuilt ? 0 : this.len & ~3;
     if (dropWords > 0) {
       const drop = dropWords * 4;
       this.buf.copyWithin(0, drop, this.len);
@@ -252,95 +307,16 @@ export class Aec121StreamDecoder {
 
   /** Decode whole CDSes while the buffered bits hold them. */
   private run(): void {
-    const buf = this.buf;
-    const words = this.words;
-    const endBits = this.len * 8;
-    const n = this.n, J = this.J, idLen = this.idLen, idUncomp = this.idUncomp;
-    const mapped = this.mapped;
-    const maxVal = 2 ** n - 1;
-    const fast = n <= 30 && this.pre;
-    const idShift = 32 - idLen;
-    const q = this.q;
-    const xmin = this.xmin, xmax = this.xmax, rsi = this.rsi, padRsi = this.padRsi;
-    const budget = this.budget;
     this.stopped = false;
     for (;;) {
-      let pos = this.pos;
-      if (pos >= endBits) return;
-      if (this.outLen >= budget) { this.stopped = true; return; }
-      if (fast) {
-        // Split-sample CDS, n <= 30, postprocessor on: the common case, all in locals.
-        let wi = pos >>> 5, r = pos & 31;
-        const id = ((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> idShift;
-        const blockInRsi = this.blockInRsi;
-        if (id !== 0 && id !== idUncomp) {
-          const k = id - 1;
-          const ref = blockInRsi === 0;
-          pos += idLen;
-          let refSample = 0;
-          if (ref) {
-            wi = pos >>> 5; r = pos & 31;
-            refSample = ((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - n);
-            pos += n;
-          }
-          const first = ref ? 1 : 0;
-          const fsMax = k >= n ? 0 : maxVal >>> k;
-          let ok = true;
-          // FS codewords through a 32-bit window: bits shifted out are replaced by zeros, so
-          // a window of 0 means "reload at pos"
-          let w = 0;
-          for (let i = first; i < J; i++) {
-            if (w === 0) {
-              wi = pos >>> 5; r = pos & 31;
-              w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
-              if (w === 0) { ok = false; break; }               // long codeword: general path
-            }
-            const z = Math.clz32(w);
-            if (z > fsMax) { ok = false; break; }               // bad codeword: general path
-            q[i] = z;
-            pos += z + 1;
-            w = (w << z) << 1;
-          }
-          if (ok && pos + (J - first) * k <= endBits && this.outLen + J <= this.out.length && this.produced + J <= this.maxSamples) {
-            const out = this.out;
-            let o = this.outLen;
-            let prev = this.prev;
-            if (ref) { prev = this.signed && refSample >= 2 ** (n - 1) ? refSample - 2 ** n : refSample; out[o++] = prev; }
-            const sh = 31 - k;
-            let acc = 0, avail = 0;
-            for (let i = first; i < J; i++) {
-              if (avail < k) {
-                wi = pos >>> 5; r = pos & 31;
-                acc = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
-                avail = 32;
-              }
-              const d = (q[i] << k) | ((acc >>> 1) >>> sh);             // k = 0: nothing appended
-              acc <<= k;
-              avail -= k;
-              pos += k;
-              // inverse mapper (121.0-B-3 §4.4), branch-light
-              const lo = prev - xmin, hi = xmax - prev;
-              const theta = lo < hi ? lo : hi;
-              let x: number;
-              if (d <= 2 * theta) x = prev + ((d >> 1) ^ -(d & 1));   // even: +d/2, odd: -(d+1)/2
-              else x = lo <= hi ? xmin + d : xmax - d;
-              out[o++] = x;
-              prev = x;
-            }
-            this.prev = prev;
-            this.outLen = o;
-            this.produced += J;
-            this.blockInRsi = blockInRsi + 1 === rsi ? 0 : blockInRsi + 1;
-            if (this.blockInRsi === 0 && padRsi) pos = Math.ceil(pos / 8) * 8;  // 121.0-B-3 §5.1.4
-            if (pos <= endBits) { this.pos = pos; continue; }
-            // cannot happen: the checks above keep pos within the data
-          }
-          // fall through to the general path from the CDS start
-          pos = this.pos;
-        }
-      }
+      // split-sample CDSes with n <= 30 and the postprocessor on, through the fast loop; it
+      // stops at anything else (or at its own limits) with this.pos at that CDS
+      if (this.pre && this.n <= 30) this.runFast();
+      const pos = this.pos;
+      if (pos >= this.len * 8) return;
+      if (this.outLen >= this.budget) { this.stopped = true; return; }
       const outStart = this.outLen;
-      const rr = this.decodeCds(buf, words, endBits, n, J, idLen, mapped, maxVal);
+      const rr = this.decodeCds(this.buf, this.words, this.len * 8, this.n, this.J, this.idLen, this.mapped, 2 ** this.n - 1);
       if (rr === NEED_MORE) {
         // roll back to the CDS start and wait for more input
         this.pos = pos;
@@ -349,6 +325,94 @@ export class Aec121StreamDecoder {
         return;
       }
     }
+  }
+
+  /**
+   * The common case, n <= 30 with the postprocessor on: consecutive split-sample CDSes decoded
+   * with the whole decoder state (bit position, output length, previous sample, block in RSI)
+   * in locals, written back when it meets a CDS it leaves to decodeCds() (another option, a
+   * codeword longer than the 32-bit window or out of range, the end of the data, of the output
+   * buffer, of maxSamples or of the per-call budget).
+   */
+  private runFast(): void {
+    const words = this.words;
+    const endBits = this.len * 8;
+    const n = this.n, J = this.J, idLen = this.idLen, idUncomp = this.idUncomp;
+    const maxVal = 2 ** n - 1;
+    const idShift = 32 - idLen;
+    const q = this.q;
+    const xmin = this.xmin, xmax = this.xmax, rsi = this.rsi, padRsi = this.padRsi, signed = this.signed;
+    const out = this.out;
+    // the last output index a whole block may start at: buffer, maxSamples and budget
+    let oEnd = out.length - J;
+    const left = this.maxSamples - this.produced - J;
+    if (this.outLen + left < oEnd) oEnd = this.outLen + left;
+    const budget = this.budget;
+    let pos = this.pos, o = this.outLen, prev = this.prev, bir = this.blockInRsi;
+    const o0 = o;
+    while (pos < endBits && o <= oEnd && o < budget) {
+      let wi = pos >>> 5, r = pos & 31;
+      const id = ((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> idShift;
+      if (id === 0 || id === idUncomp) break;
+      const k = id - 1;
+      const ref = bir === 0;
+      let p = pos + idLen;
+      let refSample = 0;
+      if (ref) {
+        wi = p >>> 5; r = p & 31;
+        refSample = ((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - n);
+        p += n;
+      }
+      const first = ref ? 1 : 0;
+      const fsMax = k >= n ? 0 : maxVal >>> k;
+      let ok = true;
+      // FS codewords through a 32-bit window: bits shifted out are replaced by zeros, so a
+      // window of 0 means "reload at p"
+      let w = 0;
+      for (let i = first; i < J; i++) {
+        if (w === 0) {
+          wi = p >>> 5; r = p & 31;
+          w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+          if (w === 0) { ok = false; break; }               // long codeword: general path
+        }
+        const z = Math.clz32(w);
+        if (z > fsMax) { ok = false; break; }               // bad codeword: general path
+        q[i] = z;
+        p += z + 1;
+        w = (w << z) << 1;
+      }
+      if (!ok || p + (J - first) * k > endBits) break;
+      if (ref) { prev = signed && refSample >= 2 ** (n - 1) ? refSample - 2 ** n : refSample; out[o++] = prev; }
+      const sh = 31 - k;
+      let acc = 0, avail = 0;
+      for (let i = first; i < J; i++) {
+        if (avail < k) {
+          wi = p >>> 5; r = p & 31;
+          acc = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+          avail = 32;
+        }
+        const d = (q[i] << k) | ((acc >>> 1) >>> sh);             // k = 0: nothing appended
+        acc <<= k;
+        avail -= k;
+        p += k;
+        // inverse mapper (121.0-B-3 §4.4), branch-light
+        const lo = prev - xmin, hi = xmax - prev;
+        const theta = lo < hi ? lo : hi;
+        let x: number;
+        if (d <= 2 * theta) x = prev + ((d >> 1) ^ -(d & 1));   // even: +d/2, odd: -(d+1)/2
+        else x = lo <= hi ? xmin + d : xmax - d;
+        out[o++] = x;
+        prev = x;
+      }
+      bir = bir + 1 === rsi ? 0 : bir + 1;
+      if (bir === 0 && padRsi) p = Math.ceil(p / 8) * 8;  // 121.0-B-3 §5.1.4
+      pos = p;
+    }
+    this.pos = pos;
+    this.produced += o - o0;
+    this.outLen = o;
+    this.prev = prev;
+    this.blockInRsi = bir;
   }
 
   /** Decode one CDS at this.pos; NEED_MORE when the buffered bits end inside it. */
@@ -629,8 +693,8 @@ function readFs(buf: Uint8Array, pos: number, endBits: number, max: number): num
 }
 
 /** Decode a whole stream. expectedSamples (a hint) sizes the output once. */
-export function aec121Decode(stream: Uint8Array, opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number } = {}): Uint32Array | Int32Array {
-  return new Aec121StreamDecoder(opts, { maxSamples: limits.maxSamples, expectedSamples: limits.expectedSamples ?? Math.min(stream.length * 2 + 64, 1 << 24) }).decodeAll(stream);
+export function aec121Decode(stream: Uint8Array, opts: Aec121Options, limits: { maxSamples?: number; expectedSamples?: number; output?: Int32Array } = {}): Uint32Array | Int32Array {
+  return new Aec121StreamDecoder(opts, { maxSamples: limits.maxSamples, expectedSamples: limits.expectedSamples ?? Math.min(stream.length * 2 + 64, 1 << 24), output: limits.output }).decodeAll(stream);
 }
 
 /**

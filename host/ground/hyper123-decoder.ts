@@ -76,7 +76,8 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
   const { nx, ny, nz, d } = h;
   const nt = nx * ny;
   const uMax = h.uMax, rescale = (1 << h.gammaStar) - 1, kMax = d - 2;
-  const sigma = new Float64Array(nz), gamma = new Int32Array(nz);
+  const fastK = d <= 16 && h.gammaStar <= 9;         // Σ + ⌊49Γ/2^7⌋ < 2^30: 32-bit arithmetic
+  const sigma = fastK ? new Int32Array(nz) : new Float64Array(nz), gamma = new Int32Array(nz);
   const g1 = 1 << h.gamma0;
   for (let z = 0; z < nz; z++) {
     const k2 = h.kz[z];
@@ -91,7 +92,6 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
   // the last 96 bits) goes to one() below, which decodes it or reports it.
   const words = bigEndianWords(rd.buf);
   const fastEnd = rd.endBit - 96;
-  const fastK = d <= 16 && h.gammaStar <= 9;         // Σ + ⌊49Γ/2^7⌋ < 2^30: 32-bit arithmetic
   const fast = (z: number, t: number, pos: number): number => {
     const g = gamma[z], s = sigma[z];
     const lim = s + ((49 * g) >> 7);
@@ -210,8 +210,39 @@ function decodeSampleAdaptive(h: Hyper123Header, rd: BodyReader, delta: Int32Arr
           const t = y * nx + x;
           for (let z = g0; z < g1; z++) {
             if (fastK && t !== 0 && pos <= fastEnd) {
-              const np = fast(z, t, pos);
-              if (np >= 0) { pos = np; continue; }
+              // fast() inlined: the band's Σ and Γ from their arrays, the codeword through a
+              // 32-bit window
+              const g = gamma[z], sg = sigma[z];
+              const lim = sg + ((49 * g) >> 7);
+              let k = 0;
+              if (lim >= g) { k = Math.clz32(g) - Math.clz32(lim); if ((g << k) > lim) k--; if (k > kMax) k = kMax; }
+              let wi = pos >>> 5, r = pos & 31;
+              const w = (words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r));
+              if (w !== 0) {
+                const u = Math.clz32(w);
+                let v: number, np: number;
+                if (u < uMax) {
+                  np = pos + u + 1;
+                  if (k === 0) v = u;
+                  else {
+                    wi = np >>> 5; r = np & 31;
+                    v = (u << k) | ((((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - k)));
+                    np += k;
+                  }
+                } else {
+                  np = pos + uMax;
+                  wi = np >>> 5; r = np & 31;
+                  v = (((words[wi] << r) | ((words[wi + 1] >>> 1) >>> (31 - r))) >>> (32 - d));
+                  np += d;
+                }
+                if (v <= maxDelta) {
+                  if (g < rescale) { sigma[z] = sg + v; gamma[z] = g + 1; }
+                  else { sigma[z] = (sg + v + 1) >> 1; gamma[z] = (g + 1) >> 1; }
+                  delta[z * nt + t] = v;
+                  pos = np;
+                  continue;
+                }
+              }
             }
             rd.pos = pos;
             one(z, t);
@@ -593,6 +624,10 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
     shift[t] = rho;
     if (rho < 0 || rho > 29) intUpdate = false;
   }
+  if (intUpdate && R <= 32 && d + omega <= 29) {
+    reconstructLosslessInt(h, delta, out, z0, z1, cld, shift);
+    return cld;
+  }
   const wAll = new Float64Array(18);
   const ws = new Float64Array(15), us = new Float64Array(15); // spectral weights and differences
   for (let z = z0; z < z1; z++) {
@@ -725,8 +760,182 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
 }
 
 
+/**
+ * reconstructLossless() in 32-bit integers, for R ≤ 32, D + Ω ≤ 29 and a weight update exponent
+ * ρ(t) in 0..29 (the usual parameter sets). §4.7.2 keeps only the low R bits of the predicted
+ * value (mod*_R), and the low 32 bits of a sum of products are the sum of the products' low 32
+ * bits: Math.imul and wrapping adds give exactly those bits, sign-extended from bit R − 1. With
+ * D + Ω ≤ 29 the clipped high-resolution prediction (§4.7.3) and every local difference and
+ * weight fit in an int32, so no value of the loop is a double.
+ */
+function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cld: Int32Array, shift: Int32Array): void {
+  const { nx, ny, d, omega, p } = h;
+  const nt = nx * ny;
+  const smin = h.signed ? -(1 << (d - 1)) : 0;
+  const smax = h.signed ? (1 << (d - 1)) - 1 : (1 << d) - 1;
+  const smid = h.signed ? 0 : 1 << (d - 1);
+  const full = !h.reduced, ls = h.localSum, wideFull = full && ls === 0;
+  const rs = 32 - h.r;                                   // mod*_R: sign extension from bit R − 1
+  const pOmega = 1 << omega, sh1 = omega + 1;
+  const wMin = -(1 << (omega + 2)), wMax = (1 << (omega + 2)) - 1;
+  const mid4 = 4 * smid, midHr = (smid << (omega + 2)) + (1 << (omega + 1));
+  // §4.7.3 clipping of s~ = v + midHr to [s_min·2^(Ω+2), s_max·2^(Ω+2) + 2^(Ω+1)], done on v
+  const vLo = (smin << (omega + 2)) - midHr, vHi = ((smax - smid) << (omega + 2));
+  const wAll = new Float64Array(18);
+  const ws = new Int32Array(15), us = new Int32Array(15); // spectral weights and differences
+  const imul = Math.imul;
+  for (let z = z0; z < z1; z++) {
+    const pz = z < p ? z : p;
+    initialWeights(h, z, wAll);
+    let w0 = 0, w1 = 0, w2 = 0;
+    const off = full ? 3 : 0;
+    if (full) { w0 = wAll[0] | 0; w1 = wAll[1] | 0; w2 = wAll[2] | 0; }
+    for (let i = 0; i < pz; i++) ws[i] = wAll[off + i];
+    let v0 = ws[0], v1 = ws[1], v2 = ws[2];
+    const base = z * nt, lower = (z - 1) * nt;
+    {
+      const sTilde = pz > 0 ? 2 * out[lower] : 2 * smid;
+      const sHat = sTilde >> 1;
+      const lo = sHat - smin, hi = smax - sHat;
+      const s0 = sHat + unmap(delta[base], lo < hi ? lo : hi, sTilde, lo <= hi);
+      if (s0 < smin || s0 > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s0, -1);
+      out[base] = s0; cld[base] = 0;
+    }
+    // rows below the first: x = 0, then the interior through the specialised loop when the
+    // prediction is full with wide neighbour-oriented sums and P = 3, then x = Nx − 1
+    const hot = wideFull && pz === 3 && nx >= 3;
+    for (let y = 0; y < ny; y++) {
+      const split = hot && y > 0;
+      for (let seg = 0; seg < 3; seg++) {
+      if (seg === 1) {
+        if (!split) continue;
+        // the interior of the row: N, NW, NE and W carried in locals, P = 3 unrolled
+        const cb = base + y * nx, ub = cb - nx;
+        let W = out[cb], NW = out[ub], N = out[ub + 1], NE = out[ub + 2];
+        for (let x = 1, t = y * nx + 1; x < nx - 1; x++, t++) {
+          const cu = cb + x;
+          const d0 = cld[cu - nt], d1 = cld[cu - 2 * nt], d2 = cld[cu - 3 * nt];
+          const spec = (((imul(v0, d0) + imul(v1, d1)) | 0) + imul(v2, d2)) | 0;
+          const S3 = NW + N + NE;
+          const sigma = W + S3;
+          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+          const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
+          let v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+          if (rs !== 0) v = (v << rs) >> rs;
+          v = v < vLo ? vLo : v > vHi ? vHi : v;
+          const sTilde = (v + midHr) >> sh1;
+          const sHat = sTilde >> 1;
+          const dm = delta[cu];
+          const lo = sHat - smin, hi = smax - sHat;
+          const theta = lo < hi ? lo : hi;
+          let q: number;
+          if (dm > 2 * theta) q = lo <= hi ? dm - theta : theta - dm;
+          else {
+            const neg = (dm ^ sTilde) & 1, mag = (dm + 1) >> 1;
+            q = (mag ^ -neg) + neg;
+          }
+          const s = sHat + q;
+          if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
+          out[cu] = s;
+          cld[cu] = 4 * s - sigma;
+          const u0 = a0 - W, u1 = 3 * W - S3, u2 = a2 - W;
+          const rho = shift[t], half = 1 << rho, sh = rho + 1;
+          const m = (2 * s - sTilde) >> 31;
+          let nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          W = s; NW = N; N = NE; NE = out[ub + x + 2];
+        }
+        continue;
+      }
+      const xs = seg === 0 ? (y === 0 ? 1 : 0) : split ? nx - 1 : nx;
+      const xe = seg === 0 ? (split ? 1 : nx) : nx;
+      for (let x = xs; x < xe; x++) {
+        const t = y * nx + x;
+        const cu = base + t, up = cu - nx;
+        // §4.7.1 the spectral part (bands below), low 32 bits
+        let d0 = 0, d1 = 0, d2 = 0, spec = 0;
+        if (pz > 0) { d0 = cld[cu - nt]; spec = imul(v0, d0);
+          if (pz > 1) { d1 = cld[cu - 2 * nt]; spec = (spec + imul(v1, d1)) | 0;
+            if (pz > 2) { d2 = cld[cu - 3 * nt]; spec = (spec + imul(v2, d2)) | 0;
+              for (let i = 3, k = cu - 4 * nt; i < pz; i++, k -= nt) { const c = cld[k]; us[i] = c; spec = (spec + imul(ws[i], c)) | 0; } } } }
+        let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
+        if (wideFull && y > 0 && x > 0 && x < nx - 1) {
+          // the same grouping as reconstructLossless(): only the last term waits for W
+          const N = out[up], NW = out[up - 1], S3 = NW + N + out[up + 1], W = out[cu - 1];
+          sigma = W + S3;
+          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+          u0 = a0 - W; u1 = 3 * W - S3; u2 = a2 - W;
+          const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
+          v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+        } else {
+          if (y > 0) {
+            if (ls >= 2) sigma = 4 * out[up];
+            else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
+            else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
+            else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
+          } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
+          else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
+          let dHat = 0;
+          if (full && y > 0) {
+            u0 = 4 * out[up] - sigma;
+            if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
+            dHat = (((imul(w0, u0) + imul(w1, u1)) | 0) + imul(w2, u2)) | 0;
+          }
+          v = (((dHat + spec) | 0) + ((sigma - mid4) << omega)) | 0;
+        }
+        // §4.7.2 mod*_R, §4.7.3 clipping, s~ and s^
+        if (rs !== 0) v = (v << rs) >> rs;
+        v = v < vLo ? vLo : v > vHi ? vHi : v;
+        const sTilde = (v + midHr) >> sh1;
+        const sHat = sTilde >> 1;
+        // §4.11 inverse mapping
+        const dm = delta[cu];
+        const lo = sHat - smin, hi = smax - sHat;
+        const theta = lo < hi ? lo : hi;
+        let q: number;
+        if (dm > 2 * theta) q = lo <= hi ? dm - theta : theta - dm;
+        else {
+          const neg = (dm ^ sTilde) & 1, mag = (dm + 1) >> 1;
+          q = (mag ^ -neg) + neg;
+        }
+        const s = sHat + q;
+        if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
+        out[cu] = s;
+        cld[cu] = 4 * s - sigma;
+        // §4.10 weight update, integer form
+        const rho = shift[t], half = 1 << rho, sh = rho + 1;
+        const m = (2 * s - sTilde) >> 31;
+        let nw: number;
+        if (full) {
+          nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+        }
+        if (pz > 0) {
+          nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          if (pz > 1) {
+            nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            if (pz > 2) {
+              nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+              for (let i = 3; i < pz; i++) {
+                nw = ws[i] + ((((us[i] ^ m) - m) + half) >> sh);
+                ws[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+              }
+            }
+          }
+        }
+      }
+      }
+    }
+  }
+}
+
 /** Inverse predictor and quantizer (§4), band by band: every fidelity and option. */
-function reconstructGeneral(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
+export function reconstructGeneral(h: Hyper123Header, delta: Int32Array, limits: PeriodLimits[]): { samples: Int32Array; maxError: Int32Array | null } {
   const { nx, ny, nz, d, omega, p } = h;
   const nt = nx * ny;
   const smin = h.signed ? -(2 ** (d - 1)) : 0;
