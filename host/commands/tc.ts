@@ -68,7 +68,7 @@ Uplink (the packet secured with SDLS, in a TC transfer frame, in a CLTU):
   --clcw-from HOST:PORT  with --send: read the CLCW from the OCF of the downlink's frames on this
                 CADU port (tengri serve's --cadu-port; the profile's frames must carry an OCF),
                 as a ground station does, instead of the telecommand port's replies; the FOP-1's
-                timer counts 64 downlink frames (README "The CLCW in the downlink")
+                timer counts 256 downlink frames (README "The CLCW in the downlink")
   --cltu        with -o FILE: write the CLTU (a BD frame, sequence number 0) instead of the packet
   --mac-key FILE  the 32-octet SDLS key of the security association (tengri keygen's mac.key,
                 the one given to tengri flash --mac-key)

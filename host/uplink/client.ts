@@ -28,9 +28,16 @@ export interface UplinkClientOptions {
   timeoutMs?: number;
   /** Read the CLCW from the downlink's OCF instead of the telecommand port's replies. */
   downlink?: DownlinkClcw;
-  /** With downlink: timer T1 in downlink frames (with an OCF) without a CLCW change (default 64). */
+  /**
+   * With downlink: timer T1 in downlink frames (with an OCF) without a CLCW change (default
+   * DOWNLINK_T1_FRAMES). It must exceed the round trip: the frames already on their way down plus
+   * those the image sends for the lines it holds before it reads the CLCW record.
+   */
   t1Frames?: number;
 }
+
+/** Timer T1 of the FOP-1 reading the downlink, in frames: about 17 lines of the default profile (15 frames a line). */
+export const DOWNLINK_T1_FRAMES = 256;
 
 export class UplinkError extends Error {
   constructor(readonly alert: FopAlert | "timeout" | "closed", message: string) { super(message); this.name = "UplinkError"; }
@@ -112,7 +119,7 @@ export class UplinkClient {
 
   private async fromDownlink(): Promise<Clcw | "t1"> {
     if (this.closed) throw new UplinkError("closed", "the telecommand port closed the connection");
-    try { return await this.o.downlink!.next(this.o.t1Frames ?? 64, this.o.timeoutMs ?? 10_000); } catch (e) {
+    try { return await this.o.downlink!.next(this.o.t1Frames ?? DOWNLINK_T1_FRAMES, this.o.timeoutMs ?? 10_000); } catch (e) {
       if (e instanceof DownlinkClcwError) throw new UplinkError(e.reason, `downlink CLCW: ${e.message}`);
       throw e;
     }

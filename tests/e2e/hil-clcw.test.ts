@@ -101,6 +101,7 @@ test("[tengri §clcw] [tengri §hil] [232.1-B-2 §5] [232.0-B-4 §4.2] HIL with 
     c = await up.send(cmd(4), cmd(5, tc.hkReport()));
     assert.ok(c && !c.lockout && c.reportValue === 5, JSON.stringify(c));
     assert.equal(rawReplies, 0, "the telecommand port answered nothing (tc.reply: false)");
+    assert.equal(up.fop.counters.adRetransmitted, 0, "T1 (256 downlink frames) longer than the round trip: nothing sent twice");
     raw.destroy();
 
     // The reports of the executed frames reach the ground.

@@ -323,6 +323,12 @@ export function* streamCases(f: Fixture, truncationStride = 1, rng = new Rng(0x5
     }
     yield mk(`${what}: duplicated`, i < 0 ? pass(C, C, ...L, E) : i === L.length ? pass(C, ...L, E, E) : pass(C, ...L.slice(0, i + 1), rec, ...L.slice(i + 1), E));
   }
+  // CLCW records (type 5, README "The CLCW in the downlink"): a good one, wrong lengths, a type-1
+  // word, a version-2 word, random words; between lines and before the configuration.
+  const clcw = (b: number[]) => encodeRecord(RecordType.Clcw, Uint8Array.from(b));
+  yield mk("CLCW records between lines: good, 3 and 5 octets, type 1, version 2", pass(C, L[0], clcw([1, 4, 0, 7]), clcw([1, 4, 0]), L[1], clcw([1, 4, 0, 8, 0]), clcw([0x81, 4, 0, 7]), clcw([0x41, 4, 0, 7]), ...L.slice(2), E));
+  yield mk("CLCW records of random words after every line", pass(C, ...L.flatMap((l) => [l, clcw([...rng.bytes(4)])]), E));
+  yield mk("CLCW record before the configuration", pass(clcw([1, 4, 0, 7]), C, ...L, E));
   yield mk("line 1 dropped", pass(C, L[0], ...L.slice(2), E));
   yield mk("lines 1–3 dropped", pass(C, L[0], ...L.slice(4), E));
   yield mk("lines 1 and 2 swapped", pass(C, L[0], L[2], L[1], ...L.slice(3), E));
