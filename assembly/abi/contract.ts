@@ -9,7 +9,7 @@ import { E_CFG_BAD_VALUE } from "./status";
 
 export const CONFIG_VERSION: u32 = 6;
 export const BUS_RECORD_VERSION: u32 = 1;
-export const HK_VERSION: u8 = 2;
+export const HK_VERSION: u8 = 3;
 
 // block fixed (48 octets)
 export const FIXED_LEN: i32 = 48;
@@ -259,7 +259,14 @@ export const HOUSEKEEPING_OFF_PUS_ACCEPTED: i32 = 151;
 export const HOUSEKEEPING_OFF_PUS_REJECTED: i32 = 155;
 export const HOUSEKEEPING_OFF_PUS_FAILED: i32 = 159;
 export const HOUSEKEEPING_OFF_PARAM_CHANGES: i32 = 163;
-export const HOUSEKEEPING_LEN: i32 = 167;
+export const HOUSEKEEPING_OFF_BOOT_SLOT: i32 = 167;
+export const HOUSEKEEPING_OFF_BOOT_VERSION: i32 = 168;
+export const HOUSEKEEPING_OFF_BOOT_ON_TRIAL: i32 = 172;
+export const HOUSEKEEPING_OFF_BOOT_TRIAL_ATTEMPT: i32 = 173;
+export const HOUSEKEEPING_OFF_BOOT_TRIAL_MAX: i32 = 174;
+export const HOUSEKEEPING_OFF_BOOT_COUNT: i32 = 175;
+export const HOUSEKEEPING_OFF_BOOT_OUTCOME: i32 = 179;
+export const HOUSEKEEPING_LEN: i32 = 180;
 
 // Control block (flight linear memory, little-endian i32s): detail of the last error
 export const CONTROL_BLOCK_OFF_STATUS: i32 = 0;

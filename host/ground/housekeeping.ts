@@ -6,7 +6,9 @@ import { decodeStruct } from "../contract/layout.ts";
 /** The counters, in packet order. */
 export const HK_FIELDS = HK_COUNTERS;
 export type HkField = (typeof HK_FIELDS)[number];
-export type Housekeeping = Record<HkField, number> & { version: number; state: "waiting-config" | "acquiring" | "ended" | "stopped"; lastStatus: number; configStatus: number; timeS: number };
+export type Housekeeping = Record<HkField, number> & { version: number; state: "waiting-config" | "acquiring" | "ended" | "stopped"; lastStatus: number; configStatus: number; timeS: number } & HkBoot;
+/** v3: how this boot came about (the bootloader's boot record); 255 / 4294967295 = unknown. */
+export interface HkBoot { bootSlot: number; bootVersion: number; bootOnTrial: number; bootTrialAttempt: number; bootTrialMax: number; bootCount: number; bootOutcome: number }
 
 export class HousekeepingError extends Error {
   constructor(readonly reason: "length" | "version" | "time-code", message: string) { super(message); this.name = "HousekeepingError"; }
