@@ -278,7 +278,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       realTime: run.timing ? { ...realTimeMargin(run.timing, (hk as Housekeeping | null)?.linesAccepted ?? sent, p.sensor.lineRateHz), runtime: run.timing.runtime } : null,
       reboots,
       ...(o.flash && "bootEvents" in run ? { boot: { events: (run as SupervisedResult).bootEvents, images: (run as SupervisedResult).bootImages } } : {}),
-      bootHistory: (() => { const e = o.flash ? bootHistory(hkAll, reports) : []; return { entries: e, lines: formatBootHistory(e) }; })(),
+      bootHistory: (() => { const e = o.flash || o.flashDir ? bootHistory(hkAll, reports) : []; return { entries: e, lines: formatBootHistory(e) }; })(),
     },
     link: { ...channel.stats },
     ground: {

@@ -14,10 +14,11 @@
 // (a hostile record with a correct CRC included) is refused: E_BOOT_STATE (control block: field
 // FILE_BOOT_RECORD, found = the check that failed, offset = the octet), event 15, housekeeping
 // lastStatus, and every boot field reported unknown (0xFF / 0xFFFFFFFF). Never a trap.
-// Without a /flash preopen (a pass not booted by the bootloader) the fields stay unknown and no
-// boot event is raised.
-import { OK, E_BOOT_STATE, E_FLASH_NONE } from "../abi/status";
-import { setDetail } from "../abi/control";
+// Without a /flash preopen, or without boot-record.bin in it (a pass not booted by the bootloader,
+// which writes the record before every boot), the fields stay unknown and no boot event is raised:
+// such a pass sends exactly what it sent before. An empty, short or unreadable record is refused.
+import { OK, E_BOOT_STATE, E_FLASH_NONE, E_FLASH_IO } from "../abi/status";
+import { setDetail, detailFound } from "../abi/control";
 import { crc16 } from "../util/crc16";
 import { loadU16BE, loadU32BE } from "../util/be";
 import * as hk from "../payload/housekeeping";
@@ -54,6 +55,7 @@ export const REC_ATTEMPT: i32 = 9;
 export const REC_OUTCOME: i32 = 10;
 
 const BUF: usize = memory.data(BOOT_RECORD_LEN + 8);
+const ERRNO_NOENT: i32 = 44;                  // WASI errno of an absent file
 
 let loaded: bool = false;       // a record was looked for in a flash directory (events are due)
 let check: i32 = REC_OK;        // REC_OK, or the check the record failed
@@ -103,11 +105,13 @@ export function bootRecordTake(ptr: usize, len: i32): i32 {
 
 /**
  * At boot: reads boot-record.bin from the flash directory and takes it. OK, E_FLASH_NONE (no
- * flash: nothing to report) or E_BOOT_STATE (missing, unreadable or refused: event 15 follows).
+ * flash or no record: nothing to report) or E_BOOT_STATE (unreadable or refused: event 15 follows).
  */
 export function bootRecordLoad(): i32 {
   const n = flashReadFile(FILE_BOOT_RECORD, BUF, BOOT_RECORD_LEN + 8);
-  if (n == E_FLASH_NONE) { loaded = false; return n; }
+  // No flash, or a flash without boot-record.bin (a run not started by the bootloader, which
+  // writes it before every boot): nothing to report, the fields stay unknown.
+  if (n == E_FLASH_NONE || (n == E_FLASH_IO && detailFound() == ERRNO_NOENT)) { loaded = false; return E_FLASH_NONE; }
   if (n < 0) {
     loaded = true; check = REC_UNREADABLE;
     prevOutcome = hk.BOOT_UNKNOWN_U8; prevDetail = 0;
