@@ -3,7 +3,8 @@
 // its ROM, SHA-256, profile binding, anti-rollback version), takes an uploaded image into the
 // inactive slot on request, boots it on trial, makes it permanent when it confirms itself, and
 // falls back to the previous slot after MAX_TRIAL_BOOTS boots without confirmation. Every step
-// is an event (BootEvent) the OBC reports. It never boots an image that failed a check; it
+// is an event (BootEvent) the OBC reports; before every boot the decision (slot, version, trial
+// attempt, boot count, the previous boot's outcome) is handed to the image in boot-record.bin. It never boots an image that failed a check; it
 // returns null only when no slot holds a verified image.
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";

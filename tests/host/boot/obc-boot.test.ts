@@ -1,7 +1,9 @@
 // The emulated OBC booting from its flash directory (host/obc/watchdog.ts with `flash`, through
 // host/boot/bootloader.ts) during a whole pass: an update taken on an image's reboot request
 // (exit 72), booted on trial and confirmed; a bad image on trial that crashes at every boot,
-// abandoned for the previous slot by the bootloader itself. The pass verifies in both.
+// abandoned for the previous slot by the bootloader itself. The pass verifies in both, and every
+// step reaches the ground as the flight image reports it from the bootloader's boot record
+// (housekeeping v3 boot fields and ST[5] events 9..15, in order; TGR-BOOT-EVENTS).
 //
 // Images: "the new image" is the current build/flight.wasm, signed with version 2 (the real
 // payload software). The image that asks for the reboot is a hand-made 97-octet wasm that exits
