@@ -19,6 +19,8 @@ import { crc16 } from "../../../host/util/crc16.ts";
 import { runPass } from "../../../host/pass.ts";
 import { CONTRACT } from "../../../host/contract/contract.gen.ts";
 import { bootOutcomeName } from "../../../host/ground/boot-history.ts";
+import { bootHistorySection } from "../../../host/report/html.ts";
+import type { ReportJson } from "../../../host/report/index.ts";
 import { missionKey, otherKey, flightWasm, signed, newFlashDir, requestUpload, writeConfirm, sha256 } from "./helpers.ts";
 
 const p = loadProfile("cubesat-mcu");
@@ -133,5 +135,11 @@ test("[tengri §boot-events] the flight image refuses a hostile boot record with
   const g = ok.flight.housekeeping!;
   assert.deepEqual([g.bootSlot, g.bootVersion, g.bootOnTrial, g.bootTrialAttempt, g.bootTrialMax, g.bootCount, g.bootOutcome], [0, 1, 0, 0, MAX_TRIAL_BOOTS, 1, 0]);
   assert.deepEqual(ok.flight.bootHistory!.lines, ["boot 1: slot a version 1; previous boot: normal; events: booted (previous: normal, boot 1)"]);
+  // The HTML report's section: the count as a figure of report.json, one item per boot.
+  const html = bootHistorySection(ok as unknown as ReportJson, new Map());
+  assert.match(html, /<section id="boot-history">/);
+  assert.match(html, /data-k="flight.bootHistory.entries.length" data-v="1">1</);
+  assert.match(html, /<li>boot 1: slot a version 1; previous boot: normal; events: booted \(previous: normal, boot 1\)<\/li>/);
+  assert.equal(bootHistorySection({ ...ok, flight: { ...ok.flight, bootHistory: { entries: [], lines: [] } } } as unknown as ReportJson, new Map()), "");
   rmSync(dir, { recursive: true, force: true });
 });
