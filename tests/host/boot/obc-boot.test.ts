@@ -103,15 +103,6 @@ for (const [what, wasm, cause, watchdogMs] of FAILURES) test(`[tengri §boot] [t
   const hk: Housekeeping[] = [];
   const s = await runPass({ profile: p, lines: LINES, seed: 5, flash: { dir }, watchdogMs, observers: [{ housekeeping: (h) => hk.push(h) }] });
   assert.equal(s.verified, true, JSON.stringify(s.verdict));
-  // The failing images send nothing; slot a (the real image) reports how it came back: boot
-  // MAX_TRIAL_BOOTS + 1 (a slow start taken for a hang adds boots), not on trial, the previous
-  // boot's outcome "fell back" after MAX_TRIAL_BOOTS failed trial boots (event 12, then event 9).
-  const rows = hkBoots(hk);
-  assert.deepEqual(rows[0], [MAX_TRIAL_BOOTS + 1, 0, 1, 0, 0, MAX_TRIAL_BOOTS, 3]);
-  const ev = bootEventsOf(s);
-  assert.deepEqual(ev.slice(0, 2), [["fell-back", 3, MAX_TRIAL_BOOTS], ["booted", 3, MAX_TRIAL_BOOTS + 1]]);
-  if (cause !== "hang") { assert.equal(rows.length, 1); assert.equal(ev.length, 2); }
-  assert.match(s.flight.bootHistory!.lines[0], new RegExp(`^boot ${MAX_TRIAL_BOOTS + 1}: slot a version 1; previous boot: fell-back; events: fell-back \\(fell-back, ${MAX_TRIAL_BOOTS} failed trial boots\\), booted`));
   const boot = s.flight.boot!;
   const trials = Array(MAX_TRIAL_BOOTS).fill(["b", true]);
   assert.deepEqual(boot.images.slice(0, MAX_TRIAL_BOOTS + 1).map((i) => [i.slot, i.trial]), [...trials, ["a", false]]);
@@ -123,6 +114,20 @@ for (const [what, wasm, cause, watchdogMs] of FAILURES) test(`[tengri §boot] [t
   assert.ok(boot.events.some((e) => e.kind === "trial-abandoned"));
   assert.equal(s.image.linesComplete, LINES);
   assert.deepEqual(readBootState(dir).state, { active: 0, trial: NO_TRIAL, trialBoots: 0, highestConfirmed: 1 });
+  // The failing images send nothing; slot a (the real image) reports how it came back: boot
+  // MAX_TRIAL_BOOTS + 1 (a slow start taken for a hang adds boots), not on trial, the previous
+  // boot's outcome "fell back" after MAX_TRIAL_BOOTS failed trial boots (event 12, then event 9).
+  // (A slow start of slot a taken for a hang reboots it before it reports: the outcome belongs to
+  // the boot right after the fallback only, so then the later boots show slot a, not on trial.)
+  const rows = hkBoots(hk);
+  const ev = bootEventsOf(s);
+  if (boot.images.length > MAX_TRIAL_BOOTS + 1) {
+    assert.ok(rows.length > 0 && rows.every((r) => r[1] === 0 && r[2] === 1 && r[3] === 0), JSON.stringify(rows));
+  } else {
+    assert.deepEqual(rows, [[MAX_TRIAL_BOOTS + 1, 0, 1, 0, 0, MAX_TRIAL_BOOTS, 3]]);
+    assert.deepEqual(ev, [["fell-back", 3, MAX_TRIAL_BOOTS], ["booted", 3, MAX_TRIAL_BOOTS + 1]]);
+    assert.match(s.flight.bootHistory!.lines[0], new RegExp(`^boot ${MAX_TRIAL_BOOTS + 1}: slot a version 1; previous boot: fell-back; events: fell-back \\(fell-back, ${MAX_TRIAL_BOOTS} failed trial boots\\), booted`));
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
