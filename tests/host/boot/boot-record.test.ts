@@ -5,7 +5,7 @@
 // (event 15, fields unknown, the pass runs on), a valid one is in housekeeping and events.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync, readFileSync, unlinkSync } from "node:fs";
+import { rmSync, writeFileSync, readFileSync, unlinkSync, mkdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadProfile } from "../../../host/profiles/index.ts";
 import { Bootloader, MAX_TRIAL_BOOTS } from "../../../host/boot/bootloader.ts";
@@ -130,6 +130,14 @@ test("[tengri §boot-events] the flight image refuses a hostile boot record with
   assert.equal(s.commanding.reports.flatMap((r) => (r.kind === "event" && r.eventId === 9 ? [r.status] : []))[0], 255);
   assert.match(s.flight.log.join("\n"), /boot record refused \(check 6\)/);
   assert.deepEqual(s.flight.bootHistory!.lines, ["boot ?: boot record refused: slot and version unknown; previous boot: unknown; events: boot-record-invalid (check 6), booted (previous: unknown, boot ?)"]);
+  // A record the image cannot read (a directory in its place): refused as unreadable (check 1), the pass runs on.
+  unlinkSync(join(dir, FLASH_FILES.bootRecord));
+  mkdirSync(join(dir, FLASH_FILES.bootRecord));
+  const unreadable = await runPass({ profile: p, lines: 8, seed: 8, flashDir: dir });
+  assert.equal(unreadable.flight.exitCode, 0, unreadable.flight.log.join("\n"));
+  assert.equal(unreadable.flight.housekeeping!.bootSlot, 255);
+  assert.deepEqual(unreadable.commanding.reports.flatMap((r) => (r.kind === "event" && r.eventId === 15 ? [r.count] : [])), [1]);
+  rmdirSync(join(dir, FLASH_FILES.bootRecord));
   writeFileSync(join(dir, FLASH_FILES.bootRecord), good);
   const ok = await runPass({ profile: p, lines: 16, seed: 8, flashDir: dir });
   const g = ok.flight.housekeeping!;
