@@ -13,6 +13,8 @@ import { sdlsBoot } from "./security/sdls";
 import { selfTest } from "./security/selftest";
 import { trialBoot, confirmSelf } from "./security/upload";
 import { rebootRequested } from "./command/update-seam";
+import { bootRecordLoad, bootRecordCheckFailed, bootEventsRaise, bootConfirmEvent } from "./command/boot-record";
+import { E_FLASH_NONE } from "./abi/status";
 import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected, commandEndPass } from "./command/services";
 import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
@@ -136,6 +138,13 @@ function main(): u32 {
     if (onTrial) return EXIT_SELF_TEST;
   }
   if (onTrial) { logStr("tengri: running on trial: confirms itself after a good pass"); logEnd(); }
+  // How this boot came about (the bootloader's boot record): housekeeping now, events once a report can leave.
+  const rec = bootRecordLoad();
+  if (rec == OK) {
+    logStr("tengri: boot "); logInt(hk.hkBootCount); logStr(": slot "); logStr(hk.hkBootSlot == 0 ? "a" : "b"); logStr(" version "); logInt(hk.hkBootVersion);
+    if (hk.hkBootOnTrial == 1) { logStr(" on trial, attempt "); logInt(hk.hkBootTrialAttempt); logStr(" of "); logInt(hk.hkBootTrialMax); }
+    logStr("; previous boot's outcome "); logInt(hk.hkBootOutcome); logEnd();
+  } else if (rec != E_FLASH_NONE) { logStr("tengri: boot record refused (check "); logInt(bootRecordCheckFailed()); logStr("): boot fields unknown"); logEnd(); }
   const sec = sdlsBoot();
   if (sec == OK) { logStr("tengri: commanding: key store and anti-replay state loaded"); logEnd(); }
   else { logStr("tengri: commanding refused as unauthenticated (no key store: status "); logInt(sec); logStr(")"); logEnd(); }
@@ -187,6 +196,7 @@ function main(): u32 {
         }
         configured = true; configuredOnce = true;
         commandConfigure();
+        bootEventsRaise();                           // ST[5] 9..15: how this boot came about
         hk.hkInc(hk.HK_RECORDS_ACCEPTED);
         // Move what is left of the boot buffer into the line input buffer carved for the pass
         // (at least the boot buffer: it may already hold more than two line records).
@@ -252,6 +262,14 @@ function main(): u32 {
   }
   commandEndPass();                                  // deferred ST[8]/ST[20] requests end (README "Commanding the payload")
   if (!drainOutput()) return EXIT_IO;
+  // On trial, a good pass confirms the image: self-test passed, the pass reached its end-of-pass
+  // record, and no frame was lost to a full output buffer. Done before the last frames are flushed,
+  // so that event 11 (confirmed) leaves in this pass's downlink.
+  if (onTrial && selfOk && ended && !rebootRequested && hk.hkGet(hk.HK_FRAMES_OVERFLOW) == 0) {
+    const c = confirmSelf();
+    bootConfirmEvent(c);
+    logStr(c == OK ? "tengri: trial image confirmed itself (confirm written)" : "tengri: trial image could not confirm itself, status="); if (c != OK) logInt(c); logEnd();
+  }
   for (let step = 0; step < 1 << 20; step++) {       // bounded: the delay line and one segment at most
     const more = endPassStep();
     if (!drainOutput()) return EXIT_IO;
@@ -263,12 +281,6 @@ function main(): u32 {
   for (let i = hk.HK_REJ_SYNC; i <= hk.HK_REJ_NO_CONFIG; i++) rej += hk.hkGet(i);
   logInt(rej); logStr(ended ? "" : " (no end-of-pass record)"); logEnd();
   if (rebootRequested) { logStr("tengri: rebooting into the uploaded image (boot-request written)"); logEnd(); return EXIT_REBOOT; }
-  // On trial, a good pass confirms the image: self-test passed, the pass ended with its end-of-pass
-  // record, and no frame was lost to a full output buffer.
-  if (onTrial && selfOk && ended && hk.hkGet(hk.HK_FRAMES_OVERFLOW) == 0) {
-    const c = confirmSelf();
-    logStr(c == OK ? "tengri: trial image confirmed itself (confirm written)" : "tengri: trial image could not confirm itself, status="); if (c != OK) logInt(c); logEnd();
-  }
   return EXIT_OK;
 }
 

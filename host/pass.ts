@@ -23,6 +23,7 @@ import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from 
 import { ImageReconstructor, cucTime16, type ReconstructionStats } from "./ground/image.ts";
 import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts";
 import { parseTmPacket, decodeReport, type PusReport } from "./ground/pus-reports.ts";
+import { bootHistory, formatBootHistory, type BootHistoryEntry } from "./ground/boot-history.ts";
 import { CONTRACT } from "./contract/contract.gen.ts";
 import { PieceLedger } from "./ground/completeness.ts";
 import { reconstructStops, EV_ACQ_STOPPED, EV_ACQ_STARTED, type StoppedLines } from "./ground/stopped.ts";
@@ -103,6 +104,12 @@ export interface PassSummary {
     reboots: Reboot[];
     /** With a flash directory: the bootloader's events and what each boot ran (host/boot). */
     boot?: { events: SupervisedResult["bootEvents"]; images: SupervisedResult["bootImages"] };
+    /**
+     * The boot history as the ground decoded it from the downlink (housekeeping v3 boot fields and
+     * ST[5] events 9..15, host/ground/boot-history.ts): one entry per boot; empty when the image
+     * was not booted by the bootloader (no flash directory). `lines`: the same, one line per boot.
+     */
+    bootHistory?: { entries: BootHistoryEntry[]; lines: string[] };
   };
   link: { bytes: number; bitErrors: number; bursts: number; dropped: number; slips: number };
   ground: {
@@ -185,6 +192,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2, scr.degradeShift);
   let hk: Housekeeping | null = null;
   let hkPackets = 0;
+  const hkAll: Housekeeping[] = [];
   const reportApid = p.commanding?.reportApid ?? (CONTRACT.configTable.blocks.find((b) => b.name === "commanding")!.fields.find((f) => f.name === "reportApid")!.default as number);
   const reports: PusReport[] = [];
   let badReports = 0;
@@ -205,6 +213,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         let h: Housekeeping;
         try { h = decodeHousekeeping(pkt.data); } catch { events["hk-bad"] = (events["hk-bad"] ?? 0) + 1; return; }
         hk = h;
+        hkAll.push(h);
         ledger.housekeeping(h);
         backlogHk.add(h.cadus, h.backlogFrames);
         for (const x of obs) x.housekeeping?.(h);
@@ -284,6 +293,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       realTime: run.timing ? { ...realTimeMargin(run.timing, (hk as Housekeeping | null)?.linesAccepted ?? sent, p.sensor.lineRateHz), runtime: run.timing.runtime } : null,
       reboots,
       ...(o.flash && "bootEvents" in run ? { boot: { events: (run as SupervisedResult).bootEvents, images: (run as SupervisedResult).bootImages } } : {}),
+      bootHistory: (() => { const e = o.flash || o.flashDir ? bootHistory(hkAll, reports) : []; return { entries: e, lines: formatBootHistory(e) }; })(),
     },
     link: { ...channel.stats },
     ground: {

@@ -24,8 +24,18 @@ export const EV_FRAMES_OVERFLOWED: i32 = 5;   // high: frames lost to a full out
 export const EV_PARAM_APPLIED: i32 = 6;       // informative: an ST[20] change took effect at a boundary (count: changes so far)
 export const EV_ACQ_STOPPED: i32 = 7;         // informative: acquisition stopped at a boundary (ST[8])
 export const EV_ACQ_STARTED: i32 = 8;         // informative: acquisition started (ST[8])
+// Boot and update steps (assembly/command/boot-record.ts; README "Updating the flight software"):
+// raised once the configuration is accepted (the first moment a report can leave), in this order:
+// 15 when the boot record is refused, then 12, 13 or 14 for the previous boot's outcome, then 9 or 10.
+export const EV_BOOTED: i32 = 9;              // informative: booted, not on trial (status: previous boot's outcome code; count: boot count)
+export const EV_BOOTED_TRIAL: i32 = 10;       // low: booted on trial (status: previous boot's outcome code; count: trial attempt n, of HK bootTrialMax)
+export const EV_CONFIRMED: i32 = 11;          // informative: on trial, self-test and a good pass: confirm written (status: OK or why not; count: trial attempt)
+export const EV_FELL_BACK: i32 = 12;          // medium: the previous boot's trial failed for good (status: outcome fell-back / trial-invalid / recovery; count: its detail)
+export const EV_UPLOAD_ACCEPTED: i32 = 13;    // informative: the upload was taken into a slot and this boot runs it on trial (status: outcome; count: image version)
+export const EV_UPLOAD_REJECTED: i32 = 14;    // medium: the bootloader refused the upload (status: outcome rejected-*; count: the reason's detail code)
+export const EV_BOOT_RECORD_INVALID: i32 = 15; // medium: boot record missing or refused (status E_BOOT_STATE; count: the check that failed)
 export const EV_MODE_CHANGED: i32 = 16;       // informative: a product mode switch took effect (count: from << 8 | to; line: the first line in the new mode)
-export const EV_COUNT: i32 = 16;              // 9..15: boot events (numbers.md)
+export const EV_COUNT: i32 = 16;            
 export const EVENT_REPORT_LEN: i32 = 14;
 /** Events 7 and 8: the common fields, then the line counter where the interval starts / ends. */
 export const EVENT_INTERVAL_REPORT_LEN: i32 = 18;
@@ -34,7 +44,9 @@ const enabled = memory.data(EV_COUNT + 1);
 const occurrences = memory.data(4 * (EV_COUNT + 1));
 
 @inline function severity(id: i32): u32 {
-  return id == EV_FRAMES_OVERFLOWED ? 4 : id == EV_TC_REFUSED || id == EV_TC_FAILED ? 3 : id <= EV_LINES_MISSING ? 2 : 1;
+  return id == EV_FRAMES_OVERFLOWED ? 4
+    : id == EV_TC_REFUSED || id == EV_TC_FAILED || id == EV_FELL_BACK || id == EV_UPLOAD_REJECTED || id == EV_BOOT_RECORD_INVALID ? 3
+    : id <= EV_LINES_MISSING || id == EV_BOOTED_TRIAL ? 2 : 1;
 }
 
 /** Every event definition to its boot state. */

@@ -2,8 +2,9 @@
 // "Housekeeping packet"). All counters are u32 and wrap.
 import { storeU32BE } from "../util/be";
 import {
-  HK_VERSION, HOUSEKEEPING_LEN, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_OFF_STATE, HOUSEKEEPING_OFF_LAST_STATUS, HOUSEKEEPING_OFF_CONFIG_STATUS, HOUSEKEEPING_OFF_RECORDS_ACCEPTED, HOUSEKEEPING_OFF_RESERVED167, HOUSEKEEPING_OFF_PRODUCT_MODE, HKC_COUNT,
+  HK_VERSION, HOUSEKEEPING_LEN, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_OFF_STATE, HOUSEKEEPING_OFF_LAST_STATUS, HOUSEKEEPING_OFF_CONFIG_STATUS, HOUSEKEEPING_OFF_RECORDS_ACCEPTED, HOUSEKEEPING_OFF_PRODUCT_MODE, HKC_COUNT,
   HKC_RECORDS_ACCEPTED, HKC_LINES_ACCEPTED, HKC_REJECTED_BAD_SYNC, HKC_REJECTED_BAD_CRC, HKC_REJECTED_BAD_LENGTH, HKC_REJECTED_BAD_TYPE, HKC_REJECTED_BAD_LINE, HKC_REJECTED_LINE_JUMP, HKC_REJECTED_TIME_JUMP, HKC_REJECTED_NO_CONFIG, HKC_BYTES_SKIPPED, HKC_LINES_MISSING, HKC_SAMPLES_CLIPPED, HKC_PACKETS_SENT, HKC_DATA_FRAMES, HKC_IDLE_FRAMES, HKC_IDLE_PACKETS, HKC_CADUS, HKC_BACKLOG_FRAMES, HKC_MEMORY_BYTES, HKC_HEAP_USED_BYTES, HKC_LAST_LINE_COUNTER, HKC_HK_SEQUENCE, HKC_TILES_KEPT, HKC_TILES_DEGRADED, HKC_TILES_DROPPED, HKC_FRAMES_OVERFLOWED, HKC_LINES_DROPPED_STOPPED, HKC_PUS_ACCEPTED, HKC_PUS_REJECTED, HKC_PUS_FAILED, HKC_PARAM_CHANGES,
+  HOUSEKEEPING_OFF_BOOT_SLOT, HOUSEKEEPING_OFF_BOOT_VERSION, HOUSEKEEPING_OFF_BOOT_ON_TRIAL, HOUSEKEEPING_OFF_BOOT_TRIAL_ATTEMPT, HOUSEKEEPING_OFF_BOOT_TRIAL_MAX, HOUSEKEEPING_OFF_BOOT_COUNT, HOUSEKEEPING_OFF_BOOT_OUTCOME,
 } from "../abi/contract";
 
 export { HK_VERSION };
@@ -66,6 +67,22 @@ export let hkProductMode: u8 = 0;
 }
 @inline export function hkSet(index: i32, v: u32): void { store<u32>(hkCounters + (<usize>index << 2), v); }
 @inline export function hkGet(index: i32): u32 { return load<u32>(hkCounters + (<usize>index << 2)); }
+// How this boot came about (v3, the bootloader's boot record: assembly/command/boot-record.ts).
+// Unknown until a valid record is read: 0xFF (u8) and 0xFFFFFFFF (u32).
+export const BOOT_UNKNOWN_U8: u8 = 0xFF;
+export const BOOT_UNKNOWN_U32: u32 = 0xFFFFFFFF;
+export let hkBootSlot: u8 = BOOT_UNKNOWN_U8;
+export let hkBootVersion: u32 = BOOT_UNKNOWN_U32;
+export let hkBootOnTrial: u8 = BOOT_UNKNOWN_U8;
+export let hkBootTrialAttempt: u8 = BOOT_UNKNOWN_U8;
+export let hkBootTrialMax: u8 = BOOT_UNKNOWN_U8;
+export let hkBootCount: u32 = BOOT_UNKNOWN_U32;
+export let hkBootOutcome: u8 = BOOT_UNKNOWN_U8;
+/** The boot fields of housekeeping (every one 0xFF… = unknown when the record was refused). */
+export function hkSetBoot(slot: u8, version: u32, onTrial: u8, attempt: u8, max: u8, count: u32, outcome: u8): void {
+  hkBootSlot = slot; hkBootVersion = version; hkBootOnTrial = onTrial; hkBootTrialAttempt = attempt;
+  hkBootTrialMax = max; hkBootCount = count; hkBootOutcome = outcome;
+}
 export function hkSetState(s: u8): void { hkState = s; }
 export function hkSetLastStatus(s: i32): void { hkLastStatus = s; }
 export function hkSetConfigStatus(s: i32): void { hkConfigStatus = s; }
@@ -81,6 +98,12 @@ export function packHousekeeping(ptr: usize): void {
   storeU32BE(ptr + <usize>(HOUSEKEEPING_OFF_CONFIG_STATUS - u), <u32>hkConfigStatus);
   const c = ptr + <usize>(HOUSEKEEPING_OFF_RECORDS_ACCEPTED - u);
   for (let i = 0; i < HK_COUNTERS; i++) storeU32BE(c + (<usize>i << 2), hkGet(i));
-  for (let i = HOUSEKEEPING_OFF_RESERVED167; i < HOUSEKEEPING_OFF_PRODUCT_MODE; i++) store<u8>(ptr + <usize>(i - u), 0);   // reserved (version 3 boot fields)
+  store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_BOOT_SLOT - u), hkBootSlot);
+  storeU32BE(ptr + <usize>(HOUSEKEEPING_OFF_BOOT_VERSION - u), hkBootVersion);
+  store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_BOOT_ON_TRIAL - u), hkBootOnTrial);
+  store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_BOOT_TRIAL_ATTEMPT - u), hkBootTrialAttempt);
+  store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_BOOT_TRIAL_MAX - u), hkBootTrialMax);
+  storeU32BE(ptr + <usize>(HOUSEKEEPING_OFF_BOOT_COUNT - u), hkBootCount);
+  store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_BOOT_OUTCOME - u), hkBootOutcome);
   store<u8>(ptr + <usize>(HOUSEKEEPING_OFF_PRODUCT_MODE - u), hkProductMode);
 }

@@ -31,6 +31,7 @@ export const FILE_CONFIRM: i32 = 4;
 export const FILE_BOOT_REQUEST: i32 = 5;
 export const FILE_SLOT_A: i32 = 6;
 export const FILE_SLOT_B: i32 = 7;
+export const FILE_BOOT_RECORD: i32 = 8;
 const NAMES: usize = memory.data<u8>([
   0x6b, 0x65, 0x79, 0x73, 0x2e, 0x62, 0x69, 0x6e,                                                 // keys.bin (0, 8)
   0x73, 0x64, 0x6c, 0x73, 0x2d, 0x73, 0x74, 0x61, 0x74, 0x65, 0x2e, 0x62, 0x69, 0x6e,             // sdls-state.bin (8, 14)
@@ -40,8 +41,9 @@ const NAMES: usize = memory.data<u8>([
   0x62, 0x6f, 0x6f, 0x74, 0x2d, 0x72, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74,                         // boot-request (47, 12)
   0x73, 0x6c, 0x6f, 0x74, 0x2d, 0x61, 0x2e, 0x69, 0x6d, 0x67,                                     // slot-a.img (59, 10)
   0x73, 0x6c, 0x6f, 0x74, 0x2d, 0x62, 0x2e, 0x69, 0x6d, 0x67,                                     // slot-b.img (69, 10)
+  0x62, 0x6f, 0x6f, 0x74, 0x2d, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x2e, 0x62, 0x69, 0x6e,       // boot-record.bin (79, 15)
 ]);
-const NAME_AT: usize = memory.data<u8>([0, 8, 22, 32, 40, 47, 59, 69, 79]);
+const NAME_AT: usize = memory.data<u8>([0, 8, 22, 32, 40, 47, 59, 69, 79, 94]);
 const FLASH_DIR: usize = memory.data<u8>([0x2f, 0x66, 0x6c, 0x61, 0x73, 0x68]); // "/flash"
 
 // path_open oflags and rights (WASI preview1).
@@ -88,7 +90,7 @@ export function flashReset(): void { flashFd = -2; }
  * truncate empties it. Returns the fd (≥ 0), E_FLASH_NONE, or E_FLASH_IO (found: the errno).
  */
 export function flashOpen(file: i32, forWrite: bool, create: bool, truncate: bool): i32 {
-  if (file < FILE_KEYS || file > FILE_SLOT_B) return setDetail(E_BAD_LENGTH, 0, file, FILE_SLOT_B, 0);
+  if (file < FILE_KEYS || file > FILE_BOOT_RECORD) return setDetail(E_BAD_LENGTH, 0, file, FILE_BOOT_RECORD, 0);
   const dir = flashDirFd();
   if (dir < 0) return setDetail(E_FLASH_NONE, file, 0, 0, 0);
   const at = <usize>load<u8>(NAME_AT + <usize>file);

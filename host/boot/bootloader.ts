@@ -3,7 +3,8 @@
 // its ROM, SHA-256, profile binding, anti-rollback version), takes an uploaded image into the
 // inactive slot on request, boots it on trial, makes it permanent when it confirms itself, and
 // falls back to the previous slot after MAX_TRIAL_BOOTS boots without confirmation. Every step
-// is an event (BootEvent) the OBC reports. It never boots an image that failed a check; it
+// is an event (BootEvent) the OBC reports; before every boot the decision (slot, version, trial
+// attempt, boot count, the previous boot's outcome) is handed to the image in boot-record.bin. It never boots an image that failed a check; it
 // returns null only when no slot holds a verified image.
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -13,7 +14,8 @@ import { verifyImage, signedMessage, ImageError, type BootedImage } from "../obc
 import { ed25519Verify } from "./ed25519.ts";
 import {
   FLASH_FILES, FlashWriter, NO_TRIAL, otherSlot, readBootState, slotFile, slotName,
-  type BootState, type Slot,
+  readBootRecord, encodeBootRecordFile, reasonCode,
+  type BootState, type Slot, type BootOutcome, type BootRecord,
 } from "./flash-dir.ts";
 
 /** Boots of an image on trial without its confirmation before the bootloader goes back to the previous slot. */
@@ -144,11 +146,45 @@ export class Bootloader {
     return s;
   }
 
+  /** What a refused upload is in the boot record (the contract's bootOutcome). */
+  static refusalOutcome(reason: string): BootOutcome {
+    return reason === "signature" || reason === "key" || reason === "unsigned" ? "rejected-signature"
+      : reason === "upload-digest" ? "rejected-digest" : reason === "profile" ? "rejected-profile"
+      : reason === "rollback" ? "rejected-rollback" : "rejected-other";
+  }
+
+  /**
+   * boot-record.bin after the image's exit: the outcome of the boot that ended (confirmed, upload
+   * accepted or refused), which the next boot hands on as "the outcome of the previous boot".
+   */
+  private recordOutcome(outcome: BootOutcome, detail: number): void {
+    const r = readBootRecord(this.dir).record;
+    const base: BootRecord = r ?? { slot: readBootState(this.dir).state?.active ?? 0, onTrial: false, trialAttempt: 0, trialMax: this.maxTrialBoots, prevOutcome: "normal", prevDetail: 0, outcome: "normal", detail: 0, version: 0, bootCount: 0 };
+    this.flash.replace(FLASH_FILES.bootRecord, encodeBootRecordFile({ ...base, outcome, detail: detail & 0xff }));
+  }
+
+  /** The boot record handed to the image about to run (boot-record.bin, written whole and renamed). */
+  private handOver(c: BootChoice, attempt: number, prev: { outcome: BootOutcome; detail: number }, count: number): BootChoice {
+    this.flash.replace(FLASH_FILES.bootRecord, encodeBootRecordFile({
+      slot: c.slot, onTrial: c.trial, trialAttempt: c.trial ? attempt : 0, trialMax: this.maxTrialBoots,
+      prevOutcome: prev.outcome, prevDetail: prev.detail & 0xff, outcome: "normal", detail: 0, version: c.image.version, bootCount: count,
+    }));
+    return c;
+  }
+
   /** The image to boot now, or null when no slot holds a verified image (the payload stays off). */
   boot(): BootChoice | null {
     // A confirmation the OBC did not get to (the image confirmed, then crashed or lost power) counts.
     if (this.read(FLASH_FILES.confirm)) this.processConfirm();
+    // The previous boot's record: its count, and what happened after it (its outcome); a boot on
+    // trial that ended without confirming itself (crash, hang, refused configuration) is a failed trial.
+    const old = readBootRecord(this.dir).record;
+    const count = ((old?.bootCount ?? 0) + 1) >>> 0;
+    let prev: { outcome: BootOutcome; detail: number } = old ? { outcome: old.outcome, detail: old.detail } : { outcome: "normal", detail: 0 };
+    if (old && old.onTrial && old.outcome === "normal") prev = { outcome: "trial-failed", detail: old.trialAttempt };
+    const seen = this.events.length;
     let s = this.state();
+    if (this.events.slice(seen).some((e) => e.kind === "boot-state-rebuilt")) prev = { outcome: "state-rebuilt", detail: 0 };
     if (!s) {
       this.event({ kind: "no-bootable-image", detail: "no slot holds an image that passes the checks" });
       return null;
@@ -156,6 +192,7 @@ export class Bootloader {
     if (s.trial !== NO_TRIAL) {
       const t = s.trial;
       if (s.trialBoots >= this.maxTrialBoots) {
+        prev = { outcome: "fell-back", detail: s.trialBoots };
         this.event({ kind: "trial-abandoned", slot: slotName(t), detail: `${s.trialBoots} boot(s) on trial without confirmation: back to slot ${slotName(s.active)}, slot ${slotName(t)} erased` });
         s = { ...s, trial: NO_TRIAL, trialBoots: 0 };
         this.flash.writeBootState(s);
@@ -166,19 +203,20 @@ export class Bootloader {
           this.event({ kind: "trial-image-invalid", slot: slotName(t), reason: c.reason, detail: `${c.message}: back to slot ${slotName(s.active)}` });
           s = { ...s, trial: NO_TRIAL, trialBoots: 0 };
           this.flash.writeBootState(s);
+          prev = { outcome: "trial-invalid", detail: reasonCode(c.reason) };
         } else {
           // Counted before it runs: a trial image that crashes, hangs or loses power has used a boot.
           s = { ...s, trialBoots: s.trialBoots + 1 };
           this.flash.writeBootState(s);
           this.event({ kind: "trial-boot", slot: slotName(t), version: c.image.version, detail: `trial boot ${s.trialBoots} of ${this.maxTrialBoots}` });
-          return { slot: t, trial: true, file: c.file!, image: c.image };
+          return this.handOver({ slot: t, trial: true, file: c.file!, image: c.image }, s.trialBoots, prev, count);
         }
       }
     }
     const act = this.checkSlot(s.active);
     if (act.ok) {
       this.event({ kind: "boot", slot: slotName(s.active), version: act.image.version, detail: `slot ${slotName(s.active)}` });
-      return { slot: s.active, trial: false, file: act.file!, image: act.image };
+      return this.handOver({ slot: s.active, trial: false, file: act.file!, image: act.image }, 0, prev, count);
     }
     this.event({ kind: "active-image-invalid", slot: slotName(s.active), reason: act.reason, detail: act.message });
     const other = otherSlot(s.active);
@@ -188,7 +226,7 @@ export class Bootloader {
       const ns: BootState = { active: other, trial: NO_TRIAL, trialBoots: 0, highestConfirmed: Math.max(s.highestConfirmed, alt.image.version) };
       this.flash.writeBootState(ns);
       this.event({ kind: "recovery-boot", slot: slotName(other), version: alt.image.version, detail: `slot ${slotName(s.active)} unusable: slot ${slotName(other)} (version ${alt.image.version}) made active` });
-      return { slot: other, trial: false, file: alt.file!, image: alt.image };
+      return this.handOver({ slot: other, trial: false, file: alt.file!, image: alt.image }, 0, { outcome: "recovery", detail: reasonCode(act.reason) }, count);
     }
     this.event({ kind: "no-bootable-image", reason: alt.reason, detail: `slot ${slotName(s.active)}: ${act.message}; slot ${slotName(other)}: ${alt.message}` });
     return null;
@@ -216,6 +254,7 @@ export class Bootloader {
         const version = new DataView(file!.buffer, file!.byteOffset).getUint32(116);
         this.flash.writeBootState({ active: t, trial: NO_TRIAL, trialBoots: 0, highestConfirmed: Math.max(version, s.highestConfirmed) });
         this.event({ kind: "confirmed", slot: slotName(t), version, detail: `slot ${slotName(t)} (version ${version}) confirmed after ${s.trialBoots} trial boot(s): now the active slot; slot ${slotName(s.active)} kept as the fallback image` });
+        this.recordOutcome("confirmed", s.trialBoots);
         ok = true;
       }
     }
@@ -233,6 +272,7 @@ export class Bootloader {
     if (!req) return false;
     const refuse = (reason: string, detail: string): false => {
       this.event({ kind: "update-refused", reason, detail });
+      this.recordOutcome(Bootloader.refusalOutcome(reason), reasonCode(reason));
       this.flash.remove(FLASH_FILES.bootRequest);
       return false;
     };
@@ -254,6 +294,7 @@ export class Bootloader {
     this.flash.writeBootState({ ...s, trial: target, trialBoots: 0 });
     this.flash.remove(FLASH_FILES.bootRequest);
     this.flash.remove(FLASH_FILES.upload);
+    this.recordOutcome("upload-accepted", target);
     this.event({ kind: "update-accepted", slot: slotName(target), version: c.image.version, detail: `version ${c.image.version} written to slot ${slotName(target)}, on trial at the next boot (at most ${this.maxTrialBoots} boots)` });
     return true;
   }

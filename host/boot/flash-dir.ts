@@ -17,6 +17,7 @@ import { crc16 } from "../util/crc16.ts";
 export const FLASH_FILES = {
   slotA: "slot-a.img", slotB: "slot-b.img", boot: "boot.bin", rom: "bootrom.key", keys: "keys.bin",
   sdls: "sdls-state.bin", upload: "upload.img", confirm: "confirm", bootRequest: "boot-request",
+  bootRecord: "boot-record.bin",
 } as const;
 
 export type Slot = 0 | 1;
@@ -111,6 +112,70 @@ export class FlashWriter {
     this.writeAt(FLASH_FILES.boot, 0, r);
     this.writeAt(FLASH_FILES.boot, BOOT_RECORD_LEN, r);
   }
+}
+
+// boot-record.bin: the bootloader's decision handed to the image it boots (host/boot/README.md
+// "boot-record.bin"). One 24-octet record, big-endian, rewritten at every boot and after every
+// exit of the image that confirmed it or asked for an update:
+//   0 "TGBR"  4 u8 format = 1  5 u8 slot booted (0 a, 1 b)  6 u8 on trial (0/1)
+//   7 u8 trial attempt (1..max on trial, 0 not)  8 u8 trial max (1..255)
+//   9 u8 outcome of the previous boot (BOOT_OUTCOMES)  10 u8 its detail
+//   11 u8 outcome of this boot so far (0 while it runs)  12 u32 image version  16 u32 boot count
+//   20 u8 detail of this boot's outcome  21 u8 reserved (0)  22 u16 CRC-16/CCITT-FALSE of 0..21
+/** The contract's housekeeping bootOutcome codes (host/contract/contract.json), by name. */
+export const BOOT_OUTCOMES = {
+  normal: 0, confirmed: 1, "trial-failed": 2, "fell-back": 3, "trial-invalid": 4, recovery: 5, "upload-accepted": 6,
+  "rejected-signature": 7, "rejected-digest": 8, "rejected-profile": 9, "rejected-rollback": 10, "rejected-other": 11, "state-rebuilt": 12,
+} as const;
+export type BootOutcome = keyof typeof BOOT_OUTCOMES;
+export const BOOT_OUTCOME_MAX = 12;
+/** Detail codes of a refusal or an invalid image (the bootloader's reason strings). */
+export const BOOT_REASONS = ["", "missing", "container", "unsigned", "key", "signature", "profile", "rollback", "request", "state", "trial-pending", "upload-missing", "upload-digest", "slot-write"] as const;
+export const reasonCode = (r: string | undefined): number => Math.max(0, BOOT_REASONS.indexOf((r ?? "") as never));
+
+export interface BootRecord {
+  slot: Slot; onTrial: boolean; trialAttempt: number; trialMax: number;
+  prevOutcome: BootOutcome; prevDetail: number;
+  outcome: BootOutcome; detail: number;
+  version: number; bootCount: number;
+}
+const RECORD_MAGIC = [0x54, 0x47, 0x42, 0x52];   // "TGBR"
+export const BOOT_RECORD_FILE_LEN = 24;
+export const BOOT_RECORD_FORMAT = 1;
+const outcomeName = (c: number): BootOutcome | null => (Object.entries(BOOT_OUTCOMES).find(([, v]) => v === c)?.[0] as BootOutcome) ?? null;
+
+export function encodeBootRecordFile(r: BootRecord): Uint8Array {
+  const b = new Uint8Array(BOOT_RECORD_FILE_LEN);
+  const dv = new DataView(b.buffer);
+  b.set(RECORD_MAGIC, 0);
+  b[4] = BOOT_RECORD_FORMAT; b[5] = r.slot; b[6] = r.onTrial ? 1 : 0; b[7] = r.trialAttempt; b[8] = r.trialMax;
+  b[9] = BOOT_OUTCOMES[r.prevOutcome]; b[10] = r.prevDetail; b[11] = BOOT_OUTCOMES[r.outcome];
+  dv.setUint32(12, r.version >>> 0); dv.setUint32(16, r.bootCount >>> 0);
+  b[20] = r.detail;
+  dv.setUint16(22, crc16(b.subarray(0, 22)));
+  return b;
+}
+
+/** The record, or null with the check that failed (the image's checks: assembly/command/boot-record.ts). */
+export function decodeBootRecordFile(b: Uint8Array): { record: BootRecord; error?: undefined } | { record: null; error: string } {
+  if (b.length < BOOT_RECORD_FILE_LEN) return { record: null, error: `${b.length} octets, not ${BOOT_RECORD_FILE_LEN}` };
+  for (let i = 0; i < 4; i++) if (b[i] !== RECORD_MAGIC[i]) return { record: null, error: "magic is not TGBR" };
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (dv.getUint16(22) !== crc16(b.subarray(0, 22))) return { record: null, error: "CRC fails" };
+  if (b[4] !== BOOT_RECORD_FORMAT) return { record: null, error: `format ${b[4]} is not known (${BOOT_RECORD_FORMAT})` };
+  if (b[5] > 1) return { record: null, error: `slot ${b[5]} out of range (0..1)` };
+  if (b[6] > 1) return { record: null, error: `on-trial flag ${b[6]} out of range (0..1)` };
+  if (b[8] < 1) return { record: null, error: "trial max 0" };
+  if (b[6] === 1 ? b[7] < 1 || b[7] > b[8] : b[7] !== 0) return { record: null, error: `trial attempt ${b[7]} of ${b[8]} (on trial ${b[6]})` };
+  const prev = outcomeName(b[9]), cur = outcomeName(b[11]);
+  if (!prev || !cur) return { record: null, error: `outcome ${prev ? b[11] : b[9]} is not known` };
+  return { record: { slot: b[5] as Slot, onTrial: b[6] === 1, trialAttempt: b[7], trialMax: b[8], prevOutcome: prev, prevDetail: b[10], outcome: cur, detail: b[20], version: dv.getUint32(12), bootCount: dv.getUint32(16) } };
+}
+
+export function readBootRecord(dir: string): ReturnType<typeof decodeBootRecordFile> {
+  let b: Uint8Array;
+  try { b = readFileSync(join(dir, FLASH_FILES.bootRecord)); } catch { return { record: null, error: "absent" }; }
+  return decodeBootRecordFile(b);
 }
 
 /** keys.bin: one record per key, SPI (u16) ‖ key length (u8) ‖ key (cmd-interfaces.md §SDLS). */

@@ -8,7 +8,9 @@ export const HK_FIELDS = HK_COUNTERS;
 export type HkField = (typeof HK_FIELDS)[number];
 export type Housekeeping = Record<HkField, number> & { version: number; state: "waiting-config" | "acquiring" | "ended" | "stopped"; lastStatus: number; configStatus: number; timeS: number;
   /** The product mode in force (0 raw, 1 CCSDS 121, 2 CCSDS 123; ST[8] function 3 switches it). */
-  productMode: number };
+  productMode: number } & HkBoot;
+/** v3: how this boot came about (the bootloader's boot record); 255 / 4294967295 = unknown. */
+export interface HkBoot { bootSlot: number; bootVersion: number; bootOnTrial: number; bootTrialAttempt: number; bootTrialMax: number; bootCount: number; bootOutcome: number }
 
 export class HousekeepingError extends Error {
   constructor(readonly reason: "length" | "version" | "time-code", message: string) { super(message); this.name = "HousekeepingError"; }
@@ -26,6 +28,6 @@ export function decodeHousekeeping(data: Uint8Array): Housekeeping {
   const timeS = dv.getUint32(1) + dv.getUint16(5) / 65536;
   const v = decodeStruct(CONTRACT.housekeeping, data);
   if (v.version !== HK_VERSION) throw new HousekeepingError("version", `housekeeping version ${v.version} is not known`);
-  const { state, spare: _spare, reserved167: _reserved, ...rest } = v;
+  const { state, spare: _spare, ...rest } = v;
   return { ...rest, state: STATES[state] ?? "ended", timeS } as unknown as Housekeeping;
 }

@@ -65,7 +65,8 @@ export function parseTm(packet: Uint8Array): PusTm {
 /** A failure notice of ST[1,2]/[1,8]: the status and the flight control block's detail. */
 export interface FailureNotice { code: number; status: string; field: number; found: number; expected: number }
 export const EVENT_NAMES: Record<number, string> = {
-  1: "bus-record-rejected", 2: "lines-missing", 3: "tc-refused", 4: "tc-failed", 5: "frames-overflowed", 6: "parameter-applied", 7: "acquisition-stopped", 8: "acquisition-started", 16: "mode-changed",
+  1: "bus-record-rejected", 2: "lines-missing", 3: "tc-refused", 4: "tc-failed", 5: "frames-overflowed", 6: "parameter-applied", 7: "acquisition-stopped", 8: "acquisition-started",
+  9: "booted", 10: "booted-on-trial", 11: "confirmed", 12: "fell-back", 13: "upload-accepted", 14: "upload-rejected", 15: "boot-record-invalid" 16: "mode-changed",
 };
 const SEVERITY = ["", "informative", "low", "medium", "high"] as const;
 

@@ -35,6 +35,7 @@ import { buildTc, tc, parseTmPacket, decodeReport, type PusReport, type TcSpec }
 import { signImage, rawPublicKey } from "../boot/keys.ts";
 import { provisionFlashDir } from "../boot/provision.ts";
 import { Bootloader } from "../boot/bootloader.ts";
+import { bootOutcomeName } from "../ground/boot-history.ts";
 import { FLASH_FILES, PowerLoss, readBootState } from "../boot/flash-dir.ts";
 import { CONTRACT } from "../contract/contract.gen.ts";
 
@@ -407,6 +408,8 @@ export async function runFaultPass(fault: FaultSpec | null, o: FaultPassOptions)
   if (upd) {
     detectedBy.push(...(upd.detectedBefore ?? []));
     for (const e of sup.bootEvents) if (/refused|abandoned|invalid|lost|repaired/.test(e.kind)) detectedBy.push(`bootloader: ${e.kind}${e.reason ? ` (${e.reason})` : ""}`);
+    // What the image itself reported of the update steps in the downlink (ST[5] 12, 14, 15: fallback, refused upload, bad boot record).
+    for (const r of reports) if (r.kind === "event" && (r.eventId === 12 || r.eventId === 14 || r.eventId === 15)) detectedBy.push(`image: event ${r.event} (${bootOutcomeName(r.status)}, ${r.count})`);
     if (t.tcRejAuth) detectedBy.push(`SDLS MAC refusals ${t.tcRejAuth}`);
     if (t.tcRejReplay) detectedBy.push(`SDLS anti-replay refusals ${t.tcRejReplay}`);
     if (t.uploadRejected) detectedBy.push(`upload refusals ${t.uploadRejected}`);

@@ -247,8 +247,15 @@ const commanding: Section = (r) => {
 
 const flightLog: Section = (r) => section("flight-log", "Flight image log", `<p>Exit code ${fig(r, "flight.exitCode")}; ${fig(r, "flight.busBytes", fmtBytes)} in on the bus, ${fig(r, "flight.caduBytes", fmtBytes)} of CADUs out.</p><details><summary>${fmt(r.flight.log.length)} log lines</summary><pre>${esc(r.flight.log.join("\n"))}</pre></details>`);
 
+/** A pass booted from a flash directory: one line per boot as the ground decoded it (housekeeping v3, events 9..15). */
+export const bootHistorySection: Section = (r) => {
+  const h = r.flight.bootHistory;
+  if (!h || h.lines.length === 0) return "";
+  return section("boot-history", "Boot history", `<p>${fig(r, "flight.bootHistory.entries.length")} boot(s) reported by the image (housekeeping boot fields and ST[5] events 9..15; README "Updating the flight software in orbit").</p><ul>${h.lines.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>`);
+};
+
 /** The page, in order. Add a section here (e.g. cloud mask overlay, compression per segment). */
-export const SECTIONS: Section[] = [header, verdictSection, quicklooks, screening, downlink, linkQuality, compression, realtime, housekeeping, events, commanding, flightLog];
+export const SECTIONS: Section[] = [header, verdictSection, quicklooks, screening, downlink, linkQuality, compression, realtime, housekeeping, events, commanding, bootHistorySection, flightLog];
 
 const CSS = `
 :root{--fg:#1a202c;--mut:#4a5568;--line:#e2e8f0;--good:#2f855a;--bad:#c53030;--warn:#b7791f}

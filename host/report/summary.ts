@@ -71,6 +71,7 @@ export function printSummary(s: PassSummary, out: (line: string) => void = (l) =
   if (st && (st.cadusLost > 0 || st.cadusLeft > 0)) row("onboard store", yellow(`${st.cadusLost} CADUs lost to overflow, ${st.cadusLeft} left after the contact window`));
   else if (st) row("onboard store", `max fill ${(st.maxFillBytes / 1e6).toFixed(1)} MB, ${st.waited} CADUs waited (max ${st.maxWaitS.toFixed(2)} s)`);
   if (s.flight.reboots.length) row("OBC reboots", yellow(`${s.flight.reboots.length} (${s.flight.reboots.map((r) => r.cause).join(", ")})`));
+  for (const [i, l] of (s.flight.bootHistory?.lines ?? []).entries()) row(i === 0 ? "Boot history" : "", l);
   row("wall time / throughput", `${s.wallS.toFixed(2)} s / ${s.throughputMbitS.toFixed(1)} Mbit/s of CADUs`);
   const v = s.verdict;
   out(bold(`Verdict: ${v.checks.filter((k) => k.ok).length} of ${v.checks.length} checks passed`));

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, truncateSync, existsSync, statSync, rmSync
 import { join } from "node:path";
 import { loadProfile } from "../../../host/profiles/index.ts";
 import { Bootloader, checkImage, MAX_TRIAL_BOOTS, type BootChoice } from "../../../host/boot/bootloader.ts";
-import { FLASH_FILES, readBootState, PowerLoss, BOOT_RECORD_LEN, NO_TRIAL } from "../../../host/boot/flash-dir.ts";
+import { FLASH_FILES, readBootState, PowerLoss, BOOT_RECORD_LEN, BOOT_RECORD_FILE_LEN, NO_TRIAL } from "../../../host/boot/flash-dir.ts";
 import { provisionFlashDir, ProvisionError } from "../../../host/boot/provision.ts";
 import { flash, signedMessage, IMAGE_HEADER_LEN, SIGNED_HEADER_LEN } from "../../../host/obc/image.ts";
 import { signImage } from "../../../host/boot/keys.ts";
@@ -186,10 +186,11 @@ test("[tengri §boot fault] power lost at every 1/8 of the update's flash writes
   const full = bl(dir0);
   assert.equal(full.processBootRequest(), true);
   const total = full.flash.written;
-  assert.equal(total, v2.length + 2 * BOOT_RECORD_LEN);
+  // The slot, boot.bin's two copies, then boot-record.bin (the outcome "upload accepted" for the next boot).
+  assert.equal(total, v2.length + 2 * BOOT_RECORD_LEN + BOOT_RECORD_FILE_LEN);
   const budgets = new Set<number>();
   for (let k = 0; k <= 8; k++) budgets.add(Math.floor((v2.length * k) / 8));
-  for (let j = 0; j <= 2 * BOOT_RECORD_LEN; j++) budgets.add(v2.length + j);
+  for (let j = 0; j <= 2 * BOOT_RECORD_LEN + BOOT_RECORD_FILE_LEN; j++) budgets.add(v2.length + j);
   const seen = new Set<string>();
   for (const budget of budgets) {
     const dir = newFlashDir(p, v1);
