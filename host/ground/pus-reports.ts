@@ -66,7 +66,7 @@ export function parseTm(packet: Uint8Array): PusTm {
 export interface FailureNotice { code: number; status: string; field: number; found: number; expected: number }
 export const EVENT_NAMES: Record<number, string> = {
   1: "bus-record-rejected", 2: "lines-missing", 3: "tc-refused", 4: "tc-failed", 5: "frames-overflowed", 6: "parameter-applied", 7: "acquisition-stopped", 8: "acquisition-started",
-  9: "booted", 10: "booted-on-trial", 11: "confirmed", 12: "fell-back", 13: "upload-accepted", 14: "upload-rejected", 15: "boot-record-invalid" 16: "mode-changed",
+  9: "booted", 10: "booted-on-trial", 11: "confirmed", 12: "fell-back", 13: "upload-accepted", 14: "upload-rejected", 15: "boot-record-invalid", 16: "mode-changed",
 };
 const SEVERITY = ["", "informative", "low", "medium", "high"] as const;
 

@@ -18,7 +18,7 @@ import { FILE_BOOT_RECORD } from "../../../assembly/security/flash";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
 import {
   COMMANDING_LEN, codecBlockAt, commandingBlockAt, HK_VERSION, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_LEN,
-  HOUSEKEEPING_OFF_BOOT_SLOT, HOUSEKEEPING_OFF_BOOT_VERSION, HOUSEKEEPING_OFF_BOOT_ON_TRIAL, HOUSEKEEPING_OFF_BOOT_TRIAL_ATTEMPT, HOUSEKEEPING_OFF_BOOT_TRIAL_MAX, HOUSEKEEPING_OFF_BOOT_COUNT, HOUSEKEEPING_OFF_BOOT_OUTCOME,
+  HOUSEKEEPING_OFF_BOOT_SLOT, HOUSEKEEPING_OFF_BOOT_VERSION, HOUSEKEEPING_OFF_BOOT_ON_TRIAL, HOUSEKEEPING_OFF_BOOT_TRIAL_ATTEMPT, HOUSEKEEPING_OFF_BOOT_TRIAL_MAX, HOUSEKEEPING_OFF_BOOT_COUNT, HOUSEKEEPING_OFF_BOOT_OUTCOME, HOUSEKEEPING_OFF_PRODUCT_MODE,
 } from "../../../assembly/abi/contract";
 import { detailStatus, detailField, detailFound, detailOffset } from "../../../assembly/abi/control";
 import { crc16 } from "../../../assembly/util/crc16";
@@ -93,7 +93,7 @@ function expectUnknown(): void {
 }
 
 describe("boot record → housekeeping v3 and events 9..15", () => {
-  it("[tengri §boot-events] housekeeping is version 3 and ends with the boot fields at the pre-assigned offsets 167..179 (180 octets)", () => {
+  it("[tengri §boot-events] housekeeping is version 3 with the boot fields at the pre-assigned offsets 167..179, then productMode at 180 (181 octets)", () => {
     expect<u8>(HK_VERSION).toBe(3);
     expect<i32>(HOUSEKEEPING_OFF_BOOT_SLOT).toBe(167);
     expect<i32>(HOUSEKEEPING_OFF_BOOT_VERSION).toBe(168);
@@ -102,9 +102,10 @@ describe("boot record → housekeeping v3 and events 9..15", () => {
     expect<i32>(HOUSEKEEPING_OFF_BOOT_TRIAL_MAX).toBe(174);
     expect<i32>(HOUSEKEEPING_OFF_BOOT_COUNT).toBe(175);
     expect<i32>(HOUSEKEEPING_OFF_BOOT_OUTCOME).toBe(179);
-    expect<i32>(HOUSEKEEPING_LEN).toBe(180);
-    expect<i32>(EV_COUNT).toBe(15);
-    expect<i32>(hk.HK_DATA_LEN).toBe(180 - 7);
+    expect<i32>(HOUSEKEEPING_OFF_PRODUCT_MODE).toBe(180);
+    expect<i32>(HOUSEKEEPING_LEN).toBe(181);
+    expect<i32>(EV_COUNT).toBe(16);                            // 16: the product mode change
+    expect<i32>(hk.HK_DATA_LEN).toBe(181 - 7);
   });
 
   it("[tengri §boot-events] a normal boot: slot, version, count and outcome in housekeeping; event 9 (informative) with the previous outcome and the boot count", () => {
