@@ -24,7 +24,7 @@ import { decodeHousekeeping, type Housekeeping } from "./ground/housekeeping.ts"
 import { parseTmPacket, decodeReport, type PusReport } from "./ground/pus-reports.ts";
 import { CONTRACT } from "./contract/contract.gen.ts";
 import { PieceLedger } from "./ground/completeness.ts";
-import { reconstructStops, EV_ACQ_STOPPED, EV_ACQ_STARTED, type StoppedLines } from "./ground/stopped.ts";
+import { reconstructStops, type StoppedLines } from "./ground/stopped.ts";
 import { computeVerdict, type Verdict } from "./report/verdict.ts";
 import { BacklogSamples, computeBacklog, type Backlog } from "./report/backlog.ts";
 
@@ -206,11 +206,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         backlogHk.add(h.cadus, h.backlogFrames);
         for (const x of obs) x.housekeeping?.(h);
       } else if (pkt.apid === reportApid) {
-        try {
-          const r = decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data));
-          reports.push(r);
-          if (r.kind === "event" && (r.eventId === EV_ACQ_STOPPED || r.eventId === EV_ACQ_STARTED)) ledger.stopEvent();
-        } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; }
+        try { reports.push(decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data))); } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; }
       }
     },
     onEvent(e: LinkEvent) { events[e.kind] = (events[e.kind] ?? 0) + 1; for (const x of obs) x.linkEvent?.(e); },
