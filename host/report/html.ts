@@ -81,7 +81,7 @@ const quicklooks: Section = (r, a) => {
     const name = c.kind === "true" ? "True colour" : "False colour";
     return `<figure class="ql"><figcaption><b>${name}</b> R=${esc(c.bands[0])} G=${esc(c.bands[1])} B=${esc(c.bands[2])}</figcaption>
 <div class="pair${wide ? " wide" : ""}"><div><div class="cap">sent by the imager</div>${img(c.sent, `${name}, sent`)}</div>
-<div><div class="cap">arrived on the ground · <span class="${c.rowsLost ? "badt" : ""}">${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsLost`)} rows lost</span></div>${img(c.ground, `${name}, arrived`)}</div></div></figure>`;
+<div><div class="cap">arrived on the ground · <span class="${c.rowsLost ? "badt" : ""}">${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsLost`)} rows lost</span>${c.rowsStopped ? ` · ${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsStopped`)} rows stopped by command (grey)` : ""}</div>${img(c.ground, `${name}, arrived`)}</div></div></figure>`;
   }).join("");
   const st = q.stretch.map((s) => `${esc(s.band)} ${fmt(s.low)}–${fmt(s.high)}`).join(", ");
   const dropped = r.report.screening ? " Black on the arrived side: tiles the flight screener dropped as cloud (see Cloud screening)." : "";

@@ -11,6 +11,10 @@ import { loadProfile, type Profile } from "../../host/profiles/index.ts";
 import { buildTc, tc, type PusReport } from "../../host/commanding/pus.ts";
 import { tcRecord, commandingFlashDir } from "../host/commanding/tc-frames.ts";
 import { RecordType } from "../../host/obc/bus.ts";
+import { readPng } from "../host/report/png-reader.ts";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 type Ev = Extract<PusReport, { kind: "event" }>;
 type Vr = Extract<PusReport, { kind: "verification" }>;
@@ -40,13 +44,13 @@ function profile(mode: "ccsds121" | "screened" | "ccsds123" | "raw"): { p: Profi
 }
 
 /** Stop after line `stopAfter`, start after line `startAfter` (ack: acceptance, start, completion). */
-async function stopStart(mode: Parameters<typeof profile>[0], lines: number, stopAfter: number, startAfter: number, losePacket?: (apid: number, nth: number) => boolean) {
+async function stopStart(mode: Parameters<typeof profile>[0], lines: number, stopAfter: number, startAfter: number, losePacket?: (apid: number, nth: number) => boolean, out?: string) {
   const { p, grid } = profile(mode);
   const scid = p.spacecraft.scid;
   let seq = 0;
   const rec = (s: ReturnType<typeof tc.stopAcquisition>) => tcRecord([buildTc({ ...s, seq: seq++, ack: 0b1011 })], { scid });
   const after = new Map([[stopAfter, [rec(tc.stopAcquisition())]], [startAfter, [rec(tc.startAcquisition())]]]);
-  const s = await runPass({ profile: p, lines, seed: 31, busFilter: interleave(after), flashDir: commandingFlashDir(), losePacket });
+  const s = await runPass({ profile: p, lines, seed: 31, busFilter: interleave(after), flashDir: commandingFlashDir(), losePacket, out });
   return { s, grid };
 }
 
@@ -96,4 +100,31 @@ test("[tengri §stop-verified] a stop whose event 7 is lost on the link is not a
   assert.equal(chk.ok, false);
   assert.match(chk.detail, /acquisition-started at line 32 with no acquisition-stopped before it/);
   assert.equal(s.commanding.stopped!.lines, 0);
+});
+
+test("[tengri §stop-verified] report.json commanding.stopped lists the interval and its lines; the ground quicklook draws stopped rows grey, distinct from lost rows (magenta)", async () => {
+  const out = mkdtempSync(join(tmpdir(), "tengri-stop-"));
+  try {
+    const { s } = await stopStart("raw", 40, 9, 19, undefined, out);
+    assert.equal(s.verified, true, s.verdict.headline);
+    const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    assert.deepEqual(json.commanding.stopped.intervals.map((i: { from: number; to: number }) => [i.from, i.to]), [[10, 20]]);
+    assert.equal(json.commanding.stopped.lines, 10);
+    const c = json.report.quicklook.composites[0];
+    assert.equal(c.rowsLost, 0);
+    // 4096 pixels on a 1024-pixel quicklook: a row stands for every 4th line (lines 0, 4, 8, …).
+    const png = readPng(readFileSync(join(out, c.ground)));
+    const k = Math.ceil(40 / png.height);
+    assert.equal(k, 4);
+    const px = (y: number) => Array.from(png.rgb.subarray(y * png.width * 3, y * png.width * 3 + 3));
+    let grey = 0;
+    for (let y = 0; y < png.height; y++) {
+      const stopped = y * k >= 10 && y * k < 20;
+      if (stopped) { assert.deepEqual(px(y), [128, 128, 128], `row ${y} (line ${y * k}) grey`); grey++; }
+      else { assert.notDeepEqual(px(y), [128, 128, 128]); assert.notDeepEqual(px(y), [255, 0, 255], `row ${y} not lost`); }
+    }
+    assert.equal(c.rowsStopped, grey);
+    assert.equal(grey, 2);
+    assert.match(readFileSync(join(out, "report.html"), "utf8"), /rows stopped by command \(grey\)/);
+  } finally { rmSync(out, { recursive: true, force: true }); }
 });
