@@ -125,6 +125,8 @@ test("[tengri §stop-verified] report.json commanding.stopped lists the interval
     }
     assert.equal(c.rowsStopped, grey);
     assert.equal(grey, 2);
-    assert.match(readFileSync(join(out, "report.html"), "utf8"), /rows stopped by command \(grey\)/);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    assert.match(html, /rows stopped by command \(grey\)/);
+    assert.match(html, /Acquisition stopped by command: <span class="fig" data-k="commanding.stopped.lines" data-v="10">10<\/span> lines in \[10, 20\)/);
   } finally { rmSync(out, { recursive: true, force: true }); }
 });
