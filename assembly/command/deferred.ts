@@ -9,6 +9,10 @@ import { reportSetDestination, reportVerification } from "./reports";
 import { eventRaise, EV_TC_FAILED } from "./events";
 import { ACK_COMPLETION } from "./tc-packet";
 
+/** Kinds of deferred request. A new request whose effect waits for a boundary (a product-mode
+ *  switch, say) takes the next kind, defers itself when accepted and completes its kind there. */
+export const D_START: u32 = 1, D_STOP: u32 = 2, D_PARAM: u32 = 3;
+
 /** Deferred requests that may wait at once; one more is refused at acceptance (E_PUS_DEFERRED, field 3). */
 export const MAX_DEFERRED: i32 = 4;
 const D_ENTRY: usize = 20;
