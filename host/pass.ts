@@ -26,7 +26,7 @@ import { parseTmPacket, decodeReport, type PusReport } from "./ground/pus-report
 import { bootHistory, formatBootHistory, type BootHistoryEntry } from "./ground/boot-history.ts";
 import { CONTRACT } from "./contract/contract.gen.ts";
 import { PieceLedger } from "./ground/completeness.ts";
-import { reconstructStops, EV_ACQ_STOPPED, EV_ACQ_STARTED, type StoppedLines } from "./ground/stopped.ts";
+import { reconstructStops, type StoppedLines } from "./ground/stopped.ts";
 import { computeVerdict, type Verdict } from "./report/verdict.ts";
 import { BacklogSamples, computeBacklog, type Backlog } from "./report/backlog.ts";
 
@@ -221,7 +221,6 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         let r: PusReport;
         try { r = decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data)); } catch { badReports++; events["pus-report-bad"] = (events["pus-report-bad"] ?? 0) + 1; return; }
         reports.push(r);
-        if (r.kind === "event" && (r.eventId === EV_ACQ_STOPPED || r.eventId === EV_ACQ_STARTED)) ledger.stopEvent();
         // A product mode switch: the image sends it before any packet of the new mode.
         const to = r.kind === "event" && r.eventId === EV_MODE_CHANGED ? modeOfEventCount(r.count) : null;
         if (r.kind === "event" && to) { recon.modeFrom(r.line, to); ledger.modeFrom(r.line, to); }

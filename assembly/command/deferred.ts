@@ -9,6 +9,9 @@ import { reportSetDestination, reportVerification } from "./reports";
 import { eventRaise, EV_TC_FAILED } from "./events";
 import { ACK_COMPLETION } from "./tc-packet";
 
+/** Kinds of deferred request: ST[8] start, stop, ST[20,3] parameter change, ST[8] product mode switch. */
+export const D_START: u32 = 1, D_STOP: u32 = 2, D_PARAM: u32 = 3, D_MODE: u32 = 4;
+
 /** Deferred requests that may wait at once; one more is refused at acceptance (E_PUS_DEFERRED, field 3). */
 export const MAX_DEFERRED: i32 = 4;
 const D_ENTRY: usize = 20;

@@ -19,7 +19,7 @@ import { authenticate, authDataPtr, authDataLen } from "./auth-seam";
 import { parseTcPacket, tcConsumed, tcHasRequestId, tcPacketId, tcSeqControl, tcAck, tcService, tcSubtype, tcSource, tcAppPtr, tcAppLen, ACK_ACCEPTANCE, ACK_START, ACK_COMPLETION } from "./tc-packet";
 import { reportData, reportSend, reportSetDestination, reportVerification } from "./reports";
 import { eventsReset, eventRaise, eventRaiseAt, eventAcquisition, eventSetEnabled, eventKnown, eventAlwaysOn, EV_TC_REFUSED, EV_TC_FAILED, EV_PARAM_APPLIED, EV_ACQ_STOPPED, EV_ACQ_STARTED, EV_FRAMES_OVERFLOWED, EV_LINES_MISSING, EV_BUS_REJECTED, EV_MODE_CHANGED } from "./events";
-import { deferredReset, deferredCount, deferredPush, deferredComplete, MAX_DEFERRED } from "./deferred";
+import { deferredReset, deferredCount, deferredPush, deferredComplete, MAX_DEFERRED, D_START, D_STOP, D_PARAM, D_MODE } from "./deferred";
 import { paramOffset, paramWidth, paramRead, paramWrite } from "./params";
 import { crc32 } from "./crc32";
 import { updateStart, updateSegment, updateEnd, updateRebootToUploaded, codeDigest } from "./update-seam";
@@ -62,7 +62,6 @@ let refusedAtAcceptance: bool = false;
 let modePending: bool = false;
 let modeTarget: i32 = 0;
 
-const D_START: u32 = 1, D_STOP: u32 = 2, D_PARAM: u32 = 3, D_MODE: u32 = 4;
 /** Whether the request being executed was queued (its completion comes at the boundary). */
 let deferredRequest: bool = false;
 

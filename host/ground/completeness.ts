@@ -89,8 +89,10 @@ export class PieceLedger {
   private hkFinal: Housekeeping | null = null;
   private readonly sentRuns = new LineRuns();
   private readonly missingRuns = new LineRuns();
-  /** A stop event arrived: rows where nothing arrived wait for the end, when the intervals are known. */
-  private stopsPossible = false;
+  /**
+   * Rows where nothing arrived wait for the end, when the commanded stops are known (their events
+   * may reach the ground after the rows are finished: the report channel can lag the image's).
+   */
   private readonly emptyRows: [number, number][] = [];
 
   constructor(readonly spec: PieceSpec) {
@@ -145,9 +147,6 @@ export class PieceLedger {
 
   /** The reconstruction found no packet at all of this line. */
   lineMissing(line: number): void { this.missingRuns.add(line); }
-
-  /** An acquisition-stopped or -started event arrived (the pass has commanded stops). */
-  stopEvent(): void { this.stopsPossible = true; }
 
   /**
    * An image piece (raw segment, unit, CCSDS 123 segment: band 0) arrived and decoded; line: its
@@ -216,7 +215,7 @@ export class PieceLedger {
   private checkRow(f: number, n: number): void {
     const r = this.rows.get(f) ?? { pieces: new Map<string, string>(), tiles: new Map<number, TileSeen>(), mask: null };
     this.rows.delete(f);
-    if (this.stopsPossible && r.pieces.size === 0 && r.tiles.size === 0 && r.mask === null) { this.emptyRows.push([f, n]); return; }
+    if (r.pieces.size === 0 && r.tiles.size === 0 && r.mask === null) { this.emptyRows.push([f, n]); return; }
     this.checkRowOf(r, f, n);
   }
 

@@ -81,7 +81,7 @@ const quicklooks: Section = (r, a) => {
     const name = c.kind === "true" ? "True colour" : "False colour";
     return `<figure class="ql"><figcaption><b>${name}</b> R=${esc(c.bands[0])} G=${esc(c.bands[1])} B=${esc(c.bands[2])}</figcaption>
 <div class="pair${wide ? " wide" : ""}"><div><div class="cap">sent by the imager</div>${img(c.sent, `${name}, sent`)}</div>
-<div><div class="cap">arrived on the ground · <span class="${c.rowsLost ? "badt" : ""}">${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsLost`)} rows lost</span></div>${img(c.ground, `${name}, arrived`)}</div></div></figure>`;
+<div><div class="cap">arrived on the ground · <span class="${c.rowsLost ? "badt" : ""}">${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsLost`)} rows lost</span>${c.rowsStopped ? ` · ${fig(r, `report.quicklook.composites.${q.composites.indexOf(c)}.rowsStopped`)} rows stopped by command (grey)` : ""}</div>${img(c.ground, `${name}, arrived`)}</div></div></figure>`;
   }).join("");
   const st = q.stretch.map((s) => `${esc(s.band)} ${fmt(s.low)}–${fmt(s.high)}`).join(", ");
   const dropped = r.report.screening ? " Black on the arrived side: tiles the flight screener dropped as cloud (see Cloud screening)." : "";
@@ -242,7 +242,9 @@ const commanding: Section = (r) => {
   if (!c || (c.reports.length === 0 && c.badReports === 0)) return "";
   const shown = c.reports.slice(0, 200);
   const rows = shown.map((x, i) => `<tr><td>${fig(r, `commanding.reports.${i}.counter`)}</td><td>ST[${x.service},${x.subtype}]</td><td>${esc(describeReport(x))}</td></tr>`).join("");
-  return section("commanding", "Commanding (PUS-C reports)", `<p>${fig(r, "commanding.reports.length")} reports decoded on APID ${fig(r, "commanding.reportApid")}, ${fig(r, "commanding.badReports")} unreadable${c.reports.length > shown.length ? `; the first ${fmt(shown.length)} listed, all in report.json` : ""}.</p><table class="grid"><thead><tr><th>#</th><th>type</th><th>report</th></tr></thead><tbody>${rows}</tbody></table>`);
+  const st = c.stopped;
+  const stops = st ? `<p>Acquisition stopped by command: ${fig(r, "commanding.stopped.lines")} lines in ${st.intervals.map((i) => `[${fmt(i.from)}, ${i.to === null ? "end of pass" : fmt(i.to)})`).join(", ")} (grey in the quicklook, not missing)${st.problems.length ? `; <span class="badt">${esc(st.problems.slice(0, 3).join("; "))}</span>` : ""}.</p>` : "";
+  return section("commanding", "Commanding (PUS-C reports)", `${stops}<p>${fig(r, "commanding.reports.length")} reports decoded on APID ${fig(r, "commanding.reportApid")}, ${fig(r, "commanding.badReports")} unreadable${c.reports.length > shown.length ? `; the first ${fmt(shown.length)} listed, all in report.json` : ""}.</p><table class="grid"><thead><tr><th>#</th><th>type</th><th>report</th></tr></thead><tbody>${rows}</tbody></table>`);
 };
 
 const flightLog: Section = (r) => section("flight-log", "Flight image log", `<p>Exit code ${fig(r, "flight.exitCode")}; ${fig(r, "flight.busBytes", fmtBytes)} in on the bus, ${fig(r, "flight.caduBytes", fmtBytes)} of CADUs out.</p><details><summary>${fmt(r.flight.log.length)} log lines</summary><pre>${esc(r.flight.log.join("\n"))}</pre></details>`);

@@ -8,6 +8,7 @@ import type { PassObserver, PassSummary } from "../pass.ts";
 import type { DecodedFrame, LinkEvent } from "../ground/link-decoder.ts";
 import type { Housekeeping } from "../ground/housekeeping.ts";
 import { encodePng } from "./png.ts";
+import { insideInterval } from "../ground/stopped.ts";
 import { composites, QuicklookBuffer, type Composite, type Stretch } from "./quicklook.ts";
 import { Timeline } from "./timeline.ts";
 import { renderHtml } from "./html.ts";
@@ -99,7 +100,10 @@ function buildReport(
   // placed at the flight's own CADU count when it was taken (housekeeping frames may wait in
   // the store and reach the ground much later).
   for (const b of s.downlink.backlog?.samples ?? []) timeline.backlogAt(b.cadu, b.frames);
-  for (const l of s.image.lostLines) ql.markLost(l.line, l.bands);
+  // Lines inside a commanded stop are not lost: their rows are drawn grey, not magenta.
+  const stops = s.commanding?.stopped?.intervals ?? [];
+  for (const l of s.image.lostLines) if (!stops.some((i) => insideInterval(i, l.line))) ql.markLost(l.line, l.bands);
+  ql.markStopped(stops);
   const stretches = new Map<number, Stretch>();
   for (const c of comps) for (const b of c.bands) if (!stretches.has(b)) stretches.set(b, ql.stretch(b));
   const pngs = new Map<string, Buffer>();
@@ -110,7 +114,7 @@ function buildReport(
     pngs.set(sent, encodePng(ql.width, h, ql.render(c, "sent", stretches).rgb));
     const g = ql.render(c, "ground", stretches);
     pngs.set(ground, encodePng(ql.width, h, g.rgb));
-    return { kind: c.kind, bands: names, sent, ground, rowsLost: g.rowsLost };
+    return { kind: c.kind, bands: names, sent, ground, rowsLost: g.rowsLost, ...(g.rowsStopped ? { rowsStopped: g.rowsStopped } : {}) };
   });
   const screeningSummary = (s as { screening?: Record<string, number | boolean> | null }).screening ?? null;
   let screening: ReportExtras["screening"] = null;

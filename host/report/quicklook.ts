@@ -1,9 +1,12 @@
 // Quicklooks of a pass with bounded memory: every kx-th pixel (fixed from the profile) and every
 // ky-th line, where ky starts equal to kx (square ground pixels) and doubles whenever the row
 // buffer fills, so the image never exceeds maxSide rows however long the pass is.
+import { insideInterval } from "../ground/stopped.ts";
 import type { BandProfile } from "../profiles/index.ts";
 
 export const MAGENTA = [255, 0, 255] as const;
+/** Rows inside a commanded stop of acquisition (nothing owed: not a loss). */
+export const STOPPED_GREY = [128, 128, 128] as const;
 
 export interface Composite {
   /** "true" (red, green, blue) or "false" (NIR, red, green). */
@@ -178,6 +181,19 @@ export class QuicklookBuffer {
     return base;
   }
 
+  /** Commanded stop intervals [from, to) (to null: to the end), line counters modulo 2^32. */
+  private stops: { from: number; to: number | null }[] = [];
+
+  /** The commanded stops of the pass (host/ground/stopped.ts): their rows render grey on the ground side. */
+  markStopped(intervals: readonly { from: number; to: number | null }[]): void { this.stops = intervals.map((i) => ({ from: i.from, to: i.to })); }
+
+  /** Whether the line a row stands for lies inside a commanded stop. */
+  private rowStopped(y: number): boolean {
+    if (this.first < 0 || this.stops.length === 0) return false;
+    const line = (this.first + y * this.ky) % 2 ** 32;
+    return this.stops.some((i) => insideInterval(i, line));
+  }
+
   /** A line the ground reports lost or partial (from the summary), with its lost bands. */
   markLost(line: number, bands: number[]): void {
     if (this.first < 0) return;
@@ -206,14 +222,22 @@ export class QuicklookBuffer {
     return { band, low, high };
   }
 
-  /** RGB octets of a composite; on the ground side, rows missing any of its bands are magenta. */
-  render(c: Composite, side: "sent" | "ground", stretches: Map<number, Stretch>): { rgb: Uint8Array; rowsLost: number } {
+  /**
+   * RGB octets of a composite; on the ground side, rows inside a commanded stop are grey and rows
+   * missing any of its bands otherwise are magenta.
+   */
+  render(c: Composite, side: "sent" | "ground", stretches: Map<number, Stretch>): { rgb: Uint8Array; rowsLost: number; rowsStopped: number } {
     const w = this.width, h = Math.max(1, this.rows);
     const rgb = new Uint8Array(w * h * 3);
-    let rowsLost = 0;
+    let rowsLost = 0, rowsStopped = 0;
     const slots = c.bands.map((b) => this.slotOf[b]);
     const need = slots.reduce((m, s) => m | (1 << s), 0);
     for (let y = 0; y < this.rows; y++) {
+      if (side === "ground" && this.rowStopped(y) && (this.groundMask[y] & need) !== need) {
+        rowsStopped++;
+        for (let x = 0; x < w; x++) rgb.set(STOPPED_GREY, (y * w + x) * 3);
+        continue;
+      }
       const lost = side === "ground" && ((this.groundMask[y] & need) !== need || (this.lostMask[y] & need) !== 0);
       if (lost) {
         rowsLost++;
@@ -230,6 +254,6 @@ export class QuicklookBuffer {
         }
       }
     }
-    return { rgb, rowsLost };
+    return { rgb, rowsLost, rowsStopped };
   }
 }

@@ -53,6 +53,8 @@ export function printSummary(s: PassSummary, out: (line: string) => void = (l) =
   if (s.commanding && (s.commanding.reports.length > 0 || s.commanding.badReports > 0)) {
     out(bold("Commanding (PUS-C reports)"));
     row("reports decoded / unreadable", `${s.commanding.reports.length} / ${s.commanding.badReports}`);
+    const st = s.commanding.stopped;
+    if (st) row("stopped by command", `${st.lines} lines in ${st.intervals.map((i) => `[${i.from}, ${i.to ?? "end"})`).join(", ")}${st.problems.length ? red(`; ${st.problems[0]}`) : ""}`);
     for (const r of s.commanding.reports.slice(0, 20)) row(`  #${r.counter}`, describeReport(r));
     if (s.commanding.reports.length > 20) row("", `… ${s.commanding.reports.length - 20} more in report.json`);
   }

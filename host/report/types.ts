@@ -15,6 +15,8 @@ export interface QuicklookJson {
   ground: string;
   /** Rows of the arrived image painted magenta: a band of the composite was lost on a line the row stands for. */
   rowsLost: number;
+  /** Rows inside a commanded stop of acquisition (grey, not lost); absent when none. */
+  rowsStopped?: number;
 }
 
 export interface ReportExtras {

@@ -19,6 +19,7 @@ import { LinkDecoder } from "../../host/ground/link-decoder.ts";
 import { ImageReconstructor, cucTime16 } from "../../host/ground/image.ts";
 import { ScreeningGround } from "../../host/ground/screening.ts";
 import { PieceLedger } from "../../host/ground/completeness.ts";
+import { reconstructStops } from "../../host/ground/stopped.ts";
 import { computeVerdict } from "../../host/report/verdict.ts";
 import { decodeHousekeeping, type Housekeeping } from "../../host/ground/housekeeping.ts";
 import { parseTmPacket, decodeReport, type PusReport } from "../../host/ground/pus-reports.ts";
@@ -96,15 +97,16 @@ function ground(p: Profile, port: number) {
       dec.end(); sock.destroy();
       const img = recon.end();
       const s = screening.end();
-      return { img, verdict: computeVerdict({ completeness: ledger.end([]), image: img, exitCode, screening: true, degradeBound: scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0, maskTotals: s }) };
+      const completeness = ledger.end([], reconstructStops(reports));
+      return { img, completeness, verdict: computeVerdict({ completeness, image: img, exitCode, screening: true, degradeBound: scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0, maskTotals: s }) };
     },
   };
 }
 
 /** The line records of a synthetic pass, handed to the ground's expectations as they are made. */
-function passLines(p: Profile, seed: number, g: ReturnType<typeof ground>): Uint8Array[] {
+function passLines(p: Profile, seed: number, g: ReturnType<typeof ground>, lines = LINES): Uint8Array[] {
   const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
-  const src = openScene(p, { scene: "synthetic", seed, lines: LINES });
+  const src = openScene(p, { scene: "synthetic", seed, lines });
   const out: Uint8Array[] = [];
   for (let l = src.next(); l; l = src.next()) {
     g.expect(l.counter, l.samples, l.timeCoarse, l.timeFine);
@@ -133,7 +135,7 @@ async function bench(srv: HilServer) {
 
 const verif = (rs: PusReport[], seq: number) => rs.filter((r) => r.kind === "verification" && r.requestId.seqCount === seq) as Extract<PusReport, { kind: "verification" }>[];
 
-test("[tengri §hil] [ECSS-E-ST-70-41C §6.1, §6.3, §6.8, §6.17, §6.20] [355.0-B-2 §3.4.2] HIL run commanded over the telecommand port: every report arrives, a threshold changes at a tile boundary, the pass verifies; a forged MAC and a replayed frame are refused, counted, not executed, and the next pass still verifies", async () => {
+test("[tengri §hil] [tengri §stop-verified] [ECSS-E-ST-70-41C §6.1, §6.3, §6.8, §6.17, §6.20] [355.0-B-2 §3.4.2] HIL run commanded over the telecommand port: every report arrives, a threshold changes at a tile boundary, acquisition stops and restarts mid-pass on the tile grid, the pass verifies; a forged MAC and a replayed frame are refused, counted, not executed, and the next pass still verifies", async () => {
   const p = profile();
   const scid = p.spacecraft.scid;
   const macKey = new Uint8Array(randomBytes(32));
@@ -154,36 +156,42 @@ test("[tengri §hil] [ECSS-E-ST-70-41C §6.1, §6.3, §6.8, §6.17, §6.20] [355
     const v = configValues(p);
     const blue = (v.scrCoreBlue as number) + 41;
 
-    // ---- Pass 1 (boot 1): commanded, every report, the threshold at a tile boundary, verified.
+    // ---- Pass 1 (boot 1): commanded, every report, the threshold at a tile boundary, a stop of
+    // acquisition from line 128 to line 192 (the tile grid), verified.
+    const LINES1 = 256;
     {
       const g = ground(p, srv.caduPort);
       await g.connected;
       await until("ground connected", () => srv.stats().caduClients.length >= 1);
-      const lines = passLines(p, 5, g);
+      const lines = passLines(p, 5, g, LINES1);
       const b = await bench(srv);
       await b.send([configRecord(p)]);
-      const qStart = await command(tc.startAcquisition());
+      const qStart = await command(tc.startAcquisition());                     // running already: complete at once
       await b.send(lines.slice(0, 10));
       const qSet = await command(tc.setParams([["scrCoreBlue", blue]]));       // applied at line 64
       await b.send(lines.slice(10, 30));
       const qHk = await command(tc.hkReport());
       const qAlive = await command(tc.areYouAlive());
-      await b.send(lines.slice(30, 100));
+      await b.send(lines.slice(30, 70));
+      const qStopMid = await command(tc.stopAcquisition());                    // effective at line 128
+      await b.send(lines.slice(70, 100));
       const qReport = await command(tc.reportParams(["scrCoreBlue"]));
-      await b.send(lines.slice(100));
-      const qStop = await command(tc.stopAcquisition());
-      await b.send([encodeEnd(LINES)]);
+      await b.send(lines.slice(100, 150));
+      const qStartMid = await command(tc.startAcquisition());                  // effective at line 192
+      await b.send(lines.slice(150));
+      const qStop = await command(tc.stopAcquisition());                       // effective at the end of the pass
+      await b.send([encodeEnd(LINES1)]);
       b.sock.end();
       await until("boot 1 ended", () => ev.list.some((e) => e.kind === "image-exit" && e.boot === 1));
       const exit = ev.list.find((e) => e.kind === "image-exit" && e.boot === 1) as Extract<HilEvent, { kind: "image-exit" }>;
       assert.equal(exit.code, 0, srv.stats().log.slice(-5).join("\n"));
       const served = srv.stats().caduBytes;
       await until("ground got every CADU", () => g.bytes >= served);
-      const { img, verdict } = g.end(0);
+      const { img, verdict, completeness } = g.end(0);
       const rs = g.reports;
       assert.equal(g.badReports, 0);
       rs.forEach((r, i) => assert.equal(r.counter, rs[0].counter + i, `report ${i}: message type counter without a gap`));
-      for (const q of [qStart, qSet, qHk, qAlive, qReport, qStop]) {
+      for (const q of [qStart, qSet, qHk, qAlive, qStopMid, qReport, qStartMid, qStop]) {
         assert.deepEqual(verif(rs, q).map((x) => [x.stage, x.success]), [["acceptance", true], ["completion", true]], `request ${q}: ${JSON.stringify(verif(rs, q))}`);
       }
       assert.equal(rs.filter((r) => r.kind === "are-you-alive").length, 1);
@@ -200,13 +208,22 @@ test("[tengri §hil] [ECSS-E-ST-70-41C §6.1, §6.3, §6.8, §6.17, §6.20] [355
       const last = g.hk[g.hk.length - 1];
       assert.equal(last.state, "ended");
       assert.equal(last.paramChanges, 1);
-      assert.equal(last.tcAccepted, 6);
+      assert.equal(last.tcAccepted, 8);
       assert.equal(last.tcRejAuth + last.tcRejReplay + last.tcRejFrame, 0);
-      assert.equal(last.linesAccepted, LINES);
-      assert.equal(last.linesDroppedStopped, 0);
-      assert.equal(img.linesMissing, 0);
+      // The stop: events 7 and 8 with the interval; each ST[1,7] only after its event, at the boundary.
+      const acq = rs.filter((r) => r.kind === "event" && (r.eventId === 7 || r.eventId === 8)) as Extract<PusReport, { kind: "event" }>[];
+      assert.deepEqual(acq.map((e) => [e.event, e.at, e.count]), [["acquisition-stopped", 128, 0], ["acquisition-started", 192, 64], ["acquisition-stopped", LINES1, 64]]);
+      const done = (q: number) => verif(rs, q).find((x) => x.stage === "completion")!;
+      assert.equal(done(qStopMid).counter, acq[0].counter + 1);
+      assert.equal(done(qStartMid).counter, acq[1].counter + 1);
+      assert.equal(done(qStop).counter, acq[2].counter + 1);
+      assert.deepEqual(completeness.stopped?.intervals.map((i) => [i.from, i.to, i.linesSent]), [[128, 192, 64], [LINES1, null, 0]]);
+      assert.equal(last.linesAccepted, LINES1 - 64);
+      assert.equal(last.linesDroppedStopped, 64);
+      assert.equal(img.linesMissing, 64, "the stopped lines, and no other");
       assert.equal(verdict.verified, true, verdict.headline);
-      assert.equal(srv.stats().tcRecordsToImage, 6);
+      assert.ok(verdict.checks.find((k) => k.name === "lines stopped by command")?.ok);
+      assert.equal(srv.stats().tcRecordsToImage, 8);
     }
 
     // ---- Pass 2 (boot 2, the ARSN state kept in /flash): a forged MAC, a replayed frame.

@@ -8,6 +8,8 @@ import * as hk from "../../../assembly/payload/housekeeping";
 import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected, commandEndPass, commandStartPending, commandStopPending, commandDeferredCount, commandModePending } from "../../../assembly/command/services";
 import { crc32 } from "../../../assembly/command/crc32";
 import { reportMessageCounter } from "../../../assembly/command/reports";
+import { deferredPush, deferredCount, deferredReset, MAX_DEFERRED } from "../../../assembly/command/deferred";
+import { eventRaise, eventAcquisition, eventSetEnabled, EV_ACQ_STOPPED, EV_TC_REFUSED } from "../../../assembly/command/events";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
@@ -594,6 +596,24 @@ describe("stop and start verified (tengri §stop-verified)", () => {
       expect<bool>(commandAcquiring()).toBe(true);
     }
     expect<u32>(reportCounter()).toBe((c0 + 24) & 0xFFFF);     // events 7 and 8, twelve times each
+  });
+
+  it("[tengri §stop-verified] the deferred queue refuses a fifth entry by itself; events 7 and 8 leave only through eventAcquisition, every occurrence, and ST[5,6] cannot turn them off", () => {
+    boot();
+    deferredReset();
+    for (let i = 0; i < MAX_DEFERRED; i++) expect<bool>(deferredPush(1, 0, 0, 0, 0)).toBe(true);
+    expect<bool>(deferredPush(1, 0, 0, 0, 0)).toBe(false);
+    expect<i32>(deferredCount()).toBe(MAX_DEFERRED);
+    deferredReset();
+    const c0 = reportCounter();
+    eventRaise(EV_ACQ_STOPPED, OK, 1);                        // not through the rate-limited path
+    eventAcquisition(EV_TC_REFUSED, 1, 2);                    // not an interval event
+    expect<u32>(reportCounter()).toBe(c0);
+    expect<i32>(eventSetEnabled(EV_ACQ_STOPPED, false)).toBe(E_PUS_EVENT);
+    expect<i32>(eventSetEnabled(EV_ACQ_STOPPED, true)).toBe(OK);
+    for (let k = 0; k < 1500; k++) eventAcquisition(EV_ACQ_STOPPED, 0, <u32>k);
+    expect<u32>(reportCounter()).toBe((c0 + 1500) & 0xFFFF);
+    expect<u32>(eventAt()).toBe(1499);
   });
 });
 

@@ -82,7 +82,6 @@ function stats(exact: number, missing: number): ReconstructionStats {
 /** A raw-mode ledger of 40 lines where lines [from, to) never arrived; the housekeeping says `dropped`. */
 function verdictOf(reports: PusReport[], from: number, to: number, dropped: number) {
   const l = new PieceLedger({ mode: "raw", bands: 1, pixels: 8, segPixels: 8, unitLines: 1, unitPixels: 0, tileSize: null, hkEveryLines: 0 });
-  if (reports.length) l.stopEvent();
   for (let i = 0; i < 40; i++) l.lineSent(i);
   l.housekeeping({ ...hk(dropped, 40 - (to - from)), hkSequence: 1, state: "acquiring" } as Housekeeping);
   l.housekeeping(hk(dropped, 40 - (to - from)));
