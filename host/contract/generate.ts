@@ -47,7 +47,7 @@ function whenExpr(w: string | undefined): string {
   if (!w) return "";
   const m = /^(\w+)=([\d|]+)$/.exec(w);
   if (!m) throw new Error(`bad when: ${w}`);
-  const v = m[1] === "coder" ? "coder" : m[1] === "screenEnabled" ? "screen" : null;
+  const v = m[1] === "coder" ? "coder" : m[1] === "screenEnabled" ? "screen" : m[1] === "panEnabled" ? "pan" : null;
   if (!v) throw new Error(`when on ${m[1]} is not supported`);
   return m[2].split("|").map((x) => `${v} == ${x}`).join(" || ");
 }
@@ -98,6 +98,7 @@ function contractTs(): string {
     "export function checkConfigFields(ptr: usize, bands: i32): i32 {",
     `  const coder = <i32>load<u8>(ptr + <usize>(codecBlockAt(bands) + OFF_CODER));`,
     `  const screen = <i32>load<u8>(ptr + <usize>(screeningBlockAt(bands) + OFF_SCREEN_ENABLED));`,
+    `  const pan = <i32>load<u8>(ptr + <usize>(panchromaticBlockAt(bands) + OFF_PAN_ENABLED));`,
     "  let at: i32 = 0;", "  let v: i64 = 0;");
   for (const b of blocks) {
     const checked = b.fields.filter((f) => f.min !== undefined || f.enum || f.bits || f.value !== undefined);

@@ -10,7 +10,7 @@ import { crc32 } from "../../../assembly/command/crc32";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
-import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE } from "../../../assembly/abi/contract";
+import { COMMANDING_LEN, PANCHROMATIC_LEN, codecBlockAt, commandingBlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE, loadU16BE, loadU32BE } from "../../../assembly/util/be";
 import { E_TC_AUTH, E_TC_FRAME, E_FLASH_NONE, E_UPL_STATE } from "../../../assembly/abi/status";
@@ -19,7 +19,7 @@ import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_P
 const BANDS = 1;
 const PIXELS = 16;
 const SCID: u32 = 171;
-const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + PANCHROMATIC_LEN + 2;
 const CB: i32 = codecBlockAt(BANDS);
 
 function table(): usize {
