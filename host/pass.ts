@@ -13,10 +13,12 @@ import { runImage, realTimeMargin } from "./obc/obc.ts";
 import { runSupervised, type BusItem, type LineFault, type Reboot, type FlashBoot, type SupervisedResult } from "./obc/watchdog.ts";
 import { Transmitter } from "./downlink/transmitter.ts";
 import type { StorePolicy, StoreReport } from "./downlink/store.ts";
-import { configRecord, aecOptions, screeningOptions, hyperOptions, type ConfigOverrides } from "./obc/config-table.ts";
+import { configRecord, aecOptions, screeningOptions, hyperOptions, panOptions, type ConfigOverrides } from "./obc/config-table.ts";
+import { multiResScene, SceneError, type SensorLine } from "./sensor/index.ts";
+import { PanGround, type PanSummary } from "./ground/pan.ts";
 import { ScreeningGround, type ScreeningSummary, type TileStats } from "./ground/screening.ts";
 import { createReportObserver } from "./report/index.ts";
-import { encodeLine, encodeEnd } from "./obc/bus.ts";
+import { encodeLine, encodeEnd, encodePanLine } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
 import { ImageReconstructor, cucTime16, type ReconstructionStats } from "./ground/image.ts";
@@ -124,6 +126,10 @@ export interface PassSummary {
   downlink: { passDurationS: number; rawBitRate: number; downlinkBitRate: number; caduBits: number; linkTimeS: number; dataLinkTimeS: number; linkUse: number; backlogS: number; keepsUp: boolean; backlog: Backlog; store: StoreReport };
   /** PUS-C reports the ground decoded from the report APID (README, Commanding the payload), in arrival order; unreadable ones counted. */
   commanding: { reportApid: number; reports: PusReport[]; badReports: number };
+  /** The panchromatic channel (profiles with sensor.panchromatic): segments, decode, exactness or PSNR. */
+  pan: PanSummary | null;
+  /** Per channel: coded rate over the pass against the downlink (the pan beside the bands and their screening products). */
+  channels: { name: string; bytes: number; rateBitS: number; shareOfDownlink: number; lossless: boolean; psnrDb: number | null; maxError: number | null }[];
   wallS: number;
   throughputMbitS: number;
 }
@@ -145,7 +151,15 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const d = derived(p);
   const lines = o.lines ?? 2000;
   const image = flash(readFileSync(o.wasmPath ?? FLIGHT_WASM), p, "tengri-dev");
-  const scene = openScene(p, o, lines);
+  const pan = panOptions(p);
+  if (pan && (o.scene ?? "synthetic") !== "synthetic") throw new SceneError("scene", "a profile with a panchromatic channel takes the synthetic co-registered scene only");
+  const multi = pan ? multiResScene(p, { seed: o.seed ?? 1, lines }) : null;
+  let panLines: SensorLine[] = [];
+  const scene = multi
+    ? { bands: multi.bands, pixels: multi.pixels, lines: multi.lines, next() { const l = multi.next(); if (!l) return null; panLines = l.pan; return l.ms; } }
+    : openScene(p, o, lines);
+  const panGround = pan ? new PanGround(pan.pixels, pan.bitDepth, pan.segmentBlocks, pan.lossless, p.products.pan?.ccsds122?.minPsnrDb ?? 30) : null;
+  const channelBytes = { ms: 0, pan: 0 };
   const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
   const obs = [...(o.observers ?? []), ...(o.out ? [createReportObserver(o.out)] : [])];
@@ -189,7 +203,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         if (o.losePacket(pkt.apid, nth)) return;
       }
       const band = apidBand.get(pkt.apid);
+      if (band !== undefined || (scr && (pkt.apid === scr.statsApid || pkt.apid === scr.maskApid))) channelBytes.ms += pkt.data.length + 6;
       if (band !== undefined) recon.addPacket(band, pkt.data, pkt.seqFlags);
+      else if (panGround && pkt.apid === pan!.apid) { channelBytes.pan += pkt.data.length + 6; panGround.addPacket(pkt.data); }
       else if (screening && pkt.apid === scr!.statsApid) screening.addStats(pkt.data);
       else if (screening && pkt.apid === scr!.maskApid) screening.addMask(pkt.data, pkt.seqFlags);
       else if (pkt.apid === p.products.housekeeping.apid) {
@@ -219,6 +235,12 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       tNow = sent / p.sensor.lineRateHz;
       yield { record: encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples }), line: line.counter };
+      // The pan lines of this line's time (k of them, record type 6), after it.
+      for (const pl of panLines) {
+        panGround!.lineSent(pl.samples);
+        yield { record: encodePanLine({ counter: pl.counter, timeCoarse: pl.timeCoarse, timeFine: pl.timeFine, pixels: pan!.pixels, bitDepth: pan!.bitDepth, samples: pl.samples }) };
+      }
+      panLines = [];
       sent++;
       if (o.onProgress && sent % 64 === 0) o.onProgress(sent, lines);
     }
@@ -248,7 +270,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const screeningSummary = screening?.end() ?? null;
   const reboots: Reboot[] = "reboots" in run ? (run.reboots as Reboot[]) : [];
   const completeness = ledger.end(reboots);
+  const panSummary = panGround?.end() ?? null;
   const verdict = computeVerdict({
+    extra: panSummary ? [{ name: "pan segments (CCSDS 122)", expected: panSummary.segmentsExpected, got: panSummary.segmentsComplete, ok: panSummary.ok, detail: panSummary.detail }] : undefined,
     completeness, image: img, exitCode: run.exitCode, screening: scr !== null,
     degradeBound: scr && scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0, maskTotals: screeningSummary ?? undefined,
   });
@@ -287,6 +311,13 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       backlogS: backlog.endS, keepsUp: backlog.keptPace, backlog, store: txReport.store,
     },
     commanding: { reportApid, reports, badReports },
+    pan: panSummary,
+    channels: [
+      { name: pan ? "multispectral" : "image", bytes: channelBytes.ms, rateBitS: passDurationS > 0 ? (channelBytes.ms * 8) / passDurationS : 0, shareOfDownlink: passDurationS > 0 ? (channelBytes.ms * 8) / passDurationS / p.link.downlinkBitRate : 0,
+        lossless: mode !== "ccsds123" || hyperOptions(p).params.fidelity === 0, psnrDb: null, maxError: mode === "ccsds123" ? (hyperOptions(p).params.fidelity ? hyperOptions(p).params.absLimit : 0) : 0 },
+      ...(panSummary ? [{ name: "panchromatic", bytes: channelBytes.pan, rateBitS: passDurationS > 0 ? (channelBytes.pan * 8) / passDurationS : 0, shareOfDownlink: passDurationS > 0 ? (channelBytes.pan * 8) / passDurationS / p.link.downlinkBitRate : 0,
+        lossless: panSummary.lossless, psnrDb: panSummary.psnrDb, maxError: panSummary.maxError }] : []),
+    ],
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,
   };

@@ -52,7 +52,7 @@ export type PanCompression = "ccsds122-lossless" | "ccsds122-budget";
 export interface PanProduct {
   apid: number;
   compression: PanCompression;
-  ccsds122?: { segmentBlocks?: number; bitsPerPixel?: number };
+  ccsds122?: { segmentBlocks?: number; bitsPerPixel?: number; minPsnrDb?: number };
 }
 
 export type Compression = "raw" | "ccsds121" | "ccsds123";
