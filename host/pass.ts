@@ -77,6 +77,8 @@ export interface PassObserver {
   sentLine?(line: number, timeS: number, samples: Uint16Array): void;
   /** A line as the ground rebuilt it (null for a band that did not arrive complete). */
   groundLine?(line: number, bands: (Uint16Array | null)[]): void;
+  /** The panchromatic channel: a line as the ground decoded it (null: not decoded), after the pass, in order. */
+  panLine?(line: number, samples: ArrayLike<number> | null): void;
   /** Screening: the decoded cloud mask of a line (1 = cloud), and each tile's statistics and decision. */
   maskLine?(line: number, mask: Uint8Array): void;
   tile?(t: TileStats): void;
@@ -270,7 +272,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const screeningSummary = screening?.end() ?? null;
   const reboots: Reboot[] = "reboots" in run ? (run.reboots as Reboot[]) : [];
   const completeness = ledger.end(reboots);
-  const panSummary = panGround?.end() ?? null;
+  const panSummary = panGround?.end(obs.some((x) => x.panLine) ? (line, px) => { for (const x of obs) x.panLine?.(line, px); } : undefined) ?? null;
   const verdict = computeVerdict({
     extra: panSummary ? [{ name: "pan segments (CCSDS 122)", expected: panSummary.segmentsExpected, got: panSummary.segmentsComplete, ok: panSummary.ok, detail: panSummary.detail }] : undefined,
     completeness, image: img, exitCode: run.exitCode, screening: scr !== null,

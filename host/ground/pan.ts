@@ -70,7 +70,8 @@ export class PanGround {
     return at === s.len ? out : null;
   }
 
-  end(): PanSummary {
+  /** Decodes and compares; `onLine` receives every pan line in order as decoded (null where it was not). */
+  end(onLine?: (line: number, samples: ArrayLike<number> | null) => void): PanSummary {
     const H = this.sent.length, W = this.width;
     const blocks = Math.ceil(W / 8) * Math.ceil(H / 8);
     const expected = H >= 17 ? Math.ceil(blocks / this.segmentBlocks) : 0;
@@ -103,8 +104,10 @@ export class PanGround {
           }
           compared += W;
         }
+        if (onLine) for (let y = 0; y < H; y++) onLine(y, y < linesDecoded ? r.pixels.subarray(y * r.width, y * r.width + W) : null);
       }
     }
+    if (onLine && linesDecoded === 0) for (let y = 0; y < H; y++) onLine(y, null);
     const peak = 2 ** this.bitDepth - 1;
     const psnr = compared === 0 ? 0 : se === 0 ? Infinity : 10 * Math.log10((peak * peak * compared) / se);
     const exact = compared > 0 && maxErr === 0;

@@ -18,9 +18,12 @@ export { ProductError };
 /** A channel as the writer receives it: its geometry except the line count (known at the end). */
 export interface ChannelSpec { id: string; role: ChannelRole; pixels: number; gsdM: number; lineRateHz: number; bitDepth: number; bands: BandProfile[] }
 
-/** Today's profiles: one multispectral channel with every band. */
+/** The profile's channels: the multispectral bands, then the panchromatic channel at its own geometry when there is one. */
 export function channelSpecsOf(p: Profile): ChannelSpec[] {
-  return [{ id: "multispectral", role: "multispectral", pixels: p.sensor.pixelsPerLine, gsdM: p.sensor.gsdM, lineRateHz: p.sensor.lineRateHz, bitDepth: p.sensor.bitDepth, bands: p.sensor.bands }];
+  const out: ChannelSpec[] = [{ id: "multispectral", role: "multispectral", pixels: p.sensor.pixelsPerLine, gsdM: p.sensor.gsdM, lineRateHz: p.sensor.lineRateHz, bitDepth: p.sensor.bitDepth, bands: p.sensor.bands }];
+  const pan = p.sensor.panchromatic;
+  if (pan) out.push({ id: "panchromatic", role: "panchromatic", pixels: pan.ratio * p.sensor.pixelsPerLine, gsdM: p.sensor.gsdM / pan.ratio, lineRateHz: pan.ratio * p.sensor.lineRateHz, bitDepth: pan.bitDepth, bands: [pan.band] });
+  return out;
 }
 
 /** Mask classes (the screening mask's 2-bit values, README "Cloud screening products"). */

@@ -7,8 +7,14 @@
 // keep the test's runtime modest; the geometry per pixel, bit depths and rates are the profile's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runPass } from "../../host/pass.ts";
 import { loadProfile, type Profile } from "../../host/profiles/index.ts";
+import { multiResScene } from "../../host/sensor/index.ts";
+import { createProductsObserver } from "../../host/products/observer.ts";
+import { GDAL_SKIP, gdalinfo, gdalPixels, distanceM } from "../host/products/gdal-tools.ts";
 
 function narrow(f: (p: Profile) => void = () => {}): Profile {
   const p = structuredClone(loadProfile("hires-pan-ms"));
@@ -62,4 +68,31 @@ test("[tengri §multires] a pan segment lost on the way: NOT VERIFIED, naming th
   assert.equal(c.ok, false);
   assert.match(c.detail, /missing: 3/);
   assert.ok(s.pan!.linesDecoded < 80);
+});
+
+test("[tengri §products] hires-pan-ms products: the pan GeoTIFF from the real pan channel (values = the imager's, lossless), 4× the bands' grid on the same footprint, and the quicklook pan-sharpened by it", { skip: GDAL_SKIP }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tengri-multires-"));
+  try {
+    const p = narrow((q) => { q.products.pan = { apid: 110, compression: "ccsds122-lossless" }; });
+    const s = await runPass({ profile: p, lines: 20, seed: 7, observers: [createProductsObserver(dir)] });
+    assert.equal(s.verified, true, s.verdict.headline);
+    const pan = gdalinfo(join(dir, "panchromatic.tif")), ms = gdalinfo(join(dir, "multispectral.tif")), ql = gdalinfo(join(dir, "quicklook.tif"));
+    assert.deepEqual(pan.size, [2000, 80]);
+    assert.deepEqual(ms.size, [500, 20]);
+    assert.deepEqual(ql.size, [2000, 80]);
+    assert.equal(pan.bands[0].description, "pan (655 nm)");
+    assert.match(JSON.stringify(ql.metadata), /Brovey, by panchromatic \(4x\)/);
+    // One footprint: the four WGS 84 corners of the pan and band files within a pan pixel.
+    const a = pan.wgs84Extent.coordinates[0], b = ms.wgs84Extent.coordinates[0];
+    for (let i = 0; i < 4; i++) assert.ok(distanceM(a[i], b[i]) < 0.7, `corner ${i}: ${distanceM(a[i], b[i])} m`);
+    // Pixel size: 0.7 m against 2.8 m (the affine transform, when GDAL has one).
+    if (pan.geoTransform && ms.geoTransform) assert.ok(Math.abs(Math.hypot(pan.geoTransform[1], pan.geoTransform[4]) * 4 - Math.hypot(ms.geoTransform[1], ms.geoTransform[4])) < 1e-6);
+    // The values: the imager's pan lines (the scene is deterministic: made again here).
+    const px = gdalPixels(join(dir, "panchromatic.tif"), "UInt16");
+    const src = multiResScene(p, { seed: 7, lines: 20 });
+    let row = 0, diff = 0;
+    for (let l = src.next(); l; l = src.next()) for (const pl of l.pan) { for (let x = 0; x < 2000; x++) if (px.data[row * 2000 + x] !== pl.samples[x]) diff++; row++; }
+    assert.equal(row, 80);
+    assert.equal(diff, 0);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
