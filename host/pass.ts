@@ -160,7 +160,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const scene = multi
     ? { bands: multi.bands, pixels: multi.pixels, lines: multi.lines, next() { const l = multi.next(); if (!l) return null; panLines = l.pan; return l.ms; } }
     : openScene(p, o, lines);
-  const panGround = pan ? new PanGround(pan.pixels, pan.bitDepth, pan.segmentBlocks, pan.lossless, p.products.pan?.ccsds122?.minPsnrDb ?? 30) : null;
+  const panGround = pan ? new PanGround(pan.pixels, pan.bitDepth, pan.segmentBlocks, pan.lossless, p.products.pan?.ccsds122?.minPsnrDb ?? 30, pan.ratio) : null;
   const channelBytes = { ms: 0, pan: 0 };
   const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
@@ -189,7 +189,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const events: Record<string, number> = {};
   const screening = scr ? new ScreeningGround(scr.tileSize,
     obs.some((x) => x.maskLine) ? (line, m) => { for (const x of obs) x.maskLine?.(line, m); } : undefined,
-    (t) => { recon.advanceTo(t.firstLine + t.lines - 1); for (const x of obs) x.tile?.(t); }, ledger) : null;
+    (t) => { recon.advanceTo(t.firstLine + t.lines - 1); if (panGround && t.decision === "drop") panGround.dropTile(t.firstLine, t.lines, t.firstPixel, t.count); for (const x of obs) x.tile?.(t); }, ledger) : null;
   if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2, scr.degradeShift);
   let hk: Housekeeping | null = null;
   let hkPackets = 0;

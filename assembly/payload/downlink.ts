@@ -6,7 +6,8 @@
 import { Config } from "../abi/config-table";
 import { OK, E_OUT_FULL, E_FRAME_BAD_CONFIG } from "../abi/status";
 import { setDetail } from "../abi/control";
-import { copyBytes, storeU16BE } from "../util/be";
+import { copyBytes, storeU16BE, loadU32BE } from "../util/be";
+import { P_TILE_SIZE } from "../screen/screener";
 import { crc16 } from "../util/crc16";
 import { packPrimaryHeader, PRIMARY_HEADER_LEN, SEQ_UNSEGMENTED, SEQ_FIRST, SEQ_CONTINUATION, SEQ_LAST } from "../packet/space-packet";
 import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerIsEmpty, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame } from "../frame/framer";
@@ -63,7 +64,9 @@ function outBufferLen(c: Config): i64 {
     // output bound: 2·⌈w/S⌉ + 2 segments of at most S·352 + 64 octets, or SegByteLimit), each
     // packet with its header.
     const w8: i64 = (<i64>c.panPixels + 7) & ~7;
-    const segs: i64 = 2 * ((w8 + c.panS - 1) / c.panS) + 2;
+    let segs: i64 = 2 * ((w8 + c.panS - 1) / c.panS) + 2;
+    // With screening a decided tile row releases k × tile pan lines at once: that many strips.
+    if (c.screen) segs *= (<i64>c.panRatio * <i64>loadU32BE(c.screenBlockPtr + 24 + (<usize>P_TILE_SIZE << 2)) + 63) / 64 + 1;
     const segMax: i64 = c.panSegBytes != 0 ? <i64>c.panSegBytes : <i64>c.panS * 352 + 64;
     const packets: i64 = segs * (segMax / <i64>(c.maxPacketLen - 32) + 1);
     lineBytes += segs * segMax + packets * 64;

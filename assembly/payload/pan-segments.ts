@@ -4,13 +4,20 @@
 // per segment on a budget), every coded segment in its own packet(s) on the pan APID of the
 // image virtual channel. The pass is one CCSDS 122 image; the encoder keeps a window of 136
 // lines, so memory is bounded by the line width, not the pass.
+// With cloud screening, the bands decide for the pan under them: pan lines wait in a ring until
+// the tile row of their band line is decided (screening.ts calls panTileRow), and the pan pixels
+// under a dropped tile (k× its columns and lines) are set to 0 before coding: they cost almost
+// nothing in the CCSDS 122 stream and are counted (panTilesDropped, in every pan packet). A pan
+// line whose band line is not decided when the ring is full is coded as it is (counted).
 // Pan packet secondary header (PAN_SEC_HDR_LEN octets):
 //   CUC (7) of the last pan line taken | segment index u32 | segment length u32 (octets) |
-//   offset u32 of this packet's data in the segment | pan lines taken u32
+//   offset u32 of this packet's data in the segment | pan lines taken u32 | pan tiles dropped u32
 // A segment longer than a packet is split on octets with the sequence flags first/continuation/
 // last (133.0-B-2 §4.1.3.4.2.2), so the ground knows every segment's length and where each piece
 // belongs even when a packet is lost.
 import { Config, PAN_LOSSLESS } from "../abi/config-table";
+import { loadU32BE } from "../util/be";
+import { P_TILE_SIZE, P_GROW_PX } from "../screen/screener";
 import { OK } from "../abi/status";
 import { storeU32BE } from "../util/be";
 import { packCuc, CUC_LEN } from "../packet/cuc";
@@ -25,7 +32,9 @@ import { packetDataPtr, sendImagePacket, SEQ_PAN } from "./downlink";
 import { unpackLineSamples } from "./bus-record";
 import * as hk from "./housekeeping";
 
-export const PAN_SEC_HDR_LEN: i32 = CUC_LEN + 16;
+export const PAN_SEC_HDR_LEN: i32 = CUC_LEN + 20;
+/** Tile rows of decisions kept (a pan line waits for at most the row of its band line). */
+const DEC_ROWS: i32 = 4;
 
 /** The encoder's parameter block (static: filled from the table at check and configure). */
 const params: usize = memory.data(C122_PARAM_COUNT * 4);
@@ -38,6 +47,15 @@ export let panLinesCoded: u32 = 0;
 export let panLinesFilled: u32 = 0;
 export let panEncoderErrors: u32 = 0;
 export let panLastStatus: i32 = 0;
+/** Screening of the pan: tiles dropped under the bands' decisions, lines coded without a decision. */
+export let panTilesDropped: u32 = 0;
+export let panLinesUnscreened: u32 = 0;
+// The ring of pan lines waiting for their band line's tile row (screening only).
+let ring: usize = 0, ringDepth = 0, linesIn: u32 = 0, released: u32 = 0, screened = false;
+let tileSide = 0, ratio = 1, width = 0;
+// Decided tile rows: band rows [decRow0, decRow0 + decLines) and one octet per column (1: drop).
+let decRow0: usize = 0, decLines: usize = 0, decDrop: usize = 0, decCols = 0, decCount: u32 = 0;
+let decidedRows: u32 = 0;      // band rows whose tile row is decided
 
 @inline function setPrm(i: i32, v: i32): void { store<i32>(params + (<usize>i << 2), v); }
 
@@ -53,12 +71,19 @@ function fillParams(c: Config): void {
 }
 
 /** Octets the pan stage carves (0 without a pan channel); −1 when the encoder refuses the parameters. */
+@inline function scrWord(c: Config, i: i32): i32 { return <i32>loadU32BE(c.screenBlockPtr + 24 + (<usize>i << 2)); }
+/** Pan lines the ring holds: k × (tile + growth + 4) band lines' worth. */
+function ringLines(c: Config): i64 { return <i64>c.panRatio * (<i64>scrWord(c, P_TILE_SIZE) + <i64>scrWord(c, P_GROW_PX) + 4); }
+function colsOf(c: Config): i32 { const t = scrWord(c, P_TILE_SIZE); return (c.pixels + t - 1) / t; }
+
 export function panMemory(c: Config): i64 {
   if (!c.pan) return 0;
   fillParams(c);
   const st = c122StateLen(params);
   if (st < 0) return -1;
-  return carveLen(st) + carveLen(<i64>(2 * c.panPixels));
+  let n = carveLen(st) + carveLen(<i64>(2 * c.panPixels));
+  if (c.screen) n += carveLen(ringLines(c) * 2 * <i64>c.panPixels) + 3 * carveLen(<i64>DEC_ROWS * 4) + carveLen(<i64>DEC_ROWS * <i64>colsOf(c));
+  return n;
 }
 
 export function panConfigure(c: Config): i32 {
@@ -68,7 +93,64 @@ export function panConfigure(c: Config): i32 {
   const len = c122StateLen(params);
   const state = carve(len);
   linePtr = carve(<i64>(2 * c.panPixels));
+  panTilesDropped = 0; panLinesUnscreened = 0; linesIn = 0; released = 0; decCount = 0; decidedRows = 0;
+  screened = c.screen;
+  ratio = c.panRatio; width = c.panPixels;
+  if (screened) {
+    tileSide = scrWord(c, P_TILE_SIZE);
+    ringDepth = <i32>ringLines(c);
+    ring = carve(<i64>ringDepth * 2 * <i64>c.panPixels);
+    decRow0 = carve(<i64>DEC_ROWS * 4); decLines = carve(<i64>DEC_ROWS * 4); carve(<i64>DEC_ROWS * 4);
+    decCols = colsOf(c);
+    decDrop = carve(<i64>DEC_ROWS * <i64>decCols);
+  }
   return c122Init(state, len, params);
+}
+
+/**
+ * Screening (screening.ts, when a tile row's decisions are final): band rows [row0, row0 + lines)
+ * are decided; drops points at one octet per tile column (1: dropped). Pan lines under them leave.
+ */
+export function panTileRow(c: Config, row0: i32, lines: i32, drops: usize): void {
+  if (!c.pan || !screened || ended) return;
+  const slot = <usize>(decCount % <u32>DEC_ROWS);
+  store<i32>(decRow0 + (slot << 2), row0); store<i32>(decLines + (slot << 2), lines);
+  for (let i = 0; i < decCols; i++) store<u8>(decDrop + slot * <usize>decCols + <usize>i, load<u8>(drops + <usize>i));
+  decCount++;
+  decidedRows = <u32>(row0 + lines);
+  releaseDecided(c, false);
+}
+
+/** Codes the waiting pan lines whose band line is decided (all of them when `all`), in order. */
+function releaseDecided(c: Config, all: bool): void {
+  while (released < linesIn) {                        // bounded: the ring's lines
+    const m = released / <u32>ratio;                   // the band row under this pan line
+    if (m >= decidedRows && !all) break;
+    const line = ring + <usize>(released % <u32>ringDepth) * <usize>(2 * width);
+    if (m < decidedRows) applyDrops(line, <i32>m); else panLinesUnscreened++;
+    push(c, line);
+    released++;
+  }
+}
+
+/** Zeroes the pan pixels under the dropped tiles of band row m's tile row (one of the last DEC_ROWS). */
+function applyDrops(line: usize, m: i32): void {
+  const n = decCount < <u32>DEC_ROWS ? <i32>decCount : DEC_ROWS;
+  for (let j = 0; j < n; j++) {
+    const slot = <usize>((decCount - 1 - <u32>j) % <u32>DEC_ROWS);
+    const r0 = load<i32>(decRow0 + (slot << 2)), nl = load<i32>(decLines + (slot << 2));
+    if (m < r0 || m >= r0 + nl) continue;
+    const first = m == r0 && <u32>(released % <u32>ratio) == 0;   // the tile row's first pan line: count its drops once
+    const span = tileSide * ratio;
+    for (let col = 0; col < decCols; col++) {
+      if (load<u8>(decDrop + slot * <usize>decCols + <usize>col) == 0) continue;
+      const x0 = col * span;
+      let x1 = x0 + span; if (x1 > width) x1 = width;
+      for (let x = x0; x < x1; x++) store<u16>(line + (<usize>x << 1), 0);
+      if (first) panTilesDropped++;
+    }
+    return;
+  }
 }
 
 /** Sends every coded segment waiting in the encoder, each in packets of at most maxPacketLen. */
@@ -86,7 +168,7 @@ function sendSegments(c: Config): void {
       const flags: u32 = first ? (last ? SEQ_UNSEGMENTED : SEQ_FIRST) : (last ? SEQ_LAST : SEQ_CONTINUATION);
       const sh = packetDataPtr();
       packCuc(sh, lastCoarse, lastFine);
-      storeU32BE(sh + 7, segIndex); storeU32BE(sh + 11, <u32>len); storeU32BE(sh + 15, <u32>off); storeU32BE(sh + 19, <u32>c122Lines());
+      storeU32BE(sh + 7, segIndex); storeU32BE(sh + 11, <u32>len); storeU32BE(sh + 15, <u32>off); storeU32BE(sh + 19, <u32>c122Lines()); storeU32BE(sh + 23, panTilesDropped);
       memory.copy(sh + <usize>PAN_SEC_HDR_LEN, src + <usize>off, <usize>count);
       sendImagePacket(c.panApid, flags, c.bands + SEQ_PAN, PAN_SEC_HDR_LEN + count);
       hk.hkInc(hk.HK_PACKETS_SENT);
@@ -114,13 +196,32 @@ export function codePanLine(c: Config, samples: usize, missing: u32, coarse: u32
   if (ended) return;
   lastCoarse = coarse; lastFine = fine;
   unpackLineSamples(linePtr, samples, c.panPixels, c.panBitDepth);
-  for (let i: u32 = 0; i < missing; i++) { push(c, linePtr); panLinesFilled++; }   // bounded by maxLineJump · panRatio
-  push(c, linePtr);
+  for (let i: u32 = 0; i < missing; i++) { take(c, linePtr); panLinesFilled++; }   // bounded by maxLineJump · panRatio
+  take(c, linePtr);
+}
+
+/** A pan line in order: coded now, or (screening) into the ring until its band row is decided. */
+function take(c: Config, line: usize): void {
+  if (!screened) { push(c, line); return; }
+  if (linesIn - released >= <u32>ringDepth) releaseOldest(c);
+  memory.copy(ring + <usize>(linesIn % <u32>ringDepth) * <usize>(2 * width), line, <usize>(2 * width));
+  linesIn++;
+  releaseDecided(c, false);
+}
+
+/** The ring is full: the oldest line leaves as its decision stands (none yet: coded as it is, counted). */
+function releaseOldest(c: Config): void {
+  const m = released / <u32>ratio;
+  const line = ring + <usize>(released % <u32>ringDepth) * <usize>(2 * width);
+  if (m < decidedRows) applyDrops(line, <i32>m); else panLinesUnscreened++;
+  push(c, line);
+  released++;
 }
 
 /** End of pass: the last strips and segment (one step). Returns false when done. */
 export function panEndStep(c: Config): bool {
   if (!c.pan || ended) return false;
+  if (screened) releaseDecided(c, true);             // every band row is decided by now (screening ended first)
   ended = true;
   if (c122Lines() == 0) return false;               // no pan line: no image
   const st = c122End();

@@ -38,6 +38,7 @@ test("[tengri §multires] hires-pan-ms, BER 0: bands exact, pan at 1.5 bit/pixel
   assert.ok(pan.maxError > 0, "a budget of 1.5 bit/pixel cannot be lossless on this scene");
   const c = s.verdict.checks.find((x) => x.name === "pan segments (CCSDS 122)")!;
   assert.ok(c.ok && /PSNR/.test(c.detail), c.detail);
+  assert.equal(pan.tilesDroppedFlight, pan.tilesDroppedGround);
   assert.deepEqual(s.channels.map((x) => x.name), ["multispectral", "panchromatic"]);
   const pc = s.channels[1];
   assert.ok(Math.abs(pc.rateBitS - (pc.bytes * 8) / s.downlink.passDurationS) < 1e-6);
@@ -57,7 +58,10 @@ test("[122.0-B-2 §3.3.2] hires-pan-ms with a lossless pan: every pan pixel bit-
   const s = await runPass({ profile: narrow((p) => { p.products.pan = { apid: 110, compression: "ccsds122-lossless" }; }), lines: 20, seed: 5 });
   assert.equal(s.verified, true, s.verdict.headline);
   assert.equal(s.pan!.exact, true);
-  assert.equal(s.pan!.pixelsCompared, 2000 * 80);
+  // The bands' screening decided for the pan: under each dropped tile (×4) nothing was compared.
+  assert.equal(s.pan!.pixelsCompared + s.pan!.pixelsDropped, 2000 * 80);
+  assert.equal(s.pan!.tilesDroppedFlight, s.pan!.tilesDroppedGround);
+  assert.equal(s.pan!.tilesDroppedGround, s.screening!.dropped);
   assert.ok(s.pan!.bitsPerPixel > 2 && s.pan!.bitsPerPixel < 12);
 });
 
@@ -74,7 +78,8 @@ test("[tengri §products] hires-pan-ms products: the pan GeoTIFF from the real p
   const dir = mkdtempSync(join(tmpdir(), "tengri-multires-"));
   try {
     const p = narrow((q) => { q.products.pan = { apid: 110, compression: "ccsds122-lossless" }; });
-    const s = await runPass({ profile: p, lines: 20, seed: 7, observers: [createProductsObserver(dir)] });
+    const dropped: { firstLine: number; lines: number; firstPixel: number; count: number }[] = [];
+    const s = await runPass({ profile: p, lines: 20, seed: 7, observers: [createProductsObserver(dir), { tile(t) { if (t.decision === "drop") dropped.push(t); } }] });
     assert.equal(s.verified, true, s.verdict.headline);
     const pan = gdalinfo(join(dir, "panchromatic.tif")), ms = gdalinfo(join(dir, "multispectral.tif")), ql = gdalinfo(join(dir, "quicklook.tif"));
     assert.deepEqual(pan.size, [2000, 80]);
@@ -90,9 +95,19 @@ test("[tengri §products] hires-pan-ms products: the pan GeoTIFF from the real p
     // The values: the imager's pan lines (the scene is deterministic: made again here).
     const px = gdalPixels(join(dir, "panchromatic.tif"), "UInt16");
     const src = multiResScene(p, { seed: 7, lines: 20 });
-    let row = 0, diff = 0;
-    for (let l = src.next(); l; l = src.next()) for (const pl of l.pan) { for (let x = 0; x < 2000; x++) if (px.data[row * 2000 + x] !== pl.samples[x]) diff++; row++; }
+    // Under a tile the bands' screening dropped (4× its lines and pixels): nodata (65535).
+    const under = (y: number, x: number) => dropped.some((t) => Math.floor(y / 4) >= t.firstLine && Math.floor(y / 4) < t.firstLine + t.lines && x >= 4 * t.firstPixel && x < 4 * (t.firstPixel + t.count));
+    let row = 0, diff = 0, nodata = 0;
+    for (let l = src.next(); l; l = src.next()) for (const pl of l.pan) {
+      for (let x = 0; x < 2000; x++) {
+        const want = under(row, x) ? 65535 : pl.samples[x];
+        if (want === 65535) nodata++;
+        if (px.data[row * 2000 + x] !== want) diff++;
+      }
+      row++;
+    }
     assert.equal(row, 80);
     assert.equal(diff, 0);
+    assert.equal(nodata, s.pan!.pixelsDropped);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

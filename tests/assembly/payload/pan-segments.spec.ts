@@ -4,7 +4,9 @@
 // zones concatenated, the packets parsed, the pan packets' secondary headers checked and the
 // segments reassembled. (Decoding the segments is the ground's part: tests/e2e/multires.test.ts.)
 import { configure, cfg, checkPanLine, processPanLine, dropPanLine, endPassStep, outputPtr, outputLen, outputDrained, maxLinePayload } from "../../../assembly/payload/pipeline";
-import { panLinesCoded, panLinesFilled, panSegmentsSent, panEncoderErrors, PAN_SEC_HDR_LEN } from "../../../assembly/payload/pan-segments";
+import { panLinesCoded, panLinesFilled, panSegmentsSent, panEncoderErrors, panTilesDropped, panLinesUnscreened, panTileRow, PAN_SEC_HDR_LEN } from "../../../assembly/payload/pan-segments";
+import { screenDefaults, P_COUNT, P_TILE_SIZE, P_GROW_PX, P_DILATE_PX, P_SAT_DN } from "../../../assembly/screen/screener";
+import { screeningBlockAt, OFF_SCREEN_ENABLED, OFF_DEGRADE_SHIFT, OFF_STATS_APID, OFF_MASK_APID, OFF_THUMBNAIL_FACTOR, OFF_SCR_CORE_BLUE } from "../../../assembly/abi/contract";
 import { scanRecord, REC_PAN, RECORD_SYNC } from "../../../assembly/payload/bus-record";
 import * as hk from "../../../assembly/payload/housekeeping";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
@@ -207,5 +209,77 @@ describe("[tengri §multires] pan lines (bus record type 6) through CCSDS 122 in
     expect<bool>(cfg.pan).toBe(false);
     expect<i32>(checkPanLine(line, panLine(0, 1000))).toBe(E_BUS_BAD_LINE);
     for (let i = 0; i < 64 && endPassStep(); i++) collect();
+  });
+});
+
+// Screening with a pan channel: 4 bands of 16 pixels (raw), tiles of 8, growth 2; pan k = 4 (64 pixels).
+const SB = 4, SP = 16, SPAN = 64;
+const SLEN = CONFIG_FIXED_LEN + 2 * SB + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * SB + HYPER_BLOCK_LEN + COMMANDING_LEN + PANCHROMATIC_LEN + 2;
+function screenTable(): usize {
+  const t = heap.alloc(<usize>SLEN);
+  for (let i = 0; i < SLEN; i++) store<u8>(t + <usize>i, 0);
+  storeU16BE(t, <u32>CONFIG_VERSION); storeU16BE(t + 2, SLEN); storeU16BE(t + 4, 171);
+  store<u8>(t + 6, 0); store<u8>(t + 7, 1);
+  storeU16BE(t + 8, FRAME); store<u8>(t + 10, 0); store<u8>(t + 11, 1);
+  store<u8>(t + 12, 1); store<u8>(t + 13, 0); store<u8>(t + 14, 7); store<u8>(t + 15, SB);
+  storeU16BE(t + 16, SP); store<u8>(t + 18, 12); store<u8>(t + 19, 0);
+  storeU16BE(t + 20, 16); storeU16BE(t + 22, 0);
+  storeU32BE(t + 24, 256); storeU32BE(t + 28, 16777216); storeU32BE(t + 32, 100000000);
+  storeU16BE(t + 44, 1024); storeU16BE(t + 46, 4);
+  for (let b = 0; b < SB; b++) storeU16BE(t + <usize>(CONFIG_FIXED_LEN + 2 * b), <u32>(32 + b));
+  const sb = t + <usize>screeningBlockAt(SB);
+  store<u8>(sb + <usize>OFF_SCREEN_ENABLED, 1); store<u8>(sb + <usize>OFF_DEGRADE_SHIFT, 2);
+  storeU16BE(sb + <usize>OFF_STATS_APID, 40); storeU16BE(sb + <usize>OFF_MASK_APID, 41);
+  store<u8>(sb + <usize>OFF_THUMBNAIL_FACTOR, 2);
+  const words = heap.alloc(<usize>(P_COUNT * 4));
+  screenDefaults(words, SP, SB);
+  store<i32>(words + (<usize>P_TILE_SIZE << 2), 8); store<i32>(words + (<usize>P_GROW_PX << 2), 2);
+  store<i32>(words + (<usize>P_DILATE_PX << 2), 1); store<i32>(words + (<usize>P_SAT_DN << 2), 4095);
+  for (let i = 0; i < P_COUNT; i++) storeU32BE(sb + <usize>(OFF_SCR_CORE_BLUE + 4 * i), <u32>load<i32>(words + <usize>(4 * i)));
+  const cm = commandingBlockAt(SB);
+  storeU16BE(t + <usize>cm, 192); storeU16BE(t + <usize>(cm + 2), 1920); store<u8>(t + <usize>(cm + 4), 1);
+  const pb = t + <usize>panchromaticBlockAt(SB);
+  store<u8>(pb + <usize>OFF_PAN_ENABLED, 1); store<u8>(pb + <usize>OFF_PAN_BIT_DEPTH, 12); store<u8>(pb + <usize>OFF_PAN_RATIO, K);
+  store<u8>(pb + <usize>OFF_PAN_COMPRESSION, 0); storeU16BE(pb + <usize>OFF_PAN_PIXELS, SPAN);
+  storeU16BE(pb + <usize>OFF_PAN_APID, PAN_APID); storeU16BE(pb + <usize>OFF_PAN_SEGMENT_BLOCKS, 16); storeU32BE(pb + <usize>OFF_PAN_SEGMENT_BYTES, 0);
+  storeU16BE(t + <usize>(SLEN - 2), crc16(t, <usize>(SLEN - 2), 0xFFFF));
+  return t;
+}
+const drops = heap.alloc(16);
+
+describe("[tengri §multires] the bands' screening decides for the pan under them", () => {
+  it("[tengri §multires] pan lines wait for their band row's tile decisions; the pan under a dropped tile is counted once per tile", () => {
+    for (let i = 0; i < hk.HK_COUNTERS; i++) hk.hkSet(i, 0);
+    expect<i32>(configure(screenTable(), SLEN)).toBe(OK);
+    caduLen = 0; outputDrained();
+    expect<bool>(cfg.screen && cfg.pan).toBe(true);
+    for (let y: u32 = 0; y < 8; y++) { const n = panLine(y, 1000 + y, 1, SPAN); expect<i32>(checkPanLine(line, n)).toBe(OK); processPanLine(line); collect(); }
+    expect<u32>(panLinesCoded).toBe(0);                     // no band row decided yet
+    store<u8>(drops, 1); store<u8>(drops + 1, 0);           // band row 0: tile column 0 dropped
+    panTileRow(cfg, 0, 1, drops);
+    expect<u32>(panLinesCoded).toBe(4);                      // pan lines 0..3 lie on band row 0
+    expect<u32>(panTilesDropped).toBe(1);
+    store<u8>(drops, 1); store<u8>(drops + 1, 1);
+    panTileRow(cfg, 1, 1, drops);
+    expect<u32>(panLinesCoded).toBe(8);
+    expect<u32>(panTilesDropped).toBe(3);
+    expect<u32>(panLinesUnscreened).toBe(0);
+  });
+
+  it("[tengri §multires] a full ring lets its oldest line go undecided (counted); the end of the pass codes every line left", () => {
+    for (let i = 0; i < hk.HK_COUNTERS; i++) hk.hkSet(i, 0);
+    expect<i32>(configure(screenTable(), SLEN)).toBe(OK);
+    caduLen = 0; outputDrained();
+    const depth: u32 = <u32>(K * (8 + 2 + 4));
+    for (let y: u32 = 0; y < depth + 6; y++) { const n = panLine(y, 1000 + y, 1, SPAN); expect<i32>(checkPanLine(line, n)).toBe(OK); processPanLine(line); collect(); }
+    expect<u32>(panLinesUnscreened).toBe(6);
+    expect<u32>(panLinesCoded).toBe(6);
+    for (let i = 0; i < 4096 && endPassStep(); i++) collect();
+    collect();
+    expect<u32>(panLinesCoded).toBe(depth + 6);
+    expect<u32>(panEncoderErrors).toBe(0);
+    takeApart();
+    expect<i32>(headerErrors).toBe(0);
+    expect<i32>(lastSegFirstByte & 0x40).toBe(0x40);       // the image ended
   });
 });
