@@ -49,8 +49,12 @@ test("[tengri §multires] refused: a pan product without a pan channel, a pan AP
   refuse((p) => { p.products.pan.compression = "ccsds122-lossless"; }, "/products/pan/ccsds122/bitsPerPixel");
   // The flight image's own rule, through its parser: the statistics APID is taken by screening.
   refuse((p) => { p.products.pan.apid = 20; }, "/products/pan/apid");
-  // Lossless without a rate is accepted.
+  // Lossless without a rate is accepted on a narrower swath; at full width with screening the
+  // flight image refuses it for memory (a decided tile row can release four strips of worst-case
+  // lossless segments at once), naming the RAM.
   const ok = structuredClone(base) as any;
   ok.products.pan = { apid: 110, compression: "ccsds122-lossless" };
+  refuse((p) => { p.products.pan = ok.products.pan; }, "/obc/ramBytes");
+  ok.sensor.pixelsPerLine = 4000;
   assert.equal(configValues(validateProfile(ok)).panSegmentBytes, 0);
 });
