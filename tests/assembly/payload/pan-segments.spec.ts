@@ -135,7 +135,7 @@ describe("[tengri §multires] pan lines (bus record type 6) through CCSDS 122 in
     storeU32BE(r + 10, 0xABCD);
     storeU16BE(r + 14, crc16(r, 14, 0xFFFF));
     expect<i32>(scanRecord(r, 16, 1024)).toBe(REC_PAN);
-    store<u8>(r + 4, 5); storeU16BE(r + 14, crc16(r, 14, 0xFFFF));
+    store<u8>(r + 4, 7); storeU16BE(r + 14, crc16(r, 14, 0xFFFF));   // 7: unassigned (5 is the clcw branch's)
     expect<i32>(scanRecord(r, 16, 1024)).toBeLessThan(0);
     boot(true);
     expect<i32>(maxLinePayload(cfg)).toBe(18 + 2 * PAN);
