@@ -6,7 +6,8 @@
 // Memory: a boot buffer at start, every other buffer carved once when the configuration is
 // accepted; nothing is allocated afterwards, so memory size stays constant for the pass.
 import { fd_read, fd_write, proc_exit } from "bindings/wasi_snapshot_preview1";
-import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, REC_TC, REC_CLCW, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
+import { scanRecord, recType, recPayloadPtr, recPayloadLen, recConsumed, REC_CONFIG, REC_LINE, REC_END, REC_TC, REC_CLCW, REC_PAN, RECORD_HEADER_LEN, RECORD_CRC_LEN } from "./payload/bus-record";
+import { checkPanLine, processPanLine, dropPanLine } from "./payload/pipeline";
 import { configure, checkLine, processLine, endPassStep, sendHousekeeping, outputPtr, outputLen, outputDrained, maxRecordLen, cfg, setHeapUsed, inputPtr, inputCap, configMemoryNeeded, BOOT_BUF_LEN } from "./payload/pipeline";
 import { heapTop } from "./payload/carve";
 import { sdlsBoot } from "./security/sdls";
@@ -227,6 +228,18 @@ function main(): u32 {
         } else if (s == E_BUS_LINE_JUMP) reject(s, hk.HK_REJ_LINE_JUMP, "line counter jump");
         else if (s == E_BUS_TIME_JUMP) reject(s, hk.HK_REJ_TIME_JUMP, "time tag backwards");
         else reject(s, hk.HK_REJ_LINE, "line does not match the configuration");
+        continue;
+      }
+      if (recType == REC_PAN) {                      // a pan line at its own geometry (CCSDS 122)
+        const s = checkPanLine(recPayloadPtr, recPayloadLen);
+        if (s == OK) {
+          hk.hkInc(hk.HK_RECORDS_ACCEPTED);
+          if (commandAcquiring()) processPanLine(recPayloadPtr);
+          else dropPanLine(recPayloadPtr);
+          if (!drainOutput()) return EXIT_IO;
+        } else if (s == E_BUS_LINE_JUMP) reject(s, hk.HK_REJ_LINE_JUMP, "pan line counter jump");
+        else if (s == E_BUS_TIME_JUMP) reject(s, hk.HK_REJ_TIME_JUMP, "pan time tag backwards");
+        else reject(s, hk.HK_REJ_LINE, "pan line does not match the configuration");
         continue;
       }
       if (recType == REC_TC) {                       // one TC transfer frame: README "Commanding the payload"

@@ -13,11 +13,13 @@ import { runImage, realTimeMargin } from "./obc/obc.ts";
 import { runSupervised, type BusItem, type LineFault, type Reboot, type FlashBoot, type SupervisedResult } from "./obc/watchdog.ts";
 import { Transmitter } from "./downlink/transmitter.ts";
 import type { StorePolicy, StoreReport } from "./downlink/store.ts";
-import { configRecord, aecOptions, screeningOptions, hyperOptions, productModes, type ConfigOverrides } from "./obc/config-table.ts";
+import { configRecord, aecOptions, screeningOptions, hyperOptions, productModes, panOptions, type ConfigOverrides } from "./obc/config-table.ts";
 import { EV_MODE_CHANGED, modeOfEventCount } from "./ground/mode-schedule.ts";
+import { multiResScene, SceneError, type SensorLine } from "./sensor/index.ts";
+import { PanGround, type PanSummary } from "./ground/pan.ts";
 import { ScreeningGround, type ScreeningSummary, type TileStats } from "./ground/screening.ts";
 import { createReportObserver } from "./report/index.ts";
-import { encodeLine, encodeEnd } from "./obc/bus.ts";
+import { encodeLine, encodeEnd, encodePanLine } from "./obc/bus.ts";
 import { Channel, type ChannelOptions } from "./downlink/channel.ts";
 import { LinkDecoder, type LinkConfig, type LinkEvent, type DecodedFrame } from "./ground/link-decoder.ts";
 import { ImageReconstructor, cucTime16, type ReconstructionStats } from "./ground/image.ts";
@@ -78,6 +80,8 @@ export interface PassObserver {
   sentLine?(line: number, timeS: number, samples: Uint16Array): void;
   /** A line as the ground rebuilt it (null for a band that did not arrive complete). */
   groundLine?(line: number, bands: (Uint16Array | null)[]): void;
+  /** The panchromatic channel: a line as the ground decoded it (null: not decoded), after the pass, in order. */
+  panLine?(line: number, samples: ArrayLike<number> | null): void;
   /** Screening: the decoded cloud mask of a line (1 = cloud), and each tile's statistics and decision. */
   maskLine?(line: number, mask: Uint8Array): void;
   tile?(t: TileStats): void;
@@ -137,6 +141,10 @@ export interface PassSummary {
     /** Commanded stops of acquisition (host/ground/stopped.ts): the intervals, the lines the imager sent inside them (stopped, not missing), problems. Absent without stop events. */
     stopped?: { intervals: StoppedLines["intervals"]; lines: number; problems: string[] };
   };
+  /** The panchromatic channel (profiles with sensor.panchromatic): segments, decode, exactness or PSNR. */
+  pan: PanSummary | null;
+  /** Per channel: coded rate over the pass against the downlink (the pan beside the bands and their screening products). */
+  channels: { name: string; bytes: number; rateBitS: number; shareOfDownlink: number; lossless: boolean; psnrDb: number | null; maxError: number | null }[];
   wallS: number;
   throughputMbitS: number;
 }
@@ -158,7 +166,15 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const d = derived(p);
   const lines = o.lines ?? 2000;
   const image = flash(readFileSync(o.wasmPath ?? FLIGHT_WASM), p, "tengri-dev");
-  const scene = openScene(p, o, lines);
+  const pan = panOptions(p);
+  if (pan && (o.scene ?? "synthetic") !== "synthetic") throw new SceneError("scene", "a profile with a panchromatic channel takes the synthetic co-registered scene only");
+  const multi = pan ? multiResScene(p, { seed: o.seed ?? 1, lines }) : null;
+  let panLines: SensorLine[] = [];
+  const scene = multi
+    ? { bands: multi.bands, pixels: multi.pixels, lines: multi.lines, next() { const l = multi.next(); if (!l) return null; panLines = l.pan; return l.ms; } }
+    : openScene(p, o, lines);
+  const panGround = pan ? new PanGround(pan.pixels, pan.bitDepth, pan.segmentBlocks, pan.lossless, p.products.pan?.ccsds122?.minPsnrDb ?? 30, pan.ratio) : null;
+  const channelBytes = { ms: 0, pan: 0 };
   const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
   const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
   const obs = [...(o.observers ?? []), ...(o.out ? [createReportObserver(o.out)] : [])];
@@ -188,7 +204,7 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const events: Record<string, number> = {};
   const screening = scr ? new ScreeningGround(scr.tileSize,
     obs.some((x) => x.maskLine) ? (line, m) => { for (const x of obs) x.maskLine?.(line, m); } : undefined,
-    (t) => { recon.advanceTo(t.firstLine + t.lines - 1); for (const x of obs) x.tile?.(t); }, ledger) : null;
+    (t) => { recon.advanceTo(t.firstLine + t.lines - 1); if (panGround && t.decision === "drop") panGround.dropTile(t.firstLine, t.lines, t.firstPixel, t.count); for (const x of obs) x.tile?.(t); }, ledger) : null;
   if (screening && scr) recon.useScreening(screening, scr.tileSize + scr.params[6] + 2, scr.degradeShift);
   let hk: Housekeeping | null = null;
   let hkPackets = 0;
@@ -205,7 +221,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
         if (o.losePacket(pkt.apid, nth)) return;
       }
       const band = apidBand.get(pkt.apid);
+      if (band !== undefined || (scr && (pkt.apid === scr.statsApid || pkt.apid === scr.maskApid))) channelBytes.ms += pkt.data.length + 6;
       if (band !== undefined) recon.addPacket(band, pkt.data, pkt.seqFlags);
+      else if (panGround && pkt.apid === pan!.apid) { channelBytes.pan += pkt.data.length + 6; panGround.addPacket(pkt.data); }
       else if (screening && pkt.apid === scr!.statsApid) screening.addStats(pkt.data);
       else if (screening && pkt.apid === scr!.maskApid) screening.addMask(pkt.data, pkt.seqFlags);
       else if (pkt.apid === p.products.housekeeping.apid) {
@@ -241,6 +259,12 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       for (const x of obs) x.sentLine?.(line.counter, line.timeCoarse + line.timeFine / 2 ** 32, line.samples);
       tNow = sent / p.sensor.lineRateHz;
       yield { record: encodeLine({ counter: line.counter, timeCoarse: line.timeCoarse, timeFine: line.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: line.samples }), line: line.counter };
+      // The pan lines of this line's time (k of them, record type 6), after it.
+      for (const pl of panLines) {
+        panGround!.lineSent(pl.samples);
+        yield { record: encodePanLine({ counter: pl.counter, timeCoarse: pl.timeCoarse, timeFine: pl.timeFine, pixels: pan!.pixels, bitDepth: pan!.bitDepth, samples: pl.samples }) };
+      }
+      panLines = [];
       sent++;
       if (o.onProgress && sent % 64 === 0) o.onProgress(sent, lines);
     }
@@ -271,7 +295,9 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
   const reboots: Reboot[] = "reboots" in run ? (run.reboots as Reboot[]) : [];
   const stops = reconstructStops(reports);
   const completeness = ledger.end(reboots, stops);
+  const panSummary = panGround?.end(obs.some((x) => x.panLine) ? (line, px) => { for (const x of obs) x.panLine?.(line, px); } : undefined) ?? null;
   const verdict = computeVerdict({
+    extra: panSummary ? [{ name: "pan segments (CCSDS 122)", expected: panSummary.segmentsExpected, got: panSummary.segmentsComplete, ok: panSummary.ok, detail: panSummary.detail }] : undefined,
     completeness, image: img, exitCode: run.exitCode, screening: scr !== null,
     degradeBound: scr && scr.degradeShift > 0 ? 1 << (scr.degradeShift - 1) : 0, maskTotals: screeningSummary ?? undefined,
   });
@@ -314,6 +340,13 @@ export async function runPass(o: PassOptions): Promise<PassSummary> {
       reportApid, reports, badReports,
       ...(completeness.stopped ? { stopped: { intervals: completeness.stopped.intervals, lines: completeness.stopped.lines, problems: completeness.stopped.problems } } : {}),
     },
+    pan: panSummary,
+    channels: [
+      { name: pan ? "multispectral" : "image", bytes: channelBytes.ms, rateBitS: passDurationS > 0 ? (channelBytes.ms * 8) / passDurationS : 0, shareOfDownlink: passDurationS > 0 ? (channelBytes.ms * 8) / passDurationS / p.link.downlinkBitRate : 0,
+        lossless: mode !== "ccsds123" || hyperOptions(p).params.fidelity === 0, psnrDb: null, maxError: mode === "ccsds123" ? (hyperOptions(p).params.fidelity ? hyperOptions(p).params.absLimit : 0) : 0 },
+      ...(panSummary ? [{ name: "panchromatic", bytes: channelBytes.pan, rateBitS: passDurationS > 0 ? (channelBytes.pan * 8) / passDurationS : 0, shareOfDownlink: passDurationS > 0 ? (channelBytes.pan * 8) / passDurationS / p.link.downlinkBitRate : 0,
+        lossless: panSummary.lossless, psnrDb: panSummary.psnrDb, maxError: panSummary.maxError }] : []),
+    ],
     wallS,
     throughputMbitS: (caduBytes * 8) / 1e6 / wallS,
   };

@@ -17,6 +17,8 @@ import {
   OFF_SCREEN_ENABLED, OFF_DEGRADE_SHIFT, OFF_STATS_APID, OFF_MASK_APID, OFF_TAI_UTC, OFF_THUMBNAIL_FACTOR, OFF_START_LAT, OFF_START_LON,
   OFF_HEADING, OFF_GROUND_SPEED, OFF_SCR_BANDS, OFF_SCR_WIDTH, OFF_SCR_SAT_DN,
   OFF_HYP_NX, OFF_HYP_NY, OFF_HYP_NZ, OFF_HYP_D,
+  panchromaticBlockAt, PANCHROMATIC_LEN, OFF_PAN_ENABLED, OFF_PAN_BIT_DEPTH, OFF_PAN_RATIO, OFF_PAN_COMPRESSION, OFF_PAN_PIXELS, OFF_PAN_APID,
+  OFF_PAN_SEGMENT_BLOCKS, OFF_PAN_SEGMENT_BYTES,
 } from "./contract";
 
 export { CONFIG_VERSION };
@@ -32,9 +34,14 @@ export const CODER_CCSDS123: i32 = 2;
 /** Bit of product mode m in the commanding block's `modes` (1 << m). */
 @inline export function modeBit(mode: i32): i32 { return 1 << mode; }
 export const MODES_ALL: i32 = 7;
+/** Pan compression (table field panCompression): CCSDS 122 lossless, or at a byte budget per segment. */
+export const PAN_LOSSLESS: i32 = 0;
+export const PAN_BUDGET: i32 = 1;
+/** Smallest SegByteLimit of a budget (122.0-B-2 §4.2.3.2.2; the encoder's own floor). */
+export const PAN_MIN_SEG_BYTES: i32 = 20;
 export const MAX_BANDS: i32 = 255;
 /** The largest legal table (255 bands), CRC included. */
-export const MAX_CONFIG_TABLE_LEN: i32 = FIXED_LEN + APIDS_STRIDE * MAX_BANDS + CODEC_LEN + SCREENING_LEN + CALIBRATION_STRIDE * MAX_BANDS + CCSDS123_LEN + COMMANDING_LEN + 2;
+export const MAX_CONFIG_TABLE_LEN: i32 = FIXED_LEN + APIDS_STRIDE * MAX_BANDS + CODEC_LEN + SCREENING_LEN + CALIBRATION_STRIDE * MAX_BANDS + CCSDS123_LEN + COMMANDING_LEN + PANCHROMATIC_LEN + 2;
 export const F_CRC: i32 = -1;
 
 export const FLAG_FECF: u32 = 1;
@@ -89,6 +96,14 @@ export class Config {
   reportApid: u32 = 1920;       // commanding: the APID of the PUS-C reports (housekeeping VC)
   tcVcid: u32 = 1;              // commanding: the virtual channel of the payload's TC frames
   modes: i32 = 0;               // commanding: product modes ST[8] may switch to (bit 1 << mode); holds the boot mode
+  pan: bool = false;            // a panchromatic channel at its own geometry (bus record type 6)
+  panBitDepth: i32 = 0;
+  panRatio: i32 = 0;            // k: pan lines per MS line, pan pixels per MS pixel
+  panCompression: i32 = 0;      // PAN_LOSSLESS or PAN_BUDGET
+  panPixels: i32 = 0;
+  panApid: u32 = 0;
+  panS: i32 = 0;                // CCSDS 122 blocks per segment
+  panSegBytes: i32 = 0;         // CCSDS 122 SegByteLimit (0: lossless, no limit)
 }
 
 function bad(field: i32, found: i32, expected: i32): i32 {
@@ -216,6 +231,24 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   for (let b = 0; b < bands; b++) {
     if (loadU16BE(ab + <usize>(APIDS_STRIDE * b)) == reportApid) return bad(fm + OFF_REPORT_APID, <i32>reportApid, -1);
   }
+  // Panchromatic block: its geometry is the MS line's times k; its APID is its own.
+  const fp = panchromaticBlockAt(bands);
+  const pb = ptr + <usize>fp;
+  const pan = <i32>load<u8>(pb + <usize>OFF_PAN_ENABLED);
+  const panRatio = <i32>load<u8>(pb + <usize>OFF_PAN_RATIO);
+  const panPixels = <i32>loadU16BE(pb + <usize>OFF_PAN_PIXELS);
+  const panCompression = <i32>load<u8>(pb + <usize>OFF_PAN_COMPRESSION);
+  const panApid = loadU16BE(pb + <usize>OFF_PAN_APID);
+  const panSegBytes = <i32>loadU32BE(pb + <usize>OFF_PAN_SEGMENT_BYTES);
+  if (pan == 1) {
+    if (panPixels != panRatio * pixels) return bad(fp + OFF_PAN_PIXELS, panPixels, panRatio * pixels);
+    if (panCompression == PAN_LOSSLESS && panSegBytes != 0) return bad(fp + OFF_PAN_SEGMENT_BYTES, panSegBytes, 0);
+    if (panCompression == PAN_BUDGET && panSegBytes < PAN_MIN_SEG_BYTES) return bad(fp + OFF_PAN_SEGMENT_BYTES, panSegBytes, PAN_MIN_SEG_BYTES);
+    if (panApid == hkApid || panApid == reportApid || (screen == 1 && (panApid == statsApid || panApid == maskApid))) return bad(fp + OFF_PAN_APID, <i32>panApid, -1);
+    for (let b = 0; b < bands; b++) {
+      if (loadU16BE(ab + <usize>(APIDS_STRIDE * b)) == panApid) return bad(fp + OFF_PAN_APID, <i32>panApid, -1);
+    }
+  }
   // All valid: apply.
   cfg.scid = scid; cfg.frameType = frameType;
   cfg.fecf = (flags & FLAG_FECF) != 0; cfg.ocf = (flags & FLAG_OCF) != 0; cfg.randomizer = (flags & FLAG_RANDOMIZER) != 0;
@@ -240,6 +273,9 @@ export function parseConfig(ptr: usize, len: i32, cfg: Config): i32 {
   cfg.tcApid = loadU16BE(ptr + <usize>(fm + OFF_TC_APID)); cfg.reportApid = reportApid;
   cfg.tcVcid = <u32>load<u8>(ptr + <usize>(fm + OFF_TC_VCID));
   cfg.modes = modes;
+  cfg.pan = pan == 1; cfg.panBitDepth = <i32>load<u8>(pb + <usize>OFF_PAN_BIT_DEPTH); cfg.panRatio = panRatio;
+  cfg.panCompression = panCompression; cfg.panPixels = panPixels; cfg.panApid = panApid;
+  cfg.panS = <i32>loadU16BE(pb + <usize>OFF_PAN_SEGMENT_BLOCKS); cfg.panSegBytes = panSegBytes;
   return OK;
 }
 

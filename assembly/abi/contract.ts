@@ -7,7 +7,7 @@ import { loadU16BE, loadU32BE } from "../util/be";
 import { setDetail } from "./control";
 import { E_CFG_BAD_VALUE } from "./status";
 
-export const CONFIG_VERSION: u32 = 7;
+export const CONFIG_VERSION: u32 = 8;
 export const BUS_RECORD_VERSION: u32 = 1;
 export const HK_VERSION: u8 = 3;
 
@@ -145,12 +145,23 @@ export const OFF_TC_APID: i32 = 0;
 export const OFF_REPORT_APID: i32 = 2;
 export const OFF_TC_VCID: i32 = 4;
 export const OFF_MODES: i32 = 5;
+// block panchromatic (16 octets)
+export const PANCHROMATIC_LEN: i32 = 16;
+export const OFF_PAN_ENABLED: i32 = 0;
+export const OFF_PAN_BIT_DEPTH: i32 = 1;
+export const OFF_PAN_RATIO: i32 = 2;
+export const OFF_PAN_COMPRESSION: i32 = 3;
+export const OFF_PAN_PIXELS: i32 = 4;
+export const OFF_PAN_APID: i32 = 6;
+export const OFF_PAN_SEGMENT_BLOCKS: i32 = 8;
+export const OFF_PAN_SEGMENT_BYTES: i32 = 10;
+export const OFF_PAN_RESERVED: i32 = 14;
 // block crc (2 octets)
 export const CRC_LEN: i32 = 2;
 export const OFF_CRC: i32 = 0;
 
 /** Octets of a configuration table for this many bands (CRC included). */
-export function configTableLen(bands: i32): i32 { return 368 + 14 * bands; }
+export function configTableLen(bands: i32): i32 { return 384 + 14 * bands; }
 @inline export function fixedBlockAt(bands: i32): i32 { return 0; }
 @inline export function apidsBlockAt(bands: i32): i32 { return 48; }
 @inline export function codecBlockAt(bands: i32): i32 { return 48 + 2 * bands; }
@@ -158,7 +169,8 @@ export function configTableLen(bands: i32): i32 { return 368 + 14 * bands; }
 @inline export function calibrationBlockAt(bands: i32): i32 { return 180 + 2 * bands; }
 @inline export function ccsds123BlockAt(bands: i32): i32 { return 180 + 14 * bands; }
 @inline export function commandingBlockAt(bands: i32): i32 { return 360 + 14 * bands; }
-@inline export function crcBlockAt(bands: i32): i32 { return 366 + 14 * bands; }
+@inline export function panchromaticBlockAt(bands: i32): i32 { return 366 + 14 * bands; }
+@inline export function crcBlockAt(bands: i32): i32 { return 382 + 14 * bands; }
 
 // Payload bus record
 export const BUS_RECORD_OFF_SYNC: i32 = 0;
@@ -400,6 +412,7 @@ export function checkConfigFields(ptr: usize, bands: i32): i32 {
   const coder = <i32>load<u8>(ptr + <usize>(codecBlockAt(bands) + OFF_CODER));
   const coders = ((1 << (coder & 31)) | <i32>load<u8>(ptr + <usize>(commandingBlockAt(bands) + OFF_MODES))) & 7;   // the products the table may run
   const screen = <i32>load<u8>(ptr + <usize>(screeningBlockAt(bands) + OFF_SCREEN_ENABLED));
+  const pan = <i32>load<u8>(ptr + <usize>(panchromaticBlockAt(bands) + OFF_PAN_ENABLED));
   let at: i32 = 0;
   let v: i64 = 0;
   // fixed
@@ -782,5 +795,38 @@ export function checkConfigFields(ptr: usize, bands: i32): i32 {
   if (v > 63) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 63, at);
   at = commandingBlockAt(bands) + OFF_MODES; v = <i64>load<u8>(ptr + <usize>at);
   if ((v & ~7) != 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 7, at);
+  // panchromatic
+  at = panchromaticBlockAt(bands) + OFF_PAN_ENABLED; v = <i64>load<u8>(ptr + <usize>at);
+  if (v > 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 1, at);
+  if (pan == 1) {
+    at = panchromaticBlockAt(bands) + OFF_PAN_BIT_DEPTH; v = <i64>load<u8>(ptr + <usize>at);
+    if (v < 1 || v > 16) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 1 ? 1 : 16, at);
+  }
+  if (pan == 1) {
+    at = panchromaticBlockAt(bands) + OFF_PAN_RATIO; v = <i64>load<u8>(ptr + <usize>at);
+    if (v < 2 || v > 16) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, v < 2 ? 2 : 16, at);
+  }
+  if (pan == 1) {
+    at = panchromaticBlockAt(bands) + OFF_PAN_COMPRESSION; v = <i64>load<u8>(ptr + <usize>at);
+    if (v != 0 && v != 1) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 1, at);
+  }
+  if (pan == 1) {
+    at = panchromaticBlockAt(bands) + OFF_PAN_PIXELS; v = <i64>loadU16BE(ptr + <usize>at);
+    if (v < 17) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 17, at);
+  }
+  if (pan == 1) {
+    at = panchromaticBlockAt(bands) + OFF_PAN_APID; v = <i64>loadU16BE(ptr + <usize>at);
+    if (v > 2046) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 2046, at);
+  }
+  if (pan == 1) {
+    at = panchromaticBlockAt(bands) + OFF_PAN_SEGMENT_BLOCKS; v = <i64>loadU16BE(ptr + <usize>at);
+    if (v < 16) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 16, at);
+  }
+  if (pan == 1) {
+    at = panchromaticBlockAt(bands) + OFF_PAN_SEGMENT_BYTES; v = <i64>loadU32BE(ptr + <usize>at);
+    if (v > 134217727) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 134217727, at);
+  }
+  at = panchromaticBlockAt(bands) + OFF_PAN_RESERVED; v = <i64>loadU16BE(ptr + <usize>at);
+  if (v != 0) return setDetail(E_CFG_BAD_VALUE, at, <i32>v, 0, at);
   return 0;
 }

@@ -134,6 +134,14 @@ export function cfgReadBack(id: i32, band: i32): f64 {
     case 117: return <f64>(cfg.reportApid); // commanding.reportApid
     case 118: return <f64>(cfg.tcVcid); // commanding.tcVcid
     case 119: return <f64>(cfg.modes); // commanding.modes
+    case 120: return <f64>(cfg.pan ? 1 : 0); // panchromatic.panEnabled
+    case 121: return <f64>(cfg.panBitDepth); // panchromatic.panBitDepth
+    case 122: return <f64>(cfg.panRatio); // panchromatic.panRatio
+    case 123: return <f64>(cfg.panCompression); // panchromatic.panCompression
+    case 124: return <f64>(cfg.panPixels); // panchromatic.panPixels
+    case 125: return <f64>(cfg.panApid); // panchromatic.panApid
+    case 126: return <f64>(cfg.panS); // panchromatic.panSegmentBlocks
+    case 127: return <f64>(cfg.panSegBytes); // panchromatic.panSegmentBytes
     default: return NaN;
   }
 }

@@ -22,6 +22,8 @@ export const REC_TC: i32 = 4;
 export const REC_CLCW: i32 = 5;
 /** The payload of a CLCW record: exactly the 4-octet word. */
 export const CLCW_RECORD_LEN: i32 = 4;
+/** A line of the panchromatic channel at its own geometry (table block panchromatic): the line payload with bands = 1. */
+export const REC_PAN: i32 = 6;
 /** The largest TC transfer frame (232.0-B-4 §4.1.2.7: frame length field + 1 ≤ 1024). */
 export const TC_FRAME_MAX_LEN: i32 = 1024;
 
@@ -60,7 +62,7 @@ export function scanRecord(buf: usize, avail: i32, maxPayload: i32): i32 {
   const type = <i32>load<u8>(buf + 4);
   const version = <u32>load<u8>(buf + 5);
   const len = loadU32BE(buf + 6);
-  if (version != RECORD_VERSION || type < REC_CONFIG || type > REC_CLCW) { recConsumed = 1; return E_BUS_BAD_TYPE; }
+  if (version != RECORD_VERSION || type < REC_CONFIG || type > REC_PAN) { recConsumed = 1; return E_BUS_BAD_TYPE; }
   if (type == REC_CLCW ? len != <u32>CLCW_RECORD_LEN : len > <u32>(type == REC_TC ? TC_FRAME_MAX_LEN : maxPayload)) { recConsumed = 1; return E_BUS_BAD_LENGTH; }
   const total = RECORD_HEADER_LEN + <i32>len + RECORD_CRC_LEN;
   if (avail < total) return E_NEED_INPUT;

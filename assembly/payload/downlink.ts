@@ -6,7 +6,8 @@
 import { Config } from "../abi/config-table";
 import { OK, E_OUT_FULL, E_FRAME_BAD_CONFIG } from "../abi/status";
 import { setDetail } from "../abi/control";
-import { copyBytes, storeU16BE } from "../util/be";
+import { copyBytes, storeU16BE, loadU32BE } from "../util/be";
+import { P_TILE_SIZE } from "../screen/screener";
 import { crc16 } from "../util/crc16";
 import { packPrimaryHeader, PRIMARY_HEADER_LEN, SEQ_UNSEGMENTED, SEQ_FIRST, SEQ_CONTINUATION, SEQ_LAST } from "../packet/space-packet";
 import { framerConfigure, framerBufferLen, framerSlotFor, framerPut, framerIsFull, framerIsEmpty, framerClose, framerCarrySpill, framerPadIdle, framerIdleFrame } from "../frame/framer";
@@ -21,6 +22,8 @@ export const SEQ_HK: i32 = 0;     // + bands
 export const SEQ_MASK: i32 = 1;   // + bands
 export const SEQ_STATS: i32 = 2;  // + bands
 export const SEQ_REPORT: i32 = 3; // + bands: PUS-C reports (assembly/command/)
+export const SEQ_PAN: i32 = 4;    // + bands: the pan CCSDS 122 segments (pan-segments.ts)
+const SEQ_SLOTS: i32 = 5;
 
 @unmanaged export class Downlink {
   packPtr: usize;          // packet header + secondary header + user data of the packet being built
@@ -63,13 +66,25 @@ function outBufferLen(c: Config): i64 {
     }
     lineBytes += extra;
   }
+  if (c.pan) {
+    // A pan line can complete a strip: every segment of it leaves at once (the CCSDS 122 encoder's
+    // output bound: 2·⌈w/S⌉ + 2 segments of at most S·352 + 64 octets, or SegByteLimit), each
+    // packet with its header.
+    const w8: i64 = (<i64>c.panPixels + 7) & ~7;
+    let segs: i64 = 2 * ((w8 + c.panS - 1) / c.panS) + 2;
+    // With screening a decided tile row releases k × tile pan lines at once: that many strips.
+    if (c.screen) segs *= (<i64>c.panRatio * <i64>loadU32BE(c.screenBlockPtr + 24 + (<usize>P_TILE_SIZE << 2)) + 63) / 64 + 1;
+    const segMax: i64 = c.panSegBytes != 0 ? <i64>c.panSegBytes : <i64>c.panS * 352 + 64;
+    const packets: i64 = segs * (segMax / <i64>(c.maxPacketLen - 32) + 1);
+    lineBytes += segs * segMax + packets * 64;
+  }
   const frames = lineBytes / zone + 2 * <i64>c.bands + 8 + <i64>c.maxIdlePerLine + 4;
   return frames * <i64>caduLen(c.frameLen, c.rsDepth, c.rsE);
 }
 
 /** The packet buffer: the largest image packet, or a PUS-C report (at most REPORT_MAX_LEN octets). */
 function packBufferLen(c: Config): i64 { return <i64>(c.maxPacketLen > REPORT_MAX_LEN ? c.maxPacketLen : REPORT_MAX_LEN) + 64; }
-function seqCountsLen(c: Config): i64 { return 4 * (<i64>c.bands + 4); }
+function seqCountsLen(c: Config): i64 { return 4 * (<i64>c.bands + SEQ_SLOTS); }
 /** Octets of a PUS-C report's packet data field at most (assembly/command/reports.ts). */
 export const REPORT_MAX_LEN: i32 = 512;
 
@@ -87,7 +102,7 @@ export function downlinkConfigure(c: Config): i32 {
   dl.outCap = <i32>outBufferLen(c);
   dl.outPtr = carve(<i64>dl.outCap);
   dl.seqCounts = carve(seqCountsLen(c));
-  for (let b = 0; b < c.bands + 4; b++) store<u32>(dl.seqCounts + (<usize>b << 2), c.initialPacketCount);
+  for (let b = 0; b < c.bands + SEQ_SLOTS; b++) store<u32>(dl.seqCounts + (<usize>b << 2), c.initialPacketCount);
   const fs = framerConfigure(c.frameType, c.scid, c.frameLen, c.fecf, c.ocf, c.insertZoneLen, c.idleVcid, c.initialFrameCount, frames);
   if (fs != OK) return setDetail(E_FRAME_BAD_CONFIG, 8, c.frameLen, 0, 0);
   dl.imageSlot = framerSlotFor(c.imageVcid);

@@ -27,6 +27,8 @@ import { rawLinesConfigure, sendRawLine } from "./raw-lines";
 import { unitsCheck, unitsMemory, unitsConfigure, codeLine121, unitsEndStep, unitsAtBoundary, unitsReparam } from "./aec-units";
 import { screeningCheck, screeningMemory, screeningConfigure, screenLine, screeningEndStep, tilesKept, tilesDegraded, tilesDropped, screeningAtBoundary, screeningReparam, screeningTile } from "./screening";
 import { segmentsCheck, segmentsMemory, segmentsConfigure, codeLine123, segmentsEndStep, segmentsAtBoundary } from "./ccsds123-segments";
+import { panMemory, panConfigure, codePanLine, panEndStep } from "./pan-segments";
+import { panchromaticBlockAt, OFF_PAN_PIXELS } from "../abi/contract";
 
 /** Housekeeping packet secondary header: CUC only. */
 export const HK_SEC_HDR_LEN: i32 = CUC_LEN;
@@ -66,11 +68,18 @@ let lastNeed: i64 = 0;
   workPtr: usize;        // ST[20]: the table being checked
   needInForce: i64;      // memory need of the table in force (a candidate must need the same buffers)
   mode: i32;             // the product mode in force (ST[8] function 3 switches it at a product boundary)
+  panStarted: bool;      // the pan channel's own line checks (bus record type 6)
+  lastPanCounter: u32;
+  lastPanTime: f64;
 }
 
 let p: Pipeline = changetype<Pipeline>(0);
 
-export function maxLinePayload(c: Config): i32 { return LINE_HEADER_LEN + 2 * c.bands * c.pixels; }
+export function maxLinePayload(c: Config): i32 {
+  const ms = LINE_HEADER_LEN + 2 * c.bands * c.pixels;
+  const pan = c.pan ? LINE_HEADER_LEN + 2 * c.panPixels : 0;
+  return pan > ms ? pan : ms;
+}
 export function maxRecordLen(c: Config): i32 { return RECORD_HEADER_LEN + maxLinePayload(c) + RECORD_CRC_LEN; }
 function inputLen(c: Config): i32 { const n = 2 * maxRecordLen(c); return n < BOOT_BUF_LEN ? BOOT_BUF_LEN : n; }
 
@@ -84,7 +93,7 @@ function inputLen(c: Config): i32 { const n = 2 * maxRecordLen(c); return n < BO
 function memoryNeeded(c: Config, tableLen: i32): i64 {
   const stage: i64 = c.screen ? screeningMemory(c)
     : (allows(c, CODER_CCSDS121) ? unitsMemory(c) : 0) + (allows(c, CODER_CCSDS123) ? segmentsMemory(c) : 0);
-  return carveStateLen<Pipeline>() + 3 * carveLen(tableLen) + downlinkMemory(c) + stage + carveLen(inputLen(c)) + TOP_READINGS;
+  return carveStateLen<Pipeline>() + 3 * carveLen(tableLen) + downlinkMemory(c) + stage + panMemory(c) + carveLen(inputLen(c)) + TOP_READINGS;
 }
 
 /**
@@ -108,6 +117,8 @@ export function configCheck(tableSrc: usize, tableLen: i32): i32 {
     if (s == OK && allows(scratch, CODER_CCSDS123)) s = segmentsCheck(scratch);
   }
   if (s != OK) return s;
+  // The pan encoder takes every value the table's ranges allow; refused all the same if not.
+  if (panMemory(scratch) < 0) return setDetail(E_CFG_BAD_VALUE, panchromaticBlockAt(scratch.bands) + OFF_PAN_PIXELS, scratch.panPixels, 17, panchromaticBlockAt(scratch.bands) + OFF_PAN_PIXELS);
   const need = memoryNeeded(scratch, tableLen);
   if (need > MAX_CARVE) return setDetail(E_CFG_NO_MEMORY, F_RAM, clampI32(need), <i32>MAX_CARVE, F_RAM);
   if (BOOT_HEAP + need > <i64>scratch.ramBytes) return setDetail(E_CFG_NO_MEMORY, F_RAM, <i32>need, clampI32(<i64>scratch.ramBytes - BOOT_HEAP), F_RAM);
@@ -167,6 +178,9 @@ export function configure(tableSrc: usize, tableLen: i32): i32 {
   if (st != OK) return st;
   p.mode = cfg.compression;
   hk.hkSetProductMode(<u8>cfg.compression);
+  st = panConfigure(cfg);
+  if (st != OK) return st;
+  p.panStarted = false;
   p.inputCap = inputLen(cfg);
   p.inputPtr = carve(p.inputCap);
   p.started = false; p.creditSkip = 0;
@@ -332,6 +346,54 @@ export function processLine(payload: usize): void {
   transmitterTick(t);
 }
 
+// ---- pan lines (bus record type 6) -------------------------------------------------------
+
+/** Checks a pan line record against the table's pan block and the pan channel's own counter and time. */
+export function checkPanLine(payload: usize, len: i32): i32 {
+  if (!cfg.pan) return setDetail(E_BUS_BAD_LINE, 12, 1, 0, 12);          // no pan channel configured
+  if (len < LINE_HEADER_LEN) return setDetail(E_BUS_BAD_LINE, 0, len, LINE_HEADER_LEN, 0);
+  const bands = <i32>loadU16BE(payload + 12);
+  const pixels = <i32>loadU16BE(payload + 14);
+  const depth = <i32>load<u8>(payload + 16);
+  if (bands != 1) return setDetail(E_BUS_BAD_LINE, 12, bands, 1, 12);
+  if (pixels != cfg.panPixels) return setDetail(E_BUS_BAD_LINE, 14, pixels, cfg.panPixels, 14);
+  if (depth != cfg.panBitDepth) return setDetail(E_BUS_BAD_LINE, 16, depth, cfg.panBitDepth, 16);
+  if (len != LINE_HEADER_LEN + 2 * pixels) return setDetail(E_BUS_BAD_LINE, 0, len, LINE_HEADER_LEN + 2 * pixels, 0);
+  const counter = loadU32BE(payload);
+  const t = timeOf(loadU32BE(payload + 4), loadU32BE(payload + 8));
+  if (p.panStarted) {
+    const jump = counter - p.lastPanCounter;
+    if (jump == 0 || jump > cfg.maxLineJump * <u32>cfg.panRatio) return setDetail(E_BUS_LINE_JUMP, 0, <i32>counter, <i32>(p.lastPanCounter + 1), 0);
+    if (t < p.lastPanTime) return setDetail(E_BUS_TIME_JUMP, 4, satI32(t - p.lastPanTime), 0, 4);
+  }
+  return OK;
+}
+
+/** Processes an accepted pan line: coded (lines missing before it filled), then the frame clock. */
+export function processPanLine(payload: usize): void {
+  const counter = loadU32BE(payload);
+  const coarse = loadU32BE(payload + 4);
+  const fine = loadU32BE(payload + 8);
+  const t = timeOf(coarse, fine);
+  if (!p.started) { p.started = true; p.t0 = t; }
+  let missing: u32 = 0;
+  if (p.panStarted && counter - p.lastPanCounter > 1) { missing = counter - p.lastPanCounter - 1; hk.hkAdd(hk.HK_LINES_MISSING, missing); }
+  p.panStarted = true; p.lastPanCounter = counter; p.lastPanTime = t;
+  codePanLine(cfg, payload + <usize>LINE_HEADER_LEN, missing, coarse, fine);
+  if (t > p.lastTime) { p.lastTime = t; p.lastCoarse = coarse; p.lastFine = fine; }
+  transmitterTick(t);
+}
+
+/** A pan line while acquisition is stopped (ST[8]): dropped and counted; its counter and time advance the checks. */
+export function dropPanLine(payload: usize): void {
+  const counter = loadU32BE(payload);
+  const t = timeOf(loadU32BE(payload + 4), loadU32BE(payload + 8));
+  if (!p.started) { p.started = true; p.t0 = t; }
+  p.panStarted = true; p.lastPanCounter = counter; p.lastPanTime = t;
+  hk.hkInc(hk.HK_LINES_DROPPED_STOPPED);
+  transmitterTick(t);
+}
+
 /** The frame clock: what the transmitter could have sent by time t, at the configured rate. */
 function transmitterTick(t: f64): void {
   const credits = Math.floor((t - p.t0) * <f64>cfg.bitRate / <f64>(dl.caduLen * 8)) + 1.0 - p.creditSkip;
@@ -383,6 +445,7 @@ export function endPassStep(): bool {
   if (cfg.screen) { if (screeningEndStep(cfg)) return true; }
   else if (p.mode == CODER_CCSDS121) { if (unitsEndStep(cfg)) return true; }
   else if (p.mode == CODER_CCSDS123) { if (segmentsEndStep(cfg)) return true; }
+  if (panEndStep(cfg)) return true;
   endPass();
   return false;
 }

@@ -27,6 +27,7 @@ import { UNIT_HDR_LEN, packUnitHeader } from "./unit-header";
 import { packetDataPtr, sendImagePacket, sendUnitPacket, SEQ_MASK, SEQ_STATS } from "./downlink";
 import { sendImageSegment, IMAGE_SEC_HDR_LEN } from "./raw-lines";
 import { unpackLineSamples } from "./bus-record";
+import { panTileRow } from "./pan-segments";
 
 const MASK_BITS: i32 = 2;            // 0 clear (or not judged), 1 cloud, 2 bright not cloud
 const MASK_FLAGS: i32 = 8 | 16;          // preprocessing + restricted code options (n = 2 ≤ 4)
@@ -59,6 +60,7 @@ export const TILE_STATS_FIXED: i32 = TILE_STATISTICS_FIXED_LEN;   // 53 (contrac
   flushed: bool;
   J: i32;                 // CCSDS 121 block size and RSI of the tiles and the mask
   rsi: i32;
+  panDrops: usize;        // one octet per tile column of the row just decided (1: dropped), for the pan
 }
 
 let s: Screening = changetype<Screening>(0);
@@ -110,7 +112,7 @@ export function screeningMemory(c: Config): i64 {
   return carveStateLen<Screening>() + carveLen(P_COUNT * 4) + carveLen(<i64>screenWorkspaceLen(checkParams))
     + carveLen(depth * 2 * <i64>c.bands * <i64>c.pixels) + carveLen(depth * 12) + carveLen(<i64>c.pixels)
     + carveLen(AEC_STATE_LEN) + carveLen(tileOutLen(c)) + carveLen(2 * <i64>paramWord(c, P_TILE_SIZE) + 16)
-    + carveLen(AEC_STATE_LEN) + carveLen(maskOutLen(c)) + carveLen(2 * <i64>c.pixels + 16);
+    + carveLen(AEC_STATE_LEN) + carveLen(maskOutLen(c)) + carveLen(2 * <i64>c.pixels + 16) + carveLen(<i64>c.pixels);
 }
 
 /** Carves and initialises the screening stage (checked by screeningCheck: cannot fail, but every status is kept). */
@@ -134,6 +136,7 @@ export function screeningConfigure(c: Config): i32 {
   s.ring = carve(<i64>s.depth * s.lineBytes);
   s.meta = carve(<i64>s.depth * 12);
   s.classLine = carve(c.pixels);
+  s.panDrops = carve(c.pixels);
   s.segPayload = c.maxPacketLen - UNIT_HDR_LEN;
   s.J = blockJ(c); s.rsi = blockRsi(c);
   s.tileState = carve(AEC_STATE_LEN);
@@ -242,6 +245,7 @@ function sendTileRow(c: Config, tileRow: i32, row0: i32, lines: i32): void {
     let count = c.pixels - x0;
     if (count > s.tile) count = s.tile;
     sendTileStats(c, tileRow, row0, lines, x0, count, r, decision);
+    store<u8>(s.panDrops + <usize>col, decision == DECIDE_DROP ? 1 : 0);
     if (decision == DECIDE_DROP) { tilesDropped++; continue; }
     const shift = decision == DECIDE_DEGRADE && c.compression == CODER_CCSDS121 ? c.degradeShift : 0;
     if (decision == DECIDE_DEGRADE) tilesDegraded++; else tilesKept++;
@@ -250,6 +254,7 @@ function sendTileRow(c: Config, tileRow: i32, row0: i32, lines: i32): void {
       else sendTileRaw(c, b, row0, lines, x0, count);
     }
   }
+  panTileRow(c, row0, lines, s.panDrops);           // the pan under this tile row follows the decisions
 }
 
 /** Whether a tile record's bright-not-cloud pixels reach the degrade fraction of its valid pixels. */

@@ -50,7 +50,7 @@ function whenExpr(w: string | undefined): string {
   // coder=X: the field matters when the table may run product X: the boot coder, or a mode in
   // the commanding block's `modes` (ST[8] function 3 may switch to it; its buffers are carved at boot).
   if (m[1] === "coder") return `(coders & ${m[2].split("|").reduce((a, x) => a | (1 << Number(x)), 0)}) != 0`;
-  const v = m[1] === "screenEnabled" ? "screen" : null;
+  const v = m[1] === "screenEnabled" ? "screen" : m[1] === "panEnabled" ? "pan" : null;
   if (!v) throw new Error(`when on ${m[1]} is not supported`);
   return m[2].split("|").map((x) => `${v} == ${x}`).join(" || ");
 }
@@ -102,6 +102,7 @@ function contractTs(): string {
     `  const coder = <i32>load<u8>(ptr + <usize>(codecBlockAt(bands) + OFF_CODER));`,
     `  const coders = ((1 << (coder & 31)) | <i32>load<u8>(ptr + <usize>(commandingBlockAt(bands) + OFF_MODES))) & 7;   // the products the table may run`,
     `  const screen = <i32>load<u8>(ptr + <usize>(screeningBlockAt(bands) + OFF_SCREEN_ENABLED));`,
+    `  const pan = <i32>load<u8>(ptr + <usize>(panchromaticBlockAt(bands) + OFF_PAN_ENABLED));`,
     "  let at: i32 = 0;", "  let v: i64 = 0;");
   for (const b of blocks) {
     const checked = b.fields.filter((f) => f.min !== undefined || f.enum || f.bits || f.value !== undefined);

@@ -7,7 +7,7 @@ export const RECORD_VERSION = 1;
 export const RECORD_HEADER_LEN = 10;
 export const RECORD_CRC_LEN = 2;
 export const LINE_HEADER_LEN = 18;
-export enum RecordType { Config = 1, Line = 2, End = 3, Telecommand = 4, Clcw = 5 }
+export enum RecordType { Config = 1, Line = 2, End = 3, Telecommand = 4, Clcw = 5, Pan = 6 }
 /** The payload of a CLCW record (type 5): the 4-octet CLCW (232.0-B-4 §4.2) of the OBC's FARM-1. */
 export const CLCW_RECORD_LEN = 4;
 
@@ -32,6 +32,15 @@ export interface LineRecord {
   bitDepth: number;
   /** bands × pixels samples, band-interleaved by line. */
   samples: Uint16Array;
+}
+
+/** A line of the panchromatic channel (record type 6): the line payload with one band at the pan geometry. */
+export function encodePanLine(l: Omit<LineRecord, "bands">): Uint8Array {
+  const out = encodeLine({ ...l, bands: 1 });
+  out[4] = RecordType.Pan;
+  const end = out.length - RECORD_CRC_LEN;
+  new DataView(out.buffer).setUint16(end, crc16(out.subarray(0, end)));
+  return out;
 }
 
 export function encodeLine(l: LineRecord): Uint8Array {

@@ -73,6 +73,11 @@ export function configValues(p: Profile, o: ConfigOverrides = {}): TableValues {
     });
     SCREENER_WORDS.forEach((name, i) => { v[name] = sc.params[i]; });
   }
+  const pan = panOptions(p);
+  if (pan) {
+    Object.assign(v, { panEnabled: 1, panBitDepth: pan.bitDepth, panRatio: pan.ratio, panCompression: pan.lossless ? 0 : 1, panPixels: pan.pixels,
+      panApid: pan.apid, panSegmentBlocks: pan.segmentBlocks, panSegmentBytes: pan.segmentBytes });
+  }
   if (modes & 4) {                                    // CCSDS 123 at boot or after a switch: its words
     const h = hyperOptions(p);
     // unitLines is CCSDS 121's unit height and CCSDS 123's segment height: one value for both.
@@ -221,6 +226,25 @@ export function hyperOptions(p: Profile): Hyper123Product {
     [W.PRM_BA_J, h.blockSize], [W.PRM_BA_RSI, h.rsi], [W.PRM_BA_RESTRICTED, h.restricted ? 1 : 0], [W.PRM_PERIOD_U, -1]];
   for (const [i, v] of set) w[i] = v;
   return { segmentLines, params: h, words: w };
+}
+
+export interface PanOptions { ratio: number; bitDepth: number; pixels: number; apid: number; lossless: boolean; segmentBlocks: number; segmentBytes: number; bitsPerPixel: number }
+
+/** Default CCSDS 122 segment size of the pan product (blocks of 8×8). */
+export const PAN_DEFAULT_SEGMENT_BLOCKS = 256;
+
+/**
+ * The profile's panchromatic channel and product, or null without one. A budget in bits per pixel
+ * becomes SegByteLimit = ⌈bpp · 64 · S / 8⌉ octets per segment (122.0-B-2 §4.2.3.2.2, header included).
+ */
+export function panOptions(p: Profile): PanOptions | null {
+  const s = p.sensor.panchromatic, o = p.products.pan;
+  if (!s || !o) return null;
+  const segmentBlocks = o.ccsds122?.segmentBlocks ?? PAN_DEFAULT_SEGMENT_BLOCKS;
+  const lossless = o.compression === "ccsds122-lossless";
+  const bitsPerPixel = lossless ? 0 : o.ccsds122?.bitsPerPixel ?? 0;
+  return { ratio: s.ratio, bitDepth: s.bitDepth, pixels: s.ratio * p.sensor.pixelsPerLine, apid: o.apid, lossless, segmentBlocks,
+    segmentBytes: lossless ? 0 : Math.ceil((bitsPerPixel * 64 * segmentBlocks) / 8), bitsPerPixel };
 }
 
 export function configRecord(p: Profile, o: ConfigOverrides = {}): Uint8Array {

@@ -16,6 +16,7 @@ export function createProductsObserver(outDir: string, onWritten?: (files: Produ
       w = new ProductWriter(outDir, p, specs, screeningOptions(p) !== null);
     },
     groundLine(line, bands) { w!.line(ms, line, bands); },
+    panLine(line, samples) { w!.line("panchromatic", line, [samples]); },
     maskLine(line, mask) { w!.maskLine(line, mask); },
     tile(t) { if (t.decision === "drop") w!.dropTile(t.firstLine, t.lines, t.firstPixel, t.count); },
     end(s: PassSummary) {

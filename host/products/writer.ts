@@ -18,9 +18,12 @@ export { ProductError };
 /** A channel as the writer receives it: its geometry except the line count (known at the end). */
 export interface ChannelSpec { id: string; role: ChannelRole; pixels: number; gsdM: number; lineRateHz: number; bitDepth: number; bands: BandProfile[] }
 
-/** Today's profiles: one multispectral channel with every band. */
+/** The profile's channels: the multispectral bands, then the panchromatic channel at its own geometry when there is one. */
 export function channelSpecsOf(p: Profile): ChannelSpec[] {
-  return [{ id: "multispectral", role: "multispectral", pixels: p.sensor.pixelsPerLine, gsdM: p.sensor.gsdM, lineRateHz: p.sensor.lineRateHz, bitDepth: p.sensor.bitDepth, bands: p.sensor.bands }];
+  const out: ChannelSpec[] = [{ id: "multispectral", role: "multispectral", pixels: p.sensor.pixelsPerLine, gsdM: p.sensor.gsdM, lineRateHz: p.sensor.lineRateHz, bitDepth: p.sensor.bitDepth, bands: p.sensor.bands }];
+  const pan = p.sensor.panchromatic;
+  if (pan) out.push({ id: "panchromatic", role: "panchromatic", pixels: pan.ratio * p.sensor.pixelsPerLine, gsdM: p.sensor.gsdM / pan.ratio, lineRateHz: pan.ratio * p.sensor.lineRateHz, bitDepth: pan.bitDepth, bands: [pan.band] });
+  return out;
 }
 
 /** Mask classes (the screening mask's 2-bit values, README "Cloud screening products"). */
@@ -64,8 +67,11 @@ export class ProductWriter {
   /** A line as the ground rebuilt it (null: the band did not arrive). */
   line(channel: string, row: number, bands: (ArrayLike<number> | null)[]): void {
     const r = this.raster(channel);
-    const drops = channel === this.specs[0].id ? this.dropped.filter((t) => row >= t.first && row <= t.last) : [];
-    const nodataAt = drops.length ? (x: number) => drops.some((t) => x >= t.firstPixel && x < t.firstPixel + t.count) : undefined;
+    // Dropped tiles are in the first channel's pixels; a finer channel (the pan, f× the grid) loses the area under them.
+    const spec = this.specs.find((s) => s.id === channel)!, f = Math.max(1, Math.round(spec.pixels / this.specs[0].pixels));
+    const m = Math.floor(row / f);
+    const drops = this.dropped.filter((t) => m >= t.first && m <= t.last);
+    const nodataAt = drops.length ? (x: number) => drops.some((t) => x >= t.firstPixel * f && x < (t.firstPixel + t.count) * f) : undefined;
     bands.forEach((b, i) => { if (b) r.writeBandLine(row, i, b, nodataAt); else r.writeNodata(row, i); });
   }
 
@@ -76,7 +82,8 @@ export class ProductWriter {
     const r = this.raster(this.specs[0].id);
     for (let y = t.first; y <= t.last; y++) for (let b = 0; b < r.bands; b++) if (r.isWritten(y, b)) r.blank(y, b, firstPixel, count);
     // Only tiles whose lines are still to come need remembering.
-    if (this.dropped.length > 4096) this.dropped = this.dropped.filter((d) => d.last >= t.first);
+    // (A finer channel's lines come when the pass ends: every drop is kept for them.)
+    if (this.dropped.length > 4096 && this.specs.length === 1) this.dropped = this.dropped.filter((d) => d.last >= t.first);
   }
 
   /** The decoded class mask of a line (first channel's geometry). */

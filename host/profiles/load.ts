@@ -110,6 +110,17 @@ export function validateProfile(json: unknown, file = "<profile>"): Profile {
   if (Math.abs(p.sensor.lineRateHz - expectRate) > LINE_RATE_TOLERANCE * expectRate)
     fail("/sensor/lineRateHz", `must be within ${LINE_RATE_TOLERANCE * 100}% of groundSpeedMps/gsdM (${expectRate.toFixed(1)} Hz)`);
 
+  // Panchromatic channel: both halves or neither; its APID apart from every other.
+  const pan = p.sensor.panchromatic, panProduct = p.products.pan;
+  if (!!pan !== !!panProduct) fail(pan ? "/products/pan" : "/sensor/panchromatic", "a panchromatic channel needs both sensor.panchromatic and products.pan");
+  if (pan && panProduct) {
+    if (pan.ratio * p.sensor.pixelsPerLine > 65535) fail("/sensor/panchromatic/ratio", `pan pixels per line (ratio × pixelsPerLine = ${pan.ratio * p.sensor.pixelsPerLine}) must be <= 65535`);
+    const others = [...p.products.image.apids, p.products.housekeeping.apid];
+    if (others.includes(panProduct.apid)) fail("/products/pan/apid", "must be distinct from the image and housekeeping APIDs");
+    const budget = panProduct.compression === "ccsds122-budget";
+    if (budget !== (panProduct.ccsds122?.bitsPerPixel !== undefined)) fail("/products/pan/ccsds122/bitsPerPixel", "required with ccsds122-budget, not allowed with ccsds122-lossless");
+  }
+
   // Last, the flight code's own checks on the table this profile compiles to (the parser the image
   // runs at boot, through build/lib.wasm): the host refuses everything the image would refuse,
   // naming the profile field and the values allowed.
@@ -164,10 +175,13 @@ export function derived(p: Profile): DerivedFigures {
   const s = p.sensor, { frame, coding } = p.link;
   const lineBits = s.bands.length * s.pixelsPerLine * s.bitDepth;
   const caduLen = ASM_LEN + frame.length + 2 * coding.rsE * coding.rsDepth;
-  const rawBitRate = lineBits * s.lineRateHz;
+  const pan = s.panchromatic;
+  const panRawBitRate = pan ? pan.ratio * s.pixelsPerLine * pan.bitDepth * pan.ratio * s.lineRateHz : 0;
+  const rawBitRate = lineBits * s.lineRateHz + panRawBitRate;
   return {
     lineBits,
     rawBitRate,
+    panRawBitRate,
     linePeriodS: 1 / s.lineRateHz,
     caduLen,
     frameDataFieldLen: frameDataFieldLen(p),

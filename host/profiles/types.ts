@@ -30,6 +30,29 @@ export interface SensorProfile {
   /** Per-column dark level non-uniformity σ in DN; default 0. */
   dsnuDn?: number;
   bands: BandProfile[];
+  /** A panchromatic channel at its own geometry (k× pixels and line rate), co-registered with the bands. */
+  panchromatic?: PanchromaticProfile;
+}
+
+export interface PanchromaticProfile {
+  /** k: pan pixels per line = k · pixelsPerLine, pan line rate = k · lineRateHz, pan GSD = gsdM / k. */
+  ratio: number;
+  bitDepth: number;
+  readNoiseDn?: number;
+  electronsPerDn?: number;
+  fullWellE?: number;
+  prnuPercent?: number;
+  /** The bands' own MTF in the emulator: neighbour weight a of a 3-tap blur [a, 1−2a, a] (default 0.1). */
+  msMtf?: number;
+  band: BandProfile;
+}
+
+export type PanCompression = "ccsds122-lossless" | "ccsds122-budget";
+
+export interface PanProduct {
+  apid: number;
+  compression: PanCompression;
+  ccsds122?: { segmentBlocks?: number; bitsPerPixel?: number; minPsnrDb?: number };
 }
 
 export type Compression = "raw" | "ccsds121" | "ccsds123";
@@ -89,7 +112,7 @@ export interface Profile {
     /** Surface wind speed for sun glint over water, m/s (default 5). */
     windSpeedMps?: number;
   };
-  products: { image: ImageProduct; housekeeping: HousekeepingProduct };
+  products: { image: ImageProduct; housekeeping: HousekeepingProduct; pan?: PanProduct };
   link: { frame: FrameProfile; coding: CodingProfile; downlinkBitRate: number };
   /** PUS-C telecommanding (README, Commanding the payload); defaults from the contract's commanding block. */
   commanding?: {
@@ -102,8 +125,10 @@ export interface Profile {
 export interface DerivedFigures {
   /** Bits of one sensor line: bands × pixels × bitDepth. */
   lineBits: number;
-  /** Raw sensor data rate: lineBits × lineRateHz, bit/s. */
+  /** Raw sensor data rate: lineBits × lineRateHz (+ the pan channel's), bit/s. */
   rawBitRate: number;
+  /** Raw rate of the pan channel alone, bit/s (0 without one). */
+  panRawBitRate: number;
   linePeriodS: number;
   /** ASM (4) + transfer frame + 2E·I RS check symbols. */
   caduLen: number;

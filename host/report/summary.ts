@@ -58,6 +58,17 @@ export function printSummary(s: PassSummary, out: (line: string) => void = (l) =
     for (const r of s.commanding.reports.slice(0, 20)) row(`  #${r.counter}`, describeReport(r));
     if (s.commanding.reports.length > 20) row("", `… ${s.commanding.reports.length - 20} more in report.json`);
   }
+  if (s.pan && s.channels?.length) {
+    // Per channel (issue 13 §3): coded rate against the downlink, and the lossy channel's quality.
+    out(bold("Channels"));
+    for (const c of s.channels) {
+      const q = c.lossless ? "lossless" : `PSNR ${c.psnrDb === null || c.psnrDb === Infinity ? "∞" : c.psnrDb.toFixed(1)} dB, max error ${c.maxError} DN`;
+      row(c.name, `${(c.rateBitS / 1e6).toFixed(1)} Mbit/s (${(100 * c.shareOfDownlink).toFixed(0)} % of the downlink), ${q}`);
+    }
+    const share = s.channels.reduce((a, c) => a + c.shareOfDownlink, 0);
+    row("together", share <= 1 ? green(`${(100 * share).toFixed(0)} % of the downlink: it keeps up`) : yellow(`${(100 * share).toFixed(0)} % of the downlink: it does not keep up (the rest waits in the store)`));
+    row("pan (CCSDS 122)", s.pan.ok ? green(s.pan.detail) : red(s.pan.detail));
+  }
   out(bold("Downlink budget"));
   const b = s.downlink.backlog;
   row("raw sensor rate", `${(s.downlink.rawBitRate / 1e6).toFixed(1)} Mbit/s`);

@@ -36,6 +36,8 @@ export interface VerdictInput {
   screening: boolean;
   /** Screening: the mask and statistics totals over the pass (a mask unit for no owed tile row still shows here). */
   maskTotals?: { maskAgrees: boolean; maskCloudPixels: number; maskUnitsLost: number };
+  /** Checks of further channels (the pan channel: host/ground/pan.ts), before the exit status. */
+  extra?: VerdictCheck[];
 }
 
 const n = (v: number) => v.toLocaleString("en-US");
@@ -114,6 +116,7 @@ export function computeVerdict(x: VerdictInput): Verdict {
   checks.push(equal("bus records rejected by the flight image", 0, rejected, ""));
   checks.push(equal("frames lost to a full output buffer", 0, hk ? hk.framesOverflowed : null, ""));
   if (c.tiles) checks.push(equal("tiles the flight image counted", c.tiles.expected, hk ? hk.tilesKept + hk.tilesDegraded + hk.tilesDropped : null, "kept, degraded or dropped"));
+  if (x.extra) checks.push(...x.extra);
   checks.push({ name: "flight image exit status", expected: 0, got: x.exitCode, ok: x.exitCode === 0, detail: x.exitCode === 0 ? "0: the pass ended normally" : `${x.exitCode}` });
 
   const verified = checks.every((k) => k.ok);

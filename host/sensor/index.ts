@@ -11,3 +11,4 @@ export * from "./open.ts";
 export * from "./resample.ts";
 export * from "./envi.ts";
 export * from "./geotiff.ts";
+export * from "./multires.ts";

@@ -21,6 +21,7 @@ import { Imager } from "./imager.ts";
 import { LineNoise } from "./noise.ts";
 import { XorShift32, hash3, mixSeed } from "./prng.ts";
 import { SceneError, type SceneSource, type SensorLine } from "./types.ts";
+import { lineTime } from "./time.ts";
 
 export interface SyntheticOptions {
   seed: number;
@@ -41,9 +42,13 @@ export interface SyntheticOptions {
   detectorSeed?: number;
   /** Apply the atmosphere (default true). */
   atmosphere?: boolean;
+  /** Attach a copy of the line's surface reflectance (B×P, band-major) as `rho` (multires.ts builds other geometries from it). */
+  reflectance?: boolean;
+  /** Run the detector chain (default true); false leaves `samples` empty (only the reflectance is wanted). */
+  expose?: boolean;
 }
 
-export interface SyntheticLine extends SensorLine { cloud?: Uint8Array; shadow?: Uint8Array; cover?: Uint8Array }
+export interface SyntheticLine extends SensorLine { cloud?: Uint8Array; shadow?: Uint8Array; cover?: Uint8Array; rho?: Float32Array }
 export interface SyntheticSource extends SceneSource { next(): SyntheticLine | null }
 
 export const LandCover = { Water: 0, Vegetation: 1, Soil: 2, Urban: 3, Sand: 4, Snow: 5, BrightSoil: 6, Roof: 7 } as const;
@@ -272,7 +277,10 @@ export function syntheticScene(p: Profile, opts: SyntheticOptions): SyntheticSou
         }
       }
       Aprev.set(A);
-      const line: SyntheticLine = imager.expose(y, rho, rad);
+      let line: SyntheticLine;
+      if (opts.expose ?? true) line = imager.expose(y, rho, rad);
+      else { const t = lineTime(p, y); line = { counter: y >>> 0, timeCoarse: t.coarse, timeFine: t.fine, samples: new Uint16Array(0) }; }
+      if (opts.reflectance) line.rho = rho.slice();
       if (cloud) { line.cloud = cloud; line.shadow = shadowT; line.cover = cover; }
       n++;
       return line;

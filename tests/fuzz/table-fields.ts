@@ -5,7 +5,7 @@
 // tableFields() can be derived from it instead: nothing else in tests/fuzz knows the layout.
 
 export type FieldType = "u8" | "u16" | "u32" | "i32" | "f32";
-export type Block = "fixed" | "apids" | "codec" | "screening" | "screener" | "calibration" | "ccsds123" | "commanding";
+export type Block = "fixed" | "apids" | "codec" | "screening" | "screener" | "calibration" | "ccsds123" | "commanding" | "panchromatic";
 import { tableLayout } from "../../host/contract/layout.ts";
 import { CONTRACT } from "../../host/contract/contract.gen.ts";
 
@@ -24,6 +24,8 @@ export const CODEC_BLOCK_LEN = 12;
 export const HYPER_PARAMS = 45;
 /** The commanding block (contract: tcApid, reportApid, tcVcid, reserved). */
 export const COMMANDING_LEN = 6;
+/** The panchromatic block (table version 8: panEnabled … panSegmentBytes, reserved). */
+export const PANCHROMATIC_LEN = 16;
 
 const FIXED: [number, FieldType, string][] = [
   [0, "u16", "version"], [2, "u16", "tableLen"], [4, "u16", "scid"], [6, "u8", "frameType"], [7, "u8", "flags"],
@@ -60,7 +62,7 @@ export const HYPER_WORDS = [
 
 /** Table length (CRC included) for a band count. */
 export function tableLength(bands: number): number {
-  return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + COMMANDING_LEN + 2;
+  return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + 4 * HYPER_PARAMS + COMMANDING_LEN + PANCHROMATIC_LEN + 2;
 }
 
 // This file lists the fields by hand (the campaign names them); the contract's own layout must
@@ -97,8 +99,9 @@ export function tableFields(bands: number, bandSubset?: number[]): TableField[] 
     (["gain", "offset", "esun"] as const).forEach((k, j) => out.push({ name: `cal[${b}].${k}`, block: "calibration", offset: o.calibration + 12 * b + 4 * j, type: "f32" }));
   }
   HYPER_WORDS.forEach((name, i) => out.push({ name: `ccsds123.${name}`, block: "ccsds123", offset: o.ccsds123 + 4 * i, type: "i32" }));
-  // The commanding block from the contract's own layout (the last block before the CRC).
+  // The commanding and panchromatic blocks from the contract's own layout (the last blocks before the CRC).
   for (const f of tableLayout(CONTRACT, bands).fields.filter((x) => x.block === "commanding")) out.push({ name: `commanding.${f.field.name}`, block: "commanding", offset: f.offset, type: f.field.type as FieldType });
+  for (const f of tableLayout(CONTRACT, bands).fields.filter((x) => x.block === "panchromatic")) out.push({ name: `panchromatic.${f.field.name}`, block: "panchromatic", offset: f.offset, type: f.field.type as FieldType });
   return out;
 }
 

@@ -53,6 +53,8 @@ let segLimit = 0, segCap = 0, useFill = 0;
 // Carved areas.
 let lineBuf: usize = 0, work: usize = 0, vt: usize = 0, tmp: usize = 0, blocks: usize = 0, scratch: usize = 0, out: usize = 0;
 let outCap = 0, blockCap = 0;
+// The length of every segment waiting in the output (a packetizer sends segment by segment).
+let segLens: usize = 0, segLensCap = 0, outSegs = 0;
 // Progress.
 let rowsIn = 0, bufStart = 0, nextStrip = 0, pending = 0, segCount = 0, outLen = 0, padRows = 0, hPad = 0;
 let firstSeg = true;
@@ -130,6 +132,8 @@ function layout(p: usize, base: usize, apply: bool): i64 {
   off += (scrLen + 15) & ~15;
   if (apply) { out = base + <usize>off; outCap = <i32>outLen_; segCap = <i32>cap; }
   off += (outLen_ + 15) & ~15;
+  if (apply) { segLens = base + <usize>off; segLensCap = <i32>perPush; }
+  off += (perPush * 4 + 15) & ~15;
   return off + 16;
 }
 
@@ -152,7 +156,7 @@ export function c122Init(state: usize, stateLen: i64, p: usize): i32 {
   segLimit = lim;
   bpeConfigure(lim, prm(p, C122_DC_STOP), prm(p, C122_BITPLANE_STOP), prm(p, C122_STAGE_STOP), useFill, prm(p, C122_OPT_DC), prm(p, C122_OPT_AC),
     wb, dwtInt, signed, bitDepth, width, prm(p, C122_TRANSPOSE), prm(p, C122_CUSTOM_WT), prm(p, C122_WEIGHTS), prm(p, C122_ALL_PARTS), S);
-  rowsIn = 0; bufStart = 0; nextStrip = 0; pending = 0; segCount = 0; outLen = 0; padRows = 0; hPad = 0; firstSeg = true; ended = false;
+  rowsIn = 0; bufStart = 0; nextStrip = 0; pending = 0; segCount = 0; outLen = 0; outSegs = 0; padRows = 0; hPad = 0; firstSeg = true; ended = false;
   ready = true;
   return OK;
 }
@@ -161,7 +165,10 @@ export function c122Init(state: usize, stateLen: i64, p: usize): i32 {
 export function c122OutPtr(): usize { return out; }
 export function c122OutLen(): i32 { return outLen; }
 /** The caller took the output. */
-export function c122Drained(): void { outLen = 0; }
+export function c122Drained(): void { outLen = 0; outSegs = 0; }
+/** Segments waiting in the output (whole, in order), and the length in octets of the i-th. */
+export function c122OutSegments(): i32 { return outSegs; }
+export function c122OutSegmentLen(i: i32): i32 { return i >= 0 && i < outSegs ? load<i32>(segLens + (<usize>i << 2)) : 0; }
 export function c122Segments(): i32 { return segCount; }
 export function c122Lines(): i32 { return rowsIn; }
 
@@ -305,6 +312,7 @@ function segment(n: i32, last: bool): i32 {
   if (outLen + segCap > outCap) return E_C122_BAD_STATE; // cannot happen: carved for a push
   const len = bpeSegment(blocks, n, scratch, out + <usize>outLen, segCap, firstSeg, last, segCount, padRows);
   outLen += len;
+  if (outSegs < segLensCap) { store<i32>(segLens + (<usize>outSegs << 2), len); outSegs++; }  // always: segLensCap segments fit a push
   firstSeg = false;
   segCount++;
   pending -= n;

@@ -13,7 +13,7 @@ import { eventRaise, eventAcquisition, eventSetEnabled, EV_ACQ_STOPPED, EV_TC_RE
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
-import { COMMANDING_LEN, codecBlockAt, commandingBlockAt, ccsds123BlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE, OFF_MODES, OFF_RAM_BYTES } from "../../../assembly/abi/contract";
+import { COMMANDING_LEN, PANCHROMATIC_LEN, codecBlockAt, commandingBlockAt, ccsds123BlockAt, OFF_AEC_RSI, OFF_AEC_FLAGS, OFF_AEC_BLOCK_SIZE, OFF_MODES, OFF_RAM_BYTES } from "../../../assembly/abi/contract";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE, loadU16BE, loadU32BE } from "../../../assembly/util/be";
 import { E_TC_AUTH, E_TC_FRAME, E_FLASH_NONE, E_UPL_STATE } from "../../../assembly/abi/status";
@@ -23,7 +23,7 @@ import { OK, E_PUS_FRAME, E_PUS_SHORT, E_PUS_APID, E_PUS_VERSION, E_PUS_CRC, E_P
 const BANDS = 1;
 const PIXELS = 16;
 const SCID: u32 = 171;
-const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + PANCHROMATIC_LEN + 2;
 const CB: i32 = codecBlockAt(BANDS);
 
 // The CCSDS 123 parameter words of this line (16 pixels × 16 lines × 1 band, 12 bits): what the

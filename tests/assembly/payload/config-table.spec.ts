@@ -1,6 +1,8 @@
 import { Config, parseConfig, bandApid, CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
-import { COMMANDING_LEN, OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_IMAGE_VCID, OFF_HK_VCID, OFF_IDLE_VCID, OFF_SCID, OFF_INSERT_ZONE_LEN, OFF_MAX_PACKET_DATA_LEN, OFF_BANDS,
-  OFF_SCREEN_ENABLED, OFF_DEGRADE_SHIFT, OFF_STATS_APID, OFF_MASK_APID, OFF_THUMBNAIL_FACTOR, OFF_SCR_CORE_BLUE, OFF_SCR_SAT_DN, OFF_SCR_BANDS, apidsBlockAt, screeningBlockAt } from "../../../assembly/abi/contract";
+import { COMMANDING_LEN, PANCHROMATIC_LEN, OFF_RS_DEPTH, OFF_FRAME_LENGTH, OFF_BIT_DEPTH, OFF_COMPRESSION, OFF_IMAGE_VCID, OFF_HK_VCID, OFF_IDLE_VCID, OFF_SCID, OFF_INSERT_ZONE_LEN, OFF_MAX_PACKET_DATA_LEN, OFF_BANDS,
+  OFF_SCREEN_ENABLED, OFF_DEGRADE_SHIFT, OFF_STATS_APID, OFF_MASK_APID, OFF_THUMBNAIL_FACTOR, OFF_SCR_CORE_BLUE, OFF_SCR_SAT_DN, OFF_SCR_BANDS, apidsBlockAt, screeningBlockAt,
+  panchromaticBlockAt, commandingBlockAt, OFF_REPORT_APID, OFF_PAN_ENABLED, OFF_PAN_BIT_DEPTH, OFF_PAN_RATIO, OFF_PAN_COMPRESSION, OFF_PAN_PIXELS, OFF_PAN_APID,
+  OFF_PAN_SEGMENT_BLOCKS, OFF_PAN_SEGMENT_BYTES, OFF_PAN_RESERVED } from "../../../assembly/abi/contract";
 import { screenDefaults, P_COUNT } from "../../../assembly/screen/screener";
 import { crc16 } from "../../../assembly/util/crc16";
 import { storeU16BE, storeU32BE } from "../../../assembly/util/be";
@@ -9,7 +11,7 @@ import { detailField, detailFound, detailExpected } from "../../../assembly/abi/
 import { commandingBlockAt, codecBlockAt, ccsds123BlockAt, OFF_MODES, OFF_AEC_BLOCK_SIZE, OFF_HYP_NX } from "../../../assembly/abi/contract";
 
 const BANDS = 4;
-const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + PANCHROMATIC_LEN + 2;
 const CB: i32 = CONFIG_FIXED_LEN + 2 * BANDS;
 
 function table(): usize {
@@ -175,7 +177,7 @@ describe("boot configuration table: virtual channels and field order", () => {
 // A table of `bands` bands (the 4-band table above, generalised), optionally with a valid
 // screening block: the screener's default words for this line (saturation at the 12-bit full
 // scale), thumbnails of 8, statistics and mask to APIDs 40/41.
-function lenOf(bands: i32): i32 { return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + HYPER_BLOCK_LEN + COMMANDING_LEN + 2; }
+function lenOf(bands: i32): i32 { return CONFIG_FIXED_LEN + 2 * bands + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * bands + HYPER_BLOCK_LEN + COMMANDING_LEN + PANCHROMATIC_LEN + 2; }
 function tableOf(bands: i32, screen: bool): usize {
   const len = lenOf(bands);
   const t = heap.alloc(<usize>len);
@@ -383,5 +385,104 @@ describe("boot configuration table: product modes", () => {
     t = withModes(5); sealOf(t, lenOf(4));                         // CCSDS 123 allowed, its words all 0
     expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
     expect<i32>(detailField()).toBe(ccsds123BlockAt(4) + OFF_HYP_NX);
+  });
+});
+
+// Table version 8: the panchromatic block (a channel at its own geometry, bus record type 6).
+// A valid pan block on the 4-band, 4096-pixel table: k = 4, 16384 pan pixels, 12 bits, APID 60,
+// CCSDS 122 at a budget of 3072 octets per 256-block segment (1.5 bit/pixel).
+function panTable(screen: bool): usize {
+  const t = tableOf(4, screen);
+  const pb = t + <usize>panchromaticBlockAt(4);
+  store<u8>(pb + <usize>OFF_PAN_ENABLED, 1); store<u8>(pb + <usize>OFF_PAN_BIT_DEPTH, 12); store<u8>(pb + <usize>OFF_PAN_RATIO, 4);
+  store<u8>(pb + <usize>OFF_PAN_COMPRESSION, 1); storeU16BE(pb + <usize>OFF_PAN_PIXELS, 16384); storeU16BE(pb + <usize>OFF_PAN_APID, 60);
+  storeU16BE(pb + <usize>OFF_PAN_SEGMENT_BLOCKS, 256); storeU32BE(pb + <usize>OFF_PAN_SEGMENT_BYTES, 3072);
+  storeU16BE(t + <usize>(commandingBlockAt(4) + OFF_REPORT_APID), 1920);
+  sealOf(t, lenOf(4));
+  return t;
+}
+function panPoke8(t: usize, off: i32, v: u8): usize { store<u8>(t + <usize>(panchromaticBlockAt(4) + off), v); sealOf(t, lenOf(4)); return t; }
+function panPoke16(t: usize, off: i32, v: u32): usize { storeU16BE(t + <usize>(panchromaticBlockAt(4) + off), v); sealOf(t, lenOf(4)); return t; }
+function panPoke32(t: usize, off: i32, v: u32): usize { storeU32BE(t + <usize>(panchromaticBlockAt(4) + off), v); sealOf(t, lenOf(4)); return t; }
+function refusedAt(t: usize, off: i32): void {
+  expect<i32>(parse(t, 4)).toBe(E_CFG_BAD_VALUE);
+  expect<i32>(detailField()).toBe(panchromaticBlockAt(4) + off);
+}
+
+describe("[tengri §multires] configuration table v8: the panchromatic block", () => {
+  it("[tengri §multires] a valid pan block is applied field by field; without it the pan fields are not looked at", () => {
+    const c = new Config();
+    expect<i32>(parseConfig(panTable(true), lenOf(4), c)).toBe(OK);
+    expect<bool>(c.pan).toBe(true);
+    expect<i32>(c.panRatio).toBe(4);
+    expect<i32>(c.panPixels).toBe(16384);
+    expect<i32>(c.panBitDepth).toBe(12);
+    expect<u32>(c.panApid).toBe(60);
+    expect<i32>(c.panCompression).toBe(1);
+    expect<i32>(c.panS).toBe(256);
+    expect<i32>(c.panSegBytes).toBe(3072);
+    // Disabled: nonsense in the other pan fields is not checked (as every 'when' field)...
+    const t = panPoke8(panTable(false), OFF_PAN_ENABLED, 0);
+    panPoke8(t, OFF_PAN_RATIO, 200);
+    const d = new Config();
+    expect<i32>(parseConfig(t, lenOf(4), d)).toBe(OK);
+    expect<bool>(d.pan).toBe(false);
+    // ...but the reserved octets must be zero, and the enable flag 0 or 1.
+    refusedAt(panPoke16(panTable(false), OFF_PAN_RESERVED, 1), OFF_PAN_RESERVED);
+    refusedAt(panPoke8(panTable(false), OFF_PAN_ENABLED, 2), OFF_PAN_ENABLED);
+  });
+
+  it("[tengri §multires] ratio 2 and 16 accepted, 1 and 17 refused; pan pixels must be ratio × pixels", () => {
+    let t = panTable(false); panPoke8(t, OFF_PAN_RATIO, 2); panPoke16(t, OFF_PAN_PIXELS, 8192);
+    expect<i32>(parse(t, 4)).toBe(OK);
+    t = panTable(false); storeU16BE(t + 16, 4095); panPoke8(t, OFF_PAN_RATIO, 16); panPoke16(t, OFF_PAN_PIXELS, 65520);
+    expect<i32>(parse(t, 4)).toBe(OK);
+    refusedAt(panPoke8(panTable(false), OFF_PAN_RATIO, 1), OFF_PAN_RATIO);
+    refusedAt(panPoke8(panTable(false), OFF_PAN_RATIO, 17), OFF_PAN_RATIO);
+    t = panPoke16(panTable(false), OFF_PAN_PIXELS, 16383);
+    refusedAt(t, OFF_PAN_PIXELS);
+    expect<i32>(detailFound()).toBe(16383);
+    expect<i32>(detailExpected()).toBe(16384);
+    t = panPoke8(panTable(false), OFF_PAN_RATIO, 3);
+    refusedAt(t, OFF_PAN_PIXELS);
+    expect<i32>(detailExpected()).toBe(12288);
+  });
+
+  it("[122.0-B-2 §3.2.4] pan lines of 16 pixels are refused (CCSDS 122 images are at least 17 wide)", () => {
+    const t = panTable(false); storeU16BE(t + 16, 4); panPoke8(t, OFF_PAN_RATIO, 4); panPoke16(t, OFF_PAN_PIXELS, 16);
+    refusedAt(t, OFF_PAN_PIXELS);
+    expect<i32>(detailExpected()).toBe(17);
+  });
+
+  it("[tengri §multires] pan bit depth 1..16, compression 0 or 1, S 16.. accepted at the limits, refused beyond", () => {
+    expect<i32>(parse(panPoke8(panTable(false), OFF_PAN_BIT_DEPTH, 16), 4)).toBe(OK);
+    expect<i32>(parse(panPoke8(panTable(false), OFF_PAN_BIT_DEPTH, 1), 4)).toBe(OK);
+    refusedAt(panPoke8(panTable(false), OFF_PAN_BIT_DEPTH, 0), OFF_PAN_BIT_DEPTH);
+    refusedAt(panPoke8(panTable(false), OFF_PAN_BIT_DEPTH, 17), OFF_PAN_BIT_DEPTH);
+    refusedAt(panPoke8(panTable(false), OFF_PAN_COMPRESSION, 2), OFF_PAN_COMPRESSION);
+    expect<i32>(parse(panPoke16(panTable(false), OFF_PAN_SEGMENT_BLOCKS, 16), 4)).toBe(OK);
+    refusedAt(panPoke16(panTable(false), OFF_PAN_SEGMENT_BLOCKS, 15), OFF_PAN_SEGMENT_BLOCKS);
+  });
+
+  it("[122.0-B-2 §4.2.3.2.2] a budget needs SegByteLimit >= 20 (and <= 2^27 - 1); lossless needs none", () => {
+    expect<i32>(parse(panPoke32(panTable(false), OFF_PAN_SEGMENT_BYTES, 20), 4)).toBe(OK);
+    expect<i32>(parse(panPoke32(panTable(false), OFF_PAN_SEGMENT_BYTES, 134217727), 4)).toBe(OK);
+    refusedAt(panPoke32(panTable(false), OFF_PAN_SEGMENT_BYTES, 19), OFF_PAN_SEGMENT_BYTES);
+    refusedAt(panPoke32(panTable(false), OFF_PAN_SEGMENT_BYTES, 134217728), OFF_PAN_SEGMENT_BYTES);
+    let t = panPoke8(panTable(false), OFF_PAN_COMPRESSION, 0);
+    refusedAt(t, OFF_PAN_SEGMENT_BYTES);
+    expect<i32>(detailExpected()).toBe(0);
+    t = panPoke32(t, OFF_PAN_SEGMENT_BYTES, 0);
+    expect<i32>(parse(t, 4)).toBe(OK);
+  });
+
+  it("[133.0-B-2 §4.1.3.3.4] the pan APID differs from the band, housekeeping, report, statistics and mask APIDs", () => {
+    refusedAt(panPoke16(panTable(true), OFF_PAN_APID, 34), OFF_PAN_APID);       // band 2
+    refusedAt(panPoke16(panTable(true), OFF_PAN_APID, 16), OFF_PAN_APID);       // housekeeping
+    refusedAt(panPoke16(panTable(true), OFF_PAN_APID, 1920), OFF_PAN_APID);     // reports
+    refusedAt(panPoke16(panTable(true), OFF_PAN_APID, 40), OFF_PAN_APID);       // statistics
+    refusedAt(panPoke16(panTable(true), OFF_PAN_APID, 41), OFF_PAN_APID);       // mask
+    expect<i32>(parse(panPoke16(panTable(false), OFF_PAN_APID, 40), 4)).toBe(OK); // no screening: 40 is free
+    refusedAt(panPoke16(panTable(false), OFF_PAN_APID, 2047), OFF_PAN_APID);    // idle APID
   });
 });

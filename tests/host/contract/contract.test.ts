@@ -28,7 +28,7 @@ function sameValues(host: TableValues, flight: TableValues, what: string): void 
 
 test("[tengri §contract] the contract's layout is contiguous and its documented block starts hold", () => {
   const { len } = tableLayout(CONTRACT, 4);
-  assert.equal(len, 368 + 14 * 4);
+  assert.equal(len, 384 + 14 * 4);
   for (const s of [CONTRACT.unitHeader, CONTRACT.tileStatistics, CONTRACT.housekeeping, CONTRACT.busRecord, CONTRACT.lineHeader]) {
     let end = 0;
     for (const f of s.fields) { if (typeof f.offset !== "number") continue; assert.equal(f.offset, end, `${s.title}: ${f.name}`); end += fieldSize(f) || 0; }
@@ -91,13 +91,13 @@ for (const name of SHIPPED) {
     const p = loadProfile(name);
     const t = compileConfig(p);
     const values = configValues(p);
-    const coder = values.coder as number, screen = (values.screenEnabled as number | undefined) ?? 0;
+    const coder = values.coder as number, screen = (values.screenEnabled as number | undefined) ?? 0, pan = (values.panEnabled as number | undefined) ?? 0;
     let probed = 0;
     for (const tf of tableLayout(CONTRACT, p.sensor.bands.length).fields) {
       const f = tf.field;
       if (f.type === "f32" || f.type === "bytes" || f.name === "version" || f.name === "tableLen" || f.name === "crc") continue;
       if (f.when) {
-        const [k, vs] = f.when.split("="); const cur = k === "coder" ? coder : screen;
+        const [k, vs] = f.when.split("="); const cur = k === "coder" ? coder : k === "panEnabled" ? pan : screen;
         if (!vs.split("|").map(Number).includes(cur)) continue;
       }
       const max = f.type === "u8" ? 255 : f.type === "u16" ? 65535 : f.type === "u32" ? 2 ** 32 - 1 : 2 ** 31 - 1;

@@ -125,7 +125,8 @@ test("[tengri §config] the largest legal table (255 bands, CCSDS 123 block) fit
   const src = compileConfig(p);
   const b0 = p.sensor.bands.length, B = 255, SCR = 120; // screening block octets (contract v5: 24 parameter words)
   const CMD = 6;                                          // commanding block (contract v6)
-  const t = new Uint8Array(48 + 2 * B + 12 + SCR + 12 * B + 180 + CMD + 2);
+  const PAN = 16;                                         // panchromatic block (contract v8)
+  const t = new Uint8Array(48 + 2 * B + 12 + SCR + 12 * B + 180 + CMD + PAN + 2);
   const dv = new DataView(t.buffer);
   t.set(src.subarray(0, 48));
   t[15] = B; dv.setUint16(2, t.length);
@@ -133,11 +134,11 @@ test("[tengri §config] the largest legal table (255 bands, CCSDS 123 block) fit
   for (let b = 0; b < B; b++) dv.setUint16(48 + 2 * b, hk + 1 + b);
   t.set(src.subarray(48 + 2 * b0, 48 + 2 * b0 + 12 + SCR), 48 + 2 * B);                 // codec and screening blocks
   const hb = 48 + 2 * B + 12 + SCR + 12 * B;
-  t.set(src.subarray(48 + 2 * b0 + 12 + SCR + 12 * b0, src.length - 2), hb);              // CCSDS 123 words and the commanding block
+  t.set(src.subarray(48 + 2 * b0 + 12 + SCR + 12 * b0, src.length - 2), hb);              // CCSDS 123 words, the commanding and panchromatic blocks
   dv.setInt32(hb + 8, B);                                                                  // Nz
-  dv.setUint16(t.length - 2 - CMD + 2, 2000);                                              // report APID clear of the 255 band APIDs
+  dv.setUint16(t.length - 2 - PAN - CMD + 2, 2000);                                        // report APID clear of the 255 band APIDs
   const rec = tableRecord(t);
-  assert.equal(rec.length, 10 + 3908 + (SCR - 96) + CMD + 2);
+  assert.equal(rec.length, 10 + 3908 + (SCR - 96) + CMD + PAN + 2);
   assert.equal(flightConfigCheck(rec.subarray(10, rec.length - 2)).status, 0);
   const run = runFlight(concat([rec, encodeEnd(0)]));
   assert.equal(run.exitCode, 0, run.log);
