@@ -17,7 +17,7 @@ import {
 import { FILE_BOOT_RECORD } from "../../../assembly/security/flash";
 import { CONFIG_FIXED_LEN, CODEC_BLOCK_LEN, SCREEN_FIXED_LEN, HYPER_BLOCK_LEN, CONFIG_VERSION } from "../../../assembly/abi/config-table";
 import {
-  COMMANDING_LEN, codecBlockAt, commandingBlockAt, HK_VERSION, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_LEN,
+  COMMANDING_LEN, PANCHROMATIC_LEN, codecBlockAt, commandingBlockAt, HK_VERSION, HOUSEKEEPING_OFF_VERSION, HOUSEKEEPING_LEN,
   HOUSEKEEPING_OFF_BOOT_SLOT, HOUSEKEEPING_OFF_BOOT_VERSION, HOUSEKEEPING_OFF_BOOT_ON_TRIAL, HOUSEKEEPING_OFF_BOOT_TRIAL_ATTEMPT, HOUSEKEEPING_OFF_BOOT_TRIAL_MAX, HOUSEKEEPING_OFF_BOOT_COUNT, HOUSEKEEPING_OFF_BOOT_OUTCOME, HOUSEKEEPING_OFF_PRODUCT_MODE,
 } from "../../../assembly/abi/contract";
 import { detailStatus, detailField, detailFound, detailOffset } from "../../../assembly/abi/control";
@@ -27,7 +27,7 @@ import { OK, E_BOOT_STATE, E_FLASH_NONE } from "../../../assembly/abi/status";
 
 // ---- a pipeline configured from a hand-built table (CCSDS 121, one band), as services.spec.ts --
 const BANDS = 1;
-const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + 2;
+const LEN = CONFIG_FIXED_LEN + 2 * BANDS + CODEC_BLOCK_LEN + SCREEN_FIXED_LEN + 12 * BANDS + HYPER_BLOCK_LEN + COMMANDING_LEN + PANCHROMATIC_LEN + 2;
 function table(): usize {
   const t = heap.alloc(<usize>LEN);
   const CB = codecBlockAt(BANDS);

@@ -75,13 +75,15 @@ describe("payload bus records", () => {
     expect<i32>(recConsumed).toBe(5);
   });
 
-  it("[tengri §clcw] an unknown version or a type outside 1..5 is rejected one octet on; types 1, 3, 4 (telecommand) and 5 (CLCW) are accepted", () => {
+  it("[tengri §clcw] an unknown version or a type outside 1..6 is rejected one octet on; types 1, 3, 4 (telecommand), 5 (CLCW) and 6 (pan line) are accepted", () => {
     const b = heap.alloc(256);
     let n = record(b, <u8>REC_LINE, 8); store<u8>(b + 5, 2); storeU16BE(b + 18, crc16(b, 18, 0xFFFF));
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
     expect<i32>(recConsumed).toBe(1);
-    n = record(b, 6, 8);
+    n = record(b, 7, 8);
     expect<i32>(scanRecord(b, n, 1000)).toBe(E_BUS_BAD_TYPE);
+    n = record(b, 6, 8);
+    expect<i32>(scanRecord(b, n, 1000)).toBe(6);
     n = record(b, <u8>REC_CLCW, 4);
     expect<i32>(scanRecord(b, n, 1000)).toBe(REC_CLCW);
     n = record(b, <u8>REC_TC, 8);
