@@ -596,7 +596,9 @@ function initialWeights(h: Hyper123Header, z: number, w: Float64Array): void {
  * weight exponent offsets), bands z0 .. z1-1 of `out` (the bands below z0 already there): the
  * same arithmetic as reconstructGeneral() without the near-lossless branches, the central local
  * differences of the last P bands kept as 32-bit integers, and the local sums split by position
- * so that the inner loop has no per-sample test of the row or column.
+ * so that the inner loop has no per-sample test of the row or column. Returns the central local
+ * differences: of every band, or, on the integer path for a whole image (z0 = 0, no cldIn), of
+ * the last P + 1 bands only (band z in slot z mod (P + 1)).
  */
 export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cldIn?: Int32Array): Int32Array {
   const { nx, ny, d, omega, p } = h;
@@ -607,7 +609,7 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
   const full = !h.reduced, ls = h.localSum, wideFull = full && ls === 0;
   // central local differences d_z(t) of every band (a band's differences are needed by the
   // P bands above it)
-  const cld = cldIn ?? new Int32Array(out.length);
+  let cld: Int32Array | null = cldIn ?? null;
   const R = h.r, twoR = 2 ** R, halfR = 2 ** (R - 1);
   const pOmega = 2 ** omega, pOmega2 = 2 ** (omega + 2), invOmega1 = 1 / 2 ** (omega + 1);
   const wMin = -pOmega2, wMax = pOmega2 - 1;
@@ -625,9 +627,13 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
     if (rho < 0 || rho > 29) intUpdate = false;
   }
   if (intUpdate && R <= 32 && d + omega <= 29) {
-    reconstructLosslessInt(h, delta, out, z0, z1, cld, shift);
-    return cld;
+    // a whole image from its first band keeps only the last P + 1 bands' differences
+    const ring = !cldIn && z0 === 0;
+    const c = ring ? new Int32Array((p + 1) * nt) : cld ?? new Int32Array(out.length);
+    reconstructLosslessInt(h, delta, out, z0, z1, c, shift, ring);
+    return c;
   }
+  if (!cld) cld = new Int32Array(out.length);
   const wAll = new Float64Array(18);
   const ws = new Float64Array(15), us = new Float64Array(15); // spectral weights and differences
   for (let z = z0; z < z1; z++) {
@@ -768,7 +774,7 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
  * D + Ω ≤ 29 the clipped high-resolution prediction (§4.7.3) and every local difference and
  * weight fit in an int32, so no value of the loop is a double.
  */
-function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cld: Int32Array, shift: Int32Array): void {
+function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cld: Int32Array, shift: Int32Array, ring: boolean): void {
   const { nx, ny, d, omega, p } = h;
   const nt = nx * ny;
   const smin = h.signed ? -(1 << (d - 1)) : 0;
@@ -784,8 +790,14 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
   const wAll = new Float64Array(18);
   const ws = new Int32Array(15), us = new Int32Array(15); // spectral weights and differences
   const imul = Math.imul;
+  // where band z's central local differences are: band z of cld, or with ring, slot z mod (P + 1)
+  const slot = (z: number): number => (ring ? z % (p + 1) : z) * nt;
+  const sl = new Int32Array(16);                        // slots of bands z − 1 .. z − P
   for (let z = z0; z < z1; z++) {
     const pz = z < p ? z : p;
+    const c0 = slot(z);
+    for (let i = 0; i < pz; i++) sl[i] = slot(z - 1 - i);
+    const c1 = sl[0], c2 = sl[1], c3 = sl[2];
     initialWeights(h, z, wAll);
     let w0 = 0, w1 = 0, w2 = 0;
     const off = full ? 3 : 0;
@@ -799,7 +811,7 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
       const lo = sHat - smin, hi = smax - sHat;
       const s0 = sHat + unmap(delta[base], lo < hi ? lo : hi, sTilde, lo <= hi);
       if (s0 < smin || s0 > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s0, -1);
-      out[base] = s0; cld[base] = 0;
+      out[base] = s0; cld[c0] = 0;
     }
     // rows below the first: x = 0, then the interior through the specialised loop when the
     // prediction is full with wide neighbour-oriented sums and P = 3, then x = Nx − 1
@@ -814,7 +826,7 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
         let W = out[cb], NW = out[ub], N = out[ub + 1], NE = out[ub + 2];
         for (let x = 1, t = y * nx + 1; x < nx - 1; x++, t++) {
           const cu = cb + x;
-          const d0 = cld[cu - nt], d1 = cld[cu - 2 * nt], d2 = cld[cu - 3 * nt];
+          const d0 = cld[c1 + t], d1 = cld[c2 + t], d2 = cld[c3 + t];
           const spec = (((imul(v0, d0) + imul(v1, d1)) | 0) + imul(v2, d2)) | 0;
           const S3 = NW + N + NE;
           const sigma = W + S3;
@@ -837,7 +849,7 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
           const s = sHat + q;
           if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
           out[cu] = s;
-          cld[cu] = 4 * s - sigma;
+          cld[c0 + t] = 4 * s - sigma;
           const u0 = a0 - W, u1 = 3 * W - S3, u2 = a2 - W;
           const rho = shift[t], half = 1 << rho, sh = rho + 1;
           const m = (2 * s - sTilde) >> 31;
@@ -858,10 +870,10 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
         const cu = base + t, up = cu - nx;
         // §4.7.1 the spectral part (bands below), low 32 bits
         let d0 = 0, d1 = 0, d2 = 0, spec = 0;
-        if (pz > 0) { d0 = cld[cu - nt]; spec = imul(v0, d0);
-          if (pz > 1) { d1 = cld[cu - 2 * nt]; spec = (spec + imul(v1, d1)) | 0;
-            if (pz > 2) { d2 = cld[cu - 3 * nt]; spec = (spec + imul(v2, d2)) | 0;
-              for (let i = 3, k = cu - 4 * nt; i < pz; i++, k -= nt) { const c = cld[k]; us[i] = c; spec = (spec + imul(ws[i], c)) | 0; } } } }
+        if (pz > 0) { d0 = cld[c1 + t]; spec = imul(v0, d0);
+          if (pz > 1) { d1 = cld[c2 + t]; spec = (spec + imul(v1, d1)) | 0;
+            if (pz > 2) { d2 = cld[c3 + t]; spec = (spec + imul(v2, d2)) | 0;
+              for (let i = 3; i < pz; i++) { const c = cld[sl[i] + t]; us[i] = c; spec = (spec + imul(ws[i], c)) | 0; } } } }
         let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
         if (wideFull && y > 0 && x > 0 && x < nx - 1) {
           // the same grouping as reconstructLossless(): only the last term waits for W
@@ -905,7 +917,7 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
         const s = sHat + q;
         if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
         out[cu] = s;
-        cld[cu] = 4 * s - sigma;
+        cld[c0 + t] = 4 * s - sigma;
         // §4.10 weight update, integer form
         const rho = shift[t], half = 1 << rho, sh = rho + 1;
         const m = (2 * s - sTilde) >> 31;
