@@ -520,11 +520,24 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
 export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Decoded {
   const h = checkedHeader(stream, opts);
-  const delta = new Int32Array(h.nx * h.ny * h.nz);
-  const { limits, usedBytes } = entropyDecodeHyper123(stream, h, delta);
-  const { samples, maxError } = reconstruct(h, delta, limits);
-  return { header: h, samples, maxError, usedBytes };
+  // the mapped indices: every one is written by the entropy stage before it is read, so the
+  // array of the previous decode serves again (no fresh pages to fault in and zero)
+  const n = h.nx * h.ny * h.nz;
+  const whole = scratchDelta && scratchDelta.length >= n ? scratchDelta : new Int32Array(n);
+  scratchDelta = null;
+  try {
+    const delta = whole.length === n ? whole : whole.subarray(0, n);
+    const { limits, usedBytes } = entropyDecodeHyper123(stream, h, delta);
+    const { samples, maxError } = reconstruct(h, delta, limits);
+    return { header: h, samples, maxError, usedBytes };
+  } finally {
+    if (whole.length <= SCRATCH_MAX && (!scratchDelta || scratchDelta.length < whole.length)) scratchDelta = whole;
+  }
 }
+
+/** Mapped-index array kept from one decodeHyper123() to the next (per thread), up to 64 MiB. */
+let scratchDelta: Int32Array | null = null;
+const SCRATCH_MAX = 1 << 24;
 
 /** The header, with the size checks made before anything is allocated. */
 export function checkedHeader(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Header {
