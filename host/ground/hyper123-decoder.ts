@@ -531,7 +531,7 @@ export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions =
     const { samples, maxError } = reconstruct(h, delta, limits);
     return { header: h, samples, maxError, usedBytes };
   } finally {
-    if (whole.length <= SCRATCH_MAX && (!scratchDelta || scratchDelta.length < whole.length)) scratchDelta = whole;
+    if (whole.length <= SCRATCH_MAX) scratchDelta = whole;           // decoding is synchronous: nothing else took it
   }
 }
 
