@@ -832,24 +832,92 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
     for (let y = 0; y < ny; y++) {
       const split = hot && y > 0;
       for (let seg = 0; seg < 3; seg++) {
-      if (seg === 1) {
-        if (!split) continue;
-        // the interior of the row: N, NW, NE and W carried in locals, P = 3 unrolled
-        const cb = base + y * nx, ub = cb - nx;
-        let W = out[cb], NW = out[ub], N = out[ub + 1], NE = out[ub + 2];
-        for (let x = 1, t = y * nx + 1; x < nx - 1; x++, t++) {
-          const cu = cb + x;
-          const d0 = cld[c1 + t], d1 = cld[c2 + t], d2 = cld[c3 + t];
-          const spec = (((imul(v0, d0) + imul(v1, d1)) | 0) + imul(v2, d2)) | 0;
-          const S3 = NW + N + NE;
-          const sigma = W + S3;
-          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
-          const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
-          let v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+        if (seg === 1) {
+          if (!split) continue;
+          // the interior of the row: N, NW, NE and W carried in locals, P = 3 unrolled
+          const cb = base + y * nx, ub = cb - nx;
+          let W = out[cb], NW = out[ub], N = out[ub + 1], NE = out[ub + 2];
+          for (let x = 1, t = y * nx + 1; x < nx - 1; x++, t++) {
+            const cu = cb + x;
+            const d0 = cld[c1 + t], d1 = cld[c2 + t], d2 = cld[c3 + t];
+            const spec = (((imul(v0, d0) + imul(v1, d1)) | 0) + imul(v2, d2)) | 0;
+            const S3 = NW + N + NE;
+            const sigma = W + S3;
+            const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+            const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
+            let v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+            if (rs !== 0) v = (v << rs) >> rs;
+            v = v < vLo ? vLo : v > vHi ? vHi : v;
+            const sTilde = (v + midHr) >> sh1;
+            const sHat = sTilde >> 1;
+            const dm = delta[cu];
+            const lo = sHat - smin, hi = smax - sHat;
+            const theta = lo < hi ? lo : hi;
+            let q: number;
+            if (dm > 2 * theta) q = lo <= hi ? dm - theta : theta - dm;
+            else {
+              const neg = (dm ^ sTilde) & 1, mag = (dm + 1) >> 1;
+              q = (mag ^ -neg) + neg;
+            }
+            const s = sHat + q;
+            if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
+            out[cu] = s;
+            cld[c0 + t] = 4 * s - sigma;
+            const u0 = a0 - W, u1 = 3 * W - S3, u2 = a2 - W;
+            const rho = shift[t], half = 1 << rho, sh = rho + 1;
+            const m = (2 * s - sTilde) >> 31;
+            let nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            W = s; NW = N; N = NE; NE = out[ub + x + 2];
+          }
+          continue;
+        }
+        const xs = seg === 0 ? (y === 0 ? 1 : 0) : split ? nx - 1 : nx;
+        const xe = seg === 0 ? (split ? 1 : nx) : nx;
+        for (let x = xs; x < xe; x++) {
+          const t = y * nx + x;
+          const cu = base + t, up = cu - nx;
+          // §4.7.1 the spectral part (bands below), low 32 bits
+          let d0 = 0, d1 = 0, d2 = 0, spec = 0;
+          if (pz > 0) { d0 = cld[c1 + t]; spec = imul(v0, d0);
+            if (pz > 1) { d1 = cld[c2 + t]; spec = (spec + imul(v1, d1)) | 0;
+              if (pz > 2) { d2 = cld[c3 + t]; spec = (spec + imul(v2, d2)) | 0;
+                for (let i = 3; i < pz; i++) { const c = cld[sl[i] + t]; us[i] = c; spec = (spec + imul(ws[i], c)) | 0; } } } }
+          let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
+          if (wideFull && y > 0 && x > 0 && x < nx - 1) {
+            // the same grouping as reconstructLossless(): only the last term waits for W
+            const N = out[up], NW = out[up - 1], S3 = NW + N + out[up + 1], W = out[cu - 1];
+            sigma = W + S3;
+            const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+            u0 = a0 - W; u1 = 3 * W - S3; u2 = a2 - W;
+            const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
+            v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+          } else {
+            if (y > 0) {
+              if (ls >= 2) sigma = 4 * out[up];
+              else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
+              else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
+              else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
+            } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
+            else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
+            let dHat = 0;
+            if (full && y > 0) {
+              u0 = 4 * out[up] - sigma;
+              if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
+              dHat = (((imul(w0, u0) + imul(w1, u1)) | 0) + imul(w2, u2)) | 0;
+            }
+            v = (((dHat + spec) | 0) + ((sigma - mid4) << omega)) | 0;
+          }
+          // §4.7.2 mod*_R, §4.7.3 clipping, s~ and s^
           if (rs !== 0) v = (v << rs) >> rs;
           v = v < vLo ? vLo : v > vHi ? vHi : v;
           const sTilde = (v + midHr) >> sh1;
           const sHat = sTilde >> 1;
+          // §4.11 inverse mapping
           const dm = delta[cu];
           const lo = sHat - smin, hi = smax - sHat;
           const theta = lo < hi ? lo : hi;
@@ -863,97 +931,29 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
           if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
           out[cu] = s;
           cld[c0 + t] = 4 * s - sigma;
-          const u0 = a0 - W, u1 = 3 * W - S3, u2 = a2 - W;
+          // §4.10 weight update, integer form
           const rho = shift[t], half = 1 << rho, sh = rho + 1;
           const m = (2 * s - sTilde) >> 31;
-          let nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          W = s; NW = N; N = NE; NE = out[ub + x + 2];
-        }
-        continue;
-      }
-      const xs = seg === 0 ? (y === 0 ? 1 : 0) : split ? nx - 1 : nx;
-      const xe = seg === 0 ? (split ? 1 : nx) : nx;
-      for (let x = xs; x < xe; x++) {
-        const t = y * nx + x;
-        const cu = base + t, up = cu - nx;
-        // §4.7.1 the spectral part (bands below), low 32 bits
-        let d0 = 0, d1 = 0, d2 = 0, spec = 0;
-        if (pz > 0) { d0 = cld[c1 + t]; spec = imul(v0, d0);
-          if (pz > 1) { d1 = cld[c2 + t]; spec = (spec + imul(v1, d1)) | 0;
-            if (pz > 2) { d2 = cld[c3 + t]; spec = (spec + imul(v2, d2)) | 0;
-              for (let i = 3; i < pz; i++) { const c = cld[sl[i] + t]; us[i] = c; spec = (spec + imul(ws[i], c)) | 0; } } } }
-        let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
-        if (wideFull && y > 0 && x > 0 && x < nx - 1) {
-          // the same grouping as reconstructLossless(): only the last term waits for W
-          const N = out[up], NW = out[up - 1], S3 = NW + N + out[up + 1], W = out[cu - 1];
-          sigma = W + S3;
-          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
-          u0 = a0 - W; u1 = 3 * W - S3; u2 = a2 - W;
-          const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
-          v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
-        } else {
-          if (y > 0) {
-            if (ls >= 2) sigma = 4 * out[up];
-            else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
-            else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
-            else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
-          } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
-          else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
-          let dHat = 0;
-          if (full && y > 0) {
-            u0 = 4 * out[up] - sigma;
-            if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
-            dHat = (((imul(w0, u0) + imul(w1, u1)) | 0) + imul(w2, u2)) | 0;
+          let nw: number;
+          if (full) {
+            nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
           }
-          v = (((dHat + spec) | 0) + ((sigma - mid4) << omega)) | 0;
-        }
-        // §4.7.2 mod*_R, §4.7.3 clipping, s~ and s^
-        if (rs !== 0) v = (v << rs) >> rs;
-        v = v < vLo ? vLo : v > vHi ? vHi : v;
-        const sTilde = (v + midHr) >> sh1;
-        const sHat = sTilde >> 1;
-        // §4.11 inverse mapping
-        const dm = delta[cu];
-        const lo = sHat - smin, hi = smax - sHat;
-        const theta = lo < hi ? lo : hi;
-        let q: number;
-        if (dm > 2 * theta) q = lo <= hi ? dm - theta : theta - dm;
-        else {
-          const neg = (dm ^ sTilde) & 1, mag = (dm + 1) >> 1;
-          q = (mag ^ -neg) + neg;
-        }
-        const s = sHat + q;
-        if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
-        out[cu] = s;
-        cld[c0 + t] = 4 * s - sigma;
-        // §4.10 weight update, integer form
-        const rho = shift[t], half = 1 << rho, sh = rho + 1;
-        const m = (2 * s - sTilde) >> 31;
-        let nw: number;
-        if (full) {
-          nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-        }
-        if (pz > 0) {
-          nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          if (pz > 1) {
-            nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-            if (pz > 2) {
-              nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-              for (let i = 3; i < pz; i++) {
-                nw = ws[i] + ((((us[i] ^ m) - m) + half) >> sh);
-                ws[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          if (pz > 0) {
+            nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            if (pz > 1) {
+              nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+              if (pz > 2) {
+                nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+                for (let i = 3; i < pz; i++) {
+                  nw = ws[i] + ((((us[i] ^ m) - m) + half) >> sh);
+                  ws[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+                }
               }
             }
           }
         }
-      }
       }
     }
   }
