@@ -87,17 +87,21 @@ export default async function (): Promise<BenchFigure[]> {
   const ba = flightSpeed(lib, { ...sa, coder: "block-adaptive", blockSize: 16, rsi: 4096 }, bil, 5);
   figs.push({ name: "hyper123 flight compress, P=3 full, block-adaptive J=16", ours: ba.msps, reference: bsq.msps, unit: "Msamples/s",
     referenceName: "flight SA BSQ figure above", notes: `${(ba.stream.length * 8 / N).toFixed(4)} bits/sample (reference 5.022)` });
-  let dbest = 0, dcpu = 0;
+  // the decoder alternating with the flight compressor (one pass each), so that both see the
+  // same load on a shared machine
+  let dbest = 0, dcpu = 0, fbest = 0, fcpu = 0;
   for (let r = 0; r < 10; r++) {
+    const f = flightSpeed(lib, sa, bil, 1);
+    fbest = Math.max(fbest, f.msps); fcpu = Math.max(fcpu, f.cpu);
     const t0 = performance.now(), c0 = cpuS();
     const back = decodeHyper123(bsq.stream);
     dcpu = Math.max(dcpu, N / (cpuS() - c0) / 1e6);
     dbest = Math.max(dbest, N / ((performance.now() - t0) / 1000) / 1e6);
     if (r === 0) for (let i = 0; i < N; i++) if (back.samples[i] !== cube[i]) throw new Error(`hyper123 bench: ground decoder mismatch at ${i}`);
   }
-  figs.push({ name: "hyper123 ground decompress (TypeScript), SA coder", ours: dbest, reference: bsq.msps, unit: "Msamples/s",
-    referenceName: "flight compressor figure above", target: "≥ 30 Msamples/s (goal: the flight compressor's speed)",
-    notes: `one core, whole cube, best of 10; in process CPU time: ground ${dcpu.toFixed(1)}, flight compressor ${bsq.cpu.toFixed(1)} Msamples/s` });
+  figs.push({ name: "hyper123 ground decompress (TypeScript), SA coder", ours: dbest, reference: fbest, unit: "Msamples/s",
+    referenceName: "flight compressor (BSQ row's path), alternating with the decoder", target: "≥ 30 Msamples/s (goal: the flight compressor's speed)",
+    notes: `one core, whole cube, best of 10; in process CPU time: ground ${dcpu.toFixed(1)}, flight compressor ${fcpu.toFixed(1)} Msamples/s` });
   const hyb = flightSpeed(lib, { ...sa, coder: "hybrid" }, bil, 5);
   figs.push({ name: "hyper123 flight compress, P=3 full, hybrid coder", ours: hyb.msps, reference: bsq.msps, unit: "Msamples/s",
     referenceName: "flight SA BSQ figure above", notes: `${(hyb.stream.length * 8 / N).toFixed(4)} bits/sample (reference 4.845)` });
@@ -122,12 +126,11 @@ export default async function (): Promise<BenchFigure[]> {
       hbsq[(z * HY + y) * HX + x] = v; hbil[(y * HZ + z) * HX + x] = v;
     }
     const hp: Hyper123Params = { ...hyper123Defaults(HX, HY, HZ), d: 14, order: "bi", m: 1 };
-    let hbest = 0, hcpu = 0;
+    let hbest = 0;
     for (let r = 0; r < 5; r++) {
       const enc = new FlightHyper123Encoder(lib, hp);
-      const t0 = performance.now(), c0 = cpuS();
+      const t0 = performance.now();
       for (let y = 0; y < HY; y++) enc.pushLine(hbil.subarray(y * HX * HZ, (y + 1) * HX * HZ));
-      hcpu = Math.max(hcpu, HN / (cpuS() - c0) / 1e6);
       hbest = Math.max(hbest, HN / ((performance.now() - t0) / 1000) / 1e6);
       enc.finish();
     }
@@ -141,17 +144,26 @@ export default async function (): Promise<BenchFigure[]> {
     // the ground decoding the same profile's stream (BIL, as the satellite sends it): it must keep
     // up with the imager (27.7 Msamples/s)
     const hstream = compressHyper123(lib, hp, hbsq);
-    let gbest = 0, gcpu = 0;
-    for (let r = 0; r < 6; r++) {
+    let gbest = 0, gcpu = 0, fbest = 0, fcpu = 0;
+    for (let r = 0; r < 10; r++) {
+      {
+        // one flight pass first: the two alternate, as above
+        const enc = new FlightHyper123Encoder(lib, hp);
+        const t0 = performance.now(), c0 = cpuS();
+        for (let y = 0; y < HY; y++) enc.pushLine(hbil.subarray(y * HX * HZ, (y + 1) * HX * HZ));
+        fcpu = Math.max(fcpu, HN / (cpuS() - c0) / 1e6);
+        fbest = Math.max(fbest, HN / ((performance.now() - t0) / 1000) / 1e6);
+        enc.finish();
+      }
       const t0 = performance.now(), c0 = cpuS();
       const back = decodeHyper123(hstream);
       gcpu = Math.max(gcpu, HN / (cpuS() - c0) / 1e6);
       gbest = Math.max(gbest, HN / ((performance.now() - t0) / 1000) / 1e6);
       if (r === 0) for (let i = 0; i < HN; i++) if (back.samples[i] !== hbsq[i]) throw new Error(`hyper123 bench: ground decoder mismatch at ${i} (hyperspectral profile)`);
     }
-    figs.push({ name: "hyper123 ground decompress, hyperspectral profile 1000×120 14-bit, BIL", ours: gbest, reference: hbest, unit: "Msamples/s",
-      referenceName: "flight compressor figure above (same profile)", target: "≥ 30 Msamples/s (imager 27.7)",
-      notes: `one core, best of 6; in process CPU time: ground ${gcpu.toFixed(1)}, flight compressor ${hcpu.toFixed(1)} Msamples/s` });
+    figs.push({ name: "hyper123 ground decompress, hyperspectral profile 1000×120 14-bit, BIL", ours: gbest, reference: fbest, unit: "Msamples/s",
+      referenceName: "flight compressor, same profile, alternating with the decoder", target: "≥ 30 Msamples/s (imager 27.7)",
+      notes: `one core, best of 10; in process CPU time: ground ${gcpu.toFixed(1)}, flight compressor ${fcpu.toFixed(1)} Msamples/s` });
     // every core: a pass is a sequence of independent segments (CCSDS 123 images of 64 lines in
     // the profile); SEGS segments of HY lines (different lines of the scene) decoded by a pool of
     // worker threads, one per core, against the same segments decoded one after the other here
