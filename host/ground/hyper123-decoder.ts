@@ -520,11 +520,24 @@ function decodeHybrid(h: Hyper123Header, stream: Uint8Array, delta: Int32Array, 
 /** Decodes a complete CCSDS 123.0-B-2 stream. */
 export function decodeHyper123(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Decoded {
   const h = checkedHeader(stream, opts);
-  const delta = new Int32Array(h.nx * h.ny * h.nz);
-  const { limits, usedBytes } = entropyDecodeHyper123(stream, h, delta);
-  const { samples, maxError } = reconstruct(h, delta, limits);
-  return { header: h, samples, maxError, usedBytes };
+  // the mapped indices: every one is written by the entropy stage before it is read, so the
+  // array of the previous decode serves again (no fresh pages to fault in and zero)
+  const n = h.nx * h.ny * h.nz;
+  const whole = scratchDelta && scratchDelta.length >= n ? scratchDelta : new Int32Array(n);
+  scratchDelta = null;
+  try {
+    const delta = whole.length === n ? whole : whole.subarray(0, n);
+    const { limits, usedBytes } = entropyDecodeHyper123(stream, h, delta);
+    const { samples, maxError } = reconstruct(h, delta, limits);
+    return { header: h, samples, maxError, usedBytes };
+  } finally {
+    if (whole.length <= SCRATCH_MAX) scratchDelta = whole;           // decoding is synchronous: nothing else took it
+  }
 }
+
+/** Mapped-index array kept from one decodeHyper123() to the next (per thread), up to 64 MiB. */
+let scratchDelta: Int32Array | null = null;
+const SCRATCH_MAX = 1 << 24;
 
 /** The header, with the size checks made before anything is allocated. */
 export function checkedHeader(stream: Uint8Array, opts: Hyper123DecodeOptions = {}): Hyper123Header {
@@ -596,7 +609,9 @@ function initialWeights(h: Hyper123Header, z: number, w: Float64Array): void {
  * weight exponent offsets), bands z0 .. z1-1 of `out` (the bands below z0 already there): the
  * same arithmetic as reconstructGeneral() without the near-lossless branches, the central local
  * differences of the last P bands kept as 32-bit integers, and the local sums split by position
- * so that the inner loop has no per-sample test of the row or column.
+ * so that the inner loop has no per-sample test of the row or column. Returns the central local
+ * differences: of every band, or, on the integer path for a whole image (z0 = 0, no cldIn), of
+ * the last P + 1 bands only (band z in slot z mod (P + 1)).
  */
 export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cldIn?: Int32Array): Int32Array {
   const { nx, ny, d, omega, p } = h;
@@ -607,7 +622,7 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
   const full = !h.reduced, ls = h.localSum, wideFull = full && ls === 0;
   // central local differences d_z(t) of every band (a band's differences are needed by the
   // P bands above it)
-  const cld = cldIn ?? new Int32Array(out.length);
+  let cld: Int32Array | null = cldIn ?? null;
   const R = h.r, twoR = 2 ** R, halfR = 2 ** (R - 1);
   const pOmega = 2 ** omega, pOmega2 = 2 ** (omega + 2), invOmega1 = 1 / 2 ** (omega + 1);
   const wMin = -pOmega2, wMax = pOmega2 - 1;
@@ -625,9 +640,13 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
     if (rho < 0 || rho > 29) intUpdate = false;
   }
   if (intUpdate && R <= 32 && d + omega <= 29) {
-    reconstructLosslessInt(h, delta, out, z0, z1, cld, shift);
-    return cld;
+    // a whole image from its first band keeps only the last P + 1 bands' differences
+    const ring = !cldIn && z0 === 0;
+    const c = ring ? new Int32Array((p + 1) * nt) : cld ?? new Int32Array(out.length);
+    reconstructLosslessInt(h, delta, out, z0, z1, c, shift, ring);
+    return c;
   }
+  if (!cld) cld = new Int32Array(out.length);
   const wAll = new Float64Array(18);
   const ws = new Float64Array(15), us = new Float64Array(15); // spectral weights and differences
   for (let z = z0; z < z1; z++) {
@@ -768,7 +787,7 @@ export function reconstructLossless(h: Hyper123Header, delta: Int32Array, out: I
  * D + Ω ≤ 29 the clipped high-resolution prediction (§4.7.3) and every local difference and
  * weight fit in an int32, so no value of the loop is a double.
  */
-function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cld: Int32Array, shift: Int32Array): void {
+function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32Array, z0: number, z1: number, cld: Int32Array, shift: Int32Array, ring: boolean): void {
   const { nx, ny, d, omega, p } = h;
   const nt = nx * ny;
   const smin = h.signed ? -(1 << (d - 1)) : 0;
@@ -784,8 +803,14 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
   const wAll = new Float64Array(18);
   const ws = new Int32Array(15), us = new Int32Array(15); // spectral weights and differences
   const imul = Math.imul;
+  // where band z's central local differences are: band z of cld, or with ring, slot z mod (P + 1)
+  const slot = (z: number): number => (ring ? z % (p + 1) : z) * nt;
+  const sl = new Int32Array(16);                        // slots of bands z − 1 .. z − P
   for (let z = z0; z < z1; z++) {
     const pz = z < p ? z : p;
+    const c0 = slot(z);
+    for (let i = 0; i < pz; i++) sl[i] = slot(z - 1 - i);
+    const c1 = sl[0], c2 = sl[1], c3 = sl[2];
     initialWeights(h, z, wAll);
     let w0 = 0, w1 = 0, w2 = 0;
     const off = full ? 3 : 0;
@@ -799,7 +824,7 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
       const lo = sHat - smin, hi = smax - sHat;
       const s0 = sHat + unmap(delta[base], lo < hi ? lo : hi, sTilde, lo <= hi);
       if (s0 < smin || s0 > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s0, -1);
-      out[base] = s0; cld[base] = 0;
+      out[base] = s0; cld[c0] = 0;
     }
     // rows below the first: x = 0, then the interior through the specialised loop when the
     // prediction is full with wide neighbour-oriented sums and P = 3, then x = Nx − 1
@@ -807,24 +832,92 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
     for (let y = 0; y < ny; y++) {
       const split = hot && y > 0;
       for (let seg = 0; seg < 3; seg++) {
-      if (seg === 1) {
-        if (!split) continue;
-        // the interior of the row: N, NW, NE and W carried in locals, P = 3 unrolled
-        const cb = base + y * nx, ub = cb - nx;
-        let W = out[cb], NW = out[ub], N = out[ub + 1], NE = out[ub + 2];
-        for (let x = 1, t = y * nx + 1; x < nx - 1; x++, t++) {
-          const cu = cb + x;
-          const d0 = cld[cu - nt], d1 = cld[cu - 2 * nt], d2 = cld[cu - 3 * nt];
-          const spec = (((imul(v0, d0) + imul(v1, d1)) | 0) + imul(v2, d2)) | 0;
-          const S3 = NW + N + NE;
-          const sigma = W + S3;
-          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
-          const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
-          let v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+        if (seg === 1) {
+          if (!split) continue;
+          // the interior of the row: N, NW, NE and W carried in locals, P = 3 unrolled
+          const cb = base + y * nx, ub = cb - nx;
+          let W = out[cb], NW = out[ub], N = out[ub + 1], NE = out[ub + 2];
+          for (let x = 1, t = y * nx + 1; x < nx - 1; x++, t++) {
+            const cu = cb + x;
+            const d0 = cld[c1 + t], d1 = cld[c2 + t], d2 = cld[c3 + t];
+            const spec = (((imul(v0, d0) + imul(v1, d1)) | 0) + imul(v2, d2)) | 0;
+            const S3 = NW + N + NE;
+            const sigma = W + S3;
+            const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+            const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
+            let v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+            if (rs !== 0) v = (v << rs) >> rs;
+            v = v < vLo ? vLo : v > vHi ? vHi : v;
+            const sTilde = (v + midHr) >> sh1;
+            const sHat = sTilde >> 1;
+            const dm = delta[cu];
+            const lo = sHat - smin, hi = smax - sHat;
+            const theta = lo < hi ? lo : hi;
+            let q: number;
+            if (dm > 2 * theta) q = lo <= hi ? dm - theta : theta - dm;
+            else {
+              const neg = (dm ^ sTilde) & 1, mag = (dm + 1) >> 1;
+              q = (mag ^ -neg) + neg;
+            }
+            const s = sHat + q;
+            if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
+            out[cu] = s;
+            cld[c0 + t] = 4 * s - sigma;
+            const u0 = a0 - W, u1 = 3 * W - S3, u2 = a2 - W;
+            const rho = shift[t], half = 1 << rho, sh = rho + 1;
+            const m = (2 * s - sTilde) >> 31;
+            let nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            W = s; NW = N; N = NE; NE = out[ub + x + 2];
+          }
+          continue;
+        }
+        const xs = seg === 0 ? (y === 0 ? 1 : 0) : split ? nx - 1 : nx;
+        const xe = seg === 0 ? (split ? 1 : nx) : nx;
+        for (let x = xs; x < xe; x++) {
+          const t = y * nx + x;
+          const cu = base + t, up = cu - nx;
+          // §4.7.1 the spectral part (bands below), low 32 bits
+          let d0 = 0, d1 = 0, d2 = 0, spec = 0;
+          if (pz > 0) { d0 = cld[c1 + t]; spec = imul(v0, d0);
+            if (pz > 1) { d1 = cld[c2 + t]; spec = (spec + imul(v1, d1)) | 0;
+              if (pz > 2) { d2 = cld[c3 + t]; spec = (spec + imul(v2, d2)) | 0;
+                for (let i = 3; i < pz; i++) { const c = cld[sl[i] + t]; us[i] = c; spec = (spec + imul(ws[i], c)) | 0; } } } }
+          let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
+          if (wideFull && y > 0 && x > 0 && x < nx - 1) {
+            // the same grouping as reconstructLossless(): only the last term waits for W
+            const N = out[up], NW = out[up - 1], S3 = NW + N + out[up + 1], W = out[cu - 1];
+            sigma = W + S3;
+            const a0 = 4 * N - S3, a2 = 4 * NW - S3;
+            u0 = a0 - W; u1 = 3 * W - S3; u2 = a2 - W;
+            const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
+            v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
+          } else {
+            if (y > 0) {
+              if (ls >= 2) sigma = 4 * out[up];
+              else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
+              else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
+              else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
+            } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
+            else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
+            let dHat = 0;
+            if (full && y > 0) {
+              u0 = 4 * out[up] - sigma;
+              if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
+              dHat = (((imul(w0, u0) + imul(w1, u1)) | 0) + imul(w2, u2)) | 0;
+            }
+            v = (((dHat + spec) | 0) + ((sigma - mid4) << omega)) | 0;
+          }
+          // §4.7.2 mod*_R, §4.7.3 clipping, s~ and s^
           if (rs !== 0) v = (v << rs) >> rs;
           v = v < vLo ? vLo : v > vHi ? vHi : v;
           const sTilde = (v + midHr) >> sh1;
           const sHat = sTilde >> 1;
+          // §4.11 inverse mapping
           const dm = delta[cu];
           const lo = sHat - smin, hi = smax - sHat;
           const theta = lo < hi ? lo : hi;
@@ -837,98 +930,30 @@ function reconstructLosslessInt(h: Hyper123Header, delta: Int32Array, out: Int32
           const s = sHat + q;
           if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
           out[cu] = s;
-          cld[cu] = 4 * s - sigma;
-          const u0 = a0 - W, u1 = 3 * W - S3, u2 = a2 - W;
+          cld[c0 + t] = 4 * s - sigma;
+          // §4.10 weight update, integer form
           const rho = shift[t], half = 1 << rho, sh = rho + 1;
           const m = (2 * s - sTilde) >> 31;
-          let nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          W = s; NW = N; N = NE; NE = out[ub + x + 2];
-        }
-        continue;
-      }
-      const xs = seg === 0 ? (y === 0 ? 1 : 0) : split ? nx - 1 : nx;
-      const xe = seg === 0 ? (split ? 1 : nx) : nx;
-      for (let x = xs; x < xe; x++) {
-        const t = y * nx + x;
-        const cu = base + t, up = cu - nx;
-        // §4.7.1 the spectral part (bands below), low 32 bits
-        let d0 = 0, d1 = 0, d2 = 0, spec = 0;
-        if (pz > 0) { d0 = cld[cu - nt]; spec = imul(v0, d0);
-          if (pz > 1) { d1 = cld[cu - 2 * nt]; spec = (spec + imul(v1, d1)) | 0;
-            if (pz > 2) { d2 = cld[cu - 3 * nt]; spec = (spec + imul(v2, d2)) | 0;
-              for (let i = 3, k = cu - 4 * nt; i < pz; i++, k -= nt) { const c = cld[k]; us[i] = c; spec = (spec + imul(ws[i], c)) | 0; } } } }
-        let sigma: number, u0 = 0, u1 = 0, u2 = 0, v: number;
-        if (wideFull && y > 0 && x > 0 && x < nx - 1) {
-          // the same grouping as reconstructLossless(): only the last term waits for W
-          const N = out[up], NW = out[up - 1], S3 = NW + N + out[up + 1], W = out[cu - 1];
-          sigma = W + S3;
-          const a0 = 4 * N - S3, a2 = 4 * NW - S3;
-          u0 = a0 - W; u1 = 3 * W - S3; u2 = a2 - W;
-          const part = (((imul(w0, a0) - imul(w1, S3)) | 0) + ((imul(w2, a2) + spec) | 0) + ((S3 - mid4) << omega)) | 0;
-          v = (part + imul(W, (3 * w1 - w0 - w2 + pOmega) | 0)) | 0;
-        } else {
-          if (y > 0) {
-            if (ls >= 2) sigma = 4 * out[up];
-            else if (x === 0) sigma = 2 * (out[up] + out[up + 1]);
-            else if (x === nx - 1) sigma = ls === 0 ? out[cu - 1] + out[up - 1] + 2 * out[up] : 2 * (out[up - 1] + out[up]);
-            else sigma = ls === 0 ? out[cu - 1] + out[up - 1] + out[up] + out[up + 1] : out[up - 1] + 2 * out[up] + out[up + 1];
-          } else if (ls === 0 || ls === 2) sigma = 4 * out[cu - 1];
-          else sigma = z > 0 ? 4 * out[lower + t - 1] : mid4;
-          let dHat = 0;
-          if (full && y > 0) {
-            u0 = 4 * out[up] - sigma;
-            if (x > 0) { u1 = 4 * out[cu - 1] - sigma; u2 = 4 * out[up - 1] - sigma; } else { u1 = u0; u2 = u0; }
-            dHat = (((imul(w0, u0) + imul(w1, u1)) | 0) + imul(w2, u2)) | 0;
+          let nw: number;
+          if (full) {
+            nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
           }
-          v = (((dHat + spec) | 0) + ((sigma - mid4) << omega)) | 0;
-        }
-        // §4.7.2 mod*_R, §4.7.3 clipping, s~ and s^
-        if (rs !== 0) v = (v << rs) >> rs;
-        v = v < vLo ? vLo : v > vHi ? vHi : v;
-        const sTilde = (v + midHr) >> sh1;
-        const sHat = sTilde >> 1;
-        // §4.11 inverse mapping
-        const dm = delta[cu];
-        const lo = sHat - smin, hi = smax - sHat;
-        const theta = lo < hi ? lo : hi;
-        let q: number;
-        if (dm > 2 * theta) q = lo <= hi ? dm - theta : theta - dm;
-        else {
-          const neg = (dm ^ sTilde) & 1, mag = (dm + 1) >> 1;
-          q = (mag ^ -neg) + neg;
-        }
-        const s = sHat + q;
-        if (s < smin || s > smax) throw new Hyper123DecodeError("BAD_CODEWORD", "sample", s, -1);
-        out[cu] = s;
-        cld[cu] = 4 * s - sigma;
-        // §4.10 weight update, integer form
-        const rho = shift[t], half = 1 << rho, sh = rho + 1;
-        const m = (2 * s - sTilde) >> 31;
-        let nw: number;
-        if (full) {
-          nw = w0 + ((((u0 ^ m) - m) + half) >> sh); w0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w1 + ((((u1 ^ m) - m) + half) >> sh); w1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          nw = w2 + ((((u2 ^ m) - m) + half) >> sh); w2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-        }
-        if (pz > 0) {
-          nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-          if (pz > 1) {
-            nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-            if (pz > 2) {
-              nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
-              for (let i = 3; i < pz; i++) {
-                nw = ws[i] + ((((us[i] ^ m) - m) + half) >> sh);
-                ws[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+          if (pz > 0) {
+            nw = v0 + ((((d0 ^ m) - m) + half) >> sh); v0 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+            if (pz > 1) {
+              nw = v1 + ((((d1 ^ m) - m) + half) >> sh); v1 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+              if (pz > 2) {
+                nw = v2 + ((((d2 ^ m) - m) + half) >> sh); v2 = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+                for (let i = 3; i < pz; i++) {
+                  nw = ws[i] + ((((us[i] ^ m) - m) + half) >> sh);
+                  ws[i] = nw < wMin ? wMin : nw > wMax ? wMax : nw;
+                }
               }
             }
           }
         }
-      }
       }
     }
   }

@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { Hyper123DecodeError, type Hyper123Decoded, type Hyper123DecodeOptions } from "./hyper123-decoder.ts";
 
-interface Job { resolve: (d: Hyper123Decoded) => void; reject: (e: unknown) => void }
+interface Job { resolve: (d: Hyper123Decoded) => void; reject: (e: unknown) => void; slot: Slot }
 interface Slot { worker: Worker; busy: number; ready: Promise<void> }
 
 export class Hyper123DecodePool {
@@ -35,7 +35,11 @@ export class Hyper123DecodePool {
           else job.reject(new Error(`hyper123 decode worker: ${m.err.message}`));
         });
       });
-      worker.on("error", (e) => { for (const [id, job] of this.jobs) { this.jobs.delete(id); job.reject(e); } });
+      // a thread that dies fails its own decodes and takes no more
+      worker.on("error", (e) => {
+        slot.busy = Infinity;
+        for (const [id, job] of this.jobs) if (job.slot === slot) { this.jobs.delete(id); job.reject(e); }
+      });
       this.slots.push(slot);
     }
   }
@@ -45,11 +49,12 @@ export class Hyper123DecodePool {
     if (this.closed) throw new Error("Hyper123DecodePool: closed");
     let slot = this.slots[0];
     for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    if (slot.busy === Infinity) throw new Error("Hyper123DecodePool: every worker thread has died");
     slot.busy++;
     await slot.ready;
     const id = this.nextId++;
     return new Promise<Hyper123Decoded>((resolve, reject) => {
-      this.jobs.set(id, { resolve, reject });
+      this.jobs.set(id, { resolve, reject, slot });
       slot.worker.postMessage({ id, stream, opts });
     });
   }
