@@ -498,6 +498,29 @@ describe("product mode (ST[8] function 3)", () => {
     expect<i32>(productMode()).toBe(0);
   });
 
+  it("[tengri §mode] every switch is reported, beyond the event rate rule's first 8 occurrences: the ground follows the product by them", () => {
+    boot(3, 0);                                                  // raw at boot, CCSDS 121 allowed
+    lineCounter = 0;
+    for (let k = 0; k < 6; k++) {
+      setMode(1, 1);
+      feedLine();                                                // raw: at a boundary on every line
+      expect<u32>(lastService()).toBe(5);
+      expect<u32>(loadU32BE(lastData() + 6)).toBe(1);            // from 0 to 1
+      expect<u32>(loadU32BE(lastData() + 10)).toBe(lineCounter - 1);
+      for (let i = 1; i < 16; i++) feedLine();
+      setMode(0, 1);
+      feedLine();                                                // the unit closed on the line before
+      expect<u32>(lastApid()).toBe(32);                          // the line's raw packet, after the event
+      expect<i32>(productMode()).toBe(0);
+    }
+    commandBeforeLine(lineCounter);                              // nothing waiting: nothing happens
+    expect<i32>(productMode()).toBe(0);
+    setMode(1, 1);
+    commandBeforeLine(lineCounter);                              // the 13th switch
+    expect<u32>(lastService()).toBe(5); expect<u32>(loadU16BE(lastData())).toBe(16);
+    expect<u32>(loadU32BE(lastData() + 10)).toBe(lineCounter);
+  });
+
   it("[tengri §mode] a switch while acquisition is stopped takes effect on the next line; ST[20] leaves the mode in force alone", () => {
     boot(7);
     lineCounter = 0;
