@@ -13,7 +13,7 @@ import { sdlsBoot } from "./security/sdls";
 import { selfTest } from "./security/selftest";
 import { trialBoot, confirmSelf } from "./security/upload";
 import { rebootRequested } from "./command/update-seam";
-import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected } from "./command/services";
+import { commandConfigure, commandFrame, commandStep, commandBeforeLine, commandAfterLine, commandAcquiring, commandBusRejected, commandEndPass } from "./command/services";
 import { dropLine } from "./payload/pipeline";
 import * as hk from "./payload/housekeeping";
 import { OK, E_NEED_INPUT, E_BUS_BAD_SYNC, E_BUS_BAD_CRC, E_BUS_BAD_LENGTH, E_BUS_BAD_TYPE, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP, E_BUS_NO_CONFIG } from "./abi/status";
@@ -240,6 +240,8 @@ function main(): u32 {
     logStr("tengri: no valid configuration table received; acquisition never started"); logEnd();
     return EXIT_NO_CONFIG;
   }
+  commandEndPass();                                  // a product mode switch still waiting: its completion failure
+  if (!drainOutput()) return EXIT_IO;
   for (let step = 0; step < 1 << 20; step++) {       // bounded: the delay line and one segment at most
     const more = endPassStep();
     if (!drainOutput()) return EXIT_IO;

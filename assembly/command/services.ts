@@ -116,6 +116,22 @@ function applyModeSwitch(counter: u32): void {
   flushSlot(dl.hkSlot);
 }
 
+/**
+ * End of pass (flight.ts, before the last units and segments are closed): a product mode switch
+ * still waiting for its boundary never takes effect; its request gets its completion failure
+ * (E_PUS_MODE, found: the mode, expected: −2).
+ */
+export function commandEndPass(): void {
+  if (!modePending) return;
+  modePending = false;
+  const s = setDetail(E_PUS_MODE, 0, modeTarget, -2, 0);
+  hk.hkInc(hk.HK_PUS_FAILED);
+  hk.hkSetLastStatus(s);
+  reportSetDestination(modeSource);
+  reportVerification(8, modeId, modeSeq, s);
+  eventRaise(EV_TC_FAILED, s, hk.hkGet(hk.HK_PUS_FAILED));
+}
+
 /** After every line (processed or dropped): periodic housekeeping reports and anomaly events. */
 export function commandAfterLine(): void {
   if (periodicOn && ++linesSinceReport >= periodLines) { linesSinceReport = 0; sendHkReport(HK_STRUCT_PAYLOAD); }

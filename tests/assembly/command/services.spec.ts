@@ -5,7 +5,7 @@
 import { configure, cfg, checkLine, processLine, tablePtr, tableLen, outputDrained, dropLine, productMode, configCheck, configMemoryNeeded, endPassStep } from "../../../assembly/payload/pipeline";
 import { dl } from "../../../assembly/payload/downlink";
 import * as hk from "../../../assembly/payload/housekeeping";
-import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected, commandModePending } from "../../../assembly/command/services";
+import { commandFrame, commandSpan, commandStep, commandConfigure, commandBeforeLine, commandAfterLine, commandAcquiring, commandParamPending, commandBusRejected, commandModePending, commandEndPass } from "../../../assembly/command/services";
 import { crc32 } from "../../../assembly/command/crc32";
 import { checkTcFrame } from "../../../assembly/command/tc-frame";
 import { parseTcPacket, tcConsumed, tcService, tcSubtype, tcAppLen } from "../../../assembly/command/tc-packet";
@@ -519,6 +519,27 @@ describe("product mode (ST[8] function 3)", () => {
     commandBeforeLine(lineCounter);                              // the 13th switch
     expect<u32>(lastService()).toBe(5); expect<u32>(loadU16BE(lastData())).toBe(16);
     expect<u32>(loadU32BE(lastData() + 10)).toBe(lineCounter);
+  });
+
+  it("[tengri §mode] a switch still waiting at the end of the pass never takes effect: its completion fails with E_PUS_MODE (expected −2); the open unit ends in the mode in force", () => {
+    boot(7);
+    lineCounter = 0;
+    for (let i = 0; i < 3; i++) feedLine();
+    setMode(0, 9);
+    const q = lastRequestSeq();
+    commandEndPass();
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(8);
+    expect<u32>(lastRequestSeq()).toBe(q);
+    expect<i32>(lastFailure()).toBe(E_PUS_MODE);
+    expect<i32>(<i32>loadU32BE(lastData() + 16)).toBe(-2);
+    expect<bool>(commandModePending()).toBe(false);
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(1);
+    commandEndPass();                                            // nothing waits any more
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(1);
+    expect<bool>(endPassStep()).toBe(true);                      // the open CCSDS 121 unit closes
+    expect<u8>(load<u8>(lastPacketData(17))).toBe(1);
+    expect<u32>(loadU16BE(lastPacketData(11))).toBe(3);
+    expect<i32>(productMode()).toBe(1);
   });
 
   it("[tengri §mode] a switch while acquisition is stopped takes effect on the next line; ST[20] leaves the mode in force alone", () => {
