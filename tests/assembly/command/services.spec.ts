@@ -542,6 +542,23 @@ describe("product mode (ST[8] function 3)", () => {
     expect<i32>(productMode()).toBe(1);
   });
 
+  it("[tengri §mode] booted in CCSDS 123 with CCSDS 121 allowed, a CCSDS 121 option is settable (ST[20]) and in force when 121 is switched to; without 121 allowed it is refused", () => {
+    boot(7, 2);
+    lineCounter = 0;
+    setParam((2 << 8) | OFF_AEC_RSI, 64);
+    expect<u32>(lastSubtype()).toBe(7);
+    feedLine();                                                  // at the segment boundary: applied
+    expect<i32>(cfg.aecRsi).toBe(64);
+    for (let i = 1; i < 16; i++) feedLine();
+    setMode(1, 1);
+    feedLine();
+    expect<i32>(productMode()).toBe(1);
+    expect<i32>(cfg.aecRsi).toBe(64);
+    boot(5, 2);                                                  // raw and CCSDS 123 only
+    setParam((2 << 8) | OFF_AEC_RSI, 64);
+    expect<u32>(lastSubtype()).toBe(2); expect<i32>(lastFailure()).toBe(E_PUS_PARAM_ID);
+  });
+
   it("[tengri §mode] a switch while acquisition is stopped takes effect on the next line; ST[20] leaves the mode in force alone", () => {
     boot(7);
     lineCounter = 0;
