@@ -29,14 +29,14 @@ export function paramWidth(id: u32): i32 {
 
 /**
  * The table offset of parameter `id` for the configuration in force, or E_PUS_PARAM_ID when the
- * id is not settable or its product is not in force (CCSDS 121 options need compression ccsds121,
- * screening parameters need screening).
+ * id is not settable or its product cannot run (CCSDS 121 options need CCSDS 121 among the table's
+ * product modes, screening parameters need screening).
  */
 export function paramOffset(c: Config, id: u32): i32 {
   const w = paramWidth(id);
   const block = id >>> 8;
   if (w == 0) return setDetail(E_PUS_PARAM_ID, 0, <i32>id, 0, 0);
-  if (block == BLOCK_CODEC && c.compression != CODER_CCSDS121) return setDetail(E_PUS_PARAM_ID, 0, <i32>id, 0, 0);
+  if (block == BLOCK_CODEC && (c.modes & (1 << CODER_CCSDS121)) == 0) return setDetail(E_PUS_PARAM_ID, 0, <i32>id, 0, 0);
   if (block == BLOCK_SCREENING && !c.screen) return setDetail(E_PUS_PARAM_ID, 0, <i32>id, 0, 0);
   return (block == BLOCK_CODEC ? codecBlockAt(c.bands) : screeningBlockAt(c.bands)) + <i32>(id & 0xFF);
 }

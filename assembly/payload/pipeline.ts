@@ -9,7 +9,7 @@
 // The transmitter is modelled by a frame clock driven by the line time tags: when the link
 // has spare capacity, partial frames leave padded with an idle packet and idle frames fill
 // the rest; when it has none, frames leave only when full and the backlog is reported.
-import { Config, parseConfig, CODER_RAW, CODER_CCSDS121, CODER_CCSDS123, modeBit } from "../abi/config-table";
+import { Config, parseConfig, CODER_CCSDS121, CODER_CCSDS123, modeBit } from "../abi/config-table";
 import { OFF_RAM_BYTES as F_RAM, OFF_TABLE_LEN as F_TABLE_LEN } from "../abi/contract";
 import { OK, E_PUS_PARAM_MEMORY, E_BAD_LENGTH, E_CFG_BAD_VALUE, E_CFG_NO_MEMORY, E_BUS_BAD_LINE, E_BUS_LINE_JUMP, E_BUS_TIME_JUMP } from "../abi/status";
 import { setDetail, detailFound, detailExpected } from "../abi/control";
@@ -243,8 +243,8 @@ export function lastLineCounter(): u32 { return p.lastCounter; }
 /** The product mode in force (0 raw, 1 CCSDS 121, 2 CCSDS 123). */
 export function productMode(): i32 { return p.mode; }
 
-/** Whether the table in force allows product mode m (its buffers were carved at boot). */
-export function productModeAllowed(mode: i32): bool { return mode >= CODER_RAW && mode <= CODER_CCSDS123 && allows(cfg, mode); }
+/** Whether the table in force allows product mode m (0…2, checked at acceptance): its buffers were carved at boot. */
+export function productModeAllowed(mode: i32): bool { return allows(cfg, mode); }
 
 /**
  * At a product boundary (atProductBoundary: nothing of the old mode is open), the next line is

@@ -383,7 +383,7 @@ export async function decodeCommand(argv: string[], io: DecodeIo = stdio): Promi
     try {
       decoder = new LinkDecoder(args.link, {
         onFrame: (f) => { framesSink?.write(f.frame); clcw.frame(f); },
-        onPacket: (p) => { packetsSink?.write(p.raw); products?.packet(p.apid, p.data, p.seqFlags); },
+        onPacket: (p) => { packetsSink?.write(p.raw); products?.packet(p.apid, p.data, p.seqFlags, p.seqCount); },
       });
     } catch (e) {
       if (e instanceof LinkConfigError) {

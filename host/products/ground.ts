@@ -3,7 +3,10 @@
 // screening decoders (the same ones a pass uses, host/ground/), without the imager's lines to
 // compare against; lines are numbered by their counters, and a line never seen is nodata.
 import type { Profile } from "../profiles/index.ts";
-import { aecOptions, hyperOptions, screeningOptions } from "../obc/config-table.ts";
+import { aecOptions, hyperOptions, screeningOptions, productModes } from "../obc/config-table.ts";
+import { parseTmPacket, decodeReport } from "../ground/pus-reports.ts";
+import { EV_MODE_CHANGED, modeOfEventCount } from "../ground/mode-schedule.ts";
+import { CONTRACT } from "../contract/contract.gen.ts";
 import { ImageReconstructor } from "../ground/image.ts";
 import { ScreeningGround } from "../ground/screening.ts";
 import { ProductWriter, channelSpecsOf, type ProductFile, ProductError } from "./writer.ts";
@@ -15,6 +18,8 @@ export class GroundProducts {
   private readonly apidBand: Map<number, number>;
   private readonly scr;
   private maxLine = -1;
+  /** The PUS-C report APID: event 16 there says where the product mode switched (README "Commanding the payload"). */
+  private readonly reportApid: number;
 
   constructor(readonly profile: Profile, outDir: string) {
     const p = profile, specs = channelSpecsOf(p), ms = specs[0].id;
@@ -22,12 +27,14 @@ export class GroundProducts {
     this.writer = new ProductWriter(outDir, p, specs, this.scr !== null);
     this.apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
     const mode = p.products.image.compression;
-    const unitLines = mode === "ccsds121" ? aecOptions(p).unitLines : mode === "ccsds123" ? hyperOptions(p).segmentLines : 1;
+    const modes = productModes(p);                      // the modes ST[8] may switch among
+    const unitLines = modes & 4 ? hyperOptions(p).segmentLines : modes & 2 ? aecOptions(p).unitLines : 1;
+    this.reportApid = p.commanding?.reportApid ?? (CONTRACT.configTable.blocks.find((b) => b.name === "commanding")!.fields.find((f) => f.name === "reportApid")!.default as number);
     this.recon = new ImageReconstructor(p.sensor.bands.length, p.sensor.pixelsPerLine, (line, bands) => {
       if (line > this.maxLine) this.maxLine = line;
       this.writer.line(ms, line, bands);
     }, mode, unitLines, p.sensor.bitDepth);
-    if (mode === "ccsds123") { const h = hyperOptions(p).params; this.recon.useHyperBound(h.fidelity ? h.absLimit : 0); }
+    if (modes & 4) { const h = hyperOptions(p).params; this.recon.useHyperBound(h.fidelity ? h.absLimit : 0); }
     const scr = this.scr;
     this.screening = scr ? new ScreeningGround(scr.tileSize, (line, m) => this.writer.maskLine(line, m), (t) => {
       this.recon.advanceTo(t.firstLine + t.lines - 1);
@@ -36,12 +43,18 @@ export class GroundProducts {
     if (this.screening && scr) this.recon.useScreening(this.screening, scr.tileSize + scr.params[6] + 2, scr.degradeShift);
   }
 
-  /** One space packet from the link decoder. */
-  packet(apid: number, data: Uint8Array, seqFlags: number): void {
+  /** One space packet from the link decoder (seqCount: its sequence count, which a report's error control covers). */
+  packet(apid: number, data: Uint8Array, seqFlags: number, seqCount = 0): void {
     const band = this.apidBand.get(apid);
     if (band !== undefined) this.recon.addPacket(band, data, seqFlags);
     else if (this.screening && apid === this.scr!.statsApid) this.screening.addStats(data);
     else if (this.screening && apid === this.scr!.maskApid) this.screening.addMask(data, seqFlags);
+    else if (apid === this.reportApid) {
+      let r;
+      try { r = decodeReport(parseTmPacket(apid, seqCount, data)); } catch { return; }   // a report the ground cannot read changes no product
+      const to = r.kind === "event" && r.eventId === EV_MODE_CHANGED ? modeOfEventCount(r.count) : null;
+      if (r.kind === "event" && to) this.recon.modeFrom(r.line, to);
+    }
   }
 
   /** Finishes the image and writes the products; throws ProductError when no image line arrived. */

@@ -475,3 +475,85 @@ test("[tengri §hil] a telecommand accepted while the bench is mid-record waits 
     await st.close();
   }
 });
+
+/** The default profile without screening, 512 pixels, booting in CCSDS 123 and allowed every product mode (units and segments of 16 lines). */
+function modeProfile(): Profile {
+  const p = structuredClone(loadProfile("default"));
+  delete (p.products.image as { screening?: unknown }).screening;
+  p.sensor.pixelsPerLine = 512;
+  p.products.image.compression = "ccsds123";
+  p.products.image.ccsds123 = { segmentLines: 16 };
+  p.products.image.ccsds121 = { ...p.products.image.ccsds121!, unitLines: 16 };
+  p.commanding = { ...(p.commanding ?? {}), modes: ["raw", "ccsds121", "ccsds123"] };
+  return p;
+}
+
+test("[tengri §mode] [tengri §hil] HIL: the product mode switched over the telecommand port, 123 → 121 → raw mid-pass; the ground station follows event 16 and the pass verifies, every line exact", async () => {
+  const p = modeProfile();
+  const st = await station(p);
+  try {
+    const bands = p.sensor.bands.length, pixels = p.sensor.pixelsPerLine;
+    const unitLines = 16;
+    const recon = new ImageReconstructor(bands, pixels, undefined, "ccsds123", unitLines, p.sensor.bitDepth);
+    const ledger = new PieceLedger({ mode: "ccsds123", bands, pixels, segPixels: pixels, unitLines, unitPixels: aecOptions(p).unitPixels, tileSize: null, hkEveryLines: p.products.housekeeping.everyLines ?? 0 });
+    recon.useLedger(ledger);
+    recon.useHyperBound(0);
+    const apidBand = new Map(p.products.image.apids.map((a, i) => [a, i]));
+    const reportApid = CONTRACT.configTable.blocks.find((b) => b.name === "commanding")!.fields.find((f) => f.name === "reportApid")!.default as number;
+    const reports: PusReport[] = [];
+    const hk: Housekeeping[] = [];
+    let bytes = 0;
+    const dec = new LinkDecoder(linkConfigOfProfile(p), {
+      onPacket(pkt) {
+        const band = apidBand.get(pkt.apid);
+        if (band !== undefined) recon.addPacket(band, pkt.data, pkt.seqFlags);
+        else if (pkt.apid === p.products.housekeeping.apid) { const h = decodeHousekeeping(pkt.data); hk.push(h); ledger.housekeeping(h); }
+        else if (pkt.apid === reportApid) {
+          const r = decodeReport(parseTmPacket(pkt.apid, pkt.seqCount, pkt.data));
+          reports.push(r);
+          if (r.kind === "event" && r.eventId === 16) { const to = (["raw", "ccsds121", "ccsds123"] as const)[r.count & 0xff]; recon.modeFrom(r.line, to); ledger.modeFrom(r.line, to); }
+        }
+      },
+    });
+    const sock = connect(st.srv.caduPort, "127.0.0.1");
+    sock.on("data", (d: Buffer) => { bytes += d.length; dec.push(d); });
+    await once(sock, "connect");
+    await until("ground connected", () => st.srv.stats().caduClients.length >= 1);
+    const n = 96;
+    const src = openScene(p, { scene: "synthetic", seed: 21, lines: n });
+    const lines: Uint8Array[] = [];
+    let first = -1;
+    for (let l = src.next(); l; l = src.next()) {
+      if (first < 0) first = l.counter;
+      recon.expectSamples(l.counter, l.samples, cucTime16(l.timeCoarse, l.timeFine)); ledger.lineSent(l.counter);
+      lines.push(encodeLine({ counter: l.counter, timeCoarse: l.timeCoarse, timeFine: l.timeFine, bands, pixels, bitDepth: p.sensor.bitDepth, samples: l.samples }));
+    }
+    src.close?.();
+    const b = await bench(st.srv);
+    await b.send([configRecord(p)]);
+    await b.send(lines.slice(0, 20));
+    await st.command(tc.setProductMode("ccsds121"));          // seq 0: 121 from line 32, the next segment boundary
+    await b.send(lines.slice(20, 40));
+    await st.command(tc.setProductMode("raw"));               // seq 1: raw from line 48, the next unit boundary
+    await b.send(lines.slice(40));
+    await b.send([encodeEnd(n)]);
+    b.sock.end();
+    await until("boot 1 ended", () => st.ev.list.some((e) => e.kind === "image-exit" && e.boot === 1));
+    assert.equal((st.ev.list.find((e) => e.kind === "image-exit" && e.boot === 1) as Extract<HilEvent, { kind: "image-exit" }>).code, 0);
+    const served = st.srv.stats().caduBytes;
+    await until("ground got every CADU", () => bytes >= served);
+    dec.end(); sock.destroy();
+    const img = recon.end();
+    const verdict = computeVerdict({ completeness: ledger.end([]), image: img, exitCode: 0, screening: false, degradeBound: 0 });
+    const ev = reports.filter((r) => r.kind === "event" && r.eventId === 16) as Extract<PusReport, { kind: "event" }>[];
+    assert.deepEqual(ev.map((e) => [e.count, e.line - first]), [[(2 << 8) | 1, 32], [(1 << 8) | 0, 48]]);
+    for (const q of [0, 1]) assert.deepEqual(verif(reports, q).map((x) => [x.stage, x.success]), [["acceptance", true], ["completion", true]], `request ${q}`);
+    assert.equal(img.linesExact, n);
+    assert.equal(img.linesMismatch + img.linesPartial + img.linesMissing + img.unitsLost + img.badPackets, 0);
+    assert.equal(img.unitsDecoded, 2 + 4);                    // 123 segments 0..15, 16..31; 121 units 32..47 (4 bands)
+    assert.equal(hk[hk.length - 1].productMode, 0);
+    assert.equal(verdict.verified, true, verdict.headline);
+  } finally {
+    await st.close();
+  }
+});

@@ -12,6 +12,15 @@ import { buildTc, tc, type PusReport, type TcSpec } from "../../host/commanding/
 import { tcRecord, commandingFlashDir } from "../host/commanding/tc-frames.ts";
 import { RecordType } from "../../host/obc/bus.ts";
 import { CONTRACT } from "../../host/contract/contract.gen.ts";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createProductsObserver } from "../../host/products/observer.ts";
+import { GDAL_SKIP } from "../host/products/gdal-tools.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/tengri.mjs", import.meta.url));
 
 /** The default profile without screening, 512 pixels, booting in CCSDS 123, allowed every mode (units and segments of 16 lines). */
 function profile(modes: Profile["commanding"] extends infer C ? C extends { modes?: infer M } ? M : never : never = ["raw", "ccsds121", "ccsds123"]): Profile {
@@ -105,4 +114,24 @@ test("[tengri §mode] the compiled table carries the modes: the boot mode alone 
   const bad = profile();
   bad.products.image.ccsds121 = { ...bad.products.image.ccsds121!, unitLines: 8 };
   assert.throws(() => compileConfig(bad), /share one unit height/);
+});
+
+test("[tengri §mode] tengri decode FILE --profile P --out DIR follows the switches too (event 16 on the report APID): its image product is byte-identical to the pass's", { skip: GDAL_SKIP }, async () => {
+  const p = profile();
+  const dir = mkdtempSync(join(tmpdir(), "tengri-mode-decode-"));
+  try {
+    const scid = p.spacecraft.scid;
+    let seq = 0;
+    const rec = (s: TcSpec) => tcRecord([buildTc({ ...s, seq: seq++ })], { scid, seq, arsn: 300 + seq });
+    const after = new Map<number, Uint8Array[]>([[5, [rec(tc.setProductMode("raw"))]], [30, [rec(tc.setProductMode("ccsds121"))]]]);
+    const passDir = join(dir, "pass"), decDir = join(dir, "decoded"), file = join(dir, "profile.json");
+    const s = await runPass({ profile: p, lines: 64, seed: 12, out: passDir, busFilter: interleave(after), flashDir: commandingFlashDir(), observers: [createProductsObserver(passDir)] });
+    assert.equal(s.verified, true, s.verdict.headline);
+    assert.equal(s.commanding.reports.filter((r) => r.kind === "event" && r.eventId === 16).length, 2);
+    writeFileSync(file, JSON.stringify(p));
+    const r = spawnSync(process.execPath, [BIN, "decode", join(passDir, "pass.cadu"), "--profile", file, "--out", decDir], { encoding: "utf8", timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\(64 lines, 0 partial or missing\)/);
+    assert.ok(readFileSync(join(passDir, "multispectral.tif")).equals(readFileSync(join(decDir, "multispectral.tif"))), "multispectral.tif");
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -699,6 +699,68 @@ describe("product mode (ST[8] function 3)", () => {
     expect<i32>(productMode()).toBe(0);
   });
 
+  it("[tengri §mode] every switch is reported, beyond the event rate rule's first 8 occurrences: the ground follows the product by them", () => {
+    boot(3, 0);                                                  // raw at boot, CCSDS 121 allowed
+    lineCounter = 0;
+    for (let k = 0; k < 6; k++) {
+      setMode(1, 1);
+      feedLine();                                                // raw: at a boundary on every line
+      expect<u32>(lastService()).toBe(5);
+      expect<u32>(loadU32BE(lastData() + 6)).toBe(1);            // from 0 to 1
+      expect<u32>(loadU32BE(lastData() + 10)).toBe(lineCounter - 1);
+      for (let i = 1; i < 16; i++) feedLine();
+      setMode(0, 1);
+      feedLine();                                                // the unit closed on the line before
+      expect<u32>(lastApid()).toBe(32);                          // the line's raw packet, after the event
+      expect<i32>(productMode()).toBe(0);
+    }
+    commandBeforeLine(lineCounter);                              // nothing waiting: nothing happens
+    expect<i32>(productMode()).toBe(0);
+    setMode(1, 1);
+    commandBeforeLine(lineCounter);                              // the 13th switch
+    expect<u32>(lastService()).toBe(5); expect<u32>(loadU16BE(lastData())).toBe(16);
+    expect<u32>(loadU32BE(lastData() + 10)).toBe(lineCounter);
+  });
+
+  it("[tengri §mode] a switch still waiting at the end of the pass never takes effect: its completion fails with E_PUS_DEFERRED (field 2: the pass ended first; found: kind 4, a mode switch); the open unit ends in the mode in force", () => {
+    boot(7);
+    lineCounter = 0;
+    for (let i = 0; i < 3; i++) feedLine();
+    setMode(0, 9);
+    const q = lastRequestSeq();
+    commandEndPass();
+    expect<u32>(lastService()).toBe(1); expect<u32>(lastSubtype()).toBe(8);
+    expect<u32>(lastRequestSeq()).toBe(q);
+    expect<i32>(lastFailure()).toBe(E_PUS_DEFERRED);
+    expect<i32>(lastFailureField()).toBe(2);
+    expect<i32>(lastFailureFound()).toBe(4);
+    expect<bool>(commandModePending()).toBe(false);
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(1);
+    commandEndPass();                                            // nothing waits any more
+    expect<u32>(hk.hkGet(hk.HK_PUS_FAILED)).toBe(1);
+    expect<bool>(endPassStep()).toBe(true);                      // the open CCSDS 121 unit closes
+    expect<u8>(load<u8>(lastPacketData(17))).toBe(1);
+    expect<u32>(loadU16BE(lastPacketData(11))).toBe(3);
+    expect<i32>(productMode()).toBe(1);
+  });
+
+  it("[tengri §mode] booted in CCSDS 123 with CCSDS 121 allowed, a CCSDS 121 option is settable (ST[20]) and in force when 121 is switched to; without 121 allowed it is refused", () => {
+    boot(7, 2);
+    lineCounter = 0;
+    setParam((2 << 8) | OFF_AEC_RSI, 64);
+    expect<u32>(lastSubtype()).toBe(7);
+    feedLine();                                                  // at the segment boundary: applied
+    expect<i32>(cfg.aecRsi).toBe(64);
+    for (let i = 1; i < 16; i++) feedLine();
+    setMode(1, 1);
+    feedLine();
+    expect<i32>(productMode()).toBe(1);
+    expect<i32>(cfg.aecRsi).toBe(64);
+    boot(5, 2);                                                  // raw and CCSDS 123 only
+    setParam((2 << 8) | OFF_AEC_RSI, 64);
+    expect<u32>(lastSubtype()).toBe(2); expect<i32>(lastFailure()).toBe(E_PUS_PARAM_ID);
+  });
+
   it("[tengri §mode] a switch while acquisition is stopped takes effect on the next line; ST[20] leaves the mode in force alone", () => {
     boot(7);
     lineCounter = 0;
