@@ -16,10 +16,9 @@
 // last (133.0-B-2 §4.1.3.4.2.2), so the ground knows every segment's length and where each piece
 // belongs even when a packet is lost.
 import { Config, PAN_LOSSLESS } from "../abi/config-table";
-import { loadU32BE } from "../util/be";
 import { P_TILE_SIZE, P_GROW_PX } from "../screen/screener";
 import { OK } from "../abi/status";
-import { storeU32BE } from "../util/be";
+import { loadU32BE, storeU32BE, copyBytes } from "../util/be";
 import { packCuc, CUC_LEN } from "../packet/cuc";
 import { SEQ_UNSEGMENTED, SEQ_FIRST, SEQ_CONTINUATION, SEQ_LAST } from "../packet/space-packet";
 import {
@@ -169,7 +168,7 @@ function sendSegments(c: Config): void {
       const sh = packetDataPtr();
       packCuc(sh, lastCoarse, lastFine);
       storeU32BE(sh + 7, segIndex); storeU32BE(sh + 11, <u32>len); storeU32BE(sh + 15, <u32>off); storeU32BE(sh + 19, <u32>c122Lines()); storeU32BE(sh + 23, panTilesDropped);
-      memory.copy(sh + <usize>PAN_SEC_HDR_LEN, src + <usize>off, <usize>count);
+      copyBytes(sh + <usize>PAN_SEC_HDR_LEN, src + <usize>off, <usize>count);
       sendImagePacket(c.panApid, flags, c.bands + SEQ_PAN, PAN_SEC_HDR_LEN + count);
       hk.hkInc(hk.HK_PACKETS_SENT);
       off += count;
@@ -204,7 +203,7 @@ export function codePanLine(c: Config, samples: usize, missing: u32, coarse: u32
 function take(c: Config, line: usize): void {
   if (!screened) { push(c, line); return; }
   if (linesIn - released >= <u32>ringDepth) releaseOldest(c);
-  memory.copy(ring + <usize>(linesIn % <u32>ringDepth) * <usize>(2 * width), line, <usize>(2 * width));
+  copyBytes(ring + <usize>(linesIn % <u32>ringDepth) * <usize>(2 * width), line, <usize>(2 * width));
   linesIn++;
   releaseDecided(c, false);
 }

@@ -15,6 +15,7 @@ import { dwt2dInt, dwt2dFloat } from "./dwt";
 import { bpeConfigure, bpeSegment, bpeScratchLen, SHIFT_P, SHIFT_C, SHIFT_G, shiftLL3 } from "./bpe";
 import { OK, E_NULL } from "../../abi/status";
 import { E_C122_BAD_PARAM, E_C122_BAD_STATE, E_C122_NO_MEMORY, E_C122_BAD_SAMPLE, E_C122_TOO_FEW_LINES } from "../../abi/status";
+import { copyBytes } from "../../util/be";
 
 // Parameter block: i32 words.
 export const C122_WIDTH: i32 = 0;          // image width, 17..65536 pixels (§3.2.4)
@@ -295,7 +296,7 @@ function strip(k: i32, final: bool): i32 {
   if (keep > bufStart) {
     const drop = keep - bufStart;
     const n = (rowsIn > hPad ? rowsIn : hPad) - keep;
-    if (n > 0) memory.copy(lineBuf, lineBuf + (<usize>(drop * w8) << 2), <usize>(n * w8) << 2);
+    if (n > 0) copyBytes(lineBuf, lineBuf + (<usize>(drop * w8) << 2), <usize>(n * w8) << 2);   // dst < src: a forward copy is right
     bufStart = keep;
   }
   return OK;
@@ -316,6 +317,6 @@ function segment(n: i32, last: bool): i32 {
   firstSeg = false;
   segCount++;
   pending -= n;
-  if (pending > 0) memory.copy(blocks, blocks + (<usize>n << 8), <usize>pending << 8);
+  if (pending > 0) copyBytes(blocks, blocks + (<usize>n << 8), <usize>pending << 8);   // dst < src
   return OK;
 }
