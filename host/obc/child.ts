@@ -10,6 +10,25 @@ import type { Readable } from "node:stream";
 
 const CHILD = fileURLToPath(new URL("./wasi-child.mjs", import.meta.url));
 
+/**
+ * The V8 flags of the child (issue 13, the hires-pan-ms SIGSEGV). node:wasi (node 20, V8 11.3)
+ * registers its syscalls with V8 fast API entry points, and V8 calls those directly from the
+ * flight image's wasm code. Once the image's linear memory passes V8's external-memory soft
+ * limit (64 MiB: the image carves ~69 MB at boot for 4000 band pixels, 129 MB for the full
+ * 7500/30000-pixel hires-pan-ms), V8 starts incremental marking for "external memory pressure"
+ * and compacts the heap (Mark-Compact moves objects). The two together corrupt the V8 heap (the
+ * exact stale pointer is inside node/V8, not found here): the process dies with SIGSEGV in a
+ * later JS builtin (core dump: KeyedLoadIC_Megamorphic on a garbage tagged pointer), typically
+ * at teardown, after the image has written every output octet. Measured on the captured bus of a 20-line
+ * pass: 5/12 runs crash as is, 0/12 with --no-turbo-fast-api-calls, 0/12 with --never-compact;
+ * never below the limit (17.6 MB images: 0/8). Upstream: nodejs/node#46777 (fast calls into
+ * node:wasi trigger a GC inside the call) and #53087 (wasi fast calls segfault on x86_64 Linux),
+ * both open. The workaround turns V8's fast API calls off in this process only (it runs nothing
+ * but the image): every WASI call takes the regular callback, outputs are unchanged
+ * (tests/e2e/pancrash.test.ts). Remove when the node baseline carries the upstream fix.
+ */
+export const CHILD_NODE_FLAGS = ["--no-turbo-fast-api-calls"] as const;
+
 /** A fault the child applies itself at the first bus read made once `at` octets were consumed. */
 export interface ChildFault { at: number; kind: "seu" | "hang" | "reset"; address?: number; bit?: number }
 
@@ -65,7 +84,7 @@ export class ObcChild {
     if (o.flashDir) env.TENGRI_OBC_FLASH = o.flashDir;
     if (o.faults?.length) env.TENGRI_OBC_FAULTS = JSON.stringify(o.faults);
     if (o.faultFile) env.TENGRI_OBC_FAULT_FILE = o.faultFile;
-    this.proc = spawn(process.execPath, ["--no-warnings", CHILD, imagePath], { stdio: ["pipe", "pipe", "pipe", "pipe"], env });
+    this.proc = spawn(process.execPath, [...CHILD_NODE_FLAGS, "--no-warnings", CHILD, imagePath], { stdio: ["pipe", "pipe", "pipe", "pipe"], env });
     const p = this.proc;
     p.stdout!.on("data", (c: Buffer) => { this.outBytes += c.length; this.lastProgress = performance.now(); h.onOutput(c); });
     p.stderr!.setEncoding("utf8");
