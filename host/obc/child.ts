@@ -13,19 +13,24 @@ const CHILD = fileURLToPath(new URL("./wasi-child.mjs", import.meta.url));
 /**
  * The V8 flags of the child (issue 13, the hires-pan-ms SIGSEGV). node:wasi (node 20, V8 11.3)
  * registers its syscalls with V8 fast API entry points, and V8 calls those directly from the
- * flight image's wasm code. Once the image's linear memory passes V8's external-memory soft
- * limit (64 MiB: the image carves ~69 MB at boot for 4000 band pixels, 129 MB for the full
- * 7500/30000-pixel hires-pan-ms), V8 starts incremental marking for "external memory pressure"
- * and compacts the heap (Mark-Compact moves objects). The two together corrupt the V8 heap (the
- * exact stale pointer is inside node/V8, not found here): the process dies with SIGSEGV in a
- * later JS builtin (core dump: KeyedLoadIC_Megamorphic on a garbage tagged pointer), typically
- * at teardown, after the image has written every output octet. Measured on the captured bus of a 20-line
- * pass: 5/12 runs crash as is, 0/12 with --no-turbo-fast-api-calls, 0/12 with --never-compact;
- * never below the limit (17.6 MB images: 0/8). Upstream: nodejs/node#46777 (fast calls into
- * node:wasi trigger a GC inside the call) and #53087 (wasi fast calls segfault on x86_64 Linux),
- * both open. The workaround turns V8's fast API calls off in this process only (it runs nothing
- * but the image): every WASI call takes the regular callback, outputs are unchanged
- * (tests/e2e/pancrash.test.ts). Remove when the node baseline carries the upstream fix.
+ * flight image's wasm code (fd_read and fd_write among them). A fast call must not run the GC,
+ * but node:wasi's fast callbacks call uvwasi, which allocates (the iovec array of every
+ * fd_read/fd_write) through node's allocator, and that reports each allocation to V8
+ * (AdjustAmountOfExternalAllocatedMemory). Once the image's linear memory is past V8's
+ * external-memory soft limit (64 MiB: the image carves ~69 MB at boot for 4000 band pixels,
+ * 129 MB for the full 7500/30000-pixel hires-pan-ms; every other shipped profile stays under
+ * 19 MB), V8 runs incremental marking for "external memory pressure" (--trace-incremental-marking
+ * shows it) and ends it with a Mark-Compact, which moves objects the fast call still refers to.
+ * The V8 heap is then corrupt: the process dies with SIGSEGV in a later JS builtin (core dump:
+ * KeyedLoadIC_Megamorphic on a garbage tagged pointer), mostly at teardown, after the image has
+ * written every output octet. Measured on the captured bus of a 20-line pass: 5/12 to 10/12 runs
+ * crash as is, 0/20 with --no-turbo-fast-api-calls, 0/12 with --never-compact; never under the
+ * limit (17.6 MB images: 0/8). Upstream: nodejs/node#46777 (fast calls into node:wasi run a GC
+ * inside the call, through AdjustAmountOfExternalAllocatedMemory) and #53087 (wasi fast calls
+ * segfault on x86_64 Linux), both open. The workaround turns V8's fast API calls off in this
+ * process only (it runs nothing but the image): every WASI call takes the regular callback, with
+ * the same outputs and no measurable CPU cost (tests/e2e/pancrash.test.ts). Remove it once the
+ * node baseline carries the upstream fix and that test passes without it.
  */
 export const CHILD_NODE_FLAGS = ["--no-turbo-fast-api-calls"] as const;
 
