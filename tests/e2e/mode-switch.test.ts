@@ -10,7 +10,7 @@ import { loadProfile, validateProfile, type Profile } from "../../host/profiles/
 import { compileConfig, productModes } from "../../host/obc/config-table.ts";
 import { buildTc, tc, type PusReport, type TcSpec } from "../../host/commanding/pus.ts";
 import { tcRecord, commandingFlashDir } from "../host/commanding/tc-frames.ts";
-import { RecordType } from "../../host/obc/bus.ts";
+import { interleave } from "./interleave.ts";
 import { CONTRACT } from "../../host/contract/contract.gen.ts";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -34,16 +34,6 @@ function profile(modes: Profile["commanding"] extends infer C ? C extends { mode
   return validateProfile(JSON.parse(JSON.stringify(p)));
 }
 
-/** Inserts TC records after the line records named (0-based index of the line). */
-function interleave(after: Map<number, Uint8Array[]>) {
-  return function* (records: Iterable<Uint8Array>): Iterable<Uint8Array> {
-    let line = 0;
-    for (const r of records) {
-      yield r;
-      if (r[4] === RecordType.Line) { yield* after.get(line) ?? []; line++; }
-    }
-  };
-}
 
 type Ev = Extract<PusReport, { kind: "event" }>;
 type Verif = Extract<PusReport, { kind: "verification" }>;

@@ -9,7 +9,7 @@ import { loadProfile, type Profile } from "../../host/profiles/index.ts";
 import { configValues, compileConfig } from "../../host/obc/config-table.ts";
 import { buildTc, tc, parameterId, EVENT, type PusReport, type TcSpec } from "../../host/commanding/pus.ts";
 import { tcRecord, commandingFlashDir } from "../host/commanding/tc-frames.ts";
-import { RecordType } from "../../host/obc/bus.ts";
+import { interleave } from "./interleave.ts";
 import { crc16 } from "../../host/util/crc16.ts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,17 +21,6 @@ function profile(): Profile {
   return p;
 }
 
-/** Inserts TC records after the line records named (0-based index of the line), in order. */
-function interleave(after: Map<number, Uint8Array[]>, beforeEnd: Uint8Array[] = []) {
-  return function* (records: Iterable<Uint8Array>): Iterable<Uint8Array> {
-    let line = 0;
-    for (const r of records) {
-      if (r[4] === RecordType.End) yield* beforeEnd;
-      yield r;
-      if (r[4] === RecordType.Line) { yield* after.get(line) ?? []; line++; }
-    }
-  };
-}
 
 const verif = (rs: PusReport[], seq: number) => rs.filter((r) => r.kind === "verification" && r.requestId.seqCount === seq) as Extract<PusReport, { kind: "verification" }>[];
 

@@ -10,7 +10,7 @@ import { runPass } from "../../host/pass.ts";
 import { loadProfile, type Profile } from "../../host/profiles/index.ts";
 import { buildTc, tc, type PusReport } from "../../host/commanding/pus.ts";
 import { tcRecord, commandingFlashDir } from "../host/commanding/tc-frames.ts";
-import { RecordType } from "../../host/obc/bus.ts";
+import { interleave } from "./interleave.ts";
 import { readPng } from "../host/report/png-reader.ts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,16 +19,6 @@ import { join } from "node:path";
 type Ev = Extract<PusReport, { kind: "event" }>;
 type Vr = Extract<PusReport, { kind: "verification" }>;
 
-/** TC records after the line records named (0-based index of the line). */
-function interleave(after: Map<number, Uint8Array[]>) {
-  return function* (records: Iterable<Uint8Array>): Iterable<Uint8Array> {
-    let line = 0;
-    for (const r of records) {
-      yield r;
-      if (r[4] === RecordType.Line) { yield* after.get(line) ?? []; line++; }
-    }
-  };
-}
 
 function profile(mode: "ccsds121" | "screened" | "ccsds123" | "raw"): { p: Profile; grid: number } {
   if (mode === "ccsds123") {
